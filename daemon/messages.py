@@ -1,0 +1,215 @@
+"""The message contract (CONTRACT.md, "MQTT"): typed payloads with validation.
+
+Payloads are UTF-8 JSON objects. Decoding never raises anything but MessageError,
+so a bad payload becomes an error result or a log line, never a crash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, tzinfo
+from typing import Annotated, Any, Literal, TypeVar
+
+import msgspec
+
+from devices.printer.document import (
+    BarcodeBlock,
+    Block,
+    CutBlock,
+    Document,
+    FeedBlock,
+    ImageBlock,
+    QrBlock,
+    RuleBlock,
+    TextBlock,
+)
+
+__all__ = [
+    "BarcodeBlock", "Block", "CardEvent", "CaptureCommand", "Certify", "CutBlock", "DaemonState",
+    "DeviceState", "Document", "ErrorEvent", "FeedBlock", "ImageBlock", "JobResult", "MessageError",
+    "PaperControl", "PrintCommand", "QrBlock", "QueueBoard", "QueueEvent", "RuleBlock", "ScanControl",
+    "ScanEvent", "TestCommand", "TextBlock", "decode", "encode", "new_id", "now_iso",
+]
+
+DeviceStateName = Literal["ready", "busy", "offline", "error", "disabled"]
+JobId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class MessageError(ValueError):
+    """A payload that does not follow the contract; the message says how."""
+
+
+class _Message(msgspec.Struct, kw_only=True, omit_defaults=True):
+    pass
+
+
+class DaemonState(_Message):
+    state: Literal["online", "offline"]
+    version: str | None = None
+    since: str | None = None
+
+
+class DeviceState(_Message):
+    state: DeviceStateName
+    detail: str
+    driver: str
+    since: str
+
+
+class ErrorEvent(_Message):
+    at: str
+    detail: str
+
+
+class CardEvent(_Message):
+    """One card placed on the reader. Fields are trimmed of padding."""
+
+    event_id: str
+    at: str
+    card_type: Literal["resident", "hk_mo_tw", "foreign_2017", "foreign_2023"]
+    name: str
+    sex: Literal["0", "1", "2", "9"]
+    nation: str
+    nation_name: str
+    birth_date: str
+    address: str
+    id_number: str
+    issuer: str
+    valid_from: str
+    valid_to: str
+    id_number_valid: bool
+    expired: bool
+    photo_wlt: str
+    # Fields of the HK/Macao/Taiwan and foreigners' cards keep their own names.
+    name_en: str | None = None
+    nationality: str | None = None
+    permit_number: str | None = None
+    issue_count: str | None = None
+    card_version: str | None = None
+    authority_code: str | None = None
+    renewal_count: str | None = None
+    previous_card: str | None = None
+
+
+class ScanEvent(_Message):
+    event_id: str
+    at: str
+    code: str
+    symbology: str | None
+
+
+class PrintCommand(_Message):
+    job_id: JobId
+    document: Document
+    copies: Annotated[int, msgspec.Meta(ge=1, le=10)] = 1
+
+
+class Certify(_Message):
+    staff: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    at: str
+
+
+class CaptureCommand(_Message):
+    job_id: JobId
+    mode: Literal["document", "id_photo"]
+    certify: Certify | None = None
+
+
+class TestCommand(_Message):
+    job_id: JobId
+
+
+class JobResult(_Message):
+    """The one result of a command. Capture results also carry the file."""
+
+    job_id: str
+    state: Literal["done", "failed"]
+    detail: str
+    at: str
+    path: str | None = None
+    sha256: str | None = None
+    width: int | None = None
+    height: int | None = None
+    bytes: int | None = None
+    warnings: list[str] | None = None
+
+
+class JobIdOnly(msgspec.Struct):
+    """Enough of a bad command to answer it."""
+
+    job_id: JobId
+
+
+class PaperControl(_Message):
+    state: Literal["ok", "near_end", "out"]
+
+
+class ScanControl(_Message):
+    code: Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class CameraFaultControl(_Message):
+    fault: Literal["none", "fail", "hang"]
+
+
+class QueueTicket(_Message):
+    number: str
+    category: str
+    window: str | None
+
+
+class QueueEvent(_Message):
+    type: str
+    ticket: QueueTicket
+    at: str
+
+
+class BoardCall(_Message):
+    number: str
+    window: str
+    at: str
+
+
+class QueueBoard(_Message):
+    calling: list[BoardCall]
+    waiting: dict[str, int]
+
+
+COMMAND_TYPES: dict[str, type[msgspec.Struct]] = {
+    "print": PrintCommand,
+    "capture": CaptureCommand,
+    "test": TestCommand,
+}
+
+T = TypeVar("T")
+
+_encoder = msgspec.json.Encoder()
+
+
+def encode(message: msgspec.Struct | dict[str, Any]) -> bytes:
+    return _encoder.encode(message)
+
+
+def decode(payload: bytes | str, type_: type[T]) -> T:
+    try:
+        return msgspec.json.decode(payload, type=type_)
+    except msgspec.ValidationError as error:
+        raise MessageError(f"invalid {type_.__name__}: {error}") from None
+    except msgspec.DecodeError as error:
+        raise MessageError(f"payload is not a JSON object: {error}") from None
+
+
+def job_id_of(payload: bytes) -> str | None:
+    """The job_id of a command that failed to decode, if it has a usable one."""
+    try:
+        return msgspec.json.decode(payload, type=JobIdOnly).job_id
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+
+
+def now_iso(tz: tzinfo) -> str:
+    return datetime.now(tz).isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,1 @@
+"""ESC/POS receipt printer: print documents, encoder, decoder, status, transports, emulator."""

@@ -1,0 +1,3 @@
+from govan.cli import main
+
+raise SystemExit(main())

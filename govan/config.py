@@ -1,0 +1,337 @@
+"""The govan.toml configuration file, loaded into typed structs.
+
+Every problem is a ConfigError whose message names the file and the key, so that
+a support engineer can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+CONFIG_ENV = "GOVAN_CONFIG"
+LOCAL_CONFIG = Path("govan.toml")
+VAN_ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")
+TOPIC_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+DEVICES = ("idreader", "scanner", "printer", "camera")
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message names the file and the key."""
+
+
+class _Section(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class MqttClientCredentials(_Section):
+    """Credentials for the programs staff run (`govan tui`, `status`, `rig`)."""
+
+    username: str | None = None
+    password_file: str | None = None
+
+
+class MqttConfig(_Section):
+    url: str = "embedded"
+    username: str | None = None
+    password_file: str | None = None
+    topic_prefix: str = "govan"
+    keepalive: int = 10
+    embedded_port: int = 1883
+    tui: MqttClientCredentials = msgspec.field(default_factory=MqttClientCredentials)
+
+
+class IdReaderConfig(_Section):
+    driver: Literal["sam", "sim", "none"] = "none"
+    port: str = "/dev/ttyUSB0"
+    baudrate: int = 115200
+    usb: str | None = None
+
+
+class ScannerConfig(_Section):
+    driver: Literal["serial", "hid", "sim", "none"] = "none"
+    port: str = "/dev/ttyACM0"
+    baudrate: int = 9600
+    terminator: Literal["CR", "LF", "CRLF", "TAB"] = "CR"
+    device: str | None = None
+    layout: Literal["us", "uk", "de", "fr"] = "us"
+    code_timeout_ms: int = 500
+
+
+class PrinterConfig(_Section):
+    driver: Literal["usb", "serial", "tcp", "file", "sim", "none"] = "none"
+    host: str = "127.0.0.1"
+    port: int | str = 9100
+    baudrate: int = 9600
+    usb: str | None = None
+    path: str | None = None
+    paper_width_mm: Literal[58, 80] = 80
+    chinese: Literal["gb18030", "gbk"] = "gb18030"
+    timeout_s: float = 10.0
+
+
+class CameraConfig(_Section):
+    driver: Literal["v4l2", "folder", "sim", "none"] = "none"
+    device: str = "/dev/video0"
+    folder: str | None = None
+    timeout_s: float = 20.0
+
+
+class DevicesConfig(_Section):
+    idreader: IdReaderConfig = msgspec.field(default_factory=IdReaderConfig)
+    scanner: ScannerConfig = msgspec.field(default_factory=ScannerConfig)
+    printer: PrinterConfig = msgspec.field(default_factory=PrinterConfig)
+    camera: CameraConfig = msgspec.field(default_factory=CameraConfig)
+
+
+class ServiceConfig(_Section):
+    """Rules of the service that vary by place and are "set locally"."""
+
+    ticket_qr_url: str | None = None
+    priority_age: int = 70
+    followup_working_days: int = 5
+    holidays: list[str] = msgspec.field(default_factory=list)
+    retention_days: int = 30
+
+
+class EvaluationConfig(_Section):
+    """Weights of the staff evaluation (考评); the centre sets them separately."""
+
+    trips: float = 0.15
+    cases: float = 0.15
+    completion: float = 0.2
+    satisfaction: float = 0.2
+    praise: float = 0.15
+    cooperation: float = 0.15
+
+
+class Config(_Section):
+    van_id: str = "lg-01"
+    data_dir: str = msgspec.field(default_factory=lambda: str(default_data_dir()))
+    locale: Literal["zh_CN", "en"] = "zh_CN"
+    timezone: str = "Asia/Shanghai"
+    mqtt: MqttConfig = msgspec.field(default_factory=MqttConfig)
+    devices: DevicesConfig = msgspec.field(default_factory=DevicesConfig)
+    service: ServiceConfig = msgspec.field(default_factory=ServiceConfig)
+    evaluation: EvaluationConfig = msgspec.field(default_factory=EvaluationConfig)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.mqtt.url == "embedded"
+
+
+def default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "govan"
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """The file to read: --config, then $GOVAN_CONFIG, then ./govan.toml, else None (defaults)."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env)
+    if LOCAL_CONFIG.is_file():
+        return LOCAL_CONFIG
+    return None
+
+
+def load(explicit: str | os.PathLike[str] | None = None) -> Config:
+    """Load and validate the configuration, or return the built-in defaults."""
+    path = resolve_path(explicit)
+    if path is None:
+        return validate(Config(), "built-in defaults")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read it: {error}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, source: str) -> Config:
+    """Parse TOML text; `source` names the file in every error."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    try:
+        config = msgspec.convert(raw, Config)
+    except msgspec.ValidationError as error:
+        raise ConfigError(f"{source}: {_describe(error)}") from None
+    return validate(config, source)
+
+
+def _describe(error: msgspec.ValidationError) -> str:
+    """Turn msgspec's "problem - at `$.a.b`" into a message that leads with the TOML key."""
+    match = re.fullmatch(r"(.*?)(?: - at `\$\.?(.*)`)?", str(error), flags=re.DOTALL)
+    assert match is not None  # the pattern matches any string
+    problem, where = match.group(1), match.group(2) or ""
+    unknown = re.fullmatch(r"Object contains unknown field `(.+)`", problem)
+    if unknown:
+        key = f"{where}.{unknown.group(1)}" if where else unknown.group(1)
+        return f"unknown key '{key}'"
+    allowed = _allowed_values(where)
+    if allowed:
+        return f"key '{where}': {problem}; use one of {', '.join(allowed)}"
+    return f"key '{where}': {problem}"
+
+
+def _allowed_values(where: str) -> list[str]:
+    """The choices of a Literal-typed key such as 'devices.printer.driver', else []."""
+    struct_type: object = Config
+    hint: object = None
+    for name in where.split("."):
+        hints = typing.get_type_hints(struct_type) if isinstance(struct_type, type) else {}
+        hint = hints.get(name)
+        struct_type = hint
+    if typing.get_origin(hint) is Literal:
+        return [repr(value) if isinstance(value, int) else f'"{value}"' for value in typing.get_args(hint)]
+    return []
+
+
+def _fail(source: str, key: str, problem: str) -> ConfigError:
+    return ConfigError(f"{source}: key '{key}': {problem}")
+
+
+def validate(config: Config, source: str) -> Config:
+    """Checks that types alone cannot express."""
+    if not VAN_ID_PATTERN.fullmatch(config.van_id):
+        raise _fail(source, "van_id", f"{config.van_id!r} must match [a-z0-9-]{{1,32}}")
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(source, "timezone", f"unknown time zone {config.timezone!r}") from None
+    mqtt = config.mqtt
+    if mqtt.url != "embedded" and not re.fullmatch(r"mqtts?://[^/:]+(:\d+)?/?", mqtt.url):
+        raise _fail(source, "mqtt.url", f"{mqtt.url!r} must be \"embedded\" or mqtt://host:port")
+    if not TOPIC_PREFIX_PATTERN.fullmatch(mqtt.topic_prefix):
+        raise _fail(source, "mqtt.topic_prefix", f"{mqtt.topic_prefix!r} is not a valid topic prefix")
+    if not 2 <= mqtt.keepalive <= 3600:
+        raise _fail(source, "mqtt.keepalive", "must be between 2 and 3600 seconds")
+    if not 1 <= mqtt.embedded_port <= 65535:
+        raise _fail(source, "mqtt.embedded_port", "must be a TCP port number")
+    for key, value in (("mqtt.password_file", mqtt.password_file), ("mqtt.tui.password_file", mqtt.tui.password_file)):
+        if value is not None and not value:
+            raise _fail(source, key, "must not be empty")
+    _validate_devices(config.devices, source)
+    _validate_service(config, source)
+    return config
+
+
+def _validate_service(config: Config, source: str) -> None:
+    service = config.service
+    if service.ticket_qr_url is not None and "{number}" not in service.ticket_qr_url:
+        raise _fail(source, "service.ticket_qr_url", "must contain {number}, e.g. \"https://example.gov.cn/q/{number}\"")
+    if not 0 < service.priority_age <= 120:
+        raise _fail(source, "service.priority_age", "must be an age in years")
+    if not 1 <= service.followup_working_days <= 60:
+        raise _fail(source, "service.followup_working_days", "must be between 1 and 60 working days")
+    if not 1 <= service.retention_days <= 3650:
+        raise _fail(source, "service.retention_days", "must be between 1 and 3650 days")
+    for day in service.holidays:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise _fail(source, "service.holidays", f"{day!r} is not a date like 2026-10-01") from None
+    weights = config.evaluation
+    for name in weights.__struct_fields__:
+        if getattr(weights, name) < 0:
+            raise _fail(source, f"evaluation.{name}", "weights must not be negative")
+
+
+def _validate_usb_id(value: str | None, source: str, key: str) -> None:
+    if value is not None and not re.fullmatch(r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}", value):
+        raise _fail(source, key, f"{value!r} must be VID:PID in hex, e.g. \"0483:5743\"")
+
+
+def _validate_devices(devices: DevicesConfig, source: str) -> None:
+    _validate_usb_id(devices.idreader.usb, source, "devices.idreader.usb")
+    if devices.idreader.baudrate not in (9600, 19200, 38400, 57600, 115200):
+        raise _fail(source, "devices.idreader.baudrate", "must be 9600, 19200, 38400, 57600 or 115200")
+    if not 50 <= devices.scanner.code_timeout_ms <= 10000:
+        raise _fail(source, "devices.scanner.code_timeout_ms", "must be between 50 and 10000")
+    if devices.scanner.driver == "hid" and not devices.scanner.device:
+        raise _fail(source, "devices.scanner.device", "is required when driver = \"hid\" (an evdev path)")
+    printer = devices.printer
+    _validate_usb_id(printer.usb, source, "devices.printer.usb")
+    if printer.driver == "usb" and not printer.usb:
+        raise _fail(source, "devices.printer.usb", "is required when driver = \"usb\" (VID:PID)")
+    if printer.driver == "file" and not printer.path:
+        raise _fail(source, "devices.printer.path", "is required when driver = \"file\"")
+    if printer.driver == "tcp" and not (isinstance(printer.port, int) and 1 <= printer.port <= 65535):
+        raise _fail(source, "devices.printer.port", "must be a TCP port number when driver = \"tcp\"")
+    if printer.driver == "serial" and not isinstance(printer.port, str):
+        raise _fail(source, "devices.printer.port", "must be a tty path when driver = \"serial\"")
+    if not 0.5 <= printer.timeout_s <= 120:
+        raise _fail(source, "devices.printer.timeout_s", "must be between 0.5 and 120 seconds")
+    camera = devices.camera
+    if camera.driver == "folder" and not camera.folder:
+        raise _fail(source, "devices.camera.folder", "is required when driver = \"folder\"")
+    if not 1 <= camera.timeout_s <= 300:
+        raise _fail(source, "devices.camera.timeout_s", "must be between 1 and 300 seconds")
+
+
+def with_sim_devices(config: Config) -> Config:
+    """`govan demo` uses emulated devices everywhere."""
+    devices = DevicesConfig(
+        idreader=msgspec.structs.replace(config.devices.idreader, driver="sim"),
+        scanner=msgspec.structs.replace(config.devices.scanner, driver="sim"),
+        printer=msgspec.structs.replace(config.devices.printer, driver="sim"),
+        camera=msgspec.structs.replace(config.devices.camera, driver="sim"),
+    )
+    return msgspec.structs.replace(config, devices=devices)
+
+
+def to_toml(config: Config) -> str:
+    """Serialise a config (used by `govan demo` and tests to write real files)."""
+    lines: list[str] = []
+
+    def emit(table: str, struct: msgspec.Struct) -> None:
+        scalars = []
+        nested = []
+        for name in struct.__struct_fields__:
+            value = getattr(struct, name)
+            if isinstance(value, msgspec.Struct):
+                nested.append((f"{table}.{name}" if table else name, value))
+            elif value is not None:
+                scalars.append(f"{name} = {_toml_value(value)}")
+        if scalars:
+            if table:
+                lines.append(f"\n[{table}]")
+            lines.extend(scalars)
+        for sub_table, sub in nested:
+            emit(sub_table, sub)
+
+    emit("", config)
+    return "\n".join(lines).lstrip() + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    raise TypeError(f"cannot write {value!r} as TOML")
