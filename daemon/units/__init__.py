@@ -1,0 +1,1 @@
+"""Device units, one module per device, imported by name."""
