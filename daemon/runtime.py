@@ -1,0 +1,227 @@
+"""The daemon's side of one device: its state, its supervisor and its command queue."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+
+from daemon.journal import JobJournal
+from daemon.messages import COMMAND_TYPES, DeviceState, ErrorEvent, JobResult, MessageError, decode, encode, job_id_of
+from daemon.topics import Topics
+from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, StateName
+from govan.config import Config
+
+log = logging.getLogger(__name__)
+Publish = Callable[..., None]
+RETRY_FLOOR_S = 0.25
+# A device that stayed up this long starts its backoff afresh when it fails.
+STABLE_AFTER_S = 10.0
+
+
+class DisabledUnit(DeviceUnit):
+    """`driver = "none"`: the device is switched off in the configuration."""
+
+    async def run(self) -> None:
+        self.ctx.set_state("disabled", f'driver = "none" in [devices.{self.ctx.device}]')
+        await asyncio.Event().wait()
+
+
+def load_unit(runtime: DeviceRuntime) -> DeviceUnit:
+    if runtime.driver == "none":
+        return DisabledUnit(runtime)
+    module = importlib.import_module(f"daemon.units.{runtime.device}")
+    return module.create(runtime)
+
+
+class DeviceRuntime:
+    """Implements UnitContext for one device, and runs its unit and commands."""
+
+    def __init__(self, device: str, config: Config, topics: Topics, publish: Publish, journal: JobJournal) -> None:
+        self.device = device
+        self.config = config
+        self.driver: str = getattr(config.devices, device).driver
+        self.data_dir: Path = config.data_path
+        self.tz = config.tz
+        self.topics = topics
+        self._publish = publish
+        self._journal = journal
+        self._state: StateName | None = None
+        self._detail = ""
+        self._since = ""
+        self._queued: set[str] = set()
+        self._commands: asyncio.Queue[tuple[str, msgspec.Struct]] = asyncio.Queue()
+        self._sim_actions: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+        self.unit: DeviceUnit | None = None
+
+    # UnitContext
+    @property
+    def state(self) -> StateName:
+        return self._state or "offline"
+
+    @property
+    def detail(self) -> str:
+        return self._detail
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz)
+
+    def now_iso(self) -> str:
+        return self.now().isoformat(timespec="milliseconds")
+
+    def set_state(self, state: StateName, detail: str = "") -> None:
+        if (state, detail) == (self._state, self._detail):
+            return
+        if state != self._state:
+            self._since = self.now_iso()
+            log.info("%s: %s%s", self.device, state, f" ({detail})" if detail else "")
+        self._state, self._detail = state, detail
+        message = DeviceState(state=state, detail=detail, driver=self.driver, since=self._since)
+        self._publish(self.topics.state(self.device), encode(message), retain=True)
+
+    def event(self, kind: str, message: msgspec.Struct) -> None:
+        self._publish(self.topics.event(self.device, kind), encode(message))
+
+    def error(self, detail: str) -> None:
+        log.warning("%s: %s", self.device, detail)
+        self._publish(self.topics.error(self.device), encode(ErrorEvent(at=self.now_iso(), detail=detail)))
+
+    # Supervision
+    async def supervise(self) -> None:
+        """Run the unit forever: open → ready; on failure publish why and retry with capped backoff."""
+        loop = asyncio.get_running_loop()
+        try:
+            self.unit = load_unit(self)
+            await self.unit.start()
+        except Exception as error:  # a unit that cannot even start must not stop the daemon
+            log.exception("%s: cannot start the %s driver", self.device, self.driver)
+            self.set_state("error", f"cannot start driver {self.driver!r}: {error}")
+            return
+        delay = RETRY_FLOOR_S
+        try:
+            while True:
+                started = loop.time()
+                try:
+                    await self.unit.run()
+                    self.set_state("error", "driver stopped unexpectedly")
+                except DeviceFault as fault:
+                    self.set_state(fault.state, fault.detail)
+                except Exception as error:
+                    log.exception("%s: driver failed", self.device)
+                    self.set_state("error", f"driver failed: {type(error).__name__}: {error}")
+                if loop.time() - started > STABLE_AFTER_S:
+                    delay = RETRY_FLOOR_S
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.unit.retry_cap_s)
+        finally:
+            await asyncio.shield(self._stop_unit())
+
+    async def _stop_unit(self) -> None:
+        if self.unit is not None:
+            try:
+                await self.unit.stop()
+            except Exception:
+                log.exception("%s: error while stopping", self.device)
+
+    # Commands
+    def submit(self, command: str, payload: bytes) -> None:
+        """Accept a command payload from the bus; every command gets exactly one result."""
+        try:
+            message = decode(payload, COMMAND_TYPES[command])
+        except MessageError as error:
+            job_id = job_id_of(payload)
+            detail = f"rejected {self.device}/{command}: {error}"
+            if job_id is None:
+                self.error(f"{detail} (no job_id, so no result can be sent)")
+            else:
+                log.warning("%s", detail)
+                self._answer(JobResult(job_id=job_id, state="failed", detail=detail, at=self.now_iso()))
+            return
+        job_id: str = message.job_id  # type: ignore[attr-defined]
+        done = self._journal.result(self.device, job_id)
+        if done is not None:
+            self._answer(done)
+        elif job_id not in self._queued:
+            self._queued.add(job_id)
+            self._commands.put_nowait((command, message))
+
+    def _answer(self, result: JobResult) -> None:
+        self._publish(self.topics.result(self.device), encode(result))
+
+    async def serve_commands(self) -> None:
+        while True:
+            command, message = await self._commands.get()
+            job_id: str = message.job_id  # type: ignore[attr-defined]
+            try:
+                result = await self._execute(command, message)
+                self._journal.finish(self.device, result)
+                self._answer(result)
+            finally:
+                self._queued.discard(job_id)
+
+    async def _execute(self, command: str, message: msgspec.Struct) -> JobResult:
+        job_id: str = message.job_id  # type: ignore[attr-defined]
+
+        def failed(detail: str) -> JobResult:
+            return JobResult(job_id=job_id, state="failed", detail=detail, at=self.now_iso())
+
+        if self.state != "ready" or self.unit is None:
+            reason = f": {self._detail}" if self._detail else ""
+            return failed(f"{self.device} is {self.state}{reason}")
+        self._journal.begin(self.device, job_id)
+        self.set_state("busy", self._detail)
+        try:
+            outcome: JobOutcome = await asyncio.wait_for(
+                self.unit.execute(command, message), timeout=self.unit.command_timeout_s
+            )
+        except JobFailed as error:
+            return failed(error.detail)
+        except DeviceFault as fault:
+            self.set_state(fault.state, fault.detail)
+            return failed(fault.detail)
+        except TimeoutError:
+            return failed(f"{command} timed out after {self.unit.command_timeout_s:g} s")
+        except Exception as error:
+            log.exception("%s: %s failed", self.device, command)
+            return failed(f"internal error: {type(error).__name__}")
+        finally:
+            if self.state == "busy":
+                self.set_state("ready", self._detail)
+        return JobResult(
+            job_id=job_id,
+            state="done",
+            detail=outcome.detail,
+            at=self.now_iso(),
+            path=outcome.path,
+            sha256=outcome.sha256,
+            width=outcome.width,
+            height=outcome.height,
+            bytes=outcome.bytes,
+            warnings=outcome.warnings,
+        )
+
+    # Emulator control
+    def submit_sim(self, action: str, payload: bytes) -> None:
+        if self.driver != "sim":
+            self.error(f"ignored sim/{self.device}/{action}: the driver is {self.driver!r}, not 'sim'")
+            return
+        self._sim_actions.put_nowait((action, payload))
+
+    async def serve_sim(self) -> None:
+        while True:
+            action, payload = await self._sim_actions.get()
+            if self.unit is None:
+                self.error(f"sim/{self.device}/{action}: the emulator is not running")
+                continue
+            try:
+                await self.unit.sim(action, payload)
+            except (JobFailed, MessageError) as error:
+                self.error(f"sim/{self.device}/{action}: {error}")
+            except Exception as error:
+                log.exception("%s: sim action %s failed", self.device, action)
+                self.error(f"sim/{self.device}/{action}: internal error: {type(error).__name__}")

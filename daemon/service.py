@@ -1,0 +1,109 @@
+"""`govan daemon`: the broker (if embedded), the bus, and one supervised runtime per device."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from datetime import datetime
+
+from daemon.bus import Connection, Outgoing
+from daemon.credentials import broker_address, ensure_embedded_credentials
+from daemon.journal import JobJournal
+from daemon.messages import DaemonState, encode
+from daemon.runtime import DeviceRuntime
+from daemon.topics import COMMANDS, DEVICES, Topics
+from govan import __version__
+from govan.config import Config
+
+log = logging.getLogger(__name__)
+OFFLINE = encode(DaemonState(state="offline"))
+# How long a clean stop waits for "offline" to reach the broker.
+STOP_DRAIN_S = 3.0
+
+
+class Daemon:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
+        self.runtimes: dict[str, DeviceRuntime] = {}
+        self.connection: Connection | None = None
+        self.ready = asyncio.Event()
+
+    def _now(self) -> str:
+        return datetime.now(self.config.tz).isoformat(timespec="milliseconds")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until `stop` is set, then publish offline and release every device."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self.config.embedded_broker:
+                from daemon.broker import EmbeddedBroker  # amqtt is only loaded when embedded
+
+                passwd = ensure_embedded_credentials(self.config)
+                await stack.enter_async_context(EmbeddedBroker(self.config.mqtt.embedded_port, passwd, self.topics.base))
+            connection = self.connection = Connection(
+                broker_address(self.config, "daemon"),
+                identifier=f"govan-daemon-{self.config.van_id}-{socket.gethostname()}",
+                keepalive=self.config.mqtt.keepalive,
+                will=Outgoing(self.topics.daemon_state, OFFLINE, retain=True),
+                subscriptions=self._subscriptions(),
+                on_message=self._on_message,
+            )
+            journal = JobJournal(self.config.data_path / "jobs.jsonl", now=self._now())
+            stack.callback(journal.close)
+            connection.publish(
+                self.topics.daemon_state,
+                encode(DaemonState(state="online", version=__version__, since=self._now())),
+                retain=True,
+            )
+            for device in DEVICES:
+                self.runtimes[device] = DeviceRuntime(device, self.config, self.topics, connection.publish, journal)
+            tasks = [asyncio.create_task(connection.run(), name="mqtt")]
+            for device, runtime in self.runtimes.items():
+                tasks.append(asyncio.create_task(runtime.supervise(), name=f"{device}-supervisor"))
+                tasks.append(asyncio.create_task(runtime.serve_commands(), name=f"{device}-commands"))
+                tasks.append(asyncio.create_task(runtime.serve_sim(), name=f"{device}-sim"))
+            self.ready.set()
+            log.info("daemon %s online for van %s", __version__, self.config.van_id)
+            try:
+                await stop.wait()
+            finally:
+                device_tasks, (mqtt_task,) = tasks[1:], tasks[:1]
+                for task in device_tasks:
+                    task.cancel()
+                await asyncio.gather(*device_tasks, return_exceptions=True)
+                connection.publish(self.topics.daemon_state, OFFLINE, retain=True)
+                if not await connection.drain(STOP_DRAIN_S):
+                    log.warning("could not publish offline before stopping; the broker's last will says it instead")
+                mqtt_task.cancel()
+                await asyncio.gather(mqtt_task, return_exceptions=True)
+                log.info("daemon stopped")
+
+    def _subscriptions(self) -> list[str]:
+        topics = [self.topics.command(device, name) for device, names in COMMANDS.items() for name in names]
+        return [*topics, f"{self.topics.base}/sim/#"]
+
+    async def _on_message(self, topic: str, payload: bytes) -> None:
+        parts = self.topics.relative(topic)
+        if parts is None:
+            return
+        if len(parts) == 3 and parts[0] == "sim" and parts[1] in self.runtimes:
+            self.runtimes[parts[1]].submit_sim(parts[2], payload)
+        elif len(parts) == 2 and parts[0] in self.runtimes and parts[1] in COMMANDS[parts[0]]:
+            self.runtimes[parts[0]].submit(parts[1], payload)
+
+
+def serve(config: Config) -> int:
+    """Run the daemon in the foreground until SIGTERM or SIGINT; 0 on a clean stop."""
+    import signal
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await Daemon(config).run(stop)
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,121 @@
+"""The `govan` command: one front door for every process.
+
+Imports are lazy, so `govan daemon` never loads Textual and `govan status` never
+loads the broker. Known failures print one line that names the problem and what to
+do, with no traceback, and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from govan import __version__
+
+# Exit status for a usage or configuration problem (argparse uses 2 as well).
+EXIT_USAGE = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"govan: {message} (see `govan --help`)\n")
+
+
+def _add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="configuration file (default: $GOVAN_CONFIG, then ./govan.toml, then built-in defaults)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="govan", description="Longgang mobile government-service van (流动政务客厅)")
+    parser.add_argument("--version", action="version", version=f"govan {__version__}")
+    _add_config(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=OneLineParser)
+
+    def command(name: str, help_text: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _add_config(sub)
+        sub.set_defaults(run=run)
+        return sub
+
+    command("demo", "everything on embedded defaults with emulated devices, in a fresh data directory", _demo)
+    command("daemon", "the device daemon, in the foreground", _daemon)
+    tui = command("tui", "the terminal UI", _tui)
+    tui.add_argument("--board", action="store_true", help="the display board for an external screen")
+    init = command("init", "create the data directory, database and a commented govan.toml", _init)
+    init.add_argument("--mosquitto", metavar="DIR", help="also write mosquitto.conf, passwd, acl and a systemd unit to DIR")
+    status = command("status", "daemon and device states, one line per device", _status)
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _load_config(args: argparse.Namespace):  # noqa: ANN202 - avoid importing config types eagerly
+    from govan import config
+
+    return config.load(getattr(args, "config", None))
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from govan.demo import run_demo
+
+    return run_demo(getattr(args, "config", None))
+
+
+def _daemon(args: argparse.Namespace) -> int:
+    from daemon.service import serve
+    from govan import logs
+
+    config = _load_config(args)
+    logs.setup(config.data_path, "daemon", to_stderr=True)
+    return serve(config)
+
+
+def _tui(args: argparse.Namespace) -> int:
+    from govan import logs
+    from tui.app import run_app
+
+    config = _load_config(args)
+    logs.setup(config.data_path, "tui", to_stderr=False)
+    return run_app(config, board=args.board)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from govan.init import run_init
+
+    return run_init(getattr(args, "config", None), mosquitto_dir=args.mosquitto)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from govan.status import run_status
+
+    return run_status(_load_config(args), as_json=args.json)
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    """Failures that deserve one line rather than a traceback."""
+    from daemon.bus import BrokerUnreachable
+    from daemon.credentials import CredentialsError
+    from govan.config import ConfigError
+
+    errors: list[type[Exception]] = [ConfigError, CredentialsError, BrokerUnreachable]
+    if "daemon.broker" in sys.modules:
+        errors.append(sys.modules["daemon.broker"].BrokerError)
+    return tuple(errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if isinstance(error, _known_errors()):
+            print(f"govan {args.command}: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
