@@ -158,9 +158,9 @@ class DaemonClient:
             queue.put_nowait(status)
 
     # Commands
-    async def command(self, device: str, name: str, message: msgspec.Struct, *, timeout: float) -> JobResult:
+    async def command(self, device: str, name: str, message: msgspec.Struct | dict, *, timeout: float) -> JobResult:
         """Send a command and wait for its one result (matched by job_id)."""
-        job_id: str = message.job_id  # type: ignore[attr-defined]
+        job_id: str = message["job_id"] if isinstance(message, dict) else message.job_id  # type: ignore[attr-defined]
         future = self._pending.setdefault(job_id, asyncio.get_running_loop().create_future())
         self.connection.publish(self.topics.command(device, name), encode(message))
         try:

@@ -28,7 +28,7 @@ __all__ = [
     "BarcodeBlock", "Block", "CardEvent", "CaptureCommand", "Certify", "CutBlock", "DaemonState",
     "DeviceState", "Document", "ErrorEvent", "FeedBlock", "ImageBlock", "JobResult", "MessageError",
     "PaperControl", "PrintCommand", "QrBlock", "QueueBoard", "QueueEvent", "RuleBlock", "ScanControl",
-    "ScanEvent", "TestCommand", "TextBlock", "decode", "encode", "new_id", "now_iso",
+    "ScanEvent", "SelfTestCommand", "TextBlock", "decode", "encode", "new_id", "now_iso",
 ]
 
 DeviceStateName = Literal["ready", "busy", "offline", "error", "disabled"]
@@ -115,7 +115,7 @@ class CaptureCommand(_Message):
     certify: Certify | None = None
 
 
-class TestCommand(_Message):
+class SelfTestCommand(_Message):
     job_id: JobId
 
 
@@ -178,7 +178,7 @@ class QueueBoard(_Message):
 COMMAND_TYPES: dict[str, type[msgspec.Struct]] = {
     "print": PrintCommand,
     "capture": CaptureCommand,
-    "test": TestCommand,
+    "test": SelfTestCommand,
 }
 
 T = TypeVar("T")

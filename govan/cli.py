@@ -91,7 +91,12 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    import logging
+
     from govan.status import run_status
+
+    # A one-shot command answers in its own words; retries logged by the bus are noise here.
+    logging.getLogger().addHandler(logging.NullHandler())
 
     return run_status(_load_config(args), as_json=args.json)
 

@@ -1,0 +1,129 @@
+"""The shipped broker configurations: no anonymous access, and the ACL keeps roles apart."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiomqtt
+import pytest
+
+from daemon.broker import EmbeddedBroker
+from daemon.credentials import DAEMON_USER, TUI_USER, BrokerAddress, ensure_embedded_credentials
+from daemon.topics import Topics
+from govan import config as config_module
+from tests.support.mosquitto import MosquittoBroker
+from tests.support.net import free_port
+
+TOPICS = Topics.for_van("govan", "lg-01")
+
+
+@contextlib.asynccontextmanager
+async def broker_with_users(kind: str, tmp_path: Path) -> AsyncIterator[tuple[int, dict[str, str]]]:
+    """A running broker of `kind` and the passwords of its two users."""
+    if kind == "mosquitto":
+        broker = MosquittoBroker(tmp_path / "mosquitto", config_module.Config())
+        broker.start()
+        try:
+            yield broker.port, {u: broker.files.password_file(u).read_text().strip() for u in (DAEMON_USER, TUI_USER)}
+        finally:
+            broker.stop()
+        return
+    config = config_module.parse(f'data_dir = "{tmp_path}"\n', "test")
+    passwd = ensure_embedded_credentials(config)
+    port = free_port()
+    async with EmbeddedBroker(port, passwd, TOPICS.base):
+        yield port, {u: (passwd.parent / f"{u}.pass").read_text().strip() for u in (DAEMON_USER, TUI_USER)}
+
+
+def _client(port: int, user: str | None = None, password: str | None = None) -> aiomqtt.Client:
+    return aiomqtt.Client("127.0.0.1", port, username=user, password=password,
+                          protocol=aiomqtt.ProtocolVersion.V311, timeout=5)
+
+
+async def _delivered(listener: aiomqtt.Client, topic: str, wait: float) -> list[bytes]:
+    seen: list[bytes] = []
+
+    async def collect() -> None:
+        async for message in listener.messages:
+            if message.topic.value == topic:
+                seen.append(message.payload)
+
+    task = asyncio.create_task(collect())
+    await asyncio.sleep(wait)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return seen
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mosquitto"])
+async def test_anonymous_and_wrong_password_are_refused(kind: str, tmp_path: Path) -> None:
+    async with broker_with_users(kind, tmp_path) as (port, _):
+        with pytest.raises(aiomqtt.MqttError):
+            async with _client(port):
+                pass
+        with pytest.raises(aiomqtt.MqttError):
+            async with _client(port, TUI_USER, "wrong"):
+                pass
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mosquitto"])
+async def test_tui_cannot_publish_card_events_but_the_daemon_can(kind: str, tmp_path: Path) -> None:
+    async with broker_with_users(kind, tmp_path) as (port, passwords):
+        async with _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon, \
+                _client(port, TUI_USER, passwords[TUI_USER]) as tui, \
+                _client(port, TUI_USER, passwords[TUI_USER]) as listener:
+            await listener.subscribe(TOPICS.card, qos=1)
+            await tui.publish(TOPICS.card, b'{"forged": true}', qos=1)
+            assert await _delivered(listener, TOPICS.card, 0.7) == []
+            await daemon.publish(TOPICS.card, b'{"genuine": true}', qos=1)
+            assert await _delivered(listener, TOPICS.card, 0.7) == [b'{"genuine": true}']
+            # and the other way round: commands are the TUI's to send
+            await listener.subscribe(TOPICS.command("printer", "print"), qos=1)
+            await tui.publish(TOPICS.command("printer", "print"), b"{}", qos=1)
+            assert await _delivered(listener, TOPICS.command("printer", "print"), 0.7) == [b"{}"]
+
+
+def test_embedded_broker_listens_on_loopback_only(tmp_path: Path) -> None:
+    from daemon.broker import broker_config
+
+    config = broker_config(1883, tmp_path / "passwd", TOPICS.base)
+    assert config["listeners"]["default"]["bind"].startswith("127.0.0.1:")
+    assert not any("Anonymous" in plugin for plugin in config["plugins"])
+
+
+async def test_embedded_broker_refuses_to_start_on_a_taken_port(tmp_path: Path) -> None:
+    from daemon.broker import BrokerError
+
+    config = config_module.parse(f'data_dir = "{tmp_path}"\n', "test")
+    passwd = ensure_embedded_credentials(config)
+    port = free_port()
+    async with EmbeddedBroker(port, passwd, TOPICS.base):
+        with pytest.raises(BrokerError, match=f"127.0.0.1:{port}"):
+            async with EmbeddedBroker(port, passwd, TOPICS.base):
+                pass
+
+
+def test_credentials_are_private(tmp_path: Path) -> None:
+    config = config_module.parse(f'data_dir = "{tmp_path}"\n', "test")
+    passwd = ensure_embedded_credentials(config)
+    assert passwd.parent.stat().st_mode & 0o077 == 0
+    for path in passwd.parent.iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_password_file_readable_by_others_is_refused(tmp_path: Path) -> None:
+    from daemon.credentials import CredentialsError, broker_address
+
+    secret = tmp_path / "daemon.pass"
+    secret.write_text("s3cret\n")
+    secret.chmod(0o644)
+    config = config_module.parse(
+        f'data_dir = "{tmp_path}"\n[mqtt]\nurl = "mqtt://127.0.0.1:1883"\nusername = "d"\npassword_file = "{secret}"\n', "t"
+    )
+    with pytest.raises(CredentialsError, match="chmod 600"):
+        broker_address(config, "daemon")
+    secret.chmod(0o600)
+    assert broker_address(config, "daemon") == BrokerAddress("127.0.0.1", 1883, False, "d", "s3cret")

@@ -1,0 +1,88 @@
+"""The command line as people and scripts meet it: real subprocesses, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.net import free_port
+from tests.support.van import DaemonProcess, write_config
+
+
+def govan(*args: str, cwd: Path | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "govan", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+def test_bad_config_value_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "govan.toml"
+    bad.write_text('[devices.printer]\ndriver = "laser"\n')
+    for command in ("daemon", "status"):
+        result = govan(command, "--config", str(bad))
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert str(bad) in lines[0]
+        assert "devices.printer.driver" in lines[0]
+        assert "Traceback" not in result.stderr
+
+
+def test_unknown_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "govan.toml"
+    bad.write_text('[mqtt]\nhost = "x"\n')
+    result = govan("--config", str(bad), "daemon")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"govan daemon: {bad}: unknown key 'mqtt.host'"
+
+
+def test_bad_arguments_are_one_line_and_exit_2() -> None:
+    result = govan("status", "--colour")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "--colour" in result.stderr
+
+
+def test_status_with_unreachable_broker_exits_2_with_one_line(tmp_path: Path) -> None:
+    secret = tmp_path / "tui.pass"
+    secret.write_text("x\n")
+    secret.chmod(0o600)
+    config = tmp_path / "govan.toml"
+    config.write_text(f'[mqtt]\nurl = "mqtt://127.0.0.1:{free_port()}"\n')
+    result = govan("status", "--config", str(config))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "cannot connect to the MQTT broker at mqtt://127.0.0.1:" in lines[0]
+
+
+def test_status_online_and_then_offline(tmp_path: Path) -> None:
+    config_path = write_config(tmp_path, {"mqtt": {"keepalive": 4}})
+    daemon = DaemonProcess(config_path)
+    try:
+        for _ in range(100):
+            result = govan("status", "--config", str(config_path))
+            if result.returncode == 0:
+                break
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.strip().splitlines()
+        assert lines[0].startswith("daemon") and "online" in lines[0]
+        assert [line.split()[0] for line in lines[1:]] == ["idreader", "scanner", "printer", "camera"]
+        assert all("disabled" in line for line in lines[1:])
+
+        as_json = govan("status", "--json", "--config", str(config_path))
+        assert as_json.returncode == 0
+        parsed = json.loads(as_json.stdout)
+        assert parsed["online"] is True
+        assert parsed["devices"]["printer"]["state"] == "disabled"
+    finally:
+        daemon.stop()
+    # The embedded broker stopped with the daemon: nothing to connect to.
+    assert govan("status", "--config", str(config_path)).returncode == 2
+
+
+def test_version() -> None:
+    result = govan("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("govan ")

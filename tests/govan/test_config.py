@@ -1,0 +1,103 @@
+from pathlib import Path
+
+import pytest
+
+from govan import config
+from govan.config import ConfigError
+
+
+def test_defaults_without_any_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(config.CONFIG_ENV, raising=False)
+    loaded = config.load()
+    assert loaded.van_id == "lg-01"
+    assert loaded.mqtt.url == "embedded"
+    assert loaded.locale == "zh_CN"
+    assert {loaded.devices.idreader.driver, loaded.devices.printer.driver} == {"none"}
+
+
+def test_lookup_order_explicit_then_env_then_local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "govan.toml").write_text('van_id = "local"\n')
+    (tmp_path / "env.toml").write_text('van_id = "from-env"\n')
+    (tmp_path / "explicit.toml").write_text('van_id = "explicit"\n')
+    monkeypatch.delenv(config.CONFIG_ENV, raising=False)
+    assert config.load().van_id == "local"
+    monkeypatch.setenv(config.CONFIG_ENV, str(tmp_path / "env.toml"))
+    assert config.load().van_id == "from-env"
+    assert config.load(tmp_path / "explicit.toml").van_id == "explicit"
+
+
+def test_contract_example_parses() -> None:
+    text = """
+van_id = "lg-01"
+data_dir = "/var/lib/govan"
+locale = "zh_CN"
+timezone = "Asia/Shanghai"
+
+[mqtt]
+url = "embedded"
+username = "govan-daemon"
+password_file = "/etc/govan/mqtt-daemon.pass"
+topic_prefix = "govan"
+
+[devices.idreader]
+driver = "sam"
+port = "/dev/ttyUSB0"
+baudrate = 115200
+
+[devices.scanner]
+driver = "serial"
+port = "/dev/ttyACM0"
+
+[devices.printer]
+driver = "tcp"
+host = "127.0.0.1"
+port = 9100
+paper_width_mm = 80
+chinese = "gb18030"
+
+[devices.camera]
+driver = "v4l2"
+device = "/dev/video0"
+"""
+    loaded = config.parse(text, "contract.toml")
+    assert loaded.devices.printer.port == 9100
+    assert loaded.devices.idreader.driver == "sam"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vanid = 'x'\n", "unknown key 'vanid'"),
+        ("[devices.printer]\ncolour = 1\n", "unknown key 'devices.printer.colour'"),
+        ("[mqtt.tui]\nuser = 'a'\n", "unknown key 'mqtt.tui.user'"),
+        ("van_id = 'Van 1'\n", "key 'van_id'"),
+        ("[devices.printer]\npaper_width_mm = 70\n", "key 'devices.printer.paper_width_mm'"),
+        ("[devices.camera]\ndriver = 'usb'\n", '"v4l2", "folder", "sim", "none"'),
+        ("[mqtt]\nurl = 'http://x'\n", "key 'mqtt.url'"),
+        ("timezone = 'Mars/Olympus'\n", "key 'timezone'"),
+        ("[devices.printer]\ndriver = 'usb'\n", "key 'devices.printer.usb'"),
+        ("[devices.printer]\ndriver = 'tcp'\nport = '/dev/ttyS0'\n", "key 'devices.printer.port'"),
+        ("[service]\nholidays = ['2026-13-01']\n", "key 'service.holidays'"),
+        ("[evaluation]\npraise = -1\n", "key 'evaluation.praise'"),
+        ("van_id = \n", "not valid TOML"),
+    ],
+)
+def test_bad_keys_and_values_name_the_key_and_the_file(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.parse(text, "/etc/govan/govan.toml")
+    message = str(caught.value)
+    assert message.startswith("/etc/govan/govan.toml: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        config.load(tmp_path / "absent.toml")
+
+
+def test_written_config_reads_back_identically(tmp_path: Path) -> None:
+    original = config.with_sim_devices(config.parse('van_id = "lg-02"\n[service]\nholidays = ["2026-10-01"]\n', "x"))
+    assert config.parse(config.to_toml(original), "round trip") == original

@@ -1,0 +1,1 @@
+"""Test support: real brokers, real daemons, real config files. No mocks of our own boundaries."""
