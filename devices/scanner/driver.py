@@ -1,0 +1,34 @@
+"""What the daemon needs from any scanner driver (serial or keyboard wedge)."""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from devices.scanner.protocol import ScannerEvent
+
+
+class ScannerUnavailable(Exception):
+    """The scanner cannot be used now: "offline" when it is not there, "error" when it is but fails."""
+
+    def __init__(self, detail: str, state: Literal["offline", "error"] = "offline") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.state = state
+
+
+class ScannerDriver(Protocol):
+    @property
+    def description(self) -> str:
+        """Where the scanner is, for the device state, e.g. "/dev/ttyACM0 at 9600 baud"."""
+
+    async def open(self) -> None:
+        """Open the device; raise ScannerUnavailable when it cannot be opened."""
+
+    async def read(self) -> list[ScannerEvent]:
+        """Wait for the next scans or bad input; raise ScannerUnavailable when the device goes away."""
+
+    def self_test(self) -> str:
+        """Check the open device and say what was checked; raise ScannerUnavailable if it is gone."""
+
+    async def close(self) -> None:
+        """Release the device; safe to call more than once."""

@@ -1,0 +1,1 @@
+"""Scanner tests: protocol, keymaps, drivers and the pty emulator."""
