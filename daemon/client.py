@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from daemon.bus import Connection, connect_once
-from daemon.credentials import Role, broker_address
+from daemon.bus import BrokerUnreachable, Connection, connect_once
+from daemon.credentials import CredentialsError, Role, broker_address
 from daemon.messages import (
     CardEvent,
     DaemonState,
@@ -40,6 +40,9 @@ from daemon.messages import (
 from daemon.topics import DEVICES, Topics
 from govan.config import Config
 
+__all__ = [
+    "BrokerUnreachable", "CommandTimeout", "CredentialsError", "DaemonClient", "DeviceError", "Event", "Status",
+]
 log = logging.getLogger(__name__)
 
 
@@ -67,6 +70,12 @@ class Status:
     @property
     def daemon_online(self) -> bool:
         return self.broker_connected and self.daemon is not None and self.daemon.state == "online"
+
+    @classmethod
+    def unreachable(cls, reason: str) -> Status:
+        """No connection at all: every device offline, for `reason`."""
+        offline = DeviceState(state="offline", detail=reason, driver="", since="")
+        return cls(broker_connected=False, daemon=None, devices=dict.fromkeys(DEVICES, offline))
 
 
 class DaemonClient:

@@ -128,6 +128,10 @@ class Config(_Section):
         return Path(self.data_dir).expanduser()
 
     @property
+    def database_path(self) -> Path:
+        return self.data_path / "govan.db"
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

@@ -1,0 +1,73 @@
+"""The app's one MQTT client: it turns daemon news into Textual messages and sends commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import msgspec
+from textual.app import App
+
+from daemon.client import BrokerUnreachable, CredentialsError, DaemonClient, DeviceError, Status
+from daemon.messages import CardEvent, JobResult, QueueBoard, QueueEvent, ScanEvent
+from govan.config import Config
+from tui.messages import BoardChanged, CardRead, CodeScanned, DeviceFaulted, DevicesChanged, QueueChanged
+
+log = logging.getLogger(__name__)
+RETRY_S = 2.0
+
+
+class NotConnected(Exception):
+    """No broker connection: a command cannot be sent now."""
+
+
+class DaemonLink:
+    def __init__(self, app: App, config: Config) -> None:
+        self.app = app
+        self.config = config
+        self.client: DaemonClient | None = None
+        self.status = Status.unreachable("")
+
+    async def run(self) -> None:
+        """Run as an app worker: connect, forward news, and reconnect if the first try fails."""
+        while True:
+            try:
+                async with DaemonClient(self.config) as client:
+                    self.client = client
+                    await asyncio.gather(self._forward_status(client), self._forward_events(client))
+            except (BrokerUnreachable, CredentialsError) as error:
+                log.warning("cannot reach the daemon: %s", error)
+                self._post_status(Status.unreachable(str(error)))
+            finally:
+                self.client = None
+            await asyncio.sleep(RETRY_S)
+
+    def _post_status(self, status: Status) -> None:
+        self.status = status
+        self.app.post_message(DevicesChanged(status))
+
+    async def _forward_status(self, client: DaemonClient) -> None:
+        async for status in client.watch():
+            self._post_status(status)
+
+    async def _forward_events(self, client: DaemonClient) -> None:
+        async for event in client.events():
+            if isinstance(event, CardEvent):
+                self.app.post_message(CardRead(event))
+            elif isinstance(event, ScanEvent):
+                self.app.post_message(CodeScanned(event))
+            elif isinstance(event, DeviceError):
+                self.app.post_message(DeviceFaulted(event))
+            elif isinstance(event, QueueEvent):
+                self.app.post_message(QueueChanged(event))
+            elif isinstance(event, QueueBoard):
+                self.app.post_message(BoardChanged(event))
+
+    async def command(self, device: str, name: str, message: msgspec.Struct, *, timeout: float) -> JobResult:
+        if self.client is None:
+            raise NotConnected(self.status.devices[device].detail)
+        return await self.client.command(device, name, message, timeout=timeout)
+
+    def publish(self, topic: str, message: msgspec.Struct, *, retain: bool = False) -> None:
+        if self.client is not None:
+            self.client.publish(topic, message, retain=retain)

@@ -1,0 +1,23 @@
+"""All user-visible text: key → (Simplified Chinese, English)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # The app
+    "app.title": ("龙港市流动政务客厅", "Longgang Mobile Government Service"),
+    "key.quit": ("退出", "Quit"),
+    # Device bar
+    "device.daemon": ("服务", "Daemon"),
+    "device.idreader": ("读卡器", "ID reader"),
+    "device.scanner": ("扫码枪", "Scanner"),
+    "device.printer": ("打印机", "Printer"),
+    "device.camera": ("高拍仪", "Camera"),
+    "state.online": ("在线", "online"),
+    "state.offline": ("离线", "offline"),
+    "state.ready": ("就绪", "ready"),
+    "state.busy": ("忙碌", "busy"),
+    "state.error": ("故障", "error"),
+    "state.disabled": ("未启用", "disabled"),
+    "state.no_broker": ("无法连接消息服务", "no connection to the MQTT broker"),
+    "state.daemon_offline": ("设备服务未运行", "the device daemon is not running"),
+}
