@@ -1,0 +1,276 @@
+"""The reader's driver: an async poll loop that moves frames between a link and the protocol.
+
+At start and every `status_interval_s` it asks the SAM for its status; every
+`find_interval_s` it looks for a card; when a card answers `find` (9F) it selects
+and reads it, then leaves it alone until `find` stops seeing it. Readers answer 80
+to `find` while a card that has been read is still lying there, so a card is
+reported once and again only after it was taken off and put back. A failed read
+is reported once and tried again a few times while the card stays.
+
+Every command has a timeout. A reply spoilt on the way (bad checksum, or none in
+time) is retried; noise and bad checksums are reported as problems that do not
+change the reader's state. A reader that goes away, stops answering, or whose SAM
+fails raises ReaderFault, with a detail that names the device and says which.
+
+Nothing here logs or raises personal data: details name fields and codes only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Literal, NoReturn, Protocol
+
+from devices.idcard import commands, layouts, status
+from devices.idcard.card import Card, CardDataError
+from devices.idcard.commands import ReplyError, SamId
+from devices.idcard.frames import BadChecksum, Command, Garbage, Reply, reply_decoder
+from devices.idcard.link import Link, LinkError, LinkLost
+
+log = logging.getLogger(__name__)
+
+# SW3 codes meaning the SAM itself cannot work: the reader needs service, not a retry.
+SAM_BROKEN = (status.SAM_SELF_TEST_FAILED, status.SAM_NOT_AUTHORISED)
+
+
+class ReaderFault(Exception):
+    """The reader cannot work now: "offline" (gone or silent) or "error" (there, but failing)."""
+
+    def __init__(self, state: Literal["offline", "error"], detail: str) -> None:
+        super().__init__(detail)
+        self.state = state
+        self.detail = detail
+
+
+class SelfTestFailed(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class CardRead:
+    card: Card
+    photo: bytes
+
+
+class ReaderEvents(Protocol):
+    """Where the driver reports; called from the event loop, must not block."""
+
+    def ready(self) -> None: ...
+
+    def card(self, read: CardRead) -> None: ...
+
+    def problem(self, detail: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PollTimings:
+    find_interval_s: float = 0.3
+    status_interval_s: float = 30.0
+    # Extra attempts for a command whose reply was spoilt or did not come.
+    retries: int = 2
+    # Select-and-read attempts for one card before waiting for it to be put back.
+    read_attempts: int = 3
+
+
+class _Spoilt(Exception):
+    def __init__(self, reason: Literal["timeout", "checksum"]) -> None:
+        self.reason = reason
+
+
+class ReaderDriver:
+    def __init__(self, link: Link, *, baudrate: int = 115200, timings: PollTimings | None = None) -> None:
+        self.link = link
+        self.baudrate = baudrate
+        self.timings = timings or PollTimings()
+        self._decoder = reply_decoder()
+        self._replies: asyncio.Queue[Reply | BadChecksum | LinkLost] = asyncio.Queue()
+        self._lock = asyncio.Lock()
+        self._lost: LinkLost | None = None
+        self._lost_event = asyncio.Event()
+        self._noise = 0
+        self._events: ReaderEvents | None = None
+
+    async def run(self, events: ReaderEvents) -> NoReturn:
+        """Open the link and serve the reader until it fails (ReaderFault) or is cancelled."""
+        self._events = events
+        self._decoder = reply_decoder()
+        self._replies = asyncio.Queue()
+        self._lost = None
+        self._lost_event = asyncio.Event()
+        self._noise = 0
+        try:
+            await self.link.open()
+        except LinkError as error:
+            raise ReaderFault("offline", error.detail) from None
+        pump = asyncio.create_task(self._pump(), name=f"idreader pump {self.link.name}")
+        try:
+            async with self._lock:
+                await self._check_sam()
+            events.ready()
+            await self._poll(events)
+        finally:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
+            self.link.close()
+
+    async def self_test(self) -> str:
+        """Ask the SAM for its status and its id; say what was checked."""
+        try:
+            async with self._lock:
+                sam_status = await self._exchange(commands.SAM_STATUS)
+                if sam_status.sw3 != status.OK:
+                    raise SelfTestFailed(f"SAM status: {status.describe(sam_status.sw3)}")
+                sam_id_reply = await self._exchange(commands.SAM_ID)
+        except ReaderFault as fault:
+            raise SelfTestFailed(fault.detail) from None
+        if sam_id_reply.sw3 != status.OK:
+            raise SelfTestFailed(f"SAM status OK; SAM id: {status.describe(sam_id_reply.sw3)}")
+        try:
+            sam_id: SamId = commands.parse_sam_id(sam_id_reply)
+        except ReplyError as error:
+            raise SelfTestFailed(f"SAM status OK; {error}") from None
+        return f"SAM status OK (90); SAM id {sam_id}; reader at {self.link.name}"
+
+    # The byte pump: link -> decoder -> replies.
+
+    async def _pump(self) -> None:
+        while True:
+            try:
+                chunk = await self.link.read()
+            except LinkLost as lost:
+                self._lost = lost
+                self._lost_event.set()
+                self._replies.put_nowait(lost)
+                return
+            for event in self._decoder.feed(chunk):
+                if isinstance(event, Garbage):
+                    self._noise += len(event.data)
+                    continue
+                self._report_noise()
+                if isinstance(event, BadChecksum):
+                    self._problem(f"frame with a bad checksum dropped ({event.size} bytes)")
+                self._replies.put_nowait(event)
+
+    def _report_noise(self) -> None:
+        if self._noise:
+            self._problem(f"{self._noise} bytes of noise from the reader skipped")
+            self._noise = 0
+
+    def _problem(self, detail: str) -> None:
+        log.info("%s: %s", self.link.name, detail)
+        if self._events is not None:
+            self._events.problem(detail)
+
+    # Commands.
+
+    def _raise_if_lost(self) -> None:
+        if self._lost is not None:
+            raise ReaderFault("offline", self._lost.detail)
+
+    async def _attempt(self, command: Command, timeout: float) -> Reply:
+        while not self._replies.empty():  # a late reply to an earlier, timed-out command
+            if isinstance(self._replies.get_nowait(), LinkLost):
+                self._raise_if_lost()
+        self._raise_if_lost()
+        try:
+            await self.link.write(command.encode())
+        except LinkLost as lost:
+            raise ReaderFault("offline", lost.detail) from None
+        try:
+            item = await asyncio.wait_for(self._replies.get(), timeout)
+        except TimeoutError:
+            self._decoder.reset()
+            self._report_noise()
+            raise _Spoilt("timeout") from None
+        if isinstance(item, LinkLost):
+            raise ReaderFault("offline", item.detail)
+        if isinstance(item, BadChecksum) or item.sw3 == status.CHECKSUM_ERROR:
+            raise _Spoilt("checksum")
+        return item
+
+    async def _exchange(self, command: Command) -> Reply:
+        """Send one command and return its reply, retrying spoilt replies. Caller holds the lock."""
+        spec = commands.spec(command)
+        timeout = spec.timeout(self.baudrate)
+        reason: Literal["timeout", "checksum"] = "timeout"
+        for _ in range(self.timings.retries + 1):
+            try:
+                reply = await self._attempt(command, timeout)
+            except _Spoilt as spoilt:
+                reason = spoilt.reason
+                continue
+            if reply.sw3 in SAM_BROKEN:
+                raise ReaderFault("error", f"{self.link.name}: {status.describe(reply.sw3)}")
+            return reply
+        if reason == "timeout":
+            raise ReaderFault("offline", f"{self.link.name}: the reader does not answer ({spec.name})")
+        raise ReaderFault("error", f"{self.link.name}: replies to {spec.name} keep failing their checksum")
+
+    async def _check_sam(self) -> None:
+        reply = await self._exchange(commands.SAM_STATUS)
+        if reply.sw3 != status.OK:
+            raise ReaderFault("error", f"{self.link.name}: SAM status: {status.describe(reply.sw3)}")
+
+    # The poll loop.
+
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._lost_event.wait(), seconds)
+        except TimeoutError:
+            return
+        self._raise_if_lost()
+
+    async def _poll(self, events: ReaderEvents) -> NoReturn:
+        loop = asyncio.get_running_loop()
+        next_status = loop.time() + self.timings.status_interval_s
+        card_done = False  # the card in the field was read, or given up on
+        failed_reads = 0
+        while True:
+            async with self._lock:
+                if loop.time() >= next_status:
+                    await self._check_sam()
+                    next_status = loop.time() + self.timings.status_interval_s
+                found = await self._find()
+                if not found:
+                    card_done, failed_reads = False, 0
+                elif not card_done:
+                    outcome = await self._select_and_read(events, report=failed_reads == 0)
+                    failed_reads += outcome == "failed"
+                    card_done = outcome != "failed" or failed_reads >= self.timings.read_attempts
+            await self._pause(self.timings.find_interval_s)
+
+    async def _find(self) -> bool:
+        reply = await self._exchange(commands.FIND)
+        if reply.sw3 == status.CARD_FOUND:
+            return True
+        if reply.sw3 != status.FIND_FAILED:
+            self._problem(f"find card: {status.describe(reply.sw3)}")
+        return False
+
+    async def _select_and_read(self, events: ReaderEvents, *, report: bool) -> Literal["read", "failed", "unreadable"]:
+        """Read the card in the field. A failed attempt is reported once per card and tried again."""
+        again = "; take the card off and place it again"
+        selected = await self._exchange(commands.SELECT)
+        if selected.sw3 != status.OK:
+            if report:
+                self._problem(f"select card: {status.describe(selected.sw3)}{again}")
+            return "failed"
+        reply = await self._exchange(commands.READ)
+        if reply.sw3 != status.OK:
+            if report:
+                self._problem(f"read card: {status.describe(reply.sw3)}{again}")
+            return "failed"
+        try:
+            files = commands.parse_read(reply)
+            card = layouts.parse_text(files.text)
+        except ReplyError as error:
+            self._problem(f"read card: {error}{again}")
+            return "unreadable"
+        except CardDataError as error:
+            self._problem(f"card data not understood: {error}")
+            return "unreadable"
+        events.card(CardRead(card, files.photo))
+        return "read"
