@@ -135,8 +135,6 @@ class Connection:
         if self._dropped:
             log.warning("MQTT outbox overflowed while disconnected: %d oldest messages dropped", self._dropped)
             self._dropped = 0
-        # Called with no arguments whenever the session comes up or goes down.
-        self.on_connection_change: Callable[[], None] | None = None
         if self._outbox:
             self._outbox_ready.set()
         self.last_error = None
