@@ -1,0 +1,145 @@
+"""Print latency: publishing a ticket-sized print command → the virtual printer has its last byte.
+
+Runs the real daemon in this process on the embedded broker, with the printer on
+`sim` (the virtual printer on loopback, driven by the real TCP driver), and a
+DaemonClient as the TUI would use it. Every job goes through the broker, the
+command queue, the encoder, a status check, the TCP write and a status check.
+
+The floor is one broker traversal measured in the same run: a queue event published
+by the client and delivered back to it. Goal: p99 ≤ 30 ms.
+
+    python bench/print_latency.py [jobs]     # default 500
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import msgspec
+
+from daemon.client import DaemonClient
+from daemon.messages import PrintCommand, QueueEvent, QueueTicket
+from daemon.service import Daemon
+from devices.printer.document import BarcodeBlock, CutBlock, Document, FeedBlock, QrBlock, RuleBlock, TextBlock
+from devices.printer.emulator import Receipt
+from govan import config as config_module
+
+TICKET = Document(blocks=[
+    TextBlock(text="龙港市流动政务客厅", align="center", size=(2, 2), bold=True),
+    TextBlock(text="A012", align="center", size=(4, 4)),
+    RuleBlock(),
+    TextBlock(text="业务：社保 · 请到3号窗口"),
+    TextBlock(text="前面还有 5 人等候，请留意叫号。"),
+    TextBlock(text="2026-11-26 09:41"),
+    QrBlock(data="https://example.gov.cn/q/A012"),
+    BarcodeBlock(data="A012"),
+    FeedBlock(lines=2),
+    CutBlock(),
+])
+WARMUP = 20
+GOAL_P99_MS = 30.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def _our_ping(events: AsyncIterator[object], number: str) -> None:
+    """Skip anything else on the event stream (e.g. a device error) until our ping is back."""
+    async for event in events:
+        if isinstance(event, QueueEvent) and event.type == "bench.ping" and event.ticket.number == number:
+            return
+
+
+async def _measure(jobs: int, data_dir: Path) -> dict[str, list[float]]:
+    settings = {
+        "data_dir": str(data_dir),
+        "mqtt": {"embedded_port": _free_port()},
+        "devices": {"printer": {"driver": "sim", "paper_width_mm": 80}},
+    }
+    config = config_module.validate(msgspec.convert(settings, config_module.Config), "benchmark settings")
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    running = asyncio.create_task(daemon.run(stop))
+    await daemon.ready.wait()
+    unit = daemon.runtimes["printer"].unit
+    emulator = unit.emulator  # type: ignore[union-attr]
+    emulator.save_dir = None  # drawing PNGs is not on the measured path; keep the CPU for it
+    arrived: dict[int, float] = {}
+
+    def on_receipt(receipt: Receipt) -> None:
+        arrived[receipt.number] = time.perf_counter()
+
+    emulator.on_receipt = on_receipt
+    samples: dict[str, list[float]] = {"last_byte": [], "result": [], "floor": []}
+    try:
+        async with DaemonClient(config) as client:
+            if not await client.wait_for_daemon(10) or client.status.devices["printer"].state != "ready":
+                raise SystemExit(f"printer not ready: {client.status.devices['printer']}")
+            events = client.events()
+            warmup = min(WARMUP, jobs)
+            for number in range(1, warmup + jobs + 1):
+                started = time.perf_counter()
+                result = await client.command(
+                    "printer", "print", PrintCommand(job_id=f"bench-{number}", document=TICKET), timeout=10
+                )
+                answered = time.perf_counter()
+                if result.state != "done":
+                    raise SystemExit(f"job {number} failed: {result.detail}")
+                if number > warmup:
+                    samples["last_byte"].append((arrived[emulator.printed] - started) * 1000)
+                    samples["result"].append((answered - started) * 1000)
+
+                hop = QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at="")
+                started = time.perf_counter()
+                client.publish(client.topics.queue_event, hop)
+                await asyncio.wait_for(_our_ping(events, str(number)), 5)
+                if number > warmup:
+                    samples["floor"].append((time.perf_counter() - started) * 1000)
+    finally:
+        stop.set()
+        await running
+    return samples
+
+
+def main(size: int | None = None) -> None:
+    jobs = size or 500
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
+        samples = asyncio.run(_measure(jobs, Path(data_dir)))
+    floor = samples["floor"]
+    rows = [
+        ("print_latency_p50", "publish → last byte at the printer, p50", None, _percentile(samples["last_byte"], 0.5), _percentile(floor, 0.5)),
+        ("print_latency_p99", "publish → last byte at the printer, p99", f"≤ {GOAL_P99_MS:g}", _percentile(samples["last_byte"], 0.99), _percentile(floor, 0.99)),
+        ("print_result_p50", "publish → result received, p50", None, _percentile(samples["result"], 0.5), _percentile(floor, 0.5)),
+        ("print_result_p99", "publish → result received, p99", None, _percentile(samples["result"], 0.99), _percentile(floor, 0.99)),
+    ]
+    print(f"print latency over {jobs} ticket jobs (after warm-up), virtual printer on loopback")
+    print(f"floor: one broker traversal (client → embedded broker → client), mean {statistics.fmean(floor):.2f} ms")
+    print(f"{'figure':44} {'value':>9} {'floor':>9} {'goal':>8}")
+    for _, label, goal, value, floor_value in rows:
+        print(f"{label:44} {value:7.2f}ms {floor_value:7.2f}ms {goal or '':>8}")
+    for name, _, goal, value, floor_value in rows:
+        figure = {"name": name, "goal": f"{goal} ms" if goal else None, "value": round(value, 3),
+                  "floor": round(floor_value, 3), "unit": "ms"}
+        print("FIGURE " + json.dumps(figure, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else None)
