@@ -12,7 +12,7 @@ import asyncio
 import time
 
 from devices.printer.status import STATUS_QUERY, PrinterStatus, StatusCollector, StatusError
-from devices.printer.transport import Transport, TransportError
+from devices.printer.transport import Transport
 
 
 class PrinterError(Exception):
@@ -54,7 +54,7 @@ class PrinterDriver:
         await self.transport.close()
 
     async def status(self) -> PrinterStatus:
-        """Ask DLE EOT 1–4. Raises NoAnswer, or TransportError when the link fails."""
+        """Ask DLE EOT 1–4. Raises NoAnswer, or transport.TransportError when the link fails."""
         async with self._lock:
             return await self._status(self.status_timeout)
 
@@ -79,7 +79,7 @@ class PrinterDriver:
         """Print one job: check, send, confirm. Returns the status after (None if unknown).
 
         Raises NotReady (nothing was sent, or the printer stopped during the job),
-        NoAnswer, PrinterError or TransportError.
+        NoAnswer, PrinterError or transport.TransportError.
         """
         async with self._lock:
             if not self.status_known:
@@ -95,6 +95,3 @@ class PrinterDriver:
             if not after.ok:
                 raise NotReady(after)
             return after
-
-
-__all__ = ["NoAnswer", "NotReady", "PrinterDriver", "PrinterError", "TransportError"]

@@ -9,7 +9,7 @@ import os
 import serial
 import serial_asyncio_fast
 
-from devices.printer.transport import StreamTransport, TransportError, _Link
+from devices.printer.transport import LinkProtocol, StreamTransport, TransportError
 
 _REASONS = {
     errno.ENOENT: "no such device",
@@ -25,10 +25,10 @@ class SerialTransport(StreamTransport):
         self.baudrate = baudrate
         self.label = port
 
-    async def _connect(self) -> tuple[asyncio.BaseTransport, _Link]:
+    async def _connect(self) -> tuple[asyncio.BaseTransport, LinkProtocol]:
         loop = asyncio.get_running_loop()
         try:
-            return await serial_asyncio_fast.create_serial_connection(loop, _Link, self.port, baudrate=self.baudrate)
+            return await serial_asyncio_fast.create_serial_connection(loop, LinkProtocol, self.port, baudrate=self.baudrate)
         except (serial.SerialException, OSError) as error:
             code = error.errno if isinstance(error.errno, int) else None
             reason = _REASONS.get(code) if code else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from devices.printer.transport import StreamTransport, TransportError, _Link
+from devices.printer.transport import LinkProtocol, StreamTransport, TransportError
 
 
 class TcpTransport(StreamTransport):
@@ -15,10 +15,10 @@ class TcpTransport(StreamTransport):
         self.connect_timeout = connect_timeout
         self.label = f"{host}:{port}"
 
-    async def _connect(self) -> tuple[asyncio.BaseTransport, _Link]:
+    async def _connect(self) -> tuple[asyncio.BaseTransport, LinkProtocol]:
         loop = asyncio.get_running_loop()
         try:
-            return await asyncio.wait_for(loop.create_connection(_Link, self.host, self.port), self.connect_timeout)
+            return await asyncio.wait_for(loop.create_connection(LinkProtocol, self.host, self.port), self.connect_timeout)
         except TimeoutError:
             raise TransportError(f"{self.label}: no answer within {self.connect_timeout:g} s") from None
         except ConnectionRefusedError:

@@ -40,7 +40,7 @@ class Transport(abc.ABC):
     async def close(self) -> None: ...
 
 
-class _Link(asyncio.Protocol):
+class LinkProtocol(asyncio.Protocol):
     """Buffers what the printer sends and honours write flow control."""
 
     def __init__(self) -> None:
@@ -72,21 +72,21 @@ class _Link(asyncio.Protocol):
 
 
 class StreamTransport(Transport):
-    """A byte stream driven by an asyncio transport and our _Link protocol."""
+    """A byte stream driven by an asyncio transport and our LinkProtocol protocol."""
 
     def __init__(self) -> None:
         self._transport: asyncio.WriteTransport | None = None
-        self._link: _Link | None = None
+        self._link: LinkProtocol | None = None
 
     @abc.abstractmethod
-    async def _connect(self) -> tuple[asyncio.BaseTransport, _Link]: ...
+    async def _connect(self) -> tuple[asyncio.BaseTransport, LinkProtocol]: ...
 
     async def open(self) -> None:
         transport, link = await self._connect()
         assert isinstance(transport, asyncio.WriteTransport)
         self._transport, self._link = transport, link
 
-    def _live(self) -> tuple[asyncio.WriteTransport, _Link]:
+    def _live(self) -> tuple[asyncio.WriteTransport, LinkProtocol]:
         if self._transport is None or self._link is None:
             raise TransportError(f"{self.label}: not open")
         if self._link.closed:
