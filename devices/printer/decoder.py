@@ -188,7 +188,7 @@ class Decoder:
         try:
             content = self._line.decode("gb18030")
         except UnicodeDecodeError:
-            raise self._fail(f"undecodable text {self._line.hex(' ')}") from None
+            raise self._fail(f"undecodable text in a line of {len(self._line)} bytes") from None
         self._line.clear()
         return TextLine(content, self.align, self.width, self.height, self.bold)
 
