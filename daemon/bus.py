@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ class Connection:
             delay = min(delay * 2, self.backoff_cap_s)
 
     async def _on_connected(self, client: aiomqtt.Client) -> None:
+        _disable_nagle(client)
         for topic in self.subscriptions:
             await client.subscribe(topic, qos=1)
         # Retained states first (newest per topic), then the events that waited.
@@ -179,6 +181,13 @@ class Connection:
                 await self.on_message(message.topic.value, payload)
             except Exception:  # one bad message must not end the session
                 log.exception("error while handling a message on %s", message.topic.value)
+
+
+def _disable_nagle(client: aiomqtt.Client) -> None:
+    """paho leaves Nagle's algorithm on, which holds small publishes back by tens of ms."""
+    sock = client._client.socket()  # aiomqtt exposes no public way to reach paho's socket
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 async def connect_once(connection: Connection, timeout: float) -> None:
