@@ -1,11 +1,12 @@
 """The reader's driver: an async poll loop that moves frames between a link and the protocol.
 
 At start and every `status_interval_s` it asks the SAM for its status; every
-`find_interval_s` it looks for a card; when a card answers `find` (9F) it selects
-and reads it, then leaves it alone until `find` stops seeing it. Readers answer 80
-to `find` while a card that has been read is still lying there, so a card is
-reported once and again only after it was taken off and put back. A failed read
-is reported once and tried again a few times while the card stays.
+`find_interval_s` it looks for a card, and selects and reads every card that
+answers `find` (9F). Readers answer 80 to `find` while a card that has been read is
+still lying there, so a card is reported once and again only after it was taken
+off and put back. For readers that keep answering 9F, a re-read that finds the very
+card already reported settles it: nothing more is read until `find` misses it.
+A failed read is reported once and tried again a few times while the card stays.
 
 Every command has a timeout. A reply spoilt on the way (bad checksum, or none in
 time) is retried; noise and bad checksums are reported as problems that do not
@@ -18,6 +19,7 @@ Nothing here logs or raises personal data: details name fields and codes only.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Literal, NoReturn, Protocol
@@ -226,20 +228,30 @@ class ReaderDriver:
     async def _poll(self, events: ReaderEvents) -> NoReturn:
         loop = asyncio.get_running_loop()
         next_status = loop.time() + self.timings.status_interval_s
-        card_done = False  # the card in the field was read, or given up on
+        reported: bytes | None = None  # digest of the card reported since find last saw nothing
+        settled = False  # leave the card in the field alone until find stops seeing it
         failed_reads = 0
         while True:
             async with self._lock:
                 if loop.time() >= next_status:
                     await self._check_sam()
                     next_status = loop.time() + self.timings.status_interval_s
-                found = await self._find()
-                if not found:
-                    card_done, failed_reads = False, 0
-                elif not card_done:
-                    outcome = await self._select_and_read(events, report=failed_reads == 0)
-                    failed_reads += outcome == "failed"
-                    card_done = outcome != "failed" or failed_reads >= self.timings.read_attempts
+                if not await self._find():
+                    reported, settled, failed_reads = None, False, 0
+                elif not settled:
+                    outcome = await self._select_and_read(report_failure=failed_reads == 0)
+                    if isinstance(outcome, tuple):
+                        read, digest = outcome
+                        # 9F again with the same card: this reader keeps answering for a card left lying.
+                        settled = digest == reported
+                        if not settled:
+                            reported = digest
+                            events.card(read)
+                    elif outcome == "failed":
+                        failed_reads += 1
+                        settled = failed_reads >= self.timings.read_attempts
+                    else:
+                        settled = True
             await self._pause(self.timings.find_interval_s)
 
     async def _find(self) -> bool:
@@ -250,27 +262,30 @@ class ReaderDriver:
             self._problem(f"find card: {status.describe(reply.sw3)}")
         return False
 
-    async def _select_and_read(self, events: ReaderEvents, *, report: bool) -> Literal["read", "failed", "unreadable"]:
-        """Read the card in the field. A failed attempt is reported once per card and tried again."""
+    async def _select_and_read(
+        self, *, report_failure: bool
+    ) -> tuple[CardRead, bytes] | Literal["failed", "unreadable"]:
+        """Read the card in the field, with a digest of its files (kept in memory only, to compare).
+
+        A failed attempt is reported once per card and tried again.
+        """
         again = "; take the card off and place it again"
         selected = await self._exchange(commands.SELECT)
         if selected.sw3 != status.OK:
-            if report:
+            if report_failure:
                 self._problem(f"select card: {status.describe(selected.sw3)}{again}")
             return "failed"
         reply = await self._exchange(commands.READ)
         if reply.sw3 != status.OK:
-            if report:
+            if report_failure:
                 self._problem(f"read card: {status.describe(reply.sw3)}{again}")
             return "failed"
         try:
             files = commands.parse_read(reply)
-            card = layouts.parse_text(files.text)
+            read = CardRead(layouts.parse_text(files.text), files.photo)
+            return read, hashlib.blake2b(files.text + files.photo).digest()
         except ReplyError as error:
             self._problem(f"read card: {error}{again}")
-            return "unreadable"
         except CardDataError as error:
             self._problem(f"card data not understood: {error}")
-            return "unreadable"
-        events.card(CardRead(card, files.photo))
-        return "read"
+        return "unreadable"

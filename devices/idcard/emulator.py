@@ -101,6 +101,7 @@ class PtyReaderEmulator:
         self._master, self._slave = master, slave
         self._decoder = command_decoder()
         self._outbox = asyncio.Queue()
+        self.directory.mkdir(parents=True, exist_ok=True)
         link = self.directory / "idreader.new"
         link.unlink(missing_ok=True)
         os.symlink(os.ttyname(slave), link)

@@ -39,8 +39,11 @@ def _status(code: int, data: bytes = b"") -> Reply:
 
 
 class SamModel:
-    def __init__(self, sam_id: SamId = DEFAULT_SAM_ID) -> None:
+    def __init__(self, sam_id: SamId = DEFAULT_SAM_ID, *, finds_read_cards: bool = False) -> None:
         self.sam_id = sam_id
+        # Some readers may keep answering 9F for a card already read (YinanSoft hints at it;
+        # unconfirmed). Drivers must cope with both kinds.
+        self.finds_read_cards = finds_read_cards
         self.card: CardOnReader | None = None
         self.state = CardState.ABSENT
 
@@ -77,7 +80,8 @@ class SamModel:
         return _status(status.COMMAND_ERROR)
 
     def _find(self) -> Reply:
-        if self.state in (CardState.PLACED, CardState.FOUND, CardState.SELECTED):
+        findable = (CardState.PLACED, CardState.FOUND, CardState.SELECTED)
+        if self.state in findable or (self.finds_read_cards and self.state is CardState.READ):
             self.state = CardState.FOUND
             return _status(status.CARD_FOUND, FIND_DATA)
         return _status(status.FIND_FAILED)

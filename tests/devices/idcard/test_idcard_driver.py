@@ -60,6 +60,42 @@ async def test_every_preset_is_read_once_and_again_after_it_is_put_back(
         await stop(task)
 
 
+async def test_a_card_swapped_for_another_within_one_poll_is_read(
+    emulator: PtyReaderEmulator, recorder: Callable[[], Any]
+) -> None:
+    events = recorder()
+    _, task = start(emulator.path, events)
+    try:
+        await events.next("ready")
+        emulator.place_preset("resident")
+        await events.next("card")
+        emulator.place_preset("resident_expired")  # before the driver's next find
+        assert (await events.next("card")).card == PRESETS["resident_expired"].card
+    finally:
+        await stop(task)
+
+
+async def test_a_reader_that_keeps_finding_a_read_card_still_reports_it_once(
+    emulator: PtyReaderEmulator, recorder: Callable[[], Any], replies: Any
+) -> None:
+    emulator.model.finds_read_cards = True
+    events = recorder()
+    _, task = start(emulator.path, events)
+    try:
+        await events.next("ready")
+        emulator.place_preset("foreign_2023")
+        await events.next("card")
+        await replies.wait_for(commands.FIND, 6)
+        assert replies.counts[commands.READ.code] == 2  # one read, one re-read that found the same card
+        assert [kind for kind, _ in events.drain()] == []
+        emulator.remove()
+        await replies.wait_for(commands.FIND, 2)
+        emulator.place_preset("foreign_2023")
+        assert (await events.next("card")).card == PRESETS["foreign_2023"].card
+    finally:
+        await stop(task)
+
+
 async def test_noise_bad_checksum_and_split_frames_still_deliver_the_card(
     emulator: PtyReaderEmulator, recorder: Callable[[], Any]
 ) -> None:
