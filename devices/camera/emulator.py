@@ -1,0 +1,70 @@
+"""An emulated document camera: its "vendor software" drops a JPEG into a folder per shot.
+
+The daemon's real FolderSource watches that folder, so sim captures go through the same
+code as a real file-dropping camera. Files are written in chunks with pauses, like a
+program saving over USB, so the "fully written" check is exercised every time.
+
+Faults: "fail" drops a truncated JPEG (the transfer broke off), "hang" drops nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image
+
+from devices.camera.source import Mode
+from devices.camera.synthetic import draw_document, draw_portrait, photograph, to_jpeg
+
+Fault = Literal["none", "fail", "hang"]
+FAULTS: tuple[Fault, ...] = ("none", "fail", "hang")
+FRAME = (2592, 1944)  # a 5-megapixel document camera
+CHUNK = 256 * 1024
+CHUNK_PAUSE_S = 0.01
+
+
+class DocumentCameraEmulator:
+    def __init__(self, folder: Path, *, frame: tuple[int, int] = FRAME, chunk_pause_s: float = CHUNK_PAUSE_S) -> None:
+        self.folder = folder
+        self.frame = frame
+        self.chunk_pause_s = chunk_pause_s
+        self.fault: Fault = "none"
+        self._shots = 0
+
+    def set_fault(self, fault: Fault) -> None:
+        if fault not in FAULTS:
+            raise ValueError(f"unknown camera fault {fault!r}; use one of {', '.join(FAULTS)}")
+        self.fault = fault
+
+    async def shoot(self, mode: Mode) -> Path | None:
+        """Press the shutter: the picture appears in the folder, or nothing does when hanging."""
+        if self.fault == "hang":
+            return None
+        self._shots += 1
+        data = await asyncio.to_thread(self.picture, mode, self._shots)
+        if self.fault == "fail":
+            data = data[: len(data) // 3]
+        path = self.folder / f"IMG_{self._shots:04d}.jpg"
+        with path.open("wb") as file:
+            for start in range(0, len(data), CHUNK):
+                file.write(data[start : start + CHUNK])
+                file.flush()
+                await asyncio.sleep(self.chunk_pause_s)
+        return path
+
+    def picture(self, mode: Mode, shot: int) -> bytes:
+        """What the camera sees on shot number `shot`: a page at a slightly different angle each time."""
+        if mode == "id_photo":
+            portrait_height = self.frame[1]
+            return to_jpeg(draw_portrait((round(portrait_height * 0.75), portrait_height)))
+        angle = random.Random(shot).uniform(-6.0, 6.0)
+        return to_jpeg(photograph(_page(round(self.frame[1] * 0.66)), self.frame, angle=angle, seed=shot), quality=88)
+
+
+@lru_cache(maxsize=2)
+def _page(width: int) -> Image.Image:
+    return draw_document(width)

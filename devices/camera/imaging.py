@@ -1,0 +1,57 @@
+"""Decoding what a camera sent and encoding what we keep: the parts both capture modes share."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pictures larger than this are refused rather than decoded (Pillow's "decompression bomb").
+MAX_PIXELS = 80_000_000
+
+
+class CaptureError(Exception):
+    """The capture cannot be turned into a file; `detail` says why in words a person can act on."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass
+class Processed:
+    jpeg: bytes
+    width: int
+    height: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Decode, turn upright by the EXIF orientation, and convert to RGB."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        too_large = image.width * image.height > MAX_PIXELS
+        if not too_large:
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise CaptureError(f"the camera sent something that is not a readable picture ({type(error).__name__})") from None
+    if too_large:
+        raise CaptureError(f"the picture is too large ({image.width}×{image.height} pixels)")
+    image = image if image.mode == "RGB" else image.convert("RGB")
+    ImageOps.exif_transpose(image, in_place=True)
+    return image
+
+
+def fit_within(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """`size` scaled down (never up) to fit inside `box`, keeping its proportions."""
+    width, height = size
+    scale = min(1.0, box[0] / width, box[1] / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def encode_jpeg(image: Image.Image, *, quality: int, dpi: float, progressive: bool = False) -> bytes:
+    """JPEG without EXIF: camera metadata (serial numbers, GPS) never leaves with the file."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, progressive=progressive, subsampling="4:2:0", dpi=(dpi, dpi))
+    return buffer.getvalue()

@@ -1,0 +1,136 @@
+"""Document mode on photographed-looking pages, and the certify stamp."""
+
+import io
+import math
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from devices.camera.document import A4_PORTRAIT, process_document
+from devices.camera.fonts import FONT_PACKAGES, find_cjk_font
+from devices.camera.imaging import CaptureError
+from devices.camera.stamp import Certification, layout_stamp
+from tests.devices.camera.pictures import decode, document_photo
+
+CERTIFIED = Certification(staff="王美娜", at="2026-05-01T10:30:00+08:00")
+
+
+def rule_rows(image: Image.Image) -> tuple[int, int]:
+    """Where the rule under the title crosses columns at 15% and 85% of the width."""
+    gray = image.convert("L")
+    band = gray.crop((0, 0, gray.width, gray.height // 5))
+    dark_per_row = [sum(1 for value in band.crop((0, y, band.width, y + 1)).tobytes() if value < 100) for y in range(band.height)]
+    centre = max(range(band.height), key=dark_per_row.__getitem__)
+    window = range(max(0, centre - 12), min(band.height, centre + 13))
+
+    def crossing(x: int) -> int:
+        column = band.crop((x, 0, x + 1, band.height)).tobytes()
+        return min(window, key=column.__getitem__)
+
+    return crossing(gray.width * 15 // 100), crossing(gray.width * 85 // 100)
+
+
+def red_pixels(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    red, green, blue = image.crop(box).convert("RGB").split()
+    mask = ImageChops.multiply(
+        red.point(lambda value: 255 if value > 150 else 0),
+        ImageChops.multiply(green.point(lambda value: 255 if value < 110 else 0), blue.point(lambda value: 255 if value < 110 else 0)),
+    )
+    return mask.histogram()[255]
+
+
+@pytest.mark.parametrize("orientation", [None, 6])
+def test_photographed_page_becomes_upright_cropped_a4(orientation: int | None) -> None:
+    result = process_document(document_photo(orientation=orientation))
+    page = decode(result.jpeg)
+    assert page.size == (result.width, result.height)
+    assert result.height / result.width == pytest.approx(297 / 210, abs=0.02)
+    assert result.width <= A4_PORTRAIT[0] and result.height <= A4_PORTRAIT[1]
+    # Cropped: no dark base left along any edge.
+    for edge in [(0, 0, page.width, 4), (0, page.height - 4, page.width, page.height), (0, 0, 4, page.height), (page.width - 4, 0, page.width, page.height)]:
+        assert min(ImageStat.Stat(page.crop(edge).convert("L")).mean) > 200, edge
+    # Upright: the rule under the title is near the top and level (deskewed within 0.3°).
+    left, right = rule_rows(page)
+    assert 0.08 * page.height < left < 0.16 * page.height
+    assert abs(left - right) <= 0.7 * page.width * math.tan(math.radians(0.3)) + 1
+    # ...and not mirrored: the red seal is at the lower right.
+    lower_right = (page.width // 2, page.height // 2, page.width, page.height)
+    lower_left = (0, page.height // 2, page.width // 2, page.height)
+    assert red_pixels(page, lower_right) > 100 and red_pixels(page, lower_left) == 0
+
+
+def test_paper_is_white_and_ink_is_black() -> None:
+    page = decode(process_document(document_photo()).jpeg).convert("L")
+    histogram = page.histogram()
+    assert sum(histogram[245:]) > 0.6 * sum(histogram)
+    assert sum(histogram[:60]) > 0.005 * sum(histogram)
+
+
+def test_no_exif_leaves_with_the_file() -> None:
+    page = decode(process_document(document_photo(orientation=6)).jpeg)
+    assert dict(page.getexif()) == {}
+    assert page.info.get("progressive") == 1 or page.info.get("progression") == 1
+
+
+def test_certify_stamp_is_drawn_in_its_box() -> None:
+    font = find_cjk_font()
+    if font is None:
+        pytest.skip(f"no Chinese font on this machine; install {FONT_PACKAGES}")
+    photo = document_photo()
+    plain = decode(process_document(photo).jpeg)
+    stamped_result = process_document(photo, certification=CERTIFIED, font=font)
+    stamped = decode(stamped_result.jpeg)
+    assert stamped.size == plain.size
+    box = layout_stamp(stamped.size, CERTIFIED, font).box
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    assert red_pixels(stamped, box) > 0.03 * area
+    assert red_pixels(plain, box) < 0.002 * area
+    # Outside the stamp the two pages are the same picture.
+    outside = (0, 0, stamped.width, box[1] - 2)
+    difference = ImageChops.difference(stamped.crop(outside).convert("L"), plain.crop(outside).convert("L"))
+    assert max(ImageStat.Stat(difference).mean) < 1.0
+
+
+def test_stamp_without_a_chinese_font_fails_the_job_and_says_which_package() -> None:
+    assert find_cjk_font(use_fontconfig=False, known_paths=()) is None
+    with pytest.raises(CaptureError) as raised:
+        process_document(document_photo(), certification=CERTIFIED, font=None)
+    assert raised.value.detail == f"cannot draw the certify stamp: no Chinese font installed (install {FONT_PACKAGES})"
+
+
+def test_a_font_without_hanzi_does_not_count(tmp_path: Path) -> None:
+    latin = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not latin.is_file():
+        pytest.skip("DejaVu is not installed")
+    assert find_cjk_font(use_fontconfig=False, known_paths=(latin,)) is None
+
+
+def test_bad_certify_time_is_named() -> None:
+    font = find_cjk_font()
+    if font is None:
+        pytest.skip(f"no Chinese font on this machine; install {FONT_PACKAGES}")
+    with pytest.raises(CaptureError, match="certify.at is not an ISO-8601 time"):
+        process_document(document_photo(), certification=Certification("王美娜", "yesterday"), font=font)
+
+
+def test_size_cap_lowers_quality_then_size() -> None:
+    noisy = Image.merge("RGB", [Image.effect_noise((800, 600), 60) for _ in range(3)])
+    buffer = io.BytesIO()
+    noisy.save(buffer, "JPEG", quality=95)
+    result = process_document(buffer.getvalue(), max_bytes=30_000)
+    assert len(result.jpeg) <= 30_000
+    assert decode(result.jpeg).size == (result.width, result.height)
+
+
+def test_picture_without_a_page_is_fitted_whole() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 700), (240, 240, 235)).save(buffer, "PNG")
+    result = process_document(buffer.getvalue())
+    assert (result.width, result.height) == (1000, 700)
+
+
+@pytest.mark.parametrize("data", [b"", b"not a picture", document_photo()[:2000]])
+def test_unreadable_input_fails_with_a_reason(data: bytes) -> None:
+    with pytest.raises(CaptureError, match="not a readable picture"):
+        process_document(data)
