@@ -146,6 +146,10 @@ class PaperControl(_Message):
 
 class ScanControl(_Message):
     code: Annotated[str, msgspec.Meta(min_length=1)]
+    # Optional extras for training and rigs: an AIM identifier typed before the code
+    # (e.g. "]Q1"), and a fault the emulated scanner puts on the line instead of a clean code.
+    aim: Annotated[str, msgspec.Meta(pattern=r"^\][A-Za-z][0-9A-Za-z]$")] | None = None
+    fault: Literal["overlong", "invalid_utf8", "unterminated"] | None = None
 
 
 class CameraFaultControl(_Message):
