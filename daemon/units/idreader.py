@@ -21,7 +21,7 @@ import msgspec
 from daemon.messages import CardEvent, SelfTestCommand, new_id
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from devices.idcard.card import LONG_TERM, Card, CardDataError, CardType
-from devices.idcard.driver import CardRead, ReaderDriver, ReaderFault, SelfTestFailed
+from devices.idcard.driver import CardRead, PollTimings, ReaderDriver, ReaderFault, SelfTestFailed
 from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.link import Link, SerialLink
 from devices.idcard.presets import PRESETS, opaque_photo
@@ -58,6 +58,8 @@ def card_event(read: CardRead, now: datetime) -> CardEvent:
 class IdReaderUnit(DeviceUnit):
     device = "idreader"
     command_timeout_s: ClassVar[float] = 10.0
+    # Find about every 300 ms, SAM status about every 30 s.
+    timings: ClassVar[PollTimings] = PollTimings()
 
     def __init__(self, ctx: UnitContext, make_link: Callable[[], Link]) -> None:
         super().__init__(ctx)
@@ -65,7 +67,8 @@ class IdReaderUnit(DeviceUnit):
         self._driver: ReaderDriver | None = None
 
     async def run(self) -> None:
-        driver = ReaderDriver(self._make_link(), baudrate=self.ctx.config.devices.idreader.baudrate)
+        driver = ReaderDriver(self._make_link(), baudrate=self.ctx.config.devices.idreader.baudrate,
+                              timings=self.timings)
         self._driver = driver
         try:
             await driver.run(self)

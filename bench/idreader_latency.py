@@ -1,0 +1,155 @@
+"""ID-card read latency: the emulator writes the last byte of the read reply → a subscriber has the card event.
+
+Runs the real daemon in this process on the embedded broker with the ID reader on
+`sim`: the pty emulator answers the real driver over a real pty, the unit publishes
+B/idreader/card, and a DaemonClient (as the TUI uses it) receives it. The span
+covers the pty, frame decoding, card parsing, the event's JSON and the broker.
+
+The floor is one broker traversal measured in the same run: a queue event padded
+to the size of a card event, published by the client and delivered back to it.
+Goal: p99 within 5 ms of the floor's p99.
+
+The driver's find interval is cut from 300 ms to 50 ms so that 1,000 reads take
+about a minute instead of five; the interval only decides when a read starts, which
+is before the measured span.
+
+    python bench/idreader_latency.py [reads]     # default 1000
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import msgspec
+
+from daemon.client import DaemonClient
+from daemon.messages import CardEvent, QueueEvent, QueueTicket, encode
+from daemon.service import Daemon
+from daemon.units.idreader import IdReaderUnit
+from devices.idcard import commands
+from devices.idcard.driver import PollTimings
+from devices.idcard.emulator import PtyReaderEmulator
+from devices.idcard.frames import Command, Reply
+from devices.idcard.presets import PRESETS
+from govan import config as config_module
+
+WARMUP = 20
+GOAL_ABOVE_FLOOR_MS = 5.0
+BENCH_TIMINGS = PollTimings(find_interval_s=0.05)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def _next_card(events: AsyncIterator[object]) -> tuple[CardEvent, float]:
+    async for event in events:
+        if isinstance(event, CardEvent):
+            return event, time.perf_counter()
+    raise SystemExit("the event stream ended")
+
+
+async def _our_ping(events: AsyncIterator[object], number: str) -> float:
+    async for event in events:
+        if isinstance(event, QueueEvent) and event.type == "bench.ping" and event.ticket.number == number:
+            return time.perf_counter()
+    raise SystemExit("the event stream ended")
+
+
+async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
+    settings = {
+        "data_dir": str(data_dir),
+        "mqtt": {"embedded_port": _free_port()},
+        "devices": {"idreader": {"driver": "sim"}},
+    }
+    config = config_module.validate(msgspec.convert(settings, config_module.Config), "benchmark settings")
+    IdReaderUnit.timings = BENCH_TIMINGS
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    running = asyncio.create_task(daemon.run(stop))
+    await daemon.ready.wait()
+    emulator: PtyReaderEmulator = daemon.runtimes["idreader"].unit.emulator  # type: ignore[union-attr]
+    last_byte: list[float] = []
+
+    def on_reply_sent(command: Command, reply: Reply, at: float) -> None:
+        if command == commands.READ:
+            last_byte.append(at)
+
+    emulator.on_reply_sent = on_reply_sent
+    names = list(PRESETS)  # consecutive cards differ, so none is taken for the one left lying
+    samples: dict[str, list[float]] = {"card": [], "floor": []}
+    try:
+        async with DaemonClient(config) as client:
+            if not await client.wait_for_daemon(10) or client.status.devices["idreader"].state != "ready":
+                raise SystemExit(f"ID reader not ready: {client.status.devices['idreader']}")
+            events = client.events()
+            warmup = min(WARMUP, reads)
+            card_size = 0
+            for number in range(1, warmup + reads + 1):
+                last_byte.clear()
+                emulator.place_preset(names[number % len(names)])
+                card, received = await asyncio.wait_for(_next_card(events), 10)
+                if len(last_byte) != 1:
+                    raise SystemExit(f"read {number}: expected one read reply, saw {len(last_byte)}")
+                card_size = max(card_size, len(encode(card)))
+                pad = max(0, len(encode(card)) - len(encode(_ping(number, ""))))
+                hop = _ping(number, "x" * pad)
+                started = time.perf_counter()
+                client.publish(client.topics.queue_event, hop)
+                arrived = await asyncio.wait_for(_our_ping(events, str(number)), 5)
+                if number > warmup:
+                    samples["card"].append((received - last_byte[0]) * 1000)
+                    samples["floor"].append((arrived - started) * 1000)
+            print(f"card events up to {card_size} bytes of JSON; each floor ping padded to its card's size")
+    finally:
+        stop.set()
+        await running
+    return samples
+
+
+def _ping(number: int, padding: str) -> QueueEvent:
+    return QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category=padding or "A", window=None), at="")
+
+
+def main(size: int | None = None) -> None:
+    reads = size or 1000
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
+        samples = asyncio.run(_measure(reads, Path(data_dir)))
+    card, floor = samples["card"], samples["floor"]
+    floor_p99 = _percentile(floor, 0.99)
+    rows = [
+        ("idreader_latency_p50", "last byte of read reply → card event, p50", None,
+         _percentile(card, 0.5), _percentile(floor, 0.5)),
+        ("idreader_latency_p99", "last byte of read reply → card event, p99",
+         f"≤ floor + {GOAL_ABOVE_FLOOR_MS:g} ms ({floor_p99 + GOAL_ABOVE_FLOOR_MS:.2f} ms)",
+         _percentile(card, 0.99), floor_p99),
+    ]
+    print(f"ID-card read latency over {reads} reads (after warm-up), emulator on a pty, embedded broker")
+    print(f"floor: one broker traversal (client → embedded broker → client), mean {statistics.fmean(floor):.2f} ms")
+    print(f"{'figure':44} {'value':>9} {'floor':>9}  goal")
+    for _, label, goal, value, floor_value in rows:
+        print(f"{label:44} {value:7.2f}ms {floor_value:7.2f}ms  {goal or ''}")
+    for name, _, goal, value, floor_value in rows:
+        figure = {"name": name, "goal": goal, "value": round(value, 3), "floor": round(floor_value, 3), "unit": "ms"}
+        print("FIGURE " + json.dumps(figure, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else None)
