@@ -1,0 +1,190 @@
+"""Appointments (预约上门): individuals, home visits and groups, checked in by a QR code.
+
+The dispatcher books; at the van a scan of the code checks the person in and
+issues a priority ticket.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from db import clock
+from db.catalogue import get_item
+from db.connection import immediate
+from db.errors import InvalidValue, NotFound, WrongState
+from db.tickets import Ticket, issue_ticket
+from db.trips import get_trip
+
+AppointmentKind = Literal["individual", "home_visit", "group"]
+KINDS: tuple[AppointmentKind, ...] = ("individual", "home_visit", "group")
+AppointmentStatus = Literal["booked", "checked_in", "cancelled"]
+QR_PREFIX = "GOVAN-APPT:"
+# No 0/O, 1/I/L: the code is also read out over the phone.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CODE_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class Appointment:
+    id: int
+    kind: AppointmentKind
+    citizen_id: int | None
+    group_name: str | None
+    head_count: int
+    special_needs: str
+    scheduled_at: str
+    trip_id: int | None
+    checkin_code: str
+    status: AppointmentStatus
+    booked_by: int | None
+    created_at: str
+    checked_in_at: str | None
+    items: tuple[str, ...]
+
+    @property
+    def qr_payload(self) -> str:
+        """The text to put in the QR code sent to the person."""
+        return QR_PREFIX + self.checkin_code
+
+
+def book(
+    db: Database,
+    kind: AppointmentKind,
+    scheduled_at: datetime,
+    items: Sequence[str],
+    *,
+    citizen_id: int | None = None,
+    group_name: str | None = None,
+    head_count: int = 1,
+    special_needs: str = "",
+    trip_id: int | None = None,
+    booked_by: int | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book a visit. A group names itself and its head count; a home visit needs the
+    citizen on file (their address is where the van goes)."""
+    if kind not in KINDS:
+        raise InvalidValue(f"appointment kind must be one of {', '.join(KINDS)}")
+    if not isinstance(head_count, int) or isinstance(head_count, bool) or head_count < 1:
+        raise InvalidValue("head count must be a whole number of at least 1")
+    if kind != "group" and head_count != 1:
+        raise InvalidValue("only a group appointment has a head count above 1")
+    if kind == "group" and not (group_name or "").strip():
+        raise InvalidValue("a group appointment needs the group's name (estate, company…)")
+    if kind == "home_visit" and citizen_id is None:
+        raise InvalidValue("a home visit needs the citizen it is for")
+    if not items:
+        raise InvalidValue("an appointment needs at least one service item")
+    if len(special_needs or "") > 500:
+        raise InvalidValue("special needs are at most 500 characters")
+    scheduled = clock.to_text(clock.resolve(scheduled_at))
+    with immediate(db):
+        for code in items:
+            get_item(db, code)
+        if trip_id is not None:
+            get_trip(db, trip_id)
+        try:
+            cursor = db.execute(
+                """INSERT INTO appointments (kind, citizen_id, group_name, head_count, special_needs, scheduled_at,
+                                             trip_id, checkin_code, booked_by, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [kind, citizen_id, (group_name or "").strip() or None, head_count, (special_needs or "").strip(),
+                 scheduled, trip_id, _new_code(db), booked_by, clock.to_text(clock.resolve(now))])
+        except sqlite3.IntegrityError:
+            raise NotFound("the citizen or staff member of the appointment does not exist") from None
+        appointment_id = cursor.lastrowid
+        assert appointment_id is not None
+        for position, code in enumerate(dict.fromkeys(items)):
+            db.execute("INSERT INTO appointment_items (appointment_id, position, item_code) VALUES (?, ?, ?)",
+                       [appointment_id, position, code])
+        return get(db, appointment_id)
+
+
+def check_in(
+    db: Database,
+    code_or_scan: str,
+    trip_id: int,
+    *,
+    item_code: str | None = None,
+    priority_age: int = 70,
+    now: datetime | None = None,
+    tz: ZoneInfo = clock.SHANGHAI,
+) -> Ticket:
+    """Check in by code (typed, or the scanned QR text) and issue the priority ticket,
+    for `item_code` or the appointment's first item."""
+    code = parse_code(code_or_scan)
+    moment = clock.resolve(now)
+    with immediate(db):
+        rows = list(db.query("SELECT id FROM appointments WHERE checkin_code = ?", [code]))
+        if not rows:
+            raise NotFound("no appointment has that check-in code")
+        appointment = get(db, rows[0]["id"])
+        if appointment.status != "booked":
+            raise WrongState(f"appointment #{appointment.id} is {appointment.status.replace('_', ' ')}")
+        if appointment.trip_id is not None and appointment.trip_id != trip_id:
+            raise WrongState(f"appointment #{appointment.id} is booked for trip #{appointment.trip_id}")
+        if item_code is not None and item_code not in appointment.items:
+            raise InvalidValue(f"appointment #{appointment.id} is not for item {item_code!r}")
+        ticket = issue_ticket(
+            db, trip_id, item_code=item_code or appointment.items[0], citizen_id=appointment.citizen_id,
+            appointment_id=appointment.id, priority_age=priority_age, now=moment, tz=tz)
+        db.execute("UPDATE appointments SET status = 'checked_in', checked_in_at = ?, trip_id = ? WHERE id = ?",
+                   [clock.to_text(moment), trip_id, appointment.id])
+        return ticket
+
+
+def cancel(db: Database, appointment_id: int) -> Appointment:
+    with immediate(db):
+        appointment = get(db, appointment_id)
+        if appointment.status != "booked":
+            raise WrongState(f"appointment #{appointment_id} is {appointment.status.replace('_', ' ')}")
+        db.execute("UPDATE appointments SET status = 'cancelled' WHERE id = ?", [appointment_id])
+        return get(db, appointment_id)
+
+
+def get(db: Database, appointment_id: int) -> Appointment:
+    rows = list(db.query("SELECT * FROM appointments WHERE id = ?", [appointment_id]))
+    if not rows:
+        raise NotFound(f"appointment #{appointment_id} does not exist")
+    return _appointment(db, rows[0])
+
+
+def list_for_day(db: Database, day: date, *, tz: ZoneInfo = clock.SHANGHAI) -> list[Appointment]:
+    """Appointments scheduled on a local calendar day, by time."""
+    start = datetime.combine(day, datetime.min.time(), tz)
+    rows = db.query(
+        "SELECT * FROM appointments WHERE scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at, id",
+        [clock.to_text(start), clock.to_text(start + timedelta(days=1))])
+    return [_appointment(db, row) for row in rows]
+
+
+def parse_code(text: str) -> str:
+    """A check-in code from what was typed or scanned ('GOVAN-APPT:7K3M9QXA' or '7k3m-9qxa')."""
+    code = (text or "").strip().upper()
+    if code.startswith(QR_PREFIX):
+        code = code[len(QR_PREFIX):]
+    code = code.replace("-", "").replace(" ", "")
+    if len(code) != _CODE_LENGTH or any(ch not in _CODE_ALPHABET for ch in code):
+        raise InvalidValue(f"a check-in code is {_CODE_LENGTH} letters and digits (no 0, 1, I, L, O)")
+    return code
+
+
+def _new_code(db: Database) -> str:
+    while True:
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+        if not list(db.query("SELECT 1 FROM appointments WHERE checkin_code = ?", [code])):
+            return code
+
+
+def _appointment(db: Database, row: Mapping[str, Any]) -> Appointment:
+    items = tuple(r["item_code"] for r in db.query(
+        "SELECT item_code FROM appointment_items WHERE appointment_id = ? ORDER BY position", [row["id"]]))
+    return Appointment(**row, items=items)

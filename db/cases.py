@@ -1,0 +1,345 @@
+"""Cases: one service item handled for one person, from intake to outcome and delivery.
+
+A case starts with the item's materials as a checklist (all 'missing'); staff mark
+each original seen or its copy captured. Accepted cases go to the outbox with their
+materials for the back office (现场受理、后台流转).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from db import audit, clock, outbox
+from db.catalogue import get_item
+from db.connection import immediate
+from db.errors import InvalidValue, NotFound, WrongState
+from db.staff import get_staff
+from db.tickets import get_ticket
+from db.trips import get_trip
+
+Outcome = Literal["completed_on_site", "accepted_forwarded", "not_done", "consult_only"]
+OUTCOMES: tuple[Outcome, ...] = ("completed_on_site", "accepted_forwarded", "not_done", "consult_only")
+MaterialState = Literal["original_seen", "copy_captured", "missing"]
+MATERIAL_STATES: tuple[MaterialState, ...] = ("original_seen", "copy_captured", "missing")
+Delivery = Literal["on_site", "post", "door"]
+DELIVERIES: tuple[Delivery, ...] = ("on_site", "post", "door")
+AttachmentKind = Literal["document", "certified_copy", "id_photo", "photo"]
+ATTACHMENT_KINDS: tuple[AttachmentKind, ...] = ("document", "certified_copy", "id_photo", "photo")
+CaseStatus = Literal["open", "awaiting_delivery", "closed"]
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Material:
+    material: str
+    state: MaterialState
+    attachment_id: int | None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    case_id: int
+    kind: AttachmentKind
+    path: str | None  # None once retention purged the file
+    sha256: str
+    bytes: int | None
+    certified_by: int | None
+    certified_at: str | None
+    created_at: str
+    purged_at: str | None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    trip_id: int
+    ticket_id: int | None
+    item_code: str
+    citizen_id: int | None
+    staff_id: int
+    status: CaseStatus
+    outcome: Outcome | None
+    reason: str | None
+    delivery: Delivery | None
+    waybill: str | None
+    delivery_date: str | None
+    backoffice_ref: str | None
+    opened_at: str
+    outcome_at: str | None
+    closed_at: str | None
+    materials: tuple[Material, ...]
+    has_delivery_address: bool
+
+
+def open_case(
+    db: Database,
+    item_code: str,
+    staff_id: int,
+    *,
+    ticket_id: int | None = None,
+    trip_id: int | None = None,
+    citizen_id: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Start a case for a ticket being served, or (home visits) directly on an open trip."""
+    stamp = clock.to_text(clock.resolve(now))
+    with immediate(db):
+        item = get_item(db, item_code)
+        get_staff(db, staff_id)
+        if ticket_id is not None:
+            ticket = get_ticket(db, ticket_id)
+            if ticket.status != "serving":
+                raise WrongState(f"{ticket.label} is {ticket.status}; open cases for a ticket being served")
+            if trip_id is not None and trip_id != ticket.trip_id:
+                raise InvalidValue(f"{ticket.label} belongs to trip #{ticket.trip_id}, not #{trip_id}")
+            trip_id = ticket.trip_id
+            citizen_id = citizen_id if citizen_id is not None else ticket.citizen_id
+        if trip_id is None:
+            raise InvalidValue("a case needs a ticket or a trip")
+        trip = get_trip(db, trip_id)
+        if trip.status != "open":
+            raise WrongState(f"trip #{trip_id} is {trip.status}; cases are opened on an open trip")
+        if citizen_id is not None and not list(db.query("SELECT 1 FROM citizens WHERE id = ?", [citizen_id])):
+            raise NotFound(f"citizen #{citizen_id} does not exist")
+        cursor = db.execute(
+            "INSERT INTO cases (trip_id, ticket_id, item_code, citizen_id, staff_id, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [trip_id, ticket_id, item_code, citizen_id, staff_id, stamp])
+        case_id = cursor.lastrowid
+        assert case_id is not None
+        for position, material in enumerate(item.materials):
+            db.execute("INSERT INTO case_materials (case_id, position, material) VALUES (?, ?, ?)",
+                       [case_id, position, material])
+        return get_case(db, case_id)
+
+
+def add_attachment(
+    db: Database,
+    case_id: int,
+    *,
+    path: str,
+    sha256: str,
+    kind: AttachmentKind,
+    size_bytes: int | None = None,
+    material: str | None = None,
+    certified_by: int | None = None,
+    certified_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Attachment:
+    """Record a capture (camera result). With `material`, that checklist line becomes 'copy_captured'.
+    A certified copy (此件经与原件核对无误) names who checked it against the original and when."""
+    if not (path or "").strip() or not os.path.isabs(path):
+        raise InvalidValue("an attachment needs the absolute path of its file")
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
+        raise InvalidValue("sha256 must be 64 hexadecimal characters")
+    if kind not in ATTACHMENT_KINDS:
+        raise InvalidValue(f"attachment kind must be one of {', '.join(ATTACHMENT_KINDS)}")
+    if (kind == "certified_copy") != (certified_by is not None and certified_at is not None):
+        raise InvalidValue("a certified copy, and only a certified copy, names who certified it and when")
+    if size_bytes is not None and size_bytes < 0:
+        raise InvalidValue("an attachment's size cannot be negative")
+    with immediate(db):
+        case = _open_case(db, case_id, "add a capture to")
+        if certified_by is not None:
+            get_staff(db, certified_by)
+        cursor = db.execute(
+            """INSERT INTO attachments (case_id, kind, path, sha256, bytes, certified_by, certified_at, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [case.id, kind, path, sha256.lower(), size_bytes, certified_by,
+             clock.to_text(certified_at) if certified_at else None, clock.to_text(clock.resolve(now))])
+        attachment_id = cursor.lastrowid
+        assert attachment_id is not None
+        if material is not None:
+            _set_material(db, case, material, "copy_captured", attachment_id)
+        return get_attachment(db, attachment_id)
+
+
+def set_material(
+    db: Database, case_id: int, material: str, state: MaterialState, *, attachment_id: int | None = None
+) -> Case:
+    """Tick one checklist line: original seen, copy captured (naming the attachment), or missing."""
+    if state not in MATERIAL_STATES:
+        raise InvalidValue(f"material state must be one of {', '.join(MATERIAL_STATES)}")
+    with immediate(db):
+        case = _open_case(db, case_id, "change the materials of")
+        _set_material(db, case, material, state, attachment_id)
+        return get_case(db, case_id)
+
+
+def _set_material(db: Database, case: Case, material: str, state: MaterialState, attachment_id: int | None) -> None:
+    if material not in {line.material for line in case.materials}:
+        raise InvalidValue(f"{material!r} is not on the materials list of case #{case.id}")
+    if state == "copy_captured":
+        if attachment_id is None:
+            raise InvalidValue("a captured copy must name its attachment")
+        if get_attachment(db, attachment_id).case_id != case.id:
+            raise InvalidValue(f"attachment #{attachment_id} belongs to another case")
+    elif attachment_id is not None:
+        raise InvalidValue("only a captured copy names an attachment")
+    db.execute("UPDATE case_materials SET state = ?, attachment_id = ? WHERE case_id = ? AND material = ?",
+               [state, attachment_id, case.id, material])
+
+
+def record_outcome(
+    db: Database,
+    case_id: int,
+    outcome: Outcome,
+    *,
+    reason: str | None = None,
+    delivery: Delivery | None = None,
+    delivery_address: str | None = None,
+    waybill: str | None = None,
+    delivery_date: date | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Record how the case ended.
+
+    - completed_on_site: only for items the catalogue marks on-site;
+    - accepted_and_forwarded: queued in the outbox with its materials;
+    - not_done: needs a reason; consult_only: counted outside 办成率.
+    Completed and accepted cases say how the result reaches the person: on_site,
+    post (mailable items; address now, waybill now or at confirm_delivery) or door (a date).
+    Post and door cases stay 'awaiting_delivery' until confirm_delivery().
+    """
+    moment = clock.resolve(now)
+    if outcome not in OUTCOMES:
+        raise InvalidValue(f"outcome must be one of {', '.join(OUTCOMES)}")
+    reason = (reason or "").strip() or None
+    if outcome == "not_done" and reason is None:
+        raise InvalidValue("a case that could not be done needs a reason")
+    delivers = outcome in ("completed_on_site", "accepted_forwarded")
+    if delivers:
+        delivery = delivery or "on_site"
+        if delivery not in DELIVERIES:
+            raise InvalidValue(f"delivery must be one of {', '.join(DELIVERIES)}")
+    elif delivery is not None:
+        raise InvalidValue("only a completed or accepted case has a delivery")
+    if delivery != "post" and (delivery_address or waybill):
+        raise InvalidValue("a delivery address and waybill belong to delivery by post")
+    if delivery == "post" and not (delivery_address or "").strip():
+        raise InvalidValue("delivery by post needs a mailing address")
+    if delivery == "door" and delivery_date is None:
+        raise InvalidValue("delivery to the door needs a date")
+    if delivery != "door" and delivery_date is not None:
+        raise InvalidValue("only delivery to the door has a date")
+    stamp = clock.to_text(moment)
+    with immediate(db):
+        case = _open_case(db, case_id, "record the outcome of")
+        item = get_item(db, case.item_code)
+        if outcome == "completed_on_site" and item.completion != "on_site":
+            raise InvalidValue(f"{item.name} is processed in the back office; record it as accepted and forwarded")
+        if delivery == "post" and not item.mailable:
+            raise InvalidValue(f"the result of {item.name} cannot be mailed")
+        status: CaseStatus = "awaiting_delivery" if delivery in ("post", "door") else "closed"
+        db.execute(
+            """UPDATE cases SET outcome = ?, reason = ?, delivery = ?, delivery_address = ?, waybill = ?,
+                      delivery_date = ?, outcome_at = ?, status = ?, closed_at = ? WHERE id = ?""",
+            [outcome, reason, delivery, (delivery_address or "").strip() or None, (waybill or "").strip() or None,
+             delivery_date.isoformat() if delivery_date else None, stamp, status,
+             stamp if status == "closed" else None, case_id])
+        if outcome == "accepted_forwarded":
+            outbox.enqueue(db, "case.accepted", _forward_payload(db, get_case(db, case_id), item.name),
+                           case_id=case_id, now=moment)
+        return get_case(db, case_id)
+
+
+def confirm_delivery(db: Database, case_id: int, *, waybill: str | None = None, now: datetime | None = None) -> Case:
+    """The result was posted (with its waybill) or brought to the door: the case closes."""
+    with immediate(db):
+        case = get_case(db, case_id)
+        if case.status != "awaiting_delivery":
+            raise WrongState(f"case #{case_id} is {case.status.replace('_', ' ')}, not awaiting delivery")
+        waybill = (waybill or "").strip() or case.waybill
+        if case.delivery == "post" and not waybill:
+            raise InvalidValue("a posted result needs its waybill number")
+        if case.delivery != "post" and waybill:
+            raise InvalidValue("only a posted result has a waybill")
+        db.execute("UPDATE cases SET status = 'closed', waybill = ?, closed_at = ? WHERE id = ?",
+                   [waybill, clock.to_text(clock.resolve(now)), case_id])
+        return get_case(db, case_id)
+
+
+def get_case(db: Database, case_id: int) -> Case:
+    rows = list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
+    if not rows:
+        raise NotFound(f"case #{case_id} does not exist")
+    return _case(db, rows[0])
+
+
+def list_cases(db: Database, *, trip_id: int | None = None, ticket_id: int | None = None) -> list[Case]:
+    where, params = ["1"], []
+    if trip_id is not None:
+        where.append("trip_id = ?")
+        params.append(trip_id)
+    if ticket_id is not None:
+        where.append("ticket_id = ?")
+        params.append(ticket_id)
+    return [_case(db, row) for row in db.query(f"SELECT * FROM cases WHERE {' AND '.join(where)} ORDER BY id", params)]
+
+
+def get_attachment(db: Database, attachment_id: int) -> Attachment:
+    rows = list(db.query("SELECT * FROM attachments WHERE id = ?", [attachment_id]))
+    if not rows:
+        raise NotFound(f"attachment #{attachment_id} does not exist")
+    return Attachment(**rows[0])
+
+
+def list_attachments(db: Database, case_id: int) -> list[Attachment]:
+    return [Attachment(**row) for row in db.query("SELECT * FROM attachments WHERE case_id = ? ORDER BY id", [case_id])]
+
+
+def _open_case(db: Database, case_id: int, action: str) -> Case:
+    case = get_case(db, case_id)
+    if case.outcome is not None:
+        raise WrongState(f"cannot {action} case #{case_id}: its outcome is already recorded")
+    return case
+
+
+def _forward_payload(db: Database, case: Case, item_name: str) -> dict[str, Any]:
+    """What the back office needs, by reference: the citizen is sent by id and resolved
+    at sync time, so personal data stays in one place."""
+    attachments = {a.id: a for a in list_attachments(db, case.id)}
+    return {
+        "case_id": case.id, "trip_id": case.trip_id, "item_code": case.item_code, "item_name": item_name,
+        "citizen_id": case.citizen_id, "staff_id": case.staff_id, "accepted_at": case.outcome_at,
+        "delivery": case.delivery, "delivery_date": case.delivery_date,
+        "materials": [
+            {"material": line.material, "state": line.state,
+             "attachment": None if line.attachment_id is None else {
+                 "id": line.attachment_id, "kind": attachments[line.attachment_id].kind,
+                 "path": attachments[line.attachment_id].path, "sha256": attachments[line.attachment_id].sha256}}
+            for line in case.materials
+        ],
+        "attachments": [{"id": a.id, "kind": a.kind, "path": a.path, "sha256": a.sha256,
+                         "certified_by": a.certified_by, "certified_at": a.certified_at}
+                        for a in attachments.values()],
+    }
+
+
+def _case(db: Database, row: Mapping[str, Any]) -> Case:
+    materials = tuple(
+        Material(r["material"], r["state"], r["attachment_id"])
+        for r in db.query("SELECT * FROM case_materials WHERE case_id = ? ORDER BY position", [row["id"]]))
+    values = {key: value for key, value in row.items() if key != "delivery_address"}
+    return Case(**values, materials=materials, has_delivery_address=row["delivery_address"] is not None)
+
+
+def delivery_address(
+    db: Database, case_id: int, *, staff_id: int | None, purpose: str, now: datetime | None = None
+) -> str | None:
+    """The mailing address of a posted case. It is personal data, so the view is audited."""
+    if not (purpose or "").strip():
+        raise InvalidValue("say why the address is being viewed (e.g. 'print the mailing label')")
+    with immediate(db):
+        rows = list(db.query("SELECT delivery_address FROM cases WHERE id = ?", [case_id]))
+        if not rows:
+            raise NotFound(f"case #{case_id} does not exist")
+        audit.record(db, "view", "case", case_id, f"delivery_address: {purpose.strip()}", staff_id=staff_id, now=now)
+        return rows[0]["delivery_address"]

@@ -1,0 +1,459 @@
+"""The catalogue of service items (可办事项清单) and the departments that serve them.
+
+Loading is an upsert by code, all or nothing: every entry is checked before any
+row is written, and items missing from a file are left alone ("load a batch as
+each matures"). TOML and CSV round-trip through the same checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from db import clock
+from db.connection import immediate
+from db.errors import InvalidValue, UnknownCategory, UnknownItem
+
+Completion = Literal["on_site", "back_office"]
+COMPLETIONS: tuple[Completion, ...] = ("on_site", "back_office")
+CSV_COLUMNS = (
+    "code", "name", "department", "department_name", "queue_letter", "materials",
+    "completion", "mailable", "fee_yuan", "time_limit_days", "enabled", "needs_id_photo",
+)
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_PHOTO_WORDS = ("照片", "相片")
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    queue_letter: str
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One item as a file or a caller describes it, already checked."""
+
+    code: str
+    name: str
+    department: str
+    materials: tuple[str, ...]
+    completion: Completion
+    mailable: bool
+    fee_fen: int
+    time_limit_days: int
+    needs_id_photo: bool
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Item(ItemSpec):
+    """An item as stored, with when it was added and last changed."""
+
+    added_at: str = ""
+    changed_at: str = ""
+
+    @property
+    def fee_yuan(self) -> Decimal:
+        return Decimal(self.fee_fen) / 100
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    departments: tuple[Department, ...] = ()
+    items: tuple[ItemSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+# Reading ---------------------------------------------------------------------
+
+def get_item(db: Database, code: str) -> Item:
+    rows = list(db.query("SELECT * FROM service_items WHERE code = ?", [code]))
+    if not rows:
+        raise UnknownItem(f"service item {code!r} is not in the catalogue")
+    return _item(rows[0])
+
+
+def list_items(
+    db: Database, *, enabled_only: bool = True, department: str | None = None, trip_id: int | None = None
+) -> list[Item]:
+    """Items in department-letter then name order; `trip_id` limits to what that trip offers."""
+    where, params = ["1"], []
+    if enabled_only:
+        where.append("i.enabled = 1")
+    if department is not None:
+        where.append("i.department = ?")
+        params.append(department)
+    if trip_id is not None:
+        # A trip with no item list offers the whole enabled catalogue.
+        where.append(
+            "(NOT EXISTS (SELECT 1 FROM trip_items WHERE trip_id = ?)"
+            " OR i.code IN (SELECT item_code FROM trip_items WHERE trip_id = ?))"
+        )
+        params += [trip_id, trip_id]
+    rows = db.query(
+        f"""SELECT i.* FROM service_items i JOIN departments d ON d.code = i.department
+            WHERE {' AND '.join(where)} ORDER BY d.queue_letter, i.code""",
+        params,
+    )
+    return [_item(row) for row in rows]
+
+
+def list_departments(db: Database) -> list[Department]:
+    return [Department(**row) for row in db.query("SELECT * FROM departments ORDER BY queue_letter")]
+
+
+def department_for_category(db: Database, category: str) -> Department:
+    rows = list(db.query("SELECT * FROM departments WHERE queue_letter = ?", [category]))
+    if not rows:
+        raise UnknownCategory(f"queue category {category!r} does not exist (no department has that letter)")
+    return Department(**rows[0])
+
+
+def _item(row: Mapping[str, Any]) -> Item:
+    return Item(
+        code=row["code"], name=row["name"], department=row["department"],
+        materials=tuple(json.loads(row["materials"])), completion=row["completion"],
+        mailable=bool(row["mailable"]), fee_fen=row["fee_fen"], time_limit_days=row["time_limit_days"],
+        needs_id_photo=bool(row["needs_id_photo"]), enabled=bool(row["enabled"]),
+        added_at=row["added_at"], changed_at=row["changed_at"],
+    )
+
+
+# Writing ---------------------------------------------------------------------
+
+def load(db: Database, catalogue: Catalogue, *, now: datetime | None = None) -> LoadReport:
+    """Upsert departments and items by code in one transaction."""
+    stamp = clock.to_text(clock.resolve(now))
+    report = LoadReport()
+    with immediate(db):
+        for department in catalogue.departments:
+            _upsert_department(db, department)
+        known = {row["code"] for row in db.query("SELECT code FROM departments")}
+        for item in catalogue.items:
+            if item.department not in known:
+                raise InvalidValue(f"item {item.code!r}: department {item.department!r} is not defined")
+            _upsert_item(db, item, stamp, report)
+    return report
+
+
+def load_default(db: Database, *, now: datetime | None = None) -> LoadReport:
+    """Load the default catalogue shipped with govan (safe to run again)."""
+    text = resources.files("db").joinpath("default_catalogue.toml").read_text(encoding="utf-8")
+    return load(db, parse_toml(text, "default_catalogue.toml"), now=now)
+
+
+def set_enabled(db: Database, code: str, enabled: bool, *, now: datetime | None = None) -> Item:
+    """Switch an item on or off; tickets and cases keep pointing at it either way."""
+    with immediate(db):
+        item = get_item(db, code)
+        if item.enabled != enabled:
+            db.execute(
+                "UPDATE service_items SET enabled = ?, changed_at = ? WHERE code = ?",
+                [int(enabled), clock.to_text(clock.resolve(now)), code],
+            )
+        return get_item(db, code)
+
+
+def _upsert_department(db: Database, department: Department) -> None:
+    existing = list(db.query("SELECT * FROM departments WHERE code = ?", [department.code]))
+    try:
+        if not existing:
+            db.execute("INSERT INTO departments (code, name, queue_letter) VALUES (?, ?, ?)",
+                       [department.code, department.name, department.queue_letter])
+        elif Department(**existing[0]) != department:
+            db.execute("UPDATE departments SET name = ?, queue_letter = ? WHERE code = ?",
+                       [department.name, department.queue_letter, department.code])
+    except sqlite3.IntegrityError:
+        raise InvalidValue(
+            f"department {department.code!r}: queue letter {department.queue_letter!r} is taken by another"
+            " department, or tickets already use its old letter"
+        ) from None
+
+
+def _upsert_item(db: Database, item: ItemSpec, stamp: str, report: LoadReport) -> None:
+    values = {
+        "name": item.name, "department": item.department,
+        "materials": json.dumps(list(item.materials), ensure_ascii=False),
+        "completion": item.completion, "mailable": int(item.mailable), "fee_fen": item.fee_fen,
+        "time_limit_days": item.time_limit_days, "needs_id_photo": int(item.needs_id_photo),
+        "enabled": int(item.enabled),
+    }
+    existing = list(db.query("SELECT * FROM service_items WHERE code = ?", [item.code]))
+    if not existing:
+        columns = ["code", *values, "added_at", "changed_at"]
+        db.execute(
+            f"INSERT INTO service_items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [item.code, *values.values(), stamp, stamp],
+        )
+        report.added.append(item.code)
+    elif any(existing[0][key] != value for key, value in values.items()):
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        db.execute(f"UPDATE service_items SET {assignments}, changed_at = ? WHERE code = ?",
+                   [*values.values(), stamp, item.code])
+        report.changed.append(item.code)
+    else:
+        report.unchanged.append(item.code)
+
+
+# Files -----------------------------------------------------------------------
+
+def import_file(db: Database, path: str | Path, *, now: datetime | None = None) -> LoadReport:
+    """Load a .toml or .csv catalogue file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".csv"):
+        raise InvalidValue(f"{path}: a catalogue file must end in .toml or .csv")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InvalidValue(f"{path}: cannot read the catalogue file: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise InvalidValue(f"{path}: a catalogue file must be UTF-8 text") from None
+    if suffix == ".toml":
+        return load(db, parse_toml(text, str(path)), now=now)
+    return load(db, parse_csv(text, str(path)), now=now)
+
+
+def export_file(db: Database, path: str | Path) -> None:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        path.write_text(to_toml(db), encoding="utf-8")
+    elif suffix == ".csv":
+        # With a BOM, so that Excel opens the Chinese text correctly.
+        path.write_text(to_csv(db), encoding="utf-8-sig", newline="")
+    else:
+        raise InvalidValue(f"{path}: a catalogue file must end in .toml or .csv")
+
+
+def parse_toml(text: str, source: str = "catalogue") -> Catalogue:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidValue(f"{source}: not valid TOML: {error}") from None
+    unknown = set(raw) - {"departments", "items"}
+    if unknown:
+        raise InvalidValue(f"{source}: unknown table {sorted(unknown)[0]!r}; use [[departments]] and [[items]]")
+    departments = [_department_spec(entry, f"{source}: departments[{n}]")
+                   for n, entry in enumerate(_table_list(raw, "departments", source))]
+    items = [_item_spec(entry, f"{source}: items[{n}]") for n, entry in enumerate(_table_list(raw, "items", source))]
+    return _checked(Catalogue(tuple(departments), tuple(items)), source)
+
+
+def parse_csv(text: str, source: str = "catalogue") -> Catalogue:
+    """One row per item; department_name and queue_letter define the department too."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidValue(f"{source}: missing column {missing[0]!r}; the header is {','.join(CSV_COLUMNS)}")
+    departments: dict[str, Department] = {}
+    items = []
+    for row in reader:
+        where = f"{source}: line {reader.line_num}"
+        if None in row:
+            raise InvalidValue(f"{where}: more fields than columns")
+        department = _department_spec(
+            {"code": row["department"], "name": row["department_name"], "queue_letter": row["queue_letter"]}, where
+        )
+        if departments.setdefault(department.code, department) != department:
+            raise InvalidValue(f"{where}: department {department.code!r} is described differently on another line")
+        raw_item: dict[str, object] = {
+            "code": row["code"], "name": row["name"], "department": row["department"],
+            "materials": [m.strip() for m in re.split(r"[;；]", row["materials"]) if m.strip()],
+            "completion": row["completion"], "mailable": _csv_bool(row["mailable"], where, "mailable"),
+            "fee_yuan": row["fee_yuan"], "time_limit_days": _csv_int(row["time_limit_days"], where),
+            "enabled": _csv_bool(row["enabled"], where, "enabled"),
+        }
+        if row["needs_id_photo"].strip():
+            raw_item["needs_id_photo"] = _csv_bool(row["needs_id_photo"], where, "needs_id_photo")
+        items.append(_item_spec(raw_item, where))
+    return _checked(Catalogue(tuple(departments.values()), tuple(items)), source)
+
+
+def to_toml(db: Database) -> str:
+    lines = ["# govan service catalogue (可办事项清单)", ""]
+    for department in list_departments(db):
+        lines += ["[[departments]]", f"code = {_toml_str(department.code)}", f"name = {_toml_str(department.name)}",
+                  f"queue_letter = {_toml_str(department.queue_letter)}", ""]
+    for item in list_items(db, enabled_only=False):
+        materials = ", ".join(_toml_str(material) for material in item.materials)
+        lines += [
+            "[[items]]", f"code = {_toml_str(item.code)}", f"name = {_toml_str(item.name)}",
+            f"department = {_toml_str(item.department)}", f"materials = [{materials}]",
+            f"completion = {_toml_str(item.completion)}", f"mailable = {_toml_bool(item.mailable)}",
+            f"fee_yuan = {_yuan_text(item.fee_fen)}", f"time_limit_days = {item.time_limit_days}",
+            f"needs_id_photo = {_toml_bool(item.needs_id_photo)}", f"enabled = {_toml_bool(item.enabled)}", "",
+        ]
+    return "\n".join(lines)
+
+
+def to_csv(db: Database) -> str:
+    departments = {department.code: department for department in list_departments(db)}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in list_items(db, enabled_only=False):
+        department = departments[item.department]
+        writer.writerow([
+            item.code, item.name, item.department, department.name, department.queue_letter,
+            ";".join(item.materials), item.completion, _csv_bool_text(item.mailable), _yuan_text(item.fee_fen),
+            item.time_limit_days, _csv_bool_text(item.enabled), _csv_bool_text(item.needs_id_photo),
+        ])
+    return out.getvalue()
+
+
+# Checking --------------------------------------------------------------------
+
+def _table_list(raw: Mapping[str, Any], key: str, source: str) -> list[Mapping[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise InvalidValue(f"{source}: {key!r} must be an array of tables ([[{key}]])")
+    return value
+
+
+def _department_spec(entry: Mapping[str, Any], where: str) -> Department:
+    _no_unknown_keys(entry, {"code", "name", "queue_letter"}, where)
+    code = _code(entry.get("code"), where)
+    name = _text(entry.get("name"), f"{where}: department {code!r} name")
+    letter = entry.get("queue_letter")
+    if not (isinstance(letter, str) and re.fullmatch(r"[A-Z]", letter)):
+        raise InvalidValue(f"{where}: department {code!r} queue_letter must be one capital letter A-Z")
+    return Department(code, name, letter)
+
+
+def _item_spec(entry: Mapping[str, Any], where: str) -> ItemSpec:
+    allowed = {"code", "name", "department", "materials", "completion", "mailable", "fee_yuan",
+               "time_limit_days", "needs_id_photo", "enabled"}
+    _no_unknown_keys(entry, allowed, where)
+    code = _code(entry.get("code"), where)
+    where = f"{where}: item {code!r}"
+    materials = entry.get("materials", [])
+    if not isinstance(materials, list) or not all(isinstance(m, str) and m.strip() for m in materials):
+        raise InvalidValue(f"{where}: materials must be a list of non-empty texts")
+    materials = [m.strip() for m in materials]
+    if len(set(materials)) != len(materials):
+        raise InvalidValue(f"{where}: a material is listed twice")
+    completion = entry.get("completion")
+    if completion not in COMPLETIONS:
+        raise InvalidValue(f"{where}: completion must be \"on_site\" or \"back_office\"")
+    time_limit = entry.get("time_limit_days", 0)
+    if not isinstance(time_limit, int) or isinstance(time_limit, bool) or not 0 <= time_limit <= 365:
+        raise InvalidValue(f"{where}: time_limit_days must be a whole number of working days from 0 to 365")
+    photo_default = any(word in material for material in materials for word in _PHOTO_WORDS)
+    return ItemSpec(
+        code=code,
+        name=_text(entry.get("name"), f"{where}: name"),
+        department=_code(entry.get("department"), f"{where}: department"),
+        materials=tuple(materials),
+        completion=completion,
+        mailable=_bool(entry.get("mailable", False), f"{where}: mailable"),
+        fee_fen=_fee_fen(entry.get("fee_yuan", 0), where),
+        time_limit_days=time_limit,
+        needs_id_photo=_bool(entry.get("needs_id_photo", photo_default), f"{where}: needs_id_photo"),
+        enabled=_bool(entry.get("enabled", True), f"{where}: enabled"),
+    )
+
+
+def _checked(catalogue: Catalogue, source: str) -> Catalogue:
+    for kind, codes in (("department", [d.code for d in catalogue.departments]),
+                        ("item", [i.code for i in catalogue.items])):
+        seen: set[str] = set()
+        for code in codes:
+            if code in seen:
+                raise InvalidValue(f"{source}: {kind} {code!r} appears twice")
+            seen.add(code)
+    letters = [department.queue_letter for department in catalogue.departments]
+    if len(set(letters)) != len(letters):
+        raise InvalidValue(f"{source}: two departments share a queue letter")
+    return catalogue
+
+
+def _no_unknown_keys(entry: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise InvalidValue(f"{where}: unknown key {unknown[0]!r}")
+
+
+def _code(value: object, where: str) -> str:
+    if not (isinstance(value, str) and _CODE.fullmatch(value)):
+        raise InvalidValue(f"{where}: a code must be 1-40 of a-z, 0-9, _ starting with a letter")
+    return value
+
+
+def _text(value: object, where: str) -> str:
+    if not (isinstance(value, str) and value.strip()) or len(value) > 80:
+        raise InvalidValue(f"{where} must be non-empty text of at most 80 characters")
+    return value.strip()
+
+
+def _bool(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"{where} must be true or false")
+    return value
+
+
+def _fee_fen(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidValue(f"{where}: fee_yuan must be a number of yuan")
+    try:
+        yuan = Decimal(str(value).strip() or "0")
+    except InvalidOperation:
+        raise InvalidValue(f"{where}: fee_yuan must be a number of yuan") from None
+    fen = yuan * 100
+    if not yuan.is_finite() or yuan < 0 or fen != fen.to_integral_value():
+        raise InvalidValue(f"{where}: fee_yuan must be zero or more, with at most 2 decimals")
+    return int(fen)
+
+
+def _csv_bool(text: str, where: str, column: str) -> bool:
+    value = text.strip().lower()
+    if value in ("true", "1", "yes", "是"):
+        return True
+    if value in ("false", "0", "no", "否", ""):
+        return False
+    raise InvalidValue(f"{where}: {column} must be true or false")
+
+
+def _csv_int(text: str, where: str) -> int | str:
+    try:
+        return int(text.strip() or "0")
+    except ValueError:
+        return text  # _item_spec names the column
+
+
+def _csv_bool_text(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _yuan_text(fen: int) -> str:
+    yuan = Decimal(fen) / 100
+    return str(yuan.quantize(Decimal(1)) if fen % 100 == 0 else yuan.normalize())
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _toml_bool(value: bool) -> str:
+    return "true" if value else "false"

@@ -1,0 +1,145 @@
+"""Citizens: personal data stored once, found again by ID number, every access audited.
+
+Other tables refer to a citizen by id only. A Citizen's repr shows masked values,
+so one that slips into a log line leaks nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from db import audit, clock, idnumber
+from db.connection import immediate
+from db.errors import InvalidValue, NotFound
+
+_SEXES = ("0", "1", "2", "9")
+
+
+@dataclass(frozen=True)
+class Citizen:
+    id: int
+    id_number: str | None = field(repr=False)
+    name: str | None = field(repr=False)
+    sex: str | None = field(repr=False)
+    birth_date: date | None = field(repr=False)
+    phone: str | None = field(repr=False)
+    address: str | None = field(repr=False)
+    disabled: bool = field(repr=False)
+    purged: bool = False
+    masked_id_number: str = ""
+    masked_name: str = ""
+
+    def age_on(self, day: date) -> int | None:
+        return clock.age_on(self.birth_date, day) if self.birth_date else None
+
+
+@dataclass(frozen=True)
+class CitizenRef:
+    """What a list may show: masked, so showing it needs no audit entry."""
+
+    id: int
+    masked_id_number: str
+    masked_name: str
+
+
+def find_or_create(
+    db: Database,
+    id_number: str,
+    *,
+    name: str | None = None,
+    sex: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
+    disabled: bool | None = None,
+    staff_id: int | None = None,
+    now: datetime | None = None,
+) -> Citizen:
+    """The one citizen with this ID number, created or updated with the values given.
+
+    Birth date (and sex, unless given) come from the number. Values left as None are
+    kept as stored. Creation and any change are audited.
+    """
+    moment = clock.resolve(now)
+    number = idnumber.validate(id_number, today=clock.local_date(moment))
+    if sex is not None and sex not in _SEXES:
+        raise InvalidValue("sex must be a GB/T 2261.1 code: 0, 1, 2 or 9")
+    for label, value in (("name", name), ("phone", phone), ("address", address)):
+        if value is not None and len(value) > 200:
+            raise InvalidValue(f"{label} is longer than 200 characters")
+    stamp = clock.to_text(moment)
+    wanted: dict[str, object] = {
+        "name": name.strip() if name else None,
+        "sex": sex or idnumber.sex(number),
+        "birth_date": idnumber.birth_date(number).isoformat(),
+        "phone": phone.strip() if phone else None,
+        "address": address.strip() if address else None,
+        "disabled": None if disabled is None else int(disabled),
+    }
+    with immediate(db):
+        rows = list(db.query("SELECT * FROM citizens WHERE id_number = ?", [number]))
+        if not rows:
+            values = {key: value for key, value in wanted.items() if value is not None}
+            columns = ["id_number", *values, "created_at", "updated_at"]
+            cursor = db.execute(
+                f"INSERT INTO citizens ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [number, *values.values(), stamp, stamp],
+            )
+            citizen_id = cursor.lastrowid
+            assert citizen_id is not None
+            audit.record(db, "create", "citizen", citizen_id,
+                         "fields: id_number, " + ", ".join(values), staff_id=staff_id, now=moment)
+        else:
+            citizen_id = rows[0]["id"]
+            changed = {key: value for key, value in wanted.items() if value is not None and rows[0][key] != value}
+            if changed:
+                assignments = ", ".join(f"{key} = ?" for key in changed)
+                db.execute(f"UPDATE citizens SET {assignments}, updated_at = ? WHERE id = ?",
+                           [*changed.values(), stamp, citizen_id])
+                audit.record(db, "update", "citizen", citizen_id, "fields: " + ", ".join(changed),
+                             staff_id=staff_id, now=moment)
+        return _citizen(next(db.query("SELECT * FROM citizens WHERE id = ?", [citizen_id])))
+
+
+def get(db: Database, citizen_id: int, *, staff_id: int | None, purpose: str, now: datetime | None = None) -> Citizen:
+    """Full personal data for the person being served; the view is audited with its purpose."""
+    if not (purpose or "").strip():
+        raise InvalidValue("say why personal data is being viewed (e.g. 'intake ticket A012')")
+    with immediate(db):
+        rows = list(db.query("SELECT * FROM citizens WHERE id = ?", [citizen_id]))
+        if not rows:
+            raise NotFound(f"citizen #{citizen_id} does not exist")
+        audit.record(db, "view", "citizen", citizen_id, purpose.strip(), staff_id=staff_id, now=now)
+        return _citizen(rows[0])
+
+
+def ref(db: Database, citizen_id: int) -> CitizenRef:
+    rows = list(db.query("SELECT id, id_number, name FROM citizens WHERE id = ?", [citizen_id]))
+    if not rows:
+        raise NotFound(f"citizen #{citizen_id} does not exist")
+    return CitizenRef(citizen_id, idnumber.mask(rows[0]["id_number"]), idnumber.mask_name(rows[0]["name"]))
+
+
+def set_disabled(
+    db: Database, citizen_id: int, disabled: bool, *, staff_id: int | None, now: datetime | None = None
+) -> None:
+    with immediate(db):
+        cursor = db.execute("UPDATE citizens SET disabled = ?, updated_at = ? WHERE id = ? AND purged_at IS NULL",
+                            [int(disabled), clock.to_text(clock.resolve(now)), citizen_id])
+        if cursor.rowcount == 0:
+            raise NotFound(f"citizen #{citizen_id} does not exist or was purged")
+        audit.record(db, "update", "citizen", citizen_id, "fields: disabled", staff_id=staff_id, now=now)
+
+
+def _citizen(row: Mapping[str, Any]) -> Citizen:
+    return Citizen(
+        id=row["id"], id_number=row["id_number"], name=row["name"], sex=row["sex"],
+        birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
+        phone=row["phone"], address=row["address"], disabled=bool(row["disabled"]),
+        purged=row["purged_at"] is not None, masked_id_number=idnumber.mask(row["id_number"]),
+        masked_name=idnumber.mask_name(row["name"]),
+    )

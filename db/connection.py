@@ -1,0 +1,84 @@
+"""Opening the store and running read-then-write transactions.
+
+Several `govan tui` processes share one file, so every connection uses WAL, a
+busy timeout, foreign keys and synchronous=FULL (every commit here is a ticket,
+a case or something hanging off one, and each must survive a power cut).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db.errors import StoreError
+
+DEFAULT_BUSY_TIMEOUT_S = 10.0
+
+
+def open_store(
+    path: str | os.PathLike[str],
+    *,
+    busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+    migrate: bool = True,
+) -> Database:
+    """Open (creating if needed) the store file and bring its schema up to date."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise StoreError(f"{path.parent}: no such directory for the database")
+    # isolation_level=None: the driver never opens transactions behind our back;
+    # sqlite-utils and immediate() open them explicitly.
+    try:
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot open the database: {error}") from None
+    db = Database(conn)
+    try:
+        _set_pragmas(db, busy_timeout_s)
+        if migrate:
+            from db.migrations import migrate as apply_migrations
+
+            apply_migrations(db)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise StoreError(f"{path}: not a usable govan database: {error}") from None
+    return db
+
+
+def _set_pragmas(db: Database, busy_timeout_s: float) -> None:
+    conn = db.conn
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    # journal_mode is persistent in the file; only the first opener switches it.
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+@contextmanager
+def immediate(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
+
+    Taking the write lock up front lets a read-then-write transaction wait on the
+    busy timeout instead of failing with "database is locked" when it upgrades.
+    Inside an open transaction this nests as a savepoint, so domain operations compose.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise

@@ -1,0 +1,280 @@
+"""The schema, as sqlite-utils Migrations: versioned, re-runnable, applied from empty.
+
+Add a new migration function for every change; never edit one that has shipped.
+Tables are STRICT so a wrong type is refused instead of stored.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from db.connection import immediate
+
+migrations = Migrations("govan")
+
+_INITIAL_SCHEMA = [
+    # The catalogue --------------------------------------------------------------
+    """CREATE TABLE departments (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        queue_letter TEXT NOT NULL UNIQUE CHECK (length(queue_letter) = 1 AND queue_letter GLOB '[A-Z]')
+    ) STRICT""",
+    """CREATE TABLE service_items (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        department TEXT NOT NULL REFERENCES departments(code),
+        materials TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(materials) AND json_type(materials) = 'array'),
+        completion TEXT NOT NULL CHECK (completion IN ('on_site', 'back_office')),
+        mailable INTEGER NOT NULL DEFAULT 0 CHECK (mailable IN (0, 1)),
+        fee_fen INTEGER NOT NULL DEFAULT 0 CHECK (fee_fen >= 0),
+        time_limit_days INTEGER NOT NULL DEFAULT 0 CHECK (time_limit_days >= 0),
+        needs_id_photo INTEGER NOT NULL DEFAULT 0 CHECK (needs_id_photo IN (0, 1)),
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        added_at TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    ) STRICT""",
+    # People on board ----------------------------------------------------------
+    """CREATE TABLE staff (
+        id INTEGER PRIMARY KEY,
+        login TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('staff', 'captain', 'dispatcher')),
+        department TEXT REFERENCES departments(code),
+        pin_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        created_at TEXT NOT NULL
+    ) STRICT""",
+    # Where and when the van goes ---------------------------------------------
+    """CREATE TABLE stops (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('community', 'industrial_park', 'commercial', 'enterprise')),
+        address TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    """CREATE TABLE trips (
+        id INTEGER PRIMARY KEY,
+        trip_date TEXT NOT NULL,
+        stop_id INTEGER NOT NULL REFERENCES stops(id),
+        captain_id INTEGER NOT NULL REFERENCES staff(id),
+        mode TEXT NOT NULL CHECK (mode IN ('fixed', 'appointment', 'off_hours', 'themed')),
+        theme TEXT,
+        status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'open', 'closed')),
+        created_at TEXT NOT NULL,
+        opened_at TEXT,
+        closed_at TEXT,
+        closed_by INTEGER REFERENCES staff(id),
+        CHECK (mode != 'themed' OR (theme IS NOT NULL AND theme != ''))
+    ) STRICT""",
+    # One trip at a time is open on a van (一次一站).
+    "CREATE UNIQUE INDEX trips_one_open ON trips(status) WHERE status = 'open'",
+    "CREATE INDEX trips_by_date ON trips(trip_date)",
+    """CREATE TABLE trip_items (
+        trip_id INTEGER NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+        item_code TEXT NOT NULL REFERENCES service_items(code),
+        PRIMARY KEY (trip_id, item_code)
+    ) STRICT""",
+    """CREATE TABLE trip_crew (
+        trip_id INTEGER NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        window TEXT NOT NULL CHECK (window != ''),
+        cooperation INTEGER CHECK (cooperation BETWEEN 1 AND 5),
+        PRIMARY KEY (trip_id, staff_id),
+        UNIQUE (trip_id, window)
+    ) STRICT""",
+    "CREATE INDEX trip_crew_by_staff ON trip_crew(staff_id)",
+    """CREATE TABLE crew_categories (
+        trip_id INTEGER NOT NULL,
+        staff_id INTEGER NOT NULL,
+        category TEXT NOT NULL REFERENCES departments(queue_letter),
+        PRIMARY KEY (trip_id, staff_id, category),
+        FOREIGN KEY (trip_id, staff_id) REFERENCES trip_crew(trip_id, staff_id) ON DELETE CASCADE
+    ) STRICT""",
+    # Personal data lives here and nowhere else -------------------------------
+    """CREATE TABLE citizens (
+        id INTEGER PRIMARY KEY,
+        id_number TEXT UNIQUE,
+        name TEXT,
+        sex TEXT CHECK (sex IN ('0', '1', '2', '9')),
+        birth_date TEXT,
+        phone TEXT,
+        address TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        purged_at TEXT,
+        CHECK (purged_at IS NOT NULL OR id_number IS NOT NULL)
+    ) STRICT""",
+    """CREATE TABLE appointments (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('individual', 'home_visit', 'group')),
+        citizen_id INTEGER REFERENCES citizens(id),
+        group_name TEXT,
+        head_count INTEGER NOT NULL DEFAULT 1 CHECK (head_count >= 1),
+        special_needs TEXT NOT NULL DEFAULT '',
+        scheduled_at TEXT NOT NULL,
+        trip_id INTEGER REFERENCES trips(id),
+        checkin_code TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'checked_in', 'cancelled')),
+        booked_by INTEGER REFERENCES staff(id),
+        created_at TEXT NOT NULL,
+        checked_in_at TEXT,
+        CHECK (kind = 'group' OR head_count = 1)
+    ) STRICT""",
+    """CREATE TABLE appointment_items (
+        appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        item_code TEXT NOT NULL REFERENCES service_items(code),
+        PRIMARY KEY (appointment_id, item_code)
+    ) STRICT""",
+    # The queue ---------------------------------------------------------------
+    """CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        trip_id INTEGER NOT NULL REFERENCES trips(id),
+        category TEXT NOT NULL REFERENCES departments(queue_letter),
+        number INTEGER NOT NULL CHECK (number >= 1),
+        item_code TEXT REFERENCES service_items(code),
+        citizen_id INTEGER REFERENCES citizens(id),
+        appointment_id INTEGER REFERENCES appointments(id),
+        priority INTEGER NOT NULL DEFAULT 0 CHECK (priority IN (0, 1)),
+        priority_reason TEXT CHECK (priority_reason IN ('appointment', 'age', 'disabled')),
+        status TEXT NOT NULL DEFAULT 'waiting'
+            CHECK (status IN ('waiting', 'called', 'serving', 'done', 'no_show', 'transferred')),
+        target_window TEXT,
+        window TEXT,
+        staff_id INTEGER REFERENCES staff(id),
+        call_count INTEGER NOT NULL DEFAULT 0,
+        print_state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (print_state IN ('pending', 'printed', 'failed', 'reprinted')),
+        transferred_from INTEGER REFERENCES tickets(id),
+        issued_at TEXT NOT NULL,
+        called_at TEXT,
+        last_called_at TEXT,
+        serving_at TEXT,
+        done_at TEXT,
+        UNIQUE (trip_id, category, number),
+        CHECK ((priority = 1) = (priority_reason IS NOT NULL))
+    ) STRICT""",
+    "CREATE INDEX tickets_queue ON tickets(trip_id, category, status, priority, issued_at)",
+    "CREATE INDEX tickets_by_staff ON tickets(staff_id)",
+    # Cases, materials, captures ----------------------------------------------
+    """CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        trip_id INTEGER NOT NULL REFERENCES trips(id),
+        ticket_id INTEGER REFERENCES tickets(id),
+        item_code TEXT NOT NULL REFERENCES service_items(code),
+        citizen_id INTEGER REFERENCES citizens(id),
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'awaiting_delivery', 'closed')),
+        outcome TEXT CHECK (outcome IN ('completed_on_site', 'accepted_forwarded', 'not_done', 'consult_only')),
+        reason TEXT,
+        delivery TEXT CHECK (delivery IN ('on_site', 'post', 'door')),
+        waybill TEXT,
+        delivery_address TEXT,
+        delivery_date TEXT,
+        backoffice_ref TEXT,
+        opened_at TEXT NOT NULL,
+        outcome_at TEXT,
+        closed_at TEXT,
+        CHECK ((outcome IS NULL) = (outcome_at IS NULL)),
+        CHECK (outcome != 'not_done' OR (reason IS NOT NULL AND reason != ''))
+    ) STRICT""",
+    "CREATE INDEX cases_by_trip ON cases(trip_id, staff_id)",
+    "CREATE INDEX cases_by_ticket ON cases(ticket_id)",
+    "CREATE INDEX cases_by_citizen ON cases(citizen_id)",
+    """CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL CHECK (kind IN ('document', 'certified_copy', 'id_photo', 'photo')),
+        path TEXT,
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        bytes INTEGER,
+        certified_by INTEGER REFERENCES staff(id),
+        certified_at TEXT,
+        created_at TEXT NOT NULL,
+        purged_at TEXT,
+        CHECK ((path IS NULL) = (purged_at IS NOT NULL))
+    ) STRICT""",
+    "CREATE INDEX attachments_by_case ON attachments(case_id)",
+    """CREATE TABLE case_materials (
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        position INTEGER NOT NULL,
+        material TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'missing' CHECK (state IN ('original_seen', 'copy_captured', 'missing')),
+        attachment_id INTEGER REFERENCES attachments(id),
+        PRIMARY KEY (case_id, material),
+        CHECK (state != 'copy_captured' OR attachment_id IS NOT NULL)
+    ) STRICT""",
+    # 好差评, follow-ups and 意见建议 --------------------------------------------
+    """CREATE TABLE ratings (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets(id),
+        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+        named INTEGER NOT NULL DEFAULT 0 CHECK (named IN (0, 1)),
+        staff_id INTEGER REFERENCES staff(id),
+        comment TEXT NOT NULL DEFAULT '',
+        rated_at TEXT NOT NULL
+    ) STRICT""",
+    "CREATE INDEX ratings_by_staff ON ratings(staff_id)",
+    """CREATE TABLE follow_ups (
+        id INTEGER PRIMARY KEY,
+        rating_id INTEGER NOT NULL UNIQUE REFERENCES ratings(id),
+        opened_at TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'called_back', 'fixed', 'closed')),
+        callback_at TEXT, callback_by INTEGER REFERENCES staff(id), callback_note TEXT,
+        fix_at TEXT, fix_by INTEGER REFERENCES staff(id), fix_note TEXT,
+        report_at TEXT, report_by INTEGER REFERENCES staff(id), report_note TEXT,
+        closed_at TEXT
+    ) STRICT""",
+    """CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        trip_id INTEGER REFERENCES trips(id),
+        text TEXT NOT NULL CHECK (text != ''),
+        staff_id INTEGER REFERENCES staff(id),
+        received_at TEXT NOT NULL,
+        response TEXT,
+        responded_at TEXT
+    ) STRICT""",
+    # Who saw or changed personal data ----------------------------------------
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        staff_id INTEGER REFERENCES staff(id),
+        action TEXT NOT NULL CHECK (action IN ('view', 'create', 'update', 'purge')),
+        subject TEXT NOT NULL,
+        subject_id INTEGER,
+        detail TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    "CREATE INDEX audit_by_subject ON audit_log(subject, subject_id)",
+    # Later sync with the back office -----------------------------------------
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        case_id INTEGER REFERENCES cases(id),
+        payload TEXT NOT NULL CHECK (json_valid(payload)),
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT,
+        reference TEXT
+    ) STRICT""",
+    "CREATE INDEX outbox_unsent ON outbox(sent_at, id)",
+    "CREATE INDEX outbox_by_case ON outbox(case_id)",
+]
+
+
+@migrations()
+def m001_initial_schema(db: Database) -> None:
+    for statement in _INITIAL_SCHEMA:
+        db.execute(statement)
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations; several processes may race here on first start."""
+    with immediate(db):
+        migrations.apply(db)
+
+
+def applied(db: Database) -> list[str]:
+    return [migration.name for migration in migrations.applied(db)]

@@ -1,0 +1,56 @@
+"""Working-day arithmetic for 差评 follow-up deadlines.
+
+Weekends and configured public holidays are skipped. China also moves some
+working days onto weekends (调休); `extra_workdays` names those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from db.errors import InvalidValue
+
+
+def parse_dates(values: Iterable[str | date], what: str = "holiday") -> frozenset[date]:
+    """Dates given as date objects or ISO text (the config's list), checked."""
+    days = set()
+    for value in values:
+        if isinstance(value, date):
+            days.add(value)
+            continue
+        try:
+            days.add(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            raise InvalidValue(f"{value!r} is not a {what} date like 2026-10-01") from None
+    return frozenset(days)
+
+
+def is_working_day(day: date, holidays: frozenset[date] = frozenset(),
+                   extra_workdays: frozenset[date] = frozenset()) -> bool:
+    if day in extra_workdays:
+        return True
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(
+    start: date,
+    days: int,
+    holidays: Iterable[str | date] = (),
+    extra_workdays: Iterable[str | date] = (),
+) -> date:
+    """The date `days` working days after `start` (start itself is not counted).
+
+    Received on Friday with 1 working day: due Monday.
+    """
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 366:
+        raise InvalidValue("a number of working days must be a whole number from 0 to 366")
+    off = parse_dates(holidays)
+    on = parse_dates(extra_workdays, "make-up working day")
+    day = start
+    remaining = days
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day, off, on):
+            remaining -= 1
+    return day

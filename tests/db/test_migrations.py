@@ -1,0 +1,78 @@
+"""The schema comes from migrations: from empty, re-runnable, and safe to race."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import db
+from db import migrations
+
+TABLES = {
+    "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
+    "citizens", "appointments", "appointment_items", "tickets", "cases", "attachments", "case_materials",
+    "ratings", "follow_ups", "suggestions", "audit_log", "outbox",
+}
+
+
+def schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").fetchall()
+
+
+def test_migrations_build_every_table_from_empty(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    store = db.open_store(path)
+    assert TABLES <= set(store.table_names())
+    assert migrations.applied(store) == ["m001_initial_schema"]
+    store.close()
+
+
+def test_running_migrations_again_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    db.open_store(path).close()
+    before = schema(path)
+    store = db.open_store(path)
+    migrations.migrate(store)
+    assert migrations.applied(store) == ["m001_initial_schema"]
+    assert next(store.query("SELECT COUNT(*) AS n FROM _sqlite_migrations"))["n"] == 1
+    store.close()
+    assert schema(path) == before
+
+
+def test_every_connection_gets_the_rules_of_design_md(tmp_path: Path) -> None:
+    store = db.open_store(tmp_path / "pragmas.db", busy_timeout_s=7)
+    pragma = {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
+              for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")}
+    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2, "busy_timeout": 7000}
+    with pytest.raises(sqlite3.IntegrityError):
+        store.execute("INSERT INTO service_items (code, name, department, completion, added_at, changed_at)"
+                      " VALUES ('x', 'x', 'no-such-department', 'on_site', '', '')")
+    store.close()
+
+
+def test_several_processes_creating_the_store_at_once_all_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "raced.db"
+    code = "import sys, db; db.open_store(sys.argv[1]).close(); print('ok')"
+    processes = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [process.communicate(timeout=60) for process in processes]
+    assert [out.strip() for out, _ in results] == ["ok"] * 4, [err for _, err in results]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == 1
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(db.StoreError, match="not a usable govan database"):
+        db.open_store(path)
+
+
+def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(db.StoreError, match="no such directory"):
+        db.open_store(tmp_path / "nowhere" / "govan.db")

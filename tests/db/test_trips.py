@@ -1,0 +1,88 @@
+"""Trips: plan, crew, open one at a time, close only when the queue is settled."""
+
+from __future__ import annotations
+
+import pytest
+
+import db
+from db import trips
+from tests.db.support import TRIP_DAY, Van, at
+
+
+def test_the_open_trip_knows_its_crew_windows_and_categories(van: Van) -> None:
+    trip = db.current_trip(van.db)
+    assert trip is not None and trip.id == van.trip_id and trip.status == "open"
+    assert [(m.window, m.categories) for m in trip.crew] == [("1", ("A",)), ("2", ("F", "H")), ("3", ("A", "B"))]
+    assert trip.window_of(van.s3) == "3" and trip.categories_of_window("2") == ("F", "H")
+
+
+def test_only_one_trip_is_open_at_a_time(van: Van) -> None:
+    second = db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "off_hours", now=at(0))
+    db.set_crew(van.db, second.id, van.s1, "1", ["A"])
+    with pytest.raises(db.WrongState, match="trip #1 is still open"):
+        db.open_trip(van.db, second.id, now=at(1))
+    db.close_trip(van.db, van.trip_id, closed_by=van.captain, now=at(2))
+    assert db.open_trip(van.db, second.id, now=at(3)).status == "open"
+
+
+def test_a_themed_trip_needs_its_theme_and_offers_only_its_items(van: Van) -> None:
+    with pytest.raises(db.InvalidValue, match="needs a theme"):
+        db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "themed")
+    trip = db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "themed", theme="新市民专场",
+                        items=["residence_permit", "residence_registration"])
+    assert trip.theme == "新市民专场" and trip.items == ("residence_permit", "residence_registration")
+    assert [item.code for item in db.list_items(van.db, trip_id=trip.id)] == list(trip.items)
+
+
+def test_bad_trip_plans_are_refused(van: Van) -> None:
+    with pytest.raises(db.InvalidValue, match="is not a captain"):
+        db.plan_trip(van.db, TRIP_DAY, 1, van.s1)
+    with pytest.raises(db.InvalidValue, match="trip mode must be one of"):
+        db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "cruise")  # type: ignore[arg-type]
+    with pytest.raises(db.UnknownItem):
+        db.plan_trip(van.db, TRIP_DAY, 1, van.captain, items=["no_such_item"])
+    assert len(trips.list_trips(van.db)) == 1
+
+
+def test_crew_rules(van: Van) -> None:
+    with pytest.raises(db.WrongState, match="window 1 is already taken"):
+        db.set_crew(van.db, van.trip_id, van.s2, "1", ["F"])
+    with pytest.raises(db.UnknownCategory, match="'Q' does not exist"):
+        db.set_crew(van.db, van.trip_id, van.s2, "2", ["Q"])
+    assert db.get_trip(van.db, van.trip_id).categories_of_window("2") == ("F", "H")
+    with pytest.raises(db.InvalidValue, match="at least one queue category"):
+        db.set_crew(van.db, van.trip_id, van.s2, "2", [])
+
+
+def test_closing_waits_for_the_queue_unless_told_to_abandon_it(van: Van) -> None:
+    waiting = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
+    with pytest.raises(db.WrongState, match="1 ticket\\(s\\) are still waiting or called"):
+        db.close_trip(van.db, van.trip_id, closed_by=van.captain, now=at(2))
+    closed = db.close_trip(van.db, van.trip_id, closed_by=van.captain, abandon_waiting=True, now=at(3))
+    assert closed.status == "closed" and closed.closed_at == "2026-11-20T01:03:00.000+00:00"
+    assert db.get_ticket(van.db, waiting.id).status == "no_show"
+    with pytest.raises(db.WrongState, match="tickets are issued on an open trip only"):
+        db.issue_ticket(van.db, van.trip_id, category="A")
+
+
+def test_closing_refuses_while_someone_is_served_or_a_case_is_open(van: Van) -> None:
+    ticket = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
+    db.call_next(van.db, van.trip_id, "1", now=at(2))
+    db.start_service(van.db, ticket.id, now=at(3))
+    with pytest.raises(db.WrongState, match="still being served"):
+        db.close_trip(van.db, van.trip_id, closed_by=van.captain, abandon_waiting=True)
+    case = db.open_case(van.db, "hukou_certificate", van.s1, ticket_id=ticket.id, now=at(4))
+    db.finish(van.db, ticket.id, now=at(5))
+    with pytest.raises(db.WrongState, match="1 case\\(s\\) have no outcome yet"):
+        db.close_trip(van.db, van.trip_id, closed_by=van.captain)
+    db.record_outcome(van.db, case.id, "consult_only", now=at(6))
+    assert db.close_trip(van.db, van.trip_id, closed_by=van.captain).status == "closed"
+
+
+def test_the_captain_marks_cooperation_from_1_to_5(van: Van) -> None:
+    trips.rate_cooperation(van.db, van.trip_id, van.s1, 4)
+    assert db.get_trip(van.db, van.trip_id).crew[0].cooperation == 4
+    with pytest.raises(db.InvalidValue, match="from 1 to 5"):
+        trips.rate_cooperation(van.db, van.trip_id, van.s1, 6)
+    with pytest.raises(db.NotFound, match="is not crew"):
+        trips.rate_cooperation(van.db, van.trip_id, van.dispatcher, 3)
