@@ -62,7 +62,7 @@ def find_or_create(
     """The one citizen with this ID number, created or updated with the values given.
 
     Birth date (and sex, unless given) come from the number. Values left as None are
-    kept as stored. Creation and any change are audited.
+    kept as stored. Creation, a change, or finding the record unchanged (a view) is audited.
     """
     moment = clock.resolve(now)
     number = idnumber.validate(id_number, today=clock.local_date(moment))
@@ -102,6 +102,9 @@ def find_or_create(
                            [*changed.values(), stamp, citizen_id])
                 audit.record(db, "update", "citizen", citizen_id, "fields: " + ", ".join(changed),
                              staff_id=staff_id, now=moment)
+            else:
+                # The caller now holds whatever was on file (phone, address…): that is a view.
+                audit.record(db, "view", "citizen", citizen_id, "found by ID number", staff_id=staff_id, now=moment)
         return _citizen(next(db.query("SELECT * FROM citizens WHERE id = ?", [citizen_id])))
 
 

@@ -8,6 +8,7 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -102,9 +103,17 @@ def list_staff(db: Database, *, active_only: bool = True) -> list[Staff]:
 def authenticate(db: Database, login: str, pin: str) -> Staff:
     """The active staff member with this login and PIN, else BadCredentials."""
     rows = list(db.query("SELECT * FROM staff WHERE login = ?", [login]))
-    if not rows or not rows[0]["active"] or not pin_matches(pin, rows[0]["pin_hash"]):
+    # An unknown login costs one scrypt too, so timing does not tell which logins exist.
+    stored = rows[0]["pin_hash"] if rows else _unknown_login_hash()
+    matches = pin_matches(pin, stored)
+    if not rows or not rows[0]["active"] or not matches:
         raise BadCredentials("wrong login or PIN")
     return _staff(rows[0])
+
+
+@cache
+def _unknown_login_hash() -> str:
+    return hash_pin("0000")
 
 
 def set_pin(db: Database, staff_id: int, pin: str) -> None:

@@ -325,8 +325,9 @@ def estimate_wait(
         ahead = next(db.query(
             "SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ? AND category = ? AND status = 'waiting'",
             [trip_id, category]))["n"]
+    elif (ticket := get_ticket(db, ticket_id)).status != "waiting":
+        ahead = 0
     else:
-        ticket = get_ticket(db, ticket_id)
         ahead = next(db.query(
             """SELECT COUNT(*) AS n FROM tickets
                WHERE trip_id = ? AND category = ? AND status = 'waiting' AND id != ?

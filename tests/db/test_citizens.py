@@ -26,6 +26,7 @@ def test_new_details_update_the_one_record_and_are_audited(van: Van) -> None:
     assert [(e.action, e.staff_id, e.detail) for e in entries] == [
         ("create", van.s1, "fields: id_number, name, sex, birth_date"),
         ("update", van.s2, "fields: phone, address"),
+        ("view", van.s2, "found by ID number"),
     ]
     assert all("13800000001" not in e.detail and WANG not in e.detail for e in entries)
 

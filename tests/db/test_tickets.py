@@ -182,6 +182,8 @@ def test_wait_estimate_is_people_ahead_times_median_service_over_windows(van: Va
     assert last.people_ahead == 2 and last.seconds == pytest.approx(360, abs=0.01)
     recent = db.estimate_wait(van.db, van.trip_id, "A", recent=1)  # only the 10-minute one
     assert recent.median_service_s == pytest.approx(600, abs=0.01)
+    called = db.call_next(van.db, van.trip_id, "1", now=at(31))
+    assert called is not None and db.estimate_wait(van.db, van.trip_id, "A", ticket_id=called.id).seconds == 0
 
 
 def test_wait_estimate_without_history_uses_the_default_and_needs_a_window(van: Van) -> None:
