@@ -1,49 +1,145 @@
-"""The govan Textual app: keyboard first, 80×24 and up, Chinese by default."""
+"""The govan Textual app: keyboard first, 80×24 and up, Chinese by default.
+
+Screens (one per module in tui/screens/):
+- login → no open trip (captain: open one) → the desk (取号) or the window (叫号) by seat;
+- F2 desk, F3 window, F4 captain's views; the window opens intake (受理) for a called ticket;
+- `govan tui --board` shows only the display board, driven by B/queue/board.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Footer, Header
 
-from daemon.client import Status
+from db import trips
+from db.connection import open_store
+from db.staff import Staff
 from govan.config import Config
 from tui.i18n import Translated, set_locale, t
 from tui.link import DaemonLink
-from tui.messages import DevicesChanged
-from tui.widgets.device_bar import DeviceBar
+from tui.session import Session
 
 
 class GovanApp(Translated, App[int]):
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "key.quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "key.quit", priority=True),
+        Binding("f2", "desk", "key.desk"),
+        Binding("f3", "window", "key.window"),
+        Binding("f4", "captain", "key.captain"),
+        Binding("ctrl+o", "sign_out", "key.sign_out"),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+    ]
 
-    def __init__(self, config: Config, *, connect: bool = True) -> None:
+    def __init__(self, config: Config, *, board: bool = False, connect: bool = True) -> None:
         set_locale(config.locale)
         super().__init__()
         self.config = config
-        self.link = DaemonLink(self, config)
+        self.board = board
         self.connect = connect
+        self.link = DaemonLink(self, config)
+        self.store = open_store(config.database_path)
+        self.session: Session | None = None
         self.title = t("app.title")
-
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
-        yield DeviceBar(self.link.status, id="device-bar")
-        yield Footer()
 
     def on_mount(self) -> None:
         if self.connect:
             self.run_worker(self.link.run(), name="daemon-link", group="daemon", exclusive=True)
+        if self.board:
+            from tui.screens.board import BoardScreen
 
-    def on_devices_changed(self, message: DevicesChanged) -> None:
-        for bar in self.query(DeviceBar):
-            bar.show(message.status)
+            self.push_screen(BoardScreen())
+        else:
+            from tui.screens.login import LoginScreen
 
-    @property
-    def device_status(self) -> Status:
-        return self.link.status
+            self.push_screen(LoginScreen())
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    # Who is here, and which screen they work on.
+    def sign_in(self, staff: Staff) -> None:
+        self.session = Session(staff, trips.current_trip(self.store))
+        self.route()
+
+    def action_sign_out(self) -> None:
+        self.sign_out()
+
+    def sign_out(self) -> None:
+        self.session = None
+        from tui.screens.login import LoginScreen
+
+        self._replace_stack(LoginScreen())
+
+    def route(self) -> None:
+        """Show the screen that fits the session: no trip, the window, or the desk."""
+        if self.session is None:
+            return
+        self.session = Session(self.session.staff, trips.current_trip(self.store))
+        self.sub_title = self._session_line()
+        if self.session.trip is None:
+            from tui.screens.no_trip import NoTripScreen
+
+            self._replace_stack(NoTripScreen())
+        elif self.session.seat is not None:
+            from tui.screens.window import WindowScreen
+
+            self._replace_stack(WindowScreen())
+        else:
+            from tui.screens.desk import DeskScreen
+
+            self._replace_stack(DeskScreen())
+
+    def _session_line(self) -> str:
+        assert self.session is not None
+        name, trip, seat = self.session.staff.name, self.session.trip, self.session.seat
+        if trip is None:
+            return t("session.no_trip", name=name)
+        if seat is not None:
+            return t("session.window", name=name, window=seat.window, stop=trip.stop_name)
+        return t("session.desk", name=name, stop=trip.stop_name)
+
+    def _replace_stack(self, screen: object) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)  # type: ignore[arg-type]
+
+    # Switching between working screens.
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.session
+        working = session is not None and session.trip is not None
+        if action == "desk":
+            return working
+        if action == "window":
+            return working and session.seat is not None  # type: ignore[union-attr]
+        if action == "captain":
+            return working and session.is_captain  # type: ignore[union-attr]
+        if action == "sign_out":
+            return session is not None
+        return True
+
+    def action_desk(self) -> None:
+        from tui.screens.desk import DeskScreen
+
+        self._replace_stack(DeskScreen())
+
+    def action_window(self) -> None:
+        from tui.screens.window import WindowScreen
+
+        self._replace_stack(WindowScreen())
+
+    def action_captain(self) -> None:
+        from tui.screens.captain import CaptainScreen
+
+        self._replace_stack(CaptainScreen())
+
+    def open_intake(self, ticket_id: int) -> None:
+        """The window's "start service": intake (受理) for this ticket, on top of the window."""
+        from tui.screens.intake import IntakeScreen
+
+        self.push_screen(IntakeScreen(ticket_id))
 
 
 def run_app(config: Config, *, board: bool = False) -> int:
-    GovanApp(config).run()
+    GovanApp(config, board=board).run()
     return 0

@@ -7,6 +7,7 @@ import logging
 
 import msgspec
 from textual.app import App
+from textual.message import Message
 
 from daemon.client import BrokerUnreachable, CredentialsError, DaemonClient, DeviceError, Status
 from daemon.messages import CardEvent, JobResult, QueueBoard, QueueEvent, ScanEvent
@@ -42,9 +43,13 @@ class DaemonLink:
                 self.client = None
             await asyncio.sleep(RETRY_S)
 
+    def _post(self, message: Message) -> None:
+        """To the screen on top: it handles what it cares about, the rest bubbles to the app."""
+        self.app.screen.post_message(message)
+
     def _post_status(self, status: Status) -> None:
         self.status = status
-        self.app.post_message(DevicesChanged(status))
+        self._post(DevicesChanged(status))
 
     async def _forward_status(self, client: DaemonClient) -> None:
         async for status in client.watch():
@@ -53,15 +58,15 @@ class DaemonLink:
     async def _forward_events(self, client: DaemonClient) -> None:
         async for event in client.events():
             if isinstance(event, CardEvent):
-                self.app.post_message(CardRead(event))
+                self._post(CardRead(event))
             elif isinstance(event, ScanEvent):
-                self.app.post_message(CodeScanned(event))
+                self._post(CodeScanned(event))
             elif isinstance(event, DeviceError):
-                self.app.post_message(DeviceFaulted(event))
+                self._post(DeviceFaulted(event))
             elif isinstance(event, QueueEvent):
-                self.app.post_message(QueueChanged(event))
+                self._post(QueueChanged(event))
             elif isinstance(event, QueueBoard):
-                self.app.post_message(BoardChanged(event))
+                self._post(BoardChanged(event))
 
     async def command(self, device: str, name: str, message: msgspec.Struct, *, timeout: float) -> JobResult:
         if self.client is None:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from tests.support.van import running_daemon, write_config
+from db.connection import open_store
 from govan import config as config_module
 from tui.app import GovanApp
 from tui.widgets.device_bar import DeviceBar
+
+
+def make_store(config) -> None:  # noqa: ANN001
+    config.data_path.mkdir(parents=True, exist_ok=True)
+    open_store(config.database_path).close()
 
 
 async def _bar_text(app: GovanApp, pilot, contains: str, timeout: float = 10) -> str:  # noqa: ANN001
@@ -15,7 +21,7 @@ async def _bar_text(app: GovanApp, pilot, contains: str, timeout: float = 10) ->
     deadline = loop.time() + timeout
     while True:
         await pilot.pause()
-        text = str(app.query_one(DeviceBar).render())
+        text = str(app.screen.query_one(DeviceBar).render())
         if contains in text or loop.time() > deadline:
             return text
         await asyncio.sleep(0.05)
@@ -23,6 +29,7 @@ async def _bar_text(app: GovanApp, pilot, contains: str, timeout: float = 10) ->
 
 async def test_device_bar_follows_the_daemon_live(tmp_path) -> None:  # noqa: ANN001
     config = config_module.load(write_config(tmp_path))
+    make_store(config)
     daemon_running = running_daemon(config)
     await daemon_running.__aenter__()
     app = GovanApp(config)
@@ -39,6 +46,7 @@ async def test_device_bar_follows_the_daemon_live(tmp_path) -> None:  # noqa: AN
 
 async def test_device_bar_in_english(tmp_path) -> None:  # noqa: ANN001
     config = config_module.load(write_config(tmp_path, {"locale": "en"}))
+    make_store(config)
     app = GovanApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
         text = await _bar_text(app, pilot, "no connection")

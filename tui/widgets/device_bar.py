@@ -42,11 +42,11 @@ def render_status(status: Status) -> Text:
     """One line of states, then one short line per device that is not fine."""
     line = Text()
     daemon_state = "online" if status.daemon_online else "offline"
-    line.append("● ", STYLE[daemon_state]).append(f"{t('device.daemon')} {t('state.' + daemon_state)}")
+    line.append(f"{t('device.daemon')} ").append(t("state." + daemon_state), STYLE[daemon_state])
     troubles: list[str] = []
     for device in DEVICES:
         state = status.devices[device]
-        line.append("  ● ", STYLE[state.state]).append(f"{t('device.' + device)} {t('state.' + state.state)}")
+        line.append(f"  {t('device.' + device)} ").append(t("state." + state.state), STYLE[state.state])
         if state.state in ("offline", "error") and status.daemon_online and state.detail:
             troubles.append(f"{t('device.' + device)}: {state.detail}")
     if not status.broker_connected:

@@ -1,4 +1,4 @@
-"""All user-visible text: key → (Simplified Chinese, English)."""
+"""Strings shared by every screen: the app, keys, the device bar."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # The app
     "app.title": ("龙港市流动政务客厅", "Longgang Mobile Government Service"),
     "key.quit": ("退出", "Quit"),
+    "key.palette": ("搜索", "Search"),
     # Device bar
     "device.daemon": ("服务", "Daemon"),
     "device.idreader": ("读卡器", "ID reader"),

@@ -1,0 +1,132 @@
+"""`govan demo`: the whole van on embedded defaults, in a fresh data directory.
+
+It writes a config with emulated devices and a free loopback port, loads the demo
+catalogue, staff and today's trip, starts the daemon as a child process, waits for
+it to come online, runs the TUI, and stops the daemon when the TUI quits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import msgspec
+
+from govan import config as config_module
+from govan.config import Config
+
+ONLINE_TIMEOUT_S = 30.0
+PR_SET_PDEATHSIG = 1
+
+
+class DemoError(Exception):
+    """The demo could not start; the message says why and where to look."""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def demo_config(base: Config, data_dir: Path) -> Config:
+    mqtt = msgspec.structs.replace(base.mqtt, url="embedded", embedded_port=_free_port())
+    configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt)
+    return config_module.with_sim_devices(configured)
+
+
+def _die_with_parent() -> None:
+    """Runs in the child: if `govan demo` is killed, the daemon gets SIGTERM too."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start_daemon(config_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=_die_with_parent,
+        )
+
+
+def stop_daemon(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def wait_online(config: Config, process: subprocess.Popen[bytes]) -> None:
+    from daemon.client import BrokerUnreachable, CredentialsError, DaemonClient
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ONLINE_TIMEOUT_S
+    while loop.time() < deadline:
+        if process.poll() is not None:
+            raise DemoError(f"the daemon exited with status {process.returncode}")
+        try:
+            async with DaemonClient(config) as client:
+                if await client.wait_for_daemon(max(0.1, deadline - loop.time())):
+                    return
+        except (BrokerUnreachable, CredentialsError):
+            await asyncio.sleep(0.2)
+    raise DemoError(f"the daemon did not come online within {ONLINE_TIMEOUT_S:g} s")
+
+
+def prepare(explicit_config: str | None) -> tuple[Config, Path, list[str]]:
+    """Fresh data directory, config file and demo data; returns the login lines to print."""
+    from db import demo as demo_data
+    from db.connection import open_store
+
+    base = config_module.load(explicit_config)
+    data_dir = Path(tempfile.mkdtemp(prefix="govan-demo-"))
+    config = demo_config(base, data_dir)
+    config_path = data_dir / "govan.toml"
+    config_path.write_text(config_module.to_toml(config), encoding="utf-8")
+    store = open_store(config.database_path)
+    try:
+        data = demo_data.load(store, tz=config.tz)
+    finally:
+        store.close()
+    lines = [
+        f"  {login.name}\t{login.role:<10} PIN {login.pin}  " + (f"window {login.window}" if login.window else "ticket desk")
+        for login in data.logins
+    ]
+    if data.checkin_codes:
+        lines.append(f"  appointment check-in codes (预约签到码): {', '.join(data.checkin_codes)}")
+    return config, config_path, lines
+
+
+def run_demo(explicit_config: str | None) -> int:
+    config, config_path, logins = prepare(explicit_config)
+    data_dir = config.data_path
+    print(f"govan demo: data directory {data_dir}")
+    print(f"govan demo: configuration {config_path} (try: govan status --config {config_path})")
+    print("govan demo: demo logins (员工登录):")
+    print("\n".join(logins))
+    daemon_log = data_dir / "logs" / "daemon-console.log"
+    daemon_log.parent.mkdir(parents=True, exist_ok=True)
+    process = start_daemon(config_path, daemon_log)
+    try:
+        asyncio.run(wait_online(config, process))
+        from govan import logs
+        from tui.app import run_app
+
+        logs.setup(data_dir, "tui", to_stderr=False)
+        status = run_app(config)
+    except DemoError as error:
+        print(f"govan demo: {error}; see {daemon_log}", file=sys.stderr)
+        return 1
+    finally:
+        stop_daemon(process)
+    print(f"govan demo: daemon stopped; the demo data stays in {data_dir}")
+    return status

@@ -1,0 +1,129 @@
+"""`govan init`: data directory, database with the default catalogue, a commented govan.toml.
+
+Safe to run again: nothing that exists is overwritten, and the catalogue load is an upsert.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from govan import config as config_module
+from govan.config import Config
+
+TEMPLATE = """\
+# govan configuration (written by `govan init`). Every key is optional; unknown keys are errors.
+# Lookup order: --config PATH, then $GOVAN_CONFIG, then ./govan.toml, then built-in defaults.
+
+van_id = "{van_id}"               # [a-z0-9-]{{1,32}}; used in every MQTT topic
+data_dir = "{data_dir}"           # database, captures, logs, broker credentials
+locale = "zh_CN"                  # "zh_CN" or "en"
+timezone = "Asia/Shanghai"
+
+[mqtt]
+url = "embedded"                  # "embedded" (amqtt in the daemon, loopback) or mqtt://host:port, mqtts:// for TLS
+# username = "govan-daemon"       # external broker: the daemon's user
+# password_file = "/etc/govan/mqtt-daemon.pass"   # mode 0600
+topic_prefix = "govan"
+keepalive = 10                    # seconds; a vanished daemon shows offline within 1.5x this
+embedded_port = 1883              # where the embedded broker listens (127.0.0.1 only)
+
+# [mqtt.tui]                      # external broker: the user for `govan tui`, `status` and `rig`
+# username = "govan-tui"
+# password_file = "/etc/govan/mqtt-tui.pass"
+
+[devices.idreader]
+driver = "none"                   # sam | sim | none
+port = "/dev/ttyUSB0"             # a tty path, or socket://host:port
+baudrate = 115200
+# usb = "0400:C35A"               # native USB readers (two bulk pipes) instead of a tty
+
+[devices.scanner]
+driver = "none"                   # serial | hid | sim | none
+port = "/dev/ttyACM0"             # serial scanners
+terminator = "CR"                 # CR | LF | CRLF | TAB: what the scanner sends after each code
+# device = "/dev/input/by-id/usb-scanner-event-kbd"   # hid (keyboard-wedge) scanners
+# layout = "us"                   # hid keyboard layout: us | uk | de | fr
+
+[devices.printer]
+driver = "none"                   # usb | serial | tcp | file | sim | none
+host = "127.0.0.1"                # tcp
+port = 9100                       # tcp port; for serial, the tty path
+# usb = "0483:5743"               # usb VID:PID
+# path = "/dev/usb/lp0"           # file (write-only: status unknown)
+paper_width_mm = 80               # 80 or 58
+chinese = "gb18030"               # the printer's double-byte mode: gb18030 | gbk
+
+[devices.camera]
+driver = "none"                   # v4l2 | folder | sim | none
+device = "/dev/video0"            # v4l2
+# folder = "/srv/scans"           # folder: where the camera's own software drops files
+
+[service]
+# ticket_qr_url = "https://example.gov.cn/q/{{number}}"   # QR printed on tickets
+priority_age = 70                 # citizens this old or older get priority tickets
+followup_working_days = 5         # deadline for a 差评 follow-up (5, 7 or 15 are in use)
+holidays = []                     # extra non-working days, e.g. ["2026-10-01"]
+retention_days = 30               # personal data of closed, synced cases is purged after this
+
+[evaluation]                      # weights of the staff evaluation (考评)
+trips = 0.15
+cases = 0.15
+completion = 0.2
+satisfaction = 0.2
+praise = 0.15
+cooperation = 0.15
+"""
+
+
+def config_text(van_id: str, data_dir: Path) -> str:
+    return TEMPLATE.format(van_id=van_id, data_dir=data_dir)
+
+
+def initialise(config: Config) -> list[str]:
+    """Create what is missing; return a line per thing done, for the person running it."""
+    from db import catalogue
+    from db.connection import open_store
+
+    done = []
+    data = config.data_path
+    if not data.is_dir():
+        data.mkdir(parents=True)
+        done.append(f"created data directory {data}")
+    os.chmod(data, 0o750)
+    for sub in ("captures", "logs", "exports"):
+        (data / sub).mkdir(exist_ok=True)
+    existed = config.database_path.exists()
+    store = open_store(config.database_path)
+    try:
+        report = catalogue.load_default(store)
+    finally:
+        store.close()
+    done.append(
+        f"{'updated' if existed else 'created'} database {config.database_path}: catalogue "
+        f"{len(report.added)} added, {len(report.changed)} changed, {len(report.unchanged)} unchanged"
+    )
+    return done
+
+
+def run_init(explicit_config: str | None, *, mosquitto_dir: str | None) -> int:
+    path = config_module.resolve_path(explicit_config) or config_module.LOCAL_CONFIG
+    if path.exists():
+        config = config_module.load(path)
+        print(f"using existing configuration {path}")
+    else:
+        config = Config()
+        path.write_text(config_text(config.van_id, config.data_path), encoding="utf-8")
+        print(f"wrote commented configuration {path}")
+        config = config_module.load(path)
+    for line in initialise(config):
+        print(line)
+    if mosquitto_dir:
+        from govan.mosquitto import write_broker_files
+
+        port = 1883 if config.embedded_broker else urlsplit(config.mqtt.url).port or 1883
+        files = write_broker_files(config, Path(mosquitto_dir), config_path=path.resolve(), port=port)
+        print(f"wrote mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
+              f"{files.acl.name}, govan-daemon.pass, govan-tui.pass, {files.unit.name} (see docs/deploy.md)")
+    return 0

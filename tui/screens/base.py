@@ -1,0 +1,42 @@
+"""The frame every working screen shares: header, body, device bar, footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from tui.i18n import Translated
+from tui.messages import DevicesChanged
+from tui.widgets.device_bar import DeviceBar
+
+if TYPE_CHECKING:
+    from tui.app import GovanApp
+
+
+class VanScreen(Translated, Screen):
+    """Subclasses yield their content from `compose_body`."""
+
+    @property
+    def van(self) -> GovanApp:
+        return cast("GovanApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        yield from self.compose_body()
+        yield DeviceBar(self.van.link.status)
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_devices_changed(self, message: DevicesChanged) -> None:
+        for bar in self.query(DeviceBar):
+            bar.show(message.status)
+
+    def on_screen_resume(self) -> None:
+        """A screen coming back to the top may have missed device news while covered."""
+        for bar in self.query(DeviceBar):
+            bar.show(self.van.link.status)
