@@ -30,7 +30,7 @@ from devices.camera.fonts import default_cjk_font
 from devices.camera.imaging import CaptureError, open_image
 from devices.camera.pipeline import process_capture
 from devices.camera.source import CameraSource, CameraUnavailable, Mode
-from devices.camera.stamp import Certification
+from devices.camera.stamp import NO_FONT, Certification, stamp_lines
 from devices.camera.store import store_capture
 from devices.camera.v4l2 import V4l2Source
 
@@ -75,10 +75,19 @@ class CameraUnit(DeviceUnit):
         raise JobFailed(f"the camera does not support '{command}'")
 
     async def _capture(self, command: CaptureCommand) -> JobOutcome:
-        certification = None
+        certification = font = None
         if command.certify is not None:
+            # Refuse a stamp that cannot be drawn before a picture is used up for it.
+            if command.mode != "document":
+                raise JobFailed("certify is for copies of documents, not for ID photos")
             certification = Certification(staff=command.certify.staff, at=command.certify.at)
-        font = await asyncio.to_thread(default_cjk_font) if certification is not None else None
+            font = await asyncio.to_thread(default_cjk_font)
+            try:
+                stamp_lines(certification)
+            except CaptureError as error:
+                raise JobFailed(error.detail) from None
+            if font is None:
+                raise JobFailed(NO_FONT)
         data = await self._take(command.mode)
         try:
             processed = await asyncio.to_thread(

@@ -30,7 +30,9 @@ A4_SHORT_SIDE_INCHES = 210 / 25.4
 MAX_BYTES = 1_500_000
 QUALITIES = (85, 75, 65, 55, 45)
 # Longest side of the grey copy the page is searched in.
-DETECT_SIDE = 640
+DETECT_SIDE = 480
+# Output rows straightened at a time.
+STRAIGHTEN_BAND = 48
 # Cut this share off each side of the found page, so no dark base shows at its edges.
 INSET = 0.006
 BLACK_SHARE = 0.005
@@ -76,14 +78,20 @@ def straighten(image: Image.Image, page: Page) -> Image.Image:
     if shrink >= 2:  # far larger than A4 at 300 dpi: average whole pixels down first (fast)
         image = image.reduce(shrink)
         page = page.scaled(1 / shrink, 1 / shrink)
-    # Output pixel (x, y) of the double-size picture comes from the page's upper-left corner
-    # plus x steps along its top edge and y steps down its left edge.
+    # Pixel (x, y) of the double-size output comes from the page's upper-left corner plus
+    # x steps along its top edge and y steps down its left edge.
     ux, uy = math.cos(math.radians(page.angle)), math.sin(math.radians(page.angle))
     step_x, step_y = page.width / (2 * width), page.height / (2 * height)
     left, top = page.corners[0]
-    affine = (ux * step_x, -uy * step_y, left, uy * step_x, ux * step_y, top)
-    double = image.transform((2 * width, 2 * height), Image.Transform.AFFINE, affine, resample=Image.Resampling.NEAREST)
-    return double.reduce(2)
+    output = Image.new("RGB", (width, height))
+    # In bands of rows: the double-size band stays small enough to be quick to fill and average.
+    for band_top in range(0, height, STRAIGHTEN_BAND):
+        rows = min(STRAIGHTEN_BAND, height - band_top)
+        first = 2 * band_top
+        affine = (ux * step_x, -uy * step_y, left - uy * step_y * first, uy * step_x, ux * step_y, top + ux * step_y * first)
+        double = image.transform((2 * width, 2 * rows), Image.Transform.AFFINE, affine, resample=Image.Resampling.NEAREST)
+        output.paste(double.reduce(2), (0, band_top))
+    return output
 
 
 def _fit(image: Image.Image) -> Image.Image:

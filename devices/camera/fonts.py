@@ -35,7 +35,13 @@ class FontChoice:
     index: int = 0
 
     def load(self, size: int) -> ImageFont.FreeTypeFont:
-        return ImageFont.truetype(str(self.path), size, index=self.index)
+        return _face(self.path, self.index, size)
+
+
+@lru_cache(maxsize=16)
+def _face(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
+    # Opening a CJK collection takes tens of milliseconds; the stamp needs the same few sizes.
+    return ImageFont.truetype(str(path), size, index=index)
 
 
 def find_cjk_font(*, use_fontconfig: bool = True, known_paths: tuple[Path, ...] = KNOWN_PATHS) -> FontChoice | None:

@@ -19,6 +19,7 @@ STAMP_RED = (200, 24, 24)
 # Text height as a share of the page width (about 11 pt on A4), and the stamp's widest share.
 TEXT_SHARE = 0.017
 MAX_WIDTH_SHARE = 0.6
+NO_FONT = f"cannot draw the certify stamp: no Chinese font installed (install {FONT_PACKAGES})"
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def layout_stamp(size: tuple[int, int], certification: Certification, font: Font
 def draw_stamp(image: Image.Image, certification: Certification, font: FontChoice | None) -> None:
     """Stamp `image` in place; without a Chinese font the job fails rather than print boxes."""
     if font is None:
-        raise CaptureError(f"cannot draw the certify stamp: no Chinese font installed (install {FONT_PACKAGES})")
+        raise CaptureError(NO_FONT)
     stamp = layout_stamp(image.size, certification, font)
     left, top, right, bottom = stamp.box
     inner = 2 * stamp.border

@@ -96,6 +96,12 @@ async def test_folder_camera_takes_the_dropped_file_and_warns_about_the_backdrop
         assert (await wait_for_state(van, "ready")) == f"watching {folder} (0 new pictures waiting)"
         test = await van.client.command("camera", "test", SelfTestCommand(job_id="folder-test"), timeout=WAIT)
         assert test.state == "done" and "no picture taken" in test.detail
+        # A stamp that cannot be drawn is refused at once, before a picture is waited for and used up.
+        certify = Certify(staff="王美娜", at="yesterday")
+        for job_id, mode, reason in [("bad-1", "id_photo", "certify is for copies of documents"),
+                                     ("bad-2", "document", "certify.at is not an ISO-8601 time")]:  # fmt: skip
+            refused = await van.client.command("camera", "capture", CaptureCommand(job_id=job_id, mode=mode, certify=certify), timeout=WAIT)
+            assert refused.state == "failed" and reason in refused.detail
         capture = asyncio.create_task(
             van.client.command("camera", "capture", CaptureCommand(job_id="blue-1", mode="id_photo"), timeout=WAIT)
         )
