@@ -3,10 +3,13 @@
 Capturing real MJPG frames is untested here; see docs/devices/camera.md.
 """
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from devices.camera.imaging import open_image
 from devices.camera.source import CameraUnavailable
 from devices.camera.v4l2 import V4l2Source, largest_size
 
@@ -38,3 +41,20 @@ async def test_a_file_that_is_not_a_camera_is_an_error(path: str, tmp_path: Path
     assert (raised.value.state, raised.value.detail) == ("error", f"{path}: not a V4L2 camera")
     with pytest.raises(CameraUnavailable, match="not a V4L2 camera"):
         await camera.capture("document")
+
+
+def test_mjpg_frames_without_huffman_tables_decode() -> None:
+    """Many UVC cameras leave the standard Huffman tables (DHT) out of MJPG frames."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "JPEG", quality=80)
+    jpeg = buffer.getvalue()
+    frame, position = bytearray(jpeg[:2]), 2
+    while jpeg[position + 1] != 0xDA:  # copy every segment up to the scan, except DHT (FF C4)
+        length = int.from_bytes(jpeg[position + 2 : position + 4], "big")
+        if jpeg[position + 1] != 0xC4:
+            frame += jpeg[position : position + 2 + length]
+        position += 2 + length
+    frame += jpeg[position:]
+    assert b"\xff\xc4" not in frame
+    image = open_image(bytes(frame))
+    assert image.size == (64, 48) and image.getpixel((5, 5)) == (200, 30, 30)
