@@ -7,6 +7,7 @@
 - Service time = first call → the (last) outcome recorded for that ticket's cases.
 - 下沉次数 (trips out) = trips (opened or closed) a staff member or window took part in.
 - Named-差评 callback rate = named ratings 1-2 that have a callback ÷ named ratings 1-2.
+- For the captain's charts: arrivals per local hour, waits in bins, ratings per score.
 
 Medians and p90 interpolate linearly between the two nearest ranks (numpy's
 default): for sorted values x0..x(n-1), the p-quantile is at position (n-1)·p.
@@ -16,11 +17,13 @@ Rates are fractions 0..1, or None when nothing was counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from db import clock
 from db.errors import InvalidValue, NotFound
 
 Grouping = Literal["overall", "category", "staff", "department"]
@@ -53,6 +56,7 @@ _KEYS: dict[str, _Key] = {
 class Figures:
     tickets: int
     called: int
+    served: int  # reached a window: serving or done
     no_shows: int
     waiting: int
     transferred: int
@@ -192,12 +196,12 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
 
     queue_ctes = f"""tk_agg AS (
         SELECT dim, grp, COUNT(*) AS tickets, SUM(called_at IS NOT NULL) AS called,
-               SUM(status = 'no_show') AS no_shows, SUM(status = 'waiting') AS waiting,
-               SUM(status = 'transferred') AS transferred
+               SUM(status IN ('serving', 'done')) AS served, SUM(status = 'no_show') AS no_shows,
+               SUM(status = 'waiting') AS waiting, SUM(status = 'transferred') AS transferred
         FROM tk_rows GROUP BY dim, grp),
     {_quantiles("wait", "tk_rows", "wait_s")},
     {_quantiles("svc", "svc_rows", "service_s")}""" if queue else """tk_agg AS (
-        SELECT NULL AS dim, NULL AS grp, 0 AS tickets, 0 AS called, 0 AS no_shows, 0 AS waiting,
+        SELECT NULL AS dim, NULL AS grp, 0 AS tickets, 0 AS called, 0 AS served, 0 AS no_shows, 0 AS waiting,
                0 AS transferred WHERE 0),
     wait_q AS (SELECT NULL AS dim, NULL AS grp, NULL AS median_s, NULL AS p90_s WHERE 0),
     svc_q AS (SELECT NULL AS dim, NULL AS grp, NULL AS median_s, NULL AS p90_s WHERE 0)"""
@@ -244,8 +248,8 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
     groups AS (SELECT dim, grp FROM tk_agg UNION SELECT dim, grp FROM case_agg UNION SELECT dim, grp FROM rating_agg)
     SELECT g.dim AS dim, g.grp AS grp, CASE g.dim {names} END AS name,
            COALESCE(t.tickets, 0) AS tickets, COALESCE(t.called, 0) AS called,
-           COALESCE(t.no_shows, 0) AS no_shows, COALESCE(t.waiting, 0) AS waiting,
-           COALESCE(t.transferred, 0) AS transferred,
+           COALESCE(t.served, 0) AS served, COALESCE(t.no_shows, 0) AS no_shows,
+           COALESCE(t.waiting, 0) AS waiting, COALESCE(t.transferred, 0) AS transferred,
            COALESCE(c.cases, 0) AS cases, COALESCE(c.completed_on_site, 0) AS completed_on_site,
            COALESCE(c.accepted_forwarded, 0) AS accepted_forwarded, COALESCE(c.not_done, 0) AS not_done,
            COALESCE(c.consult_only, 0) AS consult_only,
@@ -378,6 +382,89 @@ def evaluate(
                    cooperation=row["cooperation"], score=row["score"])
         for row in db.query(sql, params)
     ]
+
+
+@dataclass(frozen=True)
+class HourCount:
+    hour: str  # local start of the hour, "09:00"
+    arrivals: int
+
+
+@dataclass(frozen=True)
+class WaitBin:
+    start_s: int  # waits from start_s up to start_s + the bin width
+    tickets: int
+
+
+def arrivals_by_hour(db: Database, trip_id: int, *, tz: ZoneInfo = clock.SHANGHAI) -> list[HourCount]:
+    """Tickets issued per local hour, from the first hour with an arrival to the last
+    (quiet hours in between count 0). A transfer is not a new arrival."""
+    trip = _trip_date(db, trip_id)
+    offset = tz.utcoffset(datetime.combine(trip, time(12)))
+    assert offset is not None
+    rows = list(db.query(
+        """SELECT strftime('%Y-%m-%dT%H:00', issued_at, :offset) AS hour, COUNT(*) AS n FROM tickets
+           WHERE trip_id = :trip AND transferred_from IS NULL GROUP BY hour ORDER BY hour""",
+        {"trip": trip_id, "offset": f"{int(offset.total_seconds()):+d} seconds"}))
+    if not rows:
+        return []
+    counts = {row["hour"]: row["n"] for row in rows}
+    hour, last = datetime.fromisoformat(rows[0]["hour"]), datetime.fromisoformat(rows[-1]["hour"])
+    hours = []
+    while hour <= last:
+        hours.append(HourCount(hour=hour.strftime("%H:%M"), arrivals=counts.get(hour.strftime("%Y-%m-%dT%H:%M"), 0)))
+        hour += timedelta(hours=1)
+    return hours
+
+
+def wait_histogram(db: Database, trip_id: int, *, bin_s: int = 300) -> list[WaitBin]:
+    """Called tickets by wait time (issued → first call) in bins of `bin_s` seconds, from
+    0 to the longest wait; empty bins in between count 0."""
+    if not isinstance(bin_s, int) or bin_s < 1:
+        raise InvalidValue("a wait-time bin is at least 1 second")
+    _trip_date(db, trip_id)
+    counts = {row["b"]: row["n"] for row in db.query(
+        """SELECT CAST(ROUND((julianday(called_at) - julianday(issued_at)) * 86400.0, 3) / :bin AS INTEGER) AS b,
+                  COUNT(*) AS n
+           FROM tickets WHERE trip_id = :trip AND called_at IS NOT NULL GROUP BY b""",
+        {"trip": trip_id, "bin": bin_s})}
+    if not counts:
+        return []
+    return [WaitBin(start_s=b * bin_s, tickets=counts.get(b, 0)) for b in range(max(counts) + 1)]
+
+
+def rating_distribution(db: Database, trip_id: int) -> dict[int, int]:
+    """Ratings of a trip per score, 5 (非常满意) down to 1 (非常不满意), zeros included."""
+    _trip_date(db, trip_id)
+    counts = {row["score"]: row["n"] for row in db.query(
+        """SELECT r.score, COUNT(*) AS n FROM ratings r JOIN tickets tk ON tk.id = r.ticket_id
+           WHERE tk.trip_id = ? GROUP BY r.score""", [trip_id])}
+    return {score: counts.get(score, 0) for score in (5, 4, 3, 2, 1)}
+
+
+def trips_out(
+    db: Database, date_from: date, date_to: date, *, by: Literal["overall", "staff", "category"]
+) -> dict[Any, int]:
+    """下沉次数 over a period: trips (opened or closed) per staff member, per queue
+    category served, or overall (key 'all')."""
+    scope, params = _scope(None, date_from, date_to)
+    sql = {
+        "overall": "SELECT 'all' AS grp, COUNT(*) AS n FROM scope",
+        "staff": "SELECT staff_id AS grp, COUNT(DISTINCT trip_id) AS n FROM trip_crew WHERE trip_id IN scope GROUP BY grp",
+        "category": """SELECT category AS grp, COUNT(DISTINCT trip_id) AS n FROM crew_categories
+                       WHERE trip_id IN scope GROUP BY grp""",
+    }
+    if by not in sql:
+        raise InvalidValue("count trips out overall, by staff or by category")
+    return {row["grp"]: row["n"] for row in db.query(f"WITH scope AS (SELECT id FROM trips WHERE {scope}) {sql[by]}",
+                                                      params)}
+
+
+def _trip_date(db: Database, trip_id: int) -> date:
+    rows = list(db.query("SELECT trip_date FROM trips WHERE id = ?", [trip_id]))
+    if not rows:
+        raise NotFound(f"trip #{trip_id} does not exist")
+    return date.fromisoformat(rows[0]["trip_date"])
 
 
 def recent_median_service_s(db: Database, trip_id: int, category: str, *, recent: int = 20) -> float | None:
