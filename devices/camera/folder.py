@@ -51,21 +51,26 @@ class FolderSource:
         self.present()
         if not os.access(self.folder, os.R_OK | os.X_OK):
             raise CameraUnavailable(f"{self.folder}: permission denied; the daemon's user must be able to read it", "error")
-        if self._taken is None:
-            self._taken = set(self._pictures().items())
-        waiting = sum(1 for item in self._pictures().items() if item not in self._taken)
+        taken = self._old_and_taken()
+        waiting = sum(1 for item in self._pictures().items() if item not in taken)
         return f"watching {self.folder} ({waiting} new pictures waiting)"
 
-    async def capture(self, mode: Mode) -> bytes:
+    def _old_and_taken(self) -> set[tuple[str, _Version]]:
+        """Pictures never to take: those there when watching began, and those taken since."""
         if self._taken is None:
-            self.check()
+            self._taken = set(self._pictures().items())
+        return self._taken
+
+    async def capture(self, mode: Mode) -> bytes:
+        self.present()
+        taken = self._old_and_taken()
         loop = asyncio.get_running_loop()
         watching: dict[str, _Watch] = {}
         while True:
             now = loop.time()
             settled = []
             for name, version in self._pictures().items():
-                if (name, version) in self._taken:  # type: ignore[operator]
+                if (name, version) in taken:
                     continue
                 watch = watching.get(name)
                 if watch is None or watch.version != version:
@@ -75,7 +80,7 @@ class FolderSource:
             for _, name, version in sorted(settled):
                 data = await asyncio.to_thread(_read, self.folder / name)
                 if data is not None and self._pictures().get(name) == version:
-                    self._taken.add((name, version))  # type: ignore[union-attr]
+                    taken.add((name, version))
                     return data
                 watching.pop(name, None)  # it changed while being read: watch it again
             await asyncio.sleep(self.poll_s)

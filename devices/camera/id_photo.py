@@ -53,8 +53,8 @@ def backdrop_colour(image: Image.Image) -> tuple[float, float, float]:
     """The average colour of the two top corners, where only the backdrop should be."""
     side = max(1, round(image.width * CORNER_SHARE))
     corners = [image.crop((0, 0, side, side)), image.crop((image.width - side, 0, image.width, side))]
-    means = [ImageStat.Stat(corner).mean for corner in corners]
-    return tuple(sum(values) / len(values) for values in zip(*means, strict=True))  # type: ignore[return-value]
+    (red_1, green_1, blue_1), (red_2, green_2, blue_2) = (ImageStat.Stat(corner).mean for corner in corners)
+    return (red_1 + red_2) / 2, (green_1 + green_2) / 2, (blue_1 + blue_2) / 2
 
 
 def is_near_white(colour: tuple[float, float, float]) -> bool:

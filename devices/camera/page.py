@@ -38,16 +38,18 @@ class Page:
     angle: float
 
     def scaled(self, factor_x: float, factor_y: float) -> Page:
-        corners = tuple((x * factor_x, y * factor_y) for x, y in self.corners)
-        return Page(corners, self.width * factor_x, self.height * factor_y, self.angle)  # type: ignore[arg-type]
+        upper_left, lower_left, lower_right, upper_right = ((x * factor_x, y * factor_y) for x, y in self.corners)
+        corners = (upper_left, lower_left, lower_right, upper_right)
+        return Page(corners, self.width * factor_x, self.height * factor_y, self.angle)
 
     def inset(self, fraction: float) -> Page:
         """The same rectangle shrunk towards its centre by `fraction` of each side."""
         cx = sum(x for x, _ in self.corners) / 4
         cy = sum(y for _, y in self.corners) / 4
         keep = 1 - 2 * fraction
-        corners = tuple((cx + (x - cx) * keep, cy + (y - cy) * keep) for x, y in self.corners)
-        return Page(corners, self.width * keep, self.height * keep, self.angle)  # type: ignore[arg-type]
+        upper_left, lower_left, lower_right, upper_right = ((cx + (x - cx) * keep, cy + (y - cy) * keep) for x, y in self.corners)
+        corners = (upper_left, lower_left, lower_right, upper_right)
+        return Page(corners, self.width * keep, self.height * keep, self.angle)
 
 
 def find_page(gray: Image.Image) -> Page | None:
