@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from devices.camera.page import find_page, otsu
@@ -63,3 +65,10 @@ def test_otsu_splits_two_levels() -> None:
     histogram[40], histogram[220] = 500, 1500
     threshold, gap = otsu(histogram)
     assert 40 <= threshold < 220 and gap == pytest.approx(180)
+
+
+@given(st.integers(1, 64), st.integers(1, 48), st.data())
+def test_any_picture_gives_a_page_or_none(width: int, height: int, data: st.DataObject) -> None:
+    pixels = data.draw(st.binary(min_size=width * height, max_size=width * height))
+    page = find_page(Image.frombytes("L", (width, height), pixels))
+    assert page is None or (page.width > 0 and page.height > 0 and -45 <= page.angle < 45)

@@ -4,6 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from devices.scanner.keymap import EV_KEY, KEYMAPS, KeyboardDecoder, KeyboardScanner, Typed, Unmapped
 from devices.scanner.protocol import BadInput, Scan
@@ -122,3 +124,18 @@ def test_every_printable_ascii_character_can_be_typed_in_every_layout(layout: st
     keys = KEYMAPS[layout]
     typable = {char for levels in keys.values() for char in (levels.plain, levels.shifted, levels.altgr)}
     assert {chr(c) for c in range(32, 127)} - typable == set()
+
+
+@given(
+    st.sampled_from(list(KEYMAPS)),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 300), st.integers(-1, 3), st.floats(0, 2)), max_size=200),
+)
+def test_any_key_events_give_only_scans_and_bad_input(layout: str, events: list[tuple[int, int, int, float]]) -> None:
+    scanner = KeyboardScanner(layout, timeout_s=0.5)
+    now, results = 0.0, []
+    for event_type, code, value, pause in events:
+        now += pause
+        results += scanner.feed(event_type, code, value, now)
+    results += scanner.expire(now + 1)
+    assert all(isinstance(result, Scan | BadInput) for result in results)
+    assert scanner.deadline() is None
