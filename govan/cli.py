@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--mosquitto", metavar="DIR", help="also write mosquitto.conf, passwd, acl and a systemd unit to DIR")
     status = command("status", "daemon and device states, one line per device", _status)
     status.add_argument("--json", action="store_true", help="machine-readable output")
+    rig = command("rig", "headless device checks against the running daemon, each explained", _rig)
+    rig.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
+    rig.add_argument("--sim", action="store_true", help="start a daemon with emulated devices and check that")
+    rig.add_argument("--no-prompt", action="store_true",
+                     help="never ask a person to place a card or scan a code (default when not on a terminal)")
     return parser
 
 
@@ -80,6 +85,9 @@ def _tui(args: argparse.Namespace) -> int:
     from tui.app import run_app
 
     config = _load_config(args)
+    if not config.database_path.exists():
+        print(f"govan tui: no database at {config.database_path}; run `govan init` first", file=sys.stderr)
+        return EXIT_USAGE
     logs.setup(config.data_path, "tui", to_stderr=False)
     return run_app(config, board=args.board)
 
@@ -99,6 +107,16 @@ def _status(args: argparse.Namespace) -> int:
     logging.getLogger().addHandler(logging.NullHandler())
 
     return run_status(_load_config(args), as_json=args.json)
+
+
+def _rig(args: argparse.Namespace) -> int:
+    import logging
+
+    from govan.rig import run_rig
+
+    logging.getLogger().addHandler(logging.NullHandler())
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.no_prompt
+    return run_rig(_load_config(args), junit=args.junit, sim=args.sim, interactive=interactive)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
