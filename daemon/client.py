@@ -41,7 +41,7 @@ from daemon.topics import DEVICES, Topics
 from govan.config import Config
 
 __all__ = [
-    "BrokerUnreachable", "CommandTimeout", "CredentialsError", "DaemonClient", "DeviceError", "Event", "Status",
+    "BrokerUnreachable", "CommandTimeout", "CredentialsError", "DaemonClient", "DeviceError", "Event", "Status", "Topics",
 ]
 log = logging.getLogger(__name__)
 

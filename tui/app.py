@@ -38,7 +38,8 @@ class GovanApp(Translated, App[int]):
         self.board = board
         self.connect = connect
         self.link = DaemonLink(self, config)
-        self.store = open_store(config.database_path)
+        # The display board is driven by MQTT alone and needs no database.
+        self.store = None if board else open_store(config.database_path)
         self.session: Session | None = None
         self.title = t("app.title")
 
@@ -55,7 +56,8 @@ class GovanApp(Translated, App[int]):
             self.push_screen(LoginScreen())
 
     def on_unmount(self) -> None:
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
     # Who is here, and which screen they work on.
     def sign_in(self, staff: Staff) -> None:

@@ -9,7 +9,7 @@ import msgspec
 from textual.app import App
 from textual.message import Message
 
-from daemon.client import BrokerUnreachable, CredentialsError, DaemonClient, DeviceError, Status
+from daemon.client import BrokerUnreachable, CredentialsError, DaemonClient, DeviceError, Status, Topics
 from daemon.messages import CardEvent, JobResult, QueueBoard, QueueEvent, ScanEvent
 from govan.config import Config
 from tui.messages import BoardChanged, CardRead, CodeScanned, DeviceFaulted, DevicesChanged, QueueChanged
@@ -26,8 +26,11 @@ class DaemonLink:
     def __init__(self, app: App, config: Config) -> None:
         self.app = app
         self.config = config
+        self.topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
         self.client: DaemonClient | None = None
         self.status = Status.unreachable("")
+        # Retained messages this terminal owes the broker, sent again on every new client.
+        self._retained: dict[str, msgspec.Struct] = {}
 
     async def run(self) -> None:
         """Run as an app worker: connect, forward news, and reconnect if the first try fails."""
@@ -35,6 +38,8 @@ class DaemonLink:
             try:
                 async with DaemonClient(self.config) as client:
                     self.client = client
+                    for topic, message in self._retained.items():
+                        client.publish(topic, message, retain=True)
                     await asyncio.gather(self._forward_status(client), self._forward_events(client))
             except (BrokerUnreachable, CredentialsError) as error:
                 log.warning("cannot reach the daemon: %s", error)
@@ -74,5 +79,8 @@ class DaemonLink:
         return await self.client.command(device, name, message, timeout=timeout)
 
     def publish(self, topic: str, message: msgspec.Struct, *, retain: bool = False) -> None:
+        """Publish now, or (retained ones) as soon as there is a connection."""
+        if retain:
+            self._retained[topic] = message
         if self.client is not None:
             self.client.publish(topic, message, retain=retain)

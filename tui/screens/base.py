@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -19,13 +20,18 @@ if TYPE_CHECKING:
 class VanScreen(Translated, Screen):
     """Subclasses yield their content from `compose_body`."""
 
+    DEFAULT_CSS = """
+    VanScreen .van-body { height: 1fr; }
+    """
+
     @property
     def van(self) -> GovanApp:
         return cast("GovanApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
-        yield from self.compose_body()
+        with Vertical(classes="van-body"):
+            yield from self.compose_body()
         yield DeviceBar(self.van.link.status)
         yield Footer(compact=True)
 

@@ -4,50 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select
 
 from db import catalogue, trips
 from db import staff as staff_store
 from db.errors import StoreError
-from tui.i18n import Translated, t
+from tui.i18n import t
 from tui.screens.base import VanScreen
+from tui.widgets.ask_text import AskText
 
 MODES = ("fixed", "appointment", "off_hours", "themed")
-
-
-class AskText(Translated, ModalScreen[str | None]):
-    """One line of input; Enter answers, Escape cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "key.cancel")]
-    DEFAULT_CSS = """
-    AskText { align: center middle; }
-    AskText > Vertical { width: 60; height: auto; border: round $accent; padding: 0 1; background: $panel; }
-    """
-
-    def __init__(self, question: str, value: str = "") -> None:
-        super().__init__()
-        self.question = question
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.question)
-            yield Input(value=self.value, id="answer")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def answer(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class TripSetupScreen(VanScreen):

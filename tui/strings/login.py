@@ -10,7 +10,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.staff": ("专员", "staff"),
     "role.captain": ("车长", "captain"),
     "role.dispatcher": ("代办员", "dispatcher"),
-    "key.sign_out": ("退出登录", "Sign out"),
+    "key.sign_out": ("注销", "Sign out"),
     "key.refresh": ("刷新", "Refresh"),
     "key.desk": ("取号", "Tickets"),
     "key.window": ("叫号", "Window"),

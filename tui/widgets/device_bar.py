@@ -18,7 +18,6 @@ STYLE = {
 class DeviceBar(Static):
     DEFAULT_CSS = """
     DeviceBar {
-        dock: bottom;
         height: auto;
         max-height: 3;
         padding: 0 1;
