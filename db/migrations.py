@@ -270,6 +270,32 @@ def m001_initial_schema(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m002_trip_reports_and_device_incidents(db: Database) -> None:
+    """The captain's notes and the stored summary of each trip; device trouble heard by a TUI."""
+    db.execute("""CREATE TABLE trip_reports (
+        trip_id INTEGER PRIMARY KEY REFERENCES trips(id),
+        notes TEXT NOT NULL DEFAULT '',
+        notes_by INTEGER REFERENCES staff(id),
+        notes_at TEXT,
+        report TEXT CHECK (report IS NULL OR json_valid(report)),
+        stored_at TEXT,
+        outbox_id INTEGER REFERENCES outbox(id),
+        CHECK ((report IS NULL) = (stored_at IS NULL))
+    ) STRICT""")
+    # Several terminals hear the same daemon news; the unique key lets them record it once.
+    db.execute("""CREATE TABLE device_incidents (
+        id INTEGER PRIMARY KEY,
+        device TEXT NOT NULL CHECK (device IN ('daemon', 'idreader', 'scanner', 'printer', 'camera')),
+        kind TEXT NOT NULL CHECK (kind IN ('state', 'error')),
+        state TEXT NOT NULL DEFAULT '' CHECK (state IN ('', 'ready', 'offline', 'error')),
+        detail TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        UNIQUE (device, kind, state, detail, at)
+    ) STRICT""")
+    db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""
     with immediate(db):

@@ -15,8 +15,9 @@ from db import migrations
 TABLES = {
     "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
     "citizens", "appointments", "appointment_items", "tickets", "cases", "attachments", "case_materials",
-    "ratings", "follow_ups", "suggestions", "audit_log", "outbox",
+    "ratings", "follow_ups", "suggestions", "audit_log", "outbox", "trip_reports", "device_incidents",
 }
+MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents"]
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
@@ -28,7 +29,7 @@ def test_migrations_build_every_table_from_empty(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     store = db.open_store(path)
     assert TABLES <= set(store.table_names())
-    assert migrations.applied(store) == ["m001_initial_schema"]
+    assert migrations.applied(store) == MIGRATIONS
     store.close()
 
 
@@ -38,8 +39,8 @@ def test_running_migrations_again_is_a_no_op(tmp_path: Path) -> None:
     before = schema(path)
     store = db.open_store(path)
     migrations.migrate(store)
-    assert migrations.applied(store) == ["m001_initial_schema"]
-    assert next(store.query("SELECT COUNT(*) AS n FROM _sqlite_migrations"))["n"] == 1
+    assert migrations.applied(store) == MIGRATIONS
+    assert next(store.query("SELECT COUNT(*) AS n FROM _sqlite_migrations"))["n"] == len(MIGRATIONS)
     store.close()
     assert schema(path) == before
 
@@ -63,7 +64,7 @@ def test_several_processes_creating_the_store_at_once_all_succeed(tmp_path: Path
     results = [process.communicate(timeout=60) for process in processes]
     assert [out.strip() for out, _ in results] == ["ok"] * 4, [err for _, err in results]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == 1
+        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
