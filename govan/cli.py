@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     rig.add_argument("--sim", action="store_true", help="start a daemon with emulated devices and check that")
     rig.add_argument("--no-prompt", action="store_true",
                      help="never ask a person to place a card or scan a code (default when not on a terminal)")
+    summary = command("summary", "the captain's shift summary of a trip", _summary)
+    summary.add_argument("--trip", metavar="ID", type=int, required=True, help="the trip's number")
+    summary.add_argument("--format", choices=("md", "csv", "json"), default="md", help="output format (default: md)")
     return parser
 
 
@@ -117,6 +120,12 @@ def _rig(args: argparse.Namespace) -> int:
     logging.getLogger().addHandler(logging.NullHandler())
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.no_prompt
     return run_rig(_load_config(args), junit=args.junit, sim=args.sim, interactive=interactive)
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from govan.summary import run_summary
+
+    return run_summary(_load_config(args), args.trip, args.format)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
