@@ -16,7 +16,9 @@ from db.connection import open_store
 from db.staff import Staff
 from govan.config import Config
 from tui.i18n import Translated, set_locale, t
+from tui.incidents import IncidentRecorder
 from tui.link import DaemonLink
+from tui.messages import DeviceFaulted, DevicesChanged
 from tui.session import Session
 
 
@@ -40,6 +42,8 @@ class GovanApp(Translated, App[int]):
         self.link = DaemonLink(self, config)
         # The display board is driven by MQTT alone and needs no database.
         self.store = None if board else open_store(config.database_path)
+        # Device trouble heard while this terminal is open goes into the trip summary.
+        self.incidents = None if self.store is None else IncidentRecorder(self.store)
         self.session: Session | None = None
         self.title = t("app.title")
 
@@ -54,6 +58,14 @@ class GovanApp(Translated, App[int]):
             from tui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen())
+
+    def on_devices_changed(self, message: DevicesChanged) -> None:
+        if self.incidents is not None:
+            self.incidents.status(message.status)
+
+    def on_device_faulted(self, message: DeviceFaulted) -> None:
+        if self.incidents is not None:
+            self.incidents.fault(message.error)
 
     def on_unmount(self) -> None:
         if self.store is not None:
@@ -115,7 +127,8 @@ class GovanApp(Translated, App[int]):
         if action == "window":
             return working and session.seat is not None  # type: ignore[union-attr]
         if action == "captain":
-            return working and session.is_captain  # type: ignore[union-attr]
+            # Follow-ups, evaluation and past summaries need no open trip.
+            return session is not None and session.is_captain
         if action == "sign_out":
             return session is not None
         return True
