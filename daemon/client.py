@@ -17,7 +17,6 @@ import logging
 import os
 import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import msgspec
 
@@ -26,6 +25,7 @@ from daemon.credentials import CredentialsError, Role, broker_address
 from daemon.messages import (
     CardEvent,
     DaemonState,
+    DeviceError,
     DeviceState,
     ErrorEvent,
     JobResult,
@@ -33,6 +33,7 @@ from daemon.messages import (
     QueueBoard,
     QueueEvent,
     ScanEvent,
+    Status,
     decode,
     encode,
     new_id,
@@ -50,32 +51,7 @@ class CommandTimeout(Exception):
     """No result arrived for a command in time."""
 
 
-@dataclass(frozen=True)
-class DeviceError:
-    device: str
-    error: ErrorEvent
-
-
 Event = CardEvent | ScanEvent | DeviceError | QueueEvent | QueueBoard
-
-
-@dataclass(frozen=True)
-class Status:
-    """What a person should believe about the van's devices right now."""
-
-    broker_connected: bool
-    daemon: DaemonState | None
-    devices: dict[str, DeviceState] = field(default_factory=dict)
-
-    @property
-    def daemon_online(self) -> bool:
-        return self.broker_connected and self.daemon is not None and self.daemon.state == "online"
-
-    @classmethod
-    def unreachable(cls, reason: str) -> Status:
-        """No connection at all: every device offline, for `reason`."""
-        offline = DeviceState(state="offline", detail=reason, driver="", since="")
-        return cls(broker_connected=False, daemon=None, devices=dict.fromkeys(DEVICES, offline))
 
 
 class DaemonClient:

@@ -7,11 +7,13 @@ so a bad payload becomes an error result or a log line, never a crash.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
+from daemon.topics import DEVICES
 from devices.printer.document import (
     BarcodeBlock,
     Block,
@@ -26,9 +28,9 @@ from devices.printer.document import (
 
 __all__ = [
     "BarcodeBlock", "Block", "CardEvent", "CaptureCommand", "Certify", "CutBlock", "DaemonState",
-    "DeviceState", "Document", "ErrorEvent", "FeedBlock", "ImageBlock", "JobResult", "MessageError",
+    "DeviceError", "DeviceState", "Document", "ErrorEvent", "FeedBlock", "ImageBlock", "JobResult", "MessageError",
     "PaperControl", "PrintCommand", "QrBlock", "QueueBoard", "QueueEvent", "RuleBlock", "ScanControl",
-    "ScanEvent", "SelfTestCommand", "TextBlock", "decode", "encode", "new_id", "now_iso",
+    "ScanEvent", "SelfTestCommand", "Status", "TextBlock", "decode", "encode", "new_id", "now_iso",
 ]
 
 DeviceStateName = Literal["ready", "busy", "offline", "error", "disabled"]
@@ -177,6 +179,33 @@ class BoardCall(_Message):
 class QueueBoard(_Message):
     calling: list[BoardCall]
     waiting: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DeviceError:
+    """A B/{device}/error event, as a client hands it on."""
+
+    device: str
+    error: ErrorEvent
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a person should believe about the van's devices right now."""
+
+    broker_connected: bool
+    daemon: DaemonState | None
+    devices: dict[str, DeviceState] = field(default_factory=dict)
+
+    @property
+    def daemon_online(self) -> bool:
+        return self.broker_connected and self.daemon is not None and self.daemon.state == "online"
+
+    @classmethod
+    def unreachable(cls, reason: str) -> Status:
+        """No connection at all: every device offline, for `reason`."""
+        offline = DeviceState(state="offline", detail=reason, driver="", since="")
+        return cls(broker_connected=False, daemon=None, devices=dict.fromkeys(DEVICES, offline))
 
 
 COMMAND_TYPES: dict[str, type[msgspec.Struct]] = {

@@ -8,87 +8,116 @@ personal data. See docs/store.md for the whole API.
 This package imports nothing else of govan: callers pass config values in.
 """
 
-from db import appointments, audit, catalogue, cases, citizens, demo, idnumber, outbox, ratings, staff, trips
-from db.appointments import Appointment
-from db.appointments import book as book_appointment
-from db.appointments import cancel as cancel_appointment
-from db.appointments import check_in
-from db.appointments import get as get_appointment
-from db.cases import (
-    Attachment,
-    Case,
-    Material,
-    add_attachment,
-    confirm_delivery,
-    get_case,
-    list_cases,
-    open_case,
-    record_outcome,
-    set_material,
-)
-from db.catalogue import Department, Item, get_item, list_departments, list_items
-from db.citizens import Citizen, CitizenRef
-from db.citizens import find_or_create as find_or_create_citizen
-from db.citizens import get as get_citizen
-from db.clock import SHANGHAI
-from db.connection import immediate, open_store
-from db.errors import (
-    AlreadyRated,
-    BadCredentials,
-    InvalidIdNumber,
-    InvalidValue,
-    NotFound,
-    StoreError,
-    UnknownCategory,
-    UnknownItem,
-    WrongState,
-)
-from db.idnumber import mask as mask_id_number
-from db.idnumber import mask_name, mask_phone
-from db.idnumber import validate as validate_id_number
-from db.metrics import (
-    Evaluation,
-    EvaluationWeights,
-    Figures,
-    GroupFigures,
-    ShiftSummary,
-    evaluate,
-    figures,
-    shift_summary,
-)
-from db.ratings import (
-    FollowUp,
-    Rating,
-    Suggestion,
-    add_suggestion,
-    list_follow_ups,
-    rate,
-    record_callback,
-    record_fix,
-    report_back,
-)
-from db.retention import PurgeReport, purge
-from db.staff import Staff, add_staff, authenticate
-from db.tickets import (
-    Board,
-    Ticket,
-    WaitEstimate,
-    call_next,
-    estimate_wait,
-    finish,
-    get_ticket,
-    issue_ticket,
-    list_tickets,
-    mark_no_show,
-    queue_board,
-    recall,
-    set_print_state,
-    start_service,
-    transfer_to_category,
-    transfer_to_window,
-)
-from db.trips import Stop, Trip, add_stop, close_trip, current_trip, get_trip, open_trip, plan_trip, set_crew
-from db.workdays import add_working_days
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Submodules load on first use, so that opening the store does not import every domain module.
+_MODULES = {
+    "appointments", "audit", "catalogue", "cases", "citizens", "demo", "idnumber", "outbox", "ratings", "staff", "trips",
+}
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "Appointment": ("db.appointments", "Appointment"),
+    "book_appointment": ("db.appointments", "book"),
+    "cancel_appointment": ("db.appointments", "cancel"),
+    "check_in": ("db.appointments", "check_in"),
+    "get_appointment": ("db.appointments", "get"),
+    "Attachment": ("db.cases", "Attachment"),
+    "Case": ("db.cases", "Case"),
+    "Material": ("db.cases", "Material"),
+    "add_attachment": ("db.cases", "add_attachment"),
+    "confirm_delivery": ("db.cases", "confirm_delivery"),
+    "get_case": ("db.cases", "get_case"),
+    "list_cases": ("db.cases", "list_cases"),
+    "open_case": ("db.cases", "open_case"),
+    "record_outcome": ("db.cases", "record_outcome"),
+    "set_material": ("db.cases", "set_material"),
+    "Department": ("db.catalogue", "Department"),
+    "Item": ("db.catalogue", "Item"),
+    "get_item": ("db.catalogue", "get_item"),
+    "list_departments": ("db.catalogue", "list_departments"),
+    "list_items": ("db.catalogue", "list_items"),
+    "Citizen": ("db.citizens", "Citizen"),
+    "CitizenRef": ("db.citizens", "CitizenRef"),
+    "find_or_create_citizen": ("db.citizens", "find_or_create"),
+    "get_citizen": ("db.citizens", "get"),
+    "SHANGHAI": ("db.clock", "SHANGHAI"),
+    "immediate": ("db.connection", "immediate"),
+    "open_store": ("db.connection", "open_store"),
+    "AlreadyRated": ("db.errors", "AlreadyRated"),
+    "BadCredentials": ("db.errors", "BadCredentials"),
+    "InvalidIdNumber": ("db.errors", "InvalidIdNumber"),
+    "InvalidValue": ("db.errors", "InvalidValue"),
+    "NotFound": ("db.errors", "NotFound"),
+    "StoreError": ("db.errors", "StoreError"),
+    "UnknownCategory": ("db.errors", "UnknownCategory"),
+    "UnknownItem": ("db.errors", "UnknownItem"),
+    "WrongState": ("db.errors", "WrongState"),
+    "mask_id_number": ("db.idnumber", "mask"),
+    "mask_name": ("db.idnumber", "mask_name"),
+    "mask_phone": ("db.idnumber", "mask_phone"),
+    "validate_id_number": ("db.idnumber", "validate"),
+    "Evaluation": ("db.metrics", "Evaluation"),
+    "EvaluationWeights": ("db.metrics", "EvaluationWeights"),
+    "Figures": ("db.metrics", "Figures"),
+    "GroupFigures": ("db.metrics", "GroupFigures"),
+    "ShiftSummary": ("db.metrics", "ShiftSummary"),
+    "evaluate": ("db.metrics", "evaluate"),
+    "figures": ("db.metrics", "figures"),
+    "shift_summary": ("db.metrics", "shift_summary"),
+    "FollowUp": ("db.ratings", "FollowUp"),
+    "Rating": ("db.ratings", "Rating"),
+    "Suggestion": ("db.ratings", "Suggestion"),
+    "add_suggestion": ("db.ratings", "add_suggestion"),
+    "list_follow_ups": ("db.ratings", "list_follow_ups"),
+    "rate": ("db.ratings", "rate"),
+    "record_callback": ("db.ratings", "record_callback"),
+    "record_fix": ("db.ratings", "record_fix"),
+    "report_back": ("db.ratings", "report_back"),
+    "PurgeReport": ("db.retention", "PurgeReport"),
+    "purge": ("db.retention", "purge"),
+    "Staff": ("db.staff", "Staff"),
+    "add_staff": ("db.staff", "add_staff"),
+    "authenticate": ("db.staff", "authenticate"),
+    "Board": ("db.tickets", "Board"),
+    "Ticket": ("db.tickets", "Ticket"),
+    "WaitEstimate": ("db.tickets", "WaitEstimate"),
+    "call_next": ("db.tickets", "call_next"),
+    "estimate_wait": ("db.tickets", "estimate_wait"),
+    "finish": ("db.tickets", "finish"),
+    "get_ticket": ("db.tickets", "get_ticket"),
+    "issue_ticket": ("db.tickets", "issue_ticket"),
+    "list_tickets": ("db.tickets", "list_tickets"),
+    "mark_no_show": ("db.tickets", "mark_no_show"),
+    "queue_board": ("db.tickets", "queue_board"),
+    "recall": ("db.tickets", "recall"),
+    "set_print_state": ("db.tickets", "set_print_state"),
+    "start_service": ("db.tickets", "start_service"),
+    "transfer_to_category": ("db.tickets", "transfer_to_category"),
+    "transfer_to_window": ("db.tickets", "transfer_to_window"),
+    "Stop": ("db.trips", "Stop"),
+    "Trip": ("db.trips", "Trip"),
+    "add_stop": ("db.trips", "add_stop"),
+    "close_trip": ("db.trips", "close_trip"),
+    "current_trip": ("db.trips", "current_trip"),
+    "get_trip": ("db.trips", "get_trip"),
+    "open_trip": ("db.trips", "open_trip"),
+    "plan_trip": ("db.trips", "plan_trip"),
+    "set_crew": ("db.trips", "set_crew"),
+    "add_working_days": ("db.workdays", "add_working_days"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f"db.{name}")
+    if name in _EXPORTS:
+        module, attribute = _EXPORTS[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'db' has no attribute {name!r}")
 
 __all__ = [
     # modules, for everything not re-exported by name

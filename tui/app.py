@@ -8,6 +8,8 @@ Screens (one per module in tui/screens/):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -23,7 +25,8 @@ from tui.session import Session
 
 
 class GovanApp(Translated, App[int]):
-    CSS_PATH = "app.tcss"
+    # Absolute, so that subclasses defined elsewhere (benchmarks, tests) still find it.
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "key.quit", priority=True),
         Binding("f2", "desk", "key.desk"),
@@ -49,7 +52,10 @@ class GovanApp(Translated, App[int]):
 
     def on_mount(self) -> None:
         if self.connect:
-            self.run_worker(self.link.run(), name="daemon-link", group="daemon", exclusive=True)
+            # After the first paint: the MQTT client need not delay the first screen.
+            self.call_after_refresh(
+                lambda: self.run_worker(self.link.run, name="daemon-link", group="daemon", exclusive=True)
+            )
         if self.board:
             from tui.screens.board import BoardScreen
 

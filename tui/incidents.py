@@ -12,7 +12,7 @@ import logging
 
 from sqlite_utils import Database
 
-from daemon.client import DeviceError, Status
+from daemon.messages import DeviceError, Status
 from db import incidents
 from db.errors import StoreError
 

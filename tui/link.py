@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import msgspec
 from textual.app import App
 from textual.message import Message
 
-from daemon.client import BrokerUnreachable, CredentialsError, DaemonClient, DeviceError, Status, Topics
-from daemon.messages import CardEvent, JobResult, QueueBoard, QueueEvent, ScanEvent
+from daemon.messages import CardEvent, DeviceError, JobResult, QueueBoard, QueueEvent, ScanEvent, Status
 from govan.config import Config
 from tui.messages import BoardChanged, CardRead, CodeScanned, DeviceFaulted, DevicesChanged, QueueChanged
+
+if TYPE_CHECKING:
+    from daemon.client import DaemonClient, Topics
 
 log = logging.getLogger(__name__)
 RETRY_S = 2.0
@@ -26,14 +29,22 @@ class DaemonLink:
     def __init__(self, app: App, config: Config) -> None:
         self.app = app
         self.config = config
-        self.topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
         self.client: DaemonClient | None = None
         self.status = Status.unreachable("")
         # Retained messages this terminal owes the broker, sent again on every new client.
         self._retained: dict[str, msgspec.Struct] = {}
 
+    @property
+    def topics(self) -> Topics:
+        from daemon.client import Topics
+
+        return Topics.for_van(self.config.mqtt.topic_prefix, self.config.van_id)
+
     async def run(self) -> None:
         """Run as an app worker: connect, forward news, and reconnect if the first try fails."""
+        # The MQTT client loads here, after the first screen is up, not at start.
+        from daemon.client import BrokerUnreachable, CredentialsError, DaemonClient
+
         while True:
             try:
                 async with DaemonClient(self.config) as client:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from daemon.client import DeviceError, Status
+from daemon.messages import DeviceError, Status
 from daemon.messages import CardEvent, QueueBoard, QueueEvent, ScanEvent
 
 

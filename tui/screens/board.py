@@ -25,7 +25,9 @@ class BoardScreen(Translated, Screen):
     BoardScreen #board-title { height: 1; content-align: center middle; text-style: bold; background: $primary; width: 100%; }
     BoardScreen #board-calls { height: 1fr; padding: 1 2; }
     BoardScreen .board-call { height: 4; }
-    BoardScreen .board-window { height: 3; padding: 0 2; content-align: left middle; text-style: bold; }
+    BoardScreen .board-call BigText { margin-right: 2; }
+    BoardScreen .board-arrow { width: 4; height: 3; content-align: center middle; text-style: bold; }
+    BoardScreen .board-window { height: 3; width: auto; content-align: left middle; text-style: bold; }
     BoardScreen #board-waiting { height: auto; padding: 0 2; background: $boost; }
     BoardScreen #board-status { height: 1; padding: 0 2; color: $text-muted; }
     """
@@ -57,6 +59,7 @@ class BoardScreen(Translated, Screen):
             if index < SHOWN_LARGE:
                 rows.append(Horizontal(
                     BigText(call.number, style="bold yellow" if index == 0 else "bold"),
+                    Static("→", classes="board-arrow"),
                     BigText(call.window, style="bold"),
                     Static(t("board.window_suffix"), classes="board-window"),
                     classes="board-call",

@@ -35,7 +35,7 @@ def big_text(text: str, style: str = "") -> Text:
     for character in text.upper():
         for index, part in enumerate(glyph(character)):
             rows[index] += part + " "
-    return Text("\n".join(row.rstrip() for row in rows), style=style)
+    return Text("\n".join(row[:-1] for row in rows), style=style)
 
 
 class BigText(Static):

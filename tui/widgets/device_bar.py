@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from daemon.client import Status
+from daemon.messages import Status
 from tui.i18n import t
 
 DEVICES = ("idreader", "scanner", "printer", "camera")

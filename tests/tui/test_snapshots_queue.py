@@ -1,0 +1,99 @@
+"""SVG snapshots of the desk, the window and the board, at 80×24 and 120×40.
+
+Deterministic: fixed data and times, a fixed header clock, and device states given
+directly (a live daemon's timing would make the pictures flicker).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets._header import HeaderClock
+
+from daemon.client import Status
+from daemon.messages import BoardCall, DaemonState, DeviceState, QueueBoard
+from db import demo, staff, tickets
+from db.connection import open_store
+from govan import config as config_module
+from tests.support.van import write_config
+from tui.app import GovanApp
+from tui.messages import BoardChanged
+
+NOW = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 in Longgang
+SIZES = [(80, 24), (120, 40)]
+READY = Status(
+    broker_connected=True,
+    daemon=DaemonState(state="online", version="0.1.0", since="2026-11-20T09:00:00+08:00"),
+    devices={
+        "idreader": DeviceState(state="ready", detail="", driver="sam", since=""),
+        "scanner": DeviceState(state="ready", detail="", driver="serial", since=""),
+        "printer": DeviceState(state="error", detail="paper near end", driver="usb", since=""),
+        "camera": DeviceState(state="offline", detail="/dev/video0: no such device", driver="v4l2", since=""),
+    },
+)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(HeaderClock, "render", lambda self: Text("09:30:00"))
+
+
+def _van_app(tmp_path: Path, *, board: bool = False) -> GovanApp:
+    config = config_module.load(write_config(tmp_path))
+    config.data_path.mkdir(parents=True, exist_ok=True)
+    store = open_store(config.database_path)
+    data = demo.load(store, now=NOW - timedelta(minutes=30))
+    for minute, item in enumerate(["residence_permit", "hukou_certificate", "social_insurance_enrol",
+                                   "residence_permit", "id_card_renewal"]):
+        tickets.issue_ticket(store, data.trip_id, item_code=item, now=NOW + timedelta(minutes=minute))
+    first = tickets.list_tickets(store, data.trip_id)[0]
+    tickets.set_print_state(store, first.id, "printed")
+    store.close()
+    app = GovanApp(config, board=board, connect=False)
+    app.link.status = READY
+    return app
+
+
+def _sign_in(login: str):  # noqa: ANN202
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        app = pilot.app
+        app.sign_in(next(person for person in staff.list_staff(app.store) if person.login == login))
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_desk(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    assert snap_compare(_van_app(tmp_path), terminal_size=size, run_before=_sign_in("d01"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_window(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    app = _van_app(tmp_path)
+    store = open_store(app.config.database_path)
+    tickets.call_next(store, 1, "1", now=NOW + timedelta(minutes=10))
+    store.close()
+    assert snap_compare(app, terminal_size=size, run_before=_sign_in("s01"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_board(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    board = QueueBoard(
+        calling=[
+            BoardCall(number="A003", window="1", at="2026-11-20T09:41:00+08:00"),
+            BoardCall(number="F001", window="2", at="2026-11-20T09:39:00+08:00"),
+            BoardCall(number="B002", window="3", at="2026-11-20T09:35:00+08:00"),
+            BoardCall(number="K001", window="4", at="2026-11-20T09:30:00+08:00"),
+        ],
+        waiting={"A": 4, "B": 1, "F": 2, "K": 0},
+    )
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        pilot.app.screen.post_message(BoardChanged(board))
+        await pilot.pause()
+
+    assert snap_compare(_van_app(tmp_path, board=True), terminal_size=size, run_before=run_before)
