@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import msgspec
@@ -98,7 +99,8 @@ def prepare(explicit_config: str | None) -> tuple[Config, Path, list[str]]:
     finally:
         store.close()
     lines = [
-        f"  {login.name}\t{login.role:<10} PIN {login.pin}  " + (f"window {login.window}" if login.window else "ticket desk")
+        f"  {_pad(login.name, 8)}{login.role:<11} PIN {login.pin}  "
+        + (f"window {login.window}" if login.window else "ticket desk")
         for login in data.logins
     ]
     if data.checkin_codes:
@@ -106,9 +108,18 @@ def prepare(explicit_config: str | None) -> tuple[Config, Path, list[str]]:
     return config, config_path, lines
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify by display width: a Chinese character takes two columns."""
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(1, width - used)
+
+
 def run_demo(explicit_config: str | None) -> int:
+    from govan import logs
+
     config, config_path, logins = prepare(explicit_config)
     data_dir = config.data_path
+    logs.setup(data_dir, "tui", to_stderr=False)  # before the first connection attempt, which may log a retry
     print(f"govan demo: data directory {data_dir}")
     print(f"govan demo: configuration {config_path} (try: govan status --config {config_path})")
     print("govan demo: demo logins (员工登录):")
@@ -118,10 +129,8 @@ def run_demo(explicit_config: str | None) -> int:
     process = start_daemon(config_path, daemon_log)
     try:
         asyncio.run(wait_online(config, process))
-        from govan import logs
         from tui.app import run_app
 
-        logs.setup(data_dir, "tui", to_stderr=False)
         status = run_app(config)
     except DemoError as error:
         print(f"govan demo: {error}; see {daemon_log}", file=sys.stderr)

@@ -24,7 +24,7 @@ def matches(item: Item, query: str) -> bool:
 
 
 class ItemSearch(Provider):
-    """The screen provides `search_items()` and `choose_item(code)`."""
+    """The screen provides `search_items()`, `department_label(code)` and `choose_item(code)`."""
 
     def _items(self) -> list[Item]:
         return self.screen.search_items()  # type: ignore[attr-defined]
@@ -32,9 +32,12 @@ class ItemSearch(Provider):
     def _choose(self, code: str) -> Callable[[], None]:
         return lambda: self.screen.choose_item(code)  # type: ignore[attr-defined]
 
+    def _department(self, item: Item) -> str:
+        return self.screen.department_label(item.department)  # type: ignore[attr-defined]
+
     async def discover(self) -> Hits:
         for item in self._items():
-            yield DiscoveryHit(f"{item.name}  {item.code}", self._choose(item.code), help=item.department)
+            yield DiscoveryHit(f"{item.name}  {item.code}", self._choose(item.code), help=self._department(item))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -44,4 +47,5 @@ class ItemSearch(Provider):
             if matches(item, query):
                 score = max(score, 1.0 if initials(item.name).startswith(query.strip().lower()) else 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), self._choose(item.code), text=label, help=item.department)
+                yield Hit(score, matcher.highlight(label), self._choose(item.code), text=label,
+                          help=self._department(item))

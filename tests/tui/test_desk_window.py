@@ -159,3 +159,19 @@ async def test_staff_without_an_open_trip_are_told_and_cannot_open_one(tmp_path:
             await pilot.pause()
             assert type(app.screen).__name__ == "NoTripScreen"
             assert app.check_action("desk", ()) is False
+
+
+async def test_item_search_finds_items_by_pinyin_initials(tmp_path: Path) -> None:
+    from tui.item_search import ItemSearch, initials
+
+    assert initials("居住证申领") == "jzzsl"
+    async with tui_van(tmp_path) as van:
+        app = GovanApp(van.config)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await signed_in(app, pilot, van, van.desk_login)
+            provider = ItemSearch(app.screen)
+            hits = [hit async for hit in provider.search("jzz")]
+            assert hits and hits[0].text.startswith("居住证")
+            assert hits[0].help == "A 公安"
+            hits[0].command()
+            await until(pilot, lambda: _tickets(van) and _tickets(van)[0].item_code == "residence_permit")

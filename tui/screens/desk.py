@@ -152,6 +152,10 @@ class DeskScreen(VanScreen):
     def search_items(self) -> list[Item]:
         return catalogue.list_items(self.van.store, trip_id=self.trip_id)
 
+    def department_label(self, code: str) -> str:
+        department = next((d for d in catalogue.list_departments(self.van.store) if d.code == code), None)
+        return f"{department.queue_letter} {department.name}" if department else code
+
     def choose_item(self, code: str) -> None:
         self.issue(lambda store: tickets.issue_ticket(
             store, self.trip_id, item_code=code, citizen_id=self.citizen_id, disabled=self.disabled_priority,

@@ -1,0 +1,60 @@
+"""`govan demo` as a newcomer meets it: in a real terminal (tmux), started and quit by keys."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def _screen(session: str) -> str:
+    return _tmux("capture-pane", "-t", session, "-p", "-S", "-100")
+
+
+def _wait_for(session: str, text: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = _screen(session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear within {timeout} s:\n{_screen(session)}")
+
+
+def _daemons(data_dir: str) -> list[str]:
+    found = subprocess.run(["pgrep", "-af", f"govan daemon --config {data_dir}"], capture_output=True, text=True)
+    return [line for line in found.stdout.splitlines() if "pgrep" not in line]
+
+
+def test_demo_starts_quits_cleanly_and_leaves_no_process(tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (apt-get install tmux); .ci/run installs it")
+    session = f"govan-demo-test-{uuid.uuid4().hex[:8]}"
+    command = f"cd {ROOT} && TMPDIR={tmp_path} {sys.executable} -m govan demo; echo EXIT=$?; sleep 60"
+    _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
+    try:
+        screen = _wait_for(session, "员工登录", 60)
+        assert "服务 在线" in _wait_for(session, "打印机 就绪", 30)
+        data_dir = re.search(r"data directory (\S+)", _screen(session) + screen)
+        assert data_dir, "the demo names its data directory"
+        assert _daemons(data_dir.group(1)), "the demo's daemon runs while the TUI is open"
+        _tmux("send-keys", "-t", session, "C-q")
+        final = _wait_for(session, "EXIT=", 30)
+        assert "EXIT=0" in final
+        assert "daemon stopped" in final
+        assert "Traceback" not in final
+        assert _daemons(data_dir.group(1)) == []
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
