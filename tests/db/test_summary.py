@@ -51,8 +51,9 @@ def test_the_report_gathers_every_part_of_the_trip(shift: Van) -> None:
     assert [(m.window, m.name, m.categories, m.cooperation, m.trips_out_year) for m in built.crew] == [
         ("1", "员工s1", ("A",), 5, 1), ("2", "员工s2", ("F", "H"), 3, 1), ("3", "员工s3", ("A", "B"), 4, 1)]
     assert built.ratings == {5: 2, 4: 2, 3: 1, 2: 1, 1: 1}
-    assert [(line.ticket, line.score, line.named, line.follow_up.status, line.staff_name) for line in built.bad_reviews] \
-        == [("A002", 2, True, "called_back", "员工s3"), ("A004", 1, False, "open", "员工s3")]
+    reviews = [(line.ticket, line.score, line.named, line.follow_up.status, line.staff_name)
+               for line in built.bad_reviews]
+    assert reviews == [("A002", 2, True, "called_back", "员工s3"), ("A004", 1, False, "open", "员工s3")]
     assert [line.follow_up.deadline for line in built.bad_reviews] == [date(2026, 11, 27)] * 2
     assert [s.text for s in built.suggestions] == ["希望增加周末服务"]
     assert [(i.device, i.state, i.detail) for i in built.incidents] == [

@@ -1,0 +1,35 @@
+"""How figures read on screen and on paper: rates as percentages, times in minutes."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from db import clock
+from tui.i18n import t
+
+
+def rate(value: float | None) -> str:
+    """0.75 → '75.0%'; nothing counted → '—'."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def minutes(seconds: float | None) -> str:
+    """372 → '6.2 分' (or '6.2 min')."""
+    return "—" if seconds is None else t("fig.minutes", value=f"{seconds / 60:.1f}")
+
+
+def duration(seconds: float | None) -> str:
+    """11100 → '3 小时 05 分'."""
+    if seconds is None:
+        return "—"
+    whole = int(seconds // 60)
+    return t("fig.duration", hours=whole // 60, minutes=f"{whole % 60:02d}")
+
+
+def clock_time(moment: datetime | None) -> str:
+    return "—" if moment is None else moment.strftime("%H:%M")
+
+
+def stored_time(text: str | None, tz: tzinfo, fmt: str = "%H:%M") -> str:
+    """A time as the store keeps it (UTC text), in the van's time zone."""
+    return "—" if not text else clock.from_text(text).astimezone(tz).strftime(fmt)

@@ -1,0 +1,241 @@
+"""The captain's live view of the trip (车长): queue, cases, ratings and device trouble, as it happens.
+
+Without an open trip it lists recent trips, whose summaries open with Enter. From
+here the captain writes notes, closes the trip, works the 差评 follow-ups and the
+evaluation (考评). Every figure comes from db.metrics; this screen only lays it out.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static
+
+from db import clock, incidents, metrics, trips
+from db.metrics import ShiftSummary
+from db.trips import Trip
+from tui import figure_format as fmt
+from tui.i18n import t
+from tui.messages import DeviceFaulted, DevicesChanged, QueueChanged
+from tui.screens.base import VanScreen
+from tui.widgets.bar_chart import Bar, BarChart
+
+REFRESH_S = 10.0
+RECENT_TRIPS = 20
+DEVICE_KEYS = {"daemon": "device.daemon", "idreader": "device.idreader", "scanner": "device.scanner",
+               "printer": "device.printer", "camera": "device.camera"}
+
+
+class CaptainScreen(VanScreen):
+    BINDINGS = [
+        Binding("s", "summary", "captain.key.summary"),
+        Binding("n", "notes", "captain.key.notes"),
+        Binding("c", "close_trip", "captain.key.close"),
+        Binding("u", "follow_ups", "captain.key.follow_ups"),
+        Binding("e", "evaluation", "captain.key.evaluation"),
+        Binding("f5", "refresh", "key.refresh"),
+    ]
+    DEFAULT_CSS = """
+    CaptainScreen #captain-title { height: auto; padding: 0 1; background: $boost; text-style: bold; }
+    CaptainScreen #captain-body { height: 1fr; }
+    CaptainScreen #captain-queue { width: 1fr; padding: 0 1; }
+    CaptainScreen #captain-tickets, CaptainScreen #captain-cases { margin-bottom: 1; }
+    CaptainScreen #captain-side { width: 1fr; padding: 0 1; border-left: solid $primary-darken-2; }
+    CaptainScreen #captain-devices { height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2; }
+    CaptainScreen #captain-trips { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trip: Trip | None = trips.current_trip(self.van.store)
+        self.past: list[Trip] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="captain-title")
+        if self.trip is None:
+            yield DataTable(id="captain-trips", cursor_type="row", zebra_stripes=True)
+            return
+        with Horizontal(id="captain-body"):
+            with Vertical(id="captain-queue"):
+                yield Static(id="captain-tickets")
+                yield BarChart(t("summary.chart.arrivals"), [], empty=t("summary.none"), id="captain-arrivals")
+            with Vertical(id="captain-side"):
+                yield Static(id="captain-cases")
+                yield Static(id="captain-ratings")
+                yield BarChart("", [], empty=t("summary.none"), id="captain-levels")
+        yield Static(id="captain-devices")
+
+    def on_mount(self) -> None:
+        if self.trip is None:
+            self._show_past_trips()
+            return
+        self.refresh_view()
+        self.set_interval(REFRESH_S, self.refresh_view)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.trip is not None and self.is_mounted:
+            self.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("notes", "close_trip", "refresh"):
+            return self.trip is not None
+        if action == "summary":
+            return self.trip is not None or bool(self.past)
+        return True
+
+    # Other terminals and the daemon tell us when to look again.
+    def on_queue_changed(self, message: QueueChanged) -> None:
+        self.refresh_view()
+
+    def on_devices_changed(self, message: DevicesChanged) -> None:
+        super().on_devices_changed(message)
+        self._soon()
+
+    def on_device_faulted(self, message: DeviceFaulted) -> None:
+        self._soon()
+
+    def _soon(self) -> None:
+        # The app records the incident after this screen has seen the message.
+        if self.trip is not None:
+            self.set_timer(0.3, self.refresh_view)
+
+    def action_refresh(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        if self.trip is None:
+            return
+        store = self.van.store
+        self.trip = trips.get_trip(store, self.trip.id)
+        summary = metrics.shift_summary(store, self.trip.id)
+        self.query_one("#captain-title", Static).update(self._title())
+        self.query_one("#captain-tickets", Static).update(self._queue(summary))
+        self.query_one("#captain-arrivals", BarChart).show(
+            [Bar(hour.hour, hour.arrivals, str(hour.arrivals)) for hour in metrics.arrivals_by_hour(
+                store, self.trip.id, tz=self.van.config.tz)])
+        self.query_one("#captain-cases", Static).update(self._cases(summary))
+        self.query_one("#captain-ratings", Static).update(self._ratings(summary))
+        self.query_one("#captain-levels", BarChart).show(
+            [Bar(t("summary.level", score=score), count, str(count), "green" if score >= 3 else "red")
+             for score, count in metrics.rating_distribution(store, self.trip.id).items()])
+        self.query_one("#captain-devices", Static).update(self._devices())
+
+    def _title(self) -> Text:
+        trip = self.trip
+        assert trip is not None and trip.opened_at is not None
+        tz = self.van.config.tz
+        opened = clock.from_text(trip.opened_at)
+        return Text(t("captain.title", stop=trip.stop_name, date=trip.trip_date.isoformat(),
+                      mode=t("trip.mode." + trip.mode), start=fmt.stored_time(trip.opened_at, tz),
+                      hours=fmt.duration((clock.utc_now() - opened).total_seconds()), crew=len(trip.crew)))
+
+    def _queue(self, summary: ShiftSummary) -> Table:
+        table = Table(title=t("captain.queue"), title_justify="left", title_style="bold", expand=True,
+                      box=None, padding=(0, 1), show_edge=False)
+        table.add_column(t("captain.col.category"), no_wrap=True, overflow="ellipsis")
+        for key in ("captain.col.issued", "captain.col.waiting", "captain.col.served", "captain.col.no_shows"):
+            table.add_column(t(key), justify="right", no_wrap=True, min_width=cell_len(t(key)))
+        for group in summary.by_category:
+            f = group.figures
+            table.add_row(f"{group.key} {group.name}", str(f.tickets), str(f.waiting), str(f.served), str(f.no_shows))
+        o = summary.overall
+        table.add_row(Text(t("captain.total"), style="bold"), str(o.tickets), str(o.waiting), str(o.served),
+                      str(o.no_shows), style="bold")
+        table.caption = t("captain.waits", median=fmt.minutes(o.wait_median_s), p90=fmt.minutes(o.wait_p90_s))
+        table.caption_justify = "left"
+        return table
+
+    def _cases(self, summary: ShiftSummary) -> Text:
+        o = summary.overall
+        text = Text().append(t("captain.cases", cases=o.cases) + "\n", style="bold")
+        text.append(t("captain.outcomes", on_site=o.completed_on_site, forwarded=o.accepted_forwarded,
+                      not_done=o.not_done, consult=o.consult_only) + "\n")
+        text.append(t("captain.completion", rate=fmt.rate(o.completion_rate)) + "\n")
+        text.append(t("captain.service", median=fmt.minutes(o.service_median_s), p90=fmt.minutes(o.service_p90_s)))
+        return text
+
+    def _ratings(self, summary: ShiftSummary) -> Text:
+        o = summary.overall
+        text = Text().append(t("captain.ratings", ratings=o.ratings) + "\n", style="bold")
+        text.append(t("captain.rates", satisfaction=fmt.rate(o.satisfaction_rate), praise=fmt.rate(o.praise_rate))
+                    + "\n")
+        text.append(t("captain.bad", bad=o.bad_reviews, open=summary.follow_ups_open),
+                    style="bold red" if summary.follow_ups_open else "")
+        return text
+
+    def _devices(self) -> Text:
+        assert self.trip is not None
+        tz = self.van.config.tz
+        heard = incidents.during(self.van.store, self.trip)
+        if not heard:
+            return Text(t("captain.no_incidents"), style="dim")
+        troubles = sum(1 for incident in heard if not incident.recovered)
+        text = Text().append(t("captain.incidents", count=troubles) + "\n", style="bold")
+        for index, incident in enumerate(heard[-6:]):
+            text.append("; " if index else "").append_text(incident_text(incident, tz))
+        return text
+
+    def _show_past_trips(self) -> None:
+        self.query_one("#captain-title", Static).update(Text(t("captain.no_trip"), style="bold"))
+        table = self.query_one("#captain-trips", DataTable)
+        table.add_columns(t("captain.col.date"), t("captain.col.stop"), t("captain.col.mode"), t("captain.col.status"))
+        self.past = list(reversed(trips.list_trips(self.van.store)))[:RECENT_TRIPS]
+        for trip in self.past:
+            table.add_row(trip.trip_date.isoformat(), trip.stop_name, t("trip.mode." + trip.mode),
+                          t("captain.status." + trip.status), key=str(trip.id))
+        table.focus()
+        self.refresh_bindings()
+
+    # Where the captain goes from here.
+    def _chosen_trip(self) -> int | None:
+        if self.trip is not None:
+            return self.trip.id
+        if not self.past:
+            return None
+        return self.past[self.query_one("#captain-trips", DataTable).cursor_row].id
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_summary()
+
+    def action_summary(self) -> None:
+        from tui.screens.summary import SummaryScreen
+
+        trip_id = self._chosen_trip()
+        if trip_id is not None:
+            self.app.push_screen(SummaryScreen(trip_id))
+
+    def action_notes(self) -> None:
+        from tui.screens.trip_notes import TripNotesScreen
+
+        if self.trip is not None:
+            self.app.push_screen(TripNotesScreen(self.trip.id))
+
+    def action_close_trip(self) -> None:
+        from tui.screens.trip_close import TripCloseScreen
+
+        if self.trip is not None:
+            self.app.push_screen(TripCloseScreen(self.trip.id))
+
+    def action_follow_ups(self) -> None:
+        from tui.screens.followups import FollowUpsScreen
+
+        self.app.push_screen(FollowUpsScreen())
+
+    def action_evaluation(self) -> None:
+        from tui.screens.evaluation import EvaluationScreen
+
+        self.app.push_screen(EvaluationScreen())
+
+
+def incident_text(incident: incidents.Incident, tz) -> Text:  # noqa: ANN001 - a tzinfo
+    """'10:05 打印机 故障 paper out', red for trouble, green for a recovery."""
+    what = t("captain.incident." + (incident.state if incident.kind == "state" else "fault"))
+    line = f"{fmt.stored_time(incident.at, tz)} {t(DEVICE_KEYS[incident.device])} {what}"
+    if incident.detail:
+        line += f" {incident.detail}"
+    return Text(line, style="green" if incident.recovered else "red")

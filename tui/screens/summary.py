@@ -1,0 +1,266 @@
+"""The shift summary of one trip (汇总工作情况): figures, charts, 差评, suggestions, incidents, notes.
+
+It is db.report.build on screen: while the trip is open, the figures so far; after the
+close, the trip as it ended (follow-ups keep moving). P prints the short version on
+the receipt printer; X exports Markdown, CSV or JSON under data_dir/exports/.
+Opened right after a close, it prints the short version by itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from db import report, report_export
+from db.errors import StoreError
+from db.metrics import Figures
+from db.report import TripReport
+from db.report_export import FORMATS
+from tui import figure_format as fmt
+from tui.i18n import t
+from tui.screens.base import VanScreen
+from tui.screens.captain import incident_text
+from tui.summary_receipt import print_summary
+from tui.widgets.bar_chart import Bar, BarChart
+from tui.widgets.choose import Choose
+
+WIDE = 110
+FOLLOW_UP_STYLE = {"open": "red", "called_back": "yellow", "fixed": "cyan", "closed": "green"}
+# (Figures field, string key, how it reads) for the figure tables.
+FIGURE_ROWS: list[tuple[str, str, str]] = [
+    ("tickets", "summary.row.tickets", "count"),
+    ("served", "summary.row.served", "count"),
+    ("no_shows", "summary.row.no_shows", "count"),
+    ("cases", "summary.row.cases", "count"),
+    ("completed_on_site", "summary.row.completed_on_site", "count"),
+    ("accepted_forwarded", "summary.row.accepted_forwarded", "count"),
+    ("not_done", "summary.row.not_done", "count"),
+    ("consult_only", "summary.row.consult_only", "count"),
+    ("completion_rate", "summary.row.completion_rate", "rate"),
+    ("ratings", "summary.row.ratings", "count"),
+    ("satisfaction_rate", "summary.row.satisfaction_rate", "rate"),
+    ("praise_rate", "summary.row.praise_rate", "rate"),
+    ("bad_reviews", "summary.row.bad_reviews", "count"),
+    ("named_bad_callback_rate", "summary.row.named_bad_callback_rate", "rate"),
+    ("wait_median_s", "summary.row.wait_median", "time"),
+    ("wait_p90_s", "summary.row.wait_p90", "time"),
+    ("service_median_s", "summary.row.service_median", "time"),
+    ("service_p90_s", "summary.row.service_p90", "time"),
+]
+
+
+def exports_dir(data_path: Path) -> Path:
+    return data_path / "exports"
+
+
+class SummaryScreen(VanScreen):
+    BINDINGS = [
+        Binding("p", "print", "summary.key.print"),
+        Binding("x", "export", "summary.key.export"),
+        Binding("escape", "back", "key.back"),
+    ]
+    DEFAULT_CSS = """
+    SummaryScreen #summary-body { height: 1fr; padding: 0 1; }
+    SummaryScreen .summary-part { height: auto; margin-bottom: 1; }
+    SummaryScreen #summary-tables { height: auto; }
+    SummaryScreen #summary-tables.-wide { layout: horizontal; }
+    SummaryScreen #summary-tables.-wide .summary-part { width: 1fr; }
+    SummaryScreen .summary-charts { height: auto; margin-bottom: 1; }
+    SummaryScreen .summary-charts BarChart { width: 1fr; margin-right: 2; }
+    SummaryScreen #summary-outcome { height: auto; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, trip_id: int, *, just_closed: bool = False) -> None:
+        super().__init__()
+        self.trip_id = trip_id
+        self.just_closed = just_closed
+        self.report: TripReport = report.build(self.van.store, trip_id, tz=self.van.config.tz)
+        self.outcome: list[Text] = []
+
+    def compose_body(self) -> ComposeResult:
+        built = self.report
+        yield Static(self._outcome_text(), id="summary-outcome")
+        with VerticalScroll(id="summary-body"):
+            yield Static(self._head(), classes="summary-part")
+            with Container(id="summary-tables"):
+                yield Static(self._figures(), classes="summary-part")
+                yield Static(self._staff(), classes="summary-part")
+            with Horizontal(classes="summary-charts"):
+                yield BarChart(t("summary.chart.arrivals"), [Bar(h.hour, h.arrivals, str(h.arrivals))
+                                                             for h in built.arrivals], empty=t("summary.none"))
+                yield BarChart(t("summary.chart.waits"), [
+                    Bar(t("summary.chart.wait_bin", start=b.start_s // 60, end=(b.start_s + built.wait_bin_s) // 60),
+                        b.tickets, str(b.tickets), "yellow") for b in built.waits], empty=t("summary.none"))
+            with Horizontal(classes="summary-charts"):
+                yield BarChart(t("summary.chart.category_waits"), self._category_waits(), empty=t("summary.none"))
+                yield BarChart(t("summary.chart.ratings"), [
+                    Bar(t("summary.level", score=score), count, str(count), "green" if score >= 3 else "red")
+                    for score, count in built.ratings.items()], empty=t("summary.none"))
+            yield Static(self._bad_reviews(), classes="summary-part")
+            yield Static(self._suggestions(), classes="summary-part")
+            yield Static(self._incidents(), classes="summary-part")
+            yield Static(self._notes(), classes="summary-part")
+
+    def on_resize(self) -> None:
+        # Wide terminals show the overall and per-staff tables side by side.
+        self.query_one("#summary-tables").set_class(self.size.width >= WIDE, "-wide")
+
+    def on_mount(self) -> None:
+        self.on_resize()
+        self.query_one("#summary-body").focus()
+        if self.just_closed:
+            # The record of the trip: every format on disk, and the short version on paper.
+            self.export(FORMATS)
+            self.action_print()
+
+    # The parts ------------------------------------------------------------------
+    def _head(self) -> Text:
+        r = self.report
+        text = Text().append(t("summary.title", stop=r.stop_name, date=r.trip_date.isoformat()) + "\n",
+                             style="bold")
+        mode = t("trip.mode." + r.mode) + (f" · {r.theme}" if r.theme else "")
+        text.append(t("summary.trip", mode=mode, captain=r.captain, status=t("captain.status." + r.status)) + "\n")
+        if r.closed_at is None:
+            text.append(t("summary.hours_open", start=fmt.clock_time(r.opened_at), duration=fmt.duration(r.hours_s))
+                        + "\n")
+        else:
+            text.append(t("summary.hours", start=fmt.clock_time(r.opened_at), end=fmt.clock_time(r.closed_at),
+                          duration=fmt.duration(r.hours_s)) + "\n")
+        crew = "，".join(t("summary.crew_member", window=m.window, name=m.name, categories="".join(m.categories),
+                           mark=m.cooperation if m.cooperation is not None else "—") for m in r.crew)
+        text.append(t("summary.crew", crew=crew or "—"))
+        return text
+
+    def _figures(self) -> Table:
+        r = self.report
+        columns = [(t("summary.all"), r.summary.overall, r.trips_out_year)] + [
+            (f"{g.key} {g.name}", g.figures, r.trips_out_year_by_category.get(g.key, 0)) for g in r.summary.by_category]
+        return _figure_table(t("summary.figures"), columns)
+
+    def _staff(self) -> Table:
+        r = self.report
+        trips_out = {m.staff_id: m.trips_out_year for m in r.crew}
+        columns = [(g.name, g.figures, trips_out.get(g.key, 0)) for g in r.summary.by_staff]
+        return _figure_table(t("summary.per_staff"), columns)
+
+    def _category_waits(self) -> list[Bar]:
+        bars = []
+        for group in self.report.summary.by_category:
+            f = group.figures
+            if f.wait_median_s is None:
+                continue
+            bars.append(Bar(f"{group.key} {t('summary.median')}", f.wait_median_s, fmt.minutes(f.wait_median_s)))
+            bars.append(Bar(f"{group.key} P90", f.wait_p90_s or 0, fmt.minutes(f.wait_p90_s), "yellow"))
+        return bars
+
+    def _bad_reviews(self) -> Table | Text:
+        r = self.report
+        if not r.bad_reviews:
+            return Text().append(t("summary.bad_reviews") + "\n", style="bold").append(t("summary.none"),
+                                                                                      style="dim")
+        table = Table(title=t("summary.bad_reviews"), title_justify="left", title_style="bold", box=None,
+                      padding=(0, 1), expand=True)
+        for key in ("summary.col.ticket", "summary.col.rating", "summary.col.named", "summary.col.staff",
+                    "summary.col.deadline", "summary.col.state"):
+            table.add_column(t(key), no_wrap=True)
+        table.add_column(t("summary.col.comment"), ratio=1, overflow="fold")
+        for line in r.bad_reviews:
+            state = line.follow_up.status
+            overdue = line.overdue(r.today)
+            table.add_row(
+                line.ticket, f"{line.score} {line.level}", t("summary.yes") if line.named else t("summary.no"),
+                line.staff_name or "—",
+                Text(line.follow_up.deadline.isoformat() + (" " + t("summary.overdue") if overdue else ""),
+                     style="bold red" if overdue else ""),
+                Text(t("followups.state." + state), style=FOLLOW_UP_STYLE[state]), line.comment or "—")
+        named = r.summary.overall
+        table.caption = t("summary.named_rule", called=named.named_bad_called_back, named=named.named_bad_reviews,
+                          rate=fmt.rate(named.named_bad_callback_rate))
+        table.caption_justify = "left"
+        return table
+
+    def _suggestions(self) -> Text:
+        text = Text().append(t("summary.suggestions") + "\n", style="bold")
+        if not self.report.suggestions:
+            return text.append(t("summary.none"), style="dim")
+        return text.append("\n".join(f"· {s.text}" for s in self.report.suggestions))
+
+    def _incidents(self) -> Text:
+        text = Text().append(t("summary.incidents") + "\n", style="bold")
+        if not self.report.incidents:
+            return text.append(t("summary.no_incidents"), style="dim")
+        tz = self.van.config.tz
+        for index, incident in enumerate(self.report.incidents):
+            text.append("\n" if index else "").append_text(incident_text(incident, tz))
+        return text
+
+    def _notes(self) -> Text:
+        text = Text().append(t("summary.notes") + "\n", style="bold")
+        return text.append(self.report.notes) if self.report.notes else text.append(t("summary.none"), style="dim")
+
+    def _outcome_text(self) -> Text:
+        if not self.outcome:
+            return Text(t("summary.help"), style="dim")
+        return Text("\n").join(self.outcome)
+
+    def _say(self, line: Text) -> None:
+        self.outcome.append(line)
+        self.query_one("#summary-outcome", Static).update(self._outcome_text())
+
+    # What can be done with it -----------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_print(self) -> None:
+        self._print()
+
+    @work(exclusive=True, group="summary-print")
+    async def _print(self) -> None:
+        printed, detail = await print_summary(self.van, self.report)
+        if printed:
+            self._say(Text(t("summary.printed"), style="green"))
+        else:
+            self._say(Text(t("summary.print_failed", detail=detail), style="bold red"))
+
+    def action_export(self) -> None:
+        choices = [(t("summary.format." + f), f) for f in FORMATS] + [(t("summary.format.all"), "all")]
+
+        def done(choice: str | None) -> None:
+            if choice is not None:
+                self.export(FORMATS if choice == "all" else (choice,))  # type: ignore[arg-type]
+
+        self.app.push_screen(Choose(t("summary.export_title"), choices), done)
+
+    def export(self, formats: tuple[report_export.Format, ...]) -> list[Path]:
+        """Write the chosen formats under data_dir/exports/ and say where they went."""
+        directory = exports_dir(self.van.config.data_path)
+        try:
+            paths = [report_export.write(self.report, directory, f) for f in formats]
+        except (OSError, StoreError) as error:
+            self._say(Text(t("summary.export_failed", detail=str(error)), style="bold red"))
+            return []
+        self._say(Text(t("summary.exported", paths=", ".join(p.name for p in paths), folder=str(directory)),
+                       style="green"))
+        return paths
+
+
+def _figure_table(title: str, columns: list[tuple[str, Figures, int]]) -> Table:
+    """Figures down the side, one column per group (overall, a category, a person)."""
+    table = Table(title=title, title_justify="left", title_style="bold", box=None, padding=(0, 1),
+                  show_edge=False)
+    table.add_column(t("summary.col.figure"), no_wrap=True)
+    for name, _, _ in columns:
+        table.add_column(name, justify="right", no_wrap=True, overflow="ellipsis", max_width=14)
+    for field, key, kind in FIGURE_ROWS:
+        values = [getattr(figures, field) for _, figures, _ in columns]
+        cells = [fmt.rate(v) if kind == "rate" else fmt.minutes(v) if kind == "time" else str(v) for v in values]
+        table.add_row(t(key), *cells)
+    table.add_row(t("summary.row.trips_out"), *[str(trips) for _, _, trips in columns])
+    return table

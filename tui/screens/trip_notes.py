@@ -1,0 +1,65 @@
+"""The captain's notes on the trip (车长备注), kept in the store and printed in the summary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, TextArea
+
+from db import report
+from db.errors import StoreError
+from tui.i18n import Translated, t
+
+if TYPE_CHECKING:
+    from tui.app import GovanApp
+
+
+class TripNotesScreen(Translated, ModalScreen[bool]):
+    """Ctrl+S saves, Escape leaves the notes as they were."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "notes.key.save"),
+        Binding("escape", "cancel", "key.cancel"),
+    ]
+    DEFAULT_CSS = """
+    TripNotesScreen { align: center middle; }
+    TripNotesScreen > Vertical { width: 90%; max-width: 100; height: 80%; border: round $accent;
+                                 padding: 0 1; background: $panel; }
+    TripNotesScreen TextArea { height: 1fr; }
+    TripNotesScreen #notes-error { color: $error; height: auto; }
+    """
+
+    def __init__(self, trip_id: int) -> None:
+        super().__init__()
+        self.trip_id = trip_id
+
+    @property
+    def van(self) -> GovanApp:
+        return cast("GovanApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("notes.title"))
+            yield TextArea(report.notes(self.van.store, self.trip_id), id="notes-text")
+            yield Label("", id="notes-error")
+            yield Label(t("notes.help"))
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        session = self.van.session
+        assert session is not None
+        try:
+            report.set_notes(self.van.store, self.trip_id, self.query_one(TextArea).text, staff_id=session.staff.id)
+        except StoreError as error:
+            self.query_one("#notes-error", Label).update(str(error))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
