@@ -134,7 +134,10 @@ async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_i
         assert "办成率 75.0%" in cases and "中位 6.5 分，P90 10.3 分" in cases
         ratings = text_of(app, "#captain-ratings")
         assert "评价 7 条" in ratings and "满意率 71.4% · 好评率 57.1%" in ratings
-        assert "差评 2 条，待跟进 2 条" in ratings
+        assert "差评 2 条，待跟进 2 条" in ratings and "意见建议 1 条" in ratings
+        await answer(pilot, "g", "希望能刷医保卡")
+        assert "意见建议 2 条" in text_of(app, "#captain-ratings")
+        assert [s.text for s in db.ratings.list_suggestions(app.store, trip_id=1)] == ["希望增加周末服务", "希望能刷医保卡"]
         assert text_of(app, "#captain-devices") == "本次出车设备无故障记录"
         # Trouble recorded while the trip is open shows up on the next refresh.
         incidents.record(app.store, "printer", "state", state="error", detail="paper out", at=at(10).isoformat())

@@ -15,13 +15,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from db import clock, incidents, metrics, trips
+from db import clock, incidents, metrics, ratings, trips
+from db.errors import StoreError
 from db.metrics import ShiftSummary
 from db.trips import Trip
 from tui import figure_format as fmt
 from tui.i18n import t
 from tui.messages import DeviceFaulted, DevicesChanged, QueueChanged
 from tui.screens.base import VanScreen
+from tui.widgets.ask_text import AskText
 from tui.widgets.bar_chart import Bar, BarChart
 
 REFRESH_S = 10.0
@@ -34,6 +36,7 @@ class CaptainScreen(VanScreen):
     BINDINGS = [
         Binding("s", "summary", "captain.key.summary"),
         Binding("n", "notes", "captain.key.notes"),
+        Binding("g", "suggestion", "captain.key.suggestion"),
         Binding("c", "close_trip", "captain.key.close"),
         Binding("u", "follow_ups", "captain.key.follow_ups"),
         Binding("e", "evaluation", "captain.key.evaluation"),
@@ -43,7 +46,7 @@ class CaptainScreen(VanScreen):
     CaptainScreen #captain-title { height: auto; padding: 0 1; background: $boost; text-style: bold; }
     CaptainScreen #captain-body { height: 1fr; }
     CaptainScreen #captain-queue { width: 1fr; padding: 0 1; }
-    CaptainScreen #captain-tickets, CaptainScreen #captain-cases { margin-bottom: 1; }
+    CaptainScreen #captain-tickets, CaptainScreen #captain-cases, CaptainScreen #captain-ratings { margin-bottom: 1; }
     CaptainScreen #captain-side { width: 1fr; padding: 0 1; border-left: solid $primary-darken-2; }
     CaptainScreen #captain-devices { height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2; }
     CaptainScreen #captain-trips { height: 1fr; }
@@ -82,7 +85,7 @@ class CaptainScreen(VanScreen):
             self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("notes", "close_trip", "refresh"):
+        if action in ("notes", "suggestion", "close_trip", "refresh"):
             return self.trip is not None
         if action == "summary":
             return self.trip is not None or bool(self.past)
@@ -166,6 +169,7 @@ class CaptainScreen(VanScreen):
                     + "\n")
         text.append(t("captain.bad", bad=o.bad_reviews, open=summary.follow_ups_open),
                     style="bold red" if summary.follow_ups_open else "")
+        text.append("\n" + t("captain.suggestions", count=summary.suggestions))
         return text
 
     def _devices(self) -> Text:
@@ -214,6 +218,25 @@ class CaptainScreen(VanScreen):
 
         if self.trip is not None:
             self.app.push_screen(TripNotesScreen(self.trip.id))
+
+    def action_suggestion(self) -> None:
+        """意见建议 handed to the captain (a slip, a word at the door): kept with the trip."""
+        trip, session = self.trip, self.van.session
+        if trip is None or session is None:
+            return
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                ratings.add_suggestion(self.van.store, text, trip_id=trip.id, staff_id=session.staff.id)
+            except StoreError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.notify(t("captain.suggestion_kept"))
+            self.refresh_view()
+
+        self.app.push_screen(AskText(t("captain.ask_suggestion")), done)
 
     def action_close_trip(self) -> None:
         from tui.screens.trip_close import TripCloseScreen
