@@ -1,0 +1,119 @@
+"""SVG snapshots of intake at 80×24 and 120×40 (`pytest --snapshot-update` after an intended change).
+
+Everything on screen is fixed: the store's data and the screen's clock (FIXED_NOW), the
+header clock, the Input cursor (not blinking), the card, and the capture picture. The
+app has no daemon link, so the device bar says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from rich.text import Text
+from textual.widgets import Input
+
+from daemon.messages import CardEvent
+from db import cases
+from tests.tui.intake_support import call_ticket, prepare, sign_in_and_open, until
+from tui.app import GovanApp
+from tui.messages import CardRead
+from tui.screens.intake import IntakeScreen
+from tui.widgets.outcome_form import OutcomeChoice
+
+FIXED_NOW = datetime.fromisoformat("2026-11-20T10:05:00+08:00")
+EXPIRED_CARD = CardEvent(
+    event_id="snapshot", at=FIXED_NOW.isoformat(), card_type="resident", name="林小燕", sex="2", nation="01",
+    nation_name="汉", birth_date="1986-09-11", address="浙江省温州市龙港市龙跃路16号", id_number="330327198609110023",
+    issuer="苍南县公安局", valid_from="2008-03-03", valid_to="2018-03-03", id_number_valid=True, expired=True,
+    photo_wlt="")
+
+
+@pytest.fixture(autouse=True)
+def still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No blinking cursor, no ticking clock."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr("textual.widgets._header.HeaderClock.render", lambda self: Text("10:05:00"))
+
+
+def intake_app(tmp_path: Path, item_code: str) -> GovanApp:
+    desk = prepare(tmp_path, now=FIXED_NOW)
+    app = GovanApp(desk.config, connect=False)
+    app.snapshot_desk = desk  # type: ignore[attr-defined]
+    app.snapshot_item = item_code  # type: ignore[attr-defined]
+    return app
+
+
+async def open_with_card(pilot) -> IntakeScreen:  # noqa: ANN001
+    app = pilot.app
+    ticket_id = call_ticket(app, app.snapshot_desk, app.snapshot_item, now=FIXED_NOW)
+    sign_in_and_open(app, app.snapshot_desk, ticket_id, clock=lambda: FIXED_NOW)
+    screen = await until(pilot, lambda: app.screen if isinstance(app.screen, IntakeScreen) else None)
+    screen.post_message(CardRead(EXPIRED_CARD))
+    await until(pilot, lambda: screen.citizen is not None)
+    return screen
+
+
+def capture_file(directory: Path) -> tuple[str, str, int]:
+    """A fixed picture where a capture would be: path, sha256, size."""
+    path = directory / "captures" / "case-1-copy.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", (120, 170), (245, 245, 240))
+    for y in range(20, 150, 12):
+        image.paste((60, 60, 70), (15, y, 105, y + 4))
+    image.paste((200, 40, 40), (70, 120, 110, 160))
+    image.save(path, "JPEG", quality=90)
+    data = path.read_bytes()
+    return str(path), hashlib.sha256(data).hexdigest(), len(data)
+
+
+async def to_materials(pilot) -> IntakeScreen:  # noqa: ANN001
+    screen = await open_with_card(pilot)
+    await pilot.press("f5")
+    await until(pilot, lambda: screen.step == "materials")
+    path, sha256, size = capture_file(pilot.app.config.data_path)
+    cases.add_attachment(pilot.app.store, screen.case.id, path=path, sha256=sha256, kind="certified_copy",
+                         size_bytes=size, material="居民户口簿", certified_by=screen.staff_id,
+                         certified_at=FIXED_NOW, now=FIXED_NOW)
+    await pilot.press("o")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_person_from_an_expired_card(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    assert snap_compare(intake_app(tmp_path, "hukou_certificate"), terminal_size=size, run_before=open_with_card)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_materials_with_a_certified_copy(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    assert snap_compare(intake_app(tmp_path, "hukou_certificate"), terminal_size=size, run_before=to_materials)
+
+
+def test_outcome_by_post(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        screen = await open_with_card(pilot)
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.step == "materials")
+        await pilot.press("f5", "2", "f7")
+        screen.query_one(OutcomeChoice).focus()  # its keys join the footer: all must fit in 80 columns
+        await pilot.pause()
+
+    assert snap_compare(intake_app(tmp_path, "id_card_renewal"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_rating_suggests_no_score(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        screen = await open_with_card(pilot)
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.step == "materials")
+        await pilot.press("f5", "4", "f9")
+        await until(pilot, lambda: screen.step == "recorded")
+        await pilot.press("f10")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "RatingScreen")
+
+    assert snap_compare(intake_app(tmp_path, "hukou_certificate"), terminal_size=(80, 24), run_before=run_before)

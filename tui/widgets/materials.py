@@ -1,0 +1,119 @@
+"""The materials checklist of a case: each line original seen, copy captured, or missing.
+
+The keys act on the highlighted line; the screen does the work (store, camera) on
+the `Chosen` message, so this widget only shows and asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from db.cases import Attachment, Material
+from tui.i18n import Translated, t
+
+Action = Literal["original_seen", "capture_copy", "capture_photo", "missing"]
+STATE_STYLE = {"original_seen": "green", "copy_captured": "bold green", "missing": "yellow"}
+PHOTO_WORDS = ("照片", "相片")
+
+
+def is_photo(material: str) -> bool:
+    """A material that is a photograph of the person, taken in ID-photo mode."""
+    return any(word in material for word in PHOTO_WORDS)
+
+
+def file_summary(attachment: Attachment) -> str:
+    """Name and size: what every terminal can show of a capture."""
+    name = attachment.path.rsplit("/", 1)[-1] if attachment.path else t("intake.capture.purged")
+    return f"{name} {size_text(attachment.bytes)}" if attachment.bytes is not None else name
+
+
+def size_text(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+class MaterialsTable(Translated, DataTable[Text | str]):
+    BINDINGS = [
+        Binding("o", "choose('original_seen')", "intake.materials.key.original"),
+        Binding("c", "choose('capture_copy')", "intake.materials.key.copy"),
+        Binding("p", "choose('capture_photo')", "intake.materials.key.photo"),
+        Binding("m", "choose('missing')", "intake.materials.key.missing"),
+    ]
+    DEFAULT_CSS = """
+    MaterialsTable { height: auto; max-height: 12; }
+    """
+
+    class Chosen(Message):
+        def __init__(self, action: Action, material: str) -> None:
+            super().__init__()
+            self.action = action
+            self.material = material
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.lines: tuple[Material, ...] = ()
+        self.needs_id_photo = False
+        self.busy = False
+
+    def on_mount(self) -> None:
+        self.add_column("#", width=2)
+        self.add_column(t("intake.materials.col.material"))
+        self.add_column(t("intake.materials.col.state"))
+        self.add_column(t("intake.materials.col.file"))
+
+    def show(self, lines: Sequence[Material], attachments: Mapping[int, Attachment], *, needs_id_photo: bool) -> None:
+        row = self.cursor_row
+        self.lines = tuple(lines)
+        self.needs_id_photo = needs_id_photo
+        self.clear()
+        for number, line in enumerate(self.lines, start=1):
+            attachment = attachments.get(line.attachment_id) if line.attachment_id is not None else None
+            self.add_row(
+                str(number),
+                line.material,
+                Text(t("intake.materials.state." + line.state), style=STATE_STYLE[line.state]),
+                file_summary(attachment) if attachment else "",
+            )
+        if self.lines:
+            self.move_cursor(row=min(max(row, 0), len(self.lines) - 1))
+        self.refresh_bindings()
+
+    @property
+    def current(self) -> Material | None:
+        if not self.lines or not 0 <= self.cursor_row < len(self.lines):
+            return None
+        return self.lines[self.cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            if self.current is None:
+                return False
+            if parameters and parameters[0] == "capture_photo" and not self._photo_line(self.current):
+                return False
+            return not self.busy or None
+        return True
+
+    def _photo_line(self, line: Material) -> bool:
+        """The line an ID photo is for: a photo material, or any line of an item that needs an ID
+        photo but lists no photo material."""
+        if is_photo(line.material):
+            return True
+        return self.needs_id_photo and not any(is_photo(other.material) for other in self.lines)
+
+    def action_choose(self, action: Action) -> None:
+        if self.current is not None and not self.busy:
+            self.post_message(self.Chosen(action, self.current.material))
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
