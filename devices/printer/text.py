@@ -90,6 +90,8 @@ def wrap(paragraph: str, columns: int, chinese: ChineseMode) -> list[str]:
     """
     if columns < 2:
         raise ValueError("a line must hold at least one Chinese character (2 columns)")
+    # Wrap what will be printed: a no-break space prints as a space, and breaks like one.
+    paragraph = "".join(STAND_INS.get(character, character) for character in paragraph)
     lines: list[str] = []
     current: list[str] = []
     used = 0
