@@ -26,13 +26,8 @@ from daemon.messages import CameraFaultControl, CaptureCommand, decode
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from devices.camera.emulator import DocumentCameraEmulator
 from devices.camera.folder import FolderSource
-from devices.camera.fonts import default_cjk_font
-from devices.camera.imaging import CaptureError, open_image
-from devices.camera.pipeline import process_capture
-from devices.camera.source import CameraSource, CameraUnavailable, Mode
-from devices.camera.stamp import NO_FONT, Certification, stamp_lines
+from devices.camera.source import CameraSource, CameraUnavailable, CaptureError, Mode
 from devices.camera.store import store_capture
-from devices.camera.v4l2 import V4l2Source
 
 # How often a ready camera is checked for being unplugged (a stat call; nothing else runs idle).
 PRESENCE_CHECK_S = 2.0
@@ -75,6 +70,11 @@ class CameraUnit(DeviceUnit):
         raise JobFailed(f"the camera does not support '{command}'")
 
     async def _capture(self, command: CaptureCommand) -> JobOutcome:
+        # Pillow and the pipeline load with the first capture, not while the camera idles.
+        from devices.camera.pipeline import process_capture
+        from devices.camera.stamp import NO_FONT, Certification, stamp_lines
+        from devices.fonts import default_cjk_font
+
         certification = font = None
         if command.certify is not None:
             # Refuse a stamp that cannot be drawn before a picture is used up for it.
@@ -109,6 +109,8 @@ class CameraUnit(DeviceUnit):
         )
 
     async def _self_test(self) -> JobOutcome:
+        from devices.camera.imaging import open_image
+
         if not self.source.self_test_captures:
             try:
                 return JobOutcome(detail=f"{await asyncio.to_thread(self.source.check)}; no picture taken, "
@@ -194,6 +196,10 @@ class _ShutterSource:
 def create(ctx: UnitContext) -> DeviceUnit:
     settings = ctx.config.devices.camera
     if ctx.driver == "v4l2":
+        from devices.camera.v4l2 import (
+            V4l2Source,  # linuxpy only where there is a V4L2 camera
+        )
+
         return CameraUnit(ctx, V4l2Source(settings.device))
     if ctx.driver == "folder":
         assert settings.folder is not None  # the config requires it for folder

@@ -16,7 +16,6 @@ from daemon.messages import ScanControl, ScanEvent, decode, new_id
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from devices.scanner.driver import ScannerDriver, ScannerUnavailable
 from devices.scanner.emulator import EmulatorError, ScannerEmulator
-from devices.scanner.hid import HidScanner
 from devices.scanner.protocol import Scan
 from devices.scanner.serial_driver import SerialScanner
 
@@ -34,6 +33,8 @@ class ScannerUnit(DeviceUnit):
         settings = self.settings
         timeout_s = settings.code_timeout_ms / 1000
         if self.ctx.driver == "hid":
+            from devices.scanner.hid import HidScanner  # linuxpy's evdev only for keyboard-wedge scanners
+
             assert settings.device is not None  # the config requires it for hid
             return HidScanner(settings.device, layout=settings.layout, timeout_s=timeout_s)
         return SerialScanner(self.port, baudrate=settings.baudrate, terminator=settings.terminator, timeout_s=timeout_s)

@@ -20,10 +20,10 @@ import math
 
 from PIL import Image
 
-from devices.camera.fonts import FontChoice
 from devices.camera.imaging import Processed, encode_jpeg, fit_within, open_image
 from devices.camera.page import MIN_CONTRAST, Page, find_page, otsu
 from devices.camera.stamp import Certification, draw_stamp
+from devices.fonts import FontChoice
 
 A4_PORTRAIT = (2480, 3508)
 A4_SHORT_SIDE_INCHES = 210 / 25.4

@@ -13,12 +13,12 @@ import asyncio
 import random
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-
-from PIL import Image
+from typing import TYPE_CHECKING, Literal
 
 from devices.camera.source import Mode
-from devices.camera.synthetic import draw_document, draw_portrait, photograph, to_jpeg
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 Fault = Literal["none", "fail", "hang"]
 FAULTS: tuple[Fault, ...] = ("none", "fail", "hang")
@@ -58,6 +58,9 @@ class DocumentCameraEmulator:
 
     def picture(self, mode: Mode, shot: int) -> bytes:
         """What the camera sees on shot number `shot`: a page at a slightly different angle each time."""
+        # Pillow loads with the first shot: an idle emulated camera costs the daemon no memory for it.
+        from devices.camera.synthetic import draw_portrait, photograph, to_jpeg
+
         if mode == "id_photo":
             portrait_height = self.frame[1]
             return to_jpeg(draw_portrait((round(portrait_height * 0.75), portrait_height)))
@@ -67,4 +70,6 @@ class DocumentCameraEmulator:
 
 @lru_cache(maxsize=2)
 def _page(width: int) -> Image.Image:
+    from devices.camera.synthetic import draw_document
+
     return draw_document(width)

@@ -7,16 +7,10 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from devices.camera.source import CaptureError
+
 # Pictures larger than this are refused rather than decoded (Pillow's "decompression bomb").
 MAX_PIXELS = 80_000_000
-
-
-class CaptureError(Exception):
-    """The capture cannot be turned into a file; `detail` says why in words a person can act on."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 @dataclass

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from devices.camera.document import process_document
-from devices.camera.fonts import FontChoice
 from devices.camera.id_photo import process_id_photo
 from devices.camera.imaging import CaptureError, Processed
 from devices.camera.source import Mode
 from devices.camera.stamp import Certification
+from devices.fonts import FontChoice
 
 
 def process_capture(

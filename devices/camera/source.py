@@ -33,3 +33,11 @@ class CameraSource(Protocol):
 
     async def capture(self, mode: Mode) -> bytes:
         """The next picture, as the file bytes the camera produced. May wait for ever: callers time it out."""
+
+
+class CaptureError(Exception):
+    """The capture cannot be turned into a file; `detail` says why in words a person can act on."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
-from devices.camera.fonts import FONT_PACKAGES, FontChoice
 from devices.camera.imaging import CaptureError
+from devices.fonts import FONT_PACKAGES, FontChoice
 
 CERTIFIED = "此件经与原件核对无误"
 STAMP_RED = (200, 24, 24)

@@ -13,7 +13,7 @@ import random
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from devices.camera.fonts import FontChoice, default_cjk_font
+from devices.fonts import FontChoice, default_cjk_font
 
 A4_RATIO = 297 / 210
 PAPER = (246, 244, 238)

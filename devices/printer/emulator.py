@@ -16,8 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devices.printer import render
-from devices.printer.decoder import Barcode, Cut, DecodeError, Decoder, Event, Initialize, QrCode, StatusRequest, TextLine
+from devices.printer.decoder import (
+    Barcode,
+    Cut,
+    DecodeError,
+    Decoder,
+    Event,
+    Initialize,
+    QrCode,
+    StatusRequest,
+    TextLine,
+)
 from devices.printer.status import PaperState, PrinterStatus, reply_bytes
 
 
@@ -124,9 +133,11 @@ class VirtualPrinter:
             self.on_receipt(receipt)
 
     async def _save_in_background(self, receipt: Receipt, folder: Path) -> None:
+        from devices.printer.render import NoCjkFont
+
         try:
             await asyncio.to_thread(self.save_png, receipt, folder)
-        except (OSError, render.NoCjkFont) as error:
+        except (OSError, NoCjkFont) as error:
             self._report(f"could not save receipt {receipt.number} as PNG: {error}")
 
     def _report(self, problem: str) -> None:
@@ -151,6 +162,9 @@ class VirtualPrinter:
 
     def save_png(self, receipt: Receipt, folder: Path) -> Path:
         """Draw a receipt into folder/receipt-0001.png. Raises render.NoCjkFont without a font."""
+        # Pillow loads with the first picture: an idle virtual printer costs the daemon no memory for it.
+        from devices.printer import render
+
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"receipt-{receipt.number:04d}.png"
         render.draw(receipt.events, self.dots).save(path, "PNG", optimize=True)
@@ -161,12 +175,6 @@ class VirtualPrinter:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Listen on host:port (0 picks a free port; see .port)."""
         self._arrived = asyncio.Event()
-        if self.save_dir is not None:
-            try:
-                render.find_cjk_font()
-            except render.NoCjkFont as error:
-                self.save_dir = None
-                self._report(str(error))
         self._server = await asyncio.start_server(self._serve, host, port)
 
     @property

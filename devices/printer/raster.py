@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 # A picture taller than this is almost certainly a mistake on a receipt.
 MAX_HEIGHT_DOTS = 1200
@@ -28,6 +30,9 @@ class Raster:
 
 def from_png(png: bytes, max_width: int) -> Raster:
     """Decode a PNG, scale it down to the paper if needed, and dither it to 1 bit."""
+    # Pillow loads with the first picture, so that printing text costs no memory for it.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(png), formats=["PNG"]) as opened:
             opened.load()
@@ -59,5 +64,7 @@ def bar(width: int, height: int, ink_from: int, ink_to: int) -> Raster:
 
 def to_image(raster: Raster) -> Image.Image:
     """The raster as a black-on-white Pillow image (for drawing receipts)."""
+    from PIL import Image, ImageOps
+
     bits = Image.frombytes("1", (raster.width, raster.height), raster.rows)
     return ImageOps.invert(bits.convert("L"))

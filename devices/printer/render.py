@@ -7,23 +7,22 @@ QR library the daemon does not otherwise use. A CJK font is needed: Debian's fon
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from devices.printer.decoder import Barcode, Cut, Event, Feed, QrCode, RasterImage, TextLine
+from devices.fonts import FONT_PACKAGES, FontChoice, default_cjk_font
+from devices.printer.decoder import (
+    Barcode,
+    Cut,
+    Event,
+    Feed,
+    QrCode,
+    RasterImage,
+    TextLine,
+)
 from devices.printer.raster import Raster, to_image
 
-KNOWN_CJK_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
 LINE_DOTS = 24  # Font A is 12×24; a Chinese glyph 24×24
 FEED_DOTS = 30  # default line spacing
 MARGIN = 8
@@ -31,30 +30,15 @@ MARGIN = 8
 
 class NoCjkFont(RuntimeError):
     def __init__(self) -> None:
-        super().__init__("no CJK font: install fonts-noto-cjk or fonts-wqy-microhei to draw receipts")
+        super().__init__(f"no CJK font: install {FONT_PACKAGES} to draw receipts")
 
 
-@cache
-def find_cjk_font() -> str:
-    """A font file that has Chinese glyphs. fc-match alone is not enough: it always falls back to something."""
-    if shutil.which("fc-list"):
-        listed = subprocess.run(
-            ["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
-        files = sorted(line.strip().rstrip(":") for line in listed.splitlines() if line.strip())
-        preferred = [name for name in files if "Sans" in name or "wqy" in name] or files
-        if preferred:
-            return preferred[0]
-    for path in KNOWN_CJK_FONTS:
-        if Path(path).is_file():
-            return path
-    raise NoCjkFont()
-
-
-def draw(events: Iterable[Event], dots: int, font_path: str | None = None) -> Image.Image:
-    """The receipt as a white picture `dots` wide (plus margins)."""
-    font = ImageFont.truetype(font_path or find_cjk_font(), LINE_DOTS)
-    small = ImageFont.truetype(font_path or find_cjk_font(), LINE_DOTS * 2 // 3)
+def draw(events: Iterable[Event], dots: int, font_choice: FontChoice | None = None) -> Image.Image:
+    """The receipt as a white picture `dots` wide (plus margins); NoCjkFont without a Chinese font."""
+    choice = font_choice or default_cjk_font()
+    if choice is None:
+        raise NoCjkFont()
+    font, small = choice.load(LINE_DOTS), choice.load(LINE_DOTS * 2 // 3)
     strips = [strip for event in events if (strip := _strip(event, dots, font, small)) is not None]
     height = sum(strip.height for strip in strips) + 2 * MARGIN
     page = Image.new("L", (dots + 2 * MARGIN, height), 255)

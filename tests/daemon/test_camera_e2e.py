@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from daemon.messages import CaptureCommand, Certify, SelfTestCommand
-from devices.camera.fonts import FONT_PACKAGES, find_cjk_font
 from devices.camera.synthetic import BLUE_BACKDROP, draw_portrait, to_jpeg
+from devices.fonts import FONT_PACKAGES, find_cjk_font
 
 WAIT = 30.0  # liveness bound only
 

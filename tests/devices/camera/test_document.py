@@ -8,9 +8,9 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from devices.camera.document import A4_PORTRAIT, process_document
-from devices.camera.fonts import FONT_PACKAGES, find_cjk_font
 from devices.camera.imaging import CaptureError
 from devices.camera.stamp import Certification, layout_stamp
+from devices.fonts import FONT_PACKAGES, find_cjk_font
 from tests.devices.camera.pictures import decode, document_photo
 
 CERTIFIED = Certification(staff="王美娜", at="2026-05-01T10:30:00+08:00")

@@ -1,4 +1,4 @@
-"""Finding a font that can draw Chinese, for the certify stamp and the emulator's documents.
+"""Finding a font that can draw Chinese: the certify stamp, the camera emulator's pages, receipt pictures.
 
 Debian ships them as fonts-wqy-microhei (small, about 5 MB) or fonts-noto-cjk. fontconfig
 is asked first (`fc-list :lang=zh-cn`); without it, the usual Debian paths are tried and
@@ -12,8 +12,10 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 FONT_PACKAGES = "fonts-wqy-microhei or fonts-noto-cjk"
 KNOWN_PATHS = (
@@ -40,7 +42,9 @@ class FontChoice:
 
 @lru_cache(maxsize=16)
 def _face(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
-    # Opening a CJK collection takes tens of milliseconds; the stamp needs the same few sizes.
+    # Pillow loads only when a font is needed; opening a CJK collection takes tens of milliseconds.
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(path), size, index=index)
 
 
@@ -102,6 +106,8 @@ def _draws_chinese(choice: FontChoice) -> bool:
 
 
 def _render(font: ImageFont.FreeTypeFont, char: str) -> bytes:
+    from PIL import Image, ImageDraw
+
     canvas = Image.new("L", (48, 48))
     ImageDraw.Draw(canvas).text((4, 4), char, font=font, fill=255)
     return canvas.tobytes()
