@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from tui.i18n import Translated, t
 
@@ -29,7 +29,10 @@ def parse_local_time(text: str, tz: ZoneInfo) -> datetime | None:
 class AppointmentOffer(Translated, ModalScreen[datetime | None]):
     """Offer a time to come back; Enter books it, Escape declines (None)."""
 
-    BINDINGS = [Binding("escape", "decline", "intake.appointment.key.decline")]
+    BINDINGS = [
+        Binding("enter", "book", "intake.appointment.key.book"),
+        Binding("escape", "decline", "intake.appointment.key.decline"),
+    ]
     DEFAULT_CSS = """
     AppointmentOffer { align: center middle; }
     AppointmentOffer > Vertical { width: 64; max-width: 100%; height: auto; border: round $accent;
@@ -50,13 +53,17 @@ class AppointmentOffer(Translated, ModalScreen[datetime | None]):
             yield Label(t("intake.appointment.when"))
             yield Input(placeholder=t("intake.appointment.placeholder"), id="appointment-at", max_length=20)
             yield Static("", id="appointment-error")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
-    def _answer(self, event: Input.Submitted) -> None:
-        moment = parse_local_time(event.value, self.now.tzinfo)  # type: ignore[arg-type]
+    def _submitted(self) -> None:
+        self.action_book()
+
+    def action_book(self) -> None:
+        moment = parse_local_time(self.query_one(Input).value, self.now.tzinfo)  # type: ignore[arg-type]
         error = self.query_one("#appointment-error", Static)
         if moment is None:
             error.update(t("intake.appointment.bad_time"))

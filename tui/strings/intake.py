@@ -159,6 +159,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "intake.appointment.bad_time": ("请按 2026-11-25 09:30 的格式输入", "Type it like 2026-11-25 09:30"),
     "intake.appointment.in_past": ("预约时间应晚于现在", "The time must be later than now"),
     "intake.appointment.key.decline": ("不预约", "No appointment"),
+    "intake.appointment.key.book": ("预约", "Book"),
     "intake.appointment.booked": ("已预约 {at}，预约码 {code}", "Booked for {at}, code {code}"),
     "intake.appointment.failed": ("预约失败：{reason}", "Could not book: {reason}"),
     # Printing
