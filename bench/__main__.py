@@ -1,0 +1,110 @@
+"""`make bench` (python -m bench): run every benchmark and write docs/benchmarks.md.
+
+Each script runs in its own process, one after another, so they do not disturb
+each other; what they print goes to the terminal as it comes. A script that fails
+is reported in the file, not hidden.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.figures import Figure, parse
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+NOT_SCRIPTS = {"__init__.py", "__main__.py", "figures.py", "van.py"}
+SCRIPT_TIMEOUT_S = 300
+
+
+def scripts() -> list[Path]:
+    return sorted(path for path in BENCH.glob("*.py") if path.name not in NOT_SCRIPTS)
+
+
+def run(script: Path) -> tuple[list[Figure], str | None, float]:
+    """The script's figures, an error line if it failed, and how long it took."""
+    started = time.monotonic()
+    lines: list[str] = []
+    try:
+        process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            print(f"  {line}", end="", flush=True)
+            lines.append(line)
+        process.wait(SCRIPT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return parse("".join(lines)), f"timed out after {SCRIPT_TIMEOUT_S} s", time.monotonic() - started
+    error = None if process.returncode == 0 else f"exited with status {process.returncode}: {lines[-1].strip() if lines else ''}"
+    return parse("".join(lines)), error, time.monotonic() - started
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return f"{os.cpu_count()} cores, {model}; Python {platform.python_version()}; {platform.system()} {platform.release()}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+
+
+def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s: float) -> str:
+    rows, misses, failures = [], [], []
+    for script, (figures, error, _) in results.items():
+        if error:
+            failures.append(f"- `bench/{script}` {error}.")
+        for figure in figures:
+            floor = f"{_number(figure.floor)} {figure.unit} ({figure.floor_label})" if figure.floor is not None else "—"
+            ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else "—"
+            status = "—" if figure.met is None else ("met" if figure.met else "**MISSED**")
+            rows.append(f"| {figure.label} | {figure.goal or '—'} | {_number(figure.value)} {figure.unit} | {floor} "
+                        f"| {ratio} | {status} |")
+            if figure.met is False:
+                misses.append(f"- **{figure.label}**: {_number(figure.value)} {figure.unit} against a goal of "
+                              f"{figure.goal}. {figure.note}")
+    parts = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); do not edit by hand. Each figure is measured beside its "
+        "floor: the best the same machine does in the same run without our code in the way. "
+        "The ratio is measured ÷ floor.",
+        "",
+        f"- **Machine:** {machine()}",
+        f"- **Run:** {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, {total_s / 60:.1f} minutes in all",
+        "",
+        "| figure | goal | measured | floor (same run) | ratio | status |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+    if misses:
+        parts += ["## Missed goals", "", *misses, ""]
+    if failures:
+        parts += ["## Scripts that failed", "", *failures, ""]
+    parts += ["## The scripts", "", *(f"- `bench/{name}`" for name in results), ""]
+    return "\n".join(parts)
+
+
+def main() -> int:
+    results = {}
+    started = time.monotonic()
+    for script in scripts():
+        print(f"== bench/{script.name}", flush=True)
+        results[script.name] = run(script)
+    total = time.monotonic() - started
+    output = ROOT / "docs" / "benchmarks.md"
+    output.write_text(markdown(results, total), encoding="utf-8")
+    print(f"wrote {output.relative_to(ROOT)} in {total / 60:.1f} minutes")
+    return 1 if any(error for _, error, _ in results.values()) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

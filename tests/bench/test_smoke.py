@@ -1,0 +1,50 @@
+"""Every benchmark runs end to end at a tiny size, so none of them rots.
+
+No timing is asserted here: the figures are for docs/benchmarks.md, where each is
+set beside its floor and its goal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+
+import pytest
+
+from bench.__main__ import scripts
+from bench.figures import parse
+from tests.support.mosquitto import require_mosquitto
+
+# script → (tiny size, the figures it must print, needs mosquitto)
+EXPECTED = {
+    "broker_throughput": (30, {"bus_throughput_mosquitto", "bus_throughput_embedded"}, True),
+    "camera_pipeline": (1, {"camera_document_ms", "camera_document_certified_ms", "camera_id_photo_ms"}, False),
+    "daemon_rest": (1, {"daemon_rest_rss", "daemon_rest_cpu"}, True),
+    "idreader_latency": (5, {"idreader_latency_p50", "idreader_latency_p99"}, False),
+    "intake_fill": (2, {"intake_fill_p50", "intake_fill_p99"}, False),
+    "print_latency": (5, {"print_latency_p50", "print_latency_p99", "print_result_p50", "print_result_p99"}, False),
+    "scan_burst": (20, {"scan_burst_delivered", "scan_burst_seconds"}, False),
+    "store": (400, {"store_issue_ticket_p50", "store_issue_ticket_p99", "store_shift_summary",
+                    "store_evaluation_year"}, False),
+    "tui_start": (1, {"tui_start"}, False),
+}
+
+
+def test_every_script_is_covered() -> None:
+    assert {path.stem for path in scripts()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_benchmark_prints_its_figures(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    size, names, needs_mosquitto = EXPECTED[name]
+    if needs_mosquitto:
+        require_mosquitto()
+    importlib.import_module(f"bench.{name}").main(size)
+    figures = {figure.name: figure for figure in parse(capsys.readouterr().out)}
+    assert set(figures) == names
+    for figure in figures.values():
+        assert math.isfinite(figure.value) and figure.value >= 0
+        assert figure.floor is not None and figure.floor_label, f"{figure.name} has no floor"
+        assert (figure.goal is None) == (figure.met is None), f"{figure.name}: a goal needs a verdict"
+        if figure.met is False:
+            assert figure.note, f"{figure.name} missed its goal without saying why"
