@@ -45,13 +45,15 @@ async def daemon_running(config: Config) -> AsyncIterator[Daemon]:
 
 
 @contextlib.contextmanager
-def mosquitto(directory: Path) -> Iterator[tuple[BrokerFiles, subprocess.Popen[bytes]]]:
-    """Debian's mosquitto with the shipped config on a free port; SystemExit if it is not installed."""
+def mosquitto(directory: Path, *, extra: str = "") -> Iterator[tuple[BrokerFiles, subprocess.Popen[bytes]]]:
+    """Debian's mosquitto with the shipped config (plus `extra` lines) on a free port."""
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     if not Path(binary).exists():
         raise SystemExit("mosquitto is not installed: apt-get install mosquitto mosquitto-clients")
     files = write_broker_files(Config(), directory, config_path=directory / "govan.toml", port=free_port(),
                                run_as=getpass.getuser())
+    if extra:
+        files.conf.write_text(files.conf.read_text() + extra, encoding="utf-8")
     process = subprocess.Popen([binary, "-c", str(files.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield files, process

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
+from textual.binding import Binding
 from textual.dom import DOMNode
 
 from tui.strings import STRINGS
@@ -34,12 +35,18 @@ def t(key: str, **values: object) -> str:
 
 
 def translate_bindings(node: DOMNode) -> None:
-    """Replace the translation keys in a node's BINDINGS descriptions by their text."""
+    """Replace the translation keys in a node's BINDINGS (descriptions and groups) by their text."""
     for key, bindings in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [
-            dataclasses.replace(binding, description=t(binding.description)) if binding.description in STRINGS else binding
-            for binding in bindings
-        ]
+        node._bindings.key_to_bindings[key] = [_translated(binding) for binding in bindings]
+
+
+def _translated(binding: Binding) -> Binding:
+    if binding.description in STRINGS:
+        binding = dataclasses.replace(binding, description=t(binding.description))
+    if binding.group is not None and binding.group.description in STRINGS:
+        # A group shows its keys with one description ("1234 办理结果"), which keeps footers within 80 columns.
+        binding = dataclasses.replace(binding, group=Binding.Group(t(binding.group.description), binding.group.compact))
+    return binding
 
 
 class Translated:

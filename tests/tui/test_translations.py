@@ -38,6 +38,8 @@ def _keys_used() -> set[str]:
                 continue
             if _name(node) == "t" and node.args and _literal(node.args[0]) is not None:
                 keys.add(_literal(node.args[0]))
+            if _name(node) == "Group" and node.args and _literal(node.args[0]) is not None:
+                keys.add(_literal(node.args[0]))
             if _name(node) == "Binding":
                 description = node.args[2] if len(node.args) > 2 else next(
                     (kw.value for kw in node.keywords if kw.arg == "description"), None)

@@ -42,7 +42,6 @@ from tui.screens.base import VanScreen
 from tui.screens.intake_dialogs import AppointmentOffer
 from tui.strings import STRINGS
 from tui.widgets.captures import CapturesList
-from tui.widgets.key_groups import translate_groups
 from tui.widgets.materials import MaterialsTable, file_summary
 from tui.widgets.outcome_form import Delivery, FormProblem, OutcomeChoice, OutcomeForm, OutcomeRequest
 from tui.widgets.person_form import PersonForm, card_warnings
@@ -97,7 +96,6 @@ class IntakeScreen(VanScreen):
 
     def __init__(self, ticket_id: int, *, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
-        translate_groups(self)
         self.ticket_id = ticket_id
         self._clock = clock
         self.step = "person"

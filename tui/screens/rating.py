@@ -23,7 +23,6 @@ from db.errors import StoreError
 from tui.i18n import t
 from tui.screens.base import VanScreen
 from tui.screens.intake import NAVIGATION_KEYS
-from tui.widgets.key_groups import translate_groups
 
 SCORES = (5, 4, 3, 2, 1)  # the order GB/T 39735 lists them: 非常满意 first
 RATE_GROUP = Binding.Group("intake.rating.key.rate", compact=True)
@@ -54,7 +53,6 @@ class RatingScreen(VanScreen):
         self, ticket_id: int, *, citizen_id: int | None = None, clock: Callable[[], datetime] | None = None
     ) -> None:
         super().__init__()
-        translate_groups(self)
         self.ticket_id = ticket_id
         self.citizen_id = citizen_id
         self._clock = clock

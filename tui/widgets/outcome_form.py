@@ -23,7 +23,6 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import Translated, t
-from tui.widgets.key_groups import translate_groups
 
 Outcome = Literal["completed_on_site", "accepted_forwarded", "not_done", "consult_only"]
 OUTCOMES: tuple[Outcome, ...] = ("completed_on_site", "accepted_forwarded", "not_done", "consult_only")
@@ -80,7 +79,6 @@ class OutcomeChoice(Translated, Widget, can_focus=True):
 
     def __init__(self, *, on_site_allowed: bool, id: str | None = None) -> None:
         super().__init__(id=id)
-        translate_groups(self)
         self.on_site_allowed = on_site_allowed
         self.chosen: Outcome | None = None
 
