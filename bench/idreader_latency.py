@@ -27,9 +27,8 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import msgspec
-
-from bench.figures import Figure, free_port, percentile, report
+from bench.figures import Figure, percentile, report
+from bench.van import daemon_running, van_config
 from daemon.client import DaemonClient
 from daemon.messages import CardEvent, QueueEvent, QueueTicket, encode
 from daemon.service import Daemon
@@ -39,7 +38,7 @@ from devices.idcard.driver import PollTimings
 from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.frames import Command, Reply
 from devices.idcard.presets import PRESETS
-from govan import config as config_module
+from govan.config import Config
 
 WARMUP = 20
 GOAL_ABOVE_FLOOR_MS = 5.0
@@ -63,17 +62,13 @@ async def _our_ping(events: AsyncIterator[object], number: str) -> float:
 
 
 async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
-    settings = {
-        "data_dir": str(data_dir),
-        "mqtt": {"embedded_port": free_port()},
-        "devices": {"idreader": {"driver": "sim"}},
-    }
-    config = config_module.validate(msgspec.convert(settings, config_module.Config), "benchmark settings")
+    config = van_config(data_dir, {"idreader": "sim"})
     IdReaderUnit.timings = BENCH_TIMINGS
-    daemon = Daemon(config)
-    stop = asyncio.Event()
-    running = asyncio.create_task(daemon.run(stop))
-    await daemon.ready.wait()
+    async with daemon_running(config) as daemon:
+        return await _measure_with(daemon, config, reads)
+
+
+async def _measure_with(daemon: Daemon, config: Config, reads: int) -> dict[str, list[float]]:
     emulator: PtyReaderEmulator = daemon.runtimes["idreader"].unit.emulator  # type: ignore[union-attr]
     last_byte: list[float] = []
 
@@ -84,32 +79,28 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
     emulator.on_reply_sent = on_reply_sent
     names = list(PRESETS)  # consecutive cards differ, so none is taken for the one left lying
     samples: dict[str, list[float]] = {"card": [], "floor": []}
-    try:
-        async with DaemonClient(config) as client:
-            if not await client.wait_for_daemon(10) or client.status.devices["idreader"].state != "ready":
-                raise SystemExit(f"ID reader not ready: {client.status.devices['idreader']}")
-            events = client.events()
-            warmup = min(WARMUP, reads)
-            card_size = 0
-            for number in range(1, warmup + reads + 1):
-                last_byte.clear()
-                emulator.place_preset(names[number % len(names)])
-                card, received = await asyncio.wait_for(_next_card(events), 10)
-                if len(last_byte) != 1:
-                    raise SystemExit(f"read {number}: expected one read reply, saw {len(last_byte)}")
-                card_size = max(card_size, len(encode(card)))
-                pad = max(0, len(encode(card)) - len(encode(_ping(number, ""))))
-                hop = _ping(number, "x" * pad)
-                started = time.perf_counter()
-                client.publish(client.topics.queue_event, hop)
-                arrived = await asyncio.wait_for(_our_ping(events, str(number)), 5)
-                if number > warmup:
-                    samples["card"].append((received - last_byte[0]) * 1000)
-                    samples["floor"].append((arrived - started) * 1000)
-            print(f"card events up to {card_size} bytes of JSON; each floor ping padded to its card's size")
-    finally:
-        stop.set()
-        await running
+    async with DaemonClient(config) as client:
+        if not await client.wait_for_daemon(10) or client.status.devices["idreader"].state != "ready":
+            raise SystemExit(f"ID reader not ready: {client.status.devices['idreader']}")
+        events = client.events()
+        warmup = min(WARMUP, reads)
+        card_size = 0
+        for number in range(1, warmup + reads + 1):
+            last_byte.clear()
+            emulator.place_preset(names[number % len(names)])
+            card, received = await asyncio.wait_for(_next_card(events), 10)
+            if len(last_byte) != 1:
+                raise SystemExit(f"read {number}: expected one read reply, saw {len(last_byte)}")
+            card_size = max(card_size, len(encode(card)))
+            pad = max(0, len(encode(card)) - len(encode(_ping(number, ""))))
+            hop = _ping(number, "x" * pad)
+            started = time.perf_counter()
+            client.publish(client.topics.queue_event, hop)
+            arrived = await asyncio.wait_for(_our_ping(events, str(number)), 5)
+            if number > warmup:
+                samples["card"].append((received - last_byte[0]) * 1000)
+                samples["floor"].append((arrived - started) * 1000)
+        print(f"card events up to {card_size} bytes of JSON; each floor ping padded to its card's size")
     return samples
 
 

@@ -22,9 +22,8 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import msgspec
-
-from bench.figures import Figure, free_port, percentile, report
+from bench.figures import Figure, percentile, report
+from bench.van import daemon_running, van_config
 from daemon.client import DaemonClient
 from daemon.messages import PrintCommand, QueueEvent, QueueTicket
 from daemon.service import Daemon
@@ -38,7 +37,7 @@ from devices.printer.document import (
     TextBlock,
 )
 from devices.printer.emulator import Receipt
-from govan import config as config_module
+from govan.config import Config
 
 TICKET = Document(blocks=[
     TextBlock(text="龙港市流动政务客厅", align="center", size=(2, 2), bold=True),
@@ -66,16 +65,12 @@ async def _our_ping(events: AsyncIterator[object], number: str) -> None:
 
 
 async def _measure(jobs: int, data_dir: Path) -> dict[str, list[float]]:
-    settings = {
-        "data_dir": str(data_dir),
-        "mqtt": {"embedded_port": free_port()},
-        "devices": {"printer": {"driver": "sim", "paper_width_mm": 80}},
-    }
-    config = config_module.validate(msgspec.convert(settings, config_module.Config), "benchmark settings")
-    daemon = Daemon(config)
-    stop = asyncio.Event()
-    running = asyncio.create_task(daemon.run(stop))
-    await daemon.ready.wait()
+    config = van_config(data_dir, {"printer": "sim"})
+    async with daemon_running(config) as daemon:
+        return await _measure_with(daemon, config, jobs)
+
+
+async def _measure_with(daemon: Daemon, config: Config, jobs: int) -> dict[str, list[float]]:
     unit = daemon.runtimes["printer"].unit
     emulator = unit.emulator  # type: ignore[union-attr]
     emulator.save_dir = None  # drawing PNGs is not on the measured path; keep the CPU for it
@@ -86,33 +81,29 @@ async def _measure(jobs: int, data_dir: Path) -> dict[str, list[float]]:
 
     emulator.on_receipt = on_receipt
     samples: dict[str, list[float]] = {"last_byte": [], "result": [], "floor": []}
-    try:
-        async with DaemonClient(config) as client:
-            if not await client.wait_for_daemon(10) or client.status.devices["printer"].state != "ready":
-                raise SystemExit(f"printer not ready: {client.status.devices['printer']}")
-            events = client.events()
-            warmup = min(WARMUP, jobs)
-            for number in range(1, warmup + jobs + 1):
-                started = time.perf_counter()
-                result = await client.command(
-                    "printer", "print", PrintCommand(job_id=f"bench-{number}", document=TICKET), timeout=10
-                )
-                answered = time.perf_counter()
-                if result.state != "done":
-                    raise SystemExit(f"job {number} failed: {result.detail}")
-                if number > warmup:
-                    samples["last_byte"].append((arrived[emulator.printed] - started) * 1000)
-                    samples["result"].append((answered - started) * 1000)
+    async with DaemonClient(config) as client:
+        if not await client.wait_for_daemon(10) or client.status.devices["printer"].state != "ready":
+            raise SystemExit(f"printer not ready: {client.status.devices['printer']}")
+        events = client.events()
+        warmup = min(WARMUP, jobs)
+        for number in range(1, warmup + jobs + 1):
+            started = time.perf_counter()
+            result = await client.command(
+                "printer", "print", PrintCommand(job_id=f"bench-{number}", document=TICKET), timeout=10
+            )
+            answered = time.perf_counter()
+            if result.state != "done":
+                raise SystemExit(f"job {number} failed: {result.detail}")
+            if number > warmup:
+                samples["last_byte"].append((arrived[emulator.printed] - started) * 1000)
+                samples["result"].append((answered - started) * 1000)
 
-                hop = QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at="")
-                started = time.perf_counter()
-                client.publish(client.topics.queue_event, hop)
-                await asyncio.wait_for(_our_ping(events, str(number)), 5)
-                if number > warmup:
-                    samples["floor"].append((time.perf_counter() - started) * 1000)
-    finally:
-        stop.set()
-        await running
+            hop = QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at="")
+            started = time.perf_counter()
+            client.publish(client.topics.queue_event, hop)
+            await asyncio.wait_for(_our_ping(events, str(number)), 5)
+            if number > warmup:
+                samples["floor"].append((time.perf_counter() - started) * 1000)
     return samples
 
 

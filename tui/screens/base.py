@@ -28,6 +28,13 @@ class VanScreen(Translated, Screen):
     def van(self) -> GovanApp:
         return cast("GovanApp", self.app)
 
+    @property
+    def trip_id(self) -> int:
+        """The open trip's id; working screens are only shown while a trip is open."""
+        session = self.van.session
+        assert session is not None and session.trip is not None
+        return session.trip.id
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
         with Vertical(classes="van-body"):

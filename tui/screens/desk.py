@@ -66,12 +66,6 @@ class DeskScreen(VanScreen):
         self.last_ticket_id: int | None = None
         self.print_detail: dict[int, str] = {}
 
-    @property
-    def trip_id(self) -> int:
-        session = self.van.session
-        assert session is not None and session.trip is not None
-        return session.trip.id
-
     def compose_body(self) -> ComposeResult:
         with Vertical():
             yield Static(id="desk-items")

@@ -53,12 +53,6 @@ class WindowScreen(VanScreen):
         assert session is not None and session.seat is not None
         return session.seat.window
 
-    @property
-    def trip_id(self) -> int:
-        session = self.van.session
-        assert session is not None and session.trip is not None
-        return session.trip.id
-
     def compose_body(self) -> ComposeResult:
         yield Static(id="window-title")
         with Horizontal(id="window-body"):
