@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Static
 
 from db import appointments, catalogue, citizens, tickets
@@ -182,8 +183,10 @@ class DeskScreen(VanScreen):
             self.print_detail[ticket_id] = detail
             label = tickets.get_ticket(self.van.store, ticket_id).label
             self.notify(t("desk.print_failed", label=label, detail=detail), severity="error", timeout=8)
-        if self.is_attached:
+        try:
             self.refresh_queue()
+        except NoMatches:
+            pass  # the screen closed while the printer was still answering; the store has the result
 
     def action_reprint(self) -> None:
         table = self.query_one("#desk-tickets", DataTable)
