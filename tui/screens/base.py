@@ -29,7 +29,7 @@ class VanScreen(Translated, Screen):
         return cast("GovanApp", self.app)
 
     @property
-    def trip_id(self) -> int:
+    def open_trip_id(self) -> int:
         """The open trip's id; working screens are only shown while a trip is open."""
         session = self.van.session
         assert session is not None and session.trip is not None

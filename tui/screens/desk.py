@@ -84,7 +84,7 @@ class DeskScreen(VanScreen):
         table.add_columns(t("desk.col.number"), t("desk.col.item"), t("desk.col.priority"),
                           t("desk.col.print"), t("desk.col.status"))
         since = datetime.now(self.van.config.tz) - timedelta(days=FREQUENT_DAYS)
-        self.frequent = catalogue.frequent_items(self.van.store, len(FREQUENT_KEYS), trip_id=self.trip_id, since=since)
+        self.frequent = catalogue.frequent_items(self.van.store, len(FREQUENT_KEYS), trip_id=self.open_trip_id, since=since)
         self.query_one("#desk-items", Static).update(self._items_text())
         self.refresh_queue()
         table.focus()
@@ -105,7 +105,7 @@ class DeskScreen(VanScreen):
         store = self.van.store
         table = self.query_one("#desk-tickets", DataTable)
         names = {item.code: item.name for item in catalogue.list_items(store, enabled_only=False)}
-        issued = tickets.list_tickets(store, self.trip_id)
+        issued = tickets.list_tickets(store, self.open_trip_id)
         issued.sort(key=lambda ticket: ticket.id, reverse=True)
         table.clear()
         for ticket in issued:
@@ -117,7 +117,7 @@ class DeskScreen(VanScreen):
                 t("status." + ticket.status),
                 key=str(ticket.id),
             )
-        board = tickets.queue_board(store, self.trip_id)
+        board = tickets.queue_board(store, self.open_trip_id)
         waiting = "  ".join(f"{letter} {count}" for letter, count in board.waiting.items()) or "0"
         self.query_one("#desk-waiting", Static).update(t("desk.waiting", counts=waiting))
         self.query_one("#desk-person", Static).update(self._person_text())
@@ -145,7 +145,7 @@ class DeskScreen(VanScreen):
 
     # Issuing.
     def search_items(self) -> list[Item]:
-        return catalogue.list_items(self.van.store, trip_id=self.trip_id)
+        return catalogue.list_items(self.van.store, trip_id=self.open_trip_id)
 
     def department_label(self, code: str) -> str:
         department = next((d for d in catalogue.list_departments(self.van.store) if d.code == code), None)
@@ -153,7 +153,7 @@ class DeskScreen(VanScreen):
 
     def choose_item(self, code: str) -> None:
         self.issue(lambda store: tickets.issue_ticket(
-            store, self.trip_id, item_code=code, citizen_id=self.citizen_id, disabled=self.disabled_priority,
+            store, self.open_trip_id, item_code=code, citizen_id=self.citizen_id, disabled=self.disabled_priority,
             priority_age=self.van.config.service.priority_age, tz=self.van.config.tz))
 
     def action_issue_frequent(self, index: int) -> None:
@@ -211,7 +211,7 @@ class DeskScreen(VanScreen):
             self.notify(t("desk.not_appointment"), severity="warning")
             return
         self.issue(lambda store: appointments.check_in(
-            store, code, self.trip_id, priority_age=self.van.config.service.priority_age, tz=self.van.config.tz))
+            store, code, self.open_trip_id, priority_age=self.van.config.service.priority_age, tz=self.van.config.tz))
 
     def action_appointment(self) -> None:
         def done(code: str | None) -> None:

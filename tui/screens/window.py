@@ -81,11 +81,11 @@ class WindowScreen(VanScreen):
 
     def refresh_queue(self) -> None:
         store = self.van.store
-        mine = [ticket for ticket in tickets.list_tickets(store, self.trip_id, statuses=("called", "serving"))
+        mine = [ticket for ticket in tickets.list_tickets(store, self.open_trip_id, statuses=("called", "serving"))
                 if ticket.window == self.window]
         self.current = mine[0] if mine else None
         self._show_current()
-        board = tickets.queue_board(store, self.trip_id)
+        board = tickets.queue_board(store, self.open_trip_id)
         seat = self.van.session.seat if self.van.session else None
         waiting = Text(t("window.waiting") + "\n", style="bold")
         for letter, count in board.waiting.items():
@@ -94,7 +94,7 @@ class WindowScreen(VanScreen):
         if not board.waiting:
             waiting.append(t("window.nobody_waiting") + "\n", style="dim")
         self.query_one("#window-waiting", Static).update(waiting)
-        called = [ticket for ticket in tickets.list_tickets(store, self.trip_id) if ticket.last_called_at]
+        called = [ticket for ticket in tickets.list_tickets(store, self.open_trip_id) if ticket.last_called_at]
         called.sort(key=lambda ticket: ticket.last_called_at or "", reverse=True)
         recent = Text(t("window.recent") + "\n", style="bold")
         for ticket in called[:RECENT_CALLS]:
@@ -146,7 +146,7 @@ class WindowScreen(VanScreen):
         return ticket
 
     def action_call_next(self) -> None:
-        ticket = self._change(lambda store: tickets.call_next(store, self.trip_id, self.window), "called")
+        ticket = self._change(lambda store: tickets.call_next(store, self.open_trip_id, self.window), "called")
         if ticket is None and self.current is None:
             self.notify(t("window.nobody_waiting"))
 
