@@ -57,7 +57,7 @@ def _number(value: float) -> str:
 
 
 def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s: float) -> str:
-    rows, misses, failures = [], [], []
+    rows, misses, notes, failures = [], [], [], []
     for script, (figures, error, _) in results.items():
         if error:
             failures.append(f"- `bench/{script}` {error}.")
@@ -67,9 +67,12 @@ def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s
             status = "—" if figure.met is None else ("met" if figure.met else "**MISSED**")
             rows.append(f"| {figure.label} | {figure.goal or '—'} | {_number(figure.value)} {figure.unit} | {floor} "
                         f"| {ratio} | {status} |")
+            note = figure.note[:1].upper() + figure.note[1:]
             if figure.met is False:
                 misses.append(f"- **{figure.label}**: {_number(figure.value)} {figure.unit} against a goal of "
-                              f"{figure.goal}. {figure.note}")
+                              f"{figure.goal}. {note}")
+            elif note:
+                notes.append(f"- **{figure.label}**: {note}")
     parts = [
         "# Benchmarks",
         "",
@@ -87,6 +90,8 @@ def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s
     ]
     if misses:
         parts += ["## Missed goals", "", *misses, ""]
+    if notes:
+        parts += ["## Notes", "", *notes, ""]
     if failures:
         parts += ["## Scripts that failed", "", *failures, ""]
     parts += ["## The scripts", "", *(f"- `bench/{name}`" for name in results), ""]

@@ -198,8 +198,10 @@ def main(size: int | None = None) -> None:
                percentile(raw, 0.5), floor_label),
         Figure("intake_fill_p99", "intake: last reply byte → name in the form, p99", p99, "ms", raw_p99, floor_label,
                goal=f"≤ floor + {GOAL_ABOVE_RAW_MS:g} ms", met=p99 <= limit,
-               note="" if p99 <= limit else "the tail is a few Textual frames that take 30-70 ms of CPU "
-                                              "(now and then a full garbage collection) against ~6 ms usually"),
+               note="" if p99 <= limit else (
+                   "the tail is a few Textual frames that take 30-70 ms of CPU (now and then a full garbage "
+                   "collection) against ~6 ms usually; gc.freeze() after start did not help, so the next step is to "
+                   "profile those slow frames under load")),
     )
 
 
