@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -38,13 +39,21 @@ async def stop(task: asyncio.Task[Any]) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
+@contextlib.asynccontextmanager
+async def driving(url: str, events: Any) -> AsyncIterator[Any]:
+    """The driver running against `url` and ready; stopped on the way out."""
+    _, task = start(url, events)
+    try:
+        await events.next("ready")
+        yield events
+    finally:
+        await stop(task)
+
+
 async def test_every_preset_is_read_once_and_again_after_it_is_put_back(
     emulator: PtyReaderEmulator, recorder: Callable[[], Any], replies: Any
 ) -> None:
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         for name, preset in PRESETS.items():
             emulator.place_preset(name)
             read = await events.next("card")
@@ -56,33 +65,23 @@ async def test_every_preset_is_read_once_and_again_after_it_is_put_back(
         emulator.place_preset("resident")  # off and on again, faster than a poll
         assert (await events.next("card")).card == PRESETS["resident"].card
         assert [kind for kind, _ in events.seen if kind == "problem"] == []
-    finally:
-        await stop(task)
 
 
 async def test_a_card_swapped_for_another_within_one_poll_is_read(
     emulator: PtyReaderEmulator, recorder: Callable[[], Any]
 ) -> None:
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         emulator.place_preset("resident")
         await events.next("card")
         emulator.place_preset("resident_expired")  # before the driver's next find
         assert (await events.next("card")).card == PRESETS["resident_expired"].card
-    finally:
-        await stop(task)
 
 
 async def test_a_reader_that_keeps_finding_a_read_card_still_reports_it_once(
     emulator: PtyReaderEmulator, recorder: Callable[[], Any], replies: Any
 ) -> None:
     emulator.model.finds_read_cards = True
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         emulator.place_preset("foreign_2023")
         await events.next("card")
         await replies.wait_for(commands.FIND, 6)
@@ -92,17 +91,12 @@ async def test_a_reader_that_keeps_finding_a_read_card_still_reports_it_once(
         await replies.wait_for(commands.FIND, 2)
         emulator.place_preset("foreign_2023")
         assert (await events.next("card")).card == PRESETS["foreign_2023"].card
-    finally:
-        await stop(task)
 
 
 async def test_noise_bad_checksum_and_split_frames_still_deliver_the_card(
     emulator: PtyReaderEmulator, recorder: Callable[[], Any]
 ) -> None:
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         emulator.inject(Fault.NOISE, on=commands.READ)
         emulator.inject(Fault.BAD_CHECKSUM, on=commands.READ)
         emulator.inject(Fault.SPLIT, times=2, on=commands.READ)
@@ -111,48 +105,33 @@ async def test_noise_bad_checksum_and_split_frames_still_deliver_the_card(
         assert noise.endswith("bytes of noise from the reader skipped")
         assert await events.next("problem") == "frame with a bad checksum dropped (1295 bytes)"
         assert (await events.next("card")).card == PRESETS["resident_long_term"].card
-    finally:
-        await stop(task)
 
 
 async def test_noise_and_split_replies_between_polls(emulator: PtyReaderEmulator, recorder: Callable[[], Any]) -> None:
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         emulator.inject(Fault.NOISE, times=3)
         emulator.inject(Fault.SPLIT, times=5)
         emulator.place_preset("foreign_2017")
         assert (await events.next("card")).card == PRESETS["foreign_2017"].card
         problems = [detail for kind, detail in events.seen if kind == "problem"]
         assert problems and all("noise" in detail for detail in problems)
-    finally:
-        await stop(task)
 
 
 async def test_a_failed_read_is_reported_once_and_tried_again(
     emulator: PtyReaderEmulator, recorder: Callable[[], Any]
 ) -> None:
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         emulator.inject(Fault.READ_FAILURE)
         emulator.place_preset("hk_mo_tw")
         assert await events.next("problem") == (
             "read card: the card could not be read (41 读证/卡操作失败); take the card off and place it again")
         assert (await events.next("card")).card == PRESETS["hk_mo_tw"].card
-    finally:
-        await stop(task)
 
 
 async def test_an_unreadable_card_is_left_alone_until_put_back(
     emulator: PtyReaderEmulator, recorder: Callable[[], Any], replies: Any
 ) -> None:
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         emulator.inject(Fault.READ_FAILURE, times=None)
         emulator.place_preset("resident")
         await replies.wait_for(commands.READ, 3)
@@ -164,8 +143,6 @@ async def test_an_unreadable_card_is_left_alone_until_put_back(
         await replies.wait_for(commands.FIND, 2)
         emulator.place_preset("resident")
         assert (await events.next("card")).card == PRESETS["resident"].card
-    finally:
-        await stop(task)
 
 
 async def test_a_failing_sam_is_an_error_that_names_it(emulator: PtyReaderEmulator, recorder: Callable[[], Any]) -> None:
@@ -216,14 +193,9 @@ async def test_unplug_goes_offline_naming_the_path_and_replug_comes_back(
     fault = await fault_of(task)
     assert (fault.state, fault.detail) == ("offline", f"{emulator.path}: no such device")
     emulator.plug()
-    events = recorder()
-    _, task = start(emulator.path, events)
-    try:
-        await events.next("ready")
+    async with driving(emulator.path, recorder()) as events:
         # The reader lost power, so the card still lying on it is read again.
         assert (await events.next("card")).card == PRESETS["resident"].card
-    finally:
-        await stop(task)
 
 
 async def test_self_test_checks_sam_status_and_id(emulator: PtyReaderEmulator, recorder: Callable[[], Any]) -> None:
