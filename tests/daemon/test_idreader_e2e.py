@@ -8,26 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
-import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiomqtt
 import pytest
 
-from daemon.credentials import broker_address
 from daemon.messages import SelfTestCommand
 from devices.idcard import commands
 from devices.idcard.emulator import Fault, PtyReaderEmulator
 from devices.idcard.frames import Command, Reply
 from devices.idcard.presets import PRESETS
 from govan import config as config_module
-from govan.config import Config
 from tests.support.mosquitto import MosquittoBroker
+from tests.support.subscriber import subscriber
 
 WAIT = 10.0  # liveness bound only
 CONTRACT_FIELDS = {
@@ -87,54 +83,6 @@ def expected_card(name: str, tz: ZoneInfo) -> dict[str, Any]:
     return expected
 
 
-class Subscriber:
-    """A plain MQTT client on B/idreader/#, as any other program would subscribe."""
-
-    def __init__(self, client: aiomqtt.Client, base: str) -> None:
-        self.client = client
-        self.base = base
-        self.queues: dict[str, asyncio.Queue[dict[str, Any]]] = {
-            kind: asyncio.Queue() for kind in ("card", "error", "state", "result")}
-
-    async def pump(self) -> None:
-        async for message in self.client.messages:
-            kind = str(message.topic).rsplit("/", 1)[-1]
-            if kind in self.queues and isinstance(message.payload, bytes) and message.payload:
-                self.queues[kind].put_nowait(json.loads(message.payload))
-
-    async def next(self, kind: str) -> dict[str, Any]:
-        return await asyncio.wait_for(self.queues[kind].get(), WAIT)
-
-    async def state(self, accept: Callable[[dict[str, Any]], bool], timeout: float = WAIT) -> dict[str, Any]:
-        async def wait() -> dict[str, Any]:
-            while not accept(state := await self.queues["state"].get()):
-                pass
-            return state
-        return await asyncio.wait_for(wait(), timeout)
-
-    def pending(self, kind: str) -> list[dict[str, Any]]:
-        items = []
-        while not self.queues[kind].empty():
-            items.append(self.queues[kind].get_nowait())
-        return items
-
-
-@contextlib.asynccontextmanager
-async def subscriber(config: Config) -> AsyncIterator[Subscriber]:
-    address = broker_address(config, "tui")
-    base = f"{config.mqtt.topic_prefix}/{config.van_id}"
-    async with aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                              protocol=aiomqtt.ProtocolVersion.V311) as client:
-        await client.subscribe(f"{base}/idreader/#", qos=1)
-        sub = Subscriber(client, base)
-        pump = asyncio.create_task(sub.pump())
-        try:
-            yield sub
-        finally:
-            pump.cancel()
-            await asyncio.gather(pump, return_exceptions=True)
-
-
 class Polls:
     """Counts the emulator's replies, to know the daemon polled, without timing anything."""
 
@@ -180,7 +128,7 @@ async def test_every_preset_arrives_with_every_contract_field_and_is_sent_once(
         broker.start()
     polls = Polls(emulator)
     try:
-        async with van_factory(sam_settings(emulator), broker=broker) as van, subscriber(van.config) as sub:
+        async with van_factory(sam_settings(emulator), broker=broker) as van, subscriber(van.config, "idreader") as sub:
             state = await sub.state(is_ready)
             assert (state["driver"], state["detail"]) == ("sam", "")
             for name in PRESETS:
@@ -204,7 +152,7 @@ async def test_every_preset_arrives_with_every_contract_field_and_is_sent_once(
 async def test_noise_and_a_bad_checksum_still_deliver_the_card_and_publish_errors(
     van_factory, emulator: PtyReaderEmulator  # noqa: ANN001
 ) -> None:
-    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config) as sub:
+    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config, "idreader") as sub:
         await sub.state(is_ready)
         emulator.inject(Fault.NOISE, on=commands.READ)
         emulator.inject(Fault.BAD_CHECKSUM, on=commands.READ)
@@ -222,7 +170,7 @@ async def test_noise_and_a_bad_checksum_still_deliver_the_card_and_publish_error
 async def test_unplugged_reader_goes_offline_within_2_s_and_comes_back_ready(
     van_factory, emulator: PtyReaderEmulator  # noqa: ANN001
 ) -> None:
-    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config) as sub:
+    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config, "idreader") as sub:
         await sub.state(is_ready)
         emulator.unplug()
         offline = await sub.state(lambda state: state["state"] == "offline", timeout=2.0)
@@ -235,7 +183,7 @@ async def test_unplugged_reader_goes_offline_within_2_s_and_comes_back_ready(
 
 async def test_a_failing_sam_and_an_unreadable_card_say_which(van_factory, emulator: PtyReaderEmulator) -> None:  # noqa: ANN001
     emulator.inject(Fault.SAM_FAILURE, times=None)
-    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config) as sub:
+    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config, "idreader") as sub:
         error = await sub.state(lambda state: state["state"] == "error")
         assert error["detail"] == f"{emulator.path}: SAM self-test failed (60 SAM自检失败)"
         emulator.clear_faults()
@@ -248,7 +196,7 @@ async def test_a_failing_sam_and_an_unreadable_card_say_which(van_factory, emula
 
 
 async def test_self_test_reports_what_it_checked(van_factory, emulator: PtyReaderEmulator) -> None:  # noqa: ANN001
-    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config) as sub:
+    async with van_factory(sam_settings(emulator)) as van, subscriber(van.config, "idreader") as sub:
         await sub.state(is_ready)
         result = await van.client.command("idreader", "test", SelfTestCommand(job_id="id-test"), timeout=WAIT)
         assert (result.state, result.detail) == (
@@ -256,7 +204,7 @@ async def test_self_test_reports_what_it_checked(van_factory, emulator: PtyReade
 
 
 async def test_sim_driver_places_presets_and_cards_from_fields(van_factory) -> None:  # noqa: ANN001
-    async with van_factory({"devices": {"idreader": {"driver": "sim"}}}) as van, subscriber(van.config) as sub:
+    async with van_factory({"devices": {"idreader": {"driver": "sim"}}}) as van, subscriber(van.config, "idreader") as sub:
         state = await sub.state(is_ready)
         assert state["driver"] == "sim"
         place, remove = van.topics.sim("idreader", "place"), van.topics.sim("idreader", "remove")

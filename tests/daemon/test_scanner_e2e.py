@@ -6,68 +6,18 @@ program would.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import aiomqtt
 import pytest
 
-from daemon.credentials import broker_address
 from daemon.messages import SelfTestCommand
 from devices.scanner.emulator import ScannerEmulator
-from govan.config import Config
+from tests.support.subscriber import subscriber
 
 WAIT = 10.0  # liveness bound only
-
-
-class Subscriber:
-    def __init__(self, client: aiomqtt.Client) -> None:
-        self.client = client
-        self.queues: dict[str, asyncio.Queue[dict[str, Any]]] = {kind: asyncio.Queue() for kind in ("scan", "error", "state")}
-
-    async def pump(self) -> None:
-        async for message in self.client.messages:
-            kind = str(message.topic).rsplit("/", 1)[-1]
-            if kind in self.queues and isinstance(message.payload, bytes) and message.payload:
-                self.queues[kind].put_nowait(json.loads(message.payload))
-
-    async def next(self, kind: str) -> dict[str, Any]:
-        return await asyncio.wait_for(self.queues[kind].get(), WAIT)
-
-    async def state(self, accept: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        async def wait() -> dict[str, Any]:
-            while not accept(state := await self.queues["state"].get()):
-                pass
-            return state
-
-        return await asyncio.wait_for(wait(), WAIT)
-
-    def pending(self, kind: str) -> list[dict[str, Any]]:
-        items = []
-        while not self.queues[kind].empty():
-            items.append(self.queues[kind].get_nowait())
-        return items
-
-
-@contextlib.asynccontextmanager
-async def subscriber(config: Config) -> AsyncIterator[Subscriber]:
-    address = broker_address(config, "tui")
-    base = f"{config.mqtt.topic_prefix}/{config.van_id}"
-    async with aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                              protocol=aiomqtt.ProtocolVersion.V311) as client:  # fmt: skip
-        await client.subscribe(f"{base}/scanner/#", qos=1)
-        sub = Subscriber(client)
-        pump = asyncio.create_task(sub.pump())
-        try:
-            yield sub
-        finally:
-            pump.cancel()
-            await asyncio.gather(pump, return_exceptions=True)
 
 
 def state_is(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -90,7 +40,7 @@ def emulator(tmp_path: Path) -> Iterator[ScannerEmulator]:
 
 async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulator: ScannerEmulator) -> None:  # noqa: ANN001
     settings = {"devices": {"scanner": {"driver": "serial", "port": emulator.path, "terminator": "CRLF", "code_timeout_ms": 200}}}
-    async with van_factory(settings) as van, subscriber(van.config) as sub:
+    async with van_factory(settings) as van, subscriber(van.config, "scanner") as sub:
         ready = await sub.state(state_is("ready"))
         assert ready["driver"] == "serial" and emulator.path in ready["detail"]
 
@@ -125,7 +75,7 @@ async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulat
 @pytest.mark.parametrize("broker_kind", ["embedded", "mosquitto"])
 async def test_sim_scanner_is_driven_through_the_sim_topic(van_factory, broker_kind: str, request) -> None:  # noqa: ANN001
     broker = request.getfixturevalue("mosquitto") if broker_kind == "mosquitto" else None
-    async with van_factory({"devices": {"scanner": {"driver": "sim"}}}, broker=broker) as van, subscriber(van.config) as sub:
+    async with van_factory({"devices": {"scanner": {"driver": "sim"}}}, broker=broker) as van, subscriber(van.config, "scanner") as sub:
         await sub.state(state_is("ready"))
         scan_topic = van.topics.sim("scanner", "scan")
         van.client.publish(scan_topic, {"code": "龙港-A012", "aim": "]C0"})

@@ -1,0 +1,68 @@
+"""A plain MQTT subscriber on one device's topics, as any other program would subscribe.
+
+It reads the raw JSON the broker delivers, so end-to-end tests check the contract itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import aiomqtt
+
+from daemon.credentials import broker_address
+from govan.config import Config
+
+WAIT = 10.0  # liveness bound only; never a timing assertion
+KINDS = ("state", "error", "result", "card", "scan")
+
+
+class Subscriber:
+    def __init__(self, client: aiomqtt.Client, base: str) -> None:
+        self.client = client
+        self.base = base
+        self.queues: dict[str, asyncio.Queue[dict[str, Any]]] = {kind: asyncio.Queue() for kind in KINDS}
+
+    async def pump(self) -> None:
+        async for message in self.client.messages:
+            kind = str(message.topic).rsplit("/", 1)[-1]
+            if kind in self.queues and isinstance(message.payload, bytes) and message.payload:
+                self.queues[kind].put_nowait(json.loads(message.payload))
+
+    async def next(self, kind: str) -> dict[str, Any]:
+        return await asyncio.wait_for(self.queues[kind].get(), WAIT)
+
+    async def state(self, accept: Callable[[dict[str, Any]], bool], timeout: float = WAIT) -> dict[str, Any]:
+        """The first state message `accept` takes, skipping the ones before it."""
+        async def wait() -> dict[str, Any]:
+            while not accept(state := await self.queues["state"].get()):
+                pass
+            return state
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    def pending(self, kind: str) -> list[dict[str, Any]]:
+        items = []
+        while not self.queues[kind].empty():
+            items.append(self.queues[kind].get_nowait())
+        return items
+
+
+@contextlib.asynccontextmanager
+async def subscriber(config: Config, device: str) -> AsyncIterator[Subscriber]:
+    """Subscribed to B/{device}/# as the TUI's broker user."""
+    address = broker_address(config, "tui")
+    base = f"{config.mqtt.topic_prefix}/{config.van_id}"
+    async with aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
+                              protocol=aiomqtt.ProtocolVersion.V311) as client:
+        await client.subscribe(f"{base}/{device}/#", qos=1)
+        sub = Subscriber(client, base)
+        pump = asyncio.create_task(sub.pump())
+        try:
+            yield sub
+        finally:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
