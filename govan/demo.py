@@ -108,6 +108,17 @@ def prepare(explicit_config: str | None) -> tuple[Config, Path, list[str]]:
     return config, config_path, lines
 
 
+def _say_if_no_chinese_font() -> None:
+    from devices.fonts import FONT_PACKAGES, default_cjk_font
+
+    if default_cjk_font() is None:
+        print(
+            "govan demo: no Chinese font on this machine, so certified copies cannot be stamped "
+            f"and the virtual printer keeps no receipt pictures; install {FONT_PACKAGES} "
+            "(sudo apt-get install fonts-wqy-microhei)"
+        )
+
+
 def _pad(text: str, width: int) -> str:
     """Left-justify by display width: a Chinese character takes two columns."""
     used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
@@ -124,6 +135,7 @@ def run_demo(explicit_config: str | None) -> int:
     print(f"govan demo: configuration {config_path} (try: govan status --config {config_path})")
     print("govan demo: demo logins (员工登录):")
     print("\n".join(logins))
+    _say_if_no_chinese_font()
     daemon_log = data_dir / "logs" / "daemon-console.log"
     daemon_log.parent.mkdir(parents=True, exist_ok=True)
     process = start_daemon(config_path, daemon_log)

@@ -13,7 +13,7 @@ from PIL import Image
 
 from daemon.messages import CaptureCommand, Certify, SelfTestCommand
 from devices.camera.synthetic import BLUE_BACKDROP, draw_portrait, to_jpeg
-from devices.fonts import FONT_PACKAGES, find_cjk_font
+from tests.support.fonts import require_cjk_font
 
 WAIT = 30.0  # liveness bound only
 
@@ -43,8 +43,7 @@ def check_file(result, data_dir: Path, job_id: str) -> Image.Image:  # noqa: ANN
 
 
 async def test_sim_capture_certified_document_id_photo_and_self_test(van_factory) -> None:  # noqa: ANN001
-    if find_cjk_font() is None:
-        pytest.skip(f"no Chinese font on this machine; install {FONT_PACKAGES}")
+    require_cjk_font()
     async with van_factory({"devices": {"camera": {"driver": "sim"}}}) as van:
         await wait_for_state(van, "ready")
         data_dir = van.config.data_path

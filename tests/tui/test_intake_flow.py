@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pytest
 
 from db import appointments, audit, cases, citizens, ratings, tickets, workdays
+from tests.support.fonts import require_cjk_font
 from tests.tui.intake_support import (
     SIM_DEVICES,
     call_ticket,
@@ -52,6 +53,7 @@ async def place_card(van, app: GovanApp, pilot, preset: str, name: str) -> None:
 
 
 async def test_a_card_fills_the_form_and_a_completed_case_prints_its_number(van_factory) -> None:  # noqa: ANN001
+    require_cjk_font()  # the certified copy carries the stamp
     async with van_factory(SIM_DEVICES) as van:
         desk = prepare_store(van.config)
         app = GovanApp(van.config)

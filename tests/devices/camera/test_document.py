@@ -12,6 +12,7 @@ from devices.camera.imaging import CaptureError
 from devices.camera.stamp import Certification, layout_stamp
 from devices.fonts import FONT_PACKAGES, find_cjk_font
 from tests.devices.camera.pictures import decode, document_photo
+from tests.support.fonts import require_cjk_font
 
 CERTIFIED = Certification(staff="王美娜", at="2026-05-01T10:30:00+08:00")
 
@@ -74,9 +75,7 @@ def test_no_exif_leaves_with_the_file() -> None:
 
 
 def test_certify_stamp_is_drawn_in_its_box() -> None:
-    font = find_cjk_font()
-    if font is None:
-        pytest.skip(f"no Chinese font on this machine; install {FONT_PACKAGES}")
+    font = require_cjk_font()
     photo = document_photo()
     plain = decode(process_document(photo).jpeg)
     stamped_result = process_document(photo, certification=CERTIFIED, font=font)
@@ -107,9 +106,7 @@ def test_a_font_without_hanzi_does_not_count(tmp_path: Path) -> None:
 
 
 def test_bad_certify_time_is_named() -> None:
-    font = find_cjk_font()
-    if font is None:
-        pytest.skip(f"no Chinese font on this machine; install {FONT_PACKAGES}")
+    font = require_cjk_font()
     with pytest.raises(CaptureError, match="certify.at is not an ISO-8601 time"):
         process_document(document_photo(), certification=Certification("王美娜", "yesterday"), font=font)
 

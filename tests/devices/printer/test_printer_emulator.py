@@ -10,6 +10,7 @@ from devices.printer.emulator import VirtualPrinter
 from devices.printer.encoder import encode
 from devices.printer.profile import Profile
 from devices.printer.status import STATUS_QUERY
+from tests.support.fonts import require_cjk_font
 
 JOB = encode(
     Document(blocks=[TextBlock(text="龙港市流动政务客厅", size=(2, 2)), RuleBlock(), TextBlock(text="A012"), CutBlock()]),
@@ -33,6 +34,7 @@ async def test_prints_nothing_while_the_paper_is_out():
 
 
 async def test_each_receipt_is_saved_as_png(tmp_path):
+    require_cjk_font()
     printer = VirtualPrinter(dots=384, save_dir=tmp_path)
     await printer.start()
     try:
