@@ -37,6 +37,7 @@ from daemon.topics import Topics
 from govan import config as config_module
 
 TOPIC = Topics.for_van("govan", "lg-01").state("bench")  # a topic the daemon user may write
+STAFF_USER = f"{TUI_USER}-1"  # a staff slot's user; every client's id is its username
 SUBSCRIBED_S = 0.5
 
 
@@ -49,7 +50,8 @@ def _client_tools() -> tuple[str, str]:
 
 def _subscriber(port: int, passwords: dict[str, str], count: int) -> subprocess.Popen[bytes]:
     _, sub = _client_tools()
-    return subprocess.Popen([sub, "-h", "127.0.0.1", "-p", str(port), "-u", TUI_USER, "-P", passwords[TUI_USER],
+    return subprocess.Popen([sub, "-h", "127.0.0.1", "-p", str(port), "-u", STAFF_USER, "-i", STAFF_USER,
+                             "-P", passwords[TUI_USER],
                              "-t", TOPIC, "-q", "1", "-C", str(count)], stdout=subprocess.DEVNULL)
 
 
@@ -71,8 +73,8 @@ async def _floor(port: int, passwords: dict[str, str], count: int) -> float:
     started = time.perf_counter()
     # Asynchronously: the embedded broker runs in this very event loop and must keep serving.
     publisher = await asyncio.create_subprocess_exec(
-        pub, "-h", "127.0.0.1", "-p", str(port), "-u", DAEMON_USER, "-P", passwords[DAEMON_USER],
-        "-t", TOPIC, "-q", "1", "-l", stdin=asyncio.subprocess.PIPE)
+        pub, "-h", "127.0.0.1", "-p", str(port), "-u", DAEMON_USER, "-i", DAEMON_USER,
+        "-P", passwords[DAEMON_USER], "-t", TOPIC, "-q", "1", "-l", stdin=asyncio.subprocess.PIPE)
     await publisher.communicate(lines)
     await _wait(subscriber)
     return time.perf_counter() - started
@@ -80,8 +82,7 @@ async def _floor(port: int, passwords: dict[str, str], count: int) -> float:
 
 async def _ours(port: int, passwords: dict[str, str], count: int) -> float:
     """The daemon's bus: seconds from the first publish until the subscriber has all messages."""
-    connection = Connection(BrokerAddress("127.0.0.1", port, False, DAEMON_USER, passwords[DAEMON_USER]),
-                            identifier="govan-bench-bus")
+    connection = Connection(BrokerAddress("127.0.0.1", port, False, DAEMON_USER, passwords[DAEMON_USER]))
     running = asyncio.create_task(connection.run())
     await asyncio.wait_for(connection.connected.wait(), 10)
     subscriber = _subscriber(port, passwords, count)
@@ -108,7 +109,7 @@ async def _measure(count: int, directory: Path) -> tuple[float, float, float]:
     passwd = ensure_embedded_credentials(config)
     passwords = {user: embedded_password_file(config, user).read_text().strip() for user in (DAEMON_USER, TUI_USER)}
     port = free_port()
-    async with EmbeddedBroker(port, passwd, Topics.for_van("govan", "lg-01").base):
+    async with EmbeddedBroker(port, passwd, Topics.for_van("govan", "lg-01").base, config.mqtt.staff_slots):
         embedded = await _ours(port, passwords, count)
     return ours, floor, embedded
 

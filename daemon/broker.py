@@ -2,18 +2,33 @@
 
 amqtt's default configuration binds 0.0.0.0 and admits anonymous clients, so the
 configuration is always given in full here.
+
+govan owns the listening socket (amqtt's "external" listener) rather than letting amqtt
+bind it. amqtt's shutdown cleans up sessions before it closes its listener, so clients
+that reconnect in between keep live sockets that asyncio's `Server.wait_closed()` waits
+for forever: the daemon hung after "daemon stopped" and kept its port. Owning the socket
+lets a stop refuse new connections and abort every client first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
+from amqtt.adapters import StreamReaderAdapter, StreamWriterAdapter
 from amqtt.broker import Broker
+from amqtt.plugins.base import BaseAuthPlugin
+from amqtt.session import Session
 
 from daemon.access import publish_rules, read_rules
+from daemon.credentials import TUI_USER, staff_usernames
 
 LOOPBACK = "127.0.0.1"
+LISTENER = "default"  # amqtt requires a listener of this name
+# More than a van ever runs (daemon, a dozen terminals, support); a runaway client cannot exhaust the laptop.
+MAX_CONNECTIONS = 64
 log = logging.getLogger(__name__)
 
 
@@ -21,39 +36,79 @@ class BrokerError(Exception):
     """The embedded broker cannot start; the message says what to change."""
 
 
-def broker_config(port: int, passwd: Path, base: str) -> dict:
+class ClientIdIsUsername(BaseAuthPlugin):
+    """Refuse a client whose id is not its username, as mosquitto's `use_username_as_clientid` forces.
+
+    So a staff credential cannot take over the daemon's session by reusing its client id.
+    """
+
+    @dataclass
+    class Config:
+        pass
+
+    async def authenticate(self, *, session: Session) -> bool:
+        if session.username is not None and session.client_id == session.username:
+            return True
+        log.warning("refused MQTT client %r: its client id must be its username", session.username)
+        return False
+
+
+def broker_config(passwd: Path, base: str, staff_slots: int) -> dict:
+    staff = staff_usernames(TUI_USER, staff_slots)
     return {
-        "listeners": {"default": {"type": "tcp", "bind": f"{LOOPBACK}:{port}", "max_connections": 64}},
+        # amqtt skips a listener without "bind"; the external listener never binds it.
+        "listeners": {LISTENER: {"type": "external", "bind": f"{LOOPBACK}:0"}},
         "plugins": {
             "amqtt.plugins.authentication.FileAuthPlugin": {"password_file": str(passwd)},
+            f"{__name__}.ClientIdIsUsername": {},
             "amqtt.plugins.topic_checking.TopicAccessControlListPlugin": {
-                "acl": read_rules(base),
-                "publish_acl": publish_rules(base),
+                "acl": read_rules(base, staff),
+                "publish_acl": publish_rules(base, staff),
             },
         },
     }
 
 
 class EmbeddedBroker:
-    """`async with EmbeddedBroker(...)`: listening on return, shut down on exit."""
+    """`async with EmbeddedBroker(...)`: listening on return; on exit every client is cut off, then amqtt stops."""
 
-    def __init__(self, port: int, passwd: Path, base: str) -> None:
+    def __init__(self, port: int, passwd: Path, base: str, staff_slots: int) -> None:
         self.port = port
-        self._broker = Broker(broker_config(port, passwd, base))
+        self._broker = Broker(broker_config(passwd, base, staff_slots))
+        self._server: asyncio.Server | None = None
+        self._clients: set[asyncio.StreamWriter] = set()
 
     async def __aenter__(self) -> EmbeddedBroker:
         for name in ("amqtt", "transitions"):
             logging.getLogger(name).setLevel(logging.WARNING)
+        await self._broker.start()
         try:
-            await self._broker.start()
-        except Exception as error:  # amqtt wraps bind errors in its own exception types
-            cause = error.__cause__ or error
+            self._server = await asyncio.start_server(self._serve_client, LOOPBACK, self.port)
+        except OSError as error:
+            await self._broker.shutdown()
             raise BrokerError(
-                f"embedded broker cannot listen on {LOOPBACK}:{self.port} ({cause}); "
+                f"embedded broker cannot listen on {LOOPBACK}:{self.port} ({error.strerror}); "
                 "stop what uses that port or set mqtt.embedded_port"
             ) from None
         log.info("embedded broker listening on %s:%d", LOOPBACK, self.port)
         return self
 
+    async def _serve_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if len(self._clients) >= MAX_CONNECTIONS:
+            log.warning("refused an MQTT connection: %d clients already connected", MAX_CONNECTIONS)
+            writer.transport.abort()
+            return
+        self._clients.add(writer)
+        try:
+            await self._broker.external_connected(StreamReaderAdapter(reader), StreamWriterAdapter(writer), LISTENER)
+        finally:
+            self._clients.discard(writer)
+            writer.transport.abort()
+
     async def __aexit__(self, *exc_info: object) -> None:
+        assert self._server is not None
+        self._server.close()  # no new connections from here on
+        for writer in list(self._clients):
+            writer.transport.abort()
         await self._broker.shutdown()
+        await self._server.wait_closed()

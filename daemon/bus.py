@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class Connection:
         self,
         address: BrokerAddress,
         *,
-        identifier: str,
+        persistent: bool = False,
         keepalive: int = 10,
         will: Outgoing | None = None,
         subscriptions: Iterable[str] = (),
@@ -50,7 +51,10 @@ class Connection:
         backoff_cap_s: float = 5.0,
     ) -> None:
         self.address = address
-        self.identifier = identifier
+        # A persistent session keeps the client's subscriptions and queued QoS 1 messages at the broker
+        # while it is away, so commands sent meanwhile are delivered when it is back.
+        self.persistent = persistent
+        self._anonymous_id = f"govan-{uuid.uuid4().hex}"
         self.keepalive = keepalive
         self.will = will
         self.subscriptions = tuple(subscriptions)
@@ -87,6 +91,10 @@ class Connection:
             return False
         return True
 
+    @property
+    def identifier(self) -> str:
+        return self.address.client_id or self._anonymous_id
+
     def _client(self) -> aiomqtt.Client:
         will = None
         if self.will:
@@ -100,8 +108,8 @@ class Connection:
             protocol=aiomqtt.ProtocolVersion.V311,
             will=will,
             keepalive=self.keepalive,
-            clean_session=True,
-            tls_params=aiomqtt.TLSParameters() if self.address.tls else None,
+            clean_session=not self.persistent,
+            tls_params=aiomqtt.TLSParameters(ca_certs=self.address.ca_file) if self.address.tls else None,
             timeout=10,
         )
 

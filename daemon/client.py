@@ -14,14 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 from collections.abc import AsyncIterator
 
 import msgspec
 
 from daemon.bus import BrokerUnreachable, Connection, connect_once
-from daemon.credentials import CredentialsError, Role, broker_address
+from daemon.credentials import CredentialsError, StaffSlot, broker_address
 from daemon.messages import (
     CardEvent,
     DaemonState,
@@ -36,7 +34,6 @@ from daemon.messages import (
     Status,
     decode,
     encode,
-    new_id,
 )
 from daemon.topics import DEVICES, Topics
 from govan.config import Config
@@ -55,13 +52,13 @@ Event = CardEvent | ScanEvent | DeviceError | QueueEvent | QueueBoard
 
 
 class DaemonClient:
-    def __init__(self, config: Config, *, role: Role = "tui", identifier: str | None = None) -> None:
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
         base = self.topics.base
+        self._slot = StaffSlot(config)
         self.connection = Connection(
-            broker_address(config, role),
-            identifier=identifier or f"govan-{role}-{socket.gethostname()}-{os.getpid()}-{new_id()[:8]}",
+            broker_address(config, "tui"),  # until start() claims a staff slot
             keepalive=config.mqtt.keepalive,
             subscriptions=[f"{base}/+/state", f"{base}/+/result", f"{base}/+/error",
                            self.topics.card, self.topics.scan, f"{base}/queue/#"],
@@ -83,7 +80,8 @@ class DaemonClient:
         await self.close()
 
     async def start(self, timeout: float = 5.0) -> None:
-        """Connect; raises BrokerUnreachable if the first attempt fails."""
+        """Claim a staff slot and connect; raises CredentialsError or BrokerUnreachable if either fails."""
+        self.connection.address = self._slot.claim()
         self._task = asyncio.create_task(self.connection.run(), name="daemon-client")
         try:
             await connect_once(self.connection, timeout)
@@ -97,6 +95,7 @@ class DaemonClient:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self._slot.release()
 
     # States
     @property

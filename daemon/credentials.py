@@ -3,14 +3,24 @@
 The embedded broker never allows anonymous access: its users and random passwords
 live in `data_dir/mqtt/` (mode 0700, files 0600). An external broker's passwords
 come from the files named in the configuration.
+
+Every authenticated client connects with its username as its client id: mosquitto's
+`use_username_as_clientid` forces it, and the embedded broker refuses anything else.
+Otherwise a staff credential could take over the daemon's session by reusing its
+client id. Staff programs (terminals, `govan status`, `govan rig`) therefore need a
+username each while they are connected: `{staff user}-1` … `{staff user}-N`, N being
+`mqtt.staff_slots`, all with the one staff password. A program claims the first free
+slot with an exclusive lock on `data_dir/run/staff-slot-N.lock`, released when it
+disconnects or dies, so two programs never share a slot.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -23,7 +33,7 @@ Role = Literal["daemon", "tui"]
 
 
 class CredentialsError(Exception):
-    """A password file is missing, unreadable or too open; the message says which."""
+    """A password file is missing, unreadable or too open, or no staff slot is free; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,12 @@ class BrokerAddress:
     tls: bool
     username: str | None
     password: str | None
+    ca_file: str | None = None
+
+    @property
+    def client_id(self) -> str | None:
+        """The username, as every authenticated client's id; None lets an anonymous client pick its own."""
+        return self.username
 
     def __str__(self) -> str:
         return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
@@ -51,23 +67,32 @@ def embedded_passwd_file(config: Config) -> Path:
     return credentials_dir(config) / "passwd"
 
 
+def staff_usernames(staff_user: str, slots: int) -> list[str]:
+    return [f"{staff_user}-{slot}" for slot in range(1, slots + 1)]
+
+
 def ensure_embedded_credentials(config: Config) -> Path:
-    """Create the embedded broker's users once; returns its passwd file."""
+    """Create the embedded broker's users once (again when staff_slots changes); returns its passwd file."""
     from argon2 import PasswordHasher  # amqtt's FileAuthPlugin reads argon2 hashes
 
     directory = credentials_dir(config)
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
     passwd = embedded_passwd_file(config)
-    users = (DAEMON_USER, TUI_USER)
-    if passwd.exists() and all(embedded_password_file(config, user).exists() for user in users):
-        return passwd
+    staff = staff_usernames(TUI_USER, config.mqtt.staff_slots)
+    password_files = [embedded_password_file(config, user) for user in (DAEMON_USER, TUI_USER)]
+    if passwd.exists() and all(path.exists() for path in password_files):
+        known = {line.partition(":")[0] for line in passwd.read_text(encoding="utf-8").splitlines()}
+        if known == {DAEMON_USER, *staff}:
+            return passwd
     hasher = PasswordHasher()
-    lines = []
-    for user in users:
-        password = secrets.token_urlsafe(24)
-        write_secret(embedded_password_file(config, user), password + "\n")
-        lines.append(f"{user}:{hasher.hash(password)}\n")
+    hashes = {}
+    for user, path in zip((DAEMON_USER, TUI_USER), password_files, strict=True):
+        if not path.exists():
+            write_secret(path, secrets.token_urlsafe(24) + "\n")
+        hashes[user] = hasher.hash(read_password_file(path, "embedded broker password"))
+    # Every staff slot shares the staff password, so one (salted) hash serves them all.
+    lines = [f"{DAEMON_USER}:{hashes[DAEMON_USER]}\n", *(f"{user}:{hashes[TUI_USER]}\n" for user in staff)]
     write_secret(passwd, "".join(lines))
     return passwd
 
@@ -97,7 +122,7 @@ def read_password_file(path: Path, key: str) -> str:
 
 
 def broker_address(config: Config, role: Role) -> BrokerAddress:
-    """Where and as whom `role` connects: the daemon, or the programs staff run."""
+    """Where and as whom `role` connects. A staff address still needs a slot: see StaffSlot."""
     if config.embedded_broker:
         username = DAEMON_USER if role == "daemon" else TUI_USER
         path = embedded_password_file(config, username)
@@ -112,7 +137,57 @@ def broker_address(config: Config, role: Role) -> BrokerAddress:
     port = url.port or (8883 if tls else 1883)
     mqtt = config.mqtt
     username, password_file, key = mqtt.username, mqtt.password_file, "mqtt.password_file"
-    if role == "tui" and (mqtt.tui.username or mqtt.tui.password_file):
+    if role == "tui" and mqtt.username is not None:
+        if not (mqtt.tui.username and mqtt.tui.password_file):
+            raise CredentialsError(
+                "staff programs need their own broker user: set [mqtt.tui] username and password_file "
+                "(`govan init --mosquitto` writes them); they may not share the daemon's"
+            )
         username, password_file, key = mqtt.tui.username, mqtt.tui.password_file, "mqtt.tui.password_file"
     password = read_password_file(Path(password_file), key) if password_file else None
-    return BrokerAddress(url.hostname or "127.0.0.1", port, tls, username, password)
+    return BrokerAddress(url.hostname or "127.0.0.1", port, tls, username, password, mqtt.ca_file)
+
+
+class StaffSlot:
+    """One of the `mqtt.staff_slots` staff broker users, held by this program until `release()`."""
+
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._lock: int | None = None
+        self.address: BrokerAddress | None = None
+
+    def claim(self) -> BrokerAddress:
+        address = broker_address(self._config, "tui")
+        if address.username is None:
+            return address  # an anonymous broker: nothing to claim, nothing to protect
+        folder = self._config.data_path / "run"
+        for slot, username in enumerate(staff_usernames(address.username, self._config.mqtt.staff_slots), 1):
+            path = folder / f"staff-slot-{slot}.lock"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o660)
+            except OSError as error:
+                raise CredentialsError(f"cannot claim a staff connection: {path}: {error.strerror}") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            self._lock = fd
+            self.address = replace(address, username=username)
+            return self.address
+        raise CredentialsError(
+            f"all {self._config.mqtt.staff_slots} staff connections are in use (mqtt.staff_slots); "
+            "close a terminal or raise the setting"
+        )
+
+    def __enter__(self) -> BrokerAddress:
+        return self.claim()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor drops the lock
+            self._lock = None

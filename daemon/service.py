@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 from datetime import datetime
 
 from daemon.bus import Connection, Outgoing
@@ -41,10 +40,11 @@ class Daemon:
                 from daemon.broker import EmbeddedBroker  # amqtt is only loaded when embedded
 
                 passwd = ensure_embedded_credentials(self.config)
-                await stack.enter_async_context(EmbeddedBroker(self.config.mqtt.embedded_port, passwd, self.topics.base))
+                broker = EmbeddedBroker(self.config.mqtt.embedded_port, passwd, self.topics.base, self.config.mqtt.staff_slots)
+                await stack.enter_async_context(broker)
             connection = self.connection = Connection(
                 broker_address(self.config, "daemon"),
-                identifier=f"govan-daemon-{self.config.van_id}-{socket.gethostname()}",
+                persistent=True,
                 keepalive=self.config.mqtt.keepalive,
                 will=Outgoing(self.topics.daemon_state, OFFLINE, retain=True),
                 subscriptions=self._subscriptions(),

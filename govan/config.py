@@ -46,6 +46,10 @@ class MqttConfig(_Section):
     topic_prefix: str = "govan"
     keepalive: int = 10
     embedded_port: int = 1883
+    # The CA that signed an mqtts:// broker's certificate, when it is not in the system store.
+    ca_file: str | None = None
+    # Staff programs that may be connected at once; each takes one broker user of its own (see daemon.credentials).
+    staff_slots: int = 16
     tui: MqttClientCredentials = msgspec.field(default_factory=MqttClientCredentials)
 
 
@@ -233,9 +237,14 @@ def validate(config: Config, source: str) -> Config:
         raise _fail(source, "mqtt.keepalive", "must be between 2 and 3600 seconds")
     if not 1 <= mqtt.embedded_port <= 65535:
         raise _fail(source, "mqtt.embedded_port", "must be a TCP port number")
-    for key, value in (("mqtt.password_file", mqtt.password_file), ("mqtt.tui.password_file", mqtt.tui.password_file)):
+    for key, value in (("mqtt.password_file", mqtt.password_file), ("mqtt.tui.password_file", mqtt.tui.password_file),
+                       ("mqtt.ca_file", mqtt.ca_file)):
         if value is not None and not value:
             raise _fail(source, key, "must not be empty")
+    if mqtt.ca_file is not None and not mqtt.url.startswith("mqtts://"):
+        raise _fail(source, "mqtt.ca_file", "only applies to an mqtts:// url")
+    if not 1 <= mqtt.staff_slots <= 99:
+        raise _fail(source, "mqtt.staff_slots", "must be between 1 and 99")
     _validate_devices(config.devices, source)
     _validate_service(config, source)
     return config

@@ -13,7 +13,7 @@ from pathlib import Path
 import aiomqtt
 import pytest
 
-from daemon.credentials import TUI_USER, broker_address
+from daemon.credentials import TUI_USER, StaffSlot
 from daemon.topics import DEVICES, Topics
 from govan import config as config_module
 from tests.support.mosquitto import MosquittoBroker
@@ -64,12 +64,13 @@ class Watcher:
 @contextlib.asynccontextmanager
 async def _watch(config_path: Path) -> AsyncIterator[Watcher]:
     config = config_module.load(config_path)
-    address = broker_address(config, "tui")
+    slot = StaffSlot(config)
+    address = slot.claim()
     topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
     for attempt in range(100):
         try:
-            client = aiomqtt.Client(address.host, address.port, username=address.username,
-                                    password=address.password, protocol=aiomqtt.ProtocolVersion.V311)
+            client = aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
+                                    identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311)
             await client.__aenter__()
             break
         except aiomqtt.MqttError:
@@ -88,6 +89,7 @@ async def _watch(config_path: Path) -> AsyncIterator[Watcher]:
             await client.__aexit__(None, None, None)
         except aiomqtt.MqttError:
             pass
+        slot.release()
 
 
 def _online(topics: Topics):  # noqa: ANN202
@@ -189,7 +191,7 @@ async def test_broker_restart_daemon_reconnects_and_states_are_right(tmp_path: P
     try:
         async with _watch(config_path) as watcher:
             await watcher.until(_online(topics), 15)
-        broker.restart()  # mosquitto here keeps no persistence: every retained state is gone
+        broker.restart()
         async with _watch(config_path) as watcher:
             took = await watcher.until(_online(topics), 5)
             assert took <= 5

@@ -18,6 +18,8 @@ from tests.support.mosquitto import MosquittoBroker
 from tests.support.net import free_port
 
 TOPICS = Topics.for_van("govan", "lg-01")
+STAFF_1, STAFF_2 = f"{TUI_USER}-1", f"{TUI_USER}-2"
+SLOTS = config_module.Config().mqtt.staff_slots
 
 
 @contextlib.asynccontextmanager
@@ -34,12 +36,13 @@ async def broker_with_users(kind: str, tmp_path: Path) -> AsyncIterator[tuple[in
     config = config_module.parse(f'data_dir = "{tmp_path}"\n', "test")
     passwd = ensure_embedded_credentials(config)
     port = free_port()
-    async with EmbeddedBroker(port, passwd, TOPICS.base):
+    async with EmbeddedBroker(port, passwd, TOPICS.base, SLOTS):
         yield port, {u: (passwd.parent / f"{u}.pass").read_text().strip() for u in (DAEMON_USER, TUI_USER)}
 
 
 def _client(port: int, user: str | None = None, password: str | None = None) -> aiomqtt.Client:
-    return aiomqtt.Client("127.0.0.1", port, username=user, password=password,
+    """A client whose id is its username, as both brokers require."""
+    return aiomqtt.Client("127.0.0.1", port, username=user, password=password, identifier=user,
                           protocol=aiomqtt.ProtocolVersion.V311, timeout=5)
 
 
@@ -65,7 +68,7 @@ async def test_anonymous_and_wrong_password_are_refused(kind: str, tmp_path: Pat
             async with _client(port):
                 pass
         with pytest.raises(aiomqtt.MqttError):
-            async with _client(port, TUI_USER, "wrong"):
+            async with _client(port, STAFF_1, "wrong"):
                 pass
 
 
@@ -73,8 +76,8 @@ async def test_anonymous_and_wrong_password_are_refused(kind: str, tmp_path: Pat
 async def test_tui_cannot_publish_card_events_but_the_daemon_can(kind: str, tmp_path: Path) -> None:
     async with broker_with_users(kind, tmp_path) as (port, passwords):
         async with _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon, \
-                _client(port, TUI_USER, passwords[TUI_USER]) as tui, \
-                _client(port, TUI_USER, passwords[TUI_USER]) as listener:
+                _client(port, STAFF_1, passwords[TUI_USER]) as tui, \
+                _client(port, STAFF_2, passwords[TUI_USER]) as listener:
             await listener.subscribe(TOPICS.card, qos=1)
             await tui.publish(TOPICS.card, b'{"forged": true}', qos=1)
             assert await _delivered(listener, TOPICS.card, 0.7) == []
@@ -89,8 +92,8 @@ async def test_tui_cannot_publish_card_events_but_the_daemon_can(kind: str, tmp_
 def test_embedded_broker_listens_on_loopback_only(tmp_path: Path) -> None:
     from daemon.broker import broker_config
 
-    config = broker_config(1883, tmp_path / "passwd", TOPICS.base)
-    assert config["listeners"]["default"]["bind"].startswith("127.0.0.1:")
+    config = broker_config(tmp_path / "passwd", TOPICS.base, SLOTS)
+    assert config["listeners"]["default"]["type"] == "external"  # govan binds it, on loopback
     assert not any("Anonymous" in plugin for plugin in config["plugins"])
 
 
@@ -100,9 +103,9 @@ async def test_embedded_broker_refuses_to_start_on_a_taken_port(tmp_path: Path) 
     config = config_module.parse(f'data_dir = "{tmp_path}"\n', "test")
     passwd = ensure_embedded_credentials(config)
     port = free_port()
-    async with EmbeddedBroker(port, passwd, TOPICS.base):
+    async with EmbeddedBroker(port, passwd, TOPICS.base, SLOTS):
         with pytest.raises(BrokerError, match=f"127.0.0.1:{port}"):
-            async with EmbeddedBroker(port, passwd, TOPICS.base):
+            async with EmbeddedBroker(port, passwd, TOPICS.base, SLOTS):
                 pass
 
 

@@ -1,4 +1,8 @@
-"""A real mosquitto process, configured with the files `govan init --mosquitto` ships."""
+"""A real mosquitto process, configured with the files `govan init --mosquitto` ships.
+
+As on the van, the shipped file is read through a main configuration like Debian's own
+(persistence on, `include_dir` of the folder), so sessions survive a clean restart.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,15 @@ class MosquittoBroker:
             config, directory, config_path=directory / "govan.toml", port=self.port, run_as=getpass.getuser()
         )
         self.log = directory / "mosquitto.log"
+        self.main_conf = directory / "debian" / "mosquitto.conf"
+        (directory / "debian" / "persistence").mkdir(parents=True, exist_ok=True)
+        self.main_conf.write_text(
+            "# Debian's /etc/mosquitto/mosquitto.conf, pointed at this test's folder.\n"
+            "persistence true\n"
+            f"persistence_location {self.main_conf.parent / 'persistence'}/\n"
+            f"include_dir {directory}\n",
+            encoding="utf-8",
+        )
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -43,7 +56,7 @@ class MosquittoBroker:
 
     def start(self) -> None:
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([self.binary, "-c", str(self.files.conf)], stdout=log, stderr=log)
+            self.process = subprocess.Popen([self.binary, "-c", str(self.main_conf)], stdout=log, stderr=log)
         try:
             wait_for_port(self.port)
         except TimeoutError:

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiomqtt
 
-from daemon.credentials import broker_address
+from daemon.credentials import StaffSlot
 from govan.config import Config
 
 WAIT = 10.0  # liveness bound only; never a timing assertion
@@ -54,15 +54,15 @@ class Subscriber:
 @contextlib.asynccontextmanager
 async def subscriber(config: Config, device: str) -> AsyncIterator[Subscriber]:
     """Subscribed to B/{device}/# as the TUI's broker user."""
-    address = broker_address(config, "tui")
     base = f"{config.mqtt.topic_prefix}/{config.van_id}"
-    async with aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                              protocol=aiomqtt.ProtocolVersion.V311) as client:
-        await client.subscribe(f"{base}/{device}/#", qos=1)
-        sub = Subscriber(client, base)
-        pump = asyncio.create_task(sub.pump())
-        try:
-            yield sub
-        finally:
-            pump.cancel()
-            await asyncio.gather(pump, return_exceptions=True)
+    with StaffSlot(config) as address:
+        async with aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
+                                  identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311) as client:
+            await client.subscribe(f"{base}/{device}/#", qos=1)
+            sub = Subscriber(client, base)
+            pump = asyncio.create_task(sub.pump())
+            try:
+                yield sub
+            finally:
+                pump.cancel()
+                await asyncio.gather(pump, return_exceptions=True)
