@@ -50,7 +50,7 @@ class Daemon:
                 subscriptions=self._subscriptions(),
                 on_message=self._on_message,
             )
-            journal = JobJournal(self.config.data_path / "jobs.jsonl", now=self._now())
+            journal = JobJournal(self.config.data_path / "jobs.jsonl", now=datetime.now(self.config.tz))
             stack.callback(journal.close)
             connection.publish(
                 self.topics.daemon_state,
