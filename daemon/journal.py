@@ -2,7 +2,8 @@
 
 An append-only JSON-lines file in the data directory, fsynced at the start and the
 end of every job. A job that started but never finished (the daemon was killed)
-is answered as failed "interrupted" and is not redone by itself.
+is answered as failed "interrupted" and is not redone by itself; it stays a started
+job in the file until the daemon has published that answer (`finish`).
 
 Retention, the rule behind "never done twice": a result is kept for RETENTION after
 its finish time (its `at`), however many jobs ran since. A job_id sent again within
@@ -65,6 +66,8 @@ class JobJournal:
         self.path = path
         self.retention = retention
         self._results: dict[Key, JobResult] = {}
+        # Found started but not finished at open; answered as interrupted until `finish` records that.
+        self._interrupted: dict[Key, JobResult] = {}
         self._oldest: datetime | None = None  # the oldest finish time among the results kept
         self._load(now)
         self._file = self._rewrite(now)
@@ -100,7 +103,11 @@ class JobJournal:
                     log.warning("job journal %s line %d unreadable (%s); skipped", self.path, number, error)
         stamp = now.isoformat(timespec="milliseconds")
         for device, job_id in started:
-            self._results[(device, job_id)] = JobResult(job_id=job_id, state="failed", detail=INTERRUPTED, at=stamp)
+            result = JobResult(job_id=job_id, state="failed", detail=INTERRUPTED, at=stamp)
+            self._interrupted[(device, job_id)] = result
+        if started:
+            log.warning("job journal %s: %d job(s) cut off by a stop; they will be answered as interrupted",
+                        self.path, len(started))
 
     def compact(self, now: datetime) -> None:
         """Drop the results older than the retention period, as of `now`; atomic."""
@@ -116,6 +123,7 @@ class JobJournal:
         temporary = self.path.with_suffix(".tmp")
         with open(temporary, "wb") as handle:
             handle.writelines(self._line("finish", *key, result) for key, result in self._results.items())
+            handle.writelines(self._line("start", *key) for key in self._interrupted)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self.path)
@@ -133,7 +141,12 @@ class JobJournal:
 
     def result(self, device: str, job_id: str) -> JobResult | None:
         """The result to answer a job_id with, if that job ran (or was cut off) within the retention period."""
-        return self._results.get((device, job_id))
+        key = (device, job_id)
+        return self._results.get(key) or self._interrupted.get(key)
+
+    def interrupted(self, device: str) -> list[JobResult]:
+        """The device's jobs found cut off at open, not yet answered."""
+        return [result for (owner, _), result in self._interrupted.items() if owner == device]
 
     def begin(self, device: str, job_id: str) -> None:
         self._append(self._line("start", device, job_id))
@@ -141,7 +154,9 @@ class JobJournal:
     def finish(self, device: str, result: JobResult) -> None:
         """Record a job's result; the journal's clock for compaction is the result's finish time."""
         at = finished_at(result)
-        self._results[(device, result.job_id)] = result
+        key = (device, result.job_id)
+        self._interrupted.pop(key, None)
+        self._results[key] = result
         self._append(self._line("finish", device, result.job_id, result))
         if self._oldest is None or at < self._oldest:
             self._oldest = at

@@ -156,6 +156,13 @@ class DeviceRuntime:
     def _answer(self, result: JobResult) -> None:
         self._publish(self.topics.result(self.device), encode(result))
 
+    def answer_interrupted(self) -> None:
+        """Answer the jobs the journal found cut off by a stop: each gets its one result now."""
+        for result in self._journal.interrupted(self.device):
+            log.warning("%s: job %s was cut off by a stop; answered as interrupted", self.device, result.job_id)
+            self._journal.finish(self.device, result)
+            self._answer(result)
+
     async def serve_commands(self) -> None:
         while True:
             command, message = await self._commands.get()

@@ -64,6 +64,7 @@ class Daemon:
                 tasks.append(asyncio.create_task(runtime.supervise(), name=f"{device}-supervisor"))
                 tasks.append(asyncio.create_task(runtime.serve_commands(), name=f"{device}-commands"))
                 tasks.append(asyncio.create_task(runtime.serve_sim(), name=f"{device}-sim"))
+                runtime.answer_interrupted()  # the outbox keeps the answers until the bus is up
             self.ready.set()
             log.info("daemon %s online for van %s", __version__, self.config.van_id)
             try:

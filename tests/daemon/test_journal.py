@@ -43,7 +43,30 @@ def test_journal_survives_restart_and_marks_interrupted_jobs(tmp_path: Path) -> 
     assert reopened.result("printer", "done-job") == finished
     interrupted = JobResult(job_id="cut-off", state="failed", detail=INTERRUPTED, at=stamp(restart))
     assert reopened.result("printer", "cut-off") == interrupted
+    assert reopened.interrupted("printer") == [interrupted]
+    assert reopened.interrupted("camera") == []
     assert reopened.result("camera", "done-job") is None  # job ids are per device
+    reopened.close()
+
+
+def test_an_interrupted_job_stays_owed_until_its_answer_is_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.jsonl"
+    journal = JobJournal(path, now=MORNING)
+    journal.begin("printer", "cut-off")
+    journal.close()
+
+    # Killed again before the answer went out: the next start still owes it.
+    JobJournal(path, now=MORNING + timedelta(minutes=1)).close()
+    owed = JobJournal(path, now=MORNING + timedelta(minutes=2))
+    (answer,) = owed.interrupted("printer")
+    assert answer.detail == INTERRUPTED
+    owed.finish("printer", answer)  # the daemon published it
+    assert owed.interrupted("printer") == []
+    owed.close()
+
+    reopened = JobJournal(path, now=MORNING + timedelta(minutes=3))
+    assert reopened.interrupted("printer") == []
+    assert reopened.result("printer", "cut-off") == answer
     reopened.close()
 
 
