@@ -7,6 +7,7 @@ import contextlib
 import logging
 import socket
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from daemon.bus import Connection, Outgoing
 from daemon.credentials import broker_address, ensure_embedded_credentials
@@ -16,6 +17,9 @@ from daemon.runtime import DeviceRuntime
 from daemon.topics import COMMANDS, DEVICES, Topics
 from govan import __version__
 from govan.config import Config
+
+if TYPE_CHECKING:
+    from daemon.broker import EmbeddedBroker
 
 log = logging.getLogger(__name__)
 OFFLINE = encode(DaemonState(state="offline"))
@@ -37,11 +41,13 @@ class Daemon:
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set, then publish offline and release every device."""
         async with contextlib.AsyncExitStack() as stack:
+            broker: EmbeddedBroker | None = None
             if self.config.embedded_broker:
                 from daemon.broker import EmbeddedBroker  # amqtt is only loaded when embedded
 
                 passwd = ensure_embedded_credentials(self.config)
-                await stack.enter_async_context(EmbeddedBroker(self.config.mqtt.embedded_port, passwd, self.topics.base))
+                broker = EmbeddedBroker(self.config.mqtt.embedded_port, passwd, self.topics.base)
+                await stack.enter_async_context(broker)
             connection = self.connection = Connection(
                 broker_address(self.config, "daemon"),
                 identifier=f"govan-daemon-{self.config.van_id}-{socket.gethostname()}",
@@ -64,7 +70,8 @@ class Daemon:
                 tasks.append(asyncio.create_task(runtime.supervise(), name=f"{device}-supervisor"))
                 tasks.append(asyncio.create_task(runtime.serve_commands(), name=f"{device}-commands"))
                 tasks.append(asyncio.create_task(runtime.serve_sim(), name=f"{device}-sim"))
-                runtime.answer_interrupted()  # the outbox keeps the answers until the bus is up
+                answering = self._answer_interrupted(journal, runtime, broker)
+                tasks.append(asyncio.create_task(answering, name=f"{device}-interrupted"))
             self.ready.set()
             log.info("daemon %s online for van %s", __version__, self.config.van_id)
             try:
@@ -80,6 +87,17 @@ class Daemon:
                 mqtt_task.cancel()
                 await asyncio.gather(mqtt_task, return_exceptions=True)
                 log.info("daemon stopped")
+
+    async def _answer_interrupted(
+        self, journal: JobJournal, runtime: DeviceRuntime, broker: EmbeddedBroker | None
+    ) -> None:
+        """Answer the jobs a stop cut off, once the answer can reach someone."""
+        if not journal.interrupted(runtime.device):
+            return
+        if broker is not None:
+            # The embedded broker started with this process: until a client subscribes, a result is lost.
+            await broker.subscriptions.wait_for(self.topics.result(runtime.device))
+        runtime.answer_interrupted()
 
     def _subscriptions(self) -> list[str]:
         topics = [self.topics.command(device, name) for device, names in COMMANDS.items() for name in names]

@@ -1,7 +1,7 @@
-"""Every command gets exactly one result: for every copy of a repeated job_id.
+"""Every command gets exactly one result: after a kill -9, and for every copy of a repeated job_id.
 
-A slow TCP virtual printer (confirm_delay_s) keeps a job running long enough to repeat
-the command while its paper is in the printer. A raw subscriber sees
+A slow TCP virtual printer (confirm_delay_s) keeps a job running long enough to kill the
+daemon, or to repeat the command, while its paper is in the printer. A raw subscriber sees
 the results as any program would. To show that no further result follows, each test ends
 with a barrier: a job sent last, through the same queue, whose result comes after any other.
 """
@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
+from daemon.broker import Subscriptions, topic_matches
+from daemon.journal import INTERRUPTED
 from daemon.messages import PrintCommand, encode
 from daemon.topics import Topics
 from devices.printer.document import CutBlock, Document, TextBlock
 from devices.printer.emulator import VirtualPrinter
-from tests.support.subscriber import Subscriber, subscriber
-from tests.support.van import Van
+from govan import config as config_module
+from tests.support.subscriber import WAIT, Subscriber, subscriber
+from tests.support.van import DaemonProcess, Van, write_config
 
 VanFactory = Callable[[dict[str, Any]], contextlib.AbstractAsyncContextManager[Van]]
 
 TICKET = Document(blocks=[TextBlock(text="A012", align="center", size=(4, 4)), CutBlock()])
 # Fails in the daemon before a byte is sent, but only when its turn in the queue comes.
 BARRIER = PrintCommand(job_id="barrier", document=Document(blocks=[TextBlock(text="😀"), CutBlock()]))
+KILL_CONFIRM_S = 4.0  # time to kill the daemon while the job waits for its confirmation
 REPEAT_CONFIRM_S = 2.0  # time to repeat a command while its job prints
 REPEAT_GAP_S = 0.02  # a sender retrying in a hurry
 
@@ -54,6 +60,46 @@ async def results_until(sub: Subscriber, job_id: str) -> list[dict[str, Any]]:
     while results[-1]["job_id"] != job_id:
         results.append(await sub.next("result"))
     return results
+
+
+async def test_a_job_cut_off_by_kill_9_is_answered_at_the_next_start_without_a_resend(tmp_path: Path) -> None:
+    async with slow_printer(KILL_CONFIRM_S) as printer:
+        path = write_config(tmp_path, tcp_printer(printer))
+        config = config_module.load(path)
+        first = DaemonProcess(path)
+        try:
+            async with subscriber(config, "printer") as sub:
+                await sub.state(lambda state: state["state"] == "ready")
+                await send(sub, PrintCommand(job_id="cut-off", document=TICKET))
+                await printer.wait_for_receipts(1, timeout=WAIT)  # the paper is out; the confirmation is not
+                first.signal(signal.SIGKILL)
+                first.wait()
+                assert sub.pending("result") == []
+        finally:
+            first.stop()
+
+        # The embedded broker died with the daemon, so this is a new broker with nobody on it.
+        # Like a TUI that reconnects after its backoff, listen for printer results only once
+        # the new daemon has answered something else: the answer must still reach us.
+        second = DaemonProcess(path)
+        try:
+            async with subscriber(config, "idreader") as probe:
+                await probe.state(lambda _state: True)  # retained, so the daemon is connected and subscribed
+                probe_topic = Topics(probe.base).command("idreader", "test")
+                await probe.client.publish(probe_topic, b'{"job_id": "probe"}', qos=1)
+                assert (await probe.next("result"))["job_id"] == "probe"
+            async with subscriber(config, "printer") as sub:
+                answer = await sub.next("result")
+                await send(sub, BARRIER)
+                after = await results_until(sub, BARRIER.job_id)
+        finally:
+            second.stop()
+
+    assert answer["job_id"] == "cut-off"
+    assert (answer["state"], answer["detail"]) == ("failed", INTERRUPTED)
+    assert answer["detail"].startswith("interrupted")
+    assert [result["job_id"] for result in after] == [BARRIER.job_id]  # exactly one answer
+    assert printer.printed == 1  # and the job was not redone
 
 
 async def test_every_copy_of_a_job_sent_while_it_prints_gets_the_result(van_factory: VanFactory) -> None:
@@ -100,3 +146,24 @@ async def test_every_copy_of_a_job_waiting_in_the_queue_gets_the_result(van_fact
     assert [result["job_id"] for result in after] == [BARRIER.job_id]
     assert printer.printed == 2  # one receipt each
 
+
+async def test_the_embedded_broker_holds_an_answer_until_someone_subscribes_to_it() -> None:
+    subscriptions = Subscriptions()
+    owed = asyncio.create_task(subscriptions.wait_for("govan/lg-01/printer/result"))
+    others = ("govan/lg-01/printer/print", "govan/lg-01/+/state", "govan/lg-01/sim/#", "govan/lg-01/printer/result/x")
+    for other in others:
+        subscriptions.add(other)
+    await asyncio.sleep(0)
+    assert not owed.done()
+    subscriptions.add("govan/lg-01/+/result")  # as DaemonClient subscribes
+    await asyncio.wait_for(owed, WAIT)
+    # Someone already listens: an answer owed later goes out at once.
+    await asyncio.wait_for(subscriptions.wait_for("govan/lg-01/camera/result"), WAIT)
+
+
+def test_topic_filters_match_as_mqtt_says() -> None:
+    topic = "govan/lg-01/printer/result"
+    assert all(topic_matches(f, topic) for f in ("#", "govan/#", "govan/lg-01/printer/#", "govan/+/+/result", topic))
+    misses = ("govan/+", "govan/lg-01/printer", "govan/lg-01/+/state", f"{topic}/+")
+    assert not any(topic_matches(f, topic) for f in misses)
+    assert topic_matches("govan/lg-01/printer/#", "govan/lg-01/printer")  # "#" takes the parent level too

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiomqtt
 
-from daemon.credentials import broker_address
+from daemon.credentials import CredentialsError, broker_address
 from govan.config import Config
 
 WAIT = 10.0  # liveness bound only; never a timing assertion
@@ -51,13 +51,33 @@ class Subscriber:
         return items
 
 
+async def _connect(config: Config) -> aiomqtt.Client:
+    """Connected as the TUI's broker user, waiting (up to WAIT) for the broker to listen.
+
+    A daemon child process with the embedded broker takes a moment to create the
+    credentials and to listen, after its first start and after every restart.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT
+    while True:
+        try:
+            address = broker_address(config, "tui")
+            client = aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
+                                    protocol=aiomqtt.ProtocolVersion.V311)
+            await client.__aenter__()
+            return client
+        except (CredentialsError, aiomqtt.MqttError):
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+
+
 @contextlib.asynccontextmanager
 async def subscriber(config: Config, device: str) -> AsyncIterator[Subscriber]:
     """Subscribed to B/{device}/# as the TUI's broker user."""
-    address = broker_address(config, "tui")
     base = f"{config.mqtt.topic_prefix}/{config.van_id}"
-    async with aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                              protocol=aiomqtt.ProtocolVersion.V311) as client:
+    client = await _connect(config)
+    try:
         await client.subscribe(f"{base}/{device}/#", qos=1)
         sub = Subscriber(client, base)
         pump = asyncio.create_task(sub.pump())
@@ -66,3 +86,6 @@ async def subscriber(config: Config, device: str) -> AsyncIterator[Subscriber]:
         finally:
             pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
+    finally:
+        with contextlib.suppress(aiomqtt.MqttError):  # the broker may have died with its daemon
+            await client.__aexit__(None, None, None)
