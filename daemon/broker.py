@@ -17,9 +17,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiomqtt
 from amqtt.adapters import StreamReaderAdapter, StreamWriterAdapter
-from amqtt.broker import Broker
-from amqtt.plugins.base import BaseAuthPlugin
+from amqtt.broker import Broker, BrokerContext
+from amqtt.plugins.base import BaseAuthPlugin, BasePlugin
 from amqtt.session import Session
 
 from daemon.access import publish_rules, read_rules
@@ -53,6 +54,47 @@ class ClientIdIsUsername(BaseAuthPlugin):
         return False
 
 
+class Subscriptions:
+    """The topic filters clients have subscribed to since the broker started.
+
+    A message published while nobody subscribes to it is lost, and this broker starts
+    with the daemon, so a message the daemon owes someone at start-up must wait for them.
+    The daemon's own subscriptions count too; it subscribes to commands, never to results.
+    """
+
+    def __init__(self) -> None:
+        self._filters: set[str] = set()
+        self._waiters: list[tuple[aiomqtt.Topic, asyncio.Future[None]]] = []
+
+    def add(self, topic_filter: str) -> None:
+        self._filters.add(topic_filter)
+        for topic, waiter in self._waiters:
+            if not waiter.done() and topic.matches(topic_filter):
+                waiter.set_result(None)
+
+    async def wait_for(self, topic: str) -> None:
+        """Return once some client has subscribed to a filter that takes `topic`."""
+        entry = (aiomqtt.Topic(topic), asyncio.get_running_loop().create_future())
+        if any(entry[0].matches(topic_filter) for topic_filter in self._filters):
+            return
+        self._waiters.append(entry)
+        try:
+            await entry[1]
+        finally:
+            self._waiters.remove(entry)
+
+
+class SubscriptionPlugin(BasePlugin[BrokerContext]):
+    """Tells `Subscriptions` of every subscription the broker granted."""
+
+    @dataclass
+    class Config:
+        subscriptions: Subscriptions
+
+    async def on_broker_client_subscribed(self, *, client_id: str, topic: str, qos: int) -> None:
+        self.config.subscriptions.add(topic)
+
+
 def broker_config(passwd: Path, base: str, staff_slots: int) -> dict:
     staff = staff_usernames(TUI_USER, staff_slots)
     return {
@@ -74,7 +116,10 @@ class EmbeddedBroker:
 
     def __init__(self, port: int, passwd: Path, base: str, staff_slots: int) -> None:
         self.port = port
-        self._broker = Broker(broker_config(passwd, base, staff_slots))
+        self.subscriptions = Subscriptions()
+        config = broker_config(passwd, base, staff_slots)
+        config["plugins"][f"{__name__}.{SubscriptionPlugin.__name__}"] = {"subscriptions": self.subscriptions}
+        self._broker = Broker(config)
         self._server: asyncio.Server | None = None
         self._clients: set[asyncio.StreamWriter] = set()
 

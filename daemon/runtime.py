@@ -54,7 +54,8 @@ class DeviceRuntime:
         self._state: StateName | None = None
         self._detail = ""
         self._since = ""
-        self._queued: set[str] = set()
+        # job_id → copies of the command received while it waits or runs; each copy gets the result.
+        self._copies: dict[str, int] = {}
         self._commands: asyncio.Queue[tuple[str, msgspec.Struct]] = asyncio.Queue()
         self._sim_actions: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
         self.unit: DeviceUnit | None = None
@@ -146,23 +147,30 @@ class DeviceRuntime:
         done = self._journal.result(self.device, job_id)
         if done is not None:
             self._answer(done)
-        elif job_id not in self._queued:
-            self._queued.add(job_id)
+        elif job_id in self._copies:
+            self._copies[job_id] += 1  # done once, answered when it finishes
+        else:
+            self._copies[job_id] = 1
             self._commands.put_nowait((command, message))
 
     def _answer(self, result: JobResult) -> None:
         self._publish(self.topics.result(self.device), encode(result))
 
+    def answer_interrupted(self) -> None:
+        """Answer the jobs the journal found cut off by a stop: each gets its one result now."""
+        for result in self._journal.interrupted(self.device):
+            log.warning("%s: job %s was cut off by a stop; answered as interrupted", self.device, result.job_id)
+            self._journal.finish(self.device, result)
+            self._answer(result)
+
     async def serve_commands(self) -> None:
         while True:
             command, message = await self._commands.get()
             job_id: str = message.job_id  # type: ignore[attr-defined]
-            try:
-                result = await self._execute(command, message)
-                self._journal.finish(self.device, result)
+            result = await self._execute(command, message)
+            self._journal.finish(self.device, result)
+            for _ in range(self._copies.pop(job_id)):
                 self._answer(result)
-            finally:
-                self._queued.discard(job_id)
 
     async def _execute(self, command: str, message: msgspec.Struct) -> JobResult:
         job_id: str = message.job_id  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from daemon.bus import Connection, Outgoing
 from daemon.credentials import broker_address, ensure_embedded_credentials
@@ -15,6 +16,9 @@ from daemon.runtime import DeviceRuntime
 from daemon.topics import COMMANDS, DEVICES, Topics
 from govan import __version__
 from govan.config import Config
+
+if TYPE_CHECKING:
+    from daemon.broker import EmbeddedBroker
 
 log = logging.getLogger(__name__)
 OFFLINE = encode(DaemonState(state="offline"))
@@ -36,6 +40,7 @@ class Daemon:
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set, then publish offline and release every device."""
         async with contextlib.AsyncExitStack() as stack:
+            broker: EmbeddedBroker | None = None
             if self.config.embedded_broker:
                 from daemon.broker import EmbeddedBroker  # amqtt is only loaded when embedded
 
@@ -50,7 +55,7 @@ class Daemon:
                 subscriptions=self._subscriptions(),
                 on_message=self._on_message,
             )
-            journal = JobJournal(self.config.data_path / "jobs.jsonl", now=self._now())
+            journal = JobJournal(self.config.data_path / "jobs.jsonl", now=datetime.now(self.config.tz))
             stack.callback(journal.close)
             connection.publish(
                 self.topics.daemon_state,
@@ -64,6 +69,8 @@ class Daemon:
                 tasks.append(asyncio.create_task(runtime.supervise(), name=f"{device}-supervisor"))
                 tasks.append(asyncio.create_task(runtime.serve_commands(), name=f"{device}-commands"))
                 tasks.append(asyncio.create_task(runtime.serve_sim(), name=f"{device}-sim"))
+                answering = self._answer_interrupted(journal, runtime, broker)
+                tasks.append(asyncio.create_task(answering, name=f"{device}-interrupted"))
             self.ready.set()
             log.info("daemon %s online for van %s", __version__, self.config.van_id)
             try:
@@ -79,6 +86,17 @@ class Daemon:
                 mqtt_task.cancel()
                 await asyncio.gather(mqtt_task, return_exceptions=True)
                 log.info("daemon stopped")
+
+    async def _answer_interrupted(
+        self, journal: JobJournal, runtime: DeviceRuntime, broker: EmbeddedBroker | None
+    ) -> None:
+        """Answer the jobs a stop cut off, once the answer can reach someone."""
+        if not journal.interrupted(runtime.device):
+            return
+        if broker is not None:
+            # The embedded broker started with this process: until a client subscribes, a result is lost.
+            await broker.subscriptions.wait_for(self.topics.result(runtime.device))
+        runtime.answer_interrupted()
 
     def _subscriptions(self) -> list[str]:
         topics = [self.topics.command(device, name) for device, names in COMMANDS.items() for name in names]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import tty
 from collections import deque
 from collections.abc import Callable
@@ -59,6 +60,9 @@ class VirtualPrinter:
         self.paper: PaperState = "ok"
         self.cover_open = False
         self.silent = False  # a fault: never answer status requests
+        # A fault: a slow printer (TCP link). Each receipt takes this long after its cut, and a
+        # status request meanwhile is answered only then, so a job is confirmed that much later.
+        self.confirm_delay_s = 0.0
         self.receipts: deque[Receipt] = deque(maxlen=keep)
         self.errors: deque[str] = deque(maxlen=100)
         self.lost_events = 0  # what arrived while it could not print
@@ -66,6 +70,7 @@ class VirtualPrinter:
         self.on_receipt: Callable[[Receipt], None] | None = None
         self.on_error: Callable[[str], None] | None = None
         self._printed = 0
+        self._busy_until = 0.0  # time.monotonic() when the last receipt is out
         self._current = Receipt(number=1)
         self._arrived: asyncio.Event | None = None
         self._server: asyncio.Server | None = None
@@ -121,6 +126,7 @@ class VirtualPrinter:
 
     def _finish(self) -> None:
         receipt, self._printed = self._current, self._printed + 1
+        self._busy_until = time.monotonic() + self.confirm_delay_s
         self._current = Receipt(number=receipt.number + 1)
         self.receipts.append(receipt)
         if self._arrived is not None:
@@ -144,6 +150,10 @@ class VirtualPrinter:
         self.errors.append(problem)
         if self.on_error is not None:
             self.on_error(problem)
+
+    def _reply_delay(self) -> float:
+        """How long a status reply waits for the receipt being printed (confirm_delay_s)."""
+        return max(0.0, self._busy_until - time.monotonic())
 
     @property
     def printed(self) -> int:
@@ -192,6 +202,7 @@ class VirtualPrinter:
             while data := await reader.read(65536):
                 reply = self.receive(decoder, data)
                 if reply:
+                    await asyncio.sleep(self._reply_delay())
                     writer.write(reply)
                     await writer.drain()
             if not decoder.idle:

@@ -106,7 +106,7 @@ async def test_replay_after_a_restart_is_answered_not_reprinted(tmp_path: Path) 
         assert daemon.runtimes["printer"].unit.emulator.printed == 0  # a fresh virtual printer: nothing reprinted
 
 
-async def test_daemon_killed_mid_job_answers_the_replay_as_interrupted(tmp_path: Path) -> None:
+async def test_daemon_killed_mid_job_answers_it_at_restart_and_the_replay_alike(tmp_path: Path) -> None:
     # mosquitto outlives the killed daemon, so the client sees the restart on the same broker.
     broker = MosquittoBroker(tmp_path / "mosquitto", config_module.Config())
     broker.start()
@@ -126,14 +126,15 @@ async def test_daemon_killed_mid_job_answers_the_replay_as_interrupted(tmp_path:
             await printer.wait_for_receipts(1, timeout=10)
             process.signal(signal.SIGKILL)
             process.wait()
-            job.cancel()
-        printer.silent = False
-        async with running_daemon(config), connected_client(config) as client:
-            await printer_state(client, ready)
-            replay = await client.command("printer", "print", command, timeout=10)
-            assert (replay.state, replay.detail) == ("failed", INTERRUPTED)
-            await asyncio.sleep(0.3)
-            assert printer.printed == 1  # not redone by itself, nor by the replay
+            printer.silent = False
+            async with running_daemon(config):
+                answer = await job  # the command sent before the kill, answered without a resend
+                assert (answer.state, answer.detail) == ("failed", INTERRUPTED)
+                await printer_state(client, ready)
+                replay = await client.command("printer", "print", command, timeout=10)
+                assert replay == answer
+                await asyncio.sleep(0.3)
+                assert printer.printed == 1  # not redone by itself, nor by the replay
     finally:
         process.stop()
         await printer.stop()

@@ -229,21 +229,22 @@ def test_a_staff_slot_held_by_another_process_is_skipped(tmp_path: Path) -> None
     from daemon.credentials import ensure_embedded_credentials
 
     ensure_embedded_credentials(config)
-    read, write = os.pipe()
+    held_read, held_write = os.pipe()
+    done_read, done_write = os.pipe()
     child = os.fork()
     if child == 0:  # the other program: hold slot 1 until told to stop
         try:
             StaffSlot(config).claim()
-            os.write(write, b"held")
-            os.read(read, 1)
+            os.write(held_write, b"held")
+            os.read(done_read, 1)
         finally:
             os._exit(0)
     try:
-        os.read(read, 4)
+        assert os.read(held_read, 4) == b"held"
         with StaffSlot(config) as address:
             assert address.username == "govan-tui-2"
     finally:
-        os.write(write, b"x")
+        os.write(done_write, b"x")
         os.waitpid(child, 0)
 
 

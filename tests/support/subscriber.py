@@ -13,7 +13,7 @@ from typing import Any
 
 import aiomqtt
 
-from daemon.credentials import StaffSlot
+from daemon.credentials import CredentialsError, StaffSlot
 from govan.config import Config
 
 WAIT = 10.0  # liveness bound only; never a timing assertion
@@ -51,18 +51,43 @@ class Subscriber:
         return items
 
 
+async def _connect(config: Config, slot: StaffSlot) -> aiomqtt.Client:
+    """Connected as the TUI's broker user, waiting (up to WAIT) for the broker to listen.
+
+    A daemon child process with the embedded broker takes a moment to create the
+    credentials and to listen, after its first start and after every restart.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT
+    while True:
+        try:
+            address = slot.address or slot.claim()
+            client = aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
+                                    identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311)
+            await client.__aenter__()
+            return client
+        except (CredentialsError, aiomqtt.MqttError):
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+
+
 @contextlib.asynccontextmanager
 async def subscriber(config: Config, device: str) -> AsyncIterator[Subscriber]:
     """Subscribed to B/{device}/# as the TUI's broker user."""
     base = f"{config.mqtt.topic_prefix}/{config.van_id}"
-    with StaffSlot(config) as address:
-        async with aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                                  identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311) as client:
-            await client.subscribe(f"{base}/{device}/#", qos=1)
-            sub = Subscriber(client, base)
-            pump = asyncio.create_task(sub.pump())
-            try:
-                yield sub
-            finally:
-                pump.cancel()
-                await asyncio.gather(pump, return_exceptions=True)
+    slot = StaffSlot(config)
+    client = await _connect(config, slot)
+    try:
+        await client.subscribe(f"{base}/{device}/#", qos=1)
+        sub = Subscriber(client, base)
+        pump = asyncio.create_task(sub.pump())
+        try:
+            yield sub
+        finally:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
+    finally:
+        with contextlib.suppress(aiomqtt.MqttError):  # the broker may have died with its daemon
+            await client.__aexit__(None, None, None)
+        slot.release()
