@@ -18,7 +18,7 @@ from devices.printer.document import (
     RuleBlock,
     TextBlock,
 )
-from devices.printer.encoder import EncodeError, barcode_width_dots, encode, line_columns
+from devices.printer.encoder import MAX_TEXT_CHARACTERS, EncodeError, barcode_width_dots, encode, line_columns
 from devices.printer.profile import Profile
 from devices.printer.text import STAND_INS, paragraphs
 from tests.support.pngs import png_bomb, png_header_only
@@ -153,6 +153,25 @@ def test_the_largest_picture_is_scaled_to_the_paper_and_its_transparency_is_pape
     assert sum(image.height for image in images) == 576
     first_row = images[0].rows[:72]
     assert first_row[:36] == bytes(36) and first_row[36:] == b"\xff" * 36
+
+
+def test_a_text_block_longer_than_any_receipt_is_refused_naming_it():
+    document = Document(blocks=[TextBlock(text="A012"), RuleBlock(), TextBlock(text="a" * 1_048_576)])
+    with pytest.raises(EncodeError) as refused:
+        encode(document, Profile.for_paper(80))
+    assert str(refused.value) == "block 3 (text): 1,048,576 characters; at most 4,000 in one text block"
+    assert encode(Document(blocks=[TextBlock(text="a" * MAX_TEXT_CHARACTERS)]), Profile.for_paper(80))
+
+
+def test_a_document_longer_than_a_metre_of_paper_is_refused():
+    eleven = [FeedBlock(lines=20)] * 11  # 11 × 20 lines of 1/6 inch: 935 mm
+    assert encode(Document(blocks=eleven), Profile.for_paper(80))
+    with pytest.raises(EncodeError) as refused:
+        encode(Document(blocks=[*eleven, FeedBlock(lines=20)]), Profile.for_paper(80))
+    assert str(refused.value) == "block 12 (feed): by this block the document takes 1,020 mm of paper; at most 1,000 mm per copy"
+    chinese = [TextBlock(text="龙港市流动政务客厅受理回执")] * 300  # one line each
+    with pytest.raises(EncodeError, match=r"^block 236 \(text\): by this block the document takes 1,003 mm"):
+        encode(Document(blocks=chinese), Profile.for_paper(80))
 
 
 def test_rule_is_a_full_width_raster_line():
