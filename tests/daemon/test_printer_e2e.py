@@ -239,3 +239,13 @@ async def test_file_printer_prints_and_says_its_status_is_unknown(van_factory, t
         result = await van.client.command("printer", "print", PrintCommand(job_id="lp", document=TICKET), timeout=10)
         assert result.state == "done" and "status unknown" in result.detail
     assert text_lines(decode(device.read_bytes())) == TICKET_LINES
+
+
+async def test_a_print_command_larger_than_any_document_is_answered_failed(van_factory) -> None:  # noqa: ANN001
+    async with van_factory(SIM) as van:
+        await printer_state(van.client, ready)
+        command = {"job_id": "huge", "document": {"blocks": [{"type": "text", "text": "a" * 3_000_000}]}}
+        result = await van.client.command("printer", "print", command, timeout=10)
+        assert result.state == "failed"
+        assert result.detail.startswith("rejected printer/print: payload is 3,000,")
+        assert result.detail.endswith("bytes; at most 2,097,152")
