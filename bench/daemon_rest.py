@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 from bench.figures import Figure, report
-from bench.van import mosquitto, mosquitto_settings, van_config
-from daemon.client import DaemonClient
+from bench.van import mosquitto, mosquitto_settings, rss_mb, van_config, wait_until_ready
 from govan import config as config_module
 
 GOAL_RSS_MB = 35.0
@@ -32,23 +31,6 @@ TICKS = os.sysconf("SC_CLK_TCK")
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for {pid}")
-
-
-async def _online(config_path: Path) -> None:
-    config = config_module.load(config_path)
-    async with DaemonClient(config) as client:
-        if not await client.wait_for_daemon(30):
-            raise SystemExit(f"the daemon did not come online: {client.status}")
-        not_ready = {name: state.detail for name, state in client.status.devices.items() if state.state != "ready"}
-        if not_ready:
-            raise SystemExit(f"devices not ready: {not_ready}")
 
 
 def main(size: int | None = None) -> None:
@@ -63,7 +45,7 @@ def main(size: int | None = None) -> None:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(0.5)
-            asyncio.run(_online(config_path))
+            asyncio.run(wait_until_ready(config_path))
             time.sleep(2)  # let start-up work (imports, first polls) settle
             daemon_cpu, broker_cpu, started = cpu_seconds(daemon.pid), cpu_seconds(broker.pid), time.monotonic()
             time.sleep(seconds)

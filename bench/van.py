@@ -1,4 +1,4 @@
-"""A van for benchmarks: a real config, the daemon in this process, a client as the TUI has it."""
+"""A van for benchmarks: a real config, the daemon in this process or a child, a client as the TUI has it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from bench.figures import free_port
+from daemon.client import DaemonClient
 from daemon.credentials import DAEMON_USER, TUI_USER
 from daemon.service import Daemon
 from govan import config as config_module
@@ -69,3 +70,33 @@ def mosquitto_settings(files: BrokerFiles) -> dict[str, Any]:
         "password_file": str(files.password_file(DAEMON_USER)),
         "tui": {"username": TUI_USER, "password_file": str(files.password_file(TUI_USER))},
     }
+
+
+async def wait_until_ready(config_path: Path) -> None:
+    """Until a daemon started with this config is online and every device of it ready."""
+    config = config_module.load(config_path)
+    async with DaemonClient(config) as client:
+        if not await client.wait_for_daemon(30):
+            raise SystemExit(f"the daemon did not come online: {client.status}")
+        not_ready = {name: state.detail for name, state in client.status.devices.items() if state.state != "ready"}
+        if not_ready:
+            raise SystemExit(f"devices not ready: {not_ready}")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is `pid` (a daemon's worker processes)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue  # it ended while we looked
+    return found

@@ -33,6 +33,12 @@ __all__ = [
     "ScanEvent", "SelfTestCommand", "Status", "TextBlock", "decode", "encode", "new_id", "now_iso",
 ]
 
+# The largest message the contract needs is a print document with a logo, some 100 KB; a
+# ticket is 1 KB. A larger payload is refused before it is parsed, so that what a publisher
+# sends by mistake costs the daemon no more than this in decoded strings. (The printer's
+# own limits, per text block and per metre of paper, are in devices.printer.encoder.)
+MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
+
 DeviceStateName = Literal["ready", "busy", "offline", "error", "disabled"]
 JobId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
@@ -224,6 +230,8 @@ def encode(message: msgspec.Struct | dict[str, Any]) -> bytes:
 
 
 def decode(payload: bytes | str, type_: type[T]) -> T:
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise MessageError(f"payload is {len(payload):,} bytes; at most {MAX_PAYLOAD_BYTES:,}")
     try:
         return msgspec.json.decode(payload, type=type_)
     except msgspec.ValidationError as error:

@@ -62,10 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_config(args: argparse.Namespace):  # noqa: ANN202 - avoid importing config types eagerly
+def _load_config(args: argparse.Namespace, *, writes_data: bool = False):  # noqa: ANN202 - avoid importing config types eagerly
     from govan import config
 
-    return config.load(getattr(args, "config", None))
+    return config.load(getattr(args, "config", None), writes_data=writes_data)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -78,7 +78,7 @@ def _daemon(args: argparse.Namespace) -> int:
     from daemon.service import serve
     from govan import logs
 
-    config = _load_config(args)
+    config = _load_config(args, writes_data=True)
     logs.setup(config.data_path, "daemon", to_stderr=True)
     return serve(config)
 
@@ -87,7 +87,7 @@ def _tui(args: argparse.Namespace) -> int:
     from govan import logs
     from tui.app import run_app
 
-    config = _load_config(args)
+    config = _load_config(args, writes_data=True)
     if not config.database_path.exists():
         print(f"govan tui: no database at {config.database_path}; run `govan init` first", file=sys.stderr)
         return EXIT_USAGE

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 import tomllib
 import typing
 from datetime import date
@@ -161,18 +163,26 @@ def resolve_path(explicit: str | os.PathLike[str] | None) -> Path | None:
     return None
 
 
-def load(explicit: str | os.PathLike[str] | None = None) -> Config:
-    """Load and validate the configuration, or return the built-in defaults."""
+def load(explicit: str | os.PathLike[str] | None = None, *, writes_data: bool = False) -> Config:
+    """Load and validate the configuration, or return the built-in defaults.
+
+    `writes_data`: the command writes to the data directory (the daemon, the TUI, init), so
+    check that it can, there or where it would be created.
+    """
     path = resolve_path(explicit)
     if path is None:
-        return validate(Config(), "built-in defaults")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read it: {error}") from None
-    return parse(text, str(path))
+        config, source = validate(Config(), "built-in defaults"), "built-in defaults"
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such configuration file") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read it: {error}") from None
+        config, source = parse(text, str(path)), str(path)
+    if writes_data:
+        _check_writable(config.data_path, source)
+    return config
 
 
 def parse(text: str, source: str) -> Config:
@@ -245,9 +255,41 @@ def validate(config: Config, source: str) -> Config:
         raise _fail(source, "mqtt.ca_file", "only applies to an mqtts:// url")
     if not 1 <= mqtt.staff_slots <= 99:
         raise _fail(source, "mqtt.staff_slots", "must be between 1 and 99")
+    problem = _data_dir_problem(config.data_path)
+    if problem is not None:
+        raise _fail(source, "data_dir", problem)
     _validate_devices(config.devices, source)
     _validate_service(config, source)
     return config
+
+
+def _data_dir_problem(path: Path) -> str | None:
+    """What already stands in the data directory's way: a file where it or a parent should be."""
+    for place in (path, *path.parents):
+        try:
+            mode = place.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # not there yet: created when needed
+        except OSError as error:
+            return f"cannot look at {place}: {error.strerror}"
+        if stat.S_ISDIR(mode):
+            return None
+        if place == path:
+            return f"{path} is a file, not a directory; point data_dir at a directory"
+        return f"{path} cannot be created: {place} is a file, not a directory"
+    return None
+
+
+def _check_writable(path: Path, source: str) -> None:
+    """Create (and at once remove) a file where the data goes; validate() ruled out files in the way."""
+    place = next(place for place in (path, *path.parents) if place.exists())
+    try:
+        with tempfile.TemporaryFile(dir=place):
+            pass
+    except OSError as error:
+        problem = f"cannot write in {path}" if place == path else f"cannot create {path} in {place}"
+        raise _fail(source, "data_dir", f"{problem} ({error.strerror}); let this user write there, "
+                                        "or point data_dir elsewhere") from None
 
 
 def _validate_service(config: Config, source: str) -> None:

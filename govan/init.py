@@ -110,13 +110,13 @@ def initialise(config: Config) -> list[str]:
 def run_init(explicit_config: str | None, *, mosquitto_dir: str | None) -> int:
     path = config_module.resolve_path(explicit_config) or config_module.LOCAL_CONFIG
     if path.exists():
-        config = config_module.load(path)
+        config = config_module.load(path, writes_data=True)
         print(f"using existing configuration {path}")
     else:
         config = Config()
         path.write_text(config_text(config.van_id, config.data_path), encoding="utf-8")
         print(f"wrote commented configuration {path}")
-        config = config_module.load(path)
+        config = config_module.load(path, writes_data=True)
     for line in initialise(config):
         print(line)
     if mosquitto_dir:

@@ -6,9 +6,10 @@ that drops synthetic pictures into a temporary folder, read by the real folder s
 and serves B/sim/camera/fault.
 
 A capture waits at most devices.camera.timeout_s for the picture, then runs the Pillow
-pipeline in a thread and keeps the file under data_dir/captures/. A camera that fails or
-hangs gives a failed result, never a stuck queue. Pictures are personal data: they go
-into files only, never into logs or details.
+pipeline in a worker process (daemon.worker: its memory goes back to the system when the
+captures stop) and keeps the file under data_dir/captures/. A camera that fails or hangs
+gives a failed result, never a stuck queue. Pictures are personal data: they go into
+files only, never into logs or details.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import msgspec
 
 from daemon.messages import CameraFaultControl, CaptureCommand, decode
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
+from daemon.worker import WorkerDied, WorkerProcess
 from devices.camera.emulator import DocumentCameraEmulator
 from devices.camera.folder import FolderSource
 from devices.camera.source import CameraSource, CameraUnavailable, CaptureError, Mode
@@ -44,12 +46,16 @@ class CameraUnit(DeviceUnit):
         super().__init__(ctx)
         self._source = source
         self.timeout_s = ctx.config.devices.camera.timeout_s
+        self.imaging = WorkerProcess("imaging")
 
     @property
     def source(self) -> CameraSource:
         if self._source is None:
             raise CameraUnavailable("the camera was not started", "error")
         return self._source
+
+    async def stop(self) -> None:
+        await self.imaging.close()
 
     async def run(self) -> None:
         try:
@@ -90,10 +96,8 @@ class CameraUnit(DeviceUnit):
                 raise JobFailed(NO_FONT)
         data = await self._take(command.mode)
         try:
-            processed = await asyncio.to_thread(
-                process_capture, data, command.mode, certification=certification, font=font
-            )
-        except CaptureError as error:
+            processed = await self.imaging.run(process_capture, data, command.mode, certification=certification, font=font)
+        except (CaptureError, WorkerDied) as error:
             raise JobFailed(error.detail) from None
         stored = await asyncio.to_thread(store_capture, self.ctx.data_dir, self.ctx.now(), command.job_id, processed.jpeg)
         mode = "document" if command.mode == "document" else "ID photo"
@@ -109,7 +113,7 @@ class CameraUnit(DeviceUnit):
         )
 
     async def _self_test(self) -> JobOutcome:
-        from devices.camera.imaging import open_image
+        from devices.camera.imaging import picture_size
 
         if not self.source.self_test_captures:
             try:
@@ -120,11 +124,11 @@ class CameraUnit(DeviceUnit):
         started = time.monotonic()
         data = await self._take("document")
         try:
-            image = await asyncio.to_thread(open_image, data)
-        except CaptureError as error:
+            width, height = await self.imaging.run(picture_size, data)
+        except (CaptureError, WorkerDied) as error:
             raise JobFailed(error.detail) from None
         return JobOutcome(
-            detail=f"{self.source.description}: captured a {image.width}×{image.height} picture "
+            detail=f"{self.source.description}: captured a {width}×{height} picture "
             f"({len(data) // 1024} KB) in {time.monotonic() - started:.1f} s; nothing was saved"
         )
 
@@ -147,11 +151,12 @@ class SimCameraUnit(CameraUnit):
 
     async def start(self) -> None:
         folder = Path(tempfile.mkdtemp(prefix="govan-sim-camera-"))
-        self.emulator = DocumentCameraEmulator(folder)
+        self.emulator = DocumentCameraEmulator(folder, run_blocking=self.imaging.run)
         # The emulator writes a file in well under a second, so it settles sooner than a vendor's program.
         self._source = _ShutterSource(self.emulator, FolderSource(folder, settle_s=SIM_SETTLE_S))
 
     async def stop(self) -> None:
+        await super().stop()
         if self.emulator is not None:
             shutil.rmtree(self.emulator.folder, ignore_errors=True)
 

@@ -114,7 +114,8 @@ class PrinterUnit(DeviceUnit):
 
     async def _print(self, document: Document, copies: int) -> str:
         try:
-            job = encode(document, self.profile)
+            # Pictures take Pillow tens of milliseconds or more: other devices are served meanwhile.
+            job = await asyncio.to_thread(encode, document, self.profile)
         except EncodeError as error:
             raise JobFailed(str(error)) from None
         status: PrinterStatus | None = None

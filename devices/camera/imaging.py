@@ -37,6 +37,11 @@ def open_image(data: bytes) -> Image.Image:
     return image
 
 
+def picture_size(data: bytes) -> tuple[int, int]:
+    """Width and height of the upright picture, once decoded (the camera self-test)."""
+    return open_image(data).size
+
+
 def fit_within(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     """`size` scaled down (never up) to fit inside `box`, keeping its proportions."""
     width, height = size

@@ -27,6 +27,21 @@ BARCODE_MODULE_WIDTH = 2  # dots; 1 is too thin for most scanners on thermal pap
 RASTER_ROWS_PER_COMMAND = 256  # keeps each GS v 0 small for printers with small buffers
 RULE_HEIGHT = 12  # dots of paper for a rule, the middle two of them black
 
+# Limits a real receipt never reaches, so that a document sent by mistake cannot tie up the
+# daemon or use up a roll: a notice on a receipt is a few hundred characters, and a long
+# case receipt some 40 cm. Text is wrapped character by character in Python, so the text
+# limit also bounds the time one block takes; the paper limit bounds the whole job (raster
+# at most 72 bytes per dot of paper, and at most 500 blocks of QR data).
+MAX_TEXT_CHARACTERS = 4_000  # one text block: about 170 lines of Chinese on 80 mm paper
+MAX_PAPER_MM = 1_000  # one copy
+# Paper per dot, and what each line takes: thermal heads print 8 dots per mm (203 dpi), and
+# a line feed is 1/6 inch by default, or the character height when that is taller.
+DOTS_PER_MM = 8
+LINE_SPACING_DOTS = 34
+TEXT_HEIGHT_DOTS = 24
+HRI_DOTS = 30  # the text under a barcode
+QR_MODULES_AT_LEAST = 21  # version 1; the printer chooses the version, so a QR counts at its smallest
+
 
 class EncodeError(ValueError):
     """The document cannot be printed on this profile; the message names the block."""
@@ -35,11 +50,17 @@ class EncodeError(ValueError):
 def encode(document: Document, profile: Profile) -> bytes:
     """The complete print job: ESC @, Chinese mode, then each block in order."""
     job = bytearray(commands.INITIALIZE + commands.KANJI_ON)
+    paper_dots = 0
     for number, block in enumerate(document.blocks, start=1):
         try:
-            job += _encode_block(block, profile)
+            data, dots = _encode_block(block, profile)
+            paper_dots += dots
+            if paper_dots > MAX_PAPER_MM * DOTS_PER_MM:
+                raise ValueError(f"by this block the document takes {paper_dots // DOTS_PER_MM:,} mm of paper; "
+                                 f"at most {MAX_PAPER_MM:,} mm per copy")
         except (text.UnprintableCharacter, raster.ImageProblem, ValueError) as error:
             raise EncodeError(f"block {number} ({_kind(block)}): {error}") from None
+        job += data
     return bytes(job)
 
 
@@ -52,37 +73,42 @@ def _kind(block: Block) -> str:
     return type(block).__struct_config__.tag  # type: ignore[attr-defined, no-any-return]
 
 
-def _encode_block(block: Block, profile: Profile) -> bytes:
+def _encode_block(block: Block, profile: Profile) -> tuple[bytes, int]:
+    """The block's bytes, and the dots of paper they take."""
     match block:
         case TextBlock():
             return _text(block, profile)
         case RuleBlock():
             rule = raster.bar(profile.dots, RULE_HEIGHT, RULE_HEIGHT // 2 - 1, RULE_HEIGHT // 2 + 1)
-            return commands.align("left") + _raster(rule)
+            return commands.align("left") + _raster(rule), rule.height
         case QrBlock():
-            return _qr(block)
+            return _qr(block), QR_MODULES_AT_LEAST * block.size
         case BarcodeBlock():
-            return _barcode(block, profile)
+            return _barcode(block, profile), block.height + HRI_DOTS
         case ImageBlock():
             picture = raster.from_png(block.png, profile.dots)
-            return commands.align(block.align) + _raster(picture)
+            return commands.align(block.align) + _raster(picture), picture.height
         case FeedBlock():
-            return commands.feed_lines(block.lines)
+            return commands.feed_lines(block.lines), LINE_SPACING_DOTS * block.lines
         case CutBlock():
-            return commands.cut(block.partial)
+            return commands.cut(block.partial), 0
     raise AssertionError(f"unhandled block {block!r}")
 
 
-def _text(block: TextBlock, profile: Profile) -> bytes:
+def _text(block: TextBlock, profile: Profile) -> tuple[bytes, int]:
+    if len(block.text) > MAX_TEXT_CHARACTERS:
+        raise ValueError(f"{len(block.text):,} characters; at most {MAX_TEXT_CHARACTERS:,} in one text block")
     width, height = block.size
     columns = line_columns(profile, width)
     if columns < 2:
         raise ValueError(f"size {width}× is too wide for {profile.paper_width_mm} mm paper")
     out = bytearray(commands.align(block.align) + commands.bold(block.bold) + commands.character_size(width, height))
+    lines = 0
     for paragraph in text.paragraphs(block.text):
         for line in text.wrap(paragraph, columns, profile.chinese):
             out += text.encode_line(line, profile.chinese) + bytes((commands.LF,))
-    return bytes(out)
+            lines += 1
+    return bytes(out), lines * max(LINE_SPACING_DOTS, TEXT_HEIGHT_DOTS * height)
 
 
 def _qr(block: QrBlock) -> bytes:

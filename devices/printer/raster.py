@@ -11,6 +11,10 @@ if TYPE_CHECKING:
 
 # A picture taller than this is almost certainly a mistake on a receipt.
 MAX_HEIGHT_DOTS = 1200
+# Pictures with more pixels are refused before they are decoded. The paper is at most 576
+# dots wide, so a logo of 2000×2000 is already scaled down 3.5×; decoding it costs at most
+# 16 MB, where a "PNG bomb" of a few KB could otherwise ask for gigabytes.
+MAX_PIXELS = 4_000_000
 
 
 class ImageProblem(ValueError):
@@ -29,26 +33,52 @@ class Raster:
 
 
 def from_png(png: bytes, max_width: int) -> Raster:
-    """Decode a PNG, scale it down to the paper if needed, and dither it to 1 bit."""
+    """Decode a PNG, scale it down to the paper if needed, and dither it to 1 bit.
+
+    The size is read from the header and checked before a single pixel is decoded.
+    """
     # Pillow loads with the first picture, so that printing text costs no memory for it.
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(png), formats=["PNG"]) as opened:
-            opened.load()
-            picture = opened.convert("RGBA")
+        opened = Image.open(io.BytesIO(png), formats=["PNG"])
+        width, height = opened.size
+        _check_size(width, height, max_width)
+        opened.load()
+        # Transparent parts are paper; without transparency one grey byte per pixel is enough.
+        transparent = opened.has_transparency_data
+        mode = "RGBA" if transparent else "L"
+        picture = opened if opened.mode == mode else opened.convert(mode)
+    except ImageProblem:
+        raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise ImageProblem(f"not a readable PNG picture ({error.__class__.__name__})") from None
-    white = Image.new("RGBA", picture.size, (255, 255, 255, 255))
-    grey = Image.alpha_composite(white, picture).convert("L")
-    if grey.width > max_width:
-        height = max(1, round(grey.height * max_width / grey.width))
-        grey = grey.resize((max_width, height), Image.Resampling.LANCZOS)
-    if grey.height > MAX_HEIGHT_DOTS:
-        raise ImageProblem(f"picture is {grey.height} dots tall at paper width; at most {MAX_HEIGHT_DOTS}")
+    del opened  # the decoded copy goes before the converted one is scaled
+    if width > max_width:
+        # reducing_gap: whole blocks of pixels are averaged first, so LANCZOS runs on a small picture.
+        size = (max_width, printed_height(width, height, max_width))
+        picture = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    if transparent:
+        picture = Image.alpha_composite(Image.new("RGBA", picture.size, (255, 255, 255, 255)), picture)
+    grey = picture.convert("L")
     # Mode "1" has 1 for white; ESC/POS wants 1 for black.
     bits = ImageOps.invert(grey).convert("1")
     return Raster(width=bits.width, height=bits.height, rows=bits.tobytes())
+
+
+def printed_height(width: int, height: int, max_width: int) -> int:
+    """Dots of paper a picture takes once scaled down (never up) to `max_width`."""
+    return height if width <= max_width else max(1, round(height * max_width / width))
+
+
+def _check_size(width: int, height: int, max_width: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise ImageProblem(
+            f"picture is {width:,}×{height:,} pixels; at most {MAX_PIXELS:,} pixels, such as 2000×2000"
+        )
+    tall = printed_height(width, height, max_width)
+    if tall > MAX_HEIGHT_DOTS:
+        raise ImageProblem(f"picture is {tall:,} dots tall at paper width; at most {MAX_HEIGHT_DOTS:,}")
 
 
 def bar(width: int, height: int, ink_from: int, ink_to: int) -> Raster:

@@ -22,6 +22,7 @@ EXPECTED = {
     # The certify-stamp figure needs a Chinese font; without one the script leaves it out.
     "camera_pipeline": (1, {"camera_document_ms", "camera_id_photo_ms"}
                         | ({"camera_document_certified_ms"} if default_cjk_font() else set()), False),
+    "daemon_captures": (3, {"daemon_captures_rss"}, True),
     "daemon_rest": (1, {"daemon_rest_rss", "daemon_rest_cpu"}, True),
     "idreader_latency": (5, {"idreader_latency_p50", "idreader_latency_p99"}, False),
     "intake_fill": (2, {"intake_fill_p50", "intake_fill_p99"}, False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PIL import Image
 from daemon.messages import CaptureCommand, Certify, SelfTestCommand
 from devices.camera.synthetic import BLUE_BACKDROP, draw_portrait, to_jpeg
 from tests.support.fonts import require_cjk_font
+from tests.support.van import child_daemon
 
 WAIT = 30.0  # liveness bound only
 
@@ -112,3 +114,58 @@ async def test_folder_camera_takes_the_dropped_file_and_warns_about_the_backdrop
 
         folder.rename(tmp_path / "unplugged")
         assert (await wait_for_state(van, "offline")) == f"{folder}: no such folder"
+
+
+def process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+async def test_imaging_runs_in_a_worker_process_that_ends_when_idle(van_factory) -> None:  # noqa: ANN001
+    async with van_factory({"devices": {"camera": {"driver": "sim"}}}) as van:
+        await wait_for_state(van, "ready")
+        imaging = van.runtime("camera").unit.imaging
+        imaging.idle_s = 0.5  # the default is 10 s
+        document = await van.client.command("camera", "capture", CaptureCommand(job_id="doc-1", mode="document"), timeout=WAIT)
+        assert document.state == "done", document.detail
+        assert check_file(document, van.config.data_path, "doc-1").size == (document.width, document.height)
+        worker = imaging.pid
+        assert worker is not None and worker != os.getpid()
+
+        test = await van.client.command("camera", "test", SelfTestCommand(job_id="camera-test"), timeout=WAIT)
+        assert test.state == "done" and "captured a 2592×1944 picture" in test.detail
+        van.client.publish(van.topics.sim("camera", "fault"), {"fault": "fail"})
+        await van.client.drain()
+        broken = await van.client.command("camera", "capture", CaptureCommand(job_id="doc-2", mode="document"), timeout=WAIT)
+        assert (broken.state, broken.path) == ("failed", None)
+        assert broken.detail == "the camera sent something that is not a readable picture (OSError)"
+
+        async with asyncio.timeout(WAIT):
+            while imaging.pid is not None or not process_gone(worker):
+                await asyncio.sleep(0.1)
+
+
+async def test_the_daemon_gives_back_the_memory_of_its_captures(tmp_path: Path) -> None:
+    async with child_daemon(tmp_path, {"devices": {"camera": {"driver": "sim"}}}) as (daemon, client):
+        await asyncio.wait_for(_camera_ready(client), WAIT)
+        await asyncio.sleep(1)  # start-up settles
+        rest = daemon.rss_mb()
+        for number in range(10):
+            mode = "document" if number % 2 == 0 else "id_photo"
+            result = await client.command("camera", "capture", CaptureCommand(job_id=f"c{number}", mode=mode), timeout=WAIT)
+            assert result.state == "done", result.detail
+        async with asyncio.timeout(WAIT):  # the worker ends 10 s after its last task
+            while daemon.children():
+                await asyncio.sleep(0.5)
+        # In the daemon's own process, the first capture alone added 45 MB that never went back.
+        assert daemon.rss_mb() < rest + 30, f"{daemon.rss_mb():.0f} MB after captures, {rest:.0f} MB at rest"
+
+
+async def _camera_ready(client) -> None:  # noqa: ANN001
+    async for status in client.watch():
+        camera = status.devices.get("camera")
+        if camera is not None and camera.state == "ready":
+            return

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from daemon.client import DaemonClient
 from daemon.journal import INTERRUPTED
-from daemon.messages import PaperControl, PrintCommand, SelfTestCommand
-from devices.printer.decoder import decode, text_lines
-from devices.printer.document import BarcodeBlock, CutBlock, Document, FeedBlock, QrBlock, RuleBlock, TextBlock
+from daemon.messages import PaperControl, PrintCommand, ScanControl, ScanEvent, SelfTestCommand
+from devices.printer.decoder import RasterImage, decode, text_lines
+from devices.printer.document import (
+    BarcodeBlock,
+    CutBlock,
+    Document,
+    FeedBlock,
+    ImageBlock,
+    QrBlock,
+    RuleBlock,
+    TextBlock,
+)
 from devices.printer.emulator import VirtualPrinter
 from govan import config as config_module
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.net import free_port
-from tests.support.van import DaemonProcess, connected_client, running_daemon, write_config
+from tests.support.pngs import png_bomb
+from tests.support.van import DaemonProcess, child_daemon, connected_client, running_daemon, write_config
 
 SIM = {"devices": {"printer": {"driver": "sim", "paper_width_mm": 58}}}
 TICKET = Document(blocks=[
@@ -240,3 +252,69 @@ async def test_file_printer_prints_and_says_its_status_is_unknown(van_factory, t
         result = await van.client.command("printer", "print", PrintCommand(job_id="lp", document=TICKET), timeout=10)
         assert result.state == "done" and "status unknown" in result.detail
     assert text_lines(decode(device.read_bytes())) == TICKET_LINES
+
+
+# Bad input: pictures, text and payloads no receipt needs must fail clearly and cost the daemon nothing.
+
+def transparent_logo(side: int = 2000) -> bytes:
+    """The largest picture the encoder takes (4 million pixels), with an alpha channel: slow to scale."""
+    grey = Image.linear_gradient("L").resize((side, side))
+    buffer = io.BytesIO()
+    Image.merge("RGBA", [grey, grey.rotate(90), grey.rotate(180), grey.rotate(270)]).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_a_png_bomb_fails_naming_it_and_the_daemon_stays_small(tmp_path: Path) -> None:
+    settings = {"devices": {"printer": {"driver": "sim"}}}
+    async with child_daemon(tmp_path, settings) as (daemon, client):
+        await printer_state(client, ready)
+        document = Document(blocks=[TextBlock(text="A012"), ImageBlock(png=png_bomb(9000, 9000)), CutBlock()])
+        result = await client.command("printer", "print", PrintCommand(job_id="bomb", document=document), timeout=30)
+        assert result.state == "failed"
+        assert result.detail.startswith("block 2 (image): picture is 9,000×9,000 pixels; at most 4,000,000 pixels")
+        # Decoded and converted as before, the bomb took the daemon past 1.1 GB; start-up itself peaks near 100 MB.
+        assert daemon.peak_rss_mb() < 200
+        after = await client.command("printer", "print", PrintCommand(job_id="ticket", document=TICKET), timeout=10)
+        assert (after.state, after.detail) == ("done", "printed 1 copy")
+
+
+async def test_a_megabyte_text_block_fails_naming_it_and_prints_nothing(van_factory) -> None:  # noqa: ANN001
+    async with van_factory(SIM) as van:
+        await printer_state(van.client, ready)
+        document = Document(blocks=[TextBlock(text="A012"), RuleBlock(), TextBlock(text="a" * 1_048_576), CutBlock()])
+        result = await van.client.command("printer", "print", PrintCommand(job_id="long", document=document), timeout=10)
+        assert (result.state, result.detail) == (
+            "failed", "block 3 (text): 1,048,576 characters; at most 4,000 in one text block")
+        assert van.runtime("printer").unit.emulator.bytes_received % 12 == 0  # status queries only
+
+
+async def test_a_print_command_larger_than_any_document_is_answered_failed(van_factory) -> None:  # noqa: ANN001
+    async with van_factory(SIM) as van:
+        await printer_state(van.client, ready)
+        command = {"job_id": "huge", "document": {"blocks": [{"type": "text", "text": "a" * 3_000_000}]}}
+        result = await van.client.command("printer", "print", command, timeout=10)
+        assert result.state == "failed"
+        assert result.detail.startswith("rejected printer/print: payload is 3,000,")
+        assert result.detail.endswith("bytes; at most 2,097,152")
+
+
+async def test_scans_arrive_while_a_large_document_is_encoded(van_factory) -> None:  # noqa: ANN001
+    async with van_factory({"devices": {"printer": {"driver": "sim"}, "scanner": {"driver": "sim"}}}) as van:
+        await printer_state(van.client, ready)
+        emulator = van.runtime("printer").unit.emulator
+        # 13 logos at 72 mm each: legal, just under a metre of paper, and seconds of Pillow work.
+        document = Document(blocks=[ImageBlock(png=transparent_logo())] * 13 + [CutBlock()])
+        scans = van.client.events()
+        job = asyncio.create_task(
+            van.client.command("printer", "print", PrintCommand(job_id="logos", document=document), timeout=60))
+        await printer_state(van.client, lambda state, _: state == "busy")
+        van.client.publish(van.topics.sim("scanner", "scan"), ScanControl(code="A012"))
+        scan = await asyncio.wait_for(anext(event async for event in scans if isinstance(event, ScanEvent)), 30)
+        assert scan.code == "A012"
+        # The scan came while the document was still being encoded: not a byte of it has reached the printer.
+        assert emulator.bytes_received % 12 == 0 and emulator.printed == 0
+        assert not job.done()
+        result = await job
+        assert result.state == "done", result.detail
+        (receipt,) = await emulator.wait_for_receipts(1)
+        assert sum(event.height for event in receipt.events if isinstance(event, RasterImage)) == 13 * 576

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.support.net import free_port
 from tests.support.van import DaemonProcess, write_config
@@ -35,6 +38,51 @@ def test_unknown_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = govan("--config", str(bad), "daemon")
     assert result.returncode == 2
     assert result.stderr.strip() == f"govan daemon: {bad}: unknown key 'mqtt.host'"
+
+
+# Every command that reads the configuration; the summary's trip need not exist.
+COMMANDS = (["daemon"], ["tui"], ["init"], ["status"], ["summary", "--trip", "1"])
+
+
+def test_a_data_dir_that_is_a_file_is_one_line_and_exit_2_for_every_command(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "data"
+    in_the_way.write_text("not a directory\n")
+    config = tmp_path / "govan.toml"
+    config.write_text(f'data_dir = "{in_the_way}"\n')
+    for command in COMMANDS:
+        result = govan(*command, "--config", str(config))
+        assert result.returncode == 2, (command, result.stderr)
+        expected = f"{config}: key 'data_dir': {in_the_way} is a file, not a directory; point data_dir at a directory"
+        assert result.stderr.splitlines() == [f"govan {command[0]}: {expected}"]
+        assert result.stdout == ""
+
+
+def _unwritable(tmp_path: Path) -> list[tuple[str, str]]:
+    """Data directories this user cannot write, each with the start of the problem."""
+    places = []
+    if os.geteuid() != 0:  # root writes through any mode bits
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o555)
+        places += [(str(locked), f"cannot write in {locked} ("),
+                   (str(locked / "data"), f"cannot create {locked / 'data'} in {locked} (")]
+    if os.path.ismount("/sys"):  # nobody creates files in sysfs
+        places += [("/sys", "cannot write in /sys ("), ("/sys/govan", "cannot create /sys/govan in /sys (")]
+    if not places:
+        pytest.skip("no directory here that this user cannot write")
+    return places
+
+
+def test_a_data_dir_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    config = tmp_path / "govan.toml"
+    for data_dir, problem in _unwritable(tmp_path):
+        config.write_text(f'data_dir = "{data_dir}"\n')
+        for command in ("daemon", "tui", "init"):  # the ones that write there
+            result = govan(command, "--config", str(config))
+            assert result.returncode == 2, (command, result.stderr)
+            lines = result.stderr.splitlines()
+            assert len(lines) == 1, result.stderr
+            assert lines[0].startswith(f"govan {command}: {config}: key 'data_dir': {problem}"), lines[0]
+            assert lines[0].endswith("); let this user write there, or point data_dir elsewhere")
 
 
 def test_bad_arguments_are_one_line_and_exit_2() -> None:

@@ -101,3 +101,27 @@ def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
 def test_written_config_reads_back_identically(tmp_path: Path) -> None:
     original = config.with_sim_devices(config.parse('van_id = "lg-02"\n[service]\nholidays = ["2026-10-01"]\n', "x"))
     assert config.parse(config.to_toml(original), "round trip") == original
+
+
+def test_a_data_dir_that_is_a_file_names_the_key_the_file_and_the_path(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "data"
+    in_the_way.write_text("")
+    path = tmp_path / "govan.toml"
+    path.write_text(f'data_dir = "{in_the_way}"\n')
+    with pytest.raises(ConfigError) as problem:
+        config.load(path)
+    assert str(problem.value) == (
+        f"{path}: key 'data_dir': {in_the_way} is a file, not a directory; point data_dir at a directory")
+    path.write_text(f'data_dir = "{in_the_way / "govan"}"\n')
+    with pytest.raises(ConfigError, match=f"govan cannot be created: {in_the_way} is a file, not a directory$"):
+        config.load(path)
+
+
+def test_checking_that_the_data_dir_is_writable_leaves_nothing_behind(tmp_path: Path) -> None:
+    path = tmp_path / "govan.toml"
+    path.write_text(f'data_dir = "{tmp_path / "data"}"\n')
+    assert config.load(path, writes_data=True).data_path == tmp_path / "data"
+    assert [entry.name for entry in tmp_path.iterdir()] == ["govan.toml"]  # not even the directory
+    (tmp_path / "data").mkdir()
+    config.load(path, writes_data=True)
+    assert list((tmp_path / "data").iterdir()) == []

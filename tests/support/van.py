@@ -14,8 +14,9 @@ from typing import Any
 
 import msgspec
 
+from daemon.bus import BrokerUnreachable
 from daemon.client import DaemonClient
-from daemon.credentials import DAEMON_USER, TUI_USER
+from daemon.credentials import DAEMON_USER, TUI_USER, embedded_password_file
 from daemon.runtime import DeviceRuntime
 from daemon.service import Daemon
 from daemon.topics import Topics
@@ -115,6 +116,26 @@ class DaemonProcess:
     def signal(self, signum: int) -> None:
         self.process.send_signal(signum)
 
+    def rss_mb(self) -> float:
+        """Resident memory now."""
+        return _status_mb(self.process.pid, "VmRSS")
+
+    def peak_rss_mb(self) -> float:
+        """The most resident memory the process ever had (the kernel's high-water mark)."""
+        return _status_mb(self.process.pid, "VmHWM")
+
+    def children(self) -> list[int]:
+        """Process ids of the daemon's own child processes (its workers)."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # gone while we looked
+            if parent == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
     def wait(self, timeout: float = 10) -> int:
         return self.process.wait(timeout)
 
@@ -126,3 +147,35 @@ class DaemonProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _status_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
+@contextlib.asynccontextmanager
+async def child_daemon(directory: Path, settings: dict[str, Any] | None = None) -> AsyncIterator[tuple[DaemonProcess, DaemonClient]]:
+    """`govan daemon` as a child process on its embedded broker, and a client once it is online."""
+    path = write_config(directory, settings)
+    config = config_module.load(path)
+    process = DaemonProcess(path)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30  # liveness bound only
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            while True:
+                assert process.process.poll() is None, f"the daemon exited: {process.log.read_text()}"
+                assert loop.time() < deadline, "the daemon's broker did not come up"
+                if embedded_password_file(config, TUI_USER).exists():
+                    try:
+                        client = await stack.enter_async_context(connected_client(config))
+                        break
+                    except BrokerUnreachable:
+                        pass  # its broker is not listening yet
+                await asyncio.sleep(0.1)
+            yield process, client
+    finally:
+        process.stop()

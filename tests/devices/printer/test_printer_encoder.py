@@ -18,9 +18,10 @@ from devices.printer.document import (
     RuleBlock,
     TextBlock,
 )
-from devices.printer.encoder import EncodeError, barcode_width_dots, encode, line_columns
+from devices.printer.encoder import MAX_TEXT_CHARACTERS, EncodeError, barcode_width_dots, encode, line_columns
 from devices.printer.profile import Profile
 from devices.printer.text import STAND_INS, paragraphs
+from tests.support.pngs import png_bomb, png_header_only
 
 PROFILES = [Profile.for_paper(58), Profile.for_paper(80), Profile.for_paper(58, "gbk")]
 TICKET_URL = "https://example.gov.cn/q/A012"
@@ -117,6 +118,60 @@ def test_image_is_scaled_to_the_paper_and_printed_as_raster():
 def test_broken_png_fails_naming_the_block():
     with pytest.raises(EncodeError, match="block 1 \\(image\\): not a readable PNG"):
         encode(Document(blocks=[ImageBlock(png=b"\x89PNG not really")]), Profile.for_paper(58))
+
+
+def test_a_png_bomb_is_refused_from_its_header_before_a_pixel_is_decoded():
+    # The pixel data is not even zlib: decoding it would fail as "not a readable PNG".
+    document = Document(blocks=[TextBlock(text="A012"), ImageBlock(png=png_header_only(9000, 9000))])
+    with pytest.raises(EncodeError, match=r"^block 2 \(image\): picture is 9,000×9,000 pixels; at most 4,000,000 "):
+        encode(document, Profile.for_paper(80))
+
+
+def test_a_real_png_bomb_is_refused():
+    bomb = png_bomb(9000, 9000)
+    assert len(bomb) < 50_000
+    with pytest.raises(EncodeError, match=r"^block 1 \(image\): picture is 9,000×9,000 pixels"):
+        encode(Document(blocks=[ImageBlock(png=bomb)]), Profile.for_paper(58))
+
+
+def test_a_picture_too_tall_for_a_receipt_is_refused_from_its_header():
+    with pytest.raises(EncodeError, match=r"picture is 5,000 dots tall at paper width; at most 1,200"):
+        encode(Document(blocks=[ImageBlock(png=png_header_only(100, 5000))]), Profile.for_paper(58))
+    # 1000×3000 is 1152 dots tall once scaled to 384 dots: it passes the check and fails only when decoded.
+    with pytest.raises(EncodeError, match="not a readable PNG"):
+        encode(Document(blocks=[ImageBlock(png=png_header_only(1000, 3000))]), Profile.for_paper(58))
+
+
+def test_the_largest_picture_is_scaled_to_the_paper_and_its_transparency_is_paper():
+    picture = Image.new("RGBA", (2000, 2000), (0, 0, 0, 0))  # transparent black
+    picture.paste((0, 0, 0, 255), (1000, 0, 2000, 2000))  # the right half opaque black
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    job = encode(Document(blocks=[ImageBlock(png=buffer.getvalue())]), Profile.for_paper(80))
+    images = [event for event in decode(job) if isinstance(event, RasterImage)]
+    assert {image.width for image in images} == {576}
+    assert sum(image.height for image in images) == 576
+    first_row = images[0].rows[:72]
+    assert first_row[:36] == bytes(36) and first_row[36:] == b"\xff" * 36
+
+
+def test_a_text_block_longer_than_any_receipt_is_refused_naming_it():
+    document = Document(blocks=[TextBlock(text="A012"), RuleBlock(), TextBlock(text="a" * 1_048_576)])
+    with pytest.raises(EncodeError) as refused:
+        encode(document, Profile.for_paper(80))
+    assert str(refused.value) == "block 3 (text): 1,048,576 characters; at most 4,000 in one text block"
+    assert encode(Document(blocks=[TextBlock(text="a" * MAX_TEXT_CHARACTERS)]), Profile.for_paper(80))
+
+
+def test_a_document_longer_than_a_metre_of_paper_is_refused():
+    eleven = [FeedBlock(lines=20)] * 11  # 11 × 20 lines of 1/6 inch: 935 mm
+    assert encode(Document(blocks=eleven), Profile.for_paper(80))
+    with pytest.raises(EncodeError) as refused:
+        encode(Document(blocks=[*eleven, FeedBlock(lines=20)]), Profile.for_paper(80))
+    assert str(refused.value) == "block 12 (feed): by this block the document takes 1,020 mm of paper; at most 1,000 mm per copy"
+    chinese = [TextBlock(text="龙港市流动政务客厅受理回执")] * 300  # one line each
+    with pytest.raises(EncodeError, match=r"^block 236 \(text\): by this block the document takes 1,003 mm"):
+        encode(Document(blocks=chinese), Profile.for_paper(80))
 
 
 def test_rule_is_a_full_width_raster_line():
