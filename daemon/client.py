@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 
@@ -143,7 +144,16 @@ class DaemonClient:
 
     # Commands
     async def command(self, device: str, name: str, message: msgspec.Struct | dict, *, timeout: float) -> JobResult:
-        """Send a command and wait for its one result (matched by job_id)."""
+        """Send a command and wait for its one result (matched by job_id).
+
+        Unless the command says otherwise, it expires when this wait ends, so that a daemon
+        that gets it later (it was offline, the broker kept it) does not carry it out unseen.
+        """
+        expires_at = datetime.now(UTC) + timedelta(seconds=timeout)
+        if isinstance(message, dict):
+            message = {"expires_at": expires_at.isoformat(), **message}
+        elif getattr(message, "expires_at", "absent") is None:
+            message = msgspec.structs.replace(message, expires_at=expires_at)
         job_id: str = message["job_id"] if isinstance(message, dict) else message.job_id  # type: ignore[attr-defined]
         future = self._pending.setdefault(job_id, asyncio.get_running_loop().create_future())
         self.connection.publish(self.topics.command(device, name), encode(message))

@@ -106,8 +106,14 @@ class ScanEvent(_Message):
     symbology: str | None
 
 
-class PrintCommand(_Message):
+class _Command(_Message):
     job_id: JobId
+    # When the sender stops waiting for the result. A command still queued then (say, at the broker
+    # for an offline daemon) is answered "expired" and not carried out: nobody would see its paper.
+    expires_at: datetime | None = None
+
+
+class PrintCommand(_Command, kw_only=True):
     document: Document
     copies: Annotated[int, msgspec.Meta(ge=1, le=10)] = 1
 
@@ -117,14 +123,13 @@ class Certify(_Message):
     at: str
 
 
-class CaptureCommand(_Message):
-    job_id: JobId
+class CaptureCommand(_Command, kw_only=True):
     mode: Literal["document", "id_photo"]
     certify: Certify | None = None
 
 
-class SelfTestCommand(_Message):
-    job_id: JobId
+class SelfTestCommand(_Command):
+    pass
 
 
 class JobResult(_Message):

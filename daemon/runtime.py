@@ -178,6 +178,10 @@ class DeviceRuntime:
         def failed(detail: str) -> JobResult:
             return JobResult(job_id=job_id, state="failed", detail=detail, at=self.now_iso())
 
+        expires_at: datetime | None = message.expires_at  # type: ignore[attr-defined]
+        if expires_at is not None and expires_at < self.now():
+            return failed(f"expired at {expires_at.isoformat(timespec='seconds')}: the sender had stopped waiting, "
+                          "so it was not carried out")
         if self.state != "ready" or self.unit is None:
             reason = f": {self._detail}" if self._detail else ""
             return failed(f"{self.device} is {self.state}{reason}")

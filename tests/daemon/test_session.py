@@ -11,12 +11,14 @@ import contextlib
 import os
 import signal
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiomqtt
+import msgspec
 import pytest
 
-from daemon.client import DaemonClient
+from daemon.client import CommandTimeout, DaemonClient
 from daemon.credentials import DAEMON_USER, StaffSlot
 from daemon.messages import PrintCommand, new_id
 from daemon.topics import Topics
@@ -279,3 +281,33 @@ async def test_the_embedded_broker_stops_with_clients_mid_publish(tmp_path: Path
         await asyncio.to_thread(wait_for_port, config.mqtt.embedded_port)
     finally:
         again.stop()
+
+
+async def test_a_command_the_sender_gave_up_on_is_answered_expired_and_not_printed(tmp_path: Path) -> None:
+    """With a persistent session a command can reach the daemon long after it was sent."""
+    broker = MosquittoBroker(tmp_path / "mosquitto", config_module.Config())
+    broker.start()
+    async with tcp_printer() as printer:
+        config_path = write_config(tmp_path, _printer_settings(printer), broker=broker)
+        config = config_module.load(config_path)
+        daemon = DaemonProcess(config_path)
+        try:
+            sender = await online_client(config)
+            daemon.signal(signal.SIGSTOP)
+            stale = PrintCommand(job_id=new_id(), document=TICKET)
+            with pytest.raises(CommandTimeout):
+                await sender.command("printer", "print", stale, timeout=1.0)
+            daemon.signal(signal.SIGCONT)
+            # Sent again with the same job_id, it is answered as the daemon answered it: expired, not printed.
+            replay = msgspec.structs.replace(stale, expires_at=datetime.now(UTC) + timedelta(seconds=LIVENESS_S))
+            result = await sender.command("printer", "print", replay, timeout=LIVENESS_S)
+            assert result.state == "failed" and result.detail.startswith("expired at ")
+            assert printer.printed == 0
+            fresh = await sender.command("printer", "print", PrintCommand(job_id=new_id(), document=TICKET),
+                                         timeout=LIVENESS_S)
+            assert fresh.state == "done" and printer.printed == 1
+            await sender.close()
+        finally:
+            daemon.signal(signal.SIGCONT)
+            daemon.stop()
+            broker.stop()
