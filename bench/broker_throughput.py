@@ -75,7 +75,7 @@ async def _floor(port: int, passwords: dict[str, str], count: int) -> float:
     publisher = await asyncio.create_subprocess_exec(
         pub, "-h", "127.0.0.1", "-p", str(port), "-u", DAEMON_USER, "-i", DAEMON_USER,
         "-P", passwords[DAEMON_USER], "-t", TOPIC, "-q", "1", "-l", stdin=asyncio.subprocess.PIPE)
-    await publisher.communicate(lines)
+    await asyncio.wait_for(publisher.communicate(lines), 120)
     await _wait(subscriber)
     return time.perf_counter() - started
 
