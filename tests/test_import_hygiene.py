@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = ("govan", "devices", "daemon", "db", "tui")
+OURS = ("govan", "core", "devices", "daemon", "db", "tui")
 
 ALLOWED = {
-    "devices": {"devices"},
-    "db": {"db"},
-    "daemon": {"daemon", "devices", "govan", "govan.config"},
-    "tui": {"tui", "db", "govan", "govan.config", "daemon.client", "daemon.messages"},
+    "core": {"core"},
+    "devices": {"devices", "core"},
+    "db": {"db", "core"},
+    "daemon": {"daemon", "devices", "core", "govan", "govan.config"},
+    "tui": {"tui", "db", "core", "govan", "govan.config", "daemon.client", "daemon.messages"},
 }
 
 
