@@ -29,7 +29,7 @@ from devices.printer.document import (
 __all__ = [
     "BarcodeBlock", "Block", "CardEvent", "CaptureCommand", "Certify", "CutBlock", "DaemonState",
     "DeviceError", "DeviceState", "Document", "ErrorEvent", "FeedBlock", "ImageBlock", "JobResult", "MessageError",
-    "PaperControl", "PrintCommand", "QrBlock", "QueueBoard", "QueueEvent", "RuleBlock", "ScanControl",
+    "PaperControl", "PrintCommand", "QrBlock", "QueueBoard", "QueueEvent", "QueueTicket", "QueueTrip", "RuleBlock", "ScanControl",
     "ScanEvent", "SelfTestCommand", "Status", "TextBlock", "decode", "encode", "new_id", "now_iso",
 ]
 
@@ -175,10 +175,19 @@ class QueueTicket(_Message):
     window: str | None
 
 
+class QueueTrip(_Message):
+    id: int
+    status: Literal["planned", "open", "closed"]
+    stop: str
+
+
 class QueueEvent(_Message):
+    """`ticket.*` events carry the ticket; `trip.opened`, `trip.closed` and `trip.crew_changed` the trip."""
+
     type: str
-    ticket: QueueTicket
     at: str
+    ticket: QueueTicket | None = None
+    trip: QueueTrip | None = None
 
 
 class BoardCall(_Message):
@@ -190,6 +199,10 @@ class BoardCall(_Message):
 class QueueBoard(_Message):
     calling: list[BoardCall]
     waiting: dict[str, int]
+    # The last calls, done or not, newest first, so a person who missed a call can check.
+    recent: list[BoardCall] = msgspec.field(default_factory=list)
+    # The trip it belongs to; a board from a closed trip is not shown as today's.
+    trip_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ class Board:
 
     calling: list[tuple[str, str, str]]  # (label, window, last called at), newest first
     waiting: dict[str, int]
+    # The last calls, done or not, so a person who missed one can check: newest first.
+    recent: list[tuple[str, str, str]]
 
 
 # Issuing ---------------------------------------------------------------------
@@ -343,17 +345,20 @@ def estimate_wait(
     return WaitEstimate(people_ahead=ahead, median_service_s=median, windows=windows, seconds=seconds)
 
 
-def queue_board(db: Database, trip_id: int) -> Board:
-    calling = [
-        (f"{row['category']}{row['number']:03d}", row["window"], row["last_called_at"])
-        for row in db.query(
-            """SELECT category, number, window, last_called_at FROM tickets
-               WHERE trip_id = ? AND status IN ('called', 'serving') ORDER BY last_called_at DESC""", [trip_id])
-    ]
+def queue_board(db: Database, trip_id: int, *, recent: int = 5) -> Board:
+    def calls(condition: str, limit: int = -1) -> list[tuple[str, str, str]]:
+        return [
+            (f"{row['category']}{row['number']:03d}", row["window"], row["last_called_at"])
+            for row in db.query(
+                f"""SELECT category, number, window, last_called_at FROM tickets
+                    WHERE trip_id = ? AND {condition} ORDER BY last_called_at DESC LIMIT ?""", [trip_id, limit])
+        ]
+
     waiting = {row["category"]: row["n"] for row in db.query(
         """SELECT category, COUNT(*) AS n FROM tickets WHERE trip_id = ? AND status = 'waiting'
            GROUP BY category ORDER BY category""", [trip_id])}
-    return Board(calling=calling, waiting=waiting)
+    return Board(calling=calls("status IN ('called', 'serving')"), waiting=waiting,
+                 recent=calls("last_called_at IS NOT NULL", recent))
 
 
 # Helpers ---------------------------------------------------------------------

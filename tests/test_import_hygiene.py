@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = ("govan", "core", "devices", "daemon", "db", "tui")
+OURS = ("govan", "core", "devices", "daemon", "db", "flows", "tui")
 
 ALLOWED = {
     "core": {"core"},
     "devices": {"devices", "core"},
     "db": {"db", "core"},
     "daemon": {"daemon", "devices", "core", "govan", "govan.config"},
-    "tui": {"tui", "db", "core", "govan", "govan.config", "daemon.client", "daemon.messages"},
+    "flows": {"flows", "db", "core", "govan.config", "daemon.client", "daemon.messages", "daemon.topics"},
+    "tui": {"tui", "db", "flows", "core", "govan", "govan.config", "daemon.client", "daemon.messages"},
 }
 
 

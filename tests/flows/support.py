@@ -1,0 +1,53 @@
+"""A van for flow tests: demo data in a real SQLite file, a real daemon with emulated devices, no Textual."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from daemon.client import DaemonClient
+from daemon.service import Daemon
+from db import demo
+from db.connection import open_store
+from db.demo import DemoData
+from flows.van import Van
+from govan import config as config_module
+from tests.support.van import connected_client, running_daemon, write_config
+
+SIM_DEVICES = {"devices": {name: {"driver": "sim"} for name in ("idreader", "scanner", "printer", "camera")}}
+
+
+@dataclass
+class FlowVan:
+    """One terminal's `Van`, and the daemon and demo data behind it."""
+
+    van: Van
+    daemon: Daemon
+    client: DaemonClient
+    demo: DemoData
+
+    def staff_id(self, login: str) -> int:
+        return next(row["id"] for row in self.van.store.query("SELECT id FROM staff WHERE login = ?", [login]))
+
+    @property
+    def receipts(self) -> list[Any]:
+        return list(self.daemon.runtimes["printer"].unit.emulator.receipts)
+
+
+@contextlib.asynccontextmanager
+async def flow_van(directory: Path, settings: dict[str, Any] | None = None) -> AsyncIterator[FlowVan]:
+    config = config_module.load(write_config(directory, {**SIM_DEVICES, **(settings or {})}))
+    config.data_path.mkdir(parents=True, exist_ok=True)
+    store = open_store(config.database_path)
+    data = demo.load(store, tz=config.tz)
+    try:
+        async with running_daemon(config) as daemon, connected_client(config) as client:
+            terminal = client.connection.address.username or "anonymous"
+            van = Van(store, config, client, terminal, clock=lambda: datetime.now(config.tz))
+            yield FlowVan(van, daemon, client, data)
+    finally:
+        store.close()
