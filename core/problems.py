@@ -38,6 +38,15 @@ class Code(StrEnum):
     ADDRESS_MISSING = "contact.address_missing"
     ADDRESS_TOO_LONG = "contact.address_too_long"  # limit, length
 
+    # The store (db): codes start with the module they come from, e.g. "ticket.wrong_state".
+    # -- store codes below --
+
+    # Flows: what a workflow refuses, e.g. "intake.missing_materials".
+    # -- flow codes below --
+
+    # Devices and the daemon: what a device or a command reports, e.g. "printer.paper_out".
+    # -- device codes below --
+
 
 @dataclass(frozen=True)
 class Problem:
