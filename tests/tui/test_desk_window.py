@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from db import tickets
-from tests.tui.van_app import signed_in, tui_van, until
+from tests.tui.harness import signed_in, tui_van, until
 from tui.app import GovanApp
 
 

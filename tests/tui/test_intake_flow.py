@@ -14,7 +14,7 @@ import pytest
 
 from db import appointments, audit, cases, citizens, ratings, tickets, workdays
 from tests.support.fonts import require_cjk_font
-from tests.tui.intake_support import (
+from tests.tui.harness import (
     SIM_DEVICES,
     call_ticket,
     daemon_ready,

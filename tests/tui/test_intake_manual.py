@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from daemon.messages import ScanEvent
 from db import cases, citizens, tickets
-from tests.tui.intake_support import call_ticket, prepare, sign_in_and_open, until
+from tests.tui.harness import call_ticket, prepare, sign_in_and_open, until
 from tui import receipts
 from tui.app import GovanApp
 from tui.messages import CodeScanned

@@ -18,7 +18,7 @@ from textual.widgets import Input
 
 from daemon.messages import CardEvent
 from db import cases
-from tests.tui.intake_support import call_ticket, prepare, sign_in_and_open, until
+from tests.tui.harness import call_ticket, prepare, sign_in_and_open, until
 from tui.app import GovanApp
 from tui.messages import CardRead
 from tui.screens.intake import IntakeScreen
