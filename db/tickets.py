@@ -351,7 +351,8 @@ def queue_board(db: Database, trip_id: int, *, recent: int = 5) -> Board:
             (f"{row['category']}{row['number']:03d}", row["window"], row["last_called_at"])
             for row in db.query(
                 f"""SELECT category, number, window, last_called_at FROM tickets
-                    WHERE trip_id = ? AND {condition} ORDER BY last_called_at DESC LIMIT ?""", [trip_id, limit])
+                    WHERE trip_id = ? AND {condition}
+                    ORDER BY last_called_at DESC, id DESC LIMIT ?""", [trip_id, limit])  # two calls may share a ms
         ]
 
     waiting = {row["category"]: row["n"] for row in db.query(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from daemon.messages import QueueBoard, QueueEvent
@@ -41,10 +42,12 @@ async def test_the_board_keeps_the_last_calls_and_is_empty_for_a_closed_trip(tmp
         for _ in range(RECENT_CALLS + 2):
             tickets.issue_ticket(store, trip_id, item_code="hukou_certificate", tz=fv.van.config.tz)
         labels = []
-        for _ in range(RECENT_CALLS + 2):
-            called = tickets.call_next(store, trip_id, "1")
+        start = datetime.now(UTC)
+        for minute in range(RECENT_CALLS + 2):
+            at = start + timedelta(minutes=minute)
+            called = tickets.call_next(store, trip_id, "1", now=at)
             labels.append(called.label)
-            tickets.finish(store, tickets.start_service(store, called.id).id)
+            tickets.finish(store, tickets.start_service(store, called.id, now=at).id, now=at)
         board = Announcer(fv.van).board_of(trip_id)
         assert [call.number for call in board.recent] == labels[::-1][:RECENT_CALLS]
         assert board.calling == []
