@@ -14,7 +14,6 @@ import hashlib
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.client import CommandTimeout, DaemonClient, Status
@@ -34,24 +33,13 @@ from daemon.messages import (
     now_iso,
 )
 from govan.config import Config
+from govan.rig_report import Check, table, write_junit
 
 COMMAND_TIMEOUT_S = 40.0
 PERSON_TIMEOUT_S = 30.0
 EVENT_TIMEOUT_S = 10.0
 # The printer comes before the scanner: a person scans the code on the page it printed.
 RIG_ORDER = ("idreader", "printer", "scanner", "camera")
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    passed: bool | None  # None: skipped
-    detail: str
-    seconds: float = 0.0
-
-    @property
-    def verdict(self) -> str:
-        return {True: "PASS", False: "FAIL", None: "SKIP"}[self.passed]
 
 
 class Rig:
@@ -255,8 +243,6 @@ async def _checks_on_own_daemon(base: Config, *, prompt: Callable[[str], None]) 
 
 
 def run_rig(config: Config, *, junit: str | None, sim: bool, interactive: bool) -> int:
-    from govan.rig_report import table, write_junit
-
     def prompt(text: str) -> None:
         print(f">>> {text}", flush=True)
 
