@@ -37,6 +37,7 @@ from tui.i18n import t
 from tui.item_search import ItemSearch
 from tui.link import NotConnected
 from tui.messages import CardRead, CodeScanned
+from tui.navigation import NAVIGATION_KEYS
 from tui.queue import announce
 from tui.screens.base import VanScreen
 from tui.screens.intake_dialogs import AppointmentOffer
@@ -46,8 +47,6 @@ from tui.widgets.materials import MaterialsTable, file_summary
 from tui.widgets.outcome_form import Delivery, FormProblem, OutcomeChoice, OutcomeForm, OutcomeRequest
 from tui.widgets.person_form import PersonForm, card_warnings
 
-# The working screens the app switches to; leaving intake that way would lose the visit.
-NAVIGATION_KEYS = ("f2", "f3", "f4", "ctrl+o")
 # A terminal this big shows capture pictures beside the checklist.
 PICTURES_MIN_SIZE = (100, 30)
 DELIVERY_KEYS = Binding.Group("intake.key.delivery_group", compact=True)
