@@ -223,6 +223,9 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
             await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
             (receipt,) = await printer.wait_for_receipts(1, timeout=15)
             await until(pilot, lambda: "汇总小票已打印" in text_of(app, "#summary-outcome"))
+            # Underneath, the captain's view afresh: the list of trips, since this one is over.
+            assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["CaptainScreen", "SummaryScreen"]
+            assert app.screen_stack[1].trip is None
 
         printed = "\n".join(receipt.lines)
         assert receipt.cut
