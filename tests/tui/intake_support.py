@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from db import demo, staff as staff_store, tickets, trips
+from db import demo, tickets, trips
+from db import staff as staff_store
 from db.connection import open_store
 from db.staff import Staff
 from govan import config as config_module
@@ -86,7 +87,7 @@ def sign_in_and_open(app: GovanApp, desk: Desk, ticket_id: int, **screen_args: A
         app.open_intake(ticket_id)
 
 
-async def daemon_ready(app: GovanApp, pilot, devices: tuple[str, ...] = ("idreader", "scanner", "printer", "camera")) -> None:  # noqa: ANN001,E501
+async def daemon_ready(app: GovanApp, pilot, devices: tuple[str, ...] = ("idreader", "scanner", "printer", "camera")) -> None:  # noqa: ANN001
     """The app's own link hears the daemon and the devices are ready: events from now on reach it."""
     await until(pilot, lambda: app.link.status.daemon_online
                 and all(app.link.status.devices[name].state == "ready" for name in devices), 15, "the daemon")

@@ -17,7 +17,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -341,8 +341,8 @@ async def test_evaluation_ranks_switches_and_exports_csv(van: Fixture, an_hour_i
 
 
 def test_periods_read_as_people_type_them() -> None:
-    assert parse_period("2026-11-01 2026-11-30") == (datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date())
-    assert parse_period("2026-11-05") == (datetime(2026, 11, 5).date(),) * 2
+    assert parse_period("2026-11-01 2026-11-30") == (date(2026, 11, 1), date(2026, 11, 30))
+    assert parse_period("2026-11-05") == (date(2026, 11, 5),) * 2
     assert parse_period("2026-11-01~2026-11-02") is not None
     assert parse_period("yesterday") is None and parse_period("2026-11-02 2026-11-01") is None
 
