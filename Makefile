@@ -3,14 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every runtime, test and lint dependency at the exact version CI runs (`make lock` remakes it).
+LOCK := requirements.lock
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test lint format-check bench venv clean
+.PHONY: demo test lint format-check lock bench venv clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "govan needs python3 >= 3.11; found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --config-settings editable_mode=compat -e '.[test,lint]'
+	$(PIP) install --quiet --constraint $(LOCK) --config-settings editable_mode=compat -e '.[test,lint]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -32,6 +34,17 @@ lint: $(STAMP)
 
 format-check: $(STAMP)
 	$(BIN)/ruff format --check .
+
+# Resolve pyproject.toml's ranges afresh in a scratch venv and pin what came into $(LOCK).
+# Then run `make lint test` before committing the new lock.
+lock:
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	if [ ! -e build ]; then trap 'rm -rf "$$scratch" build' EXIT; fi && \
+	$(PYTHON) -m venv "$$scratch/venv" && \
+	"$$scratch/venv/bin/python" -m pip install --quiet --disable-pip-version-check '.[test,lint]' && \
+	{ echo "# Exact versions of every dependency of govan[test,lint], used as pip constraints by the"; \
+	  echo "# Makefile. Made by \`make lock\` with $$("$$scratch/venv/bin/python" -V); edit pyproject.toml, not this."; \
+	  "$$scratch/venv/bin/python" -m pip freeze --disable-pip-version-check | grep -iv '^govan[= @]'; } > $(LOCK)
 
 # Every benchmark in bench/, written to docs/benchmarks.md (needs mosquitto and mosquitto-clients).
 bench: $(STAMP)
