@@ -12,6 +12,7 @@ broker in the same run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from daemon.messages import QueueEvent, QueueTicket, ScanEvent
 WINDOW_S = 1.0
 
 
-async def _collect(client: DaemonClient, kind: type, count: int, arrived: list) -> None:  # noqa: ANN001
+async def _collect(client: DaemonClient, kind: type, count: int, arrived: list) -> None:
     async for event in client.events():
         if isinstance(event, kind):
             arrived.append(event)
@@ -49,10 +50,8 @@ async def _measure(scans: int, data_dir: Path) -> tuple[list[str], list[str], fl
             await emulator.scan(code)
             # An even pace over the window, not a single write of everything.
             await asyncio.sleep(max(0.0, started + (number + 1) * WINDOW_S / scans - time.perf_counter()))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(receiving, 30)
-        except TimeoutError:
-            pass
         scan_s = time.perf_counter() - started
 
         pings: list[QueueEvent] = []

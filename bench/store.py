@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def _van(path: Path) -> None:
     catalogue.load_default(store)
     captain = db.add_staff(store, "c1", "车长", "captain", "1111")
     stop = db.add_stop(store, "基准测试站点", "community")
-    trip = db.plan_trip(store, date.today(), stop.id, captain.id)
+    trip = db.plan_trip(store, date.today(), stop.id, captain.id)  # noqa: DTZ011 - any day will do
     db.set_crew(store, trip.id, captain.id, "1", ["A", "B", "F", "H"])
     db.open_trip(store, trip.id)
     store.execute("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, writer TEXT, n INTEGER)")
@@ -192,7 +193,7 @@ def _build_year(path: Path, tickets: int, trips: int, rng: random.Random) -> tup
     return 1, first_day, last_day
 
 
-def _time(function, repeats: int) -> list[float]:  # type: ignore[no-untyped-def]
+def _time(function: Callable[[], object], repeats: int) -> list[float]:
     function()  # warm the page cache and statement cache
     samples = []
     for _ in range(repeats):

@@ -1,4 +1,4 @@
-"""Opening the store and running read-then-write transactions.
+"""Opening the store: pragmas, then the schema brought up to date.
 
 Several `govan tui` processes share one file, so every connection uses WAL, a
 busy timeout, foreign keys and synchronous=FULL (every commit here is a ticket,
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from db.errors import StoreError
+from db.migrations import migrate as apply_migrations
+
+# Re-exported: the domain modules take `immediate` from here; it lives in db.transactions so
+# that the migrations can use it without importing this module, which runs them.
+from db.transactions import immediate as immediate
 
 DEFAULT_BUSY_TIMEOUT_S = 10.0
 
@@ -40,8 +43,6 @@ def open_store(
     try:
         _set_pragmas(db, busy_timeout_s)
         if migrate:
-            from db.migrations import migrate as apply_migrations
-
             apply_migrations(db)
     except sqlite3.DatabaseError as error:
         conn.close()
@@ -57,28 +58,3 @@ def _set_pragmas(db: Database, busy_timeout_s: float) -> None:
     # journal_mode is persistent in the file; only the first opener switches it.
     if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
-
-
-@contextmanager
-def immediate(db: Database) -> Iterator[Database]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
-
-    Taking the write lock up front lets a read-then-write transaction wait on the
-    busy timeout instead of failing with "database is locked" when it upgrades.
-    Inside an open transaction this nests as a savepoint, so domain operations compose.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    try:
-        db.conn.execute("COMMIT")
-    except BaseException:
-        db.rollback()
-        raise

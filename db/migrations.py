@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from db.connection import immediate
+from db.transactions import immediate
 
 migrations = Migrations("govan")
 

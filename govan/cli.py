@@ -85,14 +85,21 @@ def _daemon(args: argparse.Namespace) -> int:
 
 def _tui(args: argparse.Namespace) -> int:
     from govan import logs
-    from tui.app import run_app
 
     config = _load_config(args, writes_data=True)
+    if args.board:
+        # The display board is its own app, driven by MQTT alone: it needs no database.
+        from tui.board_app import run_board
+
+        logs.setup(config.data_path, "board", to_stderr=False)
+        return run_board(config)
+    from tui.app import run_app
+
     if not config.database_path.exists():
         print(f"govan tui: no database at {config.database_path}; run `govan init` first", file=sys.stderr)
         return EXIT_USAGE
     logs.setup(config.data_path, "tui", to_stderr=False)
-    return run_app(config, board=args.board)
+    return run_app(config)
 
 
 def _init(args: argparse.Namespace) -> int:

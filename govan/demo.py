@@ -49,7 +49,7 @@ def _die_with_parent() -> None:
 
 
 def start_daemon(config_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
-    with open(log_path, "ab") as log:
+    with log_path.open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=_die_with_parent,

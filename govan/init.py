@@ -5,7 +5,6 @@ Safe to run again: nothing that exists is overwritten, and the catalogue load is
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,7 +90,7 @@ def initialise(config: Config) -> list[str]:
     if not data.is_dir():
         data.mkdir(parents=True)
         done.append(f"created data directory {data}")
-    os.chmod(data, 0o750)
+    data.chmod(0o750)
     for sub in ("captures", "logs", "exports"):
         (data / sub).mkdir(exist_ok=True)
     existed = config.database_path.exists()

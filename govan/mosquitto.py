@@ -7,6 +7,7 @@ The ACL comes from the same rules the embedded broker enforces (daemon.access).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import secrets
@@ -129,10 +130,9 @@ WantedBy=multi-user.target
 def _readable_by_mosquitto(path: Path) -> None:
     """As root, hand the group to mosquitto, which drops to that user before reading."""
     if os.geteuid() == 0:
-        try:
+        # LookupError: mosquitto is not installed yet; docs/deploy.md says to chgrp.
+        with contextlib.suppress(LookupError):
             shutil.chown(path, group="mosquitto")
-        except LookupError:
-            pass  # mosquitto not installed yet; docs/deploy.md says to chgrp
 
 
 def _existing_or_new_password(path: Path) -> str:

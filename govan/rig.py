@@ -14,7 +14,6 @@ import hashlib
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.client import CommandTimeout, DaemonClient, Status
@@ -34,24 +33,13 @@ from daemon.messages import (
     now_iso,
 )
 from govan.config import Config
+from govan.rig_report import Check, table, write_junit
 
 COMMAND_TIMEOUT_S = 40.0
 PERSON_TIMEOUT_S = 30.0
 EVENT_TIMEOUT_S = 10.0
 # The printer comes before the scanner: a person scans the code on the page it printed.
 RIG_ORDER = ("idreader", "printer", "scanner", "camera")
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    passed: bool | None  # None: skipped
-    detail: str
-    seconds: float = 0.0
-
-    @property
-    def verdict(self) -> str:
-        return {True: "PASS", False: "FAIL", None: "SKIP"}[self.passed]
 
 
 class Rig:
@@ -166,8 +154,10 @@ class Rig:
             return
         path = Path(result.path or "")
         detail = f"certified document {result.width}×{result.height}, {result.bytes} bytes"
-        if path.is_file():
-            if hashlib.sha256(path.read_bytes()).hexdigest() != result.sha256:
+        # A capture is megabytes: hash it off the event loop, which still hears the daemon.
+        digest = await asyncio.to_thread(_sha256_of, path)
+        if digest is not None:
+            if digest != result.sha256:
                 self._record("camera.capture", False, f"{path}: sha256 differs from the result", started)
                 return
             detail += f", {path} sha256 verified"
@@ -219,6 +209,11 @@ class Rig:
         self._record("scanner.scan", True, f"scanned {self.token} (symbology {scan.symbology or 'not sent'})", started)
 
 
+def _sha256_of(path: Path) -> str | None:
+    """The file's sha256, or None when the capture is not on this machine (the daemon's elsewhere)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
 async def _checks(config: Config, *, interactive: bool, prompt: Callable[[str], None],
                   virtual_printer: object | None = None) -> list[Check]:
     from daemon.client import BrokerUnreachable, CredentialsError
@@ -255,8 +250,6 @@ async def _checks_on_own_daemon(base: Config, *, prompt: Callable[[str], None]) 
 
 
 def run_rig(config: Config, *, junit: str | None, sim: bool, interactive: bool) -> int:
-    from govan.rig_report import table, write_junit
-
     def prompt(text: str) -> None:
         print(f">>> {text}", flush=True)
 

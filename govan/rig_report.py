@@ -1,12 +1,27 @@
-"""What `govan rig` prints for a person over SSH, and the JUnit XML a CI system reads."""
+"""What `govan rig` finds, as it prints it for a person over SSH and as the JUnit XML a CI system reads.
+
+`Check` lives here rather than in govan.rig, which makes the checks: the report needs only
+the result, and govan.rig imports the report.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from govan.rig import Check
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool | None  # None: skipped
+    detail: str
+    seconds: float = 0.0
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "FAIL", None: "SKIP"}[self.passed]
 
 
 def table(checks: Sequence[Check], heading: str) -> str:

@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
 
 from govan.config import Config
 from tests.support.mosquitto import MosquittoBroker
-from tests.support.van import start_van
+from tests.support.van import Van, start_van
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def broker_kind(request: pytest.FixtureRequest) -> str:
 def van_factory(tmp_path: Path) -> Callable[..., object]:
     counter = iter(range(1000))
 
-    def factory(settings: dict | None = None, *, broker: MosquittoBroker | None = None):
+    def factory(settings: dict | None = None, *, broker: MosquittoBroker | None = None) -> AbstractAsyncContextManager[Van]:
         directory = tmp_path / f"van{next(counter)}"
         directory.mkdir()
         return start_van(directory, settings, broker=broker)

@@ -2,8 +2,9 @@
 
 Screens (one per module in tui/screens/):
 - login → no open trip (captain: open one) → the desk (取号) or the window (叫号) by seat;
-- F2 desk, F3 window, F4 captain's views; the window opens intake (受理) for a called ticket;
-- `govan tui --board` shows only the display board, driven by B/queue/board.
+- F2 desk, F3 window, F4 captain's views; the window opens intake (受理) for a called ticket.
+
+`govan tui --board` is another app, tui.board_app.BoardApp: it needs no store.
 """
 
 from __future__ import annotations
@@ -36,17 +37,15 @@ class GovanApp(Translated, App[int]):
         Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
     ]
 
-    def __init__(self, config: Config, *, board: bool = False, connect: bool = True) -> None:
+    def __init__(self, config: Config, *, connect: bool = True) -> None:
         set_locale(config.locale)
         super().__init__()
         self.config = config
-        self.board = board
         self.connect = connect
         self.link = DaemonLink(self, config)
-        # The display board is driven by MQTT alone and needs no database.
-        self.store = None if board else open_store(config.database_path)
+        self.store = open_store(config.database_path)
         # Device trouble heard while this terminal is open goes into the trip summary.
-        self.incidents = None if self.store is None else IncidentRecorder(self.store)
+        self.incidents = IncidentRecorder(self.store)
         self.session: Session | None = None
         self.title = t("app.title")
 
@@ -56,26 +55,18 @@ class GovanApp(Translated, App[int]):
             self.call_after_refresh(
                 lambda: self.run_worker(self.link.run, name="daemon-link", group="daemon", exclusive=True)
             )
-        if self.board:
-            from tui.screens.board import BoardScreen
+        from tui.screens.login import LoginScreen
 
-            self.push_screen(BoardScreen())
-        else:
-            from tui.screens.login import LoginScreen
-
-            self.push_screen(LoginScreen())
+        self.push_screen(LoginScreen())
 
     def on_devices_changed(self, message: DevicesChanged) -> None:
-        if self.incidents is not None:
-            self.incidents.status(message.status)
+        self.incidents.status(message.status)
 
     def on_device_faulted(self, message: DeviceFaulted) -> None:
-        if self.incidents is not None:
-            self.incidents.fault(message.error)
+        self.incidents.fault(message.error)
 
     def on_unmount(self) -> None:
-        if self.store is not None:
-            self.store.close()
+        self.store.close()
 
     # Who is here, and which screen they work on.
     def sign_in(self, staff: Staff) -> None:
@@ -161,6 +152,6 @@ class GovanApp(Translated, App[int]):
         self.push_screen(IntakeScreen(ticket_id))
 
 
-def run_app(config: Config, *, board: bool = False) -> int:
-    GovanApp(config, board=board).run()
+def run_app(config: Config) -> int:
+    GovanApp(config).run()
     return 0

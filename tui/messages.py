@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from daemon.messages import DeviceError, Status
-from daemon.messages import CardEvent, QueueBoard, QueueEvent, ScanEvent
+from daemon.messages import CardEvent, DeviceError, QueueBoard, QueueEvent, ScanEvent, Status
 
 
 class DevicesChanged(Message):

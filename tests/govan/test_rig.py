@@ -56,7 +56,7 @@ def test_only_the_printer_fails_when_it_points_at_a_closed_port(tmp_path: Path) 
                 try:
                     async with connected_client(config_module.load(config_path)):
                         return
-                except Exception:
+                except Exception:  # noqa: BLE001 - not up yet, for whatever reason; bounded to 20 s
                     await asyncio.sleep(0.2)
 
         asyncio.run(online())

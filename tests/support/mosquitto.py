@@ -18,7 +18,7 @@ from govan.config import Config
 from govan.mosquitto import BrokerFiles, write_broker_files
 from tests.support.net import free_port, wait_for_port
 
-BINARY = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
+BINARY = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None)
 
 
 def require_mosquitto() -> str:
@@ -55,7 +55,7 @@ class MosquittoBroker:
         return f"mqtt://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        with open(self.log, "ab") as log:
+        with self.log.open("ab") as log:
             self.process = subprocess.Popen([self.binary, "-c", str(self.main_conf)], stdout=log, stderr=log)
         try:
             wait_for_port(self.port)

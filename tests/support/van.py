@@ -108,7 +108,7 @@ class DaemonProcess:
     def __init__(self, config_path: Path) -> None:
         self.config_path = config_path
         self.log = config_path.parent / "daemon-process.log"
-        with open(self.log, "ab") as log:
+        with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "govan", "daemon", "--config", str(config_path)], stdout=log, stderr=log
             )

@@ -26,7 +26,8 @@ from textual.pilot import Pilot
 
 from daemon.client import DaemonClient
 from daemon.service import Daemon
-from db import demo, staff as staff_store, tickets, trips
+from db import demo, tickets, trips
+from db import staff as staff_store
 from db.connection import open_store
 from db.demo import DemoData
 from db.staff import Staff

@@ -17,7 +17,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -223,6 +223,9 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
             await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
             (receipt,) = await printer.wait_for_receipts(1, timeout=15)
             await until(pilot, lambda: "汇总小票已打印" in text_of(app, "#summary-outcome"))
+            # Underneath, the captain's view afresh: the list of trips, since this one is over.
+            assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["CaptainScreen", "SummaryScreen"]
+            assert app.screen_stack[1].trip is None
 
         printed = "\n".join(receipt.lines)
         assert receipt.cut
@@ -338,8 +341,8 @@ async def test_evaluation_ranks_switches_and_exports_csv(van: Fixture, an_hour_i
 
 
 def test_periods_read_as_people_type_them() -> None:
-    assert parse_period("2026-11-01 2026-11-30") == (datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date())
-    assert parse_period("2026-11-05") == (datetime(2026, 11, 5).date(),) * 2
+    assert parse_period("2026-11-01 2026-11-30") == (date(2026, 11, 1), date(2026, 11, 30))
+    assert parse_period("2026-11-05") == (date(2026, 11, 5),) * 2
     assert parse_period("2026-11-01~2026-11-02") is not None
     assert parse_period("yesterday") is None and parse_period("2026-11-02 2026-11-01") is None
 

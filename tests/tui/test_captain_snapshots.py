@@ -61,17 +61,17 @@ def keys(*pressed: str):  # noqa: ANN201
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_live_view(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_live_view(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001, F811 - the fixture imported above
     assert snap_compare(captain_app(tmp_path, shift_template), terminal_size=size, run_before=keys())
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_summary(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_summary(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001, F811 - the fixture imported above
     assert snap_compare(captain_app(tmp_path, shift_template), terminal_size=size, run_before=keys("s"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_follow_ups(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int],  # noqa: ANN001
+def test_follow_ups(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int],  # noqa: ANN001, F811 - the fixture imported above
                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "utc_now", lambda: at(8 * 24 * 60))  # Saturday 28th: both 差评 are overdue
     assert snap_compare(captain_app(tmp_path, shift_template), terminal_size=size, run_before=keys("u"))

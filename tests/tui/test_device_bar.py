@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.support.van import running_daemon, write_config
 from db.connection import open_store
 from govan import config as config_module
+from tests.support.van import running_daemon, write_config
 from tui.app import GovanApp
 from tui.widgets.device_bar import DeviceBar
 

@@ -63,7 +63,7 @@ async def test_a_card_fills_the_form_and_a_completed_case_prints_its_number(van_
             assert text_of(app, "#person-address") == RESIDENT_ADDRESS
             assert text_of(app, "#person-id-shown") == "3303**********0011"  # masked once filled in
             assert "1990-05-17" in text_of(app, "#person-birth")
-            assert "汉" == text_of(app, "#person-nation")
+            assert text_of(app, "#person-nation") == "汉"
             assert "居民身份证" in text_of(app, "#person-card") and "2036-08-20" in text_of(app, "#person-validity")
             assert text_of(app, "#person-warnings") == ""
             await pilot.press("f5")
@@ -173,7 +173,7 @@ async def test_not_done_prints_what_to_bring_and_a_bad_rating_opens_a_follow_up(
             assert "已核验：身份证原件" in printed and "预约时间：2030-01-15 09:30" in printed
             case = cases.get_case(app.store, screen.case.id)
             assert case.outcome == "not_done" and case.reason == "missing_materials: 居民户口簿"
-            [booked] = [a for a in appointments.list_for_day(app.store, date(2030, 1, 15), tz=van.config.tz)]
+            [booked] = appointments.list_for_day(app.store, date(2030, 1, 15), tz=van.config.tz)
             assert booked.citizen_id == screen.citizen.id and booked.items == ("hukou_certificate",)
             assert booked.qr_payload in receipt.qr_data
 

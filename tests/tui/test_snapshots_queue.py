@@ -20,6 +20,7 @@ from db.connection import open_store
 from govan import config as config_module
 from tests.support.van import write_config
 from tui.app import GovanApp
+from tui.board_app import BoardApp
 from tui.messages import BoardChanged
 
 NOW = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 in Longgang
@@ -41,7 +42,7 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(HeaderClock, "render", lambda self: Text("09:30:00"))
 
 
-def _van_app(tmp_path: Path, *, board: bool = False) -> GovanApp:
+def _van_app(tmp_path: Path) -> GovanApp:
     config = config_module.load(write_config(tmp_path))
     config.data_path.mkdir(parents=True, exist_ok=True)
     store = open_store(config.database_path)
@@ -52,7 +53,7 @@ def _van_app(tmp_path: Path, *, board: bool = False) -> GovanApp:
     first = tickets.list_tickets(store, data.trip_id)[0]
     tickets.set_print_state(store, first.id, "printed")
     store.close()
-    app = GovanApp(config, board=board, connect=False)
+    app = GovanApp(config, connect=False)
     app.link.status = READY
     return app
 
@@ -96,4 +97,8 @@ def test_board(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # 
         pilot.app.screen.post_message(BoardChanged(board))
         await pilot.pause()
 
-    assert snap_compare(_van_app(tmp_path, board=True), terminal_size=size, run_before=run_before)
+    config = config_module.load(write_config(tmp_path))
+    app = BoardApp(config, connect=False)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    # The board is driven by MQTT alone: it never opened (or made) a database.
+    assert not config.database_path.exists()

@@ -70,7 +70,7 @@ def test_no_widget_gets_raw_text() -> None:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or _name(node) not in TEXT_WIDGETS:
                 continue
-            texts = [arg for arg in node.args[:1]] + [kw.value for kw in node.keywords if kw.arg in TEXT_KEYWORDS]
+            texts = [*node.args[:1]] + [kw.value for kw in node.keywords if kw.arg in TEXT_KEYWORDS]
             for text in texts:
                 value = _literal(text)
                 if value and any(char.isalpha() for char in value):

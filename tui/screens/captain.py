@@ -21,6 +21,7 @@ from db.metrics import ShiftSummary
 from db.trips import Trip
 from tui import figure_format as fmt
 from tui.i18n import t
+from tui.incident_line import incident_text
 from tui.messages import DeviceFaulted, DevicesChanged, QueueChanged
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
@@ -28,8 +29,6 @@ from tui.widgets.bar_chart import Bar, BarChart
 
 REFRESH_S = 10.0
 RECENT_TRIPS = 20
-DEVICE_KEYS = {"daemon": "device.daemon", "idreader": "device.idreader", "scanner": "device.scanner",
-               "printer": "device.printer", "camera": "device.camera"}
 
 
 class CaptainScreen(VanScreen):
@@ -253,12 +252,3 @@ class CaptainScreen(VanScreen):
         from tui.screens.evaluation import EvaluationScreen
 
         self.app.push_screen(EvaluationScreen())
-
-
-def incident_text(incident: incidents.Incident, tz) -> Text:  # noqa: ANN001 - a tzinfo
-    """'10:05 打印机 故障 paper out', red for trouble, green for a recovery."""
-    what = t("captain.incident." + (incident.state if incident.kind == "state" else "fault"))
-    line = f"{fmt.stored_time(incident.at, tz)} {t(DEVICE_KEYS[incident.device])} {what}"
-    if incident.detail:
-        line += f" {incident.detail}"
-    return Text(line, style="green" if incident.recovered else "red")

@@ -7,6 +7,7 @@ A ticket whose print failed is marked unprinted, says why, and can be reprinted.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 from rich.console import Group
@@ -183,10 +184,9 @@ class DeskScreen(VanScreen):
             self.print_detail[ticket_id] = detail
             label = tickets.get_ticket(self.van.store, ticket_id).label
             self.notify(t("desk.print_failed", label=label, detail=detail), severity="error", timeout=8)
-        try:
+        # NoMatches: the screen closed while the printer was still answering; the store has the result.
+        with contextlib.suppress(NoMatches):
             self.refresh_queue()
-        except NoMatches:
-            pass  # the screen closed while the printer was still answering; the store has the result
 
     def action_reprint(self) -> None:
         table = self.query_one("#desk-tickets", DataTable)

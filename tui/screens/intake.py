@@ -26,7 +26,8 @@ from textual.widgets import ContentSwitcher, Input, Label, Static
 
 from daemon.client import CommandTimeout
 from daemon.messages import CaptureCommand, CardEvent, Certify, Document, PrintCommand, new_id
-from db import appointments, audit, cases, catalogue, citizens, staff as staff_store, tickets, workdays
+from db import appointments, audit, cases, catalogue, citizens, tickets, workdays
+from db import staff as staff_store
 from db.cases import Case
 from db.catalogue import Item
 from db.citizens import Citizen
@@ -37,6 +38,7 @@ from tui.i18n import t
 from tui.item_search import ItemSearch
 from tui.link import NotConnected
 from tui.messages import CardRead, CodeScanned
+from tui.navigation import NAVIGATION_KEYS
 from tui.queue import announce
 from tui.screens.base import VanScreen
 from tui.screens.intake_dialogs import AppointmentOffer
@@ -46,8 +48,6 @@ from tui.widgets.materials import MaterialsTable, file_summary
 from tui.widgets.outcome_form import Delivery, FormProblem, OutcomeChoice, OutcomeForm, OutcomeRequest
 from tui.widgets.person_form import PersonForm, card_warnings
 
-# The working screens the app switches to; leaving intake that way would lose the visit.
-NAVIGATION_KEYS = ("f2", "f3", "f4", "ctrl+o")
 # A terminal this big shows capture pictures beside the checklist.
 PICTURES_MIN_SIZE = (100, 30)
 DELIVERY_KEYS = Binding.Group("intake.key.delivery_group", compact=True)
@@ -238,9 +238,8 @@ class IntakeScreen(VanScreen):
         if action == "delivery":
             if step != "outcome" or not delivers:
                 return False
-            if parameters and parameters[0] == "post" and self.item is not None and not self.item.mailable:
-                return False
-            return True
+            # By post only for an item that may be mailed.
+            return not (parameters and parameters[0] == "post" and self.item is not None and not self.item.mailable)
         if action == "record":
             return step == "outcome"
         if action in ("finish_visit", "reprint"):
@@ -353,9 +352,8 @@ class IntakeScreen(VanScreen):
                 self.status(str(error), error=True)
                 return
         self.status("" if self.citizen is not None else t("intake.no_person"))
-        if self.case is None and self.item is not None:
-            if not self._open_case(self.item):
-                return
+        if self.case is None and self.item is not None and not self._open_case(self.item):
+            return
         self.go("materials")
         if self.item is None:
             self.action_choose_item()

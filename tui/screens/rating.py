@@ -21,8 +21,8 @@ from textual.widgets import Input, Label, Static
 from db import ratings, tickets
 from db.errors import StoreError
 from tui.i18n import t
+from tui.navigation import NAVIGATION_KEYS
 from tui.screens.base import VanScreen
-from tui.screens.intake import NAVIGATION_KEYS
 
 SCORES = (5, 4, 3, 2, 1)  # the order GB/T 39735 lists them: 非常满意 first
 RATE_GROUP = Binding.Group("intake.rating.key.rate", compact=True)

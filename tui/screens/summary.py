@@ -25,8 +25,8 @@ from db.report import TripReport
 from db.report_export import FORMATS
 from tui import figure_format as fmt
 from tui.i18n import t
+from tui.incident_line import incident_text
 from tui.screens.base import VanScreen
-from tui.screens.captain import incident_text
 from tui.summary_receipt import print_summary
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.choose import Choose

@@ -147,7 +147,6 @@ class TripCloseScreen(VanScreen):
                                     [(t("close.confirm_yes"), "yes"), (t("close.confirm_no"), "no")]), done)
 
     def close_trip(self, *, abandon_waiting: bool) -> None:
-        from tui.screens.captain import CaptainScreen
         from tui.screens.summary import SummaryScreen
 
         app = self.van
@@ -162,7 +161,8 @@ class TripCloseScreen(VanScreen):
             return
         app.session = Session(session.staff, trips.current_trip(app.store))
         app.sub_title = t("session.no_trip", name=session.staff.name)
-        # The live view underneath is of a trip that is over: it becomes the list of trips.
-        app.pop_screen()
-        app.switch_screen(CaptainScreen())
+        # The live view underneath is of a trip that is over: the app opens the captain's view
+        # afresh, now the list of trips (the app owns that way, so this screen, which the
+        # captain's view opens, does not import it back), and the summary on top.
+        app.action_captain()
         app.push_screen(SummaryScreen(self.trip_id, just_closed=True))
