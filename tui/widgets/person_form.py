@@ -21,10 +21,10 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from core import idnumber
+from core.masking import mask_id_number
 from daemon.messages import CardEvent
-from db import idnumber
 from db.citizens import Citizen
-from db.errors import InvalidIdNumber
 from tui.i18n import Translated, t
 
 SEXES = ("1", "2", "9", "0")
@@ -65,7 +65,7 @@ def card_description(card: CardEvent) -> str:
 
 def id_problem(text: str, today: date | None = None) -> str:
     """In the clerk's language, what is wrong with a number that failed GB 11643
-    (the same checks, in the same order, as db.idnumber.validate)."""
+    (the same checks, in the same order, as core.idnumber.problem)."""
     number = idnumber.normalize(text)
     if len(number) == 15 and number.isdigit():
         return t("intake.person.id.fifteen")
@@ -269,7 +269,7 @@ class PersonForm(Vertical):
             field.display = not filled
         if filled:
             assert self.id_number is not None
-            shown.update(self.id_number if self.full_shown else idnumber.mask(self.id_number), layout=False)
+            shown.update(self.id_number if self.full_shown else mask_id_number(self.id_number), layout=False)
 
     @on(Input.Submitted, "#person-id-input")
     def _id_typed(self, event: Input.Submitted) -> None:
@@ -284,11 +284,10 @@ class PersonForm(Vertical):
     def check_typed_id(self) -> bool:
         """Validate a typed number (GB 11643); a good one is masked and announced."""
         field = self.query_one("#person-id-input", Input)
-        try:
-            number = idnumber.validate(field.value, today=self.today)
-        except InvalidIdNumber:
+        if idnumber.problem(field.value, today=self.today) is not None:
             self._put("#person-id-error", t("intake.person.id_invalid", reason=id_problem(field.value, self.today)))
             return False
+        number = idnumber.normalize(field.value)
         self._put("#person-id-error", "")
         field.value = ""
         self.set_id_number(number)
