@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TUI = ROOT / "tui"
 # The packages that make problems; the views only translate them.
 PROBLEM_MAKERS = ("core", "db", "flows", "daemon", "devices")
+STORE_ERRORS = {"StoreError", "InvalidValue", "InvalidIdNumber", "NotFound", "UnknownItem", "UnknownCategory",
+                "WrongState", "AlreadyRated", "BadCredentials"}
 # Widgets whose text arguments a person reads.
 TEXT_WIDGETS = {"Label", "Static", "Button", "Input", "Select", "Option", "Checkbox", "RadioButton", "Digits", "Tab"}
 TEXT_KEYWORDS = {"placeholder", "prompt", "label", "title", "description", "tooltip", "sub_title"}
@@ -147,6 +149,31 @@ def test_every_placeholder_is_a_param_the_code_is_raised_with() -> None:
             if not _fields(text) <= params:
                 missing.append(f"{where} Code.{code} lacks {sorted(_fields(text) - params)}")
     assert sorted(set(missing)) == []
+
+
+def test_views_show_a_store_error_by_its_problem_never_by_its_log_line() -> None:
+    """Inside `except StoreError as error:` a view may read error.problem or error.code, or log the error."""
+    shown = []
+    for path, tree in _sources():
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for handler in ast.walk(tree):
+            if not (isinstance(handler, ast.ExceptHandler) and handler.name and handler.type is not None):
+                continue
+            caught = {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(handler.type)
+                      if isinstance(node, ast.Name | ast.Attribute)}
+            if not caught & STORE_ERRORS:
+                continue
+            for statement in handler.body:
+                for node in ast.walk(statement):
+                    if not (isinstance(node, ast.Name) and node.id == handler.name):
+                        continue
+                    parent = parents[node]
+                    read = isinstance(parent, ast.Attribute) and parent.attr in ("problem", "code")
+                    logged = (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
+                              and isinstance(parent.func.value, ast.Name) and parent.func.value.id == "log")
+                    if not (read or logged):
+                        shown.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert shown == []
 
 
 @pytest.fixture

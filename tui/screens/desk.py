@@ -26,6 +26,7 @@ from db.errors import InvalidIdNumber, InvalidValue, StoreError
 from tui.i18n import t
 from tui.item_search import ItemSearch
 from tui.messages import CardRead, CodeScanned, QueueChanged
+from tui.problems import describe
 from tui.queue import announce
 from tui.screens.base import VanScreen
 from tui.ticket_printing import print_ticket
@@ -164,7 +165,7 @@ class DeskScreen(VanScreen):
         try:
             ticket = make_ticket(self.van.store)
         except StoreError as error:
-            self.notify(str(error), title=t("desk.cannot_issue"), severity="error")
+            self.notify(describe(error.problem), title=t("desk.cannot_issue"), severity="error")
             return
         self.citizen_id = None
         self.disabled_priority = False
