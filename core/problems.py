@@ -85,10 +85,10 @@ class Code(StrEnum):
     TICKET_ALREADY_AT_WINDOW = "ticket.already_at_window"  # ticket, window
     TICKET_ALREADY_IN_QUEUE = "ticket.already_in_queue"  # ticket, category
     TICKET_NEVER_PRINTED = "ticket.never_printed"  # ticket
-    TICKET_NOT_CALLED = "ticket.not_called"  # ticket
-    TICKET_NOT_SERVING = "ticket.not_serving"  # ticket
-    TICKET_BEING_SERVED = "ticket.being_served"  # ticket
-    TICKET_FINISHED = "ticket.finished"  # ticket
+    TICKET_NOT_CALLED = "ticket.not_called"  # ticket, action
+    TICKET_NOT_SERVING = "ticket.not_serving"  # ticket, status, action (a queue step)
+    TICKET_BEING_SERVED = "ticket.being_served"  # ticket, action
+    TICKET_FINISHED = "ticket.finished"  # ticket, status, action
     # Appointments
     APPOINTMENT_NOT_FOUND = "appointment.not_found"  # appointment
     APPOINTMENT_HEAD_COUNT = "appointment.head_count"
@@ -109,7 +109,7 @@ class Code(StrEnum):
     CASE_NOT_FOUND = "case.not_found"  # case
     CASE_NO_TICKET_OR_TRIP = "case.no_ticket_or_trip"
     CASE_TICKET_OTHER_TRIP = "case.ticket_other_trip"  # ticket, ticket_trip, trip
-    CASE_OUTCOME_RECORDED = "case.outcome_recorded"  # case
+    CASE_OUTCOME_RECORDED = "case.outcome_recorded"  # case, action
     CASE_MATERIAL_NOT_LISTED = "case.material_not_listed"  # case, material
     CASE_COPY_NEEDS_ATTACHMENT = "case.copy_needs_attachment"
     CASE_ATTACHMENT_NOT_A_COPY = "case.attachment_not_a_copy"
@@ -136,7 +136,7 @@ class Code(StrEnum):
     RATING_NOT_SERVED = "rating.not_served"  # ticket, status
     FOLLOW_UP_NOT_FOUND = "follow_up.not_found"  # follow_up
     FOLLOW_UP_NOTE_MISSING = "follow_up.note_missing"  # step
-    FOLLOW_UP_CLOSED = "follow_up.closed"  # follow_up
+    FOLLOW_UP_CLOSED = "follow_up.closed"  # follow_up, step
     FOLLOW_UP_CALLBACK_PAST = "follow_up.callback_past"  # follow_up, status
     FOLLOW_UP_ALREADY_FIXED = "follow_up.already_fixed"  # follow_up
     FOLLOW_UP_NOT_FIXED = "follow_up.not_fixed"  # follow_up, status
