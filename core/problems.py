@@ -38,8 +38,156 @@ class Code(StrEnum):
     ADDRESS_MISSING = "contact.address_missing"
     ADDRESS_TOO_LONG = "contact.address_too_long"  # limit, length
 
-    # The store (db): codes start with the module they come from, e.g. "ticket.wrong_state".
+    # The store (db): codes start with their area, e.g. "trip.not_open".
     # -- store codes below --
+    # The store as a whole, and checks shared by its modules
+    STORE_NO_DIRECTORY = "store.no_directory"  # path
+    STORE_CANNOT_OPEN = "store.cannot_open"  # path, detail
+    STORE_NOT_USABLE = "store.not_usable"  # path, detail
+    STORE_NAIVE_TIME = "store.naive_time"
+    STORE_NOT_A_CHOICE = "store.not_a_choice"  # field, allowed: a value the code passes, outside its fixed set
+    STORE_NOT_IN_RANGE = "store.not_in_range"  # field, min, max
+    STORE_TOO_SMALL = "store.too_small"  # field, min
+    STORE_TEXT_TOO_LONG = "store.text_too_long"  # field, limit
+    STORE_PURPOSE_MISSING = "store.purpose_missing"
+    STORE_UNKNOWN_REFERENCE = "store.unknown_reference"  # record
+    CALENDAR_BAD_DATE = "calendar.bad_date"  # value, what
+    DEMO_STORE_NOT_EMPTY = "demo.store_not_empty"
+    # Stops, trips and crews
+    STOP_NAME_MISSING = "stop.name_missing"
+    STOP_NOT_FOUND = "stop.not_found"  # stop
+    TRIP_NOT_FOUND = "trip.not_found"  # trip
+    TRIP_NOT_OPEN = "trip.not_open"  # trip, status
+    TRIP_NOT_PLANNED = "trip.not_planned"  # trip, status
+    TRIP_NOT_CLOSED = "trip.not_closed"  # trip, status
+    TRIP_CLOSED = "trip.closed"  # trip
+    TRIP_OTHER_OPEN = "trip.other_open"  # trip
+    TRIP_NO_CREW = "trip.no_crew"  # trip
+    TRIP_THEME_MISSING = "trip.theme_missing"
+    TRIP_NOT_A_CAPTAIN = "trip.not_a_captain"  # staff
+    TRIP_CREW_WINDOW_MISSING = "trip.crew_window_missing"
+    TRIP_CREW_NO_CATEGORY = "trip.crew_no_category"
+    TRIP_WINDOW_TAKEN = "trip.window_taken"  # window, trip
+    TRIP_WINDOW_UNSTAFFED = "trip.window_unstaffed"  # window, trip
+    TRIP_NOT_CREW = "trip.not_crew"  # staff, trip
+    TRIP_ITEM_NOT_OFFERED = "trip.item_not_offered"  # item, trip
+    TRIP_TICKETS_SERVING = "trip.tickets_serving"  # count
+    TRIP_CASES_OPEN = "trip.cases_open"  # count
+    TRIP_TICKETS_WAITING = "trip.tickets_waiting"  # count
+    REPORT_ALREADY_STORED = "report.already_stored"  # trip
+    # The queue
+    TICKET_NOT_FOUND = "ticket.not_found"  # ticket_id
+    TICKET_NO_CATEGORY_OR_ITEM = "ticket.no_category_or_item"
+    TICKET_ITEM_OTHER_QUEUE = "ticket.item_other_queue"  # item, letter, category
+    TICKET_NO_WINDOW = "ticket.no_window"  # category, trip
+    TICKET_WINDOW_BUSY = "ticket.window_busy"  # window, ticket
+    TICKET_WINDOW_WRONG_QUEUE = "ticket.window_wrong_queue"  # window, category
+    TICKET_ALREADY_AT_WINDOW = "ticket.already_at_window"  # ticket, window
+    TICKET_ALREADY_IN_QUEUE = "ticket.already_in_queue"  # ticket, category
+    TICKET_NEVER_PRINTED = "ticket.never_printed"  # ticket
+    TICKET_NOT_CALLED = "ticket.not_called"  # ticket, action
+    TICKET_NOT_SERVING = "ticket.not_serving"  # ticket, status, action (a queue step)
+    TICKET_BEING_SERVED = "ticket.being_served"  # ticket, action
+    TICKET_FINISHED = "ticket.finished"  # ticket, status, action
+    # Appointments
+    APPOINTMENT_NOT_FOUND = "appointment.not_found"  # appointment
+    APPOINTMENT_HEAD_COUNT = "appointment.head_count"
+    APPOINTMENT_HEAD_COUNT_NOT_GROUP = "appointment.head_count_not_group"
+    APPOINTMENT_GROUP_NAME_MISSING = "appointment.group_name_missing"
+    APPOINTMENT_CITIZEN_MISSING = "appointment.citizen_missing"
+    APPOINTMENT_NO_ITEMS = "appointment.no_items"
+    APPOINTMENT_CODE_FORM = "appointment.code_form"  # length
+    APPOINTMENT_UNKNOWN_CODE = "appointment.unknown_code"
+    APPOINTMENT_CHECKED_IN = "appointment.checked_in"  # appointment
+    APPOINTMENT_CANCELLED = "appointment.cancelled"  # appointment
+    APPOINTMENT_OTHER_TRIP = "appointment.other_trip"  # appointment, trip
+    APPOINTMENT_OTHER_ITEM = "appointment.other_item"  # appointment, item
+    # Citizens (too long a name, address or phone is contact.*)
+    CITIZEN_NOT_FOUND = "citizen.not_found"  # citizen
+    CITIZEN_GONE = "citizen.gone"  # citizen: missing or purged
+    # Cases, their materials and attachments
+    CASE_NOT_FOUND = "case.not_found"  # case
+    CASE_NO_TICKET_OR_TRIP = "case.no_ticket_or_trip"
+    CASE_TICKET_OTHER_TRIP = "case.ticket_other_trip"  # ticket, ticket_trip, trip
+    CASE_OUTCOME_RECORDED = "case.outcome_recorded"  # case, action
+    CASE_MATERIAL_NOT_LISTED = "case.material_not_listed"  # case, material
+    CASE_COPY_NEEDS_ATTACHMENT = "case.copy_needs_attachment"
+    CASE_ATTACHMENT_NOT_A_COPY = "case.attachment_not_a_copy"
+    CASE_REASON_MISSING = "case.reason_missing"
+    CASE_DELIVERY_NOT_ALLOWED = "case.delivery_not_allowed"
+    CASE_POST_DETAILS_NOT_POST = "case.post_details_not_post"
+    CASE_ADDRESS_MISSING = "case.address_missing"
+    CASE_DOOR_DATE_MISSING = "case.door_date_missing"
+    CASE_DATE_NOT_DOOR = "case.date_not_door"
+    CASE_BACK_OFFICE_ONLY = "case.back_office_only"  # item
+    CASE_NOT_MAILABLE = "case.not_mailable"  # item
+    CASE_NOT_AWAITING_DELIVERY = "case.not_awaiting_delivery"  # case, status
+    CASE_WAYBILL_MISSING = "case.waybill_missing"
+    CASE_WAYBILL_NOT_POST = "case.waybill_not_post"
+    ATTACHMENT_NOT_FOUND = "attachment.not_found"  # attachment
+    ATTACHMENT_PATH = "attachment.path"
+    ATTACHMENT_SHA256 = "attachment.sha256"
+    ATTACHMENT_CERTIFICATION = "attachment.certification"
+    ATTACHMENT_SIZE = "attachment.size"
+    ATTACHMENT_OTHER_CASE = "attachment.other_case"  # attachment, case
+    # Ratings, follow-ups and suggestions
+    RATING_NOT_FOUND = "rating.not_found"  # rating
+    RATING_ALREADY_RATED = "rating.already_rated"  # ticket
+    RATING_NOT_SERVED = "rating.not_served"  # ticket, status
+    FOLLOW_UP_NOT_FOUND = "follow_up.not_found"  # follow_up
+    FOLLOW_UP_NOTE_MISSING = "follow_up.note_missing"  # step
+    FOLLOW_UP_CLOSED = "follow_up.closed"  # follow_up, step
+    FOLLOW_UP_CALLBACK_PAST = "follow_up.callback_past"  # follow_up, status
+    FOLLOW_UP_ALREADY_FIXED = "follow_up.already_fixed"  # follow_up
+    FOLLOW_UP_NOT_FIXED = "follow_up.not_fixed"  # follow_up, status
+    SUGGESTION_NOT_FOUND = "suggestion.not_found"  # suggestion
+    SUGGESTION_EMPTY = "suggestion.empty"
+    SUGGESTION_RESPONSE_EMPTY = "suggestion.response_empty"
+    # Staff
+    STAFF_NOT_FOUND = "staff.not_found"  # staff
+    STAFF_LOGIN_FORM = "staff.login_form"
+    STAFF_LOGIN_TAKEN = "staff.login_taken"
+    STAFF_NAME_MISSING = "staff.name_missing"
+    STAFF_PIN_FORM = "staff.pin_form"
+    STAFF_BAD_CREDENTIALS = "staff.bad_credentials"
+    # Figures, device incidents, the outbox
+    METRICS_NO_SCOPE = "metrics.no_scope"
+    METRICS_PERIOD_REVERSED = "metrics.period_reversed"
+    METRICS_WEIGHTS = "metrics.weights"
+    INCIDENT_STATE = "incident.state"
+    INCIDENT_NOT_RECORDED = "incident.not_recorded"  # detail
+    OUTBOX_NOT_FOUND = "outbox.not_found"  # message
+    OUTBOX_ALREADY_SENT = "outbox.already_sent"  # message
+    OUTBOX_ERROR_MISSING = "outbox.error_missing"
+    # The catalogue and its files; `where` names the file and entry, e.g. "x.toml: items[3]: item 'abc'"
+    CATALOGUE_UNKNOWN_ITEM = "catalogue.unknown_item"  # item
+    CATALOGUE_UNKNOWN_CATEGORY = "catalogue.unknown_category"  # category
+    CATALOGUE_UNKNOWN_DEPARTMENT = "catalogue.unknown_department"  # department
+    CATALOGUE_ITEM_DISABLED = "catalogue.item_disabled"  # item
+    CATALOGUE_ITEM_DEPARTMENT = "catalogue.item_department"  # item, department
+    CATALOGUE_LETTER_TAKEN = "catalogue.letter_taken"  # department, letter
+    CATALOGUE_FILE_TYPE = "catalogue.file_type"  # path
+    CATALOGUE_FILE_UNREADABLE = "catalogue.file_unreadable"  # path, detail
+    CATALOGUE_FILE_NOT_UTF8 = "catalogue.file_not_utf8"  # path
+    CATALOGUE_NOT_TOML = "catalogue.not_toml"  # source, detail
+    CATALOGUE_UNKNOWN_TABLE = "catalogue.unknown_table"  # source, table
+    CATALOGUE_NOT_TABLES = "catalogue.not_tables"  # source, key
+    CATALOGUE_MISSING_COLUMN = "catalogue.missing_column"  # source, column
+    CATALOGUE_EXTRA_FIELDS = "catalogue.extra_fields"  # where
+    CATALOGUE_DEPARTMENT_CONFLICT = "catalogue.department_conflict"  # where, department
+    CATALOGUE_DUPLICATE_DEPARTMENT = "catalogue.duplicate_department"  # source, department
+    CATALOGUE_DUPLICATE_ITEM = "catalogue.duplicate_item"  # source, item
+    CATALOGUE_SHARED_LETTER = "catalogue.shared_letter"  # source
+    CATALOGUE_UNKNOWN_KEY = "catalogue.unknown_key"  # where, key
+    CATALOGUE_CODE_FORM = "catalogue.code_form"  # where
+    CATALOGUE_TEXT = "catalogue.text"  # where, limit
+    CATALOGUE_NOT_BOOL = "catalogue.not_bool"  # where
+    CATALOGUE_QUEUE_LETTER = "catalogue.queue_letter"  # where, department
+    CATALOGUE_MATERIALS = "catalogue.materials"  # where
+    CATALOGUE_MATERIAL_TWICE = "catalogue.material_twice"  # where
+    CATALOGUE_COMPLETION = "catalogue.completion"  # where
+    CATALOGUE_TIME_LIMIT = "catalogue.time_limit"  # where
+    CATALOGUE_FEE = "catalogue.fee"  # where
 
     # Flows: what a workflow refuses, e.g. "intake.missing_materials".
     # -- flow codes below --

@@ -2,10 +2,11 @@
 
 Open it with `open_store(path)`; every operation is a plain function taking the
 `Database` first. Times may be passed as `now=` (timezone-aware) for tests.
-Errors are StoreError subclasses whose messages name the problem without
-personal data. See docs/store.md for the whole API.
+Errors are StoreError subclasses carrying a core.problems.Problem (a code and
+params without personal data); views translate the code. See docs/store.md for
+the whole API.
 
-This package imports nothing else of govan: callers pass config values in.
+This package imports only core of govan: callers pass config values in.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 # Submodules load on first use, so that opening the store does not import every domain module.
 _MODULES = {
-    "appointments", "audit", "catalogue", "cases", "citizens", "demo", "idnumber", "outbox", "ratings", "staff", "trips",
+    "appointments", "audit", "catalogue", "cases", "citizens", "demo", "outbox", "ratings", "staff", "trips",
 }
 _EXPORTS: dict[str, tuple[str, str]] = {
     "Appointment": ("db.appointments", "Appointment"),
@@ -54,10 +55,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "UnknownCategory": ("db.errors", "UnknownCategory"),
     "UnknownItem": ("db.errors", "UnknownItem"),
     "WrongState": ("db.errors", "WrongState"),
-    "mask_id_number": ("db.idnumber", "mask"),
-    "mask_name": ("db.idnumber", "mask_name"),
-    "mask_phone": ("db.idnumber", "mask_phone"),
-    "validate_id_number": ("db.idnumber", "validate"),
+    "mask_id_number": ("core.masking", "mask_id_number"),
+    "mask_name": ("core.masking", "mask_name"),
+    "mask_phone": ("core.masking", "mask_phone"),
+    "validate_id_number": ("db.citizens", "validate_id_number"),
     "Evaluation": ("db.metrics", "Evaluation"),
     "EvaluationWeights": ("db.metrics", "EvaluationWeights"),
     "Figures": ("db.metrics", "Figures"),
@@ -121,7 +122,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     # modules, for everything not re-exported by name
-    "appointments", "audit", "catalogue", "cases", "citizens", "demo", "idnumber", "outbox", "ratings",
+    "appointments", "audit", "catalogue", "cases", "citizens", "demo", "outbox", "ratings",
     "staff", "trips",
     # connection and errors
     "open_store", "immediate", "SHANGHAI",

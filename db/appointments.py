@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock
 from db.catalogue import get_item
 from db.connection import immediate
@@ -30,6 +31,7 @@ QR_PREFIX = "GOVAN-APPT:"
 # No 0/O, 1/I/L: the code is also read out over the phone.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _CODE_LENGTH = 8
+MAX_SPECIAL_NEEDS = 500
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,19 @@ def book(
     """Book a visit. A group names itself and its head count; a home visit needs the
     citizen on file (their address is where the van goes)."""
     if kind not in KINDS:
-        raise InvalidValue(f"appointment kind must be one of {', '.join(KINDS)}")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="appointment.kind", allowed=", ".join(KINDS))
     if not isinstance(head_count, int) or isinstance(head_count, bool) or head_count < 1:
-        raise InvalidValue("head count must be a whole number of at least 1")
+        raise InvalidValue(Code.APPOINTMENT_HEAD_COUNT)
     if kind != "group" and head_count != 1:
-        raise InvalidValue("only a group appointment has a head count above 1")
+        raise InvalidValue(Code.APPOINTMENT_HEAD_COUNT_NOT_GROUP)
     if kind == "group" and not (group_name or "").strip():
-        raise InvalidValue("a group appointment needs the group's name (estate, company…)")
+        raise InvalidValue(Code.APPOINTMENT_GROUP_NAME_MISSING)
     if kind == "home_visit" and citizen_id is None:
-        raise InvalidValue("a home visit needs the citizen it is for")
+        raise InvalidValue(Code.APPOINTMENT_CITIZEN_MISSING)
     if not items:
-        raise InvalidValue("an appointment needs at least one service item")
-    if len(special_needs or "") > 500:
-        raise InvalidValue("special needs are at most 500 characters")
+        raise InvalidValue(Code.APPOINTMENT_NO_ITEMS)
+    if len(special_needs or "") > MAX_SPECIAL_NEEDS:
+        raise InvalidValue(Code.STORE_TEXT_TOO_LONG, field="appointment.special_needs", limit=MAX_SPECIAL_NEEDS)
     scheduled = clock.to_text(clock.resolve(scheduled_at))
     with immediate(db):
         for code in items:
@@ -99,7 +101,7 @@ def book(
                 [kind, citizen_id, (group_name or "").strip() or None, head_count, (special_needs or "").strip(),
                  scheduled, trip_id, _new_code(db), booked_by, clock.to_text(clock.resolve(now))])
         except sqlite3.IntegrityError:
-            raise NotFound("the citizen or staff member of the appointment does not exist") from None
+            raise NotFound(Code.STORE_UNKNOWN_REFERENCE, record="appointment") from None
         appointment_id = cursor.lastrowid
         assert appointment_id is not None
         for position, code in enumerate(dict.fromkeys(items)):
@@ -125,14 +127,14 @@ def check_in(
     with immediate(db):
         rows = list(db.query("SELECT id FROM appointments WHERE checkin_code = ?", [code]))
         if not rows:
-            raise NotFound("no appointment has that check-in code")
+            raise NotFound(Code.APPOINTMENT_UNKNOWN_CODE)
         appointment = get(db, rows[0]["id"])
         if appointment.status != "booked":
-            raise WrongState(f"appointment #{appointment.id} is {appointment.status.replace('_', ' ')}")
+            raise _not_booked(appointment)
         if appointment.trip_id is not None and appointment.trip_id != trip_id:
-            raise WrongState(f"appointment #{appointment.id} is booked for trip #{appointment.trip_id}")
+            raise WrongState(Code.APPOINTMENT_OTHER_TRIP, appointment=appointment.id, trip=appointment.trip_id)
         if item_code is not None and item_code not in appointment.items:
-            raise InvalidValue(f"appointment #{appointment.id} is not for item {item_code!r}")
+            raise InvalidValue(Code.APPOINTMENT_OTHER_ITEM, appointment=appointment.id, item=item_code)
         ticket = issue_ticket(
             db, trip_id, item_code=item_code or appointment.items[0], citizen_id=appointment.citizen_id,
             appointment_id=appointment.id, priority_age=priority_age, now=moment, tz=tz)
@@ -145,15 +147,22 @@ def cancel(db: Database, appointment_id: int) -> Appointment:
     with immediate(db):
         appointment = get(db, appointment_id)
         if appointment.status != "booked":
-            raise WrongState(f"appointment #{appointment_id} is {appointment.status.replace('_', ' ')}")
+            raise _not_booked(appointment)
         db.execute("UPDATE appointments SET status = 'cancelled' WHERE id = ?", [appointment_id])
         return get(db, appointment_id)
+
+
+def _not_booked(appointment: Appointment) -> WrongState:
+    """An appointment that is no longer booked was either checked in or cancelled."""
+    if appointment.status == "checked_in":
+        return WrongState(Code.APPOINTMENT_CHECKED_IN, appointment=appointment.id)
+    return WrongState(Code.APPOINTMENT_CANCELLED, appointment=appointment.id)
 
 
 def get(db: Database, appointment_id: int) -> Appointment:
     rows = list(db.query("SELECT * FROM appointments WHERE id = ?", [appointment_id]))
     if not rows:
-        raise NotFound(f"appointment #{appointment_id} does not exist")
+        raise NotFound(Code.APPOINTMENT_NOT_FOUND, appointment=appointment_id)
     return _appointment(db, rows[0])
 
 
@@ -173,7 +182,7 @@ def parse_code(text: str) -> str:
         code = code[len(QR_PREFIX):]
     code = code.replace("-", "").replace(" ", "")
     if len(code) != _CODE_LENGTH or any(ch not in _CODE_ALPHABET for ch in code):
-        raise InvalidValue(f"a check-in code is {_CODE_LENGTH} letters and digits (no 0, 1, I, L, O)")
+        raise InvalidValue(Code.APPOINTMENT_CODE_FORM, length=_CODE_LENGTH)
     return code
 
 

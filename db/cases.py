@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import audit, clock, outbox
 from db.catalogue import get_item
 from db.connection import immediate
@@ -97,18 +98,19 @@ def open_case(
         if ticket_id is not None:
             ticket = get_ticket(db, ticket_id)
             if ticket.status != "serving":
-                raise WrongState(f"{ticket.label} is {ticket.status}; open cases for a ticket being served")
+                raise WrongState(Code.TICKET_NOT_SERVING, ticket=ticket.label, status=ticket.status)
             if trip_id is not None and trip_id != ticket.trip_id:
-                raise InvalidValue(f"{ticket.label} belongs to trip #{ticket.trip_id}, not #{trip_id}")
+                raise InvalidValue(Code.CASE_TICKET_OTHER_TRIP, ticket=ticket.label, ticket_trip=ticket.trip_id,
+                                   trip=trip_id)
             trip_id = ticket.trip_id
             citizen_id = citizen_id if citizen_id is not None else ticket.citizen_id
         if trip_id is None:
-            raise InvalidValue("a case needs a ticket or a trip")
+            raise InvalidValue(Code.CASE_NO_TICKET_OR_TRIP)
         trip = get_trip(db, trip_id)
         if trip.status != "open":
-            raise WrongState(f"trip #{trip_id} is {trip.status}; cases are opened on an open trip")
+            raise WrongState(Code.TRIP_NOT_OPEN, trip=trip_id, status=trip.status)
         if citizen_id is not None and not list(db.query("SELECT 1 FROM citizens WHERE id = ?", [citizen_id])):
-            raise NotFound(f"citizen #{citizen_id} does not exist")
+            raise NotFound(Code.CITIZEN_NOT_FOUND, citizen=citizen_id)
         cursor = db.execute(
             "INSERT INTO cases (trip_id, ticket_id, item_code, citizen_id, staff_id, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
             [trip_id, ticket_id, item_code, citizen_id, staff_id, stamp])
@@ -136,15 +138,15 @@ def add_attachment(
     """Record a capture (camera result). With `material`, that checklist line becomes 'copy_captured'.
     A certified copy (此件经与原件核对无误) names who checked it against the original and when."""
     if not (path or "").strip() or not os.path.isabs(path):
-        raise InvalidValue("an attachment needs the absolute path of its file")
+        raise InvalidValue(Code.ATTACHMENT_PATH)
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
-        raise InvalidValue("sha256 must be 64 hexadecimal characters")
+        raise InvalidValue(Code.ATTACHMENT_SHA256)
     if kind not in ATTACHMENT_KINDS:
-        raise InvalidValue(f"attachment kind must be one of {', '.join(ATTACHMENT_KINDS)}")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="attachment.kind", allowed=", ".join(ATTACHMENT_KINDS))
     if (kind == "certified_copy") != (certified_by is not None and certified_at is not None):
-        raise InvalidValue("a certified copy, and only a certified copy, names who certified it and when")
+        raise InvalidValue(Code.ATTACHMENT_CERTIFICATION)
     if size_bytes is not None and size_bytes < 0:
-        raise InvalidValue("an attachment's size cannot be negative")
+        raise InvalidValue(Code.ATTACHMENT_SIZE)
     with immediate(db):
         case = _open_case(db, case_id, "add a capture to")
         if certified_by is not None:
@@ -166,7 +168,7 @@ def set_material(
 ) -> Case:
     """Tick one checklist line: original seen, copy captured (naming the attachment), or missing."""
     if state not in MATERIAL_STATES:
-        raise InvalidValue(f"material state must be one of {', '.join(MATERIAL_STATES)}")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="material.state", allowed=", ".join(MATERIAL_STATES))
     with immediate(db):
         case = _open_case(db, case_id, "change the materials of")
         _set_material(db, case, material, state, attachment_id)
@@ -175,14 +177,14 @@ def set_material(
 
 def _set_material(db: Database, case: Case, material: str, state: MaterialState, attachment_id: int | None) -> None:
     if material not in {line.material for line in case.materials}:
-        raise InvalidValue(f"{material!r} is not on the materials list of case #{case.id}")
+        raise InvalidValue(Code.CASE_MATERIAL_NOT_LISTED, case=case.id, material=material)
     if state == "copy_captured":
         if attachment_id is None:
-            raise InvalidValue("a captured copy must name its attachment")
+            raise InvalidValue(Code.CASE_COPY_NEEDS_ATTACHMENT)
         if get_attachment(db, attachment_id).case_id != case.id:
-            raise InvalidValue(f"attachment #{attachment_id} belongs to another case")
+            raise InvalidValue(Code.ATTACHMENT_OTHER_CASE, attachment=attachment_id, case=case.id)
     elif attachment_id is not None:
-        raise InvalidValue("only a captured copy names an attachment")
+        raise InvalidValue(Code.CASE_ATTACHMENT_NOT_A_COPY)
     db.execute("UPDATE case_materials SET state = ?, attachment_id = ? WHERE case_id = ? AND material = ?",
                [state, attachment_id, case.id, material])
 
@@ -210,33 +212,33 @@ def record_outcome(
     """
     moment = clock.resolve(now)
     if outcome not in OUTCOMES:
-        raise InvalidValue(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="case.outcome", allowed=", ".join(OUTCOMES))
     reason = (reason or "").strip() or None
     if outcome == "not_done" and reason is None:
-        raise InvalidValue("a case that could not be done needs a reason")
+        raise InvalidValue(Code.CASE_REASON_MISSING)
     delivers = outcome in ("completed_on_site", "accepted_forwarded")
     if delivers:
         delivery = delivery or "on_site"
         if delivery not in DELIVERIES:
-            raise InvalidValue(f"delivery must be one of {', '.join(DELIVERIES)}")
+            raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="case.delivery", allowed=", ".join(DELIVERIES))
     elif delivery is not None:
-        raise InvalidValue("only a completed or accepted case has a delivery")
+        raise InvalidValue(Code.CASE_DELIVERY_NOT_ALLOWED)
     if delivery != "post" and (delivery_address or waybill):
-        raise InvalidValue("a delivery address and waybill belong to delivery by post")
+        raise InvalidValue(Code.CASE_POST_DETAILS_NOT_POST)
     if delivery == "post" and not (delivery_address or "").strip():
-        raise InvalidValue("delivery by post needs a mailing address")
+        raise InvalidValue(Code.CASE_ADDRESS_MISSING)
     if delivery == "door" and delivery_date is None:
-        raise InvalidValue("delivery to the door needs a date")
+        raise InvalidValue(Code.CASE_DOOR_DATE_MISSING)
     if delivery != "door" and delivery_date is not None:
-        raise InvalidValue("only delivery to the door has a date")
+        raise InvalidValue(Code.CASE_DATE_NOT_DOOR)
     stamp = clock.to_text(moment)
     with immediate(db):
         case = _open_case(db, case_id, "record the outcome of")
         item = get_item(db, case.item_code)
         if outcome == "completed_on_site" and item.completion != "on_site":
-            raise InvalidValue(f"{item.name} is processed in the back office; record it as accepted and forwarded")
+            raise InvalidValue(Code.CASE_BACK_OFFICE_ONLY, item=item.code)
         if delivery == "post" and not item.mailable:
-            raise InvalidValue(f"the result of {item.name} cannot be mailed")
+            raise InvalidValue(Code.CASE_NOT_MAILABLE, item=item.code)
         status: CaseStatus = "awaiting_delivery" if delivery in ("post", "door") else "closed"
         db.execute(
             """UPDATE cases SET outcome = ?, reason = ?, delivery = ?, delivery_address = ?, waybill = ?,
@@ -255,12 +257,12 @@ def confirm_delivery(db: Database, case_id: int, *, waybill: str | None = None, 
     with immediate(db):
         case = get_case(db, case_id)
         if case.status != "awaiting_delivery":
-            raise WrongState(f"case #{case_id} is {case.status.replace('_', ' ')}, not awaiting delivery")
+            raise WrongState(Code.CASE_NOT_AWAITING_DELIVERY, case=case_id, status=case.status)
         waybill = (waybill or "").strip() or case.waybill
         if case.delivery == "post" and not waybill:
-            raise InvalidValue("a posted result needs its waybill number")
+            raise InvalidValue(Code.CASE_WAYBILL_MISSING)
         if case.delivery != "post" and waybill:
-            raise InvalidValue("only a posted result has a waybill")
+            raise InvalidValue(Code.CASE_WAYBILL_NOT_POST)
         db.execute("UPDATE cases SET status = 'closed', waybill = ?, closed_at = ? WHERE id = ?",
                    [waybill, clock.to_text(clock.resolve(now)), case_id])
         return get_case(db, case_id)
@@ -269,7 +271,7 @@ def confirm_delivery(db: Database, case_id: int, *, waybill: str | None = None, 
 def get_case(db: Database, case_id: int) -> Case:
     rows = list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
     if not rows:
-        raise NotFound(f"case #{case_id} does not exist")
+        raise NotFound(Code.CASE_NOT_FOUND, case=case_id)
     return _case(db, rows[0])
 
 
@@ -287,7 +289,7 @@ def list_cases(db: Database, *, trip_id: int | None = None, ticket_id: int | Non
 def get_attachment(db: Database, attachment_id: int) -> Attachment:
     rows = list(db.query("SELECT * FROM attachments WHERE id = ?", [attachment_id]))
     if not rows:
-        raise NotFound(f"attachment #{attachment_id} does not exist")
+        raise NotFound(Code.ATTACHMENT_NOT_FOUND, attachment=attachment_id)
     return Attachment(**rows[0])
 
 
@@ -298,7 +300,7 @@ def list_attachments(db: Database, case_id: int) -> list[Attachment]:
 def _open_case(db: Database, case_id: int, action: str) -> Case:
     case = get_case(db, case_id)
     if case.outcome is not None:
-        raise WrongState(f"cannot {action} case #{case_id}: its outcome is already recorded")
+        raise WrongState(Code.CASE_OUTCOME_RECORDED, case=case_id, action=action)
     return case
 
 
@@ -336,10 +338,10 @@ def delivery_address(
 ) -> str | None:
     """The mailing address of a posted case. It is personal data, so the view is audited."""
     if not (purpose or "").strip():
-        raise InvalidValue("say why the address is being viewed (e.g. 'print the mailing label')")
+        raise InvalidValue(Code.STORE_PURPOSE_MISSING)
     with immediate(db):
         rows = list(db.query("SELECT delivery_address FROM cases WHERE id = ?", [case_id]))
         if not rows:
-            raise NotFound(f"case #{case_id} does not exist")
+            raise NotFound(Code.CASE_NOT_FOUND, case=case_id)
         audit.record(db, "view", "case", case_id, f"delivery_address: {purpose.strip()}", staff_id=staff_id, now=now)
         return rows[0]["delivery_address"]

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock
 from db.connection import immediate
 from db.errors import InvalidValue, UnknownCategory, UnknownItem
@@ -35,6 +36,7 @@ CSV_COLUMNS = (
 )
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _PHOTO_WORDS = ("照片", "相片")
+_MAX_TEXT = 80
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class LoadReport:
 def get_item(db: Database, code: str) -> Item:
     rows = list(db.query("SELECT * FROM service_items WHERE code = ?", [code]))
     if not rows:
-        raise UnknownItem(f"service item {code!r} is not in the catalogue")
+        raise UnknownItem(Code.CATALOGUE_UNKNOWN_ITEM, item=code)
     return _item(rows[0])
 
 
@@ -139,7 +141,7 @@ def list_departments(db: Database) -> list[Department]:
 def department_for_category(db: Database, category: str) -> Department:
     rows = list(db.query("SELECT * FROM departments WHERE queue_letter = ?", [category]))
     if not rows:
-        raise UnknownCategory(f"queue category {category!r} does not exist (no department has that letter)")
+        raise UnknownCategory(Code.CATALOGUE_UNKNOWN_CATEGORY, category=category)
     return Department(**rows[0])
 
 
@@ -165,7 +167,7 @@ def load(db: Database, catalogue: Catalogue, *, now: datetime | None = None) -> 
         known = {row["code"] for row in db.query("SELECT code FROM departments")}
         for item in catalogue.items:
             if item.department not in known:
-                raise InvalidValue(f"item {item.code!r}: department {item.department!r} is not defined")
+                raise InvalidValue(Code.CATALOGUE_ITEM_DEPARTMENT, item=item.code, department=item.department)
             _upsert_item(db, item, stamp, report)
     return report
 
@@ -198,10 +200,8 @@ def _upsert_department(db: Database, department: Department) -> None:
             db.execute("UPDATE departments SET name = ?, queue_letter = ? WHERE code = ?",
                        [department.name, department.queue_letter, department.code])
     except sqlite3.IntegrityError:
-        raise InvalidValue(
-            f"department {department.code!r}: queue letter {department.queue_letter!r} is taken by another"
-            " department, or tickets already use its old letter"
-        ) from None
+        raise InvalidValue(Code.CATALOGUE_LETTER_TAKEN, department=department.code,
+                           letter=department.queue_letter) from None
 
 
 def _upsert_item(db: Database, item: ItemSpec, stamp: str, report: LoadReport) -> None:
@@ -236,13 +236,13 @@ def import_file(db: Database, path: str | Path, *, now: datetime | None = None) 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".csv"):
-        raise InvalidValue(f"{path}: a catalogue file must end in .toml or .csv")
+        raise InvalidValue(Code.CATALOGUE_FILE_TYPE, path=str(path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise InvalidValue(f"{path}: cannot read the catalogue file: {error.strerror}") from None
+        raise InvalidValue(Code.CATALOGUE_FILE_UNREADABLE, path=str(path), detail=error.strerror) from None
     except UnicodeDecodeError:
-        raise InvalidValue(f"{path}: a catalogue file must be UTF-8 text") from None
+        raise InvalidValue(Code.CATALOGUE_FILE_NOT_UTF8, path=str(path)) from None
     if suffix == ".toml":
         return load(db, parse_toml(text, str(path)), now=now)
     return load(db, parse_csv(text, str(path)), now=now)
@@ -257,17 +257,17 @@ def export_file(db: Database, path: str | Path) -> None:
         # With a BOM, so that Excel opens the Chinese text correctly.
         path.write_text(to_csv(db), encoding="utf-8-sig", newline="")
     else:
-        raise InvalidValue(f"{path}: a catalogue file must end in .toml or .csv")
+        raise InvalidValue(Code.CATALOGUE_FILE_TYPE, path=str(path))
 
 
 def parse_toml(text: str, source: str = "catalogue") -> Catalogue:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidValue(f"{source}: not valid TOML: {error}") from None
+        raise InvalidValue(Code.CATALOGUE_NOT_TOML, source=source, detail=str(error)) from None
     unknown = set(raw) - {"departments", "items"}
     if unknown:
-        raise InvalidValue(f"{source}: unknown table {sorted(unknown)[0]!r}; use [[departments]] and [[items]]")
+        raise InvalidValue(Code.CATALOGUE_UNKNOWN_TABLE, source=source, table=min(unknown))
     departments = [_department_spec(entry, f"{source}: departments[{n}]")
                    for n, entry in enumerate(_table_list(raw, "departments", source))]
     items = [_item_spec(entry, f"{source}: items[{n}]") for n, entry in enumerate(_table_list(raw, "items", source))]
@@ -279,18 +279,18 @@ def parse_csv(text: str, source: str = "catalogue") -> Catalogue:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidValue(f"{source}: missing column {missing[0]!r}; the header is {','.join(CSV_COLUMNS)}")
+        raise InvalidValue(Code.CATALOGUE_MISSING_COLUMN, source=source, column=missing[0])
     departments: dict[str, Department] = {}
     items = []
     for row in reader:
         where = f"{source}: line {reader.line_num}"
         if None in row:
-            raise InvalidValue(f"{where}: more fields than columns")
+            raise InvalidValue(Code.CATALOGUE_EXTRA_FIELDS, where=where)
         department = _department_spec(
             {"code": row["department"], "name": row["department_name"], "queue_letter": row["queue_letter"]}, where
         )
         if departments.setdefault(department.code, department) != department:
-            raise InvalidValue(f"{where}: department {department.code!r} is described differently on another line")
+            raise InvalidValue(Code.CATALOGUE_DEPARTMENT_CONFLICT, where=where, department=department.code)
         raw_item: dict[str, object] = {
             "code": row["code"], "name": row["name"], "department": row["department"],
             "materials": [m.strip() for m in re.split(r"[;；]", row["materials"]) if m.strip()],
@@ -341,7 +341,7 @@ def to_csv(db: Database) -> str:
 def _table_list(raw: Mapping[str, Any], key: str, source: str) -> list[Mapping[str, Any]]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
-        raise InvalidValue(f"{source}: {key!r} must be an array of tables ([[{key}]])")
+        raise InvalidValue(Code.CATALOGUE_NOT_TABLES, source=source, key=key)
     return value
 
 
@@ -351,7 +351,7 @@ def _department_spec(entry: Mapping[str, Any], where: str) -> Department:
     name = _text(entry.get("name"), f"{where}: department {code!r} name")
     letter = entry.get("queue_letter")
     if not (isinstance(letter, str) and re.fullmatch(r"[A-Z]", letter)):
-        raise InvalidValue(f"{where}: department {code!r} queue_letter must be one capital letter A-Z")
+        raise InvalidValue(Code.CATALOGUE_QUEUE_LETTER, where=where, department=code)
     return Department(code, name, letter)
 
 
@@ -363,16 +363,16 @@ def _item_spec(entry: Mapping[str, Any], where: str) -> ItemSpec:
     where = f"{where}: item {code!r}"
     materials = entry.get("materials", [])
     if not isinstance(materials, list) or not all(isinstance(m, str) and m.strip() for m in materials):
-        raise InvalidValue(f"{where}: materials must be a list of non-empty texts")
+        raise InvalidValue(Code.CATALOGUE_MATERIALS, where=where)
     materials = [m.strip() for m in materials]
     if len(set(materials)) != len(materials):
-        raise InvalidValue(f"{where}: a material is listed twice")
+        raise InvalidValue(Code.CATALOGUE_MATERIAL_TWICE, where=where)
     completion = entry.get("completion")
     if completion not in COMPLETIONS:
-        raise InvalidValue(f"{where}: completion must be \"on_site\" or \"back_office\"")
+        raise InvalidValue(Code.CATALOGUE_COMPLETION, where=where)
     time_limit = entry.get("time_limit_days", 0)
     if not isinstance(time_limit, int) or isinstance(time_limit, bool) or not 0 <= time_limit <= 365:
-        raise InvalidValue(f"{where}: time_limit_days must be a whole number of working days from 0 to 365")
+        raise InvalidValue(Code.CATALOGUE_TIME_LIMIT, where=where)
     photo_default = any(word in material for material in materials for word in _PHOTO_WORDS)
     return ItemSpec(
         code=code,
@@ -389,53 +389,59 @@ def _item_spec(entry: Mapping[str, Any], where: str) -> ItemSpec:
 
 
 def _checked(catalogue: Catalogue, source: str) -> Catalogue:
-    for kind, codes in (("department", [d.code for d in catalogue.departments]),
-                        ("item", [i.code for i in catalogue.items])):
-        seen: set[str] = set()
-        for code in codes:
-            if code in seen:
-                raise InvalidValue(f"{source}: {kind} {code!r} appears twice")
-            seen.add(code)
+    if (repeated := _first_repeated([department.code for department in catalogue.departments])) is not None:
+        raise InvalidValue(Code.CATALOGUE_DUPLICATE_DEPARTMENT, source=source, department=repeated)
+    if (repeated := _first_repeated([item.code for item in catalogue.items])) is not None:
+        raise InvalidValue(Code.CATALOGUE_DUPLICATE_ITEM, source=source, item=repeated)
     letters = [department.queue_letter for department in catalogue.departments]
     if len(set(letters)) != len(letters):
-        raise InvalidValue(f"{source}: two departments share a queue letter")
+        raise InvalidValue(Code.CATALOGUE_SHARED_LETTER, source=source)
     return catalogue
+
+
+def _first_repeated(codes: list[str]) -> str | None:
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            return code
+        seen.add(code)
+    return None
 
 
 def _no_unknown_keys(entry: Mapping[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(entry) - allowed)
     if unknown:
-        raise InvalidValue(f"{where}: unknown key {unknown[0]!r}")
+        raise InvalidValue(Code.CATALOGUE_UNKNOWN_KEY, where=where, key=unknown[0])
 
 
 def _code(value: object, where: str) -> str:
     if not (isinstance(value, str) and _CODE.fullmatch(value)):
-        raise InvalidValue(f"{where}: a code must be 1-40 of a-z, 0-9, _ starting with a letter")
+        raise InvalidValue(Code.CATALOGUE_CODE_FORM, where=where)
     return value
 
 
 def _text(value: object, where: str) -> str:
-    if not (isinstance(value, str) and value.strip()) or len(value) > 80:
-        raise InvalidValue(f"{where} must be non-empty text of at most 80 characters")
+    if not (isinstance(value, str) and value.strip()) or len(value) > _MAX_TEXT:
+        raise InvalidValue(Code.CATALOGUE_TEXT, where=where, limit=_MAX_TEXT)
     return value.strip()
 
 
 def _bool(value: object, where: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidValue(f"{where} must be true or false")
+        raise InvalidValue(Code.CATALOGUE_NOT_BOOL, where=where)
     return value
 
 
 def _fee_fen(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidValue(f"{where}: fee_yuan must be a number of yuan")
+        raise InvalidValue(Code.CATALOGUE_FEE, where=where)
     try:
         yuan = Decimal(str(value).strip() or "0")
     except InvalidOperation:
-        raise InvalidValue(f"{where}: fee_yuan must be a number of yuan") from None
+        raise InvalidValue(Code.CATALOGUE_FEE, where=where) from None
     fen = yuan * 100
     if not yuan.is_finite() or yuan < 0 or fen != fen.to_integral_value():
-        raise InvalidValue(f"{where}: fee_yuan must be zero or more, with at most 2 decimals")
+        raise InvalidValue(Code.CATALOGUE_FEE, where=where)
     return int(fen)
 
 
@@ -445,7 +451,7 @@ def _csv_bool(text: str, where: str, column: str) -> bool:
         return True
     if value in ("false", "0", "no", "否", ""):
         return False
-    raise InvalidValue(f"{where}: {column} must be true or false")
+    raise InvalidValue(Code.CATALOGUE_NOT_BOOL, where=f"{where}: {column}")
 
 
 def _csv_int(text: str, where: str) -> int | str:

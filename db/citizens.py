@@ -13,11 +13,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db import audit, clock, idnumber
+from core import idnumber
+from core.masking import mask_id_number, mask_name
+from core.problems import Code
+from db import audit, clock
 from db.connection import immediate
-from db.errors import InvalidValue, NotFound
+from db.errors import InvalidIdNumber, InvalidValue, NotFound
 
 _SEXES = ("0", "1", "2", "9")
+_MAX_FIELD = 200
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,15 @@ def find_or_create(
     kept as stored. Creation, a change, or finding the record unchanged (a view) is audited.
     """
     moment = clock.resolve(now)
-    number = idnumber.validate(id_number, today=clock.local_date(moment))
+    number = validate_id_number(id_number, today=clock.local_date(moment))
     if sex is not None and sex not in _SEXES:
-        raise InvalidValue("sex must be a GB/T 2261.1 code: 0, 1, 2 or 9")
-    for label, value in (("name", name), ("phone", phone), ("address", address)):
-        if value is not None and len(value) > 200:
-            raise InvalidValue(f"{label} is longer than 200 characters")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="citizen.sex", allowed=", ".join(_SEXES))
+    if name is not None and len(name) > _MAX_FIELD:
+        raise InvalidValue(Code.NAME_TOO_LONG, limit=_MAX_FIELD)
+    if phone is not None and len(phone) > _MAX_FIELD:
+        raise InvalidValue(Code.PHONE_INVALID)
+    if address is not None and len(address) > _MAX_FIELD:
+        raise InvalidValue(Code.ADDRESS_TOO_LONG, limit=_MAX_FIELD, length=len(address))
     stamp = clock.to_text(moment)
     wanted: dict[str, object] = {
         "name": name.strip() if name else None,
@@ -111,11 +118,11 @@ def find_or_create(
 def get(db: Database, citizen_id: int, *, staff_id: int | None, purpose: str, now: datetime | None = None) -> Citizen:
     """Full personal data for the person being served; the view is audited with its purpose."""
     if not (purpose or "").strip():
-        raise InvalidValue("say why personal data is being viewed (e.g. 'intake ticket A012')")
+        raise InvalidValue(Code.STORE_PURPOSE_MISSING)
     with immediate(db):
         rows = list(db.query("SELECT * FROM citizens WHERE id = ?", [citizen_id]))
         if not rows:
-            raise NotFound(f"citizen #{citizen_id} does not exist")
+            raise NotFound(Code.CITIZEN_NOT_FOUND, citizen=citizen_id)
         audit.record(db, "view", "citizen", citizen_id, purpose.strip(), staff_id=staff_id, now=now)
         return _citizen(rows[0])
 
@@ -123,8 +130,8 @@ def get(db: Database, citizen_id: int, *, staff_id: int | None, purpose: str, no
 def ref(db: Database, citizen_id: int) -> CitizenRef:
     rows = list(db.query("SELECT id, id_number, name FROM citizens WHERE id = ?", [citizen_id]))
     if not rows:
-        raise NotFound(f"citizen #{citizen_id} does not exist")
-    return CitizenRef(citizen_id, idnumber.mask(rows[0]["id_number"]), idnumber.mask_name(rows[0]["name"]))
+        raise NotFound(Code.CITIZEN_NOT_FOUND, citizen=citizen_id)
+    return CitizenRef(citizen_id, mask_id_number(rows[0]["id_number"]), mask_name(rows[0]["name"]))
 
 
 def set_disabled(
@@ -134,7 +141,7 @@ def set_disabled(
         cursor = db.execute("UPDATE citizens SET disabled = ?, updated_at = ? WHERE id = ? AND purged_at IS NULL",
                             [int(disabled), clock.to_text(clock.resolve(now)), citizen_id])
         if cursor.rowcount == 0:
-            raise NotFound(f"citizen #{citizen_id} does not exist or was purged")
+            raise NotFound(Code.CITIZEN_GONE, citizen=citizen_id)
         audit.record(db, "update", "citizen", citizen_id, "fields: disabled", staff_id=staff_id, now=now)
 
 
@@ -143,6 +150,14 @@ def _citizen(row: Mapping[str, Any]) -> Citizen:
         id=row["id"], id_number=row["id_number"], name=row["name"], sex=row["sex"],
         birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
         phone=row["phone"], address=row["address"], disabled=bool(row["disabled"]),
-        purged=row["purged_at"] is not None, masked_id_number=idnumber.mask(row["id_number"]),
-        masked_name=idnumber.mask_name(row["name"]),
+        purged=row["purged_at"] is not None, masked_id_number=mask_id_number(row["id_number"]),
+        masked_name=mask_name(row["name"]),
     )
+
+
+def validate_id_number(id_number: str, *, today: date | None = None) -> str:
+    """The normalized number, or InvalidIdNumber carrying what core.idnumber found wrong."""
+    found = idnumber.problem(id_number, today=today)
+    if found is not None:
+        raise InvalidIdNumber(found.code, **found.params)
+    return idnumber.normalize(id_number)

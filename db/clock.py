@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from core.problems import Code
 from db.errors import InvalidValue
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,7 +25,7 @@ def resolve(now: datetime | None) -> datetime:
     if now is None:
         return utc_now()
     if now.tzinfo is None or now.utcoffset() is None:
-        raise InvalidValue("times must carry a time zone (got a naive datetime)")
+        raise InvalidValue(Code.STORE_NAIVE_TIME)
     return now
 
 

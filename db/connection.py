@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db.errors import StoreError
 from db.migrations import migrate as apply_migrations
 
@@ -32,13 +33,13 @@ def open_store(
     """Open (creating if needed) the store file and bring its schema up to date."""
     path = Path(path)
     if not path.parent.is_dir():
-        raise StoreError(f"{path.parent}: no such directory for the database")
+        raise StoreError(Code.STORE_NO_DIRECTORY, path=str(path.parent))
     # isolation_level=None: the driver never opens transactions behind our back;
     # sqlite-utils and immediate() open them explicitly.
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None)
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: cannot open the database: {error}") from None
+        raise StoreError(Code.STORE_CANNOT_OPEN, path=str(path), detail=str(error)) from None
     db = Database(conn)
     try:
         _set_pragmas(db, busy_timeout_s)
@@ -46,7 +47,7 @@ def open_store(
             apply_migrations(db)
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise StoreError(f"{path}: not a usable govan database: {error}") from None
+        raise StoreError(Code.STORE_NOT_USABLE, path=str(path), detail=str(error)) from None
     return db
 
 

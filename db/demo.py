@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from db import appointments, catalogue, citizens, clock, idnumber, staff, trips
+from core import idnumber
+from core.problems import Code
+from db import appointments, catalogue, citizens, clock, staff, trips
 from db.connection import immediate
 from db.errors import WrongState
 
@@ -53,7 +55,7 @@ def load(db: Database, *, now: datetime | None = None, tz: ZoneInfo = clock.SHAN
     today = clock.local_date(moment, tz)
     with immediate(db):
         if list(db.query("SELECT 1 FROM staff LIMIT 1")):
-            raise WrongState("demo data goes into an empty store; this one already has staff")
+            raise WrongState(Code.DEMO_STORE_NOT_EMPTY)
         catalogue.load_default(db, now=moment)
         people = {login: staff.add_staff(db, login, name, role, pin, department=department, now=moment)  # type: ignore[arg-type]
                   for login, name, role, department, pin, _, _ in _CREW}

@@ -1,13 +1,21 @@
 """The store's own errors.
 
-Every message names the problem in words a person can act on, and never contains
-personal data (ID numbers, names, addresses), because callers may log it.
+Each carries a `core.problems.Problem`: a code the views translate, and params that
+never contain personal data (ID numbers, names, addresses, phones), because str() of
+an error is its log line. The class tells callers how to react; the code, what to say.
 """
 
 from __future__ import annotations
 
+from core.problems import ProblemError
 
-class StoreError(Exception):
+__all__ = [
+    "AlreadyRated", "BadCredentials", "InvalidIdNumber", "InvalidValue", "NotFound", "StoreError",
+    "UnknownCategory", "UnknownItem", "WrongState",
+]
+
+
+class StoreError(ProblemError):
     """Base of every error the store raises on purpose."""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db.errors import NotFound
 from db.ratings import LEVELS, FollowUp
 
@@ -67,7 +68,7 @@ def list_lines(db: Database, *, open_only: bool = True, trip_id: int | None = No
 def get_line(db: Database, follow_up_id: int) -> FollowUpLine:
     rows = list(db.query(f"{_SELECT} WHERE f.id = ?", [follow_up_id]))
     if not rows:
-        raise NotFound(f"follow-up #{follow_up_id} does not exist")
+        raise NotFound(Code.FOLLOW_UP_NOT_FOUND, follow_up=follow_up_id)
     return _line(rows[0])
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock
 from db.errors import InvalidValue
 from db.trips import Trip
@@ -26,6 +27,7 @@ from db.trips import Trip
 IncidentDevice = Literal["daemon", "idreader", "scanner", "printer", "camera"]
 DEVICES: tuple[IncidentDevice, ...] = ("daemon", "idreader", "scanner", "printer", "camera")
 IncidentKind = Literal["state", "error"]
+KINDS: tuple[IncidentKind, ...] = ("state", "error")
 # A trouble state, or "ready" when a device recovers; errors have no state.
 IncidentState = Literal["", "ready", "offline", "error"]
 MAX_DETAIL = 300
@@ -61,18 +63,18 @@ def record(
     be read, the incident is stamped with the current minute.
     """
     if device not in DEVICES:
-        raise InvalidValue(f"incident device must be one of {', '.join(DEVICES)}")
-    if kind not in ("state", "error"):
-        raise InvalidValue("an incident is a state change or an error")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="incident.device", allowed=", ".join(DEVICES))
+    if kind not in KINDS:
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="incident.kind", allowed=", ".join(KINDS))
     if (kind == "state") != (state in ("ready", "offline", "error")):
-        raise InvalidValue("a state incident names ready, offline or error; an error names no state")
+        raise InvalidValue(Code.INCIDENT_STATE)
     moment = _parse(at) or clock.resolve(now).replace(second=0, microsecond=0)
     try:
         cursor = db.execute(
             "INSERT OR IGNORE INTO device_incidents (device, kind, state, detail, at) VALUES (?, ?, ?, ?, ?)",
             [device, kind, state, (detail or "").strip()[:MAX_DETAIL], clock.to_text(moment)])
     except sqlite3.IntegrityError as error:
-        raise InvalidValue(f"cannot record the incident: {error}") from None
+        raise InvalidValue(Code.INCIDENT_NOT_RECORDED, detail=str(error)) from None
     return cursor.rowcount == 1
 
 

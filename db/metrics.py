@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock
 from db.errors import InvalidValue, NotFound
 
@@ -145,9 +146,9 @@ def _scope(trip_id: int | None, date_from: date | None, date_to: date | None) ->
     if trip_id is not None:
         return _ONE_TRIP, {"trip_id": trip_id}
     if date_from is None or date_to is None:
-        raise InvalidValue("give a trip, or a period with both a first and a last day")
+        raise InvalidValue(Code.METRICS_NO_SCOPE)
     if date_from > date_to:
-        raise InvalidValue("the period's first day is after its last day")
+        raise InvalidValue(Code.METRICS_PERIOD_REVERSED)
     return ("trip_date BETWEEN :date_from AND :date_to AND status != 'planned'",
             {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
 
@@ -174,7 +175,7 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
     """
     for by in dims:
         if by not in _KEYS:
-            raise InvalidValue(f"group figures by one of {', '.join(_KEYS)}")
+            raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="metrics.figures_by", allowed=", ".join(_KEYS))
 
     def within(column: str) -> str:
         # Equality on one trip lets SQLite pick the trip index instead of scanning.
@@ -306,7 +307,7 @@ def shift_summary(db: Database, trip_id: int) -> ShiftSummary:
         "SELECT t.trip_date, t.status, s.name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.id = ?",
         [trip_id]))
     if not trips:
-        raise NotFound(f"trip #{trip_id} does not exist")
+        raise NotFound(Code.TRIP_NOT_FOUND, trip=trip_id)
     scope, params = _scope(trip_id, None, None)
     grouped = _figures(db, ("overall", "category", "staff"), scope, params)
     counts = next(db.query(
@@ -338,10 +339,10 @@ def evaluate(
     (mark - 1) / 4. A missing component counts 0. Score = 100 · Σ w·c ÷ Σ w.
     """
     if by not in ("staff", "department"):
-        raise InvalidValue("evaluate by staff or by department")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="metrics.evaluate_by", allowed="staff, department")
     values = [getattr(weights, f.name) for f in fields(EvaluationWeights)]
     if any(not isinstance(v, int | float) or v < 0 for v in values) or sum(values) <= 0:
-        raise InvalidValue("evaluation weights must be zero or more and not all zero")
+        raise InvalidValue(Code.METRICS_WEIGHTS)
     scope, params = _scope(None, date_from, date_to)
     if by == "staff":
         crew = """SELECT tc.staff_id AS grp, COUNT(DISTINCT tc.trip_id) AS trips, AVG(tc.cooperation) AS cooperation
@@ -421,7 +422,7 @@ def wait_histogram(db: Database, trip_id: int, *, bin_s: int = 300) -> list[Wait
     """Called tickets by wait time (issued → first call) in bins of `bin_s` seconds, from
     0 to the longest wait; empty bins in between count 0."""
     if not isinstance(bin_s, int) or bin_s < 1:
-        raise InvalidValue("a wait-time bin is at least 1 second")
+        raise InvalidValue(Code.STORE_TOO_SMALL, field="metrics.bin_s", min=1)
     _trip_date(db, trip_id)
     counts = {row["b"]: row["n"] for row in db.query(
         """SELECT CAST(ROUND((julianday(called_at) - julianday(issued_at)) * 86400.0, 3) / :bin AS INTEGER) AS b,
@@ -455,7 +456,7 @@ def trips_out(
                        WHERE trip_id IN scope GROUP BY grp""",
     }
     if by not in sql:
-        raise InvalidValue("count trips out overall, by staff or by category")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="metrics.trips_out_by", allowed=", ".join(sql))
     return {row["grp"]: row["n"] for row in db.query(f"WITH scope AS (SELECT id FROM trips WHERE {scope}) {sql[by]}",
                                                       params)}
 
@@ -463,14 +464,14 @@ def trips_out(
 def _trip_date(db: Database, trip_id: int) -> date:
     rows = list(db.query("SELECT trip_date FROM trips WHERE id = ?", [trip_id]))
     if not rows:
-        raise NotFound(f"trip #{trip_id} does not exist")
+        raise NotFound(Code.TRIP_NOT_FOUND, trip=trip_id)
     return date.fromisoformat(rows[0]["trip_date"])
 
 
 def recent_median_service_s(db: Database, trip_id: int, category: str, *, recent: int = 20) -> float | None:
     """Median service time of the `recent` latest served tickets of a category on a trip."""
     if not isinstance(recent, int) or recent < 1:
-        raise InvalidValue("the number of recent tickets must be at least 1")
+        raise InvalidValue(Code.STORE_TOO_SMALL, field="metrics.recent", min=1)
     row = next(db.query(
         f"""WITH svc AS (
                 SELECT (julianday(MAX(c.outcome_at)) - julianday(tk.called_at)) * 86400.0 AS x,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock
 from db.connection import immediate
 from db.errors import InvalidValue, NotFound, WrongState
@@ -52,7 +53,7 @@ def mark_sent(db: Database, message_id: int, *, reference: str | None = None, no
     with immediate(db):
         message = get(db, message_id)
         if message.sent_at is not None:
-            raise WrongState(f"outbox message #{message_id} was already sent")
+            raise WrongState(Code.OUTBOX_ALREADY_SENT, message=message_id)
         reference = (reference or "").strip() or None
         db.execute("UPDATE outbox SET sent_at = ?, reference = ?, attempts = attempts + 1 WHERE id = ?",
                    [clock.to_text(clock.resolve(now)), reference, message_id])
@@ -63,10 +64,10 @@ def mark_sent(db: Database, message_id: int, *, reference: str | None = None, no
 def mark_failed(db: Database, message_id: int, error: str) -> None:
     """A sync attempt failed; the message stays pending. `error` must not contain personal data."""
     if not (error or "").strip():
-        raise InvalidValue("say what went wrong with the sync attempt")
+        raise InvalidValue(Code.OUTBOX_ERROR_MISSING)
     with immediate(db):
         if get(db, message_id).sent_at is not None:
-            raise WrongState(f"outbox message #{message_id} was already sent")
+            raise WrongState(Code.OUTBOX_ALREADY_SENT, message=message_id)
         db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                    [error.strip()[:500], message_id])
 
@@ -74,7 +75,7 @@ def mark_failed(db: Database, message_id: int, error: str) -> None:
 def get(db: Database, message_id: int) -> OutboxMessage:
     rows = list(db.query("SELECT * FROM outbox WHERE id = ?", [message_id]))
     if not rows:
-        raise NotFound(f"outbox message #{message_id} does not exist")
+        raise NotFound(Code.OUTBOX_NOT_FOUND, message=message_id)
     return _message(rows[0])
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock, workdays
 from db.connection import immediate
 from db.errors import AlreadyRated, InvalidValue, NotFound, WrongState
@@ -24,6 +25,7 @@ from db.tickets import get_ticket
 
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 BAD_REVIEW_MAX = 2
+MAX_TEXT = 2000  # a rating's comment, a suggestion
 FollowUpStatus = Literal["open", "called_back", "fixed", "closed"]
 
 
@@ -94,9 +96,9 @@ def rate(
     The rated staff member is whoever served the ticket.
     """
     if not isinstance(score, int) or isinstance(score, bool) or score not in LEVELS:
-        raise InvalidValue("a rating is a whole number from 1 (非常不满意) to 5 (非常满意)")
-    if len(comment or "") > 2000:
-        raise InvalidValue("a rating comment is at most 2000 characters")
+        raise InvalidValue(Code.STORE_NOT_IN_RANGE, field="rating.score", min=min(LEVELS), max=max(LEVELS))
+    if len(comment or "") > MAX_TEXT:
+        raise InvalidValue(Code.STORE_TEXT_TOO_LONG, field="rating.comment", limit=MAX_TEXT)
     moment = clock.resolve(now)
     deadline = workdays.add_working_days(clock.local_date(moment, tz), followup_working_days, holidays,
                                          extra_workdays)
@@ -104,15 +106,15 @@ def rate(
     with immediate(db):
         ticket = get_ticket(db, ticket_id)
         if list(db.query("SELECT 1 FROM ratings WHERE ticket_id = ?", [ticket_id])):
-            raise AlreadyRated(f"{ticket.label} has already been rated (one rating per visit)")
+            raise AlreadyRated(Code.RATING_ALREADY_RATED, ticket=ticket.label)
         if ticket.status not in ("serving", "done"):
-            raise WrongState(f"{ticket.label} is {ticket.status}; only a visit that was served can be rated")
+            raise WrongState(Code.RATING_NOT_SERVED, ticket=ticket.label, status=ticket.status)
         try:
             cursor = db.execute(
                 "INSERT INTO ratings (ticket_id, score, named, staff_id, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [ticket_id, score, int(named), ticket.staff_id, (comment or "").strip(), stamp])
         except sqlite3.IntegrityError:
-            raise AlreadyRated(f"{ticket.label} has already been rated (one rating per visit)") from None
+            raise AlreadyRated(Code.RATING_ALREADY_RATED, ticket=ticket.label) from None
         rating_id = cursor.lastrowid
         assert rating_id is not None
         follow_up = None
@@ -144,14 +146,13 @@ def _step(
     allowed: tuple[FollowUpStatus, ...], status: FollowUpStatus, now: datetime | None,
 ) -> FollowUp:
     if not (note or "").strip():
-        raise InvalidValue(f"the {step} needs a note saying what was done")
+        raise InvalidValue(Code.FOLLOW_UP_NOTE_MISSING, step=step)
     stamp = clock.to_text(clock.resolve(now))
     with immediate(db):
         follow_up = get_follow_up(db, follow_up_id)
         get_staff(db, staff_id)
         if follow_up.status not in allowed:
-            raise WrongState(f"follow-up #{follow_up_id} is {follow_up.status.replace('_', ' ')}; the {step} "
-                             f"is recorded while it is {' or '.join(s.replace('_', ' ') for s in allowed)}")
+            raise _out_of_turn(follow_up, step)
         closed = stamp if status == "closed" else None
         db.execute(
             f"""UPDATE follow_ups SET {step}_at = ?, {step}_by = ?, {step}_note = ?, status = ?,
@@ -160,10 +161,21 @@ def _step(
         return get_follow_up(db, follow_up_id)
 
 
+def _out_of_turn(follow_up: FollowUp, step: str) -> WrongState:
+    """Why a step cannot be recorded now: the follow-up is closed, past that step, or not at it yet."""
+    if follow_up.status == "closed":
+        return WrongState(Code.FOLLOW_UP_CLOSED, follow_up=follow_up.id, step=step)
+    if step == "callback":
+        return WrongState(Code.FOLLOW_UP_CALLBACK_PAST, follow_up=follow_up.id, status=follow_up.status)
+    if step == "fix":
+        return WrongState(Code.FOLLOW_UP_ALREADY_FIXED, follow_up=follow_up.id)
+    return WrongState(Code.FOLLOW_UP_NOT_FIXED, follow_up=follow_up.id, status=follow_up.status)
+
+
 def get_rating(db: Database, rating_id: int) -> Rating:
     rows = list(db.query("SELECT * FROM ratings WHERE id = ?", [rating_id]))
     if not rows:
-        raise NotFound(f"rating #{rating_id} does not exist")
+        raise NotFound(Code.RATING_NOT_FOUND, rating=rating_id)
     values = dict(rows[0])
     values["named"] = bool(values["named"])
     return Rating(**values)
@@ -172,7 +184,7 @@ def get_rating(db: Database, rating_id: int) -> Rating:
 def get_follow_up(db: Database, follow_up_id: int) -> FollowUp:
     rows = list(db.query("SELECT * FROM follow_ups WHERE id = ?", [follow_up_id]))
     if not rows:
-        raise NotFound(f"follow-up #{follow_up_id} does not exist")
+        raise NotFound(Code.FOLLOW_UP_NOT_FOUND, follow_up=follow_up_id)
     return _follow_up(rows[0])
 
 
@@ -188,25 +200,25 @@ def add_suggestion(
     """意见建议, collected on every trip."""
     text = (text or "").strip()
     if not text:
-        raise InvalidValue("a suggestion needs some text")
-    if len(text) > 2000:
-        raise InvalidValue("a suggestion is at most 2000 characters")
+        raise InvalidValue(Code.SUGGESTION_EMPTY)
+    if len(text) > MAX_TEXT:
+        raise InvalidValue(Code.STORE_TEXT_TOO_LONG, field="suggestion.text", limit=MAX_TEXT)
     try:
         cursor = db.execute("INSERT INTO suggestions (trip_id, text, staff_id, received_at) VALUES (?, ?, ?, ?)",
                             [trip_id, text, staff_id, clock.to_text(clock.resolve(now))])
     except sqlite3.IntegrityError:
-        raise NotFound("the trip or staff member of the suggestion does not exist") from None
+        raise NotFound(Code.STORE_UNKNOWN_REFERENCE, record="suggestion") from None
     assert cursor.lastrowid is not None
     return _suggestion(db, cursor.lastrowid)
 
 
 def respond_to_suggestion(db: Database, suggestion_id: int, response: str, *, now: datetime | None = None) -> Suggestion:
     if not (response or "").strip():
-        raise InvalidValue("a response needs some text")
+        raise InvalidValue(Code.SUGGESTION_RESPONSE_EMPTY)
     cursor = db.execute("UPDATE suggestions SET response = ?, responded_at = ? WHERE id = ?",
                         [response.strip(), clock.to_text(clock.resolve(now)), suggestion_id])
     if cursor.rowcount == 0:
-        raise NotFound(f"suggestion #{suggestion_id} does not exist")
+        raise NotFound(Code.SUGGESTION_NOT_FOUND, suggestion=suggestion_id)
     return _suggestion(db, suggestion_id)
 
 

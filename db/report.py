@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock, incidents, metrics, ratings
 from db.connection import immediate
 from db.errors import InvalidValue, WrongState
@@ -117,13 +118,13 @@ def set_notes(db: Database, trip_id: int, text: str, *, staff_id: int, now: date
     """Write the captain's notes; they can change until the summary is stored at the close."""
     text = (text or "").strip()
     if len(text) > MAX_NOTES:
-        raise InvalidValue(f"the captain's notes are at most {MAX_NOTES} characters")
+        raise InvalidValue(Code.STORE_TEXT_TOO_LONG, field="report.notes", limit=MAX_NOTES)
     stamp = clock.to_text(clock.resolve(now))
     with immediate(db):
         get_trip(db, trip_id)
         get_staff(db, staff_id)
         if stored_at(db, trip_id) is not None:
-            raise WrongState(f"trip #{trip_id}'s summary is already stored; its notes can no longer change")
+            raise WrongState(Code.REPORT_ALREADY_STORED, trip=trip_id)
         db.execute(
             """INSERT INTO trip_reports (trip_id, notes, notes_by, notes_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (trip_id) DO UPDATE SET notes = excluded.notes, notes_by = excluded.notes_by,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import audit, clock
 from db.connection import immediate
 from db.errors import InvalidValue
@@ -48,7 +49,7 @@ def purge(
 ) -> PurgeReport:
     """Purge what has been kept longer than `retention_days`; safe to run at any time."""
     if not isinstance(retention_days, int) or isinstance(retention_days, bool) or retention_days < 1:
-        raise InvalidValue("retention must be a whole number of days, at least 1")
+        raise InvalidValue(Code.STORE_TOO_SMALL, field="retention_days", min=1)
     moment = clock.resolve(now)
     cutoff = clock.to_text(moment - timedelta(days=retention_days))
     stamp = clock.to_text(moment)

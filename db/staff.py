@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock
 from db.connection import immediate
 from db.errors import BadCredentials, InvalidValue, NotFound
@@ -68,22 +69,22 @@ def add_staff(
     now: datetime | None = None,
 ) -> Staff:
     if not _LOGIN.fullmatch(login or ""):
-        raise InvalidValue("a login must be 1-32 of letters, digits, _ . -")
+        raise InvalidValue(Code.STAFF_LOGIN_FORM)
     if not (name or "").strip():
-        raise InvalidValue("a staff member needs a name")
+        raise InvalidValue(Code.STAFF_NAME_MISSING)
     if role not in ROLES:
-        raise InvalidValue(f"role must be one of {', '.join(ROLES)}")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="staff.role", allowed=", ".join(ROLES))
     pin_hash = hash_pin(pin)
     with immediate(db):
         if department is not None and not list(db.query("SELECT 1 FROM departments WHERE code = ?", [department])):
-            raise NotFound(f"department {department!r} does not exist")
+            raise NotFound(Code.CATALOGUE_UNKNOWN_DEPARTMENT, department=department)
         try:
             cursor = db.execute(
                 "INSERT INTO staff (login, name, role, department, pin_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [login, name.strip(), role, department, pin_hash, clock.to_text(clock.resolve(now))],
             )
         except sqlite3.IntegrityError:
-            raise InvalidValue(f"login {login!r} is already taken") from None
+            raise InvalidValue(Code.STAFF_LOGIN_TAKEN) from None  # the login may be a name: not in the log
         assert cursor.lastrowid is not None
         return get_staff(db, cursor.lastrowid)
 
@@ -91,7 +92,7 @@ def add_staff(
 def get_staff(db: Database, staff_id: int) -> Staff:
     rows = list(db.query("SELECT * FROM staff WHERE id = ?", [staff_id]))
     if not rows:
-        raise NotFound(f"staff #{staff_id} does not exist")
+        raise NotFound(Code.STAFF_NOT_FOUND, staff=staff_id)
     return _staff(rows[0])
 
 
@@ -107,7 +108,7 @@ def authenticate(db: Database, login: str, pin: str) -> Staff:
     stored = rows[0]["pin_hash"] if rows else _unknown_login_hash()
     matches = pin_matches(pin, stored)
     if not rows or not rows[0]["active"] or not matches:
-        raise BadCredentials("wrong login or PIN")
+        raise BadCredentials(Code.STAFF_BAD_CREDENTIALS)
     return _staff(rows[0])
 
 
@@ -132,7 +133,7 @@ def set_active(db: Database, staff_id: int, active: bool) -> Staff:
 
 def _check_pin(pin: str) -> None:
     if not isinstance(pin, str) or not _PIN.fullmatch(pin):
-        raise InvalidValue("a PIN is 4 to 8 digits")
+        raise InvalidValue(Code.STAFF_PIN_FORM)
 
 
 def _staff(row: Mapping[str, Any]) -> Staff:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock, metrics
 from db.catalogue import department_for_category, get_item
 from db.connection import immediate
@@ -24,6 +25,7 @@ from db.trips import get_trip
 TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "transferred"]
 PriorityReason = Literal["appointment", "age", "disabled"]
 PrintState = Literal["pending", "printed", "failed", "reprinted"]
+PRINT_RESULTS: tuple[PrintState, ...] = ("printed", "failed", "reprinted")  # what a print attempt may record
 DEFAULT_PRIORITY_AGE = 70
 
 
@@ -99,12 +101,12 @@ def issue_ticket(
     with immediate(db):
         trip = get_trip(db, trip_id)
         if trip.status != "open":
-            raise WrongState(f"trip #{trip_id} is {trip.status}; tickets are issued on an open trip only")
+            raise WrongState(Code.TRIP_NOT_OPEN, trip=trip_id, status=trip.status)
         category = _category_for(db, trip_id, trip.items, category, item_code)
         reason = _priority_reason(db, citizen_id, appointment_id, disabled, priority_age,
                                   clock.local_date(moment, tz))
         if not any(category in member.categories for member in trip.crew):
-            raise WrongState(f"no window serves queue {category} on trip #{trip_id}")
+            raise WrongState(Code.TICKET_NO_WINDOW, category=category, trip=trip_id)
         return _insert(db, trip_id, category, item_code=item_code, citizen_id=citizen_id,
                        appointment_id=appointment_id, reason=reason, issued_at=clock.to_text(moment))
 
@@ -114,17 +116,17 @@ def _category_for(
 ) -> str:
     if item_code is None:
         if category is None:
-            raise InvalidValue("a ticket needs a queue category or a service item")
+            raise InvalidValue(Code.TICKET_NO_CATEGORY_OR_ITEM)
         return department_for_category(db, category).queue_letter
     item = get_item(db, item_code)
     if not item.enabled:
-        raise WrongState(f"service item {item_code!r} is switched off in the catalogue")
+        raise WrongState(Code.CATALOGUE_ITEM_DISABLED, item=item_code)
     offered = tuple(offered)
     if offered and item_code not in offered:
-        raise WrongState(f"service item {item_code!r} is not offered on trip #{trip_id}")
+        raise WrongState(Code.TRIP_ITEM_NOT_OFFERED, item=item_code, trip=trip_id)
     letter = next(db.query("SELECT queue_letter FROM departments WHERE code = ?", [item.department]))["queue_letter"]
     if category is not None and category != letter:
-        raise InvalidValue(f"service item {item_code!r} is queued under {letter}, not {category}")
+        raise InvalidValue(Code.TICKET_ITEM_OTHER_QUEUE, item=item_code, letter=letter, category=category)
     return letter
 
 
@@ -132,16 +134,16 @@ def _priority_reason(
     db: Database, citizen_id: int | None, appointment_id: int | None, disabled: bool, priority_age: int, today: date
 ) -> PriorityReason | None:
     if not isinstance(priority_age, int) or not 0 < priority_age <= 120:
-        raise InvalidValue("priority age must be a whole number of years from 1 to 120")
+        raise InvalidValue(Code.STORE_NOT_IN_RANGE, field="ticket.priority_age", min=1, max=120)
     citizen = None
     if citizen_id is not None:
         rows = list(db.query("SELECT birth_date, disabled FROM citizens WHERE id = ?", [citizen_id]))
         if not rows:
-            raise NotFound(f"citizen #{citizen_id} does not exist")
+            raise NotFound(Code.CITIZEN_NOT_FOUND, citizen=citizen_id)
         citizen = rows[0]
     if appointment_id is not None:
         if not list(db.query("SELECT 1 FROM appointments WHERE id = ?", [appointment_id])):
-            raise NotFound(f"appointment #{appointment_id} does not exist")
+            raise NotFound(Code.APPOINTMENT_NOT_FOUND, appointment=appointment_id)
         return "appointment"
     if citizen is not None and citizen["birth_date"]:
         if clock.age_on(date.fromisoformat(citizen["birth_date"]), today) >= priority_age:
@@ -194,7 +196,7 @@ def call_next(db: Database, trip_id: int, window: str, *, now: datetime | None =
             [trip_id, window]))
         if busy:
             label = f"{busy[0]['category']}{busy[0]['number']:03d}"
-            raise WrongState(f"window {window} still has {label}; finish it or mark it no-show first")
+            raise WrongState(Code.TICKET_WINDOW_BUSY, window=window, ticket=label)
         marks = ", ".join("?" * len(categories))
         rows = list(db.query(
             f"""SELECT id FROM tickets
@@ -241,9 +243,9 @@ def transfer_to_window(db: Database, ticket_id: int, window: str) -> Ticket:
         ticket = _expect(db, ticket_id, ("called", "serving"), "transfer")
         _, categories = _window(db, ticket.trip_id, window)
         if ticket.category not in categories:
-            raise InvalidValue(f"window {window} does not serve queue {ticket.category}")
+            raise InvalidValue(Code.TICKET_WINDOW_WRONG_QUEUE, window=window, category=ticket.category)
         if window == ticket.window:
-            raise InvalidValue(f"{ticket.label} is already at window {window}")
+            raise InvalidValue(Code.TICKET_ALREADY_AT_WINDOW, ticket=ticket.label, window=window)
         db.execute("""UPDATE tickets SET status = 'waiting', target_window = ?, window = NULL, staff_id = NULL,
                              serving_at = NULL WHERE id = ?""", [window, ticket_id])
         return get_ticket(db, ticket_id)
@@ -260,9 +262,9 @@ def transfer_to_category(
         trip = get_trip(db, ticket.trip_id)
         new_category = _category_for(db, trip.id, trip.items, category, item_code)
         if new_category == ticket.category:
-            raise InvalidValue(f"{ticket.label} is already in queue {category}; transfer it to a window instead")
+            raise InvalidValue(Code.TICKET_ALREADY_IN_QUEUE, ticket=ticket.label, category=category)
         if not any(new_category in member.categories for member in trip.crew):
-            raise WrongState(f"no window serves queue {new_category} on trip #{trip.id}")
+            raise WrongState(Code.TICKET_NO_WINDOW, category=new_category, trip=trip.id)
         stamp = clock.to_text(moment)
         db.execute("UPDATE tickets SET status = 'transferred', done_at = ? WHERE id = ?", [stamp, ticket_id])
         return _insert(db, trip.id, new_category, item_code=item_code, citizen_id=ticket.citizen_id,
@@ -272,12 +274,12 @@ def transfer_to_category(
 
 def set_print_state(db: Database, ticket_id: int, state: PrintState) -> Ticket:
     """Record the printer's result: printed, failed, or reprinted (after a failure or a lost slip)."""
-    if state not in ("printed", "failed", "reprinted"):
-        raise InvalidValue("print state must be printed, failed or reprinted")
+    if state not in PRINT_RESULTS:
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="ticket.print_state", allowed=", ".join(PRINT_RESULTS))
     with immediate(db):
         ticket = get_ticket(db, ticket_id)
         if state == "reprinted" and ticket.print_state == "pending":
-            raise WrongState(f"{ticket.label} was never printed, so it cannot be reprinted")
+            raise WrongState(Code.TICKET_NEVER_PRINTED, ticket=ticket.label)
         db.execute("UPDATE tickets SET print_state = ? WHERE id = ?", [state, ticket_id])
         return get_ticket(db, ticket_id)
 
@@ -287,7 +289,7 @@ def set_print_state(db: Database, ticket_id: int, state: PrintState) -> Ticket:
 def get_ticket(db: Database, ticket_id: int) -> Ticket:
     rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
     if not rows:
-        raise NotFound(f"ticket #{ticket_id} does not exist")
+        raise NotFound(Code.TICKET_NOT_FOUND, ticket_id=ticket_id)
     return _ticket(rows[0])
 
 
@@ -368,18 +370,25 @@ def _window(db: Database, trip_id: int, window: str) -> tuple[int, list[str]]:
     """(staff id, categories) of a window on an open trip."""
     trip = get_trip(db, trip_id)
     if trip.status != "open":
-        raise WrongState(f"trip #{trip_id} is {trip.status}; windows call on an open trip only")
+        raise WrongState(Code.TRIP_NOT_OPEN, trip=trip_id, status=trip.status)
     member = next((m for m in trip.crew if m.window == window), None)
     if member is None:
-        raise NotFound(f"window {window!r} has no crew on trip #{trip_id}")
+        raise NotFound(Code.TRIP_WINDOW_UNSTAFFED, window=window, trip=trip_id)
     return member.staff_id, list(member.categories)
 
 
 def _expect(db: Database, ticket_id: int, statuses: tuple[TicketStatus, ...], action: str) -> Ticket:
     ticket = get_ticket(db, ticket_id)
-    if ticket.status not in statuses:
-        raise WrongState(f"cannot {action} {ticket.label}: it is {ticket.status.replace('_', '-')}")
-    return ticket
+    if ticket.status in statuses:
+        return ticket
+    # Told by where the ticket is, which is what staff see on the queue list.
+    if ticket.status == "waiting":
+        raise WrongState(Code.TICKET_NOT_CALLED, ticket=ticket.label, action=action)
+    if ticket.status == "called":
+        raise WrongState(Code.TICKET_NOT_SERVING, ticket=ticket.label, status=ticket.status, action=action)
+    if ticket.status == "serving":
+        raise WrongState(Code.TICKET_BEING_SERVED, ticket=ticket.label, action=action)
+    raise WrongState(Code.TICKET_FINISHED, ticket=ticket.label, status=ticket.status, action=action)
 
 
 def _move(

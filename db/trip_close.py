@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock, outbox, report
 from db.connection import immediate
 from db.errors import WrongState
@@ -50,9 +51,9 @@ def store_report(
     with immediate(db):
         trip = get_trip(db, trip_id)
         if trip.status != "closed":
-            raise WrongState(f"trip #{trip_id} is {trip.status}; a summary is stored when the trip closes")
+            raise WrongState(Code.TRIP_NOT_CLOSED, trip=trip_id, status=trip.status)
         if report.stored_at(db, trip_id) is not None:
-            raise WrongState(f"trip #{trip_id}'s summary is already stored")
+            raise WrongState(Code.REPORT_ALREADY_STORED, trip=trip_id)
         built = report.build(db, trip_id, tz=tz, now=moment)
         payload = to_dict(built)
         message_id = outbox.enqueue(db, OUTBOX_KIND, payload, now=moment)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from core.problems import Code
 from db import clock
 from db.catalogue import department_for_category, get_item
 from db.connection import immediate
@@ -67,9 +68,9 @@ class Trip:
 
 def add_stop(db: Database, name: str, kind: StopKind, *, address: str = "", contact: str = "") -> Stop:
     if not (name or "").strip():
-        raise InvalidValue("a stop needs a name")
+        raise InvalidValue(Code.STOP_NAME_MISSING)
     if kind not in STOP_KINDS:
-        raise InvalidValue(f"stop kind must be one of {', '.join(STOP_KINDS)}")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="stop.kind", allowed=", ".join(STOP_KINDS))
     cursor = db.execute("INSERT INTO stops (name, kind, address, contact) VALUES (?, ?, ?, ?)",
                         [name.strip(), kind, address, contact])
     assert cursor.lastrowid is not None
@@ -79,7 +80,7 @@ def add_stop(db: Database, name: str, kind: StopKind, *, address: str = "", cont
 def get_stop(db: Database, stop_id: int) -> Stop:
     rows = list(db.query("SELECT * FROM stops WHERE id = ?", [stop_id]))
     if not rows:
-        raise NotFound(f"stop #{stop_id} does not exist")
+        raise NotFound(Code.STOP_NOT_FOUND, stop=stop_id)
     return Stop(**rows[0])
 
 
@@ -102,13 +103,13 @@ def plan_trip(
 ) -> Trip:
     """A planned trip; `items` limits what it offers (empty: the whole enabled catalogue)."""
     if mode not in TRIP_MODES:
-        raise InvalidValue(f"trip mode must be one of {', '.join(TRIP_MODES)}")
+        raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="trip.mode", allowed=", ".join(TRIP_MODES))
     if mode == "themed" and not (theme or "").strip():
-        raise InvalidValue("a themed trip (菜单式专场) needs a theme")
+        raise InvalidValue(Code.TRIP_THEME_MISSING)
     with immediate(db):
         get_stop(db, stop_id)
         if get_staff(db, captain_id).role != "captain":
-            raise InvalidValue(f"staff #{captain_id} is not a captain (车长)")
+            raise InvalidValue(Code.TRIP_NOT_A_CAPTAIN, staff=captain_id)
         cursor = db.execute(
             "INSERT INTO trips (trip_date, stop_id, captain_id, mode, theme, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [trip_date.isoformat(), stop_id, captain_id, mode, (theme or "").strip() or None,
@@ -126,13 +127,13 @@ def set_crew(db: Database, trip_id: int, staff_id: int, window: str, categories:
     """Seat a staff member at a window serving some queue categories (letters)."""
     window = (window or "").strip()
     if not window:
-        raise InvalidValue("a crew member needs a window")
+        raise InvalidValue(Code.TRIP_CREW_WINDOW_MISSING)
     if not categories:
-        raise InvalidValue("a crew member must serve at least one queue category")
+        raise InvalidValue(Code.TRIP_CREW_NO_CATEGORY)
     with immediate(db):
         trip = get_trip(db, trip_id)
         if trip.status == "closed":
-            raise WrongState(f"trip #{trip_id} is closed; its crew can no longer change")
+            raise WrongState(Code.TRIP_CLOSED, trip=trip_id)
         get_staff(db, staff_id)
         for category in categories:
             department_for_category(db, category)
@@ -141,7 +142,7 @@ def set_crew(db: Database, trip_id: int, staff_id: int, window: str, categories:
             db.execute("INSERT INTO trip_crew (trip_id, staff_id, window) VALUES (?, ?, ?)",
                        [trip_id, staff_id, window])
         except sqlite3.IntegrityError:
-            raise WrongState(f"window {window} is already taken on trip #{trip_id}") from None
+            raise WrongState(Code.TRIP_WINDOW_TAKEN, window=window, trip=trip_id) from None
         for category in dict.fromkeys(categories):
             db.execute("INSERT INTO crew_categories (trip_id, staff_id, category) VALUES (?, ?, ?)",
                        [trip_id, staff_id, category])
@@ -151,7 +152,7 @@ def set_crew(db: Database, trip_id: int, staff_id: int, window: str, categories:
 def remove_crew(db: Database, trip_id: int, staff_id: int) -> Trip:
     with immediate(db):
         if get_trip(db, trip_id).status == "closed":
-            raise WrongState(f"trip #{trip_id} is closed; its crew can no longer change")
+            raise WrongState(Code.TRIP_CLOSED, trip=trip_id)
         db.execute("DELETE FROM trip_crew WHERE trip_id = ? AND staff_id = ?", [trip_id, staff_id])
         return get_trip(db, trip_id)
 
@@ -159,24 +160,24 @@ def remove_crew(db: Database, trip_id: int, staff_id: int) -> Trip:
 def rate_cooperation(db: Database, trip_id: int, staff_id: int, score: int) -> None:
     """The captain's 1-5 mark for a crew member's cooperation (配合度) on this trip."""
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-        raise InvalidValue("a cooperation mark is a whole number from 1 to 5")
+        raise InvalidValue(Code.STORE_NOT_IN_RANGE, field="trip.cooperation", min=1, max=5)
     with immediate(db):
         cursor = db.execute("UPDATE trip_crew SET cooperation = ? WHERE trip_id = ? AND staff_id = ?",
                             [score, trip_id, staff_id])
         if cursor.rowcount == 0:
-            raise NotFound(f"staff #{staff_id} is not crew on trip #{trip_id}")
+            raise NotFound(Code.TRIP_NOT_CREW, staff=staff_id, trip=trip_id)
 
 
 def open_trip(db: Database, trip_id: int, *, now: datetime | None = None) -> Trip:
     with immediate(db):
         trip = get_trip(db, trip_id)
         if trip.status != "planned":
-            raise WrongState(f"trip #{trip_id} is {trip.status}; only a planned trip can be opened")
+            raise WrongState(Code.TRIP_NOT_PLANNED, trip=trip_id, status=trip.status)
         if not trip.crew:
-            raise WrongState(f"trip #{trip_id} has no crew at any window yet")
+            raise WrongState(Code.TRIP_NO_CREW, trip=trip_id)
         other = current_trip(db)
         if other is not None:
-            raise WrongState(f"trip #{other.id} is still open; close it first (one trip, one stop)")
+            raise WrongState(Code.TRIP_OTHER_OPEN, trip=other.id)
         db.execute("UPDATE trips SET status = 'open', opened_at = ? WHERE id = ?",
                    [clock.to_text(clock.resolve(now)), trip_id])
         return get_trip(db, trip_id)
@@ -191,19 +192,19 @@ def close_trip(
     with immediate(db):
         trip = get_trip(db, trip_id)
         if trip.status != "open":
-            raise WrongState(f"trip #{trip_id} is {trip.status}; only an open trip can be closed")
+            raise WrongState(Code.TRIP_NOT_OPEN, trip=trip_id, status=trip.status)
         get_staff(db, closed_by)
         counts = {row["status"]: row["n"] for row in db.query(
             "SELECT status, COUNT(*) AS n FROM tickets WHERE trip_id = ? GROUP BY status", [trip_id])}
         if counts.get("serving"):
-            raise WrongState(f"{counts['serving']} ticket(s) are still being served; finish them first")
+            raise WrongState(Code.TRIP_TICKETS_SERVING, count=counts["serving"])
         open_cases = next(db.query(
             "SELECT COUNT(*) AS n FROM cases WHERE trip_id = ? AND outcome IS NULL", [trip_id]))["n"]
         if open_cases:
-            raise WrongState(f"{open_cases} case(s) have no outcome yet; record them first")
+            raise WrongState(Code.TRIP_CASES_OPEN, count=open_cases)
         pending = counts.get("waiting", 0) + counts.get("called", 0)
         if pending and not abandon_waiting:
-            raise WrongState(f"{pending} ticket(s) are still waiting or called")
+            raise WrongState(Code.TRIP_TICKETS_WAITING, count=pending)
         db.execute("UPDATE tickets SET status = 'no_show', done_at = ? WHERE trip_id = ? AND status IN "
                    "('waiting', 'called')", [stamp, trip_id])
         db.execute("UPDATE trips SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ?",
@@ -215,7 +216,7 @@ def get_trip(db: Database, trip_id: int) -> Trip:
     rows = list(db.query(
         "SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.id = ?", [trip_id]))
     if not rows:
-        raise NotFound(f"trip #{trip_id} does not exist")
+        raise NotFound(Code.TRIP_NOT_FOUND, trip=trip_id)
     return _trip(db, rows[0])
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from core.problems import Code
 from db.errors import InvalidValue
 
 
-def parse_dates(values: Iterable[str | date], what: str = "holiday") -> frozenset[date]:
-    """Dates given as date objects or ISO text (the config's list), checked."""
+def parse_dates(values: Iterable[str | date], what: str = "holidays") -> frozenset[date]:
+    """Dates given as date objects or ISO text (the config's list named `what`), checked."""
     days = set()
     for value in values:
         if isinstance(value, date):
@@ -22,7 +23,7 @@ def parse_dates(values: Iterable[str | date], what: str = "holiday") -> frozense
         try:
             days.add(date.fromisoformat(value))
         except (TypeError, ValueError):
-            raise InvalidValue(f"{value!r} is not a {what} date like 2026-10-01") from None
+            raise InvalidValue(Code.CALENDAR_BAD_DATE, value=str(value), what=what) from None
     return frozenset(days)
 
 
@@ -44,9 +45,9 @@ def add_working_days(
     Received on Friday with 1 working day: due Monday.
     """
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 366:
-        raise InvalidValue("a number of working days must be a whole number from 0 to 366")
+        raise InvalidValue(Code.STORE_NOT_IN_RANGE, field="working_days", min=0, max=366)
     off = parse_dates(holidays)
-    on = parse_dates(extra_workdays, "make-up working day")
+    on = parse_dates(extra_workdays, "extra_workdays")
     day = start
     remaining = days
     while remaining:

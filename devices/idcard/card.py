@@ -7,7 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from devices.idcard import codes, idnumber
+from core import idnumber
+from devices.idcard import codes
 
 LONG_TERM: Literal["长期"] = "长期"
 """The end date of a card that does not expire, as the card itself writes it."""
@@ -62,7 +63,8 @@ class Card:
     def id_number_valid(self) -> bool:
         if self.card_type is CardType.FOREIGN_2017:
             return idnumber.is_valid_foreign_2017(self.id_number)
-        return idnumber.is_valid_gb11643(self.id_number)
+        # The chip holds the number as printed: a lower-case x or a space in it is bad card data, not a typo.
+        return self.id_number == idnumber.normalize(self.id_number) and idnumber.is_valid(self.id_number)
 
     def expired(self, today: date) -> bool:
         """True once `today` (in the van's time zone) is past the last valid day."""

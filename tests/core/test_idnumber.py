@@ -82,6 +82,24 @@ def test_any_single_mistyped_digit_is_caught(area: str, birth: date, sequence: s
     assert not idnumber.is_valid(wrong)
 
 
+@given(st.text("0123456789", min_size=17, max_size=17))
+def test_a_number_with_its_check_character_is_valid_exactly_when_its_birth_date_is(first17: str) -> None:
+    number = first17 + idnumber.check_character(first17)
+    try:
+        born: date | None = date(int(first17[6:10]), int(first17[10:12]), int(first17[12:14]))
+    except ValueError:
+        born = None
+    today = date(2026, 1, 1)
+    assert idnumber.is_valid(number, today=today) is (born is not None and date(1900, 1, 1) <= born <= today)
+
+
+def test_the_check_character_needs_17_digits() -> None:
+    assert idnumber.check_character("13032319860911446") == "X"
+    for first17 in ("1234", "1303231986091144X", "130323198609114460"):
+        with pytest.raises(ValueError):
+            idnumber.check_character(first17)
+
+
 @given(st.one_of(st.text(max_size=30), st.integers(), st.none()))
 def test_anything_at_all_gets_a_problem_or_none_never_an_exception(value: object) -> None:
     result = idnumber.problem(value)

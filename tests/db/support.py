@@ -1,14 +1,18 @@
-"""Helpers for the store tests: a fixed clock, ID numbers, and the test van."""
+"""Helpers for the store tests: a fixed clock, ID numbers, the test van, the problem a refusal carries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 import db
+from core.problems import Code, Param, Problem
 from db import catalogue, demo
 
 # Friday 2026-11-20, 09:00 in Longgang.
@@ -53,6 +57,14 @@ def build_van(path: Path) -> None:
     db.set_crew(store, trip.id, ids["s3"], "3", ["A", "B"])
     db.open_trip(store, trip.id, now=T0)
     store.close()
+
+
+@contextmanager
+def raises_problem(error: type[db.StoreError], code: Code, **params: Param) -> Iterator[None]:
+    """Expect `error` (or a subclass) carrying exactly this problem: its code and every param."""
+    with pytest.raises(error) as raised:
+        yield
+    assert raised.value.problem == Problem(code, params)
 
 
 def count(database: Database, table: str) -> int:

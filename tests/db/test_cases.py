@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import db
+from core.problems import Code, Problem
 from db import audit, cases, citizens, outbox
-from tests.db.support import Van, at, count, id_number
+from tests.db.support import Van, at, count, id_number, raises_problem
 
 SHA = "ab" * 32
 
@@ -46,24 +47,26 @@ def test_checklist_lines_are_ticked_with_originals_and_captures(van: Van, tmp_pa
 @pytest.mark.parametrize(
     ("kwargs", "problem"),
     [
-        ({"path": "relative.jpg"}, "absolute path"),
-        ({"sha256": "xyz"}, "64 hexadecimal"),
-        ({"kind": "selfie"}, "attachment kind"),
-        ({"kind": "certified_copy"}, "names who certified it"),
-        ({"material": "护照"}, "'护照' is not on the materials list"),
+        ({"path": "relative.jpg"}, Problem(Code.ATTACHMENT_PATH)),
+        ({"sha256": "xyz"}, Problem(Code.ATTACHMENT_SHA256)),
+        ({"kind": "selfie"}, Problem(Code.STORE_NOT_A_CHOICE, {
+            "field": "attachment.kind", "allowed": "document, certified_copy, id_photo, photo"})),
+        ({"kind": "certified_copy"}, Problem(Code.ATTACHMENT_CERTIFICATION)),
+        ({"material": "护照"}, Problem(Code.CASE_MATERIAL_NOT_LISTED, {"case": 1, "material": "护照"})),
     ],
 )
-def test_bad_captures_are_refused_and_write_nothing(van: Van, kwargs: dict, problem: str) -> None:
+def test_bad_captures_are_refused_and_write_nothing(van: Van, kwargs: dict, problem: Problem) -> None:
     case = db.open_case(van.db, "residence_permit", van.s1, ticket_id=serving_ticket(van).id, now=at(4))
     values = {"path": "/captures/a.jpg", "sha256": SHA, "kind": "document"} | kwargs
-    with pytest.raises(db.InvalidValue, match=problem):
+    with pytest.raises(db.InvalidValue) as raised:
         db.add_attachment(van.db, case.id, **values)
+    assert raised.value.problem == problem
     assert count(van.db, "attachments") == 0
 
 
 def test_a_case_needs_a_ticket_being_served_or_an_open_trip(van: Van) -> None:
     waiting = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
-    with pytest.raises(db.WrongState, match="open cases for a ticket being served"):
+    with raises_problem(db.WrongState, Code.TICKET_NOT_SERVING, ticket="A001", status="waiting"):
         db.open_case(van.db, "residence_permit", van.s1, ticket_id=waiting.id)
     with pytest.raises(db.UnknownItem):
         db.open_case(van.db, "no_such_item", van.s1, trip_id=van.trip_id)
@@ -77,7 +80,7 @@ def test_an_on_site_outcome_closes_the_case(van: Van) -> None:
     assert (done.status, done.delivery, done.outcome_at, done.closed_at) == (
         "closed", "on_site", "2026-11-20T01:09:00.000+00:00", "2026-11-20T01:09:00.000+00:00")
     assert outbox.pending(van.db) == []
-    with pytest.raises(db.WrongState, match="already recorded"):
+    with raises_problem(db.WrongState, Code.CASE_OUTCOME_RECORDED, case=case.id, action="record the outcome of"):
         db.record_outcome(van.db, case.id, "not_done", reason="重复")
 
 
@@ -101,7 +104,7 @@ def test_an_accepted_case_goes_to_the_outbox_with_its_materials(van: Van) -> Non
     assert "龙港市某路1号" not in str(payload)  # personal data stays in one place
     outbox.mark_sent(van.db, message.id, reference="ZJ-2026-000123", now=at(30))
     assert outbox.pending(van.db) == [] and db.get_case(van.db, case.id).backoffice_ref == "ZJ-2026-000123"
-    with pytest.raises(db.InvalidValue, match="needs its waybill"):
+    with raises_problem(db.InvalidValue, Code.CASE_WAYBILL_MISSING):
         db.confirm_delivery(van.db, case.id)
     closed = db.confirm_delivery(van.db, case.id, waybill="SF1234567890", now=at(60))
     assert (closed.status, closed.waybill) == ("closed", "SF1234567890")
@@ -118,7 +121,7 @@ def test_a_failed_sync_attempt_keeps_the_message_pending(van: Van) -> None:
 
 def test_door_delivery_has_a_date(van: Van) -> None:
     case = db.open_case(van.db, "social_security_card", van.s2, ticket_id=serving_ticket(van, "F").id, now=at(4))
-    with pytest.raises(db.InvalidValue, match="needs a date"):
+    with raises_problem(db.InvalidValue, Code.CASE_DOOR_DATE_MISSING):
         db.record_outcome(van.db, case.id, "accepted_forwarded", delivery="door")
     result = db.record_outcome(van.db, case.id, "accepted_forwarded", delivery="door",
                                delivery_date=date(2026, 12, 1), now=at(8))
@@ -129,21 +132,25 @@ def test_door_delivery_has_a_date(van: Van) -> None:
 @pytest.mark.parametrize(
     ("item", "outcome", "kwargs", "problem"),
     [
-        ("hukou_certificate", "not_done", {}, "needs a reason"),
-        ("residence_permit", "completed_on_site", {}, "processed in the back office"),
-        ("hukou_move_in", "accepted_forwarded", {"delivery": "post", "delivery_address": "x"}, "cannot be mailed"),
-        ("residence_permit", "accepted_forwarded", {"delivery": "post"}, "needs a mailing address"),
-        ("hukou_certificate", "consult_only", {"delivery": "post"}, "only a completed or accepted case"),
-        ("hukou_certificate", "finished", {}, "outcome must be one of"),
-        ("hukou_certificate", "completed_on_site", {"waybill": "SF1"}, "belong to delivery by post"),
+        ("hukou_certificate", "not_done", {}, Problem(Code.CASE_REASON_MISSING)),
+        ("residence_permit", "completed_on_site", {},
+         Problem(Code.CASE_BACK_OFFICE_ONLY, {"item": "residence_permit"})),
+        ("hukou_move_in", "accepted_forwarded", {"delivery": "post", "delivery_address": "x"},
+         Problem(Code.CASE_NOT_MAILABLE, {"item": "hukou_move_in"})),
+        ("residence_permit", "accepted_forwarded", {"delivery": "post"}, Problem(Code.CASE_ADDRESS_MISSING)),
+        ("hukou_certificate", "consult_only", {"delivery": "post"}, Problem(Code.CASE_DELIVERY_NOT_ALLOWED)),
+        ("hukou_certificate", "finished", {}, Problem(Code.STORE_NOT_A_CHOICE, {
+            "field": "case.outcome", "allowed": "completed_on_site, accepted_forwarded, not_done, consult_only"})),
+        ("hukou_certificate", "completed_on_site", {"waybill": "SF1"}, Problem(Code.CASE_POST_DETAILS_NOT_POST)),
     ],
 )
 def test_outcomes_that_do_not_fit_are_refused_and_write_nothing(
-    van: Van, item: str, outcome: str, kwargs: dict, problem: str
+    van: Van, item: str, outcome: str, kwargs: dict, problem: Problem
 ) -> None:
     case = db.open_case(van.db, item, van.s1, ticket_id=serving_ticket(van).id, now=at(4))
-    with pytest.raises(db.InvalidValue, match=problem):
+    with pytest.raises(db.InvalidValue) as raised:
         db.record_outcome(van.db, case.id, outcome, **kwargs)  # type: ignore[arg-type]
+    assert raised.value.problem == problem
     assert db.get_case(van.db, case.id).outcome is None and count(van.db, "outbox") == 0
 
 

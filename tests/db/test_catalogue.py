@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
 import db
+from core.problems import Code, Problem
 from db import catalogue
-from tests.db.support import T0, at, count
+from tests.db.support import T0, at, count, raises_problem
+
+
+def toml_error(text: str) -> str:
+    """What tomllib says about text that is not TOML (the store passes it on as the detail)."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return str(error)
+    raise AssertionError(f"{text!r} is valid TOML")
+
 
 SEED_DEPARTMENTS = {"公交", "不动产登记", "公安", "公积金中心", "市场监管", "人力社保", "医保", "税务", "代办服务科"}
 
@@ -104,39 +116,43 @@ time_limit_days = 5
     ("text", "problem"),
     [
         ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'nowhere'\ncompletion = 'on_site'",
-         "department 'nowhere' is not defined"),
-        ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'maybe'", "completion must be"),
+         Problem(Code.CATALOGUE_ITEM_DEPARTMENT, {"item": "x", "department": "nowhere"})),
+        ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'maybe'",
+         Problem(Code.CATALOGUE_COMPLETION, {"where": "catalogue: items[1]: item 'x'"})),
         ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\nfee_yuan = -1",
-         "fee_yuan must be zero or more"),
+         Problem(Code.CATALOGUE_FEE, {"where": "catalogue: items[1]: item 'x'"})),
         ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\nfee_yuan = 0.001",
-         "at most 2 decimals"),
+         Problem(Code.CATALOGUE_FEE, {"where": "catalogue: items[1]: item 'x'"})),
         ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\ncolour = 'red'",
-         "unknown key 'colour'"),
-        ("[[items]]\ncode = 'Bad Code'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'", "a code must be"),
-        ("[[departments]]\ncode = 'new'\nname = '新部门'\nqueue_letter = 'A'", "queue letter 'A' is taken"),
-        ("items = 3", "array of tables"),
-        ("[[items]", "not valid TOML"),
+         Problem(Code.CATALOGUE_UNKNOWN_KEY, {"where": "catalogue: items[1]", "key": "colour"})),
+        ("[[items]]\ncode = 'Bad Code'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'",
+         Problem(Code.CATALOGUE_CODE_FORM, {"where": "catalogue: items[1]"})),
+        ("[[departments]]\ncode = 'new'\nname = '新部门'\nqueue_letter = 'A'",
+         Problem(Code.CATALOGUE_LETTER_TAKEN, {"department": "new", "letter": "A"})),
+        ("items = 3", Problem(Code.CATALOGUE_NOT_TABLES, {"source": "catalogue", "key": "items"})),
+        ("[[items]", Problem(Code.CATALOGUE_NOT_TOML, {"source": "catalogue", "detail": toml_error("[[items]")})),
     ],
 )
-def test_a_bad_catalogue_is_refused_whole_with_a_clear_message(store: Database, text: str, problem: str) -> None:
+def test_a_bad_catalogue_is_refused_whole_with_a_clear_message(store: Database, text: str, problem: Problem) -> None:
     catalogue.load_default(store, now=T0)
     good_first = ("[[items]]\ncode = 'good_item'\nname = '好事项'\ndepartment = 'police'\ncompletion = 'on_site'\n"
                   if text.startswith("[[items]]\n") else "")
     before = count(store, "service_items"), count(store, "departments")
-    with pytest.raises(db.InvalidValue, match=problem):
+    with pytest.raises(db.InvalidValue) as raised:
         catalogue.load(store, catalogue.parse_toml(good_first + text))
+    assert raised.value.problem == problem
     assert (count(store, "service_items"), count(store, "departments")) == before
 
 
 def test_a_csv_without_the_expected_columns_is_refused() -> None:
-    with pytest.raises(db.InvalidValue, match="missing column 'department_name'"):
+    with raises_problem(db.InvalidValue, Code.CATALOGUE_MISSING_COLUMN, source="catalogue", column="department_name"):
         catalogue.parse_csv("code,name,department\nx,y,z\n")
 
 
 def test_unknown_items_and_files_are_clear_errors(store: Database, tmp_path: Path) -> None:
-    with pytest.raises(db.UnknownItem, match="'no_such_item' is not in the catalogue"):
+    with raises_problem(db.UnknownItem, Code.CATALOGUE_UNKNOWN_ITEM, item="no_such_item"):
         db.get_item(store, "no_such_item")
-    with pytest.raises(db.InvalidValue, match="must end in .toml or .csv"):
+    with raises_problem(db.InvalidValue, Code.CATALOGUE_FILE_TYPE, path=str(tmp_path / "catalogue.xlsx")):
         catalogue.import_file(store, tmp_path / "catalogue.xlsx")
 
 

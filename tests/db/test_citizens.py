@@ -1,12 +1,20 @@
-"""Citizens: stored once by ID number, every change and view audited, masked in repr."""
+"""Citizens: stored once by ID number, every change and view audited, masked in repr.
+
+GB 11643 itself is tested in tests/core/test_idnumber.py; here, how the store uses it.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import db
+from core.problems import Code, Problem
 from db import audit, citizens
-from tests.db.support import Van, at, count, id_number
+from tests.db.support import Van, at, count, id_number, raises_problem
 
 WANG = id_number("19860911", "446")
 
@@ -36,7 +44,7 @@ def test_seeing_personal_data_is_audited_with_its_purpose(van: Van) -> None:
     seen = db.get_citizen(van.db, person.id, staff_id=van.s1, purpose="intake A001", now=at(3))
     assert seen.id_number == WANG
     assert audit.entries(van.db, subject="citizen", subject_id=person.id)[-1].detail == "intake A001"
-    with pytest.raises(db.InvalidValue, match="say why"):
+    with raises_problem(db.InvalidValue, Code.STORE_PURPOSE_MISSING):
         db.get_citizen(van.db, person.id, staff_id=van.s1, purpose="")
 
 
@@ -51,9 +59,46 @@ def test_a_citizen_never_shows_personal_data_in_its_repr(van: Van) -> None:
 
 def test_an_invalid_id_number_writes_nothing(van: Van) -> None:
     wrong = WANG[:-1] + ("0" if WANG[-1] != "0" else "1")
-    with pytest.raises(db.InvalidIdNumber, match="check character is wrong"):
+    with raises_problem(db.InvalidIdNumber, Code.ID_CHECK_CHARACTER):
         db.find_or_create_citizen(van.db, wrong, name="王美娜")
     assert count(van.db, "citizens") == count(van.db, "audit_log") == 0
+
+
+def test_the_store_keeps_the_normalized_number() -> None:
+    assert db.validate_id_number(" 110105 19491231 002x ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        ("11010519491231002", Problem(Code.ID_LENGTH, {"count": 17})),
+        ("110105194912310021", Problem(Code.ID_CHECK_CHARACTER)),
+        ("11010519491331002X", Problem(Code.ID_BIRTH_DATE)),
+        ("1101051949123100ZX", Problem(Code.ID_CHARACTERS)),
+        ("110105491231002", Problem(Code.ID_FIFTEEN_DIGITS)),
+    ],
+)
+def test_an_invalid_number_is_refused_with_its_problem_and_never_logged(number: str, problem: Problem) -> None:
+    with pytest.raises(db.InvalidIdNumber) as raised:
+        db.validate_id_number(number)
+    assert raised.value.problem == problem
+    assert number not in str(raised.value)
+
+
+def test_a_birth_date_after_the_stores_today_in_longgang_is_refused(van: Van) -> None:
+    # at(-540) is 00:00 on 20 November in Longgang but still the 19th in UTC.
+    born_today = id_number("20261120")
+    with raises_problem(db.InvalidIdNumber, Code.ID_BIRTH_DATE):
+        db.find_or_create_citizen(van.db, id_number("20261121"), now=at(-540))
+    assert db.find_or_create_citizen(van.db, born_today, now=at(-540)).birth_date == date(2026, 11, 20)
+
+
+@given(st.text(max_size=30))
+def test_garbage_only_ever_raises_the_stores_own_error(text: str) -> None:
+    try:
+        db.validate_id_number(text)
+    except db.InvalidIdNumber:
+        pass
 
 
 def test_disability_can_be_recorded_later(van: Van) -> None:

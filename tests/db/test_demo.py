@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlite_utils import Database
 
 import db
-from db import demo, idnumber
-from tests.db.support import T0
+from core import idnumber
+from core.problems import Code
+from db import demo
+from tests.db.support import T0, raises_problem
 
 
 def test_demo_data_gives_a_working_van(store: Database) -> None:
@@ -35,5 +36,5 @@ def test_demo_id_numbers_are_valid(store: Database) -> None:
 
 def test_demo_refuses_a_store_that_is_in_use(store: Database) -> None:
     demo.load(store, now=T0)
-    with pytest.raises(db.WrongState, match="empty store"):
+    with raises_problem(db.WrongState, Code.DEMO_STORE_NOT_EMPTY):
         demo.load(store, now=T0)

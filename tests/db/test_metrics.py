@@ -26,9 +26,10 @@ from datetime import date, timedelta
 import pytest
 
 import db
+from core.problems import Code
 from db import trips
 from db.metrics import EvaluationWeights, Figures
-from tests.db.support import TRIP_DAY, Van, at
+from tests.db.support import TRIP_DAY, Van, at, raises_problem
 
 MIN = 60.0
 
@@ -152,7 +153,7 @@ def test_the_weights_come_from_the_caller(shift: Van) -> None:
     praise_only = EvaluationWeights(trips=0, cases=0, completion=0, satisfaction=0, praise=1, cooperation=0)
     scores = {e.key: e.score for e in db.evaluate(shift.db, TRIP_DAY, TRIP_DAY, praise_only)}
     assert scores == {shift.s2: pytest.approx(100), shift.s1: pytest.approx(200 / 3), shift.s3: pytest.approx(0)}
-    with pytest.raises(db.InvalidValue, match="not all zero"):
+    with raises_problem(db.InvalidValue, Code.METRICS_WEIGHTS):
         db.evaluate(shift.db, TRIP_DAY, TRIP_DAY, EvaluationWeights(0, 0, 0, 0, 0, 0))
 
 
@@ -187,9 +188,10 @@ def test_an_empty_trip_has_empty_figures(van: Van) -> None:
 
 
 def test_periods_and_groupings_are_checked(van: Van) -> None:
-    with pytest.raises(db.InvalidValue, match="first day is after its last"):
+    with raises_problem(db.InvalidValue, Code.METRICS_PERIOD_REVERSED):
         db.evaluate(van.db, date(2026, 12, 1), date(2026, 11, 1))
-    with pytest.raises(db.InvalidValue, match="group figures by one of"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="metrics.figures_by",
+                        allowed="overall, category, staff, department"):
         db.figures(van.db, "window", trip_id=van.trip_id)  # type: ignore[arg-type]
-    with pytest.raises(db.NotFound, match="trip #99"):
+    with raises_problem(db.NotFound, Code.TRIP_NOT_FOUND, trip=99):
         db.shift_summary(van.db, 99)

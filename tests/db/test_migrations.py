@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import db
+from core.problems import Code, Problem
 from db import migrations
 
 TABLES = {
@@ -70,10 +71,13 @@ def test_several_processes_creating_the_store_at_once_all_succeed(tmp_path: Path
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "garbage.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(db.StoreError, match="not a usable govan database"):
+    with pytest.raises(db.StoreError) as raised:
         db.open_store(path)
+    assert raised.value.code is Code.STORE_NOT_USABLE
+    assert raised.value.problem.params["path"] == str(path)
 
 
 def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(db.StoreError, match="no such directory"):
+    with pytest.raises(db.StoreError) as raised:
         db.open_store(tmp_path / "nowhere" / "govan.db")
+    assert raised.value.problem == Problem(Code.STORE_NO_DIRECTORY, {"path": str(tmp_path / "nowhere")})

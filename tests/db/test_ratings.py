@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 import db
+from core.problems import Code
 from db import ratings
-from tests.db.support import Van, at, count
+from tests.db.support import Van, at, count, raises_problem
 
 
 def served_ticket(van: Van) -> db.Ticket:
@@ -46,7 +47,7 @@ def test_the_deadline_counts_from_the_local_day(van: Van) -> None:
 def test_a_visit_is_rated_once(van: Van) -> None:
     ticket = served_ticket(van)
     db.rate(van.db, ticket.id, 2, now=at(11))
-    with pytest.raises(db.AlreadyRated, match="A001 has already been rated"):
+    with raises_problem(db.AlreadyRated, Code.RATING_ALREADY_RATED, ticket="A001"):
         db.rate(van.db, ticket.id, 5, now=at(12))
     assert count(van.db, "ratings") == count(van.db, "follow_ups") == 1
     assert db.get_ticket(van.db, ticket.id).status == "done"
@@ -54,14 +55,14 @@ def test_a_visit_is_rated_once(van: Van) -> None:
 
 def test_only_a_served_visit_can_be_rated(van: Van) -> None:
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
-    with pytest.raises(db.WrongState, match="only a visit that was served"):
+    with raises_problem(db.WrongState, Code.RATING_NOT_SERVED, ticket="A001", status="waiting"):
         db.rate(van.db, ticket.id, 4)
 
 
 @pytest.mark.parametrize("score", [0, 6, -1, True, 4.5])
 def test_scores_are_whole_numbers_from_1_to_5(van: Van, score: object) -> None:
     ticket = served_ticket(van)
-    with pytest.raises(db.InvalidValue, match="from 1 .* to 5"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_IN_RANGE, field="rating.score", min=1, max=5):
         db.rate(van.db, ticket.id, score)  # type: ignore[arg-type]
     assert count(van.db, "ratings") == 0
 
@@ -69,9 +70,9 @@ def test_scores_are_whole_numbers_from_1_to_5(van: Van, score: object) -> None:
 def test_a_follow_up_goes_callback_fix_report_back(van: Van) -> None:
     _, follow_up = db.rate(van.db, served_ticket(van).id, 1, named=True, now=at(11))
     assert follow_up is not None
-    with pytest.raises(db.WrongState, match="the report is recorded while it is fixed"):
+    with raises_problem(db.WrongState, Code.FOLLOW_UP_NOT_FIXED, follow_up=follow_up.id, status="open"):
         db.report_back(van.db, follow_up.id, van.captain, "已反馈")
-    with pytest.raises(db.InvalidValue, match="needs a note"):
+    with raises_problem(db.InvalidValue, Code.FOLLOW_UP_NOTE_MISSING, step="callback"):
         db.record_callback(van.db, follow_up.id, van.captain, " ")
     db.record_callback(van.db, follow_up.id, van.captain, "已电话回访，群众反映等候时间长", now=at(60))
     db.record_fix(van.db, follow_up.id, van.captain, "增加一个公安窗口", now=at(120))
@@ -92,7 +93,7 @@ def test_suggestions_are_collected_per_trip(van: Van) -> None:
     ratings.respond_to_suggestion(van.db, suggestion.id, "已安排错时服务", now=at(50))
     [stored] = ratings.list_suggestions(van.db, trip_id=van.trip_id)
     assert (stored.text, stored.response) == ("希望周末也来", "已安排错时服务")
-    with pytest.raises(db.InvalidValue, match="needs some text"):
+    with raises_problem(db.InvalidValue, Code.SUGGESTION_EMPTY):
         db.add_suggestion(van.db, "   ")
     with pytest.raises(db.NotFound):
         db.add_suggestion(van.db, "x", trip_id=999)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 import db
+from core.problems import Code
 from db import audit, outbox
-from tests.db.support import Van, at, id_number
+from tests.db.support import Van, at, id_number, raises_problem
 
 DAY = 24 * 60
 SHA = "cd" * 32
@@ -100,5 +99,5 @@ def test_a_purged_person_who_returns_is_a_new_record(van: Van, tmp_path: Path) -
 
 
 def test_retention_days_are_checked(van: Van) -> None:
-    with pytest.raises(db.InvalidValue, match="at least 1"):
+    with raises_problem(db.InvalidValue, Code.STORE_TOO_SMALL, field="retention_days", min=1):
         db.purge(van.db, 0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import db
+from core.problems import Code, Problem
 from db import staff
-from tests.db.support import PINS, Van
+from tests.db.support import PINS, Van, raises_problem
 
 
 def test_a_pin_is_stored_only_as_a_salted_scrypt_hash(van: Van) -> None:
@@ -20,7 +21,7 @@ def test_a_pin_is_stored_only_as_a_salted_scrypt_hash(van: Van) -> None:
 def test_login_with_the_right_pin_only(van: Van) -> None:
     assert db.authenticate(van.db, "c1", PINS["c1"]).role == "captain"
     for login, pin in (("c1", "0000"), ("nobody", "1111")):
-        with pytest.raises(db.BadCredentials, match="wrong login or PIN"):
+        with raises_problem(db.BadCredentials, Code.STAFF_BAD_CREDENTIALS):
             db.authenticate(van.db, login, pin)
 
 
@@ -39,15 +40,18 @@ def test_a_changed_pin_takes_effect(van: Van) -> None:
 @pytest.mark.parametrize(
     ("login", "role", "pin", "department", "error", "problem"),
     [
-        ("s9", "staff", "12", None, db.InvalidValue, "4 to 8 digits"),
-        ("s9", "staff", "12ab", None, db.InvalidValue, "4 to 8 digits"),
-        ("s9", "boss", "1234", None, db.InvalidValue, "role must be one of"),
-        ("s1", "staff", "1234", None, db.InvalidValue, "'s1' is already taken"),
-        ("bad login", "staff", "1234", None, db.InvalidValue, "a login must be"),
-        ("s9", "staff", "1234", "nowhere", db.NotFound, "department 'nowhere'"),
+        ("s9", "staff", "12", None, db.InvalidValue, Problem(Code.STAFF_PIN_FORM)),
+        ("s9", "staff", "12ab", None, db.InvalidValue, Problem(Code.STAFF_PIN_FORM)),
+        ("s9", "boss", "1234", None, db.InvalidValue,
+         Problem(Code.STORE_NOT_A_CHOICE, {"field": "staff.role", "allowed": "staff, captain, dispatcher"})),
+        ("s1", "staff", "1234", None, db.InvalidValue, Problem(Code.STAFF_LOGIN_TAKEN)),
+        ("bad login", "staff", "1234", None, db.InvalidValue, Problem(Code.STAFF_LOGIN_FORM)),
+        ("s9", "staff", "1234", "nowhere", db.NotFound,
+         Problem(Code.CATALOGUE_UNKNOWN_DEPARTMENT, {"department": "nowhere"})),
     ],
 )
 def test_bad_staff_records_are_refused(van: Van, login: str, role: str, pin: str, department: str | None,
-                                       error: type[Exception], problem: str) -> None:
-    with pytest.raises(error, match=problem):
+                                       error: type[db.StoreError], problem: Problem) -> None:
+    with pytest.raises(error) as raised:
         db.add_staff(van.db, login, "新员工", role, pin, department=department)  # type: ignore[arg-type]
+    assert raised.value.problem == problem

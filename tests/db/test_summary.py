@@ -18,9 +18,10 @@ from datetime import date, timedelta
 import pytest
 
 import db
+from core.problems import Code
 from db import incidents, outbox, report, report_export, trip_close
 from db.report_export import to_dict
-from tests.db.support import TRIP_DAY, Van, at
+from tests.db.support import TRIP_DAY, Van, at, raises_problem
 from tests.db.test_metrics import run_shift
 
 MIN = 60.0
@@ -135,24 +136,24 @@ def test_closing_stores_the_summary_and_queues_it_once(shift: Van) -> None:
     assert stored is not None and stored["trip"]["closed_at"] == "2026-11-20T10:00:00+08:00"
     (message,) = [m for m in outbox.pending(shift.db) if m.kind == trip_close.OUTBOX_KIND]
     assert message.payload == stored and message.case_id is None
-    with pytest.raises(db.WrongState, match="already stored"):
+    with raises_problem(db.WrongState, Code.REPORT_ALREADY_STORED, trip=shift.trip_id):
         trip_close.store_report(shift.db, shift.trip_id)
-    with pytest.raises(db.WrongState, match="notes can no longer change"):
+    with raises_problem(db.WrongState, Code.REPORT_ALREADY_STORED, trip=shift.trip_id):
         report.set_notes(shift.db, shift.trip_id, "改", staff_id=shift.captain)
 
 
 def test_a_close_that_is_refused_stores_nothing(shift: Van) -> None:
-    with pytest.raises(db.WrongState, match="still waiting"):
+    with raises_problem(db.WrongState, Code.TRIP_TICKETS_WAITING, count=1):
         trip_close.close_with_report(shift.db, shift.trip_id, closed_by=shift.captain, now=at(60))
     assert db.get_trip(shift.db, shift.trip_id).status == "open"
     assert trip_close.stored(shift.db, shift.trip_id) is None
     assert [m for m in outbox.pending(shift.db) if m.kind == trip_close.OUTBOX_KIND] == []
-    with pytest.raises(db.WrongState, match="stored when the trip closes"):
+    with raises_problem(db.WrongState, Code.TRIP_NOT_CLOSED, trip=shift.trip_id, status="open"):
         trip_close.store_report(shift.db, shift.trip_id)
 
 
 def test_notes_are_checked(shift: Van) -> None:
-    with pytest.raises(db.InvalidValue, match="at most 4000"):
+    with raises_problem(db.InvalidValue, Code.STORE_TEXT_TOO_LONG, field="report.notes", limit=4000):
         report.set_notes(shift.db, shift.trip_id, "x" * 4001, staff_id=shift.captain)
     with pytest.raises(db.NotFound):
         report.set_notes(shift.db, 99, "x", staff_id=shift.captain)
@@ -194,11 +195,12 @@ def test_incidents_are_recorded_once_whoever_hears_them(shift: Van) -> None:
     assert [(i.device, i.at) for i in incidents.between(shift.db, "2026-11-20T00:00:00.000+00:00")] == [
         ("printer", "2026-11-20T01:10:00.000+00:00"), ("daemon", "2026-11-20T01:20:00.000+00:00"),
         ("scanner", "2026-11-20T01:21:00.000+00:00")]
-    with pytest.raises(db.InvalidValue, match="device must be one of"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="incident.device",
+                        allowed="daemon, idreader, scanner, printer, camera"):
         incidents.record(shift.db, "toaster", "error", detail="burnt")
-    with pytest.raises(db.InvalidValue, match="names no state"):
+    with raises_problem(db.InvalidValue, Code.INCIDENT_STATE):
         incidents.record(shift.db, "printer", "error", state="error")
-    with pytest.raises(db.InvalidValue, match="state change or an error"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="incident.kind", allowed="state, error"):
         incidents.record(shift.db, "printer", "smoke")
 
 

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 import db
+from core.problems import Code
 from db import followups
-from tests.db.support import Van, at
+from tests.db.support import Van, at, raises_problem
 
 FRIDAY = date(2026, 11, 20)  # the trip's day; ratings are given at 10:00 that morning
 
@@ -60,5 +61,5 @@ def test_lines_carry_the_visit_and_follow_the_steps(van: Van) -> None:
     closed = followups.list_lines(van.db, open_only=False, trip_id=van.trip_id)
     assert [line.follow_up.status for line in closed] == ["open", "closed"]
     assert not closed[1].overdue(date(2030, 1, 1))  # a closed follow-up is never overdue
-    with pytest.raises(db.NotFound, match="follow-up #99"):
+    with raises_problem(db.NotFound, Code.FOLLOW_UP_NOT_FOUND, follow_up=99):
         followups.get_line(van.db, 99)

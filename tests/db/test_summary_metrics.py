@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import db
+from core.problems import Code
 from db import metrics
-from tests.db.support import TRIP_DAY, Van, at
+from tests.db.support import TRIP_DAY, Van, at, raises_problem
 from tests.db.test_metrics import run_shift
 
 
@@ -48,7 +49,7 @@ def test_wait_histogram_in_five_minute_bins(shift: Van) -> None:
     # [0,5): 1 2 4; [5,10): 5 6 (exactly 5 min goes up); [10,15): 11 14; [15,20): 16 17
     assert [(b.start_s, b.tickets) for b in bins] == [(0, 3), (300, 2), (600, 2), (900, 2)]
     assert [b.tickets for b in metrics.wait_histogram(shift.db, shift.trip_id, bin_s=600)] == [5, 4]
-    with pytest.raises(db.InvalidValue, match="at least 1 second"):
+    with raises_problem(db.InvalidValue, Code.STORE_TOO_SMALL, field="metrics.bin_s", min=1):
         metrics.wait_histogram(shift.db, shift.trip_id, bin_s=0)
 
 
@@ -60,7 +61,7 @@ def test_an_empty_trip_has_no_bins(van: Van) -> None:
     assert metrics.arrivals_by_hour(van.db, van.trip_id) == []
     assert metrics.wait_histogram(van.db, van.trip_id) == []
     assert metrics.rating_distribution(van.db, van.trip_id) == {5: 0, 4: 0, 3: 0, 2: 0, 1: 0}
-    with pytest.raises(db.NotFound, match="trip #99"):
+    with raises_problem(db.NotFound, Code.TRIP_NOT_FOUND, trip=99):
         metrics.rating_distribution(van.db, 99)
 
 
@@ -73,5 +74,6 @@ def test_trips_out_overall_per_staff_and_per_category(shift: Van) -> None:
     assert metrics.trips_out(shift.db, TRIP_DAY, next_day, by="overall") == {"all": 2}
     assert metrics.trips_out(shift.db, TRIP_DAY, next_day, by="staff") == {shift.s1: 2, shift.s2: 1, shift.s3: 1}
     assert metrics.trips_out(shift.db, TRIP_DAY, next_day, by="category") == {"A": 2, "B": 1, "F": 1, "H": 1, "K": 1}
-    with pytest.raises(db.InvalidValue, match="overall, by staff or by category"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="metrics.trips_out_by",
+                        allowed="overall, staff, category"):
         metrics.trips_out(shift.db, TRIP_DAY, next_day, by="window")  # type: ignore[arg-type]

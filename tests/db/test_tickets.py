@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import db
+from core.problems import Code, Problem
 from db import citizens, tickets
-from tests.db.support import Van, at, count, id_number
+from tests.db.support import Van, at, count, id_number, raises_problem
 
 
 def test_numbers_run_per_category_from_1_without_gaps(van: Van) -> None:
@@ -18,7 +19,8 @@ def test_numbers_run_per_category_from_1_without_gaps(van: Van) -> None:
 def test_an_item_queues_under_its_departments_letter(van: Van) -> None:
     ticket = db.issue_ticket(van.db, van.trip_id, item_code="social_insurance_enrol", now=at(1))
     assert (ticket.category, ticket.item_code) == ("F", "social_insurance_enrol")
-    with pytest.raises(db.InvalidValue, match="queued under F, not A"):
+    with raises_problem(db.InvalidValue, Code.TICKET_ITEM_OTHER_QUEUE, item="social_insurance_enrol", letter="F",
+                        category="A"):
         db.issue_ticket(van.db, van.trip_id, category="A", item_code="social_insurance_enrol")
 
 
@@ -80,18 +82,19 @@ def test_a_window_must_settle_its_ticket_before_calling_the_next(van: Van) -> No
     db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
     db.issue_ticket(van.db, van.trip_id, category="A", now=at(2))
     db.call_next(van.db, van.trip_id, "1", now=at(3))
-    with pytest.raises(db.WrongState, match="window 1 still has A001"):
+    with raises_problem(db.WrongState, Code.TICKET_WINDOW_BUSY, window="1", ticket="A001"):
         db.call_next(van.db, van.trip_id, "1", now=at(4))
 
 
 def test_state_changes_out_of_order_are_refused(van: Van) -> None:
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
-    for action in (db.recall, db.mark_no_show, db.start_service, db.finish):
-        with pytest.raises(db.WrongState, match="it is waiting"):
-            action(van.db, ticket.id)
-    with pytest.raises(db.NotFound, match="window '9' has no crew"):
+    for change, action in ((db.recall, "recall"), (db.mark_no_show, "mark no-show"),
+                           (db.start_service, "start serving"), (db.finish, "finish")):
+        with raises_problem(db.WrongState, Code.TICKET_NOT_CALLED, ticket="A001", action=action):
+            change(van.db, ticket.id)
+    with raises_problem(db.NotFound, Code.TRIP_WINDOW_UNSTAFFED, window="9", trip=van.trip_id):
         db.call_next(van.db, van.trip_id, "9")
-    with pytest.raises(db.NotFound, match="ticket #999"):
+    with raises_problem(db.NotFound, Code.TICKET_NOT_FOUND, ticket_id=999):
         db.get_ticket(van.db, 999)
 
 
@@ -107,7 +110,7 @@ def test_transfer_to_another_window_is_called_there_next(van: Van) -> None:
     again = db.call_next(van.db, van.trip_id, "3", now=at(6))
     assert again is not None and again.id == called.id and again.called_at == called.called_at
     assert again.call_count == 2 and late.status == "waiting"
-    with pytest.raises(db.InvalidValue, match="window 2 does not serve queue A"):
+    with raises_problem(db.InvalidValue, Code.TICKET_WINDOW_WRONG_QUEUE, window="2", category="A"):
         db.transfer_to_window(van.db, again.id, "2")
 
 
@@ -124,26 +127,29 @@ def test_transfer_to_another_category_gives_a_new_number_and_keeps_priority(van:
 def test_print_state_follows_the_printer(van: Van) -> None:
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
     assert ticket.print_state == "pending"
-    with pytest.raises(db.WrongState, match="never printed"):
+    with raises_problem(db.WrongState, Code.TICKET_NEVER_PRINTED, ticket="A001"):
         db.set_print_state(van.db, ticket.id, "reprinted")
     assert db.set_print_state(van.db, ticket.id, "failed").print_state == "failed"
     assert db.set_print_state(van.db, ticket.id, "reprinted").print_state == "reprinted"
-    with pytest.raises(db.InvalidValue, match="printed, failed or reprinted"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="ticket.print_state",
+                        allowed="printed, failed, reprinted"):
         db.set_print_state(van.db, ticket.id, "lost")  # type: ignore[arg-type]
 
 
 def test_bad_ticket_requests_write_nothing(van: Van) -> None:
     cases = [
-        ({"category": "Q"}, db.UnknownCategory, "'Q' does not exist"),
-        ({"item_code": "no_such_item"}, db.UnknownItem, "'no_such_item' is not in the catalogue"),
-        ({}, db.InvalidValue, "needs a queue category or a service item"),
-        ({"category": "K"}, db.WrongState, "no window serves queue K"),
-        ({"category": "A", "citizen_id": 999}, db.NotFound, "citizen #999"),
-        ({"category": "A", "priority_age": 0}, db.InvalidValue, "priority age"),
+        ({"category": "Q"}, db.UnknownCategory, Problem(Code.CATALOGUE_UNKNOWN_CATEGORY, {"category": "Q"})),
+        ({"item_code": "no_such_item"}, db.UnknownItem, Problem(Code.CATALOGUE_UNKNOWN_ITEM, {"item": "no_such_item"})),
+        ({}, db.InvalidValue, Problem(Code.TICKET_NO_CATEGORY_OR_ITEM)),
+        ({"category": "K"}, db.WrongState, Problem(Code.TICKET_NO_WINDOW, {"category": "K", "trip": van.trip_id})),
+        ({"category": "A", "citizen_id": 999}, db.NotFound, Problem(Code.CITIZEN_NOT_FOUND, {"citizen": 999})),
+        ({"category": "A", "priority_age": 0}, db.InvalidValue,
+         Problem(Code.STORE_NOT_IN_RANGE, {"field": "ticket.priority_age", "min": 1, "max": 120})),
     ]
     for kwargs, error, problem in cases:
-        with pytest.raises(error, match=problem):
+        with pytest.raises(error) as raised:
             db.issue_ticket(van.db, van.trip_id, **kwargs)  # type: ignore[arg-type]
+        assert raised.value.problem == problem
     assert count(van.db, "tickets") == 0
     assert db.issue_ticket(van.db, van.trip_id, category="A").label == "A001"
 
@@ -152,7 +158,7 @@ def test_a_switched_off_item_gets_no_ticket(van: Van) -> None:
     from db import catalogue
 
     catalogue.set_enabled(van.db, "hukou_certificate", False)
-    with pytest.raises(db.WrongState, match="switched off"):
+    with raises_problem(db.WrongState, Code.CATALOGUE_ITEM_DISABLED, item="hukou_certificate"):
         db.issue_ticket(van.db, van.trip_id, item_code="hukou_certificate")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import db
+from core.problems import Code
 from db import trips
-from tests.db.support import TRIP_DAY, Van, at
+from tests.db.support import TRIP_DAY, Van, at, raises_problem
 
 
 def test_the_open_trip_knows_its_crew_windows_and_categories(van: Van) -> None:
@@ -19,14 +20,14 @@ def test_the_open_trip_knows_its_crew_windows_and_categories(van: Van) -> None:
 def test_only_one_trip_is_open_at_a_time(van: Van) -> None:
     second = db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "off_hours", now=at(0))
     db.set_crew(van.db, second.id, van.s1, "1", ["A"])
-    with pytest.raises(db.WrongState, match="trip #1 is still open"):
+    with raises_problem(db.WrongState, Code.TRIP_OTHER_OPEN, trip=1):
         db.open_trip(van.db, second.id, now=at(1))
     db.close_trip(van.db, van.trip_id, closed_by=van.captain, now=at(2))
     assert db.open_trip(van.db, second.id, now=at(3)).status == "open"
 
 
 def test_a_themed_trip_needs_its_theme_and_offers_only_its_items(van: Van) -> None:
-    with pytest.raises(db.InvalidValue, match="needs a theme"):
+    with raises_problem(db.InvalidValue, Code.TRIP_THEME_MISSING):
         db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "themed")
     trip = db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "themed", theme="新市民专场",
                         items=["residence_permit", "residence_registration"])
@@ -35,9 +36,10 @@ def test_a_themed_trip_needs_its_theme_and_offers_only_its_items(van: Van) -> No
 
 
 def test_bad_trip_plans_are_refused(van: Van) -> None:
-    with pytest.raises(db.InvalidValue, match="is not a captain"):
+    with raises_problem(db.InvalidValue, Code.TRIP_NOT_A_CAPTAIN, staff=van.s1):
         db.plan_trip(van.db, TRIP_DAY, 1, van.s1)
-    with pytest.raises(db.InvalidValue, match="trip mode must be one of"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="trip.mode",
+                        allowed="fixed, appointment, off_hours, themed"):
         db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "cruise")  # type: ignore[arg-type]
     with pytest.raises(db.UnknownItem):
         db.plan_trip(van.db, TRIP_DAY, 1, van.captain, items=["no_such_item"])
@@ -45,23 +47,23 @@ def test_bad_trip_plans_are_refused(van: Van) -> None:
 
 
 def test_crew_rules(van: Van) -> None:
-    with pytest.raises(db.WrongState, match="window 1 is already taken"):
+    with raises_problem(db.WrongState, Code.TRIP_WINDOW_TAKEN, window="1", trip=van.trip_id):
         db.set_crew(van.db, van.trip_id, van.s2, "1", ["F"])
-    with pytest.raises(db.UnknownCategory, match="'Q' does not exist"):
+    with raises_problem(db.UnknownCategory, Code.CATALOGUE_UNKNOWN_CATEGORY, category="Q"):
         db.set_crew(van.db, van.trip_id, van.s2, "2", ["Q"])
     assert db.get_trip(van.db, van.trip_id).categories_of_window("2") == ("F", "H")
-    with pytest.raises(db.InvalidValue, match="at least one queue category"):
+    with raises_problem(db.InvalidValue, Code.TRIP_CREW_NO_CATEGORY):
         db.set_crew(van.db, van.trip_id, van.s2, "2", [])
 
 
 def test_closing_waits_for_the_queue_unless_told_to_abandon_it(van: Van) -> None:
     waiting = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
-    with pytest.raises(db.WrongState, match="1 ticket\\(s\\) are still waiting or called"):
+    with raises_problem(db.WrongState, Code.TRIP_TICKETS_WAITING, count=1):
         db.close_trip(van.db, van.trip_id, closed_by=van.captain, now=at(2))
     closed = db.close_trip(van.db, van.trip_id, closed_by=van.captain, abandon_waiting=True, now=at(3))
     assert closed.status == "closed" and closed.closed_at == "2026-11-20T01:03:00.000+00:00"
     assert db.get_ticket(van.db, waiting.id).status == "no_show"
-    with pytest.raises(db.WrongState, match="tickets are issued on an open trip only"):
+    with raises_problem(db.WrongState, Code.TRIP_NOT_OPEN, trip=van.trip_id, status="closed"):
         db.issue_ticket(van.db, van.trip_id, category="A")
 
 
@@ -69,11 +71,11 @@ def test_closing_refuses_while_someone_is_served_or_a_case_is_open(van: Van) -> 
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
     db.call_next(van.db, van.trip_id, "1", now=at(2))
     db.start_service(van.db, ticket.id, now=at(3))
-    with pytest.raises(db.WrongState, match="still being served"):
+    with raises_problem(db.WrongState, Code.TRIP_TICKETS_SERVING, count=1):
         db.close_trip(van.db, van.trip_id, closed_by=van.captain, abandon_waiting=True)
     case = db.open_case(van.db, "hukou_certificate", van.s1, ticket_id=ticket.id, now=at(4))
     db.finish(van.db, ticket.id, now=at(5))
-    with pytest.raises(db.WrongState, match="1 case\\(s\\) have no outcome yet"):
+    with raises_problem(db.WrongState, Code.TRIP_CASES_OPEN, count=1):
         db.close_trip(van.db, van.trip_id, closed_by=van.captain)
     db.record_outcome(van.db, case.id, "consult_only", now=at(6))
     assert db.close_trip(van.db, van.trip_id, closed_by=van.captain).status == "closed"
@@ -82,7 +84,7 @@ def test_closing_refuses_while_someone_is_served_or_a_case_is_open(van: Van) -> 
 def test_the_captain_marks_cooperation_from_1_to_5(van: Van) -> None:
     trips.rate_cooperation(van.db, van.trip_id, van.s1, 4)
     assert db.get_trip(van.db, van.trip_id).crew[0].cooperation == 4
-    with pytest.raises(db.InvalidValue, match="from 1 to 5"):
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_IN_RANGE, field="trip.cooperation", min=1, max=5):
         trips.rate_cooperation(van.db, van.trip_id, van.s1, 6)
-    with pytest.raises(db.NotFound, match="is not crew"):
+    with raises_problem(db.NotFound, Code.TRIP_NOT_CREW, staff=van.dispatcher, trip=van.trip_id):
         trips.rate_cooperation(van.db, van.trip_id, van.dispatcher, 3)

@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
+from core.problems import Code
 from db import InvalidValue
 from db.workdays import add_working_days
+from tests.db.support import raises_problem
 
 FRIDAY = date(2026, 11, 20)
 
@@ -36,7 +38,9 @@ def test_configured_holidays_are_skipped() -> None:
 
 
 def test_bad_holidays_and_day_counts_are_clear_errors() -> None:
-    with pytest.raises(InvalidValue, match="'2026-13-01' is not a holiday date"):
+    with raises_problem(InvalidValue, Code.CALENDAR_BAD_DATE, value="2026-13-01", what="holidays"):
         add_working_days(FRIDAY, 5, ["2026-13-01"])
-    with pytest.raises(InvalidValue, match="whole number from 0 to 366"):
+    with raises_problem(InvalidValue, Code.CALENDAR_BAD_DATE, value="10/10", what="extra_workdays"):
+        add_working_days(FRIDAY, 5, extra_workdays=["10/10"])
+    with raises_problem(InvalidValue, Code.STORE_NOT_IN_RANGE, field="working_days", min=0, max=366):
         add_working_days(FRIDAY, -1)

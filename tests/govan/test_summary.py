@@ -81,7 +81,7 @@ def test_markdown_is_the_default(config_path: Path, capsys: pytest.CaptureFixtur
 def test_problems_are_one_line_and_exit_non_zero(config_path: Path, tmp_path: Path) -> None:
     missing = govan("summary", "--config", str(config_path), "--trip", "99")
     assert missing.returncode == 2 and missing.stdout == ""
-    assert missing.stderr == "govan summary: trip #99 does not exist\n"
+    assert missing.stderr == "govan summary: trip.not_found (trip=99)\n"
     bad_format = govan("summary", "--config", str(config_path), "--trip", "1", "--format", "pdf")
     assert bad_format.returncode == 2 and len(bad_format.stderr.strip().splitlines()) == 1
     assert "pdf" in bad_format.stderr

@@ -175,3 +175,19 @@ async def test_item_search_finds_items_by_pinyin_initials(tmp_path: Path) -> Non
             assert hits[0].help == "A 公安"
             hits[0].command()
             await until(pilot, lambda: _tickets(van) and _tickets(van)[0].item_code == "residence_permit")
+
+
+async def test_a_ticket_the_store_refuses_is_told_in_the_staffs_words(tmp_path: Path) -> None:
+    from db import catalogue
+
+    async with tui_van(tmp_path) as van:
+        app = GovanApp(van.config)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await signed_in(app, pilot, van, van.desk_login)
+            item = app.screen.frequent[0]
+            catalogue.set_enabled(van.store, item.code, False)  # the captain switched it off meanwhile
+            await pilot.press("1")
+            await until(pilot, lambda: any(n.title == "无法取号" for n in app._notifications))
+            [refusal] = [n for n in app._notifications if n.title == "无法取号"]
+            assert refusal.message == f"事项 {item.code} 已停用"
+        assert _tickets(van) == []

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core import idnumber
 from daemon.messages import Document
 from devices.printer.decoder import Barcode, Decoder, QrCode, TextLine
 from devices.printer.encoder import encode
 from devices.printer.profile import Profile
 from tui import receipts
-from tui.widgets.person_form import id_problem
+from tui.problems import describe
 
 AT = datetime.fromisoformat("2026-11-20T10:05:00+08:00")
 HEADER = receipts.ReceiptHeader(case_number="LG-01-000123", item_name="户籍证明开具", department="公安",
@@ -106,4 +107,5 @@ def test_the_mailing_label_carries_name_phone_whole_address_and_waybill() -> Non
     ("110105194913310022", "出生日期无效"),
 ])
 def test_a_typed_number_is_refused_saying_why(typed: str, words: str) -> None:
-    assert words in id_problem(typed)
+    problem = idnumber.problem(typed)
+    assert problem is not None and words in describe(problem)

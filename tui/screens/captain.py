@@ -23,6 +23,7 @@ from tui import figure_format as fmt
 from tui.i18n import t
 from tui.incident_line import incident_text
 from tui.messages import DeviceFaulted, DevicesChanged, QueueChanged
+from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 from tui.widgets.bar_chart import Bar, BarChart
@@ -230,7 +231,7 @@ class CaptainScreen(VanScreen):
             try:
                 ratings.add_suggestion(self.van.store, text, trip_id=trip.id, staff_id=session.staff.id)
             except StoreError as error:
-                self.notify(str(error), severity="error")
+                self.notify(describe(error.problem), severity="error")
                 return
             self.notify(t("captain.suggestion_kept"))
             self.refresh_view()

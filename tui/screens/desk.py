@@ -20,13 +20,14 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Static
 
+from core.masking import mask_id_number, mask_name
 from db import appointments, catalogue, citizens, tickets
 from db.catalogue import Item
 from db.errors import InvalidIdNumber, InvalidValue, StoreError
-from db.idnumber import mask, mask_name
 from tui.i18n import t
 from tui.item_search import ItemSearch
 from tui.messages import CardRead, CodeScanned, QueueChanged
+from tui.problems import describe
 from tui.queue import announce
 from tui.screens.base import VanScreen
 from tui.ticket_printing import print_ticket
@@ -165,7 +166,7 @@ class DeskScreen(VanScreen):
         try:
             ticket = make_ticket(self.van.store)
         except StoreError as error:
-            self.notify(str(error), title=t("desk.cannot_issue"), severity="error")
+            self.notify(describe(error.problem), title=t("desk.cannot_issue"), severity="error")
             return
         self.citizen_id = None
         self.disabled_priority = False
@@ -237,7 +238,7 @@ class DeskScreen(VanScreen):
         else:
             self.citizen_id = citizen.id
             age = citizen.age_on(datetime.now(self.van.config.tz).date())
-            line = Text(t("desk.person", name=citizen.masked_name, id=mask(card.id_number)))
+            line = Text(t("desk.person", name=citizen.masked_name, id=mask_id_number(card.id_number)))
             if age is not None and age >= self.van.config.service.priority_age:
                 line.append("  " + t("desk.priority_age", age=age), style="bold green")
             self.person_line = line

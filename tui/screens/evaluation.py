@@ -21,6 +21,7 @@ from db.errors import StoreError
 from db.metrics import Evaluation, EvaluationWeights
 from tui import figure_format as fmt
 from tui.i18n import t
+from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.screens.summary import exports_dir
 from tui.widgets.ask_text import AskText
@@ -84,7 +85,7 @@ class EvaluationScreen(VanScreen):
                                             by=self.by)  # type: ignore[arg-type]
         except StoreError as error:
             self.ranking = []
-            self._say(Text(str(error), style="bold red"))
+            self._say(Text(describe(error.problem), style="bold red"))
         w = self.weights
         head = Text().append(t("evaluation.title", by=t("evaluation.by." + self.by), start=self.date_from.isoformat(),
                                end=self.date_to.isoformat()) + "\n", style="bold")

@@ -20,6 +20,7 @@ from db.errors import StoreError
 from db.followups import FollowUpLine
 from tui import figure_format as fmt
 from tui.i18n import t
+from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 
@@ -151,7 +152,7 @@ class FollowUpsScreen(VanScreen):
             try:
                 record(self.van.store, line.follow_up.id, session.staff.id, note)
             except StoreError as error:
-                self.notify(str(error), title=t("followups.cannot"), severity="error")
+                self.notify(describe(error.problem), title=t("followups.cannot"), severity="error")
             self.refresh_view()
 
         self.app.push_screen(AskText(t("followups.ask." + step, ticket=line.ticket)), done)

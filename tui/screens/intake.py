@@ -39,6 +39,7 @@ from tui.item_search import ItemSearch
 from tui.link import NotConnected
 from tui.messages import CardRead, CodeScanned
 from tui.navigation import NAVIGATION_KEYS
+from tui.problems import describe
 from tui.queue import announce
 from tui.screens.base import VanScreen
 from tui.screens.intake_dialogs import AppointmentOffer
@@ -157,7 +158,7 @@ class IntakeScreen(VanScreen):
             if ticket.status == "called":
                 ticket = tickets.start_service(store, ticket.id, now=self.now())
         except StoreError as error:
-            self.status(t("intake.cannot_start", reason=str(error)), error=True)
+            self.status(t("intake.cannot_start", reason=describe(error.problem)), error=True)
         if ticket.status not in ("serving",):
             self.status(t("intake.not_serving", label=ticket.label, status=t("status." + ticket.status)), error=True)
         if ticket.item_code:
@@ -288,7 +289,7 @@ class IntakeScreen(VanScreen):
         except InvalidIdNumber:
             warnings.append(t("intake.person.warn.not_filed", card=t("intake.card." + card.card_type)))
         except StoreError as error:
-            self.status(str(error), error=True)
+            self.status(describe(error.problem), error=True)
         if self.citizen is not None:
             self.person_form.fill_from_citizen(self.citizen)
         self.person_form.show_warnings(warnings)
@@ -349,7 +350,7 @@ class IntakeScreen(VanScreen):
             except InvalidIdNumber:
                 self.citizen = None  # a card whose number fails GB 11643: already warned, served unfiled
             except StoreError as error:
-                self.status(str(error), error=True)
+                self.status(describe(error.problem), error=True)
                 return
         self.status("" if self.citizen is not None else t("intake.no_person"))
         if self.case is None and self.item is not None and not self._open_case(self.item):
@@ -383,7 +384,7 @@ class IntakeScreen(VanScreen):
             self.case = cases.open_case(self.van.store, item.code, self.staff_id, ticket_id=self.ticket_id,
                                         citizen_id=self.citizen.id if self.citizen else None, now=self.now())
         except StoreError as error:
-            self.status(t("intake.cannot_open_case", reason=str(error)), error=True)
+            self.status(t("intake.cannot_open_case", reason=describe(error.problem)), error=True)
             return False
         self.item = item
         return True
@@ -433,7 +434,7 @@ class IntakeScreen(VanScreen):
         try:
             cases.set_material(self.van.store, self.case.id, message.material, message.action)
         except StoreError as error:
-            self.status(str(error), error=True)
+            self.status(describe(error.problem), error=True)
             return
         self.show_materials()
 
@@ -469,7 +470,7 @@ class IntakeScreen(VanScreen):
                 kind="id_photo" if photo else "certified_copy", size_bytes=result.bytes, material=material,
                 certified_by=None if photo else self.staff_id, certified_at=None if photo else moment, now=moment)
         except StoreError as error:
-            self.status(str(error), error=True)
+            self.status(describe(error.problem), error=True)
             return
         note = t("intake.capture.done", file=file_summary(attachment))
         if result.warnings:
@@ -559,7 +560,7 @@ class IntakeScreen(VanScreen):
                 delivery_address=request.address, waybill=request.waybill, delivery_date=request.delivery_date,
                 now=self.now())
         except StoreError as error:
-            form.show_error(str(error))
+            form.show_error(describe(error.problem))
             return
         self.case = recorded
         self.recorded.append(recorded)
@@ -613,7 +614,7 @@ class IntakeScreen(VanScreen):
                                        citizen_id=self.citizen.id if self.citizen else None,
                                        booked_by=self.staff_id, now=self.now())
         except StoreError as error:
-            self.status(t("intake.appointment.failed", reason=str(error)), error=True)
+            self.status(t("intake.appointment.failed", reason=describe(error.problem)), error=True)
             return None
         self.notify(t("intake.appointment.booked", at=moment.strftime("%Y-%m-%d %H:%M"), code=booked.checkin_code))
         return receipts.BookedVisit(at=moment, code=booked.checkin_code, qr_payload=booked.qr_payload)
@@ -699,7 +700,7 @@ class IntakeScreen(VanScreen):
         try:
             ticket = tickets.finish(store, self.ticket_id, now=self.now())
         except StoreError as error:
-            self.status(str(error), error=True)
+            self.status(describe(error.problem), error=True)
             return
         announce(self.van.link, store, ticket, "done", self.van.config.tz)
         self.app.switch_screen(RatingScreen(self.ticket_id, citizen_id=self.citizen.id if self.citizen else None,

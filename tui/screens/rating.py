@@ -22,6 +22,7 @@ from db import ratings, tickets
 from db.errors import StoreError
 from tui.i18n import t
 from tui.navigation import NAVIGATION_KEYS
+from tui.problems import describe
 from tui.screens.base import VanScreen
 
 SCORES = (5, 4, 3, 2, 1)  # the order GB/T 39735 lists them: 非常满意 first
@@ -96,7 +97,7 @@ class RatingScreen(VanScreen):
                 followup_working_days=service.followup_working_days, holidays=service.holidays,
                 now=self.now(), tz=self.van.config.tz)
         except StoreError as error:
-            self.query_one("#rating-error", Static).update(str(error))
+            self.query_one("#rating-error", Static).update(describe(error.problem))
             return
         self.score = score
         self.follow_up = follow_up
@@ -127,6 +128,6 @@ class RatingScreen(VanScreen):
                 ratings.add_suggestion(self.van.store, text, trip_id=session.trip.id if session and session.trip
                                        else None, staff_id=session.staff.id if session else None, now=self.now())
             except StoreError as error:
-                self.query_one("#rating-error", Static).update(str(error))
+                self.query_one("#rating-error", Static).update(describe(error.problem))
                 return
         self.app.pop_screen()

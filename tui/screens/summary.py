@@ -19,7 +19,6 @@ from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from db import report, report_export
-from db.errors import StoreError
 from db.metrics import Figures
 from db.report import TripReport
 from db.report_export import FORMATS
@@ -243,7 +242,7 @@ class SummaryScreen(VanScreen):
         directory = exports_dir(self.van.config.data_path)
         try:
             paths = [report_export.write(self.report, directory, f) for f in formats]
-        except (OSError, StoreError) as error:
+        except OSError as error:  # the report is built already: only writing the files can fail
             self._say(Text(t("summary.export_failed", detail=str(error)), style="bold red"))
             return []
         self._say(Text(t("summary.exported", paths=", ".join(p.name for p in paths), folder=str(directory)),

@@ -16,6 +16,7 @@ from db import cases, report, tickets, trip_close, trips
 from db.errors import StoreError
 from db.trips import Trip
 from tui.i18n import t
+from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.session import Session
 from tui.widgets.choose import Choose
@@ -118,7 +119,7 @@ class TripCloseScreen(VanScreen):
         try:
             trips.rate_cooperation(self.van.store, self.trip_id, member.staff_id, mark)
         except StoreError as error:
-            self._error(str(error))
+            self._error(describe(error.problem))
             return
         self._error("")
         self.refresh_view()
@@ -156,7 +157,7 @@ class TripCloseScreen(VanScreen):
             trip_close.close_with_report(app.store, self.trip_id, closed_by=session.staff.id,
                                          abandon_waiting=abandon_waiting, tz=app.config.tz)
         except StoreError as error:
-            self._error(t("close.cannot", reason=str(error)))
+            self._error(t("close.cannot", reason=describe(error.problem)))
             self.refresh_view()
             return
         app.session = Session(session.staff, trips.current_trip(app.store))

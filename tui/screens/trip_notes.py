@@ -13,6 +13,7 @@ from textual.widgets import Label, TextArea
 from db import report
 from db.errors import StoreError
 from tui.i18n import Translated, t
+from tui.problems import describe
 
 if TYPE_CHECKING:
     from tui.app import GovanApp
@@ -57,7 +58,7 @@ class TripNotesScreen(Translated, ModalScreen[bool]):
         try:
             report.set_notes(self.van.store, self.trip_id, self.query_one(TextArea).text, staff_id=session.staff.id)
         except StoreError as error:
-            self.query_one("#notes-error", Label).update(str(error))
+            self.query_one("#notes-error", Label).update(describe(error.problem))
             return
         self.dismiss(True)
 

@@ -13,6 +13,7 @@ from db import catalogue, trips
 from db import staff as staff_store
 from db.errors import StoreError
 from tui.i18n import t
+from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 
@@ -163,6 +164,6 @@ class TripSetupScreen(VanScreen):
                 trip = trips.set_crew(store, trip.id, staff_id, window, categories)
             trips.open_trip(store, trip.id)
         except StoreError as error:
-            self._error(t("trip.cannot_open", reason=str(error)))
+            self._error(t("trip.cannot_open", reason=describe(error.problem)))
             return
         self.van.route()

@@ -17,6 +17,7 @@ from db.errors import StoreError
 from db.tickets import Ticket
 from tui.i18n import t
 from tui.messages import QueueChanged
+from tui.problems import describe
 from tui.queue import announce
 from tui.screens.base import VanScreen
 from tui.ticket_printing import print_ticket
@@ -137,7 +138,7 @@ class WindowScreen(VanScreen):
         try:
             ticket = change(self.van.store)
         except StoreError as error:
-            self.notify(str(error), title=t("window.cannot"), severity="error")
+            self.notify(describe(error.problem), title=t("window.cannot"), severity="error")
             self.refresh_queue()
             return None
         if ticket is not None:

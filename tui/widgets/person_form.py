@@ -21,11 +21,12 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from core import idnumber
+from core.masking import mask_id_number
 from daemon.messages import CardEvent
-from db import idnumber
 from db.citizens import Citizen
-from db.errors import InvalidIdNumber
 from tui.i18n import Translated, t
+from tui.problems import describe
 
 SEXES = ("1", "2", "9", "0")
 
@@ -61,25 +62,6 @@ def card_description(card: CardEvent) -> str:
     if card.nationality:
         parts.append(t("intake.card.nationality", code=card.nationality))
     return " · ".join(parts)
-
-
-def id_problem(text: str, today: date | None = None) -> str:
-    """In the clerk's language, what is wrong with a number that failed GB 11643
-    (the same checks, in the same order, as db.idnumber.validate)."""
-    number = idnumber.normalize(text)
-    if len(number) == 15 and number.isdigit():
-        return t("intake.person.id.fifteen")
-    if len(number) != 18:
-        return t("intake.person.id.length", count=len(number))
-    if not (number[:17].isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
-        return t("intake.person.id.characters")
-    try:
-        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return t("intake.person.id.birth")
-    if born.year < 1900 or born > (today or date.today()):  # noqa: DTZ011 - the form passes the van's day
-        return t("intake.person.id.birth")
-    return t("intake.person.id.check")
 
 
 class FieldInput(Input):
@@ -269,7 +251,7 @@ class PersonForm(Vertical):
             field.display = not filled
         if filled:
             assert self.id_number is not None
-            shown.update(self.id_number if self.full_shown else idnumber.mask(self.id_number), layout=False)
+            shown.update(self.id_number if self.full_shown else mask_id_number(self.id_number), layout=False)
 
     @on(Input.Submitted, "#person-id-input")
     def _id_typed(self, event: Input.Submitted) -> None:
@@ -284,11 +266,11 @@ class PersonForm(Vertical):
     def check_typed_id(self) -> bool:
         """Validate a typed number (GB 11643); a good one is masked and announced."""
         field = self.query_one("#person-id-input", Input)
-        try:
-            number = idnumber.validate(field.value, today=self.today)
-        except InvalidIdNumber:
-            self._put("#person-id-error", t("intake.person.id_invalid", reason=id_problem(field.value, self.today)))
+        problem = idnumber.problem(field.value, today=self.today)
+        if problem is not None:
+            self._put("#person-id-error", t("intake.person.id_invalid", reason=describe(problem)))
             return False
+        number = idnumber.normalize(field.value)
         self._put("#person-id-error", "")
         field.value = ""
         self.set_id_number(number)

@@ -1,4 +1,4 @@
-"""Card text layouts, code tables and ID numbers."""
+"""Card text layouts, code tables and how a card's ID number is checked (GB 11643 itself: tests/core)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from devices.idcard import codes, layouts, status
 from devices.idcard.card import LONG_TERM, Card, CardDataError, CardType
-from devices.idcard.idnumber import check_character, is_valid_foreign_2017, is_valid_gb11643
 from devices.idcard.presets import PRESETS
 
 
@@ -192,39 +191,22 @@ def test_status_table_has_every_code_in_both_languages() -> None:
     assert status.describe(0x55).en == "unknown status"
 
 
-@pytest.mark.parametrize(("number", "valid"), [
-    ("13032319860911446X", True),
-    ("11010519491231002X", True),
-    ("330327199005170011", True),
-    ("330327199005170012", False),  # wrong check character
-    ("330327199013170011", False),  # month 13
-    ("33032719900517001", False),   # 17 characters
-    ("3303271990051700x1", False),
-    ("33032719900517001x", False),  # lower-case x is not the check character
+@pytest.mark.parametrize(("preset", "number", "valid"), [
+    ("resident", "13032319860911446X", True),
+    ("resident", "11010519491231002X", True),
+    ("resident", "330327199005170011", True),
+    ("resident", "330327199005170012", False),  # wrong check character
+    ("resident", "330327199013170011", False),  # month 13
+    ("resident", "33032719900517001", False),   # 17 characters
+    ("resident", "3303271990051700x1", False),
+    ("resident", "33032719900517001x", False),
+    ("resident", "11010519491231002x", False),  # the right check character, but the chip holds an upper-case X
+    ("resident", "110105 19491231002X", False),  # nor spaces
+    ("hk_mo_tw", "810000199408230021", True),   # GB 11643 serves the permits too
+    ("foreign_2017", "USA330086050101", True),  # 3 letters, 12 digits: the form only
+    ("foreign_2017", "US3330086050101", False),
+    ("foreign_2017", "usa330086050101", False),
 ])
-def test_gb11643(number: str, valid: bool) -> None:
-    assert is_valid_gb11643(number) is valid
-
-
-def test_check_character_is_mod_11_2() -> None:
-    assert check_character("11010519491231002") == "X"
-    assert check_character("13032319860911446") == "X"
-    with pytest.raises(ValueError):
-        check_character("1234")
-
-
-@given(st.text("0123456789", min_size=17, max_size=17))
-def test_check_character_always_validates_a_real_date(first17: str) -> None:
-    number = first17 + check_character(first17)
-    try:
-        date(int(first17[6:10]), int(first17[10:12]), int(first17[12:14]))
-    except ValueError:
-        assert not is_valid_gb11643(number)
-    else:
-        assert is_valid_gb11643(number)
-
-
-def test_foreign_2017_number_form() -> None:
-    assert is_valid_foreign_2017("USA330086050101")
-    assert not is_valid_foreign_2017("US3330086050101")
-    assert not is_valid_foreign_2017("usa330086050101")
+def test_a_cards_number_is_checked_by_the_rule_of_its_card_type(preset: str, number: str, valid: bool) -> None:
+    card = Card(**{**_fields(PRESETS[preset].card), "id_number": number})
+    assert card.id_number_valid is valid
