@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 
+from core.devices import DEVICES
 from daemon.bus import BrokerUnreachable, Connection, connect_once
 from daemon.credentials import CredentialsError, StaffSlot, broker_address
 from daemon.messages import (
@@ -36,7 +37,7 @@ from daemon.messages import (
     decode,
     encode,
 )
-from daemon.topics import DEVICES, Topics
+from daemon.topics import Topics
 from govan.config import Config
 
 __all__ = [

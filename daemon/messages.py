@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from daemon.topics import DEVICES
+from core.devices import DEVICES, DeviceStateName
 from devices.printer.document import (
     BarcodeBlock,
     Block,
@@ -39,7 +39,6 @@ __all__ = [
 # own limits, per text block and per metre of paper, are in devices.printer.encoder.)
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 
-DeviceStateName = Literal["ready", "busy", "offline", "error", "disabled"]
 JobId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import msgspec
 
+from core.devices import DeviceStateName
 from daemon.journal import JobJournal
 from daemon.messages import COMMAND_TYPES, DeviceState, ErrorEvent, JobResult, MessageError, decode, encode, job_id_of
 from daemon.topics import Topics
-from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, StateName
+from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome
 from govan.config import Config
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class DeviceRuntime:
         self.topics = topics
         self._publish = publish
         self._journal = journal
-        self._state: StateName | None = None
+        self._state: DeviceStateName | None = None
         self._detail = ""
         self._since = ""
         # job_id → copies of the command received while it waits or runs; each copy gets the result.
@@ -62,7 +63,7 @@ class DeviceRuntime:
 
     # UnitContext
     @property
-    def state(self) -> StateName:
+    def state(self) -> DeviceStateName:
         return self._state or "offline"
 
     @property
@@ -75,7 +76,7 @@ class DeviceRuntime:
     def now_iso(self) -> str:
         return self.now().isoformat(timespec="milliseconds")
 
-    def set_state(self, state: StateName, detail: str = "") -> None:
+    def set_state(self, state: DeviceStateName, detail: str = "") -> None:
         if (state, detail) == (self._state, self._detail):
             return
         if state != self._state:

@@ -8,12 +8,13 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from core.devices import DEVICES
 from daemon.bus import Connection, Outgoing
 from daemon.credentials import broker_address, ensure_embedded_credentials
 from daemon.journal import JobJournal
 from daemon.messages import DaemonState, encode
 from daemon.runtime import DeviceRuntime
-from daemon.topics import COMMANDS, DEVICES, Topics
+from daemon.topics import COMMANDS, Topics
 from govan import __version__
 from govan.config import Config
 

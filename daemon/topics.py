@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEVICES = ("idreader", "scanner", "printer", "camera")
 COMMANDS = {"idreader": ("test",), "scanner": ("test",), "printer": ("print", "test"), "camera": ("capture", "test")}
 SIM_ACTIONS = {"idreader": ("place", "remove"), "scanner": ("scan",), "printer": ("paper",), "camera": ("fault",)}
 

@@ -16,14 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
+from core.devices import DeviceStateName
+
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     import msgspec
 
     from govan.config import Config
-
-StateName = Literal["ready", "busy", "offline", "error", "disabled"]
 
 
 class DeviceFault(Exception):
@@ -66,9 +66,9 @@ class UnitContext(Protocol):
     tz: ZoneInfo
 
     @property
-    def state(self) -> StateName: ...
+    def state(self) -> DeviceStateName: ...
 
-    def set_state(self, state: StateName, detail: str = "") -> None:
+    def set_state(self, state: DeviceStateName, detail: str = "") -> None:
         """Publish the device state (retained). Detail is for a person: "paper out"."""
 
     def event(self, kind: str, message: msgspec.Struct) -> None:

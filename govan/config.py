@@ -23,7 +23,6 @@ CONFIG_ENV = "GOVAN_CONFIG"
 LOCAL_CONFIG = Path("govan.toml")
 VAN_ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")
 TOPIC_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
-DEVICES = ("idreader", "scanner", "printer", "camera")
 
 
 class ConfigError(Exception):

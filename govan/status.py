@@ -7,8 +7,8 @@ import json
 
 import msgspec
 
+from core.devices import DEVICES
 from daemon.client import DaemonClient, Status
-from daemon.topics import DEVICES
 from govan.config import Config
 
 # Retained states arrive right after subscribing; this is how long to wait for them.

@@ -13,8 +13,9 @@ from pathlib import Path
 import aiomqtt
 import pytest
 
+from core.devices import DEVICES
 from daemon.credentials import TUI_USER, StaffSlot
-from daemon.topics import DEVICES, Topics
+from daemon.topics import Topics
 from govan import config as config_module
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.van import DaemonProcess, write_config
@@ -45,7 +46,7 @@ class Watcher:
             self.latest[message.topic.value] = json.loads(payload) if payload else {}
             self.changed.set()
 
-    async def until(self, predicate, timeout: float) -> float:  # noqa: ANN001
+    async def until(self, predicate, timeout: float) -> float:
         """Seconds until predicate(latest) holds; fails the test on timeout."""
         started = time.monotonic()
         deadline = started + timeout
@@ -92,7 +93,7 @@ async def _watch(config_path: Path) -> AsyncIterator[Watcher]:
         slot.release()
 
 
-def _online(topics: Topics):  # noqa: ANN202
+def _online(topics: Topics):
     def check(latest: dict[str, dict]) -> bool:
         daemon = latest.get(topics.daemon_state, {})
         return daemon.get("state") == "online" and all(topics.state(d) in latest for d in DEVICES)
