@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from core.devices import DEVICES
+from core.problems import Code, Problem
 from daemon.bus import BrokerUnreachable, Connection, connect_once
 from daemon.credentials import CredentialsError, StaffSlot, broker_address
 from daemon.messages import (
@@ -108,10 +109,16 @@ class DaemonClient:
         for device in DEVICES:
             state = self._devices.get(device)
             if not daemon_online:
-                why = "no connection to the MQTT broker" if not connected else "the daemon is offline"
-                state = DeviceState(state="offline", detail=why, driver=state.driver if state else "", since="")
+                if connected:
+                    why, problem = "the daemon is offline", Problem(Code.DAEMON_OFFLINE)
+                else:
+                    reason = self.connection.last_error or ""
+                    why, problem = "no connection to the MQTT broker", Problem(Code.DAEMON_NO_BROKER, {"reason": reason})
+                state = DeviceState(state="offline", detail=why, driver=state.driver if state else "", since="",
+                                    problem=problem)
             elif state is None:
-                state = DeviceState(state="offline", detail="no state published yet", driver="", since="")
+                state = DeviceState(state="offline", detail="no state published yet", driver="", since="",
+                                    problem=Problem(Code.DEVICE_NO_STATE))
             devices[device] = state
         return Status(broker_connected=connected, daemon=self._daemon, devices=devices)
 

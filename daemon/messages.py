@@ -2,6 +2,10 @@
 
 Payloads are UTF-8 JSON objects. Decoding never raises anything but MessageError,
 so a bad payload becomes an error result or a log line, never a crash.
+
+Device states, error events and failed results carry, beside the contract's English
+`detail`, an optional `problem`: a `core.problems.Problem` (code and params) for the views
+to translate (docs/contract-additions.md).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 
 from core.devices import DEVICES, DeviceStateName
+from core.problems import Code, Problem
 from devices.printer.document import (
     BarcodeBlock,
     Block,
@@ -61,11 +66,14 @@ class DeviceState(_Message):
     detail: str
     driver: str
     since: str
+    # The detail's code: always when the state is neither ready nor busy; then only for a warning.
+    problem: Problem | None = None
 
 
 class ErrorEvent(_Message):
     at: str
     detail: str
+    problem: Problem | None = None
 
 
 class CardEvent(_Message):
@@ -138,6 +146,8 @@ class JobResult(_Message):
     state: Literal["done", "failed"]
     detail: str
     at: str
+    # Why it failed, as a code; None when it is done.
+    problem: Problem | None = None
     path: str | None = None
     sha256: str | None = None
     width: int | None = None
@@ -227,7 +237,8 @@ class Status:
     @classmethod
     def unreachable(cls, reason: str) -> Status:
         """No connection at all: every device offline, for `reason`."""
-        offline = DeviceState(state="offline", detail=reason, driver="", since="")
+        offline = DeviceState(state="offline", detail=reason, driver="", since="",
+                              problem=Problem(Code.DAEMON_NO_BROKER, {"reason": reason}))
         return cls(broker_connected=False, daemon=None, devices=dict.fromkeys(DEVICES, offline))
 
 
@@ -252,9 +263,22 @@ def decode(payload: bytes | str, type_: type[T]) -> T:
     try:
         return msgspec.json.decode(payload, type=type_)
     except msgspec.ValidationError as error:
+        if "at `$.problem" in str(error):
+            return _without_problem(payload, type_)
         raise MessageError(f"invalid {type_.__name__}: {error}") from None
     except msgspec.DecodeError as error:
         raise MessageError(f"payload is not a JSON object: {error}") from None
+
+
+def _without_problem(payload: bytes | str, type_: type[T]) -> T:
+    """A problem this version cannot read (a code from a newer daemon) is dropped, not the whole
+    message: its English detail still says what is wrong."""
+    fields = msgspec.json.decode(payload)
+    fields.pop("problem", None)
+    try:
+        return msgspec.convert(fields, type_)
+    except msgspec.ValidationError as error:
+        raise MessageError(f"invalid {type_.__name__}: {error}") from None
 
 
 def job_id_of(payload: bytes) -> str | None:

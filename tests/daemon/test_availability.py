@@ -124,7 +124,9 @@ async def test_online_states_then_clean_stop_publishes_offline(kind: str, tmp_pa
             assert daemon_state["since"]
             for device in DEVICES:
                 state = watcher.latest[topics.state(device)]
-                assert set(state) == {"state", "detail", "driver", "since"}
+                # The contract's four fields, and the documented addition: the detail's code.
+                assert set(state) == {"state", "detail", "driver", "since", "problem"}
+                assert state["problem"] == {"code": "device.disabled", "params": {"device": device}}
                 assert state["state"] == "disabled"
                 assert state["driver"] == "none"
             daemon.signal(signal.SIGTERM)
