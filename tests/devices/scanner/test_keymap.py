@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devices.scanner.keymap import EV_KEY, KEYMAPS, KeyboardDecoder, KeyboardScanner, Typed, Unmapped
 from core.problems import Code, Problem
+from devices.scanner.keymap import EV_KEY, KEYMAPS, KeyboardDecoder, KeyboardScanner, Typed, Unmapped
 from devices.scanner.protocol import BadInput, Scan
 
 RECORDINGS = Path(__file__).parent / "recordings"
