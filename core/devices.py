@@ -12,8 +12,15 @@ from typing import Any, Literal, get_args
 from core.problems import Problem
 
 __all__ = [
-    "CLAIMABLE", "DEVICES", "DEVICE_STATES", "DeviceName", "DeviceStateName", "DeviceTrouble", "READER_KEY_PATTERN",
-    "kind_of", "window_reader",
+    "CLAIMABLE",
+    "DEVICES",
+    "DEVICE_STATES",
+    "READER_KEY_PATTERN",
+    "DeviceName",
+    "DeviceStateName",
+    "DeviceTrouble",
+    "kind_of",
+    "window_reader",
 ]
 
 DeviceName = Literal["idreader", "scanner", "printer", "camera"]
