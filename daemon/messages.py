@@ -32,10 +32,42 @@ from devices.printer.document import (
 )
 
 __all__ = [
-    "BarcodeBlock", "Block", "CardEvent", "CaptureCommand", "Certify", "CutBlock", "DaemonState",
-    "DeviceError", "DeviceState", "Document", "ErrorEvent", "FeedBlock", "ImageBlock", "JobResult", "MessageError",
-    "PaperControl", "PrintCommand", "QrBlock", "QueueBoard", "QueueEvent", "QueueTicket", "QueueTrip", "RuleBlock", "ScanControl",
-    "ScanEvent", "SelfTestCommand", "Status", "TextBlock", "decode", "encode", "new_id", "now_iso",
+    "BarcodeBlock",
+    "Block",
+    "CaptureCommand",
+    "CardEvent",
+    "Certify",
+    "ClaimCommand",
+    "CutBlock",
+    "DaemonState",
+    "DeviceError",
+    "DeviceState",
+    "Document",
+    "ErrorEvent",
+    "FeedBlock",
+    "Holder",
+    "ImageBlock",
+    "JobResult",
+    "MessageError",
+    "PaperControl",
+    "PrintCommand",
+    "QrBlock",
+    "QueueBoard",
+    "QueueEvent",
+    "QueueTicket",
+    "QueueTrip",
+    "ReleaseCommand",
+    "RuleBlock",
+    "ScanControl",
+    "ScanEvent",
+    "SelfTestCommand",
+    "Status",
+    "TerminalState",
+    "TextBlock",
+    "decode",
+    "encode",
+    "new_id",
+    "now_iso",
 ]
 
 # The largest message the contract needs is a print document with a logo, some 100 KB; a
@@ -45,6 +77,9 @@ __all__ = [
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 
 JobId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+# A terminal is its broker client id (a staff user such as "govan-tui-3"); a label is what other staff see.
+TerminalId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^/+#]+$")]
+Label = Annotated[str, msgspec.Meta(max_length=64)]
 
 
 class MessageError(ValueError):
@@ -104,6 +139,8 @@ class CardEvent(_Message):
     authority_code: str | None = None
     renewal_count: str | None = None
     previous_card: str | None = None
+    # The terminal that held the reader when the card was read; absent (None) when nobody did.
+    terminal: str | None = None
 
 
 class ScanEvent(_Message):
@@ -111,6 +148,24 @@ class ScanEvent(_Message):
     at: str
     code: str
     symbology: str | None
+    # The terminal that held the scanner when the code was read; absent (None) when nobody did.
+    terminal: str | None = None
+
+
+class TerminalState(_Message):
+    """B/terminal/{terminal}/state, retained: a staff program's presence; its last will says offline."""
+
+    state: Literal["online", "offline"]
+    label: Label | None = None
+    since: str | None = None
+
+
+class Holder(msgspec.Struct, kw_only=True):
+    """B/{device}/holder, retained: who holds a reader or scanner; every field null when nobody does."""
+
+    terminal: str | None = None
+    label: str | None = None
+    since: str | None = None
 
 
 class _Command(_Message):
@@ -137,6 +192,18 @@ class CaptureCommand(_Command, kw_only=True):
 
 class SelfTestCommand(_Command):
     pass
+
+
+class ClaimCommand(_Command, kw_only=True):
+    """B/{device}/claim: `terminal` wants the device's events; `take` takes it from another holder."""
+
+    terminal: TerminalId
+    label: Label
+    take: bool = False
+
+
+class ReleaseCommand(_Command, kw_only=True):
+    terminal: TerminalId
 
 
 class JobResult(_Message):
@@ -229,6 +296,8 @@ class Status:
     broker_connected: bool
     daemon: DaemonState | None
     devices: dict[str, DeviceState] = field(default_factory=dict)
+    # Who holds each reader and scanner; a device nobody holds (or that is offline) has Holder().
+    holders: dict[str, Holder] = field(default_factory=dict)
 
     @property
     def daemon_online(self) -> bool:
@@ -246,6 +315,8 @@ COMMAND_TYPES: dict[str, type[msgspec.Struct]] = {
     "print": PrintCommand,
     "capture": CaptureCommand,
     "test": SelfTestCommand,
+    "claim": ClaimCommand,
+    "release": ReleaseCommand,
 }
 
 T = TypeVar("T")

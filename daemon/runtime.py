@@ -11,10 +11,24 @@ from pathlib import Path
 
 import msgspec
 
-from core.devices import DeviceStateName
+from core.devices import CLAIMABLE, DeviceStateName, kind_of
 from core.problems import Code, Problem
+from daemon.claims import Claim
 from daemon.journal import JobJournal
-from daemon.messages import COMMAND_TYPES, DeviceState, ErrorEvent, JobResult, MessageError, decode, encode, job_id_of
+from daemon.messages import (
+    COMMAND_TYPES,
+    CardEvent,
+    ClaimCommand,
+    DeviceState,
+    ErrorEvent,
+    JobResult,
+    MessageError,
+    ReleaseCommand,
+    ScanEvent,
+    decode,
+    encode,
+    job_id_of,
+)
 from daemon.topics import Topics
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome
 from govan.config import Config
@@ -30,7 +44,7 @@ class DisabledUnit(DeviceUnit):
     """`driver = "none"`: the device is switched off in the configuration."""
 
     async def run(self) -> None:
-        self.ctx.set_state("disabled", f'driver = "none" in [devices.{self.ctx.device}]',
+        self.ctx.set_state("disabled", f'driver = "none" in [{self.ctx.config.devices.table(self.ctx.device)}]',
                            Problem(Code.DEVICE_DISABLED, {"device": self.ctx.device}))
         await asyncio.Event().wait()
 
@@ -38,7 +52,7 @@ class DisabledUnit(DeviceUnit):
 def load_unit(runtime: DeviceRuntime) -> DeviceUnit:
     if runtime.driver == "none":
         return DisabledUnit(runtime)
-    module = importlib.import_module(f"daemon.units.{runtime.device}")
+    module = importlib.import_module(f"daemon.units.{kind_of(runtime.device)}")  # a window's reader: idreader
     return module.create(runtime)
 
 
@@ -48,7 +62,7 @@ class DeviceRuntime:
     def __init__(self, device: str, config: Config, topics: Topics, publish: Publish, journal: JobJournal) -> None:
         self.device = device
         self.config = config
-        self.driver: str = getattr(config.devices, device).driver
+        self.driver: str = config.devices.settings(device).driver
         self.data_dir: Path = config.data_path
         self.tz = config.tz
         self.topics = topics
@@ -63,6 +77,8 @@ class DeviceRuntime:
         self._commands: asyncio.Queue[tuple[str, msgspec.Struct]] = asyncio.Queue()
         self._sim_actions: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
         self.unit: DeviceUnit | None = None
+        # Readers and scanners serve the terminal that claimed them.
+        self.claim = Claim(device, topics, publish, self.now_iso) if kind_of(device) in CLAIMABLE else None
 
     # UnitContext
     @property
@@ -90,6 +106,9 @@ class DeviceRuntime:
         self._publish(self.topics.state(self.device), encode(message), retain=True)
 
     def event(self, kind: str, message: msgspec.Struct) -> None:
+        if self.claim is not None and isinstance(message, CardEvent | ScanEvent):
+            # Stamped as it is read: the holder then, not whoever claims it while the event travels.
+            message = msgspec.structs.replace(message, terminal=self.claim.holder.terminal)
         self._publish(self.topics.event(self.device, kind), encode(message))
 
     def error(self, detail: str, problem: Problem) -> None:
@@ -152,6 +171,10 @@ class DeviceRuntime:
                 self._answer(JobResult(job_id=job_id, state="failed", detail=detail, at=self.now_iso(), problem=problem))
             return
         job_id: str = message.job_id  # type: ignore[attr-defined]
+        if isinstance(message, ClaimCommand | ReleaseCommand):
+            assert self.claim is not None  # the daemon subscribes to claims of claimable devices only
+            self._answer(self._expired(message) or self.claim.command(message))
+            return
         done = self._journal.result(self.device, job_id)
         if done is not None:
             self._answer(done)
@@ -186,11 +209,9 @@ class DeviceRuntime:
         def failed(detail: str, problem: Problem) -> JobResult:
             return JobResult(job_id=job_id, state="failed", detail=detail, at=self.now_iso(), problem=problem)
 
-        expires_at: datetime | None = message.expires_at  # type: ignore[attr-defined]
-        if expires_at is not None and expires_at < self.now():
-            expired = expires_at.isoformat(timespec="seconds")
-            return failed(f"expired at {expired}: the sender had stopped waiting, so it was not carried out",
-                          Problem(Code.JOB_EXPIRED, {"expires_at": expired}))
+        expired = self._expired(message)
+        if expired is not None:
+            return expired
         if self.state != "ready" or self.unit is None:
             reason = f": {self._detail}" if self._detail else ""
             # The device's own problem says most ("printer.paper_out"); a bare state says the rest.
@@ -230,6 +251,16 @@ class DeviceRuntime:
             bytes=outcome.bytes,
             warnings=outcome.warnings,
         )
+
+    def _expired(self, message: msgspec.Struct) -> JobResult | None:
+        """The answer to a command that reached us after its sender stopped waiting, else None."""
+        expires_at: datetime | None = message.expires_at  # type: ignore[attr-defined]
+        if expires_at is None or expires_at >= self.now():
+            return None
+        expired = expires_at.isoformat(timespec="seconds")
+        return JobResult(job_id=message.job_id, state="failed",  # type: ignore[attr-defined]
+                         detail=f"expired at {expired}: the sender had stopped waiting, so it was not carried out",
+                         at=self.now_iso(), problem=Problem(Code.JOB_EXPIRED, {"expires_at": expired}))
 
     # Emulator control
     def submit_sim(self, action: str, payload: bytes) -> None:

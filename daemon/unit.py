@@ -85,7 +85,6 @@ class UnitContext(Protocol):
 
 
 class DeviceUnit(abc.ABC):
-    device: ClassVar[str]
     # Seconds a single command may take before it fails as timed out.
     command_timeout_s: ClassVar[float] = 30.0
     # Longest wait between attempts to reopen a failed device.

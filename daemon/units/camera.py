@@ -38,7 +38,6 @@ SIM_SETTLE_S = 0.25
 
 
 class CameraUnit(DeviceUnit):
-    device = "camera"
     # Our own wait for the picture (devices.camera.timeout_s, at most 300 s) fails first;
     # this only bounds the processing after it.
     command_timeout_s: ClassVar[float] = 360.0

@@ -27,6 +27,7 @@ from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.link import Link, SerialLink
 from devices.idcard.presets import PRESETS, opaque_photo
 from devices.idcard.usb import UsbLink
+from govan.config import IdReaderConfig
 
 EXTRA_FIELDS = ("name_en", "nationality", "permit_number", "issue_count", "card_version",
                 "authority_code", "renewal_count", "previous_card")
@@ -57,7 +58,6 @@ def card_event(read: CardRead, now: datetime) -> CardEvent:
 
 
 class IdReaderUnit(DeviceUnit):
-    device = "idreader"
     command_timeout_s: ClassVar[float] = 10.0
     # Find about every 300 ms, SAM status about every 30 s.
     timings: ClassVar[PollTimings] = PollTimings()
@@ -68,8 +68,7 @@ class IdReaderUnit(DeviceUnit):
         self._driver: ReaderDriver | None = None
 
     async def run(self) -> None:
-        driver = ReaderDriver(self._make_link(), baudrate=self.ctx.config.devices.idreader.baudrate,
-                              timings=self.timings)
+        driver = ReaderDriver(self._make_link(), baudrate=reader_settings(self.ctx).baudrate, timings=self.timings)
         self._driver = driver
         try:
             await driver.run(self)
@@ -166,8 +165,9 @@ class SimIdReaderUnit(IdReaderUnit):
     """The pty emulator, driven by the real serial driver; cards come from B/sim/idreader/place."""
 
     def __init__(self, ctx: UnitContext) -> None:
-        super().__init__(ctx, lambda: SerialLink(self.emulator.path, ctx.config.devices.idreader.baudrate))
-        self.emulator = PtyReaderEmulator(baudrate=ctx.config.devices.idreader.baudrate)
+        baudrate = reader_settings(ctx).baudrate
+        super().__init__(ctx, lambda: SerialLink(self.emulator.path, baudrate))
+        self.emulator = PtyReaderEmulator(baudrate=baudrate)
 
     async def start(self) -> None:
         self.emulator.plug()
@@ -198,13 +198,20 @@ class SimIdReaderUnit(IdReaderUnit):
             raise _place_rejected(f"invalid card: {error}") from None
 
 
+def reader_settings(ctx: UnitContext) -> IdReaderConfig:
+    """This reader's section: [devices.idreader], or a window's [devices.idreaders.w2]."""
+    settings = ctx.config.devices.settings(ctx.device)
+    assert isinstance(settings, IdReaderConfig)
+    return settings
+
+
 def _usb_ids(value: str) -> tuple[int, int]:
     vid, pid = value.split(":")
     return int(vid, 16), int(pid, 16)
 
 
 def create(ctx: UnitContext) -> DeviceUnit:
-    settings = ctx.config.devices.idreader
+    settings = reader_settings(ctx)
     match ctx.driver:
         case "sim":
             return SimIdReaderUnit(ctx)

@@ -33,7 +33,6 @@ MAX_COPIES = 10  # PrintCommand allows 1..10
 
 
 class PrinterUnit(DeviceUnit):
-    device = "printer"
     # Idle status polling: often enough that paper out shows before the next ticket.
     poll_interval_s: ClassVar[float] = 2.0
 

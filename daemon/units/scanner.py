@@ -22,7 +22,6 @@ from devices.scanner.serial_driver import SerialScanner
 
 
 class ScannerUnit(DeviceUnit):
-    device = "scanner"
     command_timeout_s = 5.0
 
     def __init__(self, ctx: UnitContext) -> None:

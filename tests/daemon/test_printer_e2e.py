@@ -311,7 +311,7 @@ async def test_scans_arrive_while_a_large_document_is_encoded(van_factory) -> No
         emulator = van.runtime("printer").unit.emulator
         # 13 logos at 72 mm each: legal, just under a metre of paper, and seconds of Pillow work.
         document = Document(blocks=[ImageBlock(png=transparent_logo())] * 13 + [CutBlock()])
-        scans = van.client.events()
+        scans = van.client.events(all_terminals=True)
         job = asyncio.create_task(
             van.client.command("printer", "print", PrintCommand(job_id="logos", document=document), timeout=60))
         await printer_state(van.client, lambda state, _: state == "busy")
