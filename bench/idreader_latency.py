@@ -82,6 +82,7 @@ async def _measure_with(daemon: Daemon, config: Config, reads: int) -> dict[str,
     async with DaemonClient(config) as client:
         if not await client.wait_for_daemon(10) or client.status.devices["idreader"].state != "ready":
             raise SystemExit(f"ID reader not ready: {client.status.devices['idreader']}")
+        await client.claim("idreader", "bench")  # cards come to the terminal holding the reader
         events = client.events()
         warmup = min(WARMUP, reads)
         card_size = 0

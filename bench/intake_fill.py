@@ -151,7 +151,7 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
             if not isinstance(app.screen, IntakeScreen):
                 raise SystemExit(f"expected the intake screen, not {app.screen}")
             watch = FrameWatch(app, app.screen.query_one("#person-name", Input))
-            events = client.events()
+            events = client.events(all_terminals=True)  # beside the TUI, watching its reads
             for number in range(1, WARMUP + reads + 1):
                 name = names[number % len(names)]
                 watch.expected = PRESETS[name].card.name

@@ -41,6 +41,7 @@ async def _measure(scans: int, data_dir: Path) -> tuple[list[str], list[str], fl
     async with daemon_running(config) as daemon, DaemonClient(config) as client:
         if not await client.wait_for_daemon(10):
             raise SystemExit("the daemon did not come online")
+        await client.claim("scanner", "bench")  # scans come to the terminal holding the scanner
         emulator = daemon.runtimes["scanner"].unit.emulator  # type: ignore[union-attr]
         scanned: list[ScanEvent] = []
         receiving = asyncio.create_task(_collect(client, ScanEvent, scans, scanned))

@@ -9,17 +9,25 @@ from collections.abc import Iterable
 
 from daemon.credentials import DAEMON_USER
 
-# The daemon reports: availability, device states, events and command results.
-DAEMON_WRITES = ("daemon/state", "+/state", "+/error", "idreader/card", "scanner/scan", "+/result")
-# Staff programs command devices, drive emulators and announce the queue.
-TUI_WRITES = ("printer/print", "camera/capture", "+/test", "sim/#", "queue/#")
+# The daemon reports: availability, device states, events, command results and who holds what.
+DAEMON_WRITES = ("daemon/state", "+/state", "+/error", "+/card", "+/scan", "+/result", "+/holder")
+# Staff programs command devices, claim readers and scanners, drive emulators and announce the queue.
+TUI_WRITES = ("printer/print", "camera/capture", "+/test", "+/claim", "+/release", "sim/#", "queue/#")
 # Both may read everything under the base.
 READS = ("#",)
 
 
+def presence_of(user: str) -> str:
+    """The one presence topic a staff user may write: its own (mosquitto's %u, spelt out per user,
+    since the embedded broker's ACL has no patterns)."""
+    return f"terminal/{user}/state"
+
+
 def publish_rules(base: str, staff_users: Iterable[str]) -> dict[str, list[str]]:
-    staff = [f"{base}/{topic}" for topic in TUI_WRITES]
-    return {DAEMON_USER: [f"{base}/{topic}" for topic in DAEMON_WRITES], **{user: staff for user in staff_users}}
+    rules = {DAEMON_USER: [f"{base}/{topic}" for topic in DAEMON_WRITES]}
+    for user in staff_users:
+        rules[user] = [f"{base}/{topic}" for topic in (*TUI_WRITES, presence_of(user))]
+    return rules
 
 
 def read_rules(base: str, staff_users: Iterable[str]) -> dict[str, list[str]]:

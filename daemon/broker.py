@@ -38,20 +38,31 @@ class BrokerError(Exception):
 
 
 class ClientIdIsUsername(BaseAuthPlugin):
-    """Refuse a client whose id is not its username, as mosquitto's `use_username_as_clientid` forces.
+    """Refuse a client whose id is not its username, as mosquitto's `use_username_as_clientid` forces,
+    or whose last will is on a topic it may not publish, as mosquitto's ACL check of the will does.
 
-    So a staff credential cannot take over the daemon's session by reusing its client id.
+    So a staff credential cannot take over the daemon's session by reusing its client id, and
+    cannot forge a card event, or another terminal's "offline", as its will: amqtt publishes a
+    will without asking the publish ACL.
     """
 
     @dataclass
     class Config:
-        pass
+        publish_rules: dict[str, list[str]]
 
     async def authenticate(self, *, session: Session) -> bool:
-        if session.username is not None and session.client_id == session.username:
-            return True
-        log.warning("refused MQTT client %r: its client id must be its username", session.username)
-        return False
+        if session.username is None or session.client_id != session.username:
+            log.warning("refused MQTT client %r: its client id must be its username", session.username)
+            return False
+        if session.will_flag and not self._may_publish(session.username, session.will_topic or ""):
+            log.warning("refused MQTT client %r: its last will is on %s, which it may not publish",
+                        session.username, session.will_topic)
+            return False
+        return True
+
+    def _may_publish(self, username: str, topic: str) -> bool:
+        rules = self.config.publish_rules.get(username, [])
+        return bool(topic) and any(aiomqtt.Topic(topic).matches(rule) for rule in rules)
 
 
 class Subscriptions:
@@ -97,15 +108,16 @@ class SubscriptionPlugin(BasePlugin[BrokerContext]):
 
 def broker_config(passwd: Path, base: str, staff_slots: int) -> dict:
     staff = staff_usernames(TUI_USER, staff_slots)
+    publishing = publish_rules(base, staff)
     return {
         # amqtt skips a listener without "bind"; the external listener never binds it.
         "listeners": {LISTENER: {"type": "external", "bind": f"{LOOPBACK}:0"}},
         "plugins": {
             "amqtt.plugins.authentication.FileAuthPlugin": {"password_file": str(passwd)},
-            f"{__name__}.ClientIdIsUsername": {},
+            f"{__name__}.ClientIdIsUsername": {"publish_rules": publishing},
             "amqtt.plugins.topic_checking.TopicAccessControlListPlugin": {
                 "acl": read_rules(base, staff),
-                "publish_acl": publish_rules(base, staff),
+                "publish_acl": publishing,
             },
         },
     }

@@ -29,6 +29,7 @@ from typing import BinaryIO, Literal
 
 import msgspec
 
+from core.problems import Code, Problem
 from daemon.messages import JobResult
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ class JobJournal:
                     log.warning("job journal %s line %d unreadable (%s); skipped", self.path, number, error)
         stamp = now.isoformat(timespec="milliseconds")
         for device, job_id in started:
-            result = JobResult(job_id=job_id, state="failed", detail=INTERRUPTED, at=stamp)
+            result = JobResult(job_id=job_id, state="failed", detail=INTERRUPTED, at=stamp,
+                               problem=Problem(Code.JOB_INTERRUPTED))
             self._interrupted[(device, job_id)] = result
         if started:
             log.warning("job journal %s: %d job(s) cut off by a stop; they will be answered as interrupted",

@@ -2,6 +2,10 @@
 
 Payloads are UTF-8 JSON objects. Decoding never raises anything but MessageError,
 so a bad payload becomes an error result or a log line, never a crash.
+
+Device states, error events and failed results carry, beside the contract's English
+`detail`, an optional `problem`: a `core.problems.Problem` (code and params) for the views
+to translate (docs/contract-additions.md).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from daemon.topics import DEVICES
+from core.devices import DEVICES, DeviceStateName
+from core.problems import Code, Problem
 from devices.printer.document import (
     BarcodeBlock,
     Block,
@@ -27,10 +32,42 @@ from devices.printer.document import (
 )
 
 __all__ = [
-    "BarcodeBlock", "Block", "CardEvent", "CaptureCommand", "Certify", "CutBlock", "DaemonState",
-    "DeviceError", "DeviceState", "Document", "ErrorEvent", "FeedBlock", "ImageBlock", "JobResult", "MessageError",
-    "PaperControl", "PrintCommand", "QrBlock", "QueueBoard", "QueueEvent", "QueueTicket", "QueueTrip", "RuleBlock", "ScanControl",
-    "ScanEvent", "SelfTestCommand", "Status", "TextBlock", "decode", "encode", "new_id", "now_iso",
+    "BarcodeBlock",
+    "Block",
+    "CaptureCommand",
+    "CardEvent",
+    "Certify",
+    "ClaimCommand",
+    "CutBlock",
+    "DaemonState",
+    "DeviceError",
+    "DeviceState",
+    "Document",
+    "ErrorEvent",
+    "FeedBlock",
+    "Holder",
+    "ImageBlock",
+    "JobResult",
+    "MessageError",
+    "PaperControl",
+    "PrintCommand",
+    "QrBlock",
+    "QueueBoard",
+    "QueueEvent",
+    "QueueTicket",
+    "QueueTrip",
+    "ReleaseCommand",
+    "RuleBlock",
+    "ScanControl",
+    "ScanEvent",
+    "SelfTestCommand",
+    "Status",
+    "TerminalState",
+    "TextBlock",
+    "decode",
+    "encode",
+    "new_id",
+    "now_iso",
 ]
 
 # The largest message the contract needs is a print document with a logo, some 100 KB; a
@@ -39,8 +76,10 @@ __all__ = [
 # own limits, per text block and per metre of paper, are in devices.printer.encoder.)
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 
-DeviceStateName = Literal["ready", "busy", "offline", "error", "disabled"]
 JobId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+# A terminal is its broker client id (a staff user such as "govan-tui-3"); a label is what other staff see.
+TerminalId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^/+#]+$")]
+Label = Annotated[str, msgspec.Meta(max_length=64)]
 
 
 class MessageError(ValueError):
@@ -62,11 +101,14 @@ class DeviceState(_Message):
     detail: str
     driver: str
     since: str
+    # The detail's code: always when the state is neither ready nor busy; then only for a warning.
+    problem: Problem | None = None
 
 
 class ErrorEvent(_Message):
     at: str
     detail: str
+    problem: Problem | None = None
 
 
 class CardEvent(_Message):
@@ -97,6 +139,8 @@ class CardEvent(_Message):
     authority_code: str | None = None
     renewal_count: str | None = None
     previous_card: str | None = None
+    # The terminal that held the reader when the card was read; absent (None) when nobody did.
+    terminal: str | None = None
 
 
 class ScanEvent(_Message):
@@ -104,6 +148,24 @@ class ScanEvent(_Message):
     at: str
     code: str
     symbology: str | None
+    # The terminal that held the scanner when the code was read; absent (None) when nobody did.
+    terminal: str | None = None
+
+
+class TerminalState(_Message):
+    """B/terminal/{terminal}/state, retained: a staff program's presence; its last will says offline."""
+
+    state: Literal["online", "offline"]
+    label: Label | None = None
+    since: str | None = None
+
+
+class Holder(msgspec.Struct, kw_only=True):
+    """B/{device}/holder, retained: who holds a reader or scanner; every field null when nobody does."""
+
+    terminal: str | None = None
+    label: str | None = None
+    since: str | None = None
 
 
 class _Command(_Message):
@@ -132,6 +194,18 @@ class SelfTestCommand(_Command):
     pass
 
 
+class ClaimCommand(_Command, kw_only=True):
+    """B/{device}/claim: `terminal` wants the device's events; `take` takes it from another holder."""
+
+    terminal: TerminalId
+    label: Label
+    take: bool = False
+
+
+class ReleaseCommand(_Command, kw_only=True):
+    terminal: TerminalId
+
+
 class JobResult(_Message):
     """The one result of a command. Capture results also carry the file."""
 
@@ -139,6 +213,8 @@ class JobResult(_Message):
     state: Literal["done", "failed"]
     detail: str
     at: str
+    # Why it failed, as a code; None when it is done.
+    problem: Problem | None = None
     path: str | None = None
     sha256: str | None = None
     width: int | None = None
@@ -220,6 +296,8 @@ class Status:
     broker_connected: bool
     daemon: DaemonState | None
     devices: dict[str, DeviceState] = field(default_factory=dict)
+    # Who holds each reader and scanner; a device nobody holds (or that is offline) has Holder().
+    holders: dict[str, Holder] = field(default_factory=dict)
 
     @property
     def daemon_online(self) -> bool:
@@ -228,7 +306,8 @@ class Status:
     @classmethod
     def unreachable(cls, reason: str) -> Status:
         """No connection at all: every device offline, for `reason`."""
-        offline = DeviceState(state="offline", detail=reason, driver="", since="")
+        offline = DeviceState(state="offline", detail=reason, driver="", since="",
+                              problem=Problem(Code.DAEMON_NO_BROKER, {"reason": reason}))
         return cls(broker_connected=False, daemon=None, devices=dict.fromkeys(DEVICES, offline))
 
 
@@ -236,6 +315,8 @@ COMMAND_TYPES: dict[str, type[msgspec.Struct]] = {
     "print": PrintCommand,
     "capture": CaptureCommand,
     "test": SelfTestCommand,
+    "claim": ClaimCommand,
+    "release": ReleaseCommand,
 }
 
 T = TypeVar("T")
@@ -253,9 +334,22 @@ def decode(payload: bytes | str, type_: type[T]) -> T:
     try:
         return msgspec.json.decode(payload, type=type_)
     except msgspec.ValidationError as error:
+        if "at `$.problem" in str(error):
+            return _without_problem(payload, type_)
         raise MessageError(f"invalid {type_.__name__}: {error}") from None
     except msgspec.DecodeError as error:
         raise MessageError(f"payload is not a JSON object: {error}") from None
+
+
+def _without_problem(payload: bytes | str, type_: type[T]) -> T:
+    """A problem this version cannot read (a code from a newer daemon) is dropped, not the whole
+    message: its English detail still says what is wrong."""
+    fields = msgspec.json.decode(payload)
+    fields.pop("problem", None)
+    try:
+        return msgspec.convert(fields, type_)
+    except msgspec.ValidationError as error:
+        raise MessageError(f"invalid {type_.__name__}: {error}") from None
 
 
 def job_id_of(payload: bytes) -> str | None:

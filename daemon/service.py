@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from daemon.bus import Connection, Outgoing
 from daemon.credentials import broker_address, ensure_embedded_credentials
 from daemon.journal import JobJournal
-from daemon.messages import DaemonState, encode
+from daemon.messages import DaemonState, MessageError, TerminalState, decode, encode
 from daemon.runtime import DeviceRuntime
-from daemon.topics import COMMANDS, DEVICES, Topics
+from daemon.topics import Topics, commands_of
 from govan import __version__
 from govan.config import Config
 
@@ -62,8 +62,10 @@ class Daemon:
                 encode(DaemonState(state="online", version=__version__, since=self._now())),
                 retain=True,
             )
-            for device in DEVICES:
+            for device in self.config.devices.names():
                 self.runtimes[device] = DeviceRuntime(device, self.config, self.topics, connection.publish, journal)
+                if self.runtimes[device].claim is not None:
+                    self.runtimes[device].claim.announce()  # nobody holds anything after a start
             tasks = [asyncio.create_task(connection.run(), name="mqtt")]
             for device, runtime in self.runtimes.items():
                 tasks.append(asyncio.create_task(runtime.supervise(), name=f"{device}-supervisor"))
@@ -99,8 +101,10 @@ class Daemon:
         runtime.answer_interrupted()
 
     def _subscriptions(self) -> list[str]:
-        topics = [self.topics.command(device, name) for device, names in COMMANDS.items() for name in names]
-        return [*topics, f"{self.topics.base}/sim/#"]
+        devices = self.config.devices.names()
+        topics = [self.topics.command(device, name) for device in devices for name in commands_of(device)]
+        # Terminals' presence: a holder that goes offline loses its claims.
+        return [*topics, f"{self.topics.base}/sim/#", self.topics.terminal_state("+")]
 
     async def _on_message(self, topic: str, payload: bytes) -> None:
         parts = self.topics.relative(topic)
@@ -108,8 +112,21 @@ class Daemon:
             return
         if len(parts) == 3 and parts[0] == "sim" and parts[1] in self.runtimes:
             self.runtimes[parts[1]].submit_sim(parts[2], payload)
-        elif len(parts) == 2 and parts[0] in self.runtimes and parts[1] in COMMANDS[parts[0]]:
+        elif len(parts) == 3 and parts[0] == "terminal" and parts[2] == "state":
+            self._terminal_changed(parts[1], payload)
+        elif len(parts) == 2 and parts[0] in self.runtimes and parts[1] in commands_of(parts[0]):
             self.runtimes[parts[0]].submit(parts[1], payload)
+
+    def _terminal_changed(self, terminal: str, payload: bytes) -> None:
+        try:
+            online = bool(payload) and decode(payload, TerminalState).state == "online"  # empty: cleared
+        except MessageError as error:
+            log.warning("ignored a malformed presence of terminal %s: %s", terminal, error)
+            return
+        if not online:
+            for runtime in self.runtimes.values():
+                if runtime.claim is not None:
+                    runtime.claim.terminal_offline(terminal)
 
 
 def serve(config: Config) -> int:

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEVICES = ("idreader", "scanner", "printer", "camera")
+from core.devices import CLAIMABLE, kind_of
+
+# Commands by device kind; a window's reader ("idreader-w2") takes those of "idreader".
 COMMANDS = {"idreader": ("test",), "scanner": ("test",), "printer": ("print", "test"), "camera": ("capture", "test")}
-SIM_ACTIONS = {"idreader": ("place", "remove"), "scanner": ("scan",), "printer": ("paper",), "camera": ("fault",)}
+# Claims are commands too, answered on the device's result topic, for what a terminal claims.
+CLAIM_COMMANDS = ("claim", "release")
+
+
+def commands_of(device: str) -> tuple[str, ...]:
+    """The commands a device takes, by its name on the bus; () for a name that is no device."""
+    kind = kind_of(device)
+    if kind is None:
+        return ()
+    return COMMANDS[kind] + (CLAIM_COMMANDS if kind in CLAIMABLE else ())
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,14 @@ class Topics:
 
     def sim(self, device: str, action: str) -> str:
         return f"{self.base}/sim/{device}/{action}"
+
+    def holder(self, device: str) -> str:
+        """Retained: the terminal that holds a reader or scanner (docs/contract-additions.md)."""
+        return f"{self.base}/{device}/holder"
+
+    def terminal_state(self, terminal: str) -> str:
+        """Retained: a staff program's presence, online or offline (its last will)."""
+        return f"{self.base}/terminal/{terminal}/state"
 
     @property
     def queue_event(self) -> str:

@@ -16,6 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
+from core.devices import DeviceStateName, DeviceTrouble
+from core.problems import Code, Problem
+
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
@@ -23,24 +26,20 @@ if TYPE_CHECKING:
 
     from govan.config import Config
 
-StateName = Literal["ready", "busy", "offline", "error", "disabled"]
 
+class DeviceFault(DeviceTrouble):
+    """The device cannot work now. `state` is "offline" (not there) or "error" (there, but failing).
 
-class DeviceFault(Exception):
-    """The device cannot work now. `state` is "offline" (not there) or "error" (there, but failing)."""
+    `detail` says why in words a person can act on, `problem` as a code the views translate.
+    """
 
-    def __init__(self, state: Literal["offline", "error"], detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, state: Literal["offline", "error"], detail: str, problem: Problem) -> None:
+        super().__init__(detail, problem)
         self.state = state
-        self.detail = detail
 
 
-class JobFailed(Exception):
-    """A command did not succeed; `detail` says why in words a person can act on."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+class JobFailed(DeviceTrouble):
+    """A command did not succeed; `detail` says why in words a person can act on, `problem` as a code."""
 
 
 @dataclass
@@ -66,15 +65,19 @@ class UnitContext(Protocol):
     tz: ZoneInfo
 
     @property
-    def state(self) -> StateName: ...
+    def state(self) -> DeviceStateName: ...
 
-    def set_state(self, state: StateName, detail: str = "") -> None:
-        """Publish the device state (retained). Detail is for a person: "paper out"."""
+    def set_state(self, state: DeviceStateName, detail: str = "", problem: Problem | None = None) -> None:
+        """Publish the device state (retained). Detail is for a person: "paper out"; problem is its code.
+
+        Every state but ready and busy needs a problem; ready and busy have one for a warning
+        (paper near end).
+        """
 
     def event(self, kind: str, message: msgspec.Struct) -> None:
         """Publish an event on B/{device}/{kind}, e.g. kind="card"."""
 
-    def error(self, detail: str) -> None:
+    def error(self, detail: str, problem: Problem) -> None:
         """Publish B/{device}/error for a fault that did not change the state."""
 
     def now(self) -> datetime:
@@ -82,7 +85,6 @@ class UnitContext(Protocol):
 
 
 class DeviceUnit(abc.ABC):
-    device: ClassVar[str]
     # Seconds a single command may take before it fails as timed out.
     command_timeout_s: ClassVar[float] = 30.0
     # Longest wait between attempts to reopen a failed device.
@@ -108,8 +110,14 @@ class DeviceUnit(abc.ABC):
 
     async def execute(self, command: str, message: msgspec.Struct) -> JobOutcome:
         """Run one command ("print", "capture", "test") while the device is ready."""
-        raise JobFailed(f"{self.device} does not support '{command}'")
+        raise JobFailed(f"{self.ctx.device} does not support '{command}'",
+                        Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}))
 
     async def sim(self, action: str, payload: bytes) -> None:
         """Serve B/sim/{device}/{action}; only sim units override this."""
-        raise JobFailed(f"{self.device} is not emulated (driver = \"{self.ctx.driver}\")")
+        raise JobFailed(f"{self.ctx.device} is not emulated (driver = \"{self.ctx.driver}\")",
+                        Problem(Code.SIM_NOT_EMULATED, {"device": self.ctx.device, "driver": self.ctx.driver}))
+
+    def sim_rejected(self, action: str, reason: str) -> JobFailed:
+        """A sim action this unit cannot carry out, e.g. an unknown preset."""
+        return JobFailed(reason, Problem(Code.SIM_REJECTED, {"action": action, "reason": reason}))

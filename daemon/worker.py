@@ -27,6 +27,9 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Problem
+
 T = TypeVar("T")
 
 # A clerk copying a stack of documents takes one every few seconds: the process stays up
@@ -36,12 +39,8 @@ TASKS_PER_PROCESS = 50
 STOP_WAIT_S = 2.0
 
 
-class WorkerDied(Exception):
+class WorkerDied(DeviceTrouble):
     """The worker process ended in the middle of a task: killed, out of memory, or crashed."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class RemoteTraceback(Exception):
@@ -141,7 +140,8 @@ class _Child:
         except (EOFError, OSError):
             self.connection.close()
             status = self._wait()
-            raise WorkerDied(f"the {self.name} worker process ended unexpectedly (exit code {status})") from None
+            raise WorkerDied(f"the {self.name} worker process ended unexpectedly (exit code {status})",
+                             Problem(Code.DAEMON_WORKER_DIED, {"exit_code": status})) from None
         if remote:
             value.__cause__ = RemoteTraceback(remote)
         return outcome, value

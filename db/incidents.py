@@ -19,13 +19,16 @@ from typing import Literal
 
 from sqlite_utils import Database
 
+from core.devices import DEVICES as VAN_DEVICES
+from core.devices import DeviceName
 from core.problems import Code
 from db import clock
 from db.errors import InvalidValue
 from db.trips import Trip
 
-IncidentDevice = Literal["daemon", "idreader", "scanner", "printer", "camera"]
-DEVICES: tuple[IncidentDevice, ...] = ("daemon", "idreader", "scanner", "printer", "camera")
+# The daemon itself going away is an incident too, beside its devices.
+IncidentDevice = Literal["daemon"] | DeviceName
+DEVICES: tuple[IncidentDevice, ...] = ("daemon", *VAN_DEVICES)
 IncidentKind = Literal["state", "error"]
 KINDS: tuple[IncidentKind, ...] = ("state", "error")
 # A trouble state, or "ready" when a device recovers; errors have no state.

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from db.followups import FollowUpLine
+from db.incidents import DEVICES as INCIDENT_DEVICES
 from db.metrics import Evaluation, Figures
 from db.ratings import LEVELS
 from db.report import TripReport
@@ -63,8 +64,9 @@ MODES = {"fixed": "定时定点 fixed stop", "appointment": "预约上门 appoin
          "themed": "菜单式专场 themed session"}
 FOLLOW_UP_STATES = {"open": "待回访 open", "called_back": "已回访 called back", "fixed": "已整改 fixed",
                     "closed": "已反馈 closed"}
-DEVICES = {"daemon": "设备服务 daemon", "idreader": "读卡器 ID reader", "scanner": "扫码枪 scanner",
-           "printer": "打印机 printer", "camera": "高拍仪 camera"}
+DEVICE_LABELS = {"daemon": "设备服务 daemon", "idreader": "读卡器 ID reader", "scanner": "扫码枪 scanner",
+                 "printer": "打印机 printer", "camera": "高拍仪 camera"}
+assert set(DEVICE_LABELS) == set(INCIDENT_DEVICES), "label every device an incident can name"
 INCIDENT_STATES = {"offline": "离线 offline", "error": "故障 error", "ready": "恢复 recovered"}
 
 
@@ -241,7 +243,7 @@ def to_markdown(report: TripReport) -> str:
         f"- {s.text}" + (f" (答复 response: {s.response})" if s.response else "") for s in report.suggestions])
     lines += _section("设备故障 Device incidents", _table(
         ["时间 Time", "设备 Device", "情况 What", "详情 Detail"],
-        [[_clock(_local(report, i.at)), DEVICES[i.device],
+        [[_clock(_local(report, i.at)), DEVICE_LABELS[i.device],
           INCIDENT_STATES[i.state] if i.kind == "state" else "错误 error", i.detail or "—"]
          for i in report.incidents]))
     lines += _section("车长备注 Captain's notes", [report.notes] if report.notes else [])

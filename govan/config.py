@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+from core.devices import DEVICES, READER_KEY_PATTERN, window_reader
+
 CONFIG_ENV = "GOVAN_CONFIG"
 LOCAL_CONFIG = Path("govan.toml")
 VAN_ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")
 TOPIC_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
-DEVICES = ("idreader", "scanner", "printer", "camera")
 
 
 class ConfigError(Exception):
@@ -62,6 +63,12 @@ class IdReaderConfig(_Section):
     usb: str | None = None
 
 
+class WindowReaderConfig(IdReaderConfig, kw_only=True):
+    """`[devices.idreaders.w2]`: a window's own ID reader, the device `idreader-w2` on the bus."""
+
+    window: str
+
+
 class ScannerConfig(_Section):
     driver: Literal["serial", "hid", "sim", "none"] = "none"
     port: str = "/dev/ttyACM0"
@@ -96,6 +103,25 @@ class DevicesConfig(_Section):
     scanner: ScannerConfig = msgspec.field(default_factory=ScannerConfig)
     printer: PrinterConfig = msgspec.field(default_factory=PrinterConfig)
     camera: CameraConfig = msgspec.field(default_factory=CameraConfig)
+    # Extra ID readers, one per window, beside the shared `idreader`; keyed as in [devices.idreaders.w2].
+    idreaders: dict[str, WindowReaderConfig] = msgspec.field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        """Every device the daemon serves: the contract's four, then each window's reader."""
+        return [*DEVICES, *(window_reader(key) for key in self.idreaders)]
+
+    def settings(self, device: str) -> IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig:
+        """The section of one device, by its name on the bus ("printer", "idreader-w2")."""
+        if device in DEVICES:
+            return getattr(self, device)  # type: ignore[no-any-return]
+        readers = {window_reader(key): reader for key, reader in self.idreaders.items()}
+        return readers[device]
+
+    def table(self, device: str) -> str:
+        """Where a device is configured, for messages: "devices.printer", "devices.idreaders.w2"."""
+        if device in DEVICES:
+            return f"devices.{device}"
+        return next(f"devices.idreaders.{key}" for key in self.idreaders if window_reader(key) == device)
 
 
 class ServiceConfig(_Section):
@@ -194,15 +220,15 @@ def parse(text: str, source: str) -> Config:
     try:
         config = msgspec.convert(raw, Config)
     except msgspec.ValidationError as error:
-        raise ConfigError(f"{source}: {_describe(error)}") from None
+        raise ConfigError(f"{source}: {_describe(error, raw)}") from None
     return validate(config, source)
 
 
-def _describe(error: msgspec.ValidationError) -> str:
+def _describe(error: msgspec.ValidationError, raw: dict) -> str:
     """Turn msgspec's "problem - at `$.a.b`" into a message that leads with the TOML key."""
     match = re.fullmatch(r"(.*?)(?: - at `\$\.?(.*)`)?", str(error), flags=re.DOTALL)
     assert match is not None  # the pattern matches any string
-    problem, where = match.group(1), match.group(2) or ""
+    problem, where = match.group(1), _name_the_reader(match.group(2) or "", raw)
     unknown = re.fullmatch(r"Object contains unknown field `(.+)`", problem)
     if unknown:
         key = f"{where}.{unknown.group(1)}" if where else unknown.group(1)
@@ -213,14 +239,33 @@ def _describe(error: msgspec.ValidationError) -> str:
     return f"key '{where}': {problem}"
 
 
+def _name_the_reader(where: str, raw: dict) -> str:
+    """msgspec writes the key of [devices.idreaders.w2] as "[...]": find the table that fails, to name it."""
+    if not where.startswith("devices.idreaders[...]"):
+        return where
+    readers = raw.get("devices", {}).get("idreaders", {})
+    for key, table in readers.items():
+        try:
+            msgspec.convert(table, WindowReaderConfig)
+        except msgspec.ValidationError:
+            return where.replace("[...]", f".{key}", 1)
+    return where
+
+
 def _allowed_values(where: str) -> list[str]:
     """The choices of a Literal-typed key such as 'devices.printer.driver', else []."""
     struct_type: object = Config
     hint: object = None
+    keyed = False  # the next part is a key of a table of tables, e.g. "w2" in devices.idreaders.w2
     for name in where.split("."):
+        if keyed:
+            keyed = False
+            continue
         hints = typing.get_type_hints(struct_type) if isinstance(struct_type, type) else {}
         hint = hints.get(name)
         struct_type = hint
+        if typing.get_origin(hint) is dict:
+            struct_type, keyed = typing.get_args(hint)[1], True
     if typing.get_origin(hint) is Literal:
         return [repr(value) if isinstance(value, int) else f'"{value}"' for value in typing.get_args(hint)]
     return []
@@ -318,10 +363,31 @@ def _validate_usb_id(value: str | None, source: str, key: str) -> None:
         raise _fail(source, key, f"{value!r} must be VID:PID in hex, e.g. \"0483:5743\"")
 
 
+def _validate_idreader(reader: IdReaderConfig, source: str, table: str) -> None:
+    _validate_usb_id(reader.usb, source, f"{table}.usb")
+    if reader.baudrate not in (9600, 19200, 38400, 57600, 115200):
+        raise _fail(source, f"{table}.baudrate", "must be 9600, 19200, 38400, 57600 or 115200")
+
+
+def _validate_window_readers(readers: dict[str, WindowReaderConfig], source: str) -> None:
+    windows: dict[str, str] = {}
+    for key, reader in readers.items():
+        table = f"devices.idreaders.{key}"
+        if not re.fullmatch(READER_KEY_PATTERN, key):
+            raise ConfigError(f"{source}: table [{table}]: the name must match {READER_KEY_PATTERN}, e.g. w2; "
+                              "it becomes the device idreader-{name} on the bus")
+        _validate_idreader(reader, source, table)
+        if not reader.window.strip():
+            raise _fail(source, f"{table}.window", "must name the window it serves, e.g. \"2\"")
+        if reader.window in windows:
+            raise _fail(source, f"{table}.window", f"window {reader.window!r} already has the reader "
+                                                  f"[devices.idreaders.{windows[reader.window]}]")
+        windows[reader.window] = key
+
+
 def _validate_devices(devices: DevicesConfig, source: str) -> None:
-    _validate_usb_id(devices.idreader.usb, source, "devices.idreader.usb")
-    if devices.idreader.baudrate not in (9600, 19200, 38400, 57600, 115200):
-        raise _fail(source, "devices.idreader.baudrate", "must be 9600, 19200, 38400, 57600 or 115200")
+    _validate_idreader(devices.idreader, source, "devices.idreader")
+    _validate_window_readers(devices.idreaders, source)
     if not 50 <= devices.scanner.code_timeout_ms <= 10000:
         raise _fail(source, "devices.scanner.code_timeout_ms", "must be between 50 and 10000")
     if devices.scanner.driver == "hid" and not devices.scanner.device:
@@ -352,6 +418,7 @@ def with_sim_devices(config: Config) -> Config:
         scanner=msgspec.structs.replace(config.devices.scanner, driver="sim"),
         printer=msgspec.structs.replace(config.devices.printer, driver="sim"),
         camera=msgspec.structs.replace(config.devices.camera, driver="sim"),
+        idreaders={key: msgspec.structs.replace(reader, driver="sim") for key, reader in config.devices.idreaders.items()},
     )
     return msgspec.structs.replace(config, devices=devices)
 
@@ -365,8 +432,11 @@ def to_toml(config: Config) -> str:
         nested = []
         for name in struct.__struct_fields__:
             value = getattr(struct, name)
+            path = f"{table}.{name}" if table else name
             if isinstance(value, msgspec.Struct):
-                nested.append((f"{table}.{name}" if table else name, value))
+                nested.append((path, value))
+            elif isinstance(value, dict) and all(isinstance(item, msgspec.Struct) for item in value.values()):
+                nested.extend((f"{path}.{key}", item) for key, item in value.items())  # a table of tables
             elif value is not None:
                 scalars.append(f"{name} = {_toml_value(value)}")
         if scalars:

@@ -38,6 +38,11 @@ port = "/dev/ttyUSB0"             # a tty path, or socket://host:port
 baudrate = 115200
 # usb = "0400:C35A"               # native USB readers (two bulk pipes) instead of a tty
 
+# [devices.idreaders.w2]          # a window's own reader, beside the shared one: the device idreader-w2
+# driver = "sam"                  # the keys of [devices.idreader], and the window it serves
+# port = "/dev/ttyUSB1"
+# window = "2"
+
 [devices.scanner]
 driver = "none"                   # serial | hid | sim | none
 port = "/dev/ttyACM0"             # serial scanners

@@ -1,9 +1,10 @@
 """`govan rig`: headless device checks against the running daemon, each explained.
 
 Over MQTT only, like any other client: broker, daemon, then for every enabled device
-its state, its self-test and a real use (print a page, capture a document, read a
-card, scan a code). Emulated devices are driven through their sim topics; real ones
-need a person at the van, so those checks run only interactively.
+(a window's own ID readers too) its state, its self-test and a real use (print a page,
+capture a document, read a card, scan a code). Emulated devices are driven through their
+sim topics; real ones need a person at the van, so those checks run only interactively.
+The rig watches card reads and scans whichever terminal holds the reader or scanner.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+from core.devices import kind_of
 from daemon.client import CommandTimeout, DaemonClient, Status
 from daemon.messages import (
     BarcodeBlock,
@@ -68,7 +70,7 @@ class Rig:
         version = status.daemon.version if status.daemon else "?"
         self._record("daemon", True, f"online, version {version}", started)
         async with self._listening() as events:
-            for device in RIG_ORDER:
+            for device in sorted(self.client.devices, key=lambda name: RIG_ORDER.index(kind_of(name))):
                 await self._check_device(device, status, events)
         return self.checks
 
@@ -78,7 +80,7 @@ class Rig:
         queue: asyncio.Queue = asyncio.Queue()
 
         async def pump() -> None:
-            async for event in self.client.events():
+            async for event in self.client.events(all_terminals=True):
                 if isinstance(event, CardEvent | ScanEvent):
                     queue.put_nowait(event)
 
@@ -100,8 +102,10 @@ class Rig:
         detail = f"{state.state} ({state.driver})" + (f": {state.detail}" if state.detail else "")
         self._record(f"{device}.ready", ready, detail, started)
         await self._self_test(device)
-        use = {"printer": self._print_page, "camera": self._capture, "idreader": self._read_card,
-               "scanner": self._scan}[device]
+        if kind_of(device) == "idreader":
+            await self._read_card(device, state.driver == "sim", events)
+            return
+        use = {"printer": self._print_page, "camera": self._capture, "scanner": self._scan}[device]
         await use(state.driver == "sim", events)
 
     async def _command(self, device: str, name: str, message: object):  # noqa: ANN202
@@ -174,23 +178,24 @@ class Rig:
                 return event
         return None
 
-    async def _read_card(self, emulated: bool, events: asyncio.Queue) -> None:
+    async def _read_card(self, reader: str, emulated: bool, events: asyncio.Queue) -> None:
         started = time.monotonic()
+        name = f"{reader}.card"
         if emulated:
-            self.client.publish(self.client.topics.sim("idreader", "place"), {"preset": "resident"})
+            self.client.publish(self.client.topics.sim(reader, "place"), {"preset": "resident"})
         elif self.interactive:
-            self.prompt(f"请在{PERSON_TIMEOUT_S:g}秒内把身份证放到读卡器上 / place an ID card on the reader now")
+            self.prompt(f"请在{PERSON_TIMEOUT_S:g}秒内把身份证放到读卡器 {reader} 上 / place an ID card on {reader} now")
         else:
-            self._record("idreader.card", None, "a real reader needs a person with a card: run `govan rig` in a terminal", started)
+            self._record(name, None, "a real reader needs a person with a card: run `govan rig` in a terminal", started)
             return
         card = await self._wait_for(events, CardEvent, EVENT_TIMEOUT_S if emulated else PERSON_TIMEOUT_S, lambda _: True)
         if emulated:
-            self.client.publish(self.client.topics.sim("idreader", "remove"), {})
+            self.client.publish(self.client.topics.sim(reader, "remove"), {})
         if card is None:
-            self._record("idreader.card", False, "no card event arrived", started)
+            self._record(name, False, "no card event arrived", started)
             return
         validity = "check digit valid" if card.id_number_valid else "CHECK DIGIT WRONG"
-        self._record("idreader.card", True, f"read a {card.card_type} card, all fields present, {validity}", started)
+        self._record(name, True, f"read a {card.card_type} card, all fields present, {validity}", started)
 
     async def _scan(self, emulated: bool, events: asyncio.Queue) -> None:
         started = time.monotonic()

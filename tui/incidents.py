@@ -12,13 +12,13 @@ import logging
 
 from sqlite_utils import Database
 
+from core.devices import DEVICES
 from daemon.messages import DeviceError, Status
 from db import incidents
 from db.errors import StoreError
 
 log = logging.getLogger(__name__)
 TROUBLE = ("error", "offline")
-DEVICES = ("idreader", "scanner", "printer", "camera")
 
 
 class IncidentRecorder:

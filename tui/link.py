@@ -72,7 +72,8 @@ class DaemonLink:
             self._post_status(status)
 
     async def _forward_events(self, client: DaemonClient) -> None:
-        async for event in client.events():
+        # Every card and scan, as before claims: the flows that claim the reader come with issue 14.
+        async for event in client.events(all_terminals=True):
             if isinstance(event, CardEvent):
                 self._post(CardRead(event))
             elif isinstance(event, ScanEvent):

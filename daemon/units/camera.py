@@ -23,6 +23,7 @@ from typing import ClassVar
 
 import msgspec
 
+from core.problems import Code, Problem
 from daemon.messages import CameraFaultControl, CaptureCommand, decode
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from daemon.worker import WorkerDied, WorkerProcess
@@ -37,7 +38,6 @@ SIM_SETTLE_S = 0.25
 
 
 class CameraUnit(DeviceUnit):
-    device = "camera"
     # Our own wait for the picture (devices.camera.timeout_s, at most 300 s) fails first;
     # this only bounds the processing after it.
     command_timeout_s: ClassVar[float] = 360.0
@@ -51,7 +51,7 @@ class CameraUnit(DeviceUnit):
     @property
     def source(self) -> CameraSource:
         if self._source is None:
-            raise CameraUnavailable("the camera was not started", "error")
+            raise CameraUnavailable("the camera was not started", Problem(Code.DEVICE_NOT_OPEN, {"port": None}), "error")
         return self._source
 
     async def stop(self) -> None:
@@ -65,7 +65,7 @@ class CameraUnit(DeviceUnit):
                 await asyncio.sleep(PRESENCE_CHECK_S)
                 self.source.present()
         except CameraUnavailable as problem:
-            raise DeviceFault(problem.state, problem.detail) from None
+            raise DeviceFault(problem.state, problem.detail, problem.problem) from None
 
     async def execute(self, command: str, message: msgspec.Struct) -> JobOutcome:
         if command == "capture":
@@ -73,32 +73,34 @@ class CameraUnit(DeviceUnit):
             return await self._capture(message)
         if command == "test":
             return await self._self_test()
-        raise JobFailed(f"the camera does not support '{command}'")
+        raise JobFailed(f"the camera does not support '{command}'",
+                        Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}))
 
     async def _capture(self, command: CaptureCommand) -> JobOutcome:
         # Pillow and the pipeline load with the first capture, not while the camera idles.
         from devices.camera.pipeline import process_capture
-        from devices.camera.stamp import NO_FONT, Certification, stamp_lines
+        from devices.camera.stamp import NO_FONT, NO_FONT_PROBLEM, Certification, stamp_lines
         from devices.fonts import default_cjk_font
 
         certification = font = None
         if command.certify is not None:
             # Refuse a stamp that cannot be drawn before a picture is used up for it.
             if command.mode != "document":
-                raise JobFailed("certify is for copies of documents, not for ID photos")
+                raise JobFailed("certify is for copies of documents, not for ID photos",
+                                Problem(Code.CAMERA_CERTIFY_ID_PHOTO))
             certification = Certification(staff=command.certify.staff, at=command.certify.at)
             font = await asyncio.to_thread(default_cjk_font)
             try:
                 stamp_lines(certification)
             except CaptureError as error:
-                raise JobFailed(error.detail) from None
+                raise JobFailed(error.detail, error.problem) from None
             if font is None:
-                raise JobFailed(NO_FONT)
+                raise JobFailed(NO_FONT, NO_FONT_PROBLEM)
         data = await self._take(command.mode)
         try:
             processed = await self.imaging.run(process_capture, data, command.mode, certification=certification, font=font)
         except (CaptureError, WorkerDied) as error:
-            raise JobFailed(error.detail) from None
+            raise JobFailed(error.detail, error.problem) from None
         stored = await asyncio.to_thread(store_capture, self.ctx.data_dir, self.ctx.now(), command.job_id, processed.jpeg)
         mode = "document" if command.mode == "document" else "ID photo"
         return JobOutcome(
@@ -120,13 +122,13 @@ class CameraUnit(DeviceUnit):
                 return JobOutcome(detail=f"{await asyncio.to_thread(self.source.check)}; no picture taken, "
                                   "as that would use up a picture dropped for a person")  # fmt: skip
             except CameraUnavailable as problem:
-                raise DeviceFault(problem.state, problem.detail) from None
+                raise DeviceFault(problem.state, problem.detail, problem.problem) from None
         started = time.monotonic()
         data = await self._take("document")
         try:
             width, height = await self.imaging.run(picture_size, data)
         except (CaptureError, WorkerDied) as error:
-            raise JobFailed(error.detail) from None
+            raise JobFailed(error.detail, error.problem) from None
         return JobOutcome(
             detail=f"{self.source.description}: captured a {width}×{height} picture "
             f"({len(data) // 1024} KB) in {time.monotonic() - started:.1f} s; nothing was saved"
@@ -137,9 +139,10 @@ class CameraUnit(DeviceUnit):
             async with asyncio.timeout(self.timeout_s):
                 return await self.source.capture(mode)
         except TimeoutError:
-            raise JobFailed(f"the camera gave no picture within {self.timeout_s:g} s") from None
+            raise JobFailed(f"the camera gave no picture within {self.timeout_s:g} s",
+                            Problem(Code.CAMERA_NO_PICTURE, {"seconds": self.timeout_s})) from None
         except CameraUnavailable as problem:
-            raise DeviceFault(problem.state, problem.detail) from None
+            raise DeviceFault(problem.state, problem.detail, problem.problem) from None
 
 
 class SimCameraUnit(CameraUnit):
@@ -162,10 +165,10 @@ class SimCameraUnit(CameraUnit):
 
     async def sim(self, action: str, payload: bytes) -> None:
         if action != "fault":
-            raise JobFailed(f"unknown camera sim action '{action}'; use 'fault'")
+            raise self.sim_rejected(action, f"unknown camera sim action '{action}'; use 'fault'")
         fault = decode(payload, CameraFaultControl).fault
         if self.emulator is None:
-            raise JobFailed("the emulated camera is not running")
+            raise JobFailed("the emulated camera is not running", Problem(Code.SIM_NOT_RUNNING, {"device": self.ctx.device}))
         self.emulator.set_fault(fault)
 
 

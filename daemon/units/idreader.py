@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
+from core.problems import Code, Problem
 from daemon.messages import CardEvent, SelfTestCommand, new_id
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from devices.idcard.card import LONG_TERM, Card, CardDataError, CardType
@@ -26,6 +27,7 @@ from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.link import Link, SerialLink
 from devices.idcard.presets import PRESETS, opaque_photo
 from devices.idcard.usb import UsbLink
+from govan.config import IdReaderConfig
 
 EXTRA_FIELDS = ("name_en", "nationality", "permit_number", "issue_count", "card_version",
                 "authority_code", "renewal_count", "previous_card")
@@ -56,7 +58,6 @@ def card_event(read: CardRead, now: datetime) -> CardEvent:
 
 
 class IdReaderUnit(DeviceUnit):
-    device = "idreader"
     command_timeout_s: ClassVar[float] = 10.0
     # Find about every 300 ms, SAM status about every 30 s.
     timings: ClassVar[PollTimings] = PollTimings()
@@ -67,13 +68,12 @@ class IdReaderUnit(DeviceUnit):
         self._driver: ReaderDriver | None = None
 
     async def run(self) -> None:
-        driver = ReaderDriver(self._make_link(), baudrate=self.ctx.config.devices.idreader.baudrate,
-                              timings=self.timings)
+        driver = ReaderDriver(self._make_link(), baudrate=reader_settings(self.ctx).baudrate, timings=self.timings)
         self._driver = driver
         try:
             await driver.run(self)
         except ReaderFault as fault:
-            raise DeviceFault(fault.state, fault.detail) from None
+            raise DeviceFault(fault.state, fault.detail, fault.problem) from None
         finally:
             self._driver = None
 
@@ -85,19 +85,23 @@ class IdReaderUnit(DeviceUnit):
     def card(self, read: CardRead) -> None:
         self.ctx.event("card", card_event(read, self.ctx.now()))
 
-    def problem(self, detail: str) -> None:
-        self.ctx.error(detail)
+    def problem(self, detail: str, problem: Problem) -> None:
+        self.ctx.error(detail, problem)
 
     async def execute(self, command: str, message: msgspec.Struct) -> JobOutcome:
         if command == "test" and isinstance(message, SelfTestCommand):
             driver = self._driver
             if driver is None:
-                raise JobFailed("the reader is not open")
+                raise JobFailed("the reader is not open", Problem(Code.DEVICE_NOT_OPEN, {"port": None}))
             try:
                 return JobOutcome(detail=await driver.self_test())
             except SelfTestFailed as failure:
-                raise JobFailed(failure.detail) from None
+                raise JobFailed(failure.detail, failure.problem) from None
         return await super().execute(command, message)
+
+
+def _place_rejected(reason: str) -> JobFailed:
+    return JobFailed(reason, Problem(Code.SIM_REJECTED, {"action": "place", "reason": reason}))
 
 
 class PlacedCard(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
@@ -130,7 +134,7 @@ class PlacedCard(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
             try:
                 valid_to = date.fromisoformat(self.valid_to)
             except ValueError:
-                raise JobFailed('valid_to must be a date like 2036-08-20 or "长期"') from None
+                raise _place_rejected('valid_to must be a date like 2036-08-20 or "长期"') from None
         fields = {name: getattr(self, name) for name in ("name", "sex", "nation", "address", "id_number", "issuer",
                                                          *EXTRA_FIELDS)}
         return Card(card_type=CardType(self.card_type), birth_date=self.birth_date, valid_from=self.valid_from,
@@ -142,9 +146,9 @@ class PlacedCard(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
         try:
             photo = base64.b64decode(self.photo_wlt, validate=True)
         except binascii.Error:
-            raise JobFailed("photo_wlt is not base64") from None
+            raise _place_rejected("photo_wlt is not base64") from None
         if len(photo) != 1024:
-            raise JobFailed(f"photo_wlt holds {len(photo)} bytes; a WLT photo is 1024")
+            raise _place_rejected(f"photo_wlt holds {len(photo)} bytes; a WLT photo is 1024")
         return photo
 
 
@@ -152,7 +156,7 @@ def preset_fields(name: str) -> dict[str, Any]:
     """A preset card as the fields of a place payload."""
     preset = PRESETS.get(name)
     if preset is None:
-        raise JobFailed(f"unknown preset {name!r}; use one of {', '.join(PRESETS)}")
+        raise _place_rejected(f"unknown preset {name!r}; use one of {', '.join(PRESETS)}")
     event = card_event(CardRead(preset.card, preset.photo), datetime.now())
     return msgspec.to_builtins(event)
 
@@ -161,8 +165,9 @@ class SimIdReaderUnit(IdReaderUnit):
     """The pty emulator, driven by the real serial driver; cards come from B/sim/idreader/place."""
 
     def __init__(self, ctx: UnitContext) -> None:
-        super().__init__(ctx, lambda: SerialLink(self.emulator.path, ctx.config.devices.idreader.baudrate))
-        self.emulator = PtyReaderEmulator(baudrate=ctx.config.devices.idreader.baudrate)
+        baudrate = reader_settings(ctx).baudrate
+        super().__init__(ctx, lambda: SerialLink(self.emulator.path, baudrate))
+        self.emulator = PtyReaderEmulator(baudrate=baudrate)
 
     async def start(self) -> None:
         self.emulator.plug()
@@ -175,22 +180,29 @@ class SimIdReaderUnit(IdReaderUnit):
             self.emulator.remove()
             return
         if action != "place":
-            raise JobFailed(f"unknown action {action!r}; the emulated reader has 'place' and 'remove'")
+            raise self.sim_rejected(action, f"unknown action {action!r}; the emulated reader has 'place' and 'remove'")
         try:
             fields = msgspec.json.decode(payload, type=dict[str, Any])
         except (msgspec.DecodeError, msgspec.ValidationError):
-            raise JobFailed("payload is not a JSON object") from None
+            raise _place_rejected("payload is not a JSON object") from None
         preset = fields.pop("preset", None)
         if preset is not None:
             fields = {**preset_fields(str(preset)), **fields}
         try:
             placed = msgspec.convert(fields, PlacedCard)
         except msgspec.ValidationError as error:
-            raise JobFailed(f"invalid card: {error}") from None
+            raise _place_rejected(f"invalid card: {error}") from None
         try:
             self.emulator.place(placed.card(), placed.photo())
         except CardDataError as error:
-            raise JobFailed(f"invalid card: {error}") from None
+            raise _place_rejected(f"invalid card: {error}") from None
+
+
+def reader_settings(ctx: UnitContext) -> IdReaderConfig:
+    """This reader's section: [devices.idreader], or a window's [devices.idreaders.w2]."""
+    settings = ctx.config.devices.settings(ctx.device)
+    assert isinstance(settings, IdReaderConfig)
+    return settings
 
 
 def _usb_ids(value: str) -> tuple[int, int]:
@@ -199,7 +211,7 @@ def _usb_ids(value: str) -> tuple[int, int]:
 
 
 def create(ctx: UnitContext) -> DeviceUnit:
-    settings = ctx.config.devices.idreader
+    settings = reader_settings(ctx)
     match ctx.driver:
         case "sim":
             return SimIdReaderUnit(ctx)

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import msgspec
 
+from core.problems import Code, Param, Problem
 from daemon.messages import PaperControl, PrintCommand, SelfTestCommand, decode
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from devices.printer.document import BarcodeBlock, CutBlock, Document, FeedBlock, QrBlock, RuleBlock, TextBlock
@@ -32,7 +33,6 @@ MAX_COPIES = 10  # PrintCommand allows 1..10
 
 
 class PrinterUnit(DeviceUnit):
-    device = "printer"
     # Idle status polling: often enough that paper out shows before the next ticket.
     poll_interval_s: ClassVar[float] = 2.0
 
@@ -46,12 +46,12 @@ class PrinterUnit(DeviceUnit):
         self._make_transport = make_transport
         self._driver: PrinterDriver | None = None
         self._wake = asyncio.Event()
-        self._broken: str | None = None
+        self._broken: tuple[str, Problem] | None = None
 
     @property
     def driver(self) -> PrinterDriver:
         if self._driver is None:
-            raise DeviceFault("offline", "printer driver not started")
+            raise DeviceFault("offline", "printer driver not started", Problem(Code.DEVICE_DRIVER_STOPPED))
         return self._driver
 
     async def start(self) -> None:
@@ -65,9 +65,11 @@ class PrinterUnit(DeviceUnit):
             try:
                 await asyncio.wait_for(driver.open(), self.timeout_s)
             except TransportError as error:
-                raise DeviceFault("error", error.detail) from None
+                raise DeviceFault("error", error.detail, error.problem) from None
             except TimeoutError:
-                raise DeviceFault("error", f"{driver.transport.label}: no answer within {self.timeout_s:g} s") from None
+                label = driver.transport.label
+                raise DeviceFault("error", f"{label}: no answer within {self.timeout_s:g} s",
+                                  Problem(Code.DEVICE_NO_ANSWER, {"port": label, "seconds": self.timeout_s})) from None
             self._broken = None
             while True:
                 await self._check()
@@ -77,7 +79,7 @@ class PrinterUnit(DeviceUnit):
                     pass
                 self._wake.clear()
                 if self._broken is not None:
-                    raise DeviceFault("error", self._broken)
+                    raise DeviceFault("error", *self._broken)
         finally:
             await driver.close()
 
@@ -90,18 +92,20 @@ class PrinterUnit(DeviceUnit):
             return  # the job checks the status itself
         driver = self.driver
         if not driver.status_known:
-            self.ctx.set_state("ready", f"status unknown: {driver.transport.label} is write-only")
+            label = driver.transport.label
+            self.ctx.set_state("ready", f"status unknown: {label} is write-only",
+                               Problem(Code.PRINTER_STATUS_UNKNOWN, {"port": label}))
             return
         try:
             status = await driver.status()
         except TransportError as error:
-            raise DeviceFault("error", error.detail) from None
+            raise DeviceFault("error", error.detail, error.problem) from None
         except PrinterError as error:  # no answer, or a garbled reply: keep asking
             if self.ctx.state != "busy":
-                self.ctx.set_state("error", error.detail)
+                self.ctx.set_state("error", error.detail, error.problem)
             return
         if self.ctx.state != "busy":
-            self.ctx.set_state("ready" if status.ok else "error", status.detail)
+            self.ctx.set_state("ready" if status.ok else "error", status.detail, status.problem)
 
     async def execute(self, command: str, message: msgspec.Struct) -> JobOutcome:
         if command == "print" and isinstance(message, PrintCommand):
@@ -117,43 +121,44 @@ class PrinterUnit(DeviceUnit):
             # Pictures take Pillow tens of milliseconds or more: other devices are served meanwhile.
             job = await asyncio.to_thread(encode, document, self.profile)
         except EncodeError as error:
-            raise JobFailed(str(error)) from None
+            raise JobFailed(error.detail, error.problem) from None
         status: PrinterStatus | None = None
         for printed in range(copies):
             try:
                 async with asyncio.timeout(self.timeout_s):
                     status = await self.driver.print(job)
-            except NotReady as error:
-                self.ctx.set_state("error", error.status.detail)
-                raise JobFailed(_after(error.detail, printed, copies)) from None
-            except NoAnswer as error:
-                self.ctx.set_state("error", error.detail)
-                raise JobFailed(_after(error.detail, printed, copies)) from None
+            except (NotReady, NoAnswer) as error:
+                self.ctx.set_state("error", error.detail, error.problem)
+                raise _failed_after(error.detail, error.problem, printed, copies) from None
             except (TransportError, PrinterError) as error:
-                self._fail_link(error.detail)
-                raise JobFailed(_after(error.detail, printed, copies)) from None
+                self._fail_link(error.detail, error.problem)
+                raise _failed_after(error.detail, error.problem, printed, copies) from None
             except TimeoutError:
                 detail = f"printer did not finish within {self.timeout_s:g} s"
-                self._fail_link(detail)
-                raise JobFailed(_after(detail, printed, copies)) from None
+                problem = Problem(Code.PRINTER_TIMED_OUT, {"seconds": self.timeout_s})
+                self._fail_link(detail, problem)
+                raise _failed_after(detail, problem, printed, copies) from None
         plural = "copy" if copies == 1 else "copies"
         if status is None:
             return f"sent {copies} {plural}; status unknown: {self.driver.transport.label} is write-only"
         if status.detail:  # e.g. paper near end: printed, but say so
-            self.ctx.set_state("busy", status.detail)
+            self.ctx.set_state("busy", status.detail, status.problem)
             return f"printed {copies} {plural}; {status.detail}"
         self.ctx.set_state("busy", "")
         return f"printed {copies} {plural}"
 
-    def _fail_link(self, detail: str) -> None:
+    def _fail_link(self, detail: str, problem: Problem) -> None:
         """The link is in an unknown state: report it and let run() reconnect."""
-        self.ctx.set_state("error", detail)
-        self._broken = detail
+        self.ctx.set_state("error", detail, problem)
+        self._broken = detail, problem
         self._wake.set()
 
 
-def _after(detail: str, printed: int, copies: int) -> str:
-    return detail if printed == 0 else f"{detail} after {printed} of {copies} copies"
+def _failed_after(detail: str, problem: Problem, printed: int, copies: int) -> JobFailed:
+    if printed == 0:
+        return JobFailed(detail, problem)
+    params: dict[str, Param] = {**problem.params, "printed": printed, "copies": copies}
+    return JobFailed(f"{detail} after {printed} of {copies} copies", Problem(problem.code, params))
 
 
 class SimPrinterUnit(PrinterUnit):
@@ -162,7 +167,8 @@ class SimPrinterUnit(PrinterUnit):
     def __init__(self, ctx: UnitContext) -> None:
         super().__init__(ctx, self._transport)
         self.emulator = VirtualPrinter(dots=self.profile.dots, save_dir=ctx.data_dir / "printer-sim")
-        self.emulator.on_error = lambda problem: ctx.error(f"virtual printer: {problem}")
+        self.emulator.on_error = lambda reason: ctx.error(
+            f"virtual printer: {reason}", Problem(Code.SIM_PRINTER_UNREADABLE, {"reason": reason}))
 
     def _transport(self) -> Transport:
         return TcpTransport("127.0.0.1", self.emulator.port)
@@ -176,7 +182,7 @@ class SimPrinterUnit(PrinterUnit):
 
     async def sim(self, action: str, payload: bytes) -> None:
         if action != "paper":
-            raise JobFailed(f"unknown action {action!r}; the virtual printer has 'paper'")
+            raise self.sim_rejected(action, f"unknown action {action!r}; the virtual printer has 'paper'")
         self.emulator.paper = decode(payload, PaperControl).state
         self.check_soon()
 

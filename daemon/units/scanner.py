@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import msgspec
 
+from core.problems import Code, Problem
 from daemon.messages import ScanControl, ScanEvent, decode, new_id
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from devices.scanner.driver import ScannerDriver, ScannerUnavailable
@@ -21,7 +22,6 @@ from devices.scanner.serial_driver import SerialScanner
 
 
 class ScannerUnit(DeviceUnit):
-    device = "scanner"
     command_timeout_s = 5.0
 
     def __init__(self, ctx: UnitContext) -> None:
@@ -55,23 +55,24 @@ class ScannerUnit(DeviceUnit):
                         at = self.ctx.now().isoformat(timespec="milliseconds")
                         self.ctx.event("scan", ScanEvent(event_id=new_id(), at=at, code=event.code, symbology=event.symbology))
                     else:
-                        self.ctx.error(event.detail)
+                        self.ctx.error(event.detail, event.problem)
         except ScannerUnavailable as problem:
-            raise DeviceFault(problem.state, problem.detail) from None
+            raise DeviceFault(problem.state, problem.detail, problem.problem) from None
         finally:
             self._driver = None
             await driver.close()
 
     async def execute(self, command: str, message: msgspec.Struct) -> JobOutcome:
         if command != "test":
-            raise JobFailed(f"the scanner does not support '{command}'")
+            raise JobFailed(f"the scanner does not support '{command}'",
+                            Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}))
         driver = self._driver
         if driver is None:
-            raise JobFailed("the scanner is not open")
+            raise JobFailed("the scanner is not open", Problem(Code.DEVICE_NOT_OPEN, {"port": self.port}))
         try:
             return JobOutcome(detail=driver.self_test())
         except ScannerUnavailable as problem:
-            raise DeviceFault(problem.state, problem.detail) from None
+            raise DeviceFault(problem.state, problem.detail, problem.problem) from None
 
 
 class SimScannerUnit(ScannerUnit):
@@ -93,12 +94,12 @@ class SimScannerUnit(ScannerUnit):
 
     async def sim(self, action: str, payload: bytes) -> None:
         if action != "scan":
-            raise JobFailed(f"unknown scanner sim action '{action}'; use 'scan'")
+            raise self.sim_rejected(action, f"unknown scanner sim action '{action}'; use 'scan'")
         control = decode(payload, ScanControl)
         try:
             await self.emulator.scan(control.code, aim=control.aim, fault=control.fault)
         except EmulatorError as error:
-            raise JobFailed(str(error)) from None
+            raise self.sim_rejected(action, str(error)) from None
 
 
 def create(ctx: UnitContext) -> DeviceUnit:

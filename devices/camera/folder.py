@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.camera.source import CameraUnavailable, Mode
+from core.problems import Code
+from devices.camera.source import Mode, unavailable
 
 PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"})
 
@@ -45,12 +46,13 @@ class FolderSource:
 
     def present(self) -> None:
         if not self.folder.is_dir():
-            raise CameraUnavailable(f"{self.folder}: no such folder")
+            raise unavailable(str(self.folder), Code.DEVICE_PORT_MISSING, "no such folder")
 
     def check(self) -> str:
         self.present()
         if not os.access(self.folder, os.R_OK | os.X_OK):
-            raise CameraUnavailable(f"{self.folder}: permission denied; the daemon's user must be able to read it", "error")
+            raise unavailable(str(self.folder), Code.DEVICE_PERMISSION_DENIED,
+                              "permission denied; the daemon's user must be able to read it", "error")
         taken = self._old_and_taken()
         waiting = sum(1 for item in self._pictures().items() if item not in taken)
         return f"watching {self.folder} ({waiting} new pictures waiting)"
@@ -89,9 +91,10 @@ class FolderSource:
         try:
             entries = list(os.scandir(self.folder))
         except FileNotFoundError:
-            raise CameraUnavailable(f"{self.folder}: no such folder") from None
+            raise unavailable(str(self.folder), Code.DEVICE_PORT_MISSING, "no such folder") from None
         except OSError as error:
-            raise CameraUnavailable(f"{self.folder}: cannot list it: {error.strerror}", "error") from None
+            raise unavailable(str(self.folder), Code.CAMERA_FOLDER_UNREADABLE, f"cannot list it: {error.strerror}",
+                              "error", reason=error.strerror) from None
         pictures = {}
         for entry in entries:
             if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in PICTURE_SUFFIXES:

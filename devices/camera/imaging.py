@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.problems import Code, Problem
 from devices.camera.source import CaptureError
 
 # Pictures larger than this are refused rather than decoded (Pillow's "decompression bomb").
@@ -29,9 +30,12 @@ def open_image(data: bytes) -> Image.Image:
         if not too_large:
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise CaptureError(f"the camera sent something that is not a readable picture ({type(error).__name__})") from None
+        kind = type(error).__name__
+        raise CaptureError(f"the camera sent something that is not a readable picture ({kind})",
+                           Problem(Code.CAMERA_UNREADABLE_PICTURE, {"error": kind})) from None
     if too_large:
-        raise CaptureError(f"the picture is too large ({image.width}×{image.height} pixels)")
+        raise CaptureError(f"the picture is too large ({image.width}×{image.height} pixels)",
+                           Problem(Code.CAMERA_PICTURE_TOO_LARGE, {"width": image.width, "height": image.height}))
     image = image if image.mode == "RGB" else image.convert("RGB")
     ImageOps.exif_transpose(image, in_place=True)
     return image

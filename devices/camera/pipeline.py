@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.problems import Code, Problem
 from devices.camera.document import process_document
 from devices.camera.id_photo import process_id_photo
 from devices.camera.imaging import CaptureError, Processed
@@ -18,6 +19,8 @@ def process_capture(
         return process_document(data, certification=certification, font=font)
     if mode == "id_photo":
         if certification is not None:
-            raise CaptureError("certify is for copies of documents, not for ID photos")
+            raise CaptureError("certify is for copies of documents, not for ID photos",
+                               Problem(Code.CAMERA_CERTIFY_ID_PHOTO))
         return process_id_photo(data)
-    raise CaptureError(f"unknown capture mode {mode!r}; use document or id_photo")
+    raise CaptureError(f"unknown capture mode {mode!r}; use document or id_photo",
+                       Problem(Code.CAMERA_UNKNOWN_MODE, {"mode": str(mode)}))

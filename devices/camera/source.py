@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Param, Problem
+
 Mode = Literal["document", "id_photo"]
 
 
-class CameraUnavailable(Exception):
+class CameraUnavailable(DeviceTrouble):
     """The camera cannot be used now: "offline" when it is not there, "error" when it is but fails."""
 
-    def __init__(self, detail: str, state: Literal["offline", "error"] = "offline") -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str, problem: Problem, state: Literal["offline", "error"] = "offline") -> None:
+        super().__init__(detail, problem)
         self.state = state
+
+
+def unavailable(port: str, code: Code, words: str, state: Literal["offline", "error"] = "offline",
+                **params: Param) -> CameraUnavailable:
+    """"{port}: {words}", with its code, e.g. ("/dev/video0", DEVICE_UNPLUGGED, "device unplugged")."""
+    return CameraUnavailable(f"{port}: {words}", Problem(code, {"port": port, **params}), state)
 
 
 class CameraSource(Protocol):
@@ -35,9 +43,5 @@ class CameraSource(Protocol):
         """The next picture, as the file bytes the camera produced. May wait for ever: callers time it out."""
 
 
-class CaptureError(Exception):
+class CaptureError(DeviceTrouble):
     """The capture cannot be turned into a file; `detail` says why in words a person can act on."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
+from core.problems import Code, Problem
 from devices.camera.imaging import CaptureError
 from devices.fonts import FONT_PACKAGES, FontChoice
 
@@ -20,6 +21,7 @@ STAMP_RED = (200, 24, 24)
 TEXT_SHARE = 0.017
 MAX_WIDTH_SHARE = 0.6
 NO_FONT = f"cannot draw the certify stamp: no Chinese font installed (install {FONT_PACKAGES})"
+NO_FONT_PROBLEM = Problem(Code.CAMERA_NO_FONT, {"packages": FONT_PACKAGES})
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ def stamp_lines(certification: Certification) -> list[str]:
     try:
         when = datetime.fromisoformat(certification.at)
     except ValueError:
-        raise CaptureError("certify.at is not an ISO-8601 time such as 2026-05-01T10:30:00+08:00") from None
+        raise CaptureError("certify.at is not an ISO-8601 time such as 2026-05-01T10:30:00+08:00",
+                           Problem(Code.CAMERA_CERTIFY_TIME_INVALID)) from None
     return [CERTIFIED, f"核对人：{certification.staff}", f"核对时间：{when:%Y-%m-%d %H:%M}"]
 
 
@@ -69,7 +72,7 @@ def layout_stamp(size: tuple[int, int], certification: Certification, font: Font
 def draw_stamp(image: Image.Image, certification: Certification, font: FontChoice | None) -> None:
     """Stamp `image` in place; without a Chinese font the job fails rather than print boxes."""
     if font is None:
-        raise CaptureError(NO_FONT)
+        raise CaptureError(NO_FONT, NO_FONT_PROBLEM)
     stamp = layout_stamp(image.size, certification, font)
     left, top, right, bottom = stamp.box
     inner = 2 * stamp.border

@@ -11,7 +11,8 @@ import os
 
 from linuxpy.video.device import BufferType, Capability, Device, FrameSizeType, PixelFormat, VideoCapture
 
-from devices.camera.source import CameraUnavailable, Mode
+from core.problems import Code
+from devices.camera.source import CameraUnavailable, Mode, unavailable
 
 WARMUP_FRAMES = 5
 
@@ -34,7 +35,7 @@ class V4l2Source:
 
     def present(self) -> None:
         if not os.path.exists(self.device):
-            raise CameraUnavailable(f"{self.device}: no such device")
+            raise unavailable(self.device, Code.DEVICE_PORT_MISSING, "no such device")
 
     def check(self) -> str:
         self.present()
@@ -60,11 +61,11 @@ class V4l2Source:
                             return bytes(frame)
         except OSError as error:
             raise self._failure(error) from None
-        raise CameraUnavailable(f"{self.device}: the stream ended", "error")
+        raise unavailable(self.device, Code.CAMERA_STREAM_ENDED, "the stream ended", "error")
 
     def _mjpg_size(self, camera: Device) -> tuple[int, int]:
         if Capability.VIDEO_CAPTURE not in camera.info.device_capabilities:
-            raise CameraUnavailable(f"{self.device}: not a video capture device", "error")
+            raise unavailable(self.device, Code.CAMERA_NOT_CAPTURE_DEVICE, "not a video capture device", "error")
         sizes = []
         for size in camera.info.format_frame_sizes(PixelFormat.MJPEG):
             if size.type == FrameSizeType.DISCRETE:
@@ -73,16 +74,19 @@ class V4l2Source:
                 sizes.append((size.info.max_width, size.info.max_height))
         best = largest_size(sizes)
         if best is None:
-            raise CameraUnavailable(f"{self.device}: the camera offers no MJPG frames", "error")
+            raise unavailable(self.device, Code.CAMERA_NO_MJPG, "the camera offers no MJPG frames", "error")
         return best
 
     def _failure(self, error: OSError) -> CameraUnavailable:
+        device = self.device
         if error.errno in (errno.ENODEV, errno.ENOENT, errno.ENXIO):
-            return CameraUnavailable(f"{self.device}: device unplugged")
+            return unavailable(device, Code.DEVICE_UNPLUGGED, "device unplugged")
         if error.errno in (errno.EACCES, errno.EPERM):
-            return CameraUnavailable(f"{self.device}: permission denied; add the daemon's user to the 'video' group", "error")
+            return unavailable(device, Code.DEVICE_PERMISSION_DENIED, "permission denied; add the daemon's user to "
+                               "the 'video' group", "error", group="video")
         if error.errno in (errno.ENOTTY, errno.EINVAL):
-            return CameraUnavailable(f"{self.device}: not a V4L2 camera", "error")
+            return unavailable(device, Code.CAMERA_NOT_V4L2, "not a V4L2 camera", "error")
         if error.errno == errno.EBUSY:
-            return CameraUnavailable(f"{self.device}: busy; another program is using the camera", "error")
-        return CameraUnavailable(f"{self.device}: {error.strerror or error}", "error")
+            return unavailable(device, Code.DEVICE_PORT_BUSY, "busy; another program is using the camera", "error")
+        reason = str(error.strerror or error)
+        return unavailable(device, Code.DEVICE_OPEN_FAILED, reason, "error", reason=reason)

@@ -24,6 +24,8 @@ import logging
 from dataclasses import dataclass
 from typing import Literal, NoReturn, Protocol
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Problem
 from devices.idcard import commands, layouts, status
 from devices.idcard.card import Card, CardDataError
 from devices.idcard.commands import ReplyError, SamId
@@ -36,19 +38,21 @@ log = logging.getLogger(__name__)
 SAM_BROKEN = (status.SAM_SELF_TEST_FAILED, status.SAM_NOT_AUTHORISED)
 
 
-class ReaderFault(Exception):
+class ReaderFault(DeviceTrouble):
     """The reader cannot work now: "offline" (gone or silent) or "error" (there, but failing)."""
 
-    def __init__(self, state: Literal["offline", "error"], detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, state: Literal["offline", "error"], detail: str, problem: Problem) -> None:
+        super().__init__(detail, problem)
         self.state = state
-        self.detail = detail
 
 
-class SelfTestFailed(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+class SelfTestFailed(DeviceTrouble):
+    """The self-test found the reader or its SAM failing; the detail says what was checked."""
+
+
+def _sw3(code: int) -> str:
+    """A status byte as the reader's manual writes it, for a problem's params."""
+    return f"{code:02X}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +68,7 @@ class ReaderEvents(Protocol):
 
     def card(self, read: CardRead) -> None: ...
 
-    def problem(self, detail: str) -> None: ...
+    def problem(self, detail: str, problem: Problem) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +110,7 @@ class ReaderDriver:
         try:
             await self.link.open()
         except LinkError as error:
-            raise ReaderFault("offline", error.detail) from None
+            raise ReaderFault("offline", error.detail, error.problem) from None
         pump = asyncio.create_task(self._pump(), name=f"idreader pump {self.link.name}")
         try:
             async with self._lock:
@@ -124,16 +128,19 @@ class ReaderDriver:
             async with self._lock:
                 sam_status = await self._exchange(commands.SAM_STATUS)
                 if sam_status.sw3 != status.OK:
-                    raise SelfTestFailed(f"SAM status: {status.describe(sam_status.sw3)}")
+                    raise SelfTestFailed(f"SAM status: {status.describe(sam_status.sw3)}", Problem(
+                        Code.IDREADER_SAM_FAILED, {"port": self.link.name, "sw3": _sw3(sam_status.sw3)}))
                 sam_id_reply = await self._exchange(commands.SAM_ID)
         except ReaderFault as fault:
-            raise SelfTestFailed(fault.detail) from None
+            raise SelfTestFailed(fault.detail, fault.problem) from None
         if sam_id_reply.sw3 != status.OK:
-            raise SelfTestFailed(f"SAM status OK; SAM id: {status.describe(sam_id_reply.sw3)}")
+            raise SelfTestFailed(f"SAM status OK; SAM id: {status.describe(sam_id_reply.sw3)}",
+                                 Problem(Code.IDREADER_SAM_ID_FAILED, {"sw3": _sw3(sam_id_reply.sw3)}))
         try:
             sam_id: SamId = commands.parse_sam_id(sam_id_reply)
         except ReplyError as error:
-            raise SelfTestFailed(f"SAM status OK; {error}") from None
+            raise SelfTestFailed(f"SAM status OK; {error}",
+                                 Problem(Code.IDREADER_REPLY_INVALID, {"reason": str(error)})) from None
         return f"SAM status OK (90); SAM id {sam_id}; reader at {self.link.name}"
 
     # The byte pump: link -> decoder -> replies.
@@ -153,24 +160,26 @@ class ReaderDriver:
                     continue
                 self._report_noise()
                 if isinstance(event, BadChecksum):
-                    self._problem(f"frame with a bad checksum dropped ({event.size} bytes)")
+                    self._problem(f"frame with a bad checksum dropped ({event.size} bytes)",
+                                  Problem(Code.IDREADER_BAD_CHECKSUM, {"bytes": event.size}))
                 self._replies.put_nowait(event)
 
     def _report_noise(self) -> None:
         if self._noise:
-            self._problem(f"{self._noise} bytes of noise from the reader skipped")
+            self._problem(f"{self._noise} bytes of noise from the reader skipped",
+                          Problem(Code.IDREADER_NOISE, {"bytes": self._noise}))
             self._noise = 0
 
-    def _problem(self, detail: str) -> None:
+    def _problem(self, detail: str, problem: Problem) -> None:
         log.info("%s: %s", self.link.name, detail)
         if self._events is not None:
-            self._events.problem(detail)
+            self._events.problem(detail, problem)
 
     # Commands.
 
     def _raise_if_lost(self) -> None:
         if self._lost is not None:
-            raise ReaderFault("offline", self._lost.detail)
+            raise ReaderFault("offline", self._lost.detail, self._lost.problem)
 
     async def _attempt(self, command: Command, timeout: float) -> Reply:
         while not self._replies.empty():  # a late reply to an earlier, timed-out command
@@ -180,7 +189,7 @@ class ReaderDriver:
         try:
             await self.link.write(command.encode())
         except LinkLost as lost:
-            raise ReaderFault("offline", lost.detail) from None
+            raise ReaderFault("offline", lost.detail, lost.problem) from None
         try:
             item = await asyncio.wait_for(self._replies.get(), timeout)
         except TimeoutError:
@@ -188,7 +197,7 @@ class ReaderDriver:
             self._report_noise()
             raise _Spoilt("timeout") from None
         if isinstance(item, LinkLost):
-            raise ReaderFault("offline", item.detail)
+            raise ReaderFault("offline", item.detail, item.problem)
         if isinstance(item, BadChecksum) or item.sw3 == status.CHECKSUM_ERROR:
             raise _Spoilt("checksum")
         return item
@@ -205,16 +214,23 @@ class ReaderDriver:
                 reason = spoilt.reason
                 continue
             if reply.sw3 in SAM_BROKEN:
-                raise ReaderFault("error", f"{self.link.name}: {status.describe(reply.sw3)}")
+                raise ReaderFault("error", f"{self.link.name}: {status.describe(reply.sw3)}", self._sam_failed(reply))
             return reply
+        where = {"port": self.link.name, "command": spec.name}
         if reason == "timeout":
-            raise ReaderFault("offline", f"{self.link.name}: the reader does not answer ({spec.name})")
-        raise ReaderFault("error", f"{self.link.name}: replies to {spec.name} keep failing their checksum")
+            raise ReaderFault("offline", f"{self.link.name}: the reader does not answer ({spec.name})",
+                              Problem(Code.IDREADER_NO_ANSWER, where))
+        raise ReaderFault("error", f"{self.link.name}: replies to {spec.name} keep failing their checksum",
+                          Problem(Code.IDREADER_BAD_REPLIES, where))
+
+    def _sam_failed(self, reply: Reply) -> Problem:
+        return Problem(Code.IDREADER_SAM_FAILED, {"port": self.link.name, "sw3": _sw3(reply.sw3)})
 
     async def _check_sam(self) -> None:
         reply = await self._exchange(commands.SAM_STATUS)
         if reply.sw3 != status.OK:
-            raise ReaderFault("error", f"{self.link.name}: SAM status: {status.describe(reply.sw3)}")
+            raise ReaderFault("error", f"{self.link.name}: SAM status: {status.describe(reply.sw3)}",
+                              self._sam_failed(reply))
 
     # The poll loop.
 
@@ -259,7 +275,8 @@ class ReaderDriver:
         if reply.sw3 == status.CARD_FOUND:
             return True
         if reply.sw3 != status.FIND_FAILED:
-            self._problem(f"find card: {status.describe(reply.sw3)}")
+            self._problem(f"find card: {status.describe(reply.sw3)}",
+                          Problem(Code.IDREADER_FIND_FAILED, {"sw3": _sw3(reply.sw3)}))
         return False
 
     async def _select_and_read(
@@ -270,22 +287,28 @@ class ReaderDriver:
         A failed attempt is reported once per card and tried again.
         """
         again = "; take the card off and place it again"
+
+        def failed(step: str, sw3: int | None, reason: str | None = None) -> Problem:
+            return Problem(Code.IDREADER_READ_FAILED, {
+                "step": step, "sw3": None if sw3 is None else _sw3(sw3), "reason": reason})
+
         selected = await self._exchange(commands.SELECT)
         if selected.sw3 != status.OK:
             if report_failure:
-                self._problem(f"select card: {status.describe(selected.sw3)}{again}")
+                self._problem(f"select card: {status.describe(selected.sw3)}{again}", failed("select", selected.sw3))
             return "failed"
         reply = await self._exchange(commands.READ)
         if reply.sw3 != status.OK:
             if report_failure:
-                self._problem(f"read card: {status.describe(reply.sw3)}{again}")
+                self._problem(f"read card: {status.describe(reply.sw3)}{again}", failed("read", reply.sw3))
             return "failed"
         try:
             files = commands.parse_read(reply)
             read = CardRead(layouts.parse_text(files.text), files.photo)
             return read, hashlib.blake2b(files.text + files.photo).digest()
         except ReplyError as error:
-            self._problem(f"read card: {error}{again}")
+            self._problem(f"read card: {error}{again}", failed("read", None, str(error)))
         except CardDataError as error:
-            self._problem(f"card data not understood: {error}")
+            self._problem(f"card data not understood: {error}",
+                          Problem(Code.IDREADER_CARD_NOT_UNDERSTOOD, {"reason": str(error)}))
         return "unreadable"

@@ -13,17 +13,20 @@ from typing import Protocol
 import serial
 import serial_asyncio_fast
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Problem
 
-class LinkError(Exception):
+
+class LinkError(DeviceTrouble):
     """The link cannot be opened; `detail` names the device and says why."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class LinkLost(LinkError):
     """The device went away while open (unplugged, powered off, socket closed)."""
+
+
+def disconnected(name: str, why: str = "") -> LinkLost:
+    return LinkLost(f"{name}: disconnected{why}", Problem(Code.DEVICE_UNPLUGGED, {"port": name}))
 
 
 class Link(Protocol):
@@ -38,24 +41,34 @@ class Link(Protocol):
     def close(self) -> None: ...
 
 
+_DENIED = "permission denied (is the user in group dialout?)"
 _REASONS = {
-    errno.ENOENT: "no such device",
-    errno.ENODEV: "no such device",
-    errno.ENXIO: "no such device",
-    errno.EACCES: "permission denied (is the user in group dialout?)",
-    errno.EPERM: "permission denied (is the user in group dialout?)",
-    errno.EBUSY: "busy: another program has it open",
-    errno.ECONNREFUSED: "connection refused",
-    errno.EHOSTUNREACH: "host unreachable",
-    errno.ETIMEDOUT: "connection timed out",
+    errno.ENOENT: ("no such device", Code.DEVICE_PORT_MISSING),
+    errno.ENODEV: ("no such device", Code.DEVICE_PORT_MISSING),
+    errno.ENXIO: ("no such device", Code.DEVICE_PORT_MISSING),
+    errno.EACCES: (_DENIED, Code.DEVICE_PERMISSION_DENIED),
+    errno.EPERM: (_DENIED, Code.DEVICE_PERMISSION_DENIED),
+    errno.EBUSY: ("busy: another program has it open", Code.DEVICE_PORT_BUSY),
+    errno.ECONNREFUSED: ("connection refused", Code.DEVICE_CONNECTION_REFUSED),
+    errno.EHOSTUNREACH: ("host unreachable", Code.DEVICE_HOST_UNREACHABLE),
+    errno.ETIMEDOUT: ("connection timed out", Code.DEVICE_NO_ANSWER),
 }
 
 
 def open_failure(name: str, error: OSError) -> LinkError:
-    reason = _REASONS.get(error.errno or 0)
-    if reason is None:
-        reason = f"cannot open it ({error.strerror or error})"
-    return LinkError(f"{name}: {reason}")
+    params: dict[str, str | None] = {"port": name}
+    known = _REASONS.get(error.errno or 0)
+    if known is None:
+        cause = str(error.strerror or error)
+        reason, code = f"cannot open it ({cause})", Code.DEVICE_OPEN_FAILED
+        params["reason"] = cause
+    else:
+        reason, code = known
+        if code is Code.DEVICE_PERMISSION_DENIED:
+            params["group"] = "dialout"
+        elif code is Code.DEVICE_NO_ANSWER:
+            params["seconds"] = None
+    return LinkError(f"{name}: {reason}", Problem(code, params))
 
 
 class _Chunks(asyncio.Protocol):
@@ -94,16 +107,16 @@ class SerialLink:
 
     async def write(self, data: bytes) -> None:
         if self._transport is None or self._transport.is_closing():
-            raise LinkLost(f"{self.name}: disconnected")
+            raise disconnected(self.name)
         self._transport.write(data)
 
     async def read(self) -> bytes:
         if self._lost:
-            raise LinkLost(f"{self.name}: disconnected")
+            raise disconnected(self.name)
         chunk = await self._chunks.queue.get()
         if chunk is None:
             self._lost = True
-            raise LinkLost(f"{self.name}: disconnected")
+            raise disconnected(self.name)
         return chunk
 
     def close(self) -> None:

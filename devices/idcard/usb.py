@@ -14,8 +14,9 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from core.problems import Code, Problem
 from devices.idcard.frames import HEADER_SIZE, PREAMBLE
-from devices.idcard.link import LinkError, LinkLost
+from devices.idcard.link import LinkError, LinkLost, disconnected
 
 DEFAULT_VID = 0x0400
 DEFAULT_PID = 0xC35A
@@ -46,7 +47,7 @@ class _PyusbPipes:
         self._name = name
 
     def _lost(self, error: Exception) -> LinkLost:
-        return LinkLost(f"{self._name}: disconnected ({error})")
+        return disconnected(self._name, f" ({error})")
 
     def write(self, endpoint: int, data: bytes, timeout_ms: int) -> None:
         import usb.core
@@ -79,12 +80,14 @@ def open_pyusb(vid: int, pid: int) -> UsbPipes:
     import usb.core
 
     name = usb_name(vid, pid)
+    port = {"port": name}
     try:
         device = usb.core.find(idVendor=vid, idProduct=pid)
     except usb.core.NoBackendError:
-        raise LinkError(f"{name}: libusb is not installed (apt install libusb-1.0-0)") from None
+        raise LinkError(f"{name}: libusb is not installed (apt install libusb-1.0-0)",
+                        Problem(Code.DEVICE_LIBUSB_MISSING, port)) from None
     if device is None:
-        raise LinkError(f"{name}: no such device")
+        raise LinkError(f"{name}: no such device", Problem(Code.DEVICE_PORT_MISSING, port))
     try:
         if device.is_kernel_driver_active(0):
             device.detach_kernel_driver(0)
@@ -94,10 +97,12 @@ def open_pyusb(vid: int, pid: int) -> UsbPipes:
         device.set_configuration()
     except usb.core.USBError as error:
         if error.errno in (errno.EACCES, errno.EPERM):
-            raise LinkError(f"{name}: permission denied (install the udev rule)") from None
+            raise LinkError(f"{name}: permission denied (install the udev rule)",
+                            Problem(Code.DEVICE_PERMISSION_DENIED, port)) from None
         if error.errno == errno.EBUSY:
-            raise LinkError(f"{name}: busy: another program has it open") from None
-        raise LinkError(f"{name}: cannot open it ({error})") from None
+            raise LinkError(f"{name}: busy: another program has it open", Problem(Code.DEVICE_PORT_BUSY, port)) from None
+        raise LinkError(f"{name}: cannot open it ({error})",
+                        Problem(Code.DEVICE_OPEN_FAILED, {**port, "reason": str(error)})) from None
     return _PyusbPipes(device, name)
 
 
@@ -122,11 +127,12 @@ class UsbLink:
     async def write(self, data: bytes) -> None:
         pipes = self._pipes
         if pipes is None:
-            raise LinkLost(f"{self.name}: disconnected")
+            raise disconnected(self.name)
         try:
             await asyncio.to_thread(self._write_frame, pipes, data)
         except TimeoutError:
-            raise LinkLost(f"{self.name}: the reader does not accept data") from None
+            raise LinkLost(f"{self.name}: the reader does not accept data",
+                           Problem(Code.IDREADER_NOT_ACCEPTING, {"port": self.name})) from None
 
     @staticmethod
     def _write_frame(pipes: UsbPipes, data: bytes) -> None:
@@ -173,7 +179,7 @@ class UsbLink:
                 return
             except Exception as error:  # a handle closed under us, or a libusb surprise
                 if not stop.is_set():
-                    post(LinkLost(f"{name}: disconnected ({type(error).__name__})"))
+                    post(disconnected(name, f" ({type(error).__name__})"))
                 return
             if data:
                 post(bytes(data))

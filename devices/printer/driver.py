@@ -11,16 +11,14 @@ from __future__ import annotations
 import asyncio
 import time
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Problem
 from devices.printer.status import STATUS_QUERY, PrinterStatus, StatusCollector, StatusError
 from devices.printer.transport import Transport
 
 
-class PrinterError(Exception):
+class PrinterError(DeviceTrouble):
     """Printing did not happen or did not finish; `detail` is one line for staff."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class NoAnswer(PrinterError):
@@ -31,7 +29,8 @@ class NotReady(PrinterError):
     """The printer reported a problem; `status` says which."""
 
     def __init__(self, status: PrinterStatus) -> None:
-        super().__init__(status.detail)
+        assert status.problem is not None  # only a status that is not ok
+        super().__init__(status.detail, status.problem)
         self.status = status
 
 
@@ -68,12 +67,15 @@ class PrinterDriver:
             try:
                 status = collector.feed(data)
             except StatusError as error:
-                raise PrinterError(f"garbled status reply: {error}") from None
+                raise PrinterError(f"garbled status reply: {error}",
+                                   Problem(Code.PRINTER_GARBLED_STATUS, {"reason": str(error)})) from None
             if status is not None:
                 return status
         if collector.received:
-            raise NoAnswer(f"incomplete status reply ({collector.received} of 4 bytes)")
-        raise NoAnswer(f"no answer to status request within {timeout:g} s")
+            reason = f"incomplete status reply ({collector.received} of 4 bytes)"
+            raise NoAnswer(reason, Problem(Code.PRINTER_GARBLED_STATUS, {"reason": reason}))
+        raise NoAnswer(f"no answer to status request within {timeout:g} s",
+                       Problem(Code.PRINTER_NO_ANSWER, {"seconds": timeout}))
 
     async def print(self, job: bytes) -> PrinterStatus | None:
         """Print one job: check, send, confirm. Returns the status after (None if unknown).

@@ -7,6 +7,8 @@ an EncodeError naming the block, and nothing is printed half.
 
 from __future__ import annotations
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Problem
 from devices.printer import commands, raster, text
 from devices.printer.document import (
     BarcodeBlock,
@@ -43,7 +45,7 @@ HRI_DOTS = 30  # the text under a barcode
 QR_MODULES_AT_LEAST = 21  # version 1; the printer chooses the version, so a QR counts at its smallest
 
 
-class EncodeError(ValueError):
+class EncodeError(DeviceTrouble, ValueError):
     """The document cannot be printed on this profile; the message names the block."""
 
 
@@ -58,8 +60,13 @@ def encode(document: Document, profile: Profile) -> bytes:
             if paper_dots > MAX_PAPER_MM * DOTS_PER_MM:
                 raise ValueError(f"by this block the document takes {paper_dots // DOTS_PER_MM:,} mm of paper; "
                                  f"at most {MAX_PAPER_MM:,} mm per copy")
-        except (text.UnprintableCharacter, raster.ImageProblem, ValueError) as error:
-            raise EncodeError(f"block {number} ({_kind(block)}): {error}") from None
+        except text.UnprintableCharacter as error:
+            problem = Problem(Code.PRINTER_UNPRINTABLE_CHARACTER, {
+                "block": number, "character": error.character, "codepoint": f"U+{ord(error.character):04X}"})
+            raise EncodeError(f"block {number} ({_kind(block)}): {error}", problem) from None
+        except (raster.ImageProblem, ValueError) as error:
+            problem = Problem(Code.PRINTER_DOCUMENT_INVALID, {"block": number, "kind": _kind(block), "reason": str(error)})
+            raise EncodeError(f"block {number} ({_kind(block)}): {error}", problem) from None
         job += data
     return bytes(job)
 

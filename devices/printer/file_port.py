@@ -11,19 +11,26 @@ import asyncio
 import errno
 import os
 
+from core.problems import Code, Problem
 from devices.printer.transport import Transport, TransportError
 
 _REASONS = {
-    errno.ENOENT: "no such device",
-    errno.EACCES: "permission denied (is the user in group lp?)",
-    errno.EBUSY: "in use by another program",
-    errno.ENODEV: "printer unplugged",
-    errno.ENOSPC: "paper out",
+    errno.ENOENT: ("no such device", Code.DEVICE_PORT_MISSING),
+    errno.EACCES: ("permission denied (is the user in group lp?)", Code.DEVICE_PERMISSION_DENIED),
+    errno.EBUSY: ("in use by another program", Code.DEVICE_PORT_BUSY),
+    errno.ENODEV: ("printer unplugged", Code.DEVICE_UNPLUGGED),
+    errno.ENOSPC: ("paper out", Code.PRINTER_PAPER_OUT),  # usblp's word for it
 }
 
 
-def _reason(error: OSError) -> str:
-    return _REASONS.get(error.errno or 0) or (error.strerror or str(error)).lower()
+def _failure(path: str, error: OSError) -> TransportError:
+    reason, code = _REASONS.get(error.errno or 0) or ((error.strerror or str(error)).lower(), Code.DEVICE_OPEN_FAILED)
+    params = {"port": path}
+    if code is Code.DEVICE_PERMISSION_DENIED:
+        params["group"] = "lp"
+    elif code is Code.DEVICE_OPEN_FAILED:
+        params["reason"] = reason
+    return TransportError(f"{path}: {reason}", Problem(code, params))
 
 
 class FileTransport(Transport):
@@ -38,18 +45,19 @@ class FileTransport(Transport):
         try:
             self._fd = await asyncio.to_thread(os.open, self.path, os.O_WRONLY | os.O_APPEND)
         except OSError as error:
-            raise TransportError(f"{self.path}: {_reason(error)}") from None
+            raise _failure(self.path, error) from None
 
     async def write(self, data: bytes) -> None:
         if self._fd is None:
-            raise TransportError(f"{self.path}: not open")
+            raise TransportError(f"{self.path}: not open", Problem(Code.DEVICE_NOT_OPEN, {"port": self.path}))
         try:
             await asyncio.to_thread(_write_all, self._fd, data)
         except OSError as error:
-            raise TransportError(f"{self.path}: {_reason(error)}") from None
+            raise _failure(self.path, error) from None
 
     async def read(self, timeout: float) -> bytes:
-        raise TransportError(f"{self.path}: write-only, the printer's status cannot be read")
+        raise TransportError(f"{self.path}: write-only, the printer's status cannot be read",
+                             Problem(Code.PRINTER_STATUS_UNKNOWN, {"port": self.path}))
 
     async def discard_input(self) -> None:
         pass  # nothing is ever read

@@ -9,12 +9,14 @@ import os
 import serial
 import serial_asyncio_fast
 
+from core.problems import Code, Problem
 from devices.printer.transport import LinkProtocol, StreamTransport, TransportError
 
 _REASONS = {
-    errno.ENOENT: "no such device",
-    errno.EACCES: "permission denied (is the user in group dialout?)",
-    errno.EBUSY: "in use by another program",
+    errno.ENOENT: ("no such device", Problem(Code.DEVICE_PORT_MISSING)),
+    errno.EACCES: ("permission denied (is the user in group dialout?)",
+                   Problem(Code.DEVICE_PERMISSION_DENIED, {"group": "dialout"})),
+    errno.EBUSY: ("in use by another program", Problem(Code.DEVICE_PORT_BUSY)),
 }
 
 
@@ -31,7 +33,10 @@ class SerialTransport(StreamTransport):
             return await serial_asyncio_fast.create_serial_connection(loop, LinkProtocol, self.port, baudrate=self.baudrate)
         except (serial.SerialException, OSError) as error:
             code = error.errno if isinstance(error.errno, int) else None
-            reason = _REASONS.get(code) if code else None
-            if reason is None:
+            known = _REASONS.get(code) if code else None
+            if known is None:
                 reason = os.strerror(code).lower() if code else str(error)
-            raise TransportError(f"{self.port}: {reason}") from None
+                known = reason, Problem(Code.DEVICE_OPEN_FAILED, {"reason": reason})
+            reason, problem = known
+            raise TransportError(f"{self.port}: {reason}",
+                                 Problem(problem.code, {"port": self.port, **problem.params})) from None

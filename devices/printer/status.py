@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.problems import Code, Problem
 from devices.printer.commands import status_request
 
 # Printer, offline cause, error cause, paper roll sensor: one reply byte each, in order.
@@ -39,33 +40,40 @@ class PrinterStatus:
     auto_recoverable_error: bool = False
 
     @property
-    def problems(self) -> list[str]:
-        """What stops printing, most actionable first, in words for staff."""
+    def _found(self) -> list[tuple[str, Code]]:
+        """What stops printing, most actionable first: in words for staff, and as codes."""
         found = []
         if self.paper == "out" or self.stopped_by_paper_end:
-            found.append("paper out")
+            found.append(("paper out", Code.PRINTER_PAPER_OUT))
         if self.cover_open:
-            found.append("cover open")
+            found.append(("cover open", Code.PRINTER_COVER_OPEN))
         if self.cutter_error:
-            found.append("cutter error")
+            found.append(("cutter error", Code.PRINTER_CUTTER_ERROR))
         if self.unrecoverable_error:
-            found.append("unrecoverable printer error")
+            found.append(("unrecoverable printer error", Code.PRINTER_UNRECOVERABLE_ERROR))
         if self.auto_recoverable_error:
-            found.append("print head overheated or other recoverable error")
+            found.append(("print head overheated or other recoverable error", Code.PRINTER_RECOVERABLE_ERROR))
         if self.offline and not found:
-            found.append("offline")
+            found.append(("offline", Code.PRINTER_OFFLINE))
         return found
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self._found
 
     @property
     def detail(self) -> str:
         """One line for the device state: the problems, else a warning, else ""."""
-        if self.problems:
-            return ", ".join(self.problems)
+        if self._found:
+            return ", ".join(words for words, _ in self._found)
         return "paper near end" if self.paper == "near_end" else ""
+
+    @property
+    def problem(self) -> Problem | None:
+        """The detail's code: the most actionable problem (the detail lists them all), else the warning."""
+        if self._found:
+            return Problem(self._found[0][1])
+        return Problem(Code.PRINTER_PAPER_NEAR_END) if self.paper == "near_end" else None
 
 
 def parse(replies: bytes) -> PrinterStatus:

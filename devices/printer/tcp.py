@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from core.problems import Code, Problem
 from devices.printer.transport import LinkProtocol, StreamTransport, TransportError
 
 
@@ -20,8 +21,12 @@ class TcpTransport(StreamTransport):
         try:
             return await asyncio.wait_for(loop.create_connection(LinkProtocol, self.host, self.port), self.connect_timeout)
         except TimeoutError:
-            raise TransportError(f"{self.label}: no answer within {self.connect_timeout:g} s") from None
+            raise TransportError(f"{self.label}: no answer within {self.connect_timeout:g} s",
+                                 Problem(Code.DEVICE_NO_ANSWER, {"port": self.label, "seconds": self.connect_timeout})) from None
         except ConnectionRefusedError:
-            raise TransportError(f"{self.label}: connection refused (is the printer on?)") from None
+            raise TransportError(f"{self.label}: connection refused (is the printer on?)",
+                                 Problem(Code.DEVICE_CONNECTION_REFUSED, {"port": self.label})) from None
         except OSError as error:
-            raise TransportError(f"{self.label}: {error.strerror or error}") from None
+            reason = error.strerror or str(error)
+            raise TransportError(f"{self.label}: {reason}",
+                                 Problem(Code.DEVICE_OPEN_FAILED, {"port": self.label, "reason": reason})) from None

@@ -10,13 +10,12 @@ from __future__ import annotations
 import abc
 import asyncio
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Problem
 
-class TransportError(Exception):
+
+class TransportError(DeviceTrouble):
     """The link to the printer failed; `detail` is one line a person can act on."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class Transport(abc.ABC):
@@ -88,10 +87,11 @@ class StreamTransport(Transport):
 
     def _live(self) -> tuple[asyncio.WriteTransport, LinkProtocol]:
         if self._transport is None or self._link is None:
-            raise TransportError(f"{self.label}: not open")
+            raise TransportError(f"{self.label}: not open", Problem(Code.DEVICE_NOT_OPEN, {"port": self.label}))
         if self._link.closed:
             reason = f" ({self._link.close_reason})" if self._link.close_reason else ""
-            raise TransportError(f"{self.label}: connection closed by the printer{reason}")
+            raise TransportError(f"{self.label}: connection closed by the printer{reason}",
+                                 Problem(Code.DEVICE_CONNECTION_CLOSED, {"port": self.label}))
         return self._transport, self._link
 
     async def write(self, data: bytes) -> None:

@@ -17,17 +17,18 @@ from typing import Any, TypeVar
 import usb.core
 import usb.util
 
+from core.problems import Code, Problem
 from devices.printer.transport import Transport, TransportError
 
 PRINTER_CLASS = 7
 T = TypeVar("T")
 
 _REASONS = {
-    errno.EACCES: "permission denied (install the udev rule for the printer)",
-    errno.EBUSY: "in use by another program",
-    errno.ENODEV: "printer unplugged",
-    errno.ENOENT: "printer unplugged",
-    errno.EPIPE: "printer stalled the transfer",
+    errno.EACCES: ("permission denied (install the udev rule for the printer)", Code.DEVICE_PERMISSION_DENIED),
+    errno.EBUSY: ("in use by another program", Code.DEVICE_PORT_BUSY),
+    errno.ENODEV: ("printer unplugged", Code.DEVICE_UNPLUGGED),
+    errno.ENOENT: ("printer unplugged", Code.DEVICE_UNPLUGGED),
+    errno.EPIPE: ("printer stalled the transfer", Code.PRINTER_STALLED),
 }
 
 
@@ -77,10 +78,15 @@ class UsbTransport(Transport):
         except usb.core.USBTimeoutError:
             raise
         except usb.core.NoBackendError:
-            raise TransportError(f"{self.label}: libusb is not installed (Debian package libusb-1.0-0)") from None
+            raise TransportError(f"{self.label}: libusb is not installed (Debian package libusb-1.0-0)",
+                                 self._problem(Code.DEVICE_LIBUSB_MISSING)) from None
         except usb.core.USBError as error:
-            reason = _REASONS.get(error.errno or 0) or str(error.strerror or error).lower()
-            raise TransportError(f"{self.label}: {reason}") from None
+            reason, code = _REASONS.get(error.errno or 0) or (str(error.strerror or error).lower(), Code.DEVICE_OPEN_FAILED)
+            extra = {"reason": reason} if code is Code.DEVICE_OPEN_FAILED else {}
+            raise TransportError(f"{self.label}: {reason}", self._problem(code, **extra)) from None
+
+    def _problem(self, code: Code, **params: str | float | None) -> Problem:
+        return Problem(code, {"port": self.label, **params})
 
     async def open(self) -> None:
         await self._call(self._open)
@@ -89,7 +95,7 @@ class UsbTransport(Transport):
     def _open(self) -> None:
         device = usb.core.find(idVendor=self.vendor, idProduct=self.product)
         if device is None:
-            raise TransportError(f"{self.label}: no such device")
+            raise TransportError(f"{self.label}: no such device", self._problem(Code.DEVICE_PORT_MISSING))
         try:
             configuration = device.get_active_configuration()
         except usb.core.USBError:
@@ -97,7 +103,8 @@ class UsbTransport(Transport):
             configuration = device.get_active_configuration()
         interface = choose_interface(configuration)
         if interface is None:
-            raise TransportError(f"{self.label}: no bulk OUT endpoint, is this a printer?")
+            raise TransportError(f"{self.label}: no bulk OUT endpoint, is this a printer?",
+                                 self._problem(Code.PRINTER_NOT_A_PRINTER))
         number = interface.bInterfaceNumber
         if device.is_kernel_driver_active(number):
             device.detach_kernel_driver(number)
@@ -109,15 +116,17 @@ class UsbTransport(Transport):
 
     async def write(self, data: bytes) -> None:
         if self._out is None:
-            raise TransportError(f"{self.label}: not open")
+            raise TransportError(f"{self.label}: not open", self._problem(Code.DEVICE_NOT_OPEN))
         try:
             await self._call(self._out.write, data, _milliseconds(self.write_timeout))
         except usb.core.USBTimeoutError:
-            raise TransportError(f"{self.label}: printer took no data for {self.write_timeout:g} s") from None
+            raise TransportError(f"{self.label}: printer took no data for {self.write_timeout:g} s",
+                                 self._problem(Code.PRINTER_STALLED, seconds=self.write_timeout)) from None
 
     async def read(self, timeout: float) -> bytes:
         if self._in is None:
-            raise TransportError(f"{self.label}: write-only, the printer's status cannot be read")
+            raise TransportError(f"{self.label}: write-only, the printer's status cannot be read",
+                                 self._problem(Code.PRINTER_STATUS_UNKNOWN))
         try:
             data = await self._call(self._in.read, self._in.wMaxPacketSize, _milliseconds(timeout))
         except usb.core.USBTimeoutError:

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
+from core.devices import DeviceTrouble
+from core.problems import Code, Problem
 from devices.scanner.protocol import ScannerEvent
 
 
-class ScannerUnavailable(Exception):
+class ScannerUnavailable(DeviceTrouble):
     """The scanner cannot be used now: "offline" when it is not there, "error" when it is but fails."""
 
-    def __init__(self, detail: str, state: Literal["offline", "error"] = "offline") -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str, problem: Problem, state: Literal["offline", "error"] = "offline") -> None:
+        super().__init__(detail, problem)
         self.state = state
+
+
+def unavailable(port: str, code: Code, words: str, state: Literal["offline", "error"] = "offline",
+                **params: str) -> ScannerUnavailable:
+    """"{port}: {words}", with its code, e.g. ("/dev/ttyACM0", DEVICE_UNPLUGGED, "device unplugged")."""
+    return ScannerUnavailable(f"{port}: {words}", Problem(code, {"port": port, **params}), state)
 
 
 class ScannerDriver(Protocol):

@@ -13,7 +13,8 @@ import os
 from linuxpy.input.device import EVENT_SIZE, Device
 from linuxpy.input.raw import input_event
 
-from devices.scanner.driver import ScannerUnavailable
+from core.problems import Code
+from devices.scanner.driver import unavailable
 from devices.scanner.keymap import EV_KEY, KeyboardScanner, Layout
 from devices.scanner.protocol import DEFAULT_TIMEOUT_S, MAX_CODE_BYTES, BadInput, Scan, ScannerEvent
 
@@ -51,26 +52,27 @@ class HidScanner:
 
     async def open(self) -> None:
         if not os.path.exists(self.path):
-            raise ScannerUnavailable(f"{self.path}: no such device")
+            raise unavailable(self.path, Code.DEVICE_PORT_MISSING, "no such device")
         device = Device(self.path, blocking=False)
         try:
             device.open()
             device.grab()
         except PermissionError:
             device.close()
-            raise ScannerUnavailable(
-                f"{self.path}: permission denied; add the daemon's user to the 'input' group", state="error"
-            ) from None
+            raise unavailable(self.path, Code.DEVICE_PERMISSION_DENIED, "permission denied; add the daemon's user "
+                              "to the 'input' group", "error", group="input") from None
         except OSError as error:
             device.close()
-            raise ScannerUnavailable(f"{self.path}: not an input device ({error.strerror})", state="error") from None
+            reason = error.strerror or str(error)
+            raise unavailable(self.path, Code.SCANNER_NOT_INPUT_DEVICE, f"not an input device ({reason})", "error",
+                              reason=reason) from None
         self._device = device
         self._keys = self._codes = self._bad = 0
 
     async def read(self) -> list[ScannerEvent]:
         device = self._device
         if device is None:
-            raise ScannerUnavailable(f"{self.path}: not open")
+            raise unavailable(self.path, Code.DEVICE_NOT_OPEN, "not open")
         loop = asyncio.get_running_loop()
         while True:
             try:
@@ -78,9 +80,9 @@ class HidScanner:
             except BlockingIOError:
                 data = None
             except OSError:
-                raise ScannerUnavailable(f"{self.path}: device unplugged") from None
+                raise unavailable(self.path, Code.DEVICE_UNPLUGGED, "device unplugged") from None
             if data == b"":
-                raise ScannerUnavailable(f"{self.path}: device unplugged")
+                raise unavailable(self.path, Code.DEVICE_UNPLUGGED, "device unplugged")
             events: list[ScannerEvent] = []
             if data is None:
                 if not await _readable(device.fileno(), self._protocol.deadline()):
@@ -97,11 +99,11 @@ class HidScanner:
     def self_test(self) -> str:
         device = self._device
         if device is None or device.closed:
-            raise ScannerUnavailable(f"{self.path}: not open")
+            raise unavailable(self.path, Code.DEVICE_NOT_OPEN, "not open")
         try:
             name = device.name
         except OSError:
-            raise ScannerUnavailable(f"{self.path}: device unplugged") from None
+            raise unavailable(self.path, Code.DEVICE_UNPLUGGED, "device unplugged") from None
         return (
             f"{self.description}: '{name}' open and grabbed; "
             f"{self._keys} key presses ({self._codes} codes, {self._bad} bad) since it opened"

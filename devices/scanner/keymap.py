@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from devices.scanner.protocol import DEFAULT_TIMEOUT_S, MAX_CODE_BYTES, LineAssembler, ScannerEvent
+from core.problems import Code, Problem
+from devices.scanner.protocol import DEFAULT_TIMEOUT_S, MAX_CODE_BYTES, BadInput, LineAssembler, ScannerEvent
 
 Layout = Literal["us", "uk", "de", "fr"]
 LAYOUTS: tuple[Layout, ...] = ("us", "uk", "de", "fr")
@@ -113,9 +114,10 @@ class EndOfCode:
 
 @dataclass(frozen=True)
 class Unmapped:
-    """A key (or Alt+keypad number) that types nothing in this layout."""
+    """A key (or Alt+keypad number) that types nothing in this layout; `key` names it, e.g. "Ctrl+30"."""
 
     detail: str
+    key: str
 
 
 KeyResult = Typed | EndOfCode | Unmapped | None
@@ -158,15 +160,15 @@ class KeyboardDecoder:
             if code in KEYPAD_DIGITS:
                 self._alt_digits += KEYPAD_DIGITS[code]
                 return None
-            return Unmapped(f"Alt with key code {code} types nothing")
+            return Unmapped(f"Alt with key code {code} types nothing", f"Alt+{code}")
         if code in KEYPAD:
             return Typed(KEYPAD[code])
         levels = self._keys.get(code)
         if levels is None:
-            return Unmapped(f"key code {code} types nothing in the {self.layout} layout")
+            return Unmapped(f"key code {code} types nothing in the {self.layout} layout", str(code))
         char = self._level(levels)
         if char == NONE:
-            return Unmapped(f"key code {code} with these modifiers types nothing in the {self.layout} layout")
+            return Unmapped(f"key code {code} with these modifiers types nothing in the {self.layout} layout", str(code))
         if self._held & {KEY_LEFTCTRL, KEY_RIGHTCTRL}:
             return _control(char, code)
         return Typed(char)
@@ -185,7 +187,7 @@ def _control(char: str, code: int) -> KeyResult:
     upper = char.upper()
     if len(upper) == 1 and "@" <= upper <= "_":
         return Typed(chr(ord(upper) & 0x1F))
-    return Unmapped(f"Ctrl with key code {code} types nothing")
+    return Unmapped(f"Ctrl with key code {code} types nothing", f"Ctrl+{code}")
 
 
 def _alt_code(digits: str) -> KeyResult:
@@ -199,7 +201,7 @@ def _alt_code(digits: str) -> KeyResult:
                 return Typed(text)
     except UnicodeDecodeError:
         pass
-    return Unmapped(f"Alt+keypad {number} is not a character")
+    return Unmapped(f"Alt+keypad {number} is not a character", f"Alt+keypad {number}")
 
 
 class KeyboardScanner:
@@ -226,7 +228,8 @@ class KeyboardScanner:
     def feed(self, event_type: int, code: int, value: int, now: float) -> list[ScannerEvent]:
         if event_type == EV_SYN and code == SYN_DROPPED:
             self.decoder.reset()
-            return self.lines.reject("the kernel dropped key events; code discarded", now)
+            dropped = BadInput("the kernel dropped key events; code discarded", Problem(Code.SCANNER_KEYS_DROPPED))
+            return self.lines.reject(dropped, now)
         if event_type != EV_KEY:
             return self.lines.expire(now)
         result = self.decoder.key(code, value)
@@ -235,5 +238,6 @@ class KeyboardScanner:
         if isinstance(result, EndOfCode):
             return self.lines.feed(b"\r", now)
         if isinstance(result, Unmapped):
-            return self.lines.reject(f"{result.detail}; code discarded", now)
+            problem = Problem(Code.SCANNER_UNMAPPED_KEY, {"key": result.key, "layout": self.decoder.layout})
+            return self.lines.reject(BadInput(f"{result.detail}; code discarded", problem), now)
         return self.lines.expire(now)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.problems import Code, Problem
 from devices.scanner.aim import identify
 
 TERMINATORS: dict[str, bytes] = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "TAB": b"\t"}
@@ -30,9 +31,10 @@ class Scan:
 
 @dataclass(frozen=True)
 class BadInput:
-    """A line that was dropped; `detail` says why without repeating its content."""
+    """A line that was dropped; `detail` says why without repeating its content, `problem` as a code."""
 
     detail: str
+    problem: Problem
 
 
 ScannerEvent = Scan | BadInput
@@ -78,7 +80,7 @@ class LineAssembler:
             search_from = 0
             events.extend(self._end_line(line))
         if not self._discarding and len(self._buffer) > self.max_bytes:
-            events.append(BadInput(f"code longer than {self.max_bytes} bytes; discarded"))
+            events.append(self._too_long())
             self._discarding = True
         if self._discarding:
             # Keep only what could be the start of a terminator split across reads.
@@ -95,20 +97,26 @@ class LineAssembler:
         self._reset()
         if reported:
             return []
+        milliseconds = round(self.timeout_s * 1000)
         return [
             BadInput(
-                f"code not terminated within {self.timeout_s * 1000:.0f} ms ({size} bytes discarded); "
-                "check the scanner's terminator setting"
+                f"code not terminated within {milliseconds} ms ({size} bytes discarded); "
+                "check the scanner's terminator setting",
+                Problem(Code.SCANNER_UNTERMINATED, {"timeout_ms": milliseconds, "bytes": size}),
             )
         ]
 
-    def reject(self, detail: str, now: float) -> list[ScannerEvent]:
+    def reject(self, bad: BadInput, now: float) -> list[ScannerEvent]:
         """Report the current line as bad and skip the rest of it (used by the keyboard decoder)."""
         events = self.expire(now)
         self._buffer.clear()
         self._discarding = True
         self._last_byte_at = now
-        return [*events, BadInput(detail)]
+        return [*events, bad]
+
+    def _too_long(self) -> BadInput:
+        return BadInput(f"code longer than {self.max_bytes} bytes; discarded",
+                        Problem(Code.SCANNER_CODE_TOO_LONG, {"limit": self.max_bytes}))
 
     def _reset(self) -> None:
         self._buffer.clear()
@@ -119,7 +127,7 @@ class LineAssembler:
             self._discarding = False
             return []
         if len(line) > self.max_bytes:
-            return [BadInput(f"code longer than {self.max_bytes} bytes; discarded")]
+            return [self._too_long()]
         # A CR or LF left over from a scanner set to CRLF is never part of a code.
         line = line.strip(b"\r\n")
         if not line:
@@ -127,8 +135,11 @@ class LineAssembler:
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as error:
-            return [BadInput(f"code is not valid UTF-8 (byte 0x{line[error.start]:02x} at offset {error.start}); discarded")]
+            byte = f"0x{line[error.start]:02x}"
+            return [BadInput(f"code is not valid UTF-8 (byte {byte} at offset {error.start}); discarded",
+                             Problem(Code.SCANNER_NOT_UTF8, {"byte": byte, "offset": error.start}))]
         found = identify(text)
         if not found.code:
-            return [BadInput(f"empty code after the AIM identifier {found.aim}")]
+            return [BadInput(f"empty code after the AIM identifier {found.aim}",
+                             Problem(Code.SCANNER_EMPTY_CODE, {"aim": found.aim}))]
         return [Scan(code=found.code, symbology=found.symbology, aim=found.aim)]

@@ -11,12 +11,12 @@ import asyncio
 import contextlib
 import errno
 import os
-from typing import Literal
 
 import serial
 import serial_asyncio_fast
 
-from devices.scanner.driver import ScannerUnavailable
+from core.problems import Code
+from devices.scanner.driver import ScannerUnavailable, unavailable
 from devices.scanner.protocol import (
     DEFAULT_TIMEOUT_S,
     MAX_CODE_BYTES,
@@ -57,19 +57,19 @@ class SerialScanner:
 
     async def open(self) -> None:
         if not os.path.exists(self.port):
-            raise ScannerUnavailable(f"{self.port}: no such device")
+            raise unavailable(self.port, Code.DEVICE_PORT_MISSING, "no such device")
         try:
             self._reader, self._writer = await serial_asyncio_fast.open_serial_connection(
                 url=self.port, baudrate=self.baudrate
             )
         except (serial.SerialException, OSError) as error:
-            raise ScannerUnavailable(_open_failure(self.port, error), state=_state_for(error)) from None
+            raise _open_failure(self.port, error) from None
         self._bytes = self._codes = self._bad = 0
         self._last_byte_at = None
 
     async def read(self) -> list[ScannerEvent]:
         if self._reader is None:
-            raise ScannerUnavailable(f"{self.port}: not open")
+            raise unavailable(self.port, Code.DEVICE_NOT_OPEN, "not open")
         loop = asyncio.get_running_loop()
         while True:
             deadline = self._lines.deadline()
@@ -79,10 +79,10 @@ class SerialScanner:
             except TimeoutError:
                 events = self._lines.expire(loop.time())
             except (serial.SerialException, OSError):
-                raise ScannerUnavailable(f"{self.port}: device unplugged") from None
+                raise unavailable(self.port, Code.DEVICE_UNPLUGGED, "device unplugged") from None
             else:
                 if not data:
-                    raise ScannerUnavailable(f"{self.port}: device unplugged")
+                    raise unavailable(self.port, Code.DEVICE_UNPLUGGED, "device unplugged")
                 self._bytes += len(data)
                 self._last_byte_at = loop.time()
                 events = self._lines.feed(data, self._last_byte_at)
@@ -94,11 +94,11 @@ class SerialScanner:
     def self_test(self) -> str:
         port = self._writer.transport.get_extra_info("serial") if self._writer else None
         if port is None or not port.is_open:
-            raise ScannerUnavailable(f"{self.port}: not open")
+            raise unavailable(self.port, Code.DEVICE_NOT_OPEN, "not open")
         try:
             port.in_waiting  # an ioctl on the open descriptor: fails once the device is gone
         except (serial.SerialException, OSError):
-            raise ScannerUnavailable(f"{self.port}: device unplugged") from None
+            raise unavailable(self.port, Code.DEVICE_UNPLUGGED, "device unplugged") from None
         opened = f"{self.description}: port open"
         if self._last_byte_at is None:
             return f"{opened}; no bytes received yet, scan a code to check the line"
@@ -116,20 +116,16 @@ class SerialScanner:
                 await writer.wait_closed()
 
 
-def _open_failure(port: str, error: BaseException) -> str:
+def _open_failure(port: str, error: BaseException) -> ScannerUnavailable:
     code = getattr(error, "errno", None)
     if code in (errno.EACCES, errno.EPERM):
-        return f"{port}: permission denied; add the daemon's user to the 'dialout' group"
+        return unavailable(port, Code.DEVICE_PERMISSION_DENIED, "permission denied; add the daemon's user to the "
+                           "'dialout' group", "error", group="dialout")
     if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
-        return f"{port}: no such device"
+        return unavailable(port, Code.DEVICE_PORT_MISSING, "no such device")
     if code == errno.EBUSY:
-        return f"{port}: busy; another program has the port open"
+        return unavailable(port, Code.DEVICE_PORT_BUSY, "busy; another program has the port open", "error")
     if "Inappropriate ioctl" in str(error):
-        return f"{port}: not a serial port"
+        return unavailable(port, Code.DEVICE_NOT_SERIAL, "not a serial port", "error")
     reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-    return f"{port}: cannot open: {reason}"
-
-
-def _state_for(error: BaseException) -> Literal["offline", "error"]:
-    gone = getattr(error, "errno", None) in (errno.ENOENT, errno.ENODEV, errno.ENXIO)
-    return "offline" if gone else "error"
+    return unavailable(port, Code.DEVICE_OPEN_FAILED, f"cannot open: {reason}", "error", reason=reason)

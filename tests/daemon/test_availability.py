@@ -7,14 +7,15 @@ import contextlib
 import json
 import signal
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiomqtt
 import pytest
 
+from core.devices import DEVICES
 from daemon.credentials import TUI_USER, StaffSlot
-from daemon.topics import DEVICES, Topics
+from daemon.topics import Topics
 from govan import config as config_module
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.van import DaemonProcess, write_config
@@ -45,7 +46,7 @@ class Watcher:
             self.latest[message.topic.value] = json.loads(payload) if payload else {}
             self.changed.set()
 
-    async def until(self, predicate, timeout: float) -> float:  # noqa: ANN001
+    async def until(self, predicate: Callable[[dict[str, dict]], bool], timeout: float) -> float:
         """Seconds until predicate(latest) holds; fails the test on timeout."""
         started = time.monotonic()
         deadline = started + timeout
@@ -92,7 +93,7 @@ async def _watch(config_path: Path) -> AsyncIterator[Watcher]:
         slot.release()
 
 
-def _online(topics: Topics):  # noqa: ANN202
+def _online(topics: Topics) -> Callable[[dict[str, dict]], bool]:
     def check(latest: dict[str, dict]) -> bool:
         daemon = latest.get(topics.daemon_state, {})
         return daemon.get("state") == "online" and all(topics.state(d) in latest for d in DEVICES)
@@ -123,7 +124,9 @@ async def test_online_states_then_clean_stop_publishes_offline(kind: str, tmp_pa
             assert daemon_state["since"]
             for device in DEVICES:
                 state = watcher.latest[topics.state(device)]
-                assert set(state) == {"state", "detail", "driver", "since"}
+                # The contract's four fields, and the documented addition: the detail's code.
+                assert set(state) == {"state", "detail", "driver", "since", "problem"}
+                assert state["problem"] == {"code": "device.disabled", "params": {"device": device}}
                 assert state["state"] == "disabled"
                 assert state["driver"] == "none"
             daemon.signal(signal.SIGTERM)

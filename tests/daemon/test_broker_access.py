@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -87,6 +88,81 @@ async def test_tui_cannot_publish_card_events_but_the_daemon_can(kind: str, tmp_
             await listener.subscribe(TOPICS.command("printer", "print"), qos=1)
             await tui.publish(TOPICS.command("printer", "print"), b"{}", qos=1)
             assert await _delivered(listener, TOPICS.command("printer", "print"), 0.7) == [b"{}"]
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mosquitto"])
+async def test_a_terminal_may_say_only_its_own_presence_and_only_the_daemon_names_holders(
+    kind: str, tmp_path: Path
+) -> None:
+    # Forging another terminal's "offline" would free what it holds; forging a holder would send
+    # it another terminal's cards.
+    mine, theirs = TOPICS.terminal_state(STAFF_1), TOPICS.terminal_state(STAFF_2)
+    async with broker_with_users(kind, tmp_path) as (port, passwords):
+        async with _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon, \
+                _client(port, STAFF_1, passwords[TUI_USER]) as tui, \
+                _client(port, STAFF_2, passwords[TUI_USER]) as listener:
+            await listener.subscribe(f"{TOPICS.base}/#", qos=1)
+            await tui.publish(theirs, b'{"state": "offline"}', qos=1)
+            await tui.publish(TOPICS.holder("idreader"), b'{"terminal": "govan-tui-1"}', qos=1)
+            await tui.publish(mine, b'{"state": "online"}', qos=1)
+            await tui.publish(TOPICS.command("idreader", "claim"), b"{}", qos=1)
+            await daemon.publish(TOPICS.holder("idreader"), b'{"terminal": null}', qos=1)
+            seen = await _delivered_all(listener, 0.7)
+            assert (theirs, b'{"state": "offline"}') not in seen
+            assert (TOPICS.holder("idreader"), b'{"terminal": "govan-tui-1"}') not in seen
+            assert {(mine, b'{"state": "online"}'), (TOPICS.command("idreader", "claim"), b"{}"),
+                    (TOPICS.holder("idreader"), b'{"terminal": null}')} <= set(seen)
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mosquitto"])
+async def test_a_last_will_on_another_terminals_presence_is_never_delivered(kind: str, tmp_path: Path) -> None:
+    theirs = TOPICS.terminal_state(STAFF_2)
+    forger = [sys.executable, "-c", FORGER]
+    async with broker_with_users(kind, tmp_path) as (port, passwords), \
+            _client(port, STAFF_2, passwords[TUI_USER]) as listener:
+        await listener.subscribe(theirs, qos=1)
+        # A process that dies without a clean disconnect, so the broker would send its will.
+        child = await asyncio.create_subprocess_exec(*forger, str(port), STAFF_1, passwords[TUI_USER], theirs,
+                                                     stdout=asyncio.subprocess.PIPE)
+        # The embedded broker refuses it at once; mosquitto lets it in and drops the will.
+        said = await asyncio.wait_for(child.stdout.readline(), 10)  # type: ignore[union-attr]
+        assert said == (b"refused\n" if kind == "embedded" else b"connected\n")
+        child.kill()
+        await child.wait()
+        assert await _delivered(listener, theirs, 0.7) == []
+
+
+FORGER = """
+import asyncio, sys
+import aiomqtt
+
+async def main(port, user, password, topic):
+    will = aiomqtt.Will(topic, b'{"state": "offline"}', 1, True)
+    try:
+        async with aiomqtt.Client("127.0.0.1", int(port), username=user, password=password, identifier=user,
+                                  protocol=aiomqtt.ProtocolVersion.V311, will=will, timeout=5):
+            print("connected", flush=True)
+            await asyncio.Event().wait()
+    except aiomqtt.MqttError:
+        print("refused", flush=True)
+        await asyncio.Event().wait()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+async def _delivered_all(listener: aiomqtt.Client, wait: float) -> list[tuple[str, bytes]]:
+    seen: list[tuple[str, bytes]] = []
+
+    async def collect() -> None:
+        async for message in listener.messages:
+            seen.append((message.topic.value, message.payload))
+
+    task = asyncio.create_task(collect())
+    await asyncio.sleep(wait)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return seen
 
 
 def test_embedded_broker_listens_on_loopback_only(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from core.problems import Code, Problem
 from daemon.messages import CaptureCommand, Certify, SelfTestCommand
 from devices.camera.synthetic import BLUE_BACKDROP, draw_portrait, to_jpeg
 from tests.support.fonts import require_cjk_font
@@ -84,6 +85,7 @@ async def test_a_hanging_camera_gives_failed_results_not_a_stuck_queue(van_facto
         await van.client.drain()
         hung = await van.client.command("camera", "capture", CaptureCommand(job_id="hang-1", mode="id_photo"), timeout=WAIT)
         assert (hung.state, hung.detail) == ("failed", "the camera gave no picture within 1 s")
+        assert hung.problem == Problem(Code.CAMERA_NO_PICTURE, {"seconds": 1.0})
         test = await van.client.command("camera", "test", SelfTestCommand(job_id="hang-test"), timeout=WAIT)
         assert test.state == "failed"
         await wait_for_state(van, "ready")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.problems import Code, Problem
 from daemon.journal import COMPACT_AFTER, INTERRUPTED, RETENTION, JobJournal
 from daemon.messages import JobResult
 
@@ -41,7 +42,8 @@ def test_journal_survives_restart_and_marks_interrupted_jobs(tmp_path: Path) -> 
     restart = MORNING + timedelta(minutes=5)
     reopened = JobJournal(path, now=restart)
     assert reopened.result("printer", "done-job") == finished
-    interrupted = JobResult(job_id="cut-off", state="failed", detail=INTERRUPTED, at=stamp(restart))
+    interrupted = JobResult(job_id="cut-off", state="failed", detail=INTERRUPTED, at=stamp(restart),
+                            problem=Problem(Code.JOB_INTERRUPTED))
     assert reopened.result("printer", "cut-off") == interrupted
     assert reopened.interrupted("printer") == [interrupted]
     assert reopened.interrupted("camera") == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from core.problems import Code, Problem
 from daemon.client import DaemonClient
 from daemon.journal import INTERRUPTED
 from daemon.messages import PaperControl, PrintCommand, ScanControl, ScanEvent, SelfTestCommand
@@ -159,9 +160,12 @@ async def test_paper_out_fails_the_job_and_prints_nothing(van_factory) -> None: 
         emulator = van.runtime("printer").unit.emulator
         van.client.publish(van.topics.sim("printer", "paper"), PaperControl(state="out"))
         assert await printer_state(van.client, lambda state, _: state == "error") == ("error", "paper out")
+        assert van.client.status.devices["printer"].problem == Problem(Code.PRINTER_PAPER_OUT)
         result = await van.client.command("printer", "print", PrintCommand(job_id="no-paper", document=TICKET), timeout=10)
         assert result.state == "failed"
         assert "paper out" in result.detail
+        # Views translate the code; the detail stays the contract's English.
+        assert result.problem == Problem(Code.PRINTER_PAPER_OUT)
         assert emulator.printed == 0 and emulator.lost_events == 0
 
         van.client.publish(van.topics.sim("printer", "paper"), PaperControl(state="ok"))
@@ -177,7 +181,7 @@ async def test_paper_out_between_polls_is_caught_before_printing(van_factory) ->
         emulator = van.runtime("printer").unit.emulator
         emulator.paper = "out"  # the sensor changes; no poll has seen it yet
         result = await van.client.command("printer", "print", PrintCommand(job_id="late", document=TICKET), timeout=10)
-        assert (result.state, result.detail) == ("failed", "paper out")
+        assert (result.state, result.detail, result.problem) == ("failed", "paper out", Problem(Code.PRINTER_PAPER_OUT))
         assert emulator.printed == 0
         assert await printer_state(van.client, lambda state, _: state == "error") == ("error", "paper out")
 
@@ -187,8 +191,9 @@ async def test_paper_near_end_prints_and_says_so(van_factory) -> None:  # noqa: 
         await printer_state(van.client, ready)
         van.client.publish(van.topics.sim("printer", "paper"), PaperControl(state="near_end"))
         assert await printer_state(van.client, lambda _, detail: detail != "") == ("ready", "paper near end")
+        assert van.client.status.devices["printer"].problem == Problem(Code.PRINTER_PAPER_NEAR_END)  # a warning
         result = await van.client.command("printer", "print", PrintCommand(job_id="low", document=TICKET), timeout=10)
-        assert (result.state, result.detail) == ("done", "printed 1 copy; paper near end")
+        assert (result.state, result.detail, result.problem) == ("done", "printed 1 copy; paper near end", None)
 
 
 async def test_unprintable_character_fails_the_job_and_prints_nothing(van_factory) -> None:  # noqa: ANN001
@@ -198,6 +203,8 @@ async def test_unprintable_character_fails_the_job_and_prints_nothing(van_factor
         result = await van.client.command("printer", "print", PrintCommand(job_id="emoji", document=document), timeout=10)
         assert result.state == "failed"
         assert "U+1F600" in result.detail and "block 2" in result.detail
+        assert result.problem == Problem(Code.PRINTER_UNPRINTABLE_CHARACTER,
+                                         {"block": 2, "character": "😀", "codepoint": "U+1F600"})
         assert van.runtime("printer").unit.emulator.bytes_received % 12 == 0  # status queries only
         assert van.client.status.devices["printer"].state == "ready"
 
@@ -304,7 +311,7 @@ async def test_scans_arrive_while_a_large_document_is_encoded(van_factory) -> No
         emulator = van.runtime("printer").unit.emulator
         # 13 logos at 72 mm each: legal, just under a metre of paper, and seconds of Pillow work.
         document = Document(blocks=[ImageBlock(png=transparent_logo())] * 13 + [CutBlock()])
-        scans = van.client.events()
+        scans = van.client.events(all_terminals=True)
         job = asyncio.create_task(
             van.client.command("printer", "print", PrintCommand(job_id="logos", document=document), timeout=60))
         await printer_state(van.client, lambda state, _: state == "busy")

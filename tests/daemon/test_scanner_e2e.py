@@ -52,10 +52,13 @@ async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulat
         assert_scan(second, "SF1234567890", None)
         assert second["event_id"] != first["event_id"]
 
-        for fault in ("overlong", "invalid_utf8", "unterminated"):
+        for fault, code in (("overlong", "scanner.code_too_long"), ("invalid_utf8", "scanner.not_utf8"),
+                            ("unterminated", "scanner.unterminated")):
             await emulator.scan("330327199005170011", fault=fault)
             error = await sub.next("error")
             assert "330327199005170011" not in error["detail"]  # the code may be personal data
+            assert error["problem"]["code"] == code
+            assert "330327199005170011" not in str(error["problem"]["params"])
             await emulator.scan("6901234567892", aim="]E0")
             assert_scan(await sub.next("scan"), "6901234567892", "ean13")
 
@@ -65,6 +68,8 @@ async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulat
         emulator.unplug()
         offline = await sub.state(state_is("offline"))
         assert emulator.path in offline["detail"]
+        assert offline["problem"] in ({"code": "device.unplugged", "params": {"port": emulator.path}},
+                                      {"code": "device.port_missing", "params": {"port": emulator.path}})
         emulator.plug()
         await sub.state(state_is("ready"))
         await emulator.scan("A013")

@@ -130,6 +130,26 @@ def test_status_online_and_then_offline(tmp_path: Path) -> None:
     assert govan("status", "--config", str(config_path)).returncode == 2
 
 
+def test_status_lists_a_window_reader_and_who_holds_each_reader(tmp_path: Path) -> None:
+    settings = {"devices": {"idreader": {"driver": "sim"}, "idreaders": {"w2": {"driver": "sim", "window": "2"}}}}
+    config_path = write_config(tmp_path, settings)
+    daemon = DaemonProcess(config_path)
+    try:
+        for _ in range(100):
+            as_json = govan("status", "--json", "--config", str(config_path))
+            if as_json.returncode == 0 and json.loads(as_json.stdout)["devices"]["idreader-w2"]["state"] == "ready":
+                break
+        assert as_json.returncode == 0, as_json.stderr
+        parsed = json.loads(as_json.stdout)
+        assert list(parsed["devices"]) == ["idreader", "scanner", "printer", "camera", "idreader-w2"]
+        assert parsed["devices"]["idreader-w2"]["driver"] == "sim"
+        assert parsed["holders"]["idreader-w2"] == {"terminal": None, "label": None, "since": None}
+        lines = govan("status", "--config", str(config_path)).stdout.strip().splitlines()
+        assert lines[-1].split()[:3] == ["idreader-w2", "ready", "sim"]
+    finally:
+        daemon.stop()
+
+
 def test_version() -> None:
     result = govan("--version")
     assert result.returncode == 0

@@ -125,3 +125,28 @@ def test_checking_that_the_data_dir_is_writable_leaves_nothing_behind(tmp_path: 
     (tmp_path / "data").mkdir()
     config.load(path, writes_data=True)
     assert list((tmp_path / "data").iterdir()) == []
+
+
+def test_a_reader_per_window_is_a_device_of_its_own(tmp_path: Path) -> None:
+    loaded = config.parse('[devices.idreaders.w2]\ndriver = "sim"\nwindow = "2"\n'
+                          '[devices.idreaders.w5]\nport = "/dev/ttyUSB3"\nwindow = "5"\n', "govan.toml")
+    assert loaded.devices.names() == ["idreader", "scanner", "printer", "camera", "idreader-w2", "idreader-w5"]
+    assert loaded.devices.settings("idreader-w5").port == "/dev/ttyUSB3"
+    assert loaded.devices.table("idreader-w5") == "devices.idreaders.w5"
+    assert config.parse(config.to_toml(loaded), "again") == loaded
+    assert config.with_sim_devices(loaded).devices.idreaders["w5"].driver == "sim"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[devices.idreaders.w2]\ndriver = "sim"\n', "key 'devices.idreaders.w2': Object missing required field `window`"),
+    ('[devices.idreaders.w2]\nwindow = "2"\n[devices.idreaders.w3]\nwindow = "3"\ndriver = "x"\n',
+     "key 'devices.idreaders.w3.driver': Invalid enum value 'x'; use one of \"sam\", \"sim\", \"none\""),
+    ('[devices.idreaders.w2]\nwindow = "2"\nbogus = 1\n', "unknown key 'devices.idreaders.w2.bogus'"),
+    ('[devices.idreaders.w2]\nwindow = "2"\n[devices.idreaders.w3]\nwindow = "2"\n',
+     "key 'devices.idreaders.w3.window': window '2' already has the reader [devices.idreaders.w2]"),
+    ('[devices.idreaders."Window 2"]\nwindow = "2"\n', "table [devices.idreaders.Window 2]: the name must match"),
+])
+def test_a_bad_window_reader_is_named_by_its_table(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        config.parse(text, "govan.toml")
+    assert str(raised.value).startswith(f"govan.toml: {message}")

@@ -25,7 +25,9 @@ def _cases(junit: Path) -> dict[str, ET.Element]:
 
 def test_rig_sim_passes_headless_and_writes_junit(tmp_path: Path) -> None:
     junit = tmp_path / "rig.xml"
-    result = govan("rig", "--sim", "--junit", str(junit), "--config", str(write_config(tmp_path)), timeout=120)
+    window_reader = {"devices": {"idreaders": {"w2": {"window": "2"}}}}  # emulated too, with --sim
+    result = govan("rig", "--sim", "--junit", str(junit), "--config", str(write_config(tmp_path, window_reader)),
+                   timeout=120)
     assert result.returncode == (1 if FONT_FAILURES else 0), result.stdout + result.stderr
     assert f"{len(FONT_FAILURES)} failed" in result.stdout
     cases = _cases(junit)
@@ -33,13 +35,14 @@ def test_rig_sim_passes_headless_and_writes_junit(tmp_path: Path) -> None:
     if FONT_FAILURES:
         capture_line = next(line for line in result.stdout.splitlines() if "camera.capture" in line)
         assert "no Chinese font" in capture_line and FONT_PACKAGES in capture_line
-    for device in ("idreader", "scanner", "printer", "camera"):
+    for device in ("idreader", "idreader-w2", "scanner", "printer", "camera"):
         for check in ("ready", "selftest"):
             case = cases[f"govan.rig.{device}.{check}"]
             assert case.find("failure") is None and case.find("skipped") is None
     assert "govan.rig.printer.print" in cases
     assert "govan.rig.scanner.scan" in cases
     assert "govan.rig.idreader.card" in cases
+    assert cases["govan.rig.idreader-w2.card"].find("failure") is None
     assert "govan.rig.camera.capture" in cases
 
 

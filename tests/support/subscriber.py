@@ -21,13 +21,18 @@ KINDS = ("state", "error", "result", "card", "scan")
 
 
 class Subscriber:
-    def __init__(self, client: aiomqtt.Client, base: str) -> None:
+    def __init__(self, client: aiomqtt.Client, base: str, under: str) -> None:
         self.client = client
         self.base = base
+        self.under = under
         self.queues: dict[str, asyncio.Queue[dict[str, Any]]] = {kind: asyncio.Queue() for kind in KINDS}
 
     async def pump(self) -> None:
         async for message in self.client.messages:
+            # amqtt 0.12 also sends a connecting client the retained messages of every filter anyone
+            # subscribed to: keep only what is under the topic subscribed to.
+            if not str(message.topic).startswith(self.under):
+                continue
             kind = str(message.topic).rsplit("/", 1)[-1]
             if kind in self.queues and isinstance(message.payload, bytes) and message.payload:
                 self.queues[kind].put_nowait(json.loads(message.payload))
@@ -80,7 +85,7 @@ async def subscriber(config: Config, device: str) -> AsyncIterator[Subscriber]:
     client = await _connect(config, slot)
     try:
         await client.subscribe(f"{base}/{device}/#", qos=1)
-        sub = Subscriber(client, base)
+        sub = Subscriber(client, base, f"{base}/{device}/")
         pump = asyncio.create_task(sub.pump())
         try:
             yield sub

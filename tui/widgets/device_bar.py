@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from core.devices import DEVICES
 from daemon.messages import Status
 from tui.i18n import t
 
-DEVICES = ("idreader", "scanner", "printer", "camera")
 STYLE = {
     "online": "green", "ready": "green", "busy": "yellow",
     "offline": "red", "error": "bold red", "disabled": "dim",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from core.problems import Problem
 from devices.idcard.driver import CardRead
 from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.frames import Command, Reply
@@ -22,6 +23,7 @@ class Recorder:
     def __init__(self) -> None:
         self.queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.seen: list[tuple[str, Any]] = []
+        self.codes: list[Problem] = []  # the problem of each "problem" event, in order
 
     def ready(self) -> None:
         self.queue.put_nowait(("ready", None))
@@ -29,7 +31,8 @@ class Recorder:
     def card(self, read: CardRead) -> None:
         self.queue.put_nowait(("card", read))
 
-    def problem(self, detail: str) -> None:
+    def problem(self, detail: str, problem: Problem) -> None:
+        self.codes.append(problem)
         self.queue.put_nowait(("problem", detail))
 
     async def next(self, kind: str) -> Any:

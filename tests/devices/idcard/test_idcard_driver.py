@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from core.problems import Code, Problem
 from devices.idcard import commands
 from devices.idcard.commands import CardFiles
 from devices.idcard.driver import PollTimings, ReaderDriver, ReaderEvents, ReaderFault, SelfTestFailed
@@ -105,6 +106,9 @@ async def test_noise_bad_checksum_and_split_frames_still_deliver_the_card(
         assert noise.endswith("bytes of noise from the reader skipped")
         assert await events.next("problem") == "frame with a bad checksum dropped (1295 bytes)"
         assert (await events.next("card")).card == PRESETS["resident_long_term"].card
+        noise_code, checksum_code = events.codes[:2]
+        assert noise_code.code is Code.IDREADER_NOISE and noise_code.params["bytes"] == int(noise.split()[0])
+        assert checksum_code == Problem(Code.IDREADER_BAD_CHECKSUM, {"bytes": 1295})
 
 
 async def test_noise_and_split_replies_between_polls(emulator: PtyReaderEmulator, recorder: Callable[[], Any]) -> None:
@@ -125,6 +129,7 @@ async def test_a_failed_read_is_reported_once_and_tried_again(
         emulator.place_preset("hk_mo_tw")
         assert await events.next("problem") == (
             "read card: the card could not be read (41 读证/卡操作失败); take the card off and place it again")
+        assert events.codes == [Problem(Code.IDREADER_READ_FAILED, {"step": "read", "sw3": "41", "reason": None})]
         assert (await events.next("card")).card == PRESETS["hk_mo_tw"].card
 
 
@@ -150,6 +155,7 @@ async def test_a_failing_sam_is_an_error_that_names_it(emulator: PtyReaderEmulat
     _, task = start(emulator.path, recorder())
     fault = await fault_of(task)
     assert (fault.state, fault.detail) == ("error", f"{emulator.path}: SAM self-test failed (60 SAM自检失败)")
+    assert fault.problem == Problem(Code.IDREADER_SAM_FAILED, {"port": emulator.path, "sw3": "60"})
     emulator.clear_faults()
     events = recorder()
     _, task = start(emulator.path, events)
@@ -174,6 +180,7 @@ async def test_silence_is_retried_then_the_reader_goes_offline(
         fault = await fault_of(task)
         assert fault.state == "offline"
         assert fault.detail.startswith(f"{emulator.path}: the reader does not answer (")
+        assert fault.problem.code is Code.IDREADER_NO_ANSWER and fault.problem.params["port"] == emulator.path
     finally:
         await stop(task)
 
@@ -189,9 +196,11 @@ async def test_unplug_goes_offline_naming_the_path_and_replug_comes_back(
     emulator.unplug()
     fault = await fault_of(task)
     assert (fault.state, fault.detail) == ("offline", f"{emulator.path}: disconnected")
+    assert fault.problem == Problem(Code.DEVICE_UNPLUGGED, {"port": emulator.path})
     _, task = start(emulator.path, recorder())
     fault = await fault_of(task)
     assert (fault.state, fault.detail) == ("offline", f"{emulator.path}: no such device")
+    assert fault.problem == Problem(Code.DEVICE_PORT_MISSING, {"port": emulator.path})
     emulator.plug()
     async with driving(emulator.path, recorder()) as events:
         # The reader lost power, so the card still lying on it is read again.
@@ -257,3 +266,4 @@ async def test_socket_url_link(recorder: Callable[[], Any]) -> None:
     _, task = start(url, recorder())
     fault = await fault_of(task)
     assert (fault.state, fault.detail) == ("offline", f"{url}: connection refused")
+    assert fault.problem == Problem(Code.DEVICE_CONNECTION_REFUSED, {"port": url})

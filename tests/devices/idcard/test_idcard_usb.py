@@ -17,7 +17,7 @@ from devices.idcard.commands import CardFiles
 from devices.idcard.driver import PollTimings, ReaderDriver, ReaderFault
 from devices.idcard.frames import HEADER_SIZE, Command, command_decoder
 from devices.idcard.layouts import encode_text
-from devices.idcard.link import LinkError, LinkLost
+from devices.idcard.link import LinkError, disconnected
 from devices.idcard.presets import PRESETS
 from devices.idcard.sam import CardOnReader, SamModel
 from devices.idcard.usb import IN_BODY, IN_HEADER, OUT_BODY, OUT_HEADER, UsbLink, open_pyusb
@@ -35,7 +35,7 @@ class TwoPipeReader:
 
     def write(self, endpoint: int, data: bytes, timeout_ms: int) -> None:
         if self.unplugged:
-            raise LinkLost("USB 0400:c35a: disconnected (No such device)")
+            raise disconnected("USB 0400:c35a", " (No such device)")
         self.written.append((endpoint, bytes(data)))
         for frame in self._decoder.feed(data):
             if isinstance(frame, Command):
@@ -45,7 +45,7 @@ class TwoPipeReader:
 
     def read(self, endpoint: int, size: int, timeout_ms: int) -> bytes:
         if self.unplugged:
-            raise LinkLost("USB 0400:c35a: disconnected (No such device)")
+            raise disconnected("USB 0400:c35a", " (No such device)")
         try:
             data = self.pipes[endpoint].get(timeout=timeout_ms / 1000)
         except queue.Empty:

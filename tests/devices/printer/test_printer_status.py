@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.problems import Code, Problem
 from devices.printer.status import (
     STATUS_QUERY,
     PrinterStatus,
@@ -23,23 +24,25 @@ def test_query_asks_dle_eot_1_to_4():
 
 def test_all_fine():
     status = parse(FINE)
-    assert status.ok and status.paper == "ok" and status.detail == ""
+    assert status.ok and status.paper == "ok" and status.detail == "" and status.problem is None
 
 
 @pytest.mark.parametrize(
-    ("replies", "detail"),
+    ("replies", "detail", "code"),
     [
-        ((0x12, 0x12, 0x12, 0x1E), "paper near end"),
-        ((0x1A, 0x32, 0x12, 0x72), "paper out"),
-        ((0x1A, 0x16, 0x12, 0x12), "cover open"),
-        ((0x1A, 0x52, 0x1A, 0x12), "cutter error"),
-        ((0x1A, 0x52, 0x32, 0x12), "unrecoverable printer error"),
-        ((0x1A, 0x12, 0x12, 0x12), "offline"),
-        ((0x1A, 0x36, 0x12, 0x7E), "paper out, cover open"),
+        ((0x12, 0x12, 0x12, 0x1E), "paper near end", Code.PRINTER_PAPER_NEAR_END),
+        ((0x1A, 0x32, 0x12, 0x72), "paper out", Code.PRINTER_PAPER_OUT),
+        ((0x1A, 0x16, 0x12, 0x12), "cover open", Code.PRINTER_COVER_OPEN),
+        ((0x1A, 0x52, 0x1A, 0x12), "cutter error", Code.PRINTER_CUTTER_ERROR),
+        ((0x1A, 0x52, 0x32, 0x12), "unrecoverable printer error", Code.PRINTER_UNRECOVERABLE_ERROR),
+        ((0x1A, 0x12, 0x12, 0x12), "offline", Code.PRINTER_OFFLINE),
+        # Several problems: the detail names them all, the code the most actionable.
+        ((0x1A, 0x36, 0x12, 0x7E), "paper out, cover open", Code.PRINTER_PAPER_OUT),
     ],
 )
-def test_problems_are_named(replies, detail):
-    assert parse(bytes(replies)).detail == detail
+def test_problems_are_named_and_coded(replies, detail, code):
+    status = parse(bytes(replies))
+    assert (status.detail, status.problem) == (detail, Problem(code))
 
 
 def test_near_end_still_prints():

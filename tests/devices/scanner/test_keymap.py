@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.problems import Code, Problem
 from devices.scanner.keymap import EV_KEY, KEYMAPS, KeyboardDecoder, KeyboardScanner, Typed, Unmapped
 from devices.scanner.protocol import BadInput, Scan
 
@@ -57,7 +58,8 @@ def test_aim_prefix_and_gs1_separator_typed_as_ctrl_bracket() -> None:
 def test_the_wrong_layout_is_noticed() -> None:
     # A German scanner read as US: AltGr types nothing on US, so the code is refused, not garbled.
     assert play("de_waybill.evtest", "us") == [
-        BadInput("key code 16 with these modifiers types nothing in the us layout; code discarded")
+        BadInput("key code 16 with these modifiers types nothing in the us layout; code discarded",
+                 Problem(Code.SCANNER_UNMAPPED_KEY, {"key": "16", "layout": "us"}))
     ]
 
 
@@ -77,6 +79,8 @@ def test_bad_input_in_recordings_is_reported_and_the_next_code_arrives() -> None
     assert details[0].startswith("code not terminated within 500 ms")
     assert details[1] == "key code 63 types nothing in the us layout; code discarded"
     assert details[2] == "the kernel dropped key events; code discarded"
+    codes = [event.problem.code for event in events if isinstance(event, BadInput)]
+    assert codes == [Code.SCANNER_UNTERMINATED, Code.SCANNER_UNMAPPED_KEY, Code.SCANNER_KEYS_DROPPED]
 
 
 def test_overlong_typed_code() -> None:

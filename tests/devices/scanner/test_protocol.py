@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.problems import Code, Problem
 from devices.scanner.protocol import MAX_CODE_BYTES, TERMINATORS, BadInput, LineAssembler, Scan
 
 
@@ -56,6 +57,8 @@ def test_overlong_line_is_reported_once_and_the_next_code_arrives() -> None:
         events += lines.feed(b"9" * 2048, 0.0)
     events += lines.feed(b"\rNEXT\r", 0.0)
     assert errors(events) == [f"code longer than {MAX_CODE_BYTES} bytes; discarded"]
+    assert [event.problem for event in events if isinstance(event, BadInput)] == [
+        Problem(Code.SCANNER_CODE_TOO_LONG, {"limit": MAX_CODE_BYTES})]
     assert scans(events) == [("NEXT", None)]
 
 
