@@ -191,6 +191,8 @@ class Code(StrEnum):
 
     # Flows: what a workflow refuses, e.g. "intake.missing_materials".
     # -- flow codes below --
+    COMMAND_NO_RESULT = "command.no_result"  # device, seconds: the daemon gave no answer in time
+    COMMAND_FAILED = "command.failed"  # device: failed, with no problem the terminal knows (another version)
 
     # Devices and the daemon: what a device or a command reports, e.g. "printer.paper_out".
     # -- device codes below --

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import aiomqtt
 
 from daemon.credentials import BrokerAddress
+from daemon.errors import BrokerUnreachable
 
 log = logging.getLogger(__name__)
 MessageHandler = Callable[[str, bytes], Awaitable[None]]
@@ -29,10 +30,6 @@ class Outgoing:
     payload: bytes
     retain: bool
     qos: int = 1
-
-
-class BrokerUnreachable(Exception):
-    """The broker did not accept a connection; the message names it and why."""
 
 
 class Connection:

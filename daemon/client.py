@@ -28,9 +28,11 @@ import msgspec
 
 from core.devices import CLAIMABLE, kind_of
 from core.problems import Code, Problem
-from daemon.bus import BrokerUnreachable, Connection, Outgoing, connect_once
+from daemon.bus import Connection, Outgoing, connect_once
 from daemon.credentials import CredentialsError, StaffSlot, broker_address
+from daemon.errors import BrokerUnreachable, CommandTimeout
 from daemon.messages import (
+    CLAIM_TIMEOUT_S,
     CardEvent,
     ClaimCommand,
     DaemonState,
@@ -59,14 +61,8 @@ __all__ = [
 ]
 log = logging.getLogger(__name__)
 OFFLINE = encode(TerminalState(state="offline"))
-# How long a claim or release waits for the daemon's answer; a claim is answered at once.
-CLAIM_TIMEOUT_S = 5.0
 # How long a clean close waits for "offline" to reach the broker.
 CLOSE_DRAIN_S = 2.0
-
-
-class CommandTimeout(Exception):
-    """No result arrived for a command in time."""
 
 
 Event = CardEvent | ScanEvent | DeviceError | QueueEvent | QueueBoard

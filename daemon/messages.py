@@ -194,6 +194,10 @@ class SelfTestCommand(_Command):
     pass
 
 
+# How long a terminal waits for the daemon to answer a claim or a release.
+CLAIM_TIMEOUT_S = 5.0
+
+
 class ClaimCommand(_Command, kw_only=True):
     """B/{device}/claim: `terminal` wants the device's events; `take` takes it from another holder."""
 

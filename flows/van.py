@@ -10,7 +10,7 @@ from typing import Protocol
 import msgspec
 from sqlite_utils import Database
 
-from daemon.messages import JobResult, Status
+from daemon.messages import Holder, JobResult, Status
 from daemon.topics import Topics
 from govan.config import Config
 
@@ -18,7 +18,11 @@ __all__ = ["Bus", "Van"]
 
 
 class Bus(Protocol):
-    """The daemon and the other terminals, over MQTT: `daemon.client.DaemonClient` is one."""
+    """The daemon and the other terminals, over MQTT: `daemon.client.DaemonClient` is one.
+
+    `command`, `claim` and `release` raise `daemon.client.CommandTimeout` when no result
+    comes in time, and `daemon.client.BrokerUnreachable` when there is no connection.
+    """
 
     @property
     def topics(self) -> Topics: ...
@@ -26,9 +30,20 @@ class Bus(Protocol):
     @property
     def status(self) -> Status: ...
 
+    @property
+    def terminal(self) -> str:
+        """This terminal's id on the bus: its staff broker user, e.g. "govan-tui-3"."""
+        ...
+
     def publish(self, topic: str, message: msgspec.Struct, *, retain: bool = False) -> None: ...
 
     async def command(self, device: str, name: str, message: msgspec.Struct, *, timeout: float) -> JobResult: ...
+
+    async def claim(self, device: str, label: str, *, take: bool = False) -> JobResult: ...
+
+    async def release(self, device: str) -> JobResult: ...
+
+    def holder(self, device: str) -> Holder: ...
 
 
 @dataclass
@@ -36,9 +51,11 @@ class Van:
     store: Database
     config: Config
     bus: Bus
-    # This terminal's id on the bus: its staff broker user, e.g. "govan-tui-3".
-    terminal: str
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+
+    @property
+    def terminal(self) -> str:
+        return self.bus.terminal
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.config.tz)

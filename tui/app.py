@@ -9,6 +9,8 @@ Screens (one per module in tui/screens/):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from textual.app import App
@@ -17,6 +19,7 @@ from textual.binding import Binding
 from db import trips
 from db.connection import open_store
 from db.staff import Staff
+from flows.van import Van
 from govan.config import Config
 from tui.i18n import Translated, set_locale, t
 from tui.incidents import IncidentRecorder
@@ -37,13 +40,17 @@ class GovanApp(Translated, App[int]):
         Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
     ]
 
-    def __init__(self, config: Config, *, connect: bool = True) -> None:
+    def __init__(
+        self, config: Config, *, connect: bool = True, clock: Callable[[], datetime] | None = None
+    ) -> None:
         set_locale(config.locale)
         super().__init__()
         self.config = config
         self.connect = connect
         self.link = DaemonLink(self, config)
         self.store = open_store(config.database_path)
+        # What the flows work with: this terminal's store, config, bus and clock (tests pass a clock).
+        self.van = Van(self.store, config, self.link, clock=clock or (lambda: datetime.now(config.tz)))
         # Device trouble heard while this terminal is open goes into the trip summary.
         self.incidents = IncidentRecorder(self.store)
         self.session: Session | None = None

@@ -10,7 +10,8 @@ import msgspec
 from textual.app import App
 from textual.message import Message
 
-from daemon.messages import CardEvent, DeviceError, JobResult, QueueBoard, QueueEvent, ScanEvent, Status
+from daemon.errors import BrokerUnreachable
+from daemon.messages import CardEvent, DeviceError, Holder, JobResult, QueueBoard, QueueEvent, ScanEvent, Status
 from govan.config import Config
 from tui.messages import BoardChanged, CardRead, CodeScanned, DeviceFaulted, DevicesChanged, QueueChanged
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 RETRY_S = 2.0
 
 
-class NotConnected(Exception):
+class NotConnected(BrokerUnreachable):
     """No broker connection: a command cannot be sent now."""
 
 
@@ -85,10 +86,27 @@ class DaemonLink:
             elif isinstance(event, QueueBoard):
                 self._post(BoardChanged(event))
 
-    async def command(self, device: str, name: str, message: msgspec.Struct, *, timeout: float) -> JobResult:
+    # The flows' Bus (flows.van.Bus): the current client's, or NotConnected while there is none.
+    @property
+    def terminal(self) -> str:
+        return self.client.terminal if self.client is not None else ""
+
+    def _connected(self, device: str) -> DaemonClient:
         if self.client is None:
             raise NotConnected(self.status.devices[device].detail)
-        return await self.client.command(device, name, message, timeout=timeout)
+        return self.client
+
+    async def command(self, device: str, name: str, message: msgspec.Struct, *, timeout: float) -> JobResult:
+        return await self._connected(device).command(device, name, message, timeout=timeout)
+
+    async def claim(self, device: str, label: str, *, take: bool = False) -> JobResult:
+        return await self._connected(device).claim(device, label, take=take)
+
+    async def release(self, device: str) -> JobResult:
+        return await self._connected(device).release(device)
+
+    def holder(self, device: str) -> Holder:
+        return self.client.holder(device) if self.client is not None else Holder()
 
     def publish(self, topic: str, message: msgspec.Struct, *, retain: bool = False) -> None:
         """Publish now, or (retained ones) as soon as there is a connection."""

@@ -46,8 +46,7 @@ async def flow_van(directory: Path, settings: dict[str, Any] | None = None) -> A
     data = demo.load(store, tz=config.tz)
     try:
         async with running_daemon(config) as daemon, connected_client(config) as client:
-            terminal = client.connection.address.username or "anonymous"
-            van = Van(store, config, client, terminal, clock=lambda: datetime.now(config.tz))
+            van = Van(store, config, client, clock=lambda: datetime.now(config.tz))
             yield FlowVan(van, daemon, client, data)
     finally:
         store.close()

@@ -14,6 +14,7 @@ from tui.messages import DevicesChanged
 from tui.widgets.device_bar import DeviceBar
 
 if TYPE_CHECKING:
+    from flows.van import Van
     from tui.app import GovanApp
 
 
@@ -25,13 +26,19 @@ class VanScreen(Translated, Screen):
     """
 
     @property
-    def van(self) -> GovanApp:
+    def govan(self) -> GovanApp:
+        """The app: the session, the link, routing between screens."""
         return cast("GovanApp", self.app)
+
+    @property
+    def van(self) -> Van:
+        """What the flows work with: the store, the config, the bus and the clock."""
+        return self.govan.van
 
     @property
     def open_trip_id(self) -> int:
         """The open trip's id; working screens are only shown while a trip is open."""
-        session = self.van.session
+        session = self.govan.session
         assert session is not None and session.trip is not None
         return session.trip.id
 
@@ -39,7 +46,7 @@ class VanScreen(Translated, Screen):
         yield Header(show_clock=True)
         with Vertical(classes="van-body"):
             yield from self.compose_body()
-        yield DeviceBar(self.van.link.status)
+        yield DeviceBar(self.govan.link.status)
         yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
@@ -52,4 +59,4 @@ class VanScreen(Translated, Screen):
     def on_screen_resume(self) -> None:
         """A screen coming back to the top may have missed device news while covered."""
         for bar in self.query(DeviceBar):
-            bar.show(self.van.link.status)
+            bar.show(self.govan.link.status)

@@ -54,7 +54,7 @@ class CaptainScreen(VanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.trip: Trip | None = trips.current_trip(self.van.store)
+        self.trip: Trip | None = trips.current_trip(self.govan.store)
         self.past: list[Trip] = []
 
     def compose_body(self) -> ComposeResult:
@@ -113,14 +113,14 @@ class CaptainScreen(VanScreen):
     def refresh_view(self) -> None:
         if self.trip is None:
             return
-        store = self.van.store
+        store = self.govan.store
         self.trip = trips.get_trip(store, self.trip.id)
         summary = metrics.shift_summary(store, self.trip.id)
         self.query_one("#captain-title", Static).update(self._title())
         self.query_one("#captain-tickets", Static).update(self._queue(summary))
         self.query_one("#captain-arrivals", BarChart).show(
             [Bar(hour.hour, hour.arrivals, str(hour.arrivals)) for hour in metrics.arrivals_by_hour(
-                store, self.trip.id, tz=self.van.config.tz)])
+                store, self.trip.id, tz=self.govan.config.tz)])
         self.query_one("#captain-cases", Static).update(self._cases(summary))
         self.query_one("#captain-ratings", Static).update(self._ratings(summary))
         self.query_one("#captain-levels", BarChart).show(
@@ -131,7 +131,7 @@ class CaptainScreen(VanScreen):
     def _title(self) -> Text:
         trip = self.trip
         assert trip is not None and trip.opened_at is not None
-        tz = self.van.config.tz
+        tz = self.govan.config.tz
         opened = clock.from_text(trip.opened_at)
         return Text(t("captain.title", stop=trip.stop_name, date=trip.trip_date.isoformat(),
                       mode=t("trip.mode." + trip.mode), start=fmt.stored_time(trip.opened_at, tz),
@@ -174,8 +174,8 @@ class CaptainScreen(VanScreen):
 
     def _devices(self) -> Text:
         assert self.trip is not None
-        tz = self.van.config.tz
-        heard = incidents.during(self.van.store, self.trip)
+        tz = self.govan.config.tz
+        heard = incidents.during(self.govan.store, self.trip)
         if not heard:
             return Text(t("captain.no_incidents"), style="dim")
         troubles = sum(1 for incident in heard if not incident.recovered)
@@ -188,7 +188,7 @@ class CaptainScreen(VanScreen):
         self.query_one("#captain-title", Static).update(Text(t("captain.no_trip"), style="bold"))
         table = self.query_one("#captain-trips", DataTable)
         table.add_columns(t("captain.col.date"), t("captain.col.stop"), t("captain.col.mode"), t("captain.col.status"))
-        self.past = list(reversed(trips.list_trips(self.van.store)))[:RECENT_TRIPS]
+        self.past = list(reversed(trips.list_trips(self.govan.store)))[:RECENT_TRIPS]
         for trip in self.past:
             table.add_row(trip.trip_date.isoformat(), trip.stop_name, t("trip.mode." + trip.mode),
                           t("captain.status." + trip.status), key=str(trip.id))
@@ -221,7 +221,7 @@ class CaptainScreen(VanScreen):
 
     def action_suggestion(self) -> None:
         """意见建议 handed to the captain (a slip, a word at the door): kept with the trip."""
-        trip, session = self.trip, self.van.session
+        trip, session = self.trip, self.govan.session
         if trip is None or session is None:
             return
 
@@ -229,7 +229,7 @@ class CaptainScreen(VanScreen):
             if not text:
                 return
             try:
-                ratings.add_suggestion(self.van.store, text, trip_id=trip.id, staff_id=session.staff.id)
+                ratings.add_suggestion(self.govan.store, text, trip_id=trip.id, staff_id=session.staff.id)
             except StoreError as error:
                 self.notify(describe(error.problem), severity="error")
                 return

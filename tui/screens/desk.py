@@ -85,8 +85,8 @@ class DeskScreen(VanScreen):
         table = self.query_one("#desk-tickets", DataTable)
         table.add_columns(t("desk.col.number"), t("desk.col.item"), t("desk.col.priority"),
                           t("desk.col.print"), t("desk.col.status"))
-        since = datetime.now(self.van.config.tz) - timedelta(days=FREQUENT_DAYS)
-        self.frequent = catalogue.frequent_items(self.van.store, len(FREQUENT_KEYS), trip_id=self.open_trip_id, since=since)
+        since = datetime.now(self.govan.config.tz) - timedelta(days=FREQUENT_DAYS)
+        self.frequent = catalogue.frequent_items(self.govan.store, len(FREQUENT_KEYS), trip_id=self.open_trip_id, since=since)
         self.query_one("#desk-items", Static).update(self._items_text())
         self.refresh_queue()
         table.focus()
@@ -104,7 +104,7 @@ class DeskScreen(VanScreen):
 
     # The queue as the store has it.
     def refresh_queue(self) -> None:
-        store = self.van.store
+        store = self.govan.store
         table = self.query_one("#desk-tickets", DataTable)
         names = {item.code: item.name for item in catalogue.list_items(store, enabled_only=False)}
         issued = tickets.list_tickets(store, self.open_trip_id)
@@ -134,7 +134,7 @@ class DeskScreen(VanScreen):
     def _show_last(self) -> None:
         if self.last_ticket_id is None:
             return
-        ticket = tickets.get_ticket(self.van.store, self.last_ticket_id)
+        ticket = tickets.get_ticket(self.govan.store, self.last_ticket_id)
         self.query_one("#desk-number", BigText).show(ticket.label, "bold")
         line = Text(t("print." + ticket.print_state), style=PRINT_STYLE[ticket.print_state])
         detail = self.print_detail.get(ticket.id)
@@ -147,16 +147,16 @@ class DeskScreen(VanScreen):
 
     # Issuing.
     def search_items(self) -> list[Item]:
-        return catalogue.list_items(self.van.store, trip_id=self.open_trip_id)
+        return catalogue.list_items(self.govan.store, trip_id=self.open_trip_id)
 
     def department_label(self, code: str) -> str:
-        department = next((d for d in catalogue.list_departments(self.van.store) if d.code == code), None)
+        department = next((d for d in catalogue.list_departments(self.govan.store) if d.code == code), None)
         return f"{department.queue_letter} {department.name}" if department else code
 
     def choose_item(self, code: str) -> None:
         self.issue(lambda store: tickets.issue_ticket(
             store, self.open_trip_id, item_code=code, citizen_id=self.citizen_id, disabled=self.disabled_priority,
-            priority_age=self.van.config.service.priority_age, tz=self.van.config.tz))
+            priority_age=self.govan.config.service.priority_age, tz=self.govan.config.tz))
 
     def action_issue_frequent(self, index: int) -> None:
         if index < len(self.frequent):
@@ -164,7 +164,7 @@ class DeskScreen(VanScreen):
 
     def issue(self, make_ticket) -> None:  # noqa: ANN001 - a store → Ticket callable
         try:
-            ticket = make_ticket(self.van.store)
+            ticket = make_ticket(self.govan.store)
         except StoreError as error:
             self.notify(describe(error.problem), title=t("desk.cannot_issue"), severity="error")
             return
@@ -172,18 +172,18 @@ class DeskScreen(VanScreen):
         self.disabled_priority = False
         self.person_line = Text(t("desk.no_person"), style="dim")
         self.last_ticket_id = ticket.id
-        announce(self.van.link, self.van.store, ticket, "issued", self.van.config.tz)
+        announce(self.govan.link, self.govan.store, ticket, "issued", self.govan.config.tz)
         self.refresh_queue()
         self.print_ticket(ticket.id, reprint=False)
 
     @work(group="print")
     async def print_ticket(self, ticket_id: int, *, reprint: bool) -> None:
-        printed, detail = await print_ticket(self.van, ticket_id, reprint=reprint)
+        printed, detail = await print_ticket(self.govan, ticket_id, reprint=reprint)
         if printed:
             self.print_detail.pop(ticket_id, None)
         else:
             self.print_detail[ticket_id] = detail
-            label = tickets.get_ticket(self.van.store, ticket_id).label
+            label = tickets.get_ticket(self.govan.store, ticket_id).label
             self.notify(t("desk.print_failed", label=label, detail=detail), severity="error", timeout=8)
         # NoMatches: the screen closed while the printer was still answering; the store has the result.
         with contextlib.suppress(NoMatches):
@@ -194,7 +194,7 @@ class DeskScreen(VanScreen):
         if table.row_count == 0:
             return
         row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
-        ticket = tickets.get_ticket(self.van.store, int(row_key.value))
+        ticket = tickets.get_ticket(self.govan.store, int(row_key.value))
         if ticket.print_state == "pending":
             self.notify(t("desk.still_printing", label=ticket.label))
             return
@@ -212,7 +212,7 @@ class DeskScreen(VanScreen):
             self.notify(t("desk.not_appointment"), severity="warning")
             return
         self.issue(lambda store: appointments.check_in(
-            store, code, self.open_trip_id, priority_age=self.van.config.service.priority_age, tz=self.van.config.tz))
+            store, code, self.open_trip_id, priority_age=self.govan.config.service.priority_age, tz=self.govan.config.tz))
 
     def action_appointment(self) -> None:
         def done(code: str | None) -> None:
@@ -223,13 +223,13 @@ class DeskScreen(VanScreen):
 
     def on_card_read(self, message: CardRead) -> None:
         card = message.card
-        session = self.van.session
+        session = self.govan.session
         warnings = []
         if card.expired:
             warnings.append(t("card.expired"))
         try:
             citizen = citizens.find_or_create(
-                self.van.store, card.id_number, name=card.name, sex=card.sex,
+                self.govan.store, card.id_number, name=card.name, sex=card.sex,
                 address=card.address or None, staff_id=session.staff.id if session else None,
             )
         except InvalidIdNumber:
@@ -237,9 +237,9 @@ class DeskScreen(VanScreen):
             self.person_line = Text(t("desk.card_not_linked", name=mask_name(card.name)), style="yellow")
         else:
             self.citizen_id = citizen.id
-            age = citizen.age_on(datetime.now(self.van.config.tz).date())
+            age = citizen.age_on(datetime.now(self.govan.config.tz).date())
             line = Text(t("desk.person", name=citizen.masked_name, id=mask_id_number(card.id_number)))
-            if age is not None and age >= self.van.config.service.priority_age:
+            if age is not None and age >= self.govan.config.service.priority_age:
                 line.append("  " + t("desk.priority_age", age=age), style="bold green")
             self.person_line = line
         for warning in warnings:

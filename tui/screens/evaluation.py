@@ -60,10 +60,10 @@ class EvaluationScreen(VanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        today = clock.local_date(clock.utc_now(), self.van.config.tz)
+        today = clock.local_date(clock.utc_now(), self.govan.config.tz)
         self.date_from, self.date_to = today.replace(day=1), today
         self.by: str = "staff"
-        self.weights = EvaluationWeights(**msgspec.structs.asdict(self.van.config.evaluation))
+        self.weights = EvaluationWeights(**msgspec.structs.asdict(self.govan.config.evaluation))
         self.ranking: list[Evaluation] = []
 
     def compose_body(self) -> ComposeResult:
@@ -81,7 +81,7 @@ class EvaluationScreen(VanScreen):
 
     def refresh_view(self) -> None:
         try:
-            self.ranking = metrics.evaluate(self.van.store, self.date_from, self.date_to, self.weights,
+            self.ranking = metrics.evaluate(self.govan.store, self.date_from, self.date_to, self.weights,
                                             by=self.by)  # type: ignore[arg-type]
         except StoreError as error:
             self.ranking = []
@@ -128,7 +128,7 @@ class EvaluationScreen(VanScreen):
 
     def action_export(self) -> None:
         name = f"evaluation-{self.by}-{self.date_from.isoformat()}-{self.date_to.isoformat()}.csv"
-        path = exports_dir(self.van.config.data_path) / name
+        path = exports_dir(self.govan.config.data_path) / name
         try:
             report_export.write_evaluation(self.ranking, path)
         except OSError as error:

@@ -54,7 +54,7 @@ class FollowUpsScreen(VanScreen):
 
     @property
     def today(self) -> date:
-        return clock.local_date(clock.utc_now(), self.van.config.tz)
+        return clock.local_date(clock.utc_now(), self.govan.config.tz)
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
@@ -71,7 +71,7 @@ class FollowUpsScreen(VanScreen):
         table.focus()
 
     def refresh_view(self) -> None:
-        store, today = self.van.store, self.today
+        store, today = self.govan.store, self.today
         self.lines = followups.list_lines(store, open_only=not self.show_closed)
         self.query_one("#followups-figure", Static).update(self._figure(today))
         table = self.query_one(DataTable)
@@ -94,7 +94,7 @@ class FollowUpsScreen(VanScreen):
 
     def _figure(self, today: date) -> Text:
         """The named-差评 callback rule as a figure, for this year so far."""
-        year = metrics.figures(self.van.store, "overall", date_from=date(today.year, 1, 1), date_to=today)
+        year = metrics.figures(self.govan.store, "overall", date_from=date(today.year, 1, 1), date_to=today)
         overall = year[0].figures if year else None
         named = overall.named_bad_reviews if overall else 0
         called = overall.named_bad_called_back if overall else 0
@@ -122,7 +122,7 @@ class FollowUpsScreen(VanScreen):
         if line is None:
             detail.update(Text(t("followups.none"), style="dim"))
             return
-        tz = self.van.config.tz
+        tz = self.govan.config.tz
         f = line.follow_up
         text = Text(t("followups.comment", ticket=line.ticket, stop=line.stop_name, comment=line.comment or "—") + "\n")
         for step, at, note in (("callback", f.callback_at, f.callback_note), ("fix", f.fix_at, f.fix_note),
@@ -141,7 +141,7 @@ class FollowUpsScreen(VanScreen):
 
     def action_step(self, step: str) -> None:
         line = self._current()
-        session = self.van.session
+        session = self.govan.session
         if line is None or session is None:
             return
         record, _ = STEPS[step]
@@ -150,7 +150,7 @@ class FollowUpsScreen(VanScreen):
             if not note:
                 return
             try:
-                record(self.van.store, line.follow_up.id, session.staff.id, note)
+                record(self.govan.store, line.follow_up.id, session.staff.id, note)
             except StoreError as error:
                 self.notify(describe(error.problem), title=t("followups.cannot"), severity="error")
             self.refresh_view()

@@ -107,25 +107,25 @@ class IntakeScreen(VanScreen):
         self.recorded: list[Case] = []
         self.printouts: list[Printout] = []
         self.step_drawn = False
-        self.departments = {d.code: d.name for d in catalogue.list_departments(self.van.store)}
+        self.departments = {d.code: d.name for d in catalogue.list_departments(self.govan.store)}
 
     # Time, the ticket and who is serving
     def now(self) -> datetime:
-        return self._clock() if self._clock else datetime.now(self.van.config.tz)
+        return self._clock() if self._clock else datetime.now(self.govan.config.tz)
 
     @property
     def ticket(self) -> Ticket:
-        return tickets.get_ticket(self.van.store, self.ticket_id)
+        return tickets.get_ticket(self.govan.store, self.ticket_id)
 
     @property
     def staff_id(self) -> int:
-        assert self.van.session is not None
-        return self.van.session.staff.id
+        assert self.govan.session is not None
+        return self.govan.session.staff.id
 
     @property
     def staff_name(self) -> str:
-        assert self.van.session is not None
-        return self.van.session.staff.name
+        assert self.govan.session is not None
+        return self.govan.session.staff.name
 
     # Layout
     def compose_body(self) -> ComposeResult:
@@ -144,7 +144,7 @@ class IntakeScreen(VanScreen):
                     yield Static("", id="lookup-result")
                 with Horizontal(id="materials-body"):
                     yield MaterialsTable(id="materials-table")
-                    yield CapturesList(tz=self.van.config.tz, id="captures")
+                    yield CapturesList(tz=self.govan.config.tz, id="captures")
             with Vertical(id="step-outcome"):
                 yield Static(id="outcome-item")
                 yield OutcomeForm(today=self.now().date(), id="outcome-form")
@@ -152,7 +152,7 @@ class IntakeScreen(VanScreen):
         yield Static("", id="status")
 
     def on_mount(self) -> None:
-        store = self.van.store
+        store = self.govan.store
         ticket = self.ticket
         try:
             if ticket.status == "called":
@@ -297,7 +297,7 @@ class IntakeScreen(VanScreen):
 
     def _file_person(self, id_number: str, **values: str | None) -> Citizen:
         """The one record for this person, found again or created (never a duplicate)."""
-        store = self.van.store
+        store = self.govan.store
         citizen = citizens.find_or_create(store, id_number, staff_id=self.staff_id, now=self.now(), **values)
         history = audit.entries(store, subject="citizen", subject_id=citizen.id)
         found = bool(history) and history[-1].action != "create"
@@ -318,7 +318,7 @@ class IntakeScreen(VanScreen):
         if form.id_number is None:
             return
         if not form.full_shown:
-            audit.record(self.van.store, "view", "citizen", self.citizen.id if self.citizen else None,
+            audit.record(self.govan.store, "view", "citizen", self.citizen.id if self.citizen else None,
                          f"full ID number shown at intake of ticket {self.ticket.label}",
                          staff_id=self.staff_id, now=self.now())
         form.show_full(not form.full_shown)
@@ -361,8 +361,8 @@ class IntakeScreen(VanScreen):
 
     # Step 2: the item and its materials
     def search_items(self) -> list[Item]:
-        trip = self.van.session.trip if self.van.session else None
-        return catalogue.list_items(self.van.store, trip_id=trip.id if trip else None)
+        trip = self.govan.session.trip if self.govan.session else None
+        return catalogue.list_items(self.govan.store, trip_id=trip.id if trip else None)
 
     def department_label(self, code: str) -> str:
         return self.departments.get(code, code)
@@ -371,7 +371,7 @@ class IntakeScreen(VanScreen):
         if self.case is not None and self.case.outcome is None:
             self.status(t("intake.item_locked"), error=True)
             return
-        item = catalogue.get_item(self.van.store, code)
+        item = catalogue.get_item(self.govan.store, code)
         if self._open_case(item):
             self.item = item
             self.go("materials")
@@ -381,7 +381,7 @@ class IntakeScreen(VanScreen):
 
     def _open_case(self, item: Item) -> bool:
         try:
-            self.case = cases.open_case(self.van.store, item.code, self.staff_id, ticket_id=self.ticket_id,
+            self.case = cases.open_case(self.govan.store, item.code, self.staff_id, ticket_id=self.ticket_id,
                                         citizen_id=self.citizen.id if self.citizen else None, now=self.now())
         except StoreError as error:
             self.status(t("intake.cannot_open_case", reason=describe(error.problem)), error=True)
@@ -409,13 +409,13 @@ class IntakeScreen(VanScreen):
         if self.case is None:
             self.materials_table.show([], {}, needs_id_photo=False)
             return
-        self.case = cases.get_case(self.van.store, self.case.id)
-        attachments = cases.list_attachments(self.van.store, self.case.id)
+        self.case = cases.get_case(self.govan.store, self.case.id)
+        attachments = cases.list_attachments(self.govan.store, self.case.id)
         by_id = {attachment.id: attachment for attachment in attachments}
         self.materials_table.show(self.case.materials, by_id, needs_id_photo=item.needs_id_photo)
         materials = {line.attachment_id: line.material for line in self.case.materials if line.attachment_id}
         certifiers = {a.certified_by for a in attachments if a.certified_by is not None}
-        names = {person_id: staff_store.get_staff(self.van.store, person_id).name for person_id in certifiers}
+        names = {person_id: staff_store.get_staff(self.govan.store, person_id).name for person_id in certifiers}
         width, height = self.app.size
         self.query_one("#captures", CapturesList).show(
             attachments, materials, names, pictures=width >= PICTURES_MIN_SIZE[0] and height >= PICTURES_MIN_SIZE[1])
@@ -432,7 +432,7 @@ class IntakeScreen(VanScreen):
             self.capture(message.material, photo=message.action == "capture_photo")
             return
         try:
-            cases.set_material(self.van.store, self.case.id, message.material, message.action)
+            cases.set_material(self.govan.store, self.case.id, message.material, message.action)
         except StoreError as error:
             self.status(describe(error.problem), error=True)
             return
@@ -449,9 +449,9 @@ class IntakeScreen(VanScreen):
         certify = None if photo else Certify(staff=self.staff_name, at=moment.isoformat(timespec="seconds"))
         command = CaptureCommand(job_id=f"case-{case.id}-{new_id()[:8]}", mode="id_photo" if photo else "document",
                                  certify=certify)
-        timeout = self.van.config.devices.camera.timeout_s + 30
+        timeout = self.govan.config.devices.camera.timeout_s + 30
         try:
-            result = await self.van.link.command("camera", "capture", command, timeout=timeout)
+            result = await self.govan.link.command("camera", "capture", command, timeout=timeout)
         except NotConnected as error:
             self.status(t("intake.capture.failed", detail=str(error) or t("state.no_broker")), error=True)
             return
@@ -466,7 +466,7 @@ class IntakeScreen(VanScreen):
             return
         try:
             attachment = cases.add_attachment(
-                self.van.store, case.id, path=result.path, sha256=result.sha256,
+                self.govan.store, case.id, path=result.path, sha256=result.sha256,
                 kind="id_photo" if photo else "certified_copy", size_bytes=result.bytes, material=material,
                 certified_by=None if photo else self.staff_id, certified_at=None if photo else moment, now=moment)
         except StoreError as error:
@@ -486,20 +486,20 @@ class IntakeScreen(VanScreen):
     def look_up_case(self, code: str) -> None:
         """An existing case (scanned from its receipt or typed): what happened, and its item."""
         result = self.query_one("#lookup-result", Static)
-        case_id = receipts.parse_case_number(code, self.van.config.van_id)
+        case_id = receipts.parse_case_number(code, self.govan.config.van_id)
         if case_id is None:
             result.update(Text(t("intake.lookup_not_a_case"), style="red"))
             return
         try:
-            found = cases.get_case(self.van.store, case_id)
+            found = cases.get_case(self.govan.store, case_id)
         except StoreError:
             result.update(Text(t("intake.lookup_unknown"), style="red"))
             return
-        item = catalogue.get_item(self.van.store, found.item_code)
+        item = catalogue.get_item(self.govan.store, found.item_code)
         state = t("intake.outcome." + found.outcome) if found.outcome else t("intake.lookup_open")
         if found.reason:
             state += f"：{reason_text(found.reason)}"
-        result.update(t("intake.lookup_found", number=receipts.case_number(self.van.config.van_id, found.id),
+        result.update(t("intake.lookup_found", number=receipts.case_number(self.govan.config.van_id, found.id),
                         item=item.name, state=state))
         if self.case is None:
             self.choose_item(item.code)
@@ -518,7 +518,7 @@ class IntakeScreen(VanScreen):
         if self.step == "outcome" and form.delivers and form.delivery == "post":
             form.put_waybill(code)
             return
-        if receipts.parse_case_number(code, self.van.config.van_id) is not None and self.step == "materials":
+        if receipts.parse_case_number(code, self.govan.config.van_id) is not None and self.step == "materials":
             self.query_one("#case-lookup", Input).value = code
             self.look_up_case(code)
             return
@@ -533,7 +533,7 @@ class IntakeScreen(VanScreen):
             today=self.now().date())
         self.query_one("#outcome-item", Static).update(
             t("intake.outcome_for", item=self.item.name,
-              number=receipts.case_number(self.van.config.van_id, self.case.id)))
+              number=receipts.case_number(self.govan.config.van_id, self.case.id)))
         self.query_one("#recorded", Static).update("")
         self.query_one(OutcomeChoice).focus()
 
@@ -556,7 +556,7 @@ class IntakeScreen(VanScreen):
         reason = request.stored_reason([line.material for line in case.materials if line.state == "missing"])
         try:
             recorded = cases.record_outcome(
-                self.van.store, case.id, request.outcome, reason=reason, delivery=request.delivery,
+                self.govan.store, case.id, request.outcome, reason=reason, delivery=request.delivery,
                 delivery_address=request.address, waybill=request.waybill, delivery_date=request.delivery_date,
                 now=self.now())
         except StoreError as error:
@@ -571,7 +571,7 @@ class IntakeScreen(VanScreen):
 
     def _recorded_text(self, case: Case) -> Text:
         text = Text(t("intake.recorded", outcome=t("intake.outcome." + (case.outcome or "")),
-                      number=receipts.case_number(self.van.config.van_id, case.id)), style="bold green")
+                      number=receipts.case_number(self.govan.config.van_id, case.id)), style="bold green")
         if case.outcome == "accepted_forwarded":
             text.append("\n" + t("intake.forwarded"))
         text.append("\n" + t("intake.recorded_next"), style="dim")
@@ -588,7 +588,7 @@ class IntakeScreen(VanScreen):
             due = None
             if self.item.time_limit_days:
                 due = workdays.add_working_days(self.now().date(), self.item.time_limit_days,
-                                                self.van.config.service.holidays)
+                                                self.govan.config.service.holidays)
             lines = [receipts.MaterialLine(line.material, line.state) for line in case.materials]
             documents.append(Printout("intake.print.receipt", receipts.accepted_receipt(
                 header, self._delivery_note(case), time_limit_days=self.item.time_limit_days, due=due,
@@ -610,7 +610,7 @@ class IntakeScreen(VanScreen):
         if moment is None:
             return None
         try:
-            booked = appointments.book(self.van.store, "individual", moment, [self.item.code],
+            booked = appointments.book(self.govan.store, "individual", moment, [self.item.code],
                                        citizen_id=self.citizen.id if self.citizen else None,
                                        booked_by=self.staff_id, now=self.now())
         except StoreError as error:
@@ -621,10 +621,10 @@ class IntakeScreen(VanScreen):
 
     def _receipt_header(self, case: Case) -> receipts.ReceiptHeader:
         assert self.item is not None
-        session = self.van.session
+        session = self.govan.session
         assert session is not None
         return receipts.ReceiptHeader(
-            case_number=receipts.case_number(self.van.config.van_id, case.id),
+            case_number=receipts.case_number(self.govan.config.van_id, case.id),
             item_name=self.item.name,
             department=self.department_label(self.item.department),
             person=self.citizen.masked_name if self.citizen else "",
@@ -641,15 +641,15 @@ class IntakeScreen(VanScreen):
 
     def _address_label(self, case: Case) -> Document:
         assert self.item is not None
-        address = cases.delivery_address(self.van.store, case.id, staff_id=self.staff_id,
+        address = cases.delivery_address(self.govan.store, case.id, staff_id=self.staff_id,
                                           purpose="print the mailing label", now=self.now()) or ""
-        session = self.van.session
+        session = self.govan.session
         sender = t("app.title") + (f" · {session.trip.stop_name}" if session and session.trip else "")
         return receipts.address_label(
             name=(self.citizen.name if self.citizen else None) or self.person_form.values().name,
             phone=(self.citizen.phone if self.citizen else None) or self.person_form.values().phone,
             address=address, waybill=case.waybill,
-            case_number=receipts.case_number(self.van.config.van_id, case.id), item_name=self.item.name,
+            case_number=receipts.case_number(self.govan.config.van_id, case.id), item_name=self.item.name,
             sender=sender)
 
     async def print_all(self, documents: list[Printout]) -> None:
@@ -658,8 +658,8 @@ class IntakeScreen(VanScreen):
             self.status(t("intake.print.printing", what=t(printout.what)))
             command = PrintCommand(job_id=f"intake-{self.ticket_id}-{new_id()[:8]}", document=printout.document)
             try:
-                result = await self.van.link.command("printer", "print", command,
-                                                     timeout=self.van.config.devices.printer.timeout_s + 10)
+                result = await self.govan.link.command("printer", "print", command,
+                                                     timeout=self.govan.config.devices.printer.timeout_s + 10)
                 detail = "" if result.state == "done" else result.detail
             except NotConnected as error:
                 detail = str(error) or t("state.no_broker")
@@ -696,13 +696,13 @@ class IntakeScreen(VanScreen):
     def action_finish_visit(self) -> None:
         from tui.screens.rating import RatingScreen
 
-        store = self.van.store
+        store = self.govan.store
         try:
             ticket = tickets.finish(store, self.ticket_id, now=self.now())
         except StoreError as error:
             self.status(describe(error.problem), error=True)
             return
-        announce(self.van.link, store, ticket, "done", self.van.config.tz)
+        announce(self.govan.link, store, ticket, "done", self.govan.config.tz)
         self.app.switch_screen(RatingScreen(self.ticket_id, citizen_id=self.citizen.id if self.citizen else None,
                                             clock=self._clock))
 

@@ -32,7 +32,7 @@ class LoginScreen(VanScreen):
     """
 
     def compose_body(self) -> ComposeResult:
-        people = staff_store.list_staff(self.van.store)
+        people = staff_store.list_staff(self.govan.store)
         with Vertical(id="login"):
             yield Label(t("login.title"), classes="title")
             yield OptionList(
@@ -61,11 +61,11 @@ class LoginScreen(VanScreen):
             staff_list.focus()
             return
         try:
-            person = staff_store.authenticate(self.van.store, option.id, event.value)
+            person = staff_store.authenticate(self.govan.store, option.id, event.value)
         except BadCredentials:
             event.input.clear()
             error.update(t("login.wrong_pin"))
             return
         event.input.clear()
         error.update("")
-        self.van.sign_in(person)
+        self.govan.sign_in(person)

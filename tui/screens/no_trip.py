@@ -22,18 +22,18 @@ class NoTripScreen(VanScreen):
     """
 
     def compose_body(self) -> ComposeResult:
-        captain = self.van.session is not None and self.van.session.is_captain
+        captain = self.govan.session is not None and self.govan.session.is_captain
         with Vertical(id="no-trip"):
             yield Label(t("notrip.title"), classes="title")
             yield Label(t("notrip.captain") if captain else t("notrip.staff"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_trip":
-            return self.van.session is not None and self.van.session.is_captain
+            return self.govan.session is not None and self.govan.session.is_captain
         return True
 
     def action_refresh(self) -> None:
-        self.van.route()
+        self.govan.route()
 
     def action_open_trip(self) -> None:
         from tui.screens.trip_setup import TripSetupScreen

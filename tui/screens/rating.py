@@ -62,10 +62,10 @@ class RatingScreen(VanScreen):
         self.follow_up: ratings.FollowUp | None = None
 
     def now(self) -> datetime:
-        return self._clock() if self._clock else datetime.now(self.van.config.tz)
+        return self._clock() if self._clock else datetime.now(self.govan.config.tz)
 
     def compose_body(self) -> ComposeResult:
-        label = tickets.get_ticket(self.van.store, self.ticket_id).label
+        label = tickets.get_ticket(self.govan.store, self.ticket_id).label
         with Vertical(id="rating"):
             yield Label(t("intake.rating.invite", label=label), id="rating-invite")
             yield Static(t("intake.rating.how"))
@@ -90,12 +90,12 @@ class RatingScreen(VanScreen):
     def action_rate(self, score: int) -> None:
         if self.score is not None or self.skipped:
             return
-        service = self.van.config.service
+        service = self.govan.config.service
         try:
             _, follow_up = ratings.rate(
-                self.van.store, self.ticket_id, score, named=self.citizen_id is not None,
+                self.govan.store, self.ticket_id, score, named=self.citizen_id is not None,
                 followup_working_days=service.followup_working_days, holidays=service.holidays,
-                now=self.now(), tz=self.van.config.tz)
+                now=self.now(), tz=self.govan.config.tz)
         except StoreError as error:
             self.query_one("#rating-error", Static).update(describe(error.problem))
             return
@@ -123,9 +123,9 @@ class RatingScreen(VanScreen):
     def action_done(self) -> None:
         text = self.query_one("#suggestion", Input).value.strip()
         if text:
-            session = self.van.session
+            session = self.govan.session
             try:
-                ratings.add_suggestion(self.van.store, text, trip_id=session.trip.id if session and session.trip
+                ratings.add_suggestion(self.govan.store, text, trip_id=session.trip.id if session and session.trip
                                        else None, staff_id=session.staff.id if session else None, now=self.now())
             except StoreError as error:
                 self.query_one("#rating-error", Static).update(describe(error.problem))

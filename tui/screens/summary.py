@@ -80,7 +80,7 @@ class SummaryScreen(VanScreen):
         super().__init__()
         self.trip_id = trip_id
         self.just_closed = just_closed
-        self.report: TripReport = report.build(self.van.store, trip_id, tz=self.van.config.tz)
+        self.report: TripReport = report.build(self.govan.store, trip_id, tz=self.govan.config.tz)
         self.outcome: list[Text] = []
 
     def compose_body(self) -> ComposeResult:
@@ -195,7 +195,7 @@ class SummaryScreen(VanScreen):
         text = Text().append(t("summary.incidents") + "\n", style="bold")
         if not self.report.incidents:
             return text.append(t("summary.no_incidents"), style="dim")
-        tz = self.van.config.tz
+        tz = self.govan.config.tz
         for index, incident in enumerate(self.report.incidents):
             text.append("\n" if index else "").append_text(incident_text(incident, tz))
         return text
@@ -222,7 +222,7 @@ class SummaryScreen(VanScreen):
 
     @work(exclusive=True, group="summary-print")
     async def _print(self) -> None:
-        printed, detail = await print_summary(self.van, self.report)
+        printed, detail = await print_summary(self.govan, self.report)
         if printed:
             self._say(Text(t("summary.printed"), style="green"))
         else:
@@ -239,7 +239,7 @@ class SummaryScreen(VanScreen):
 
     def export(self, formats: tuple[report_export.Format, ...]) -> list[Path]:
         """Write the chosen formats under data_dir/exports/ and say where they went."""
-        directory = exports_dir(self.van.config.data_path)
+        directory = exports_dir(self.govan.config.data_path)
         try:
             paths = [report_export.write(self.report, directory, f) for f in formats]
         except OSError as error:  # the report is built already: only writing the files can fail

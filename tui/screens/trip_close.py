@@ -49,7 +49,7 @@ class TripCloseScreen(VanScreen):
 
     @property
     def trip(self) -> Trip:
-        return trips.get_trip(self.van.store, self.trip_id)
+        return trips.get_trip(self.govan.store, self.trip_id)
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="close-form"):
@@ -72,7 +72,7 @@ class TripCloseScreen(VanScreen):
             self.refresh_view()
 
     def refresh_view(self) -> None:
-        store, trip = self.van.store, self.trip
+        store, trip = self.govan.store, self.trip
         self.query_one("#close-title", Static).update(
             t("close.title", stop=trip.stop_name, date=trip.trip_date.isoformat()))
         queue = tickets.list_tickets(store, trip.id)
@@ -117,7 +117,7 @@ class TripCloseScreen(VanScreen):
             return
         member = crew[self.query_one(DataTable).cursor_row]
         try:
-            trips.rate_cooperation(self.van.store, self.trip_id, member.staff_id, mark)
+            trips.rate_cooperation(self.govan.store, self.trip_id, member.staff_id, mark)
         except StoreError as error:
             self._error(describe(error.problem))
             return
@@ -150,7 +150,7 @@ class TripCloseScreen(VanScreen):
     def close_trip(self, *, abandon_waiting: bool) -> None:
         from tui.screens.summary import SummaryScreen
 
-        app = self.van
+        app = self.govan
         session = app.session
         assert session is not None
         try:

@@ -39,13 +39,13 @@ class TripNotesScreen(Translated, ModalScreen[bool]):
         self.trip_id = trip_id
 
     @property
-    def van(self) -> GovanApp:
+    def govan(self) -> GovanApp:
         return cast("GovanApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("notes.title"))
-            yield TextArea(report.notes(self.van.store, self.trip_id), id="notes-text")
+            yield TextArea(report.notes(self.govan.store, self.trip_id), id="notes-text")
             yield Label("", id="notes-error")
             yield Label(t("notes.help"))
 
@@ -53,10 +53,10 @@ class TripNotesScreen(Translated, ModalScreen[bool]):
         self.query_one(TextArea).focus()
 
     def action_save(self) -> None:
-        session = self.van.session
+        session = self.govan.session
         assert session is not None
         try:
-            report.set_notes(self.van.store, self.trip_id, self.query_one(TextArea).text, staff_id=session.staff.id)
+            report.set_notes(self.govan.store, self.trip_id, self.query_one(TextArea).text, staff_id=session.staff.id)
         except StoreError as error:
             self.query_one("#notes-error", Label).update(describe(error.problem))
             return

@@ -39,7 +39,7 @@ class TripSetupScreen(VanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        store = self.van.store
+        store = self.govan.store
         self.stops = trips.list_stops(store)
         self.people = [person for person in staff_store.list_staff(store) if person.role != "dispatcher"]
         self.letters = {d.code: d.queue_letter for d in catalogue.list_departments(store)}
@@ -53,7 +53,7 @@ class TripSetupScreen(VanScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="trip-form"):
-            yield Label(t("trip.title", date=datetime.now(self.van.config.tz).date().isoformat()))
+            yield Label(t("trip.title", date=datetime.now(self.govan.config.tz).date().isoformat()))
             with Horizontal():
                 yield Select([(stop.name, stop.id) for stop in self.stops], prompt=t("trip.stop"), id="trip-stop",
                              value=self.stops[0].id if self.stops else Select.NULL)
@@ -154,11 +154,11 @@ class TripSetupScreen(VanScreen):
         if not self.seats:
             self._error(t("trip.no_crew"))
             return
-        session = self.van.session
+        session = self.govan.session
         assert session is not None
-        store = self.van.store
+        store = self.govan.store
         try:
-            trip = trips.plan_trip(store, datetime.now(self.van.config.tz).date(), int(stop), session.staff.id,
+            trip = trips.plan_trip(store, datetime.now(self.govan.config.tz).date(), int(stop), session.staff.id,
                                    str(mode), theme=theme)
             for staff_id, (window, categories) in self.seats.items():
                 trip = trips.set_crew(store, trip.id, staff_id, window, categories)
@@ -166,4 +166,4 @@ class TripSetupScreen(VanScreen):
         except StoreError as error:
             self._error(t("trip.cannot_open", reason=describe(error.problem)))
             return
-        self.van.route()
+        self.govan.route()

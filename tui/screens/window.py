@@ -50,7 +50,7 @@ class WindowScreen(VanScreen):
 
     @property
     def window(self) -> str:
-        session = self.van.session
+        session = self.govan.session
         assert session is not None and session.seat is not None
         return session.seat.window
 
@@ -66,9 +66,9 @@ class WindowScreen(VanScreen):
                 yield Static(id="window-recent")
 
     def on_mount(self) -> None:
-        session = self.van.session
+        session = self.govan.session
         assert session is not None and session.seat is not None
-        departments = {d.queue_letter: d.name for d in catalogue.list_departments(self.van.store)}
+        departments = {d.queue_letter: d.name for d in catalogue.list_departments(self.govan.store)}
         served = "、".join(f"{letter}（{departments.get(letter, '?')}）" for letter in session.seat.categories)
         self.query_one("#window-title", Static).update(t("window.title", window=self.window, categories=served))
         self.refresh_queue()
@@ -81,13 +81,13 @@ class WindowScreen(VanScreen):
         self.refresh_queue()
 
     def refresh_queue(self) -> None:
-        store = self.van.store
+        store = self.govan.store
         mine = [ticket for ticket in tickets.list_tickets(store, self.open_trip_id, statuses=("called", "serving"))
                 if ticket.window == self.window]
         self.current = mine[0] if mine else None
         self._show_current()
         board = tickets.queue_board(store, self.open_trip_id)
-        seat = self.van.session.seat if self.van.session else None
+        seat = self.govan.session.seat if self.govan.session else None
         waiting = Text(t("window.waiting") + "\n", style="bold")
         for letter, count in board.waiting.items():
             style = "bold" if seat and letter in seat.categories else "dim"
@@ -99,7 +99,7 @@ class WindowScreen(VanScreen):
         called.sort(key=lambda ticket: ticket.last_called_at or "", reverse=True)
         recent = Text(t("window.recent") + "\n", style="bold")
         for ticket in called[:RECENT_CALLS]:
-            at = clock.from_text(ticket.last_called_at or "").astimezone(self.van.config.tz).strftime("%H:%M")
+            at = clock.from_text(ticket.last_called_at or "").astimezone(self.govan.config.tz).strftime("%H:%M")
             recent.append(t("window.recent_line", number=ticket.label, window=ticket.window or "—", time=at) + "\n")
         self.query_one("#window-recent", Static).update(recent)
         self.refresh_bindings()
@@ -113,7 +113,7 @@ class WindowScreen(VanScreen):
             details.update(Text(t("window.idle"), style="dim"))
             return
         number.show(ticket.label, "bold")
-        item = catalogue.get_item(self.van.store, ticket.item_code).name if ticket.item_code else "—"
+        item = catalogue.get_item(self.govan.store, ticket.item_code).name if ticket.item_code else "—"
         text = Text(t("window.ticket_item", item=item) + "\n")
         text.append(t("window.ticket_status", status=t("status." + ticket.status), calls=ticket.call_count) + "\n")
         if ticket.priority_reason:
@@ -136,13 +136,13 @@ class WindowScreen(VanScreen):
 
     def _change(self, change, kind: str) -> Ticket | None:  # noqa: ANN001 - store → Ticket | None
         try:
-            ticket = change(self.van.store)
+            ticket = change(self.govan.store)
         except StoreError as error:
             self.notify(describe(error.problem), title=t("window.cannot"), severity="error")
             self.refresh_queue()
             return None
         if ticket is not None:
-            announce(self.van.link, self.van.store, ticket, kind, self.van.config.tz)
+            announce(self.govan.link, self.govan.store, ticket, kind, self.govan.config.tz)
         self.refresh_queue()
         return ticket
 
@@ -161,7 +161,7 @@ class WindowScreen(VanScreen):
 
     def action_start_service(self) -> None:
         if self.current and self._change(lambda store: tickets.start_service(store, self.current.id), "serving"):
-            self.van.open_intake(self.current.id)
+            self.govan.open_intake(self.current.id)
 
     def action_finish(self) -> None:
         if self.current:
@@ -169,10 +169,10 @@ class WindowScreen(VanScreen):
 
     def action_transfer(self) -> None:
         ticket = self.current
-        session = self.van.session
+        session = self.govan.session
         if ticket is None or session is None or session.trip is None:
             return
-        departments = {d.queue_letter: d.name for d in catalogue.list_departments(self.van.store)}
+        departments = {d.queue_letter: d.name for d in catalogue.list_departments(self.govan.store)}
         choices = [
             (t("window.to_window", window=member.window, name=member.name), f"window:{member.window}")
             for member in session.trip.crew
@@ -201,8 +201,8 @@ class WindowScreen(VanScreen):
     @work(group="print")
     async def print_new_ticket(self, ticket_id: int) -> None:
         """A transfer to another queue gives a new number: the person needs it on paper."""
-        printed, detail = await print_ticket(self.van, ticket_id, reprint=False)
-        label = tickets.get_ticket(self.van.store, ticket_id).label
+        printed, detail = await print_ticket(self.govan, ticket_id, reprint=False)
+        label = tickets.get_ticket(self.govan.store, ticket_id).label
         if printed:
             self.notify(t("window.transfer_printed", number=label))
         else:

@@ -318,4 +318,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "problem.camera.no_font": ("缺少中文字体，无法加盖核对章：请安装 {packages}",
                                "no Chinese font to stamp the copy: install {packages}"),
     "problem.camera.unknown_mode": ("未知拍摄模式", "unknown capture mode"),
+    # Flows
+    "problem.command.no_result": ("设备服务 {seconds} 秒内没有回复", "no answer from the device service within {seconds} s"),
+    "problem.command.failed": ("设备操作失败", "the device could not do it"),
 }
