@@ -14,7 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from devices.printer.commands import ALIGN_CODES, CODE128, CR, DLE, EOT, ESC, FS, GS, LF, QR_ERROR_CORRECTION
+from devices.printer.commands import (
+    ALIGN_CODES,
+    CODE128,
+    CR,
+    DLE,
+    EOT,
+    ESC,
+    FS,
+    GS,
+    LF,
+    QR_ERROR_CORRECTION,
+    RULE_CHARACTER,
+)
 
 Align = Literal["left", "center", "right"]
 _ALIGN_NAMES: dict[int, Align] = {code: name for name, code in ALIGN_CODES.items()}  # type: ignore[misc]
@@ -32,6 +44,13 @@ class TextLine:
     width: int = 1
     height: int = 1
     bold: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A line of nothing but rule characters: what a document's rule block prints as."""
+
+    align: Align = "left"
 
 
 @dataclass(frozen=True)
@@ -80,7 +99,7 @@ class StatusRequest:
     kind: int  # 1 printer, 2 offline cause, 3 error cause, 4 paper roll sensor
 
 
-Event = TextLine | QrCode | Barcode | RasterImage | Feed | Cut | Initialize | StatusRequest
+Event = TextLine | Rule | QrCode | Barcode | RasterImage | Feed | Cut | Initialize | StatusRequest
 
 
 class _Incomplete(Exception):
@@ -184,12 +203,14 @@ class Decoder:
         self._line += pair
         return 2
 
-    def _finish_line(self) -> TextLine:
+    def _finish_line(self) -> TextLine | Rule:
         try:
             content = self._line.decode("gb18030")
         except UnicodeDecodeError:
             raise self._fail(f"undecodable text in a line of {len(self._line)} bytes") from None
         self._line.clear()
+        if content and content.strip(RULE_CHARACTER) == "":
+            return Rule(self.align)
         return TextLine(content, self.align, self.width, self.height, self.bold)
 
     def _esc(self, events: list[Event]) -> int:

@@ -27,7 +27,6 @@ from devices.printer.profile import Profile
 QR_CAPACITY_BYTES = {"L": 2953, "M": 2331, "Q": 1663, "H": 1273}
 BARCODE_MODULE_WIDTH = 2  # dots; 1 is too thin for most scanners on thermal paper
 RASTER_ROWS_PER_COMMAND = 256  # keeps each GS v 0 small for printers with small buffers
-RULE_HEIGHT = 12  # dots of paper for a rule, the middle two of them black
 
 # Limits a real receipt never reaches, so that a document sent by mistake cannot tie up the
 # daemon or use up a roll: a notice on a receipt is a few hundred characters, and a long
@@ -86,8 +85,7 @@ def _encode_block(block: Block, profile: Profile) -> tuple[bytes, int]:
         case TextBlock():
             return _text(block, profile)
         case RuleBlock():
-            rule = raster.bar(profile.dots, RULE_HEIGHT, RULE_HEIGHT // 2 - 1, RULE_HEIGHT // 2 + 1)
-            return commands.align("left") + _raster(rule), rule.height
+            return _rule(profile), LINE_SPACING_DOTS
         case QrBlock():
             return _qr(block), QR_MODULES_AT_LEAST * block.size
         case BarcodeBlock():
@@ -116,6 +114,13 @@ def _text(block: TextBlock, profile: Profile) -> tuple[bytes, int]:
             out += text.encode_line(line, profile.chinese) + bytes((commands.LF,))
             lines += 1
     return bytes(out), lines * max(LINE_SPACING_DOTS, TEXT_HEIGHT_DOTS * height)
+
+
+def _rule(profile: Profile) -> bytes:
+    """A full line of rule characters, each two columns wide, in the plain size whatever came before."""
+    line = text.encode_line(commands.RULE_CHARACTER * (profile.columns // 2), profile.chinese)
+    return (commands.align("left") + commands.bold(False) + commands.character_size(1, 1) + line
+            + bytes((commands.LF,)))
 
 
 def _qr(block: QrBlock) -> bytes:

@@ -81,17 +81,6 @@ def _check_size(width: int, height: int, max_width: int) -> None:
         raise ImageProblem(f"picture is {tall:,} dots tall at paper width; at most {MAX_HEIGHT_DOTS:,}")
 
 
-def bar(width: int, height: int, ink_from: int, ink_to: int) -> Raster:
-    """A horizontal bar: rows ink_from..ink_to-1 black across the full width."""
-    row_bytes = (width + 7) // 8
-    full = bytearray(b"\xff" * row_bytes)
-    if width % 8:
-        full[-1] = (0xFF << (8 - width % 8)) & 0xFF
-    blank = bytes(row_bytes)
-    rows = b"".join(bytes(full) if ink_from <= row < ink_to else blank for row in range(height))
-    return Raster(width=width, height=height, rows=rows)
-
-
 def to_image(raster: Raster) -> Image.Image:
     """The raster as a black-on-white Pillow image (for drawing receipts)."""
     from PIL import Image, ImageOps

@@ -19,6 +19,7 @@ from devices.printer.decoder import (
     Feed,
     QrCode,
     RasterImage,
+    Rule,
     TextLine,
 )
 from devices.printer.raster import Raster, to_image
@@ -73,6 +74,10 @@ def _strip(event: Event, dots: int, font: ImageFont.FreeTypeFont, small: ImageFo
             return _place(picture, dots, event.align)
         case RasterImage():
             return _place(to_image(Raster(event.width, event.height, event.rows)), dots, event.align)
+        case Rule():
+            strip = Image.new("L", (dots, FEED_DOTS), 255)
+            ImageDraw.Draw(strip).line((0, FEED_DOTS // 2, dots, FEED_DOTS // 2), fill=0, width=2)
+            return strip
         case QrCode():
             return _stack([_place(_qr_box(event.module_size * 25, dots), dots, event.align),
                            _place(_text(f"QR: {event.data}", small), dots, event.align)], dots)

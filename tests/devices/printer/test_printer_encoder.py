@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from devices.printer.decoder import Barcode, Cut, QrCode, RasterImage, TextLine, decode
+from devices.printer.decoder import Barcode, Cut, QrCode, RasterImage, Rule, TextLine, decode
 from devices.printer.document import (
     BarcodeBlock,
     CutBlock,
@@ -174,10 +174,16 @@ def test_a_document_longer_than_a_metre_of_paper_is_refused():
         encode(Document(blocks=chinese), Profile.for_paper(80))
 
 
-def test_rule_is_a_full_width_raster_line():
-    events = decode(encode(Document(blocks=[RuleBlock()]), Profile.for_paper(80)))
-    (rule,) = [event for event in events if isinstance(event, RasterImage)]
-    assert rule.width == 576
+@pytest.mark.parametrize(("paper", "characters"), [(80, 24), (58, 16)])
+def test_a_rule_is_a_full_line_of_the_printers_own_rule_characters(paper: int, characters: int) -> None:
+    """A rule sent as a picture cost 864 bytes; as characters of the font it costs a line of text."""
+    job = encode(Document(blocks=[TextBlock(text="A012", size=(4, 4), bold=True), RuleBlock()]), Profile.for_paper(paper))
+    events = decode(job)
+    assert events[-1] == Rule("left")
+    assert "─".encode("gb18030") * characters in job
+    assert not [event for event in events if isinstance(event, RasterImage)]
+    # The rule is drawn at the plain size, whatever the block before it set.
+    assert job.rindex(b"\x1d!\x00") > job.index(b"A012")
 
 
 # Property tests: decode(encode(document)) gives back what the document says.
