@@ -3,10 +3,15 @@
 Each script runs in its own process, one after another, so they do not disturb
 each other; what they print goes to the terminal as it comes. A script that fails
 is reported in the file, not hidden.
+
+Every script runs REPEATS times (`python -m bench --repeat N`): a figure is reported as its
+median with the range it moved in, and one that met its goal in some runs and missed it in
+others is "unstable", not met.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import subprocess
@@ -15,12 +20,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.figures import Figure, parse
+from bench.figures import Figure, Repeated, parse, repeated
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 NOT_SCRIPTS = {"__init__.py", "__main__.py", "figures.py", "van.py"}
 SCRIPT_TIMEOUT_S = 300
+REPEATS = 3
 
 
 def scripts() -> list[Path]:
@@ -56,21 +62,31 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
 
 
-def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s: float) -> str:
+STATUS = {None: "—", "met": "met", "missed": "**MISSED**", "unstable": "**unstable**"}
+
+
+def _measured(result: Repeated) -> str:
+    unit = result.figure.unit
+    if len(result.runs) == 1 or result.low == result.high:
+        return f"{_number(result.value)} {unit}"
+    return f"{_number(result.value)} {unit} ({_number(result.low)}–{_number(result.high)})"
+
+
+def markdown(results: dict[str, tuple[list[Repeated], str | None, float]], total_s: float, repeats: int) -> str:
     rows, misses, notes, failures = [], [], [], []
     for script, (figures, error, _) in results.items():
         if error:
             failures.append(f"- `bench/{script}` {error}.")
-        for figure in figures:
-            floor = f"{_number(figure.floor)} {figure.unit} ({figure.floor_label})" if figure.floor is not None else "—"
-            ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else "—"
-            status = "—" if figure.met is None else ("met" if figure.met else "**MISSED**")
-            rows.append(f"| {figure.label} | {figure.goal or '—'} | {_number(figure.value)} {figure.unit} | {floor} "
-                        f"| {ratio} | {status} |")
+        for result in figures:
+            figure = result.figure
+            floor = f"{_number(result.floor)} {figure.unit} ({figure.floor_label})" if result.floor is not None else "—"
+            ratio = f"{result.ratio:.2f}×" if result.ratio is not None else "—"
+            rows.append(f"| {figure.label} | {figure.goal or '—'} | {_measured(result)} | {floor} "
+                        f"| {ratio} | {STATUS[result.verdict]} |")
             note = figure.note[:1].upper() + figure.note[1:]
-            if figure.met is False:
-                misses.append(f"- **{figure.label}**: {_number(figure.value)} {figure.unit} against a goal of "
-                              f"{figure.goal}. {note}")
+            if result.verdict in ("missed", "unstable"):
+                how = "against" if result.verdict == "missed" else "moving across"
+                misses.append(f"- **{figure.label}**: {_measured(result)} {how} a goal of {figure.goal}. {note}")
             elif note:
                 notes.append(f"- **{figure.label}**: {note}")
     parts = [
@@ -82,6 +98,8 @@ def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s
         "",
         f"- **Machine:** {machine()}",
         f"- **Run:** {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, {total_s / 60:.1f} minutes in all",
+        f"- **Repeats:** every script ran {repeats} times; a figure is its median, with the range it moved in "
+        "(min–max). One that met its goal in some runs and missed it in others is **unstable**, not met.",
         "",
         "| figure | goal | measured | floor (same run) | ratio | status |",
         "|---|---|---|---|---|---|",
@@ -89,7 +107,7 @@ def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s
         "",
     ]
     if misses:
-        parts += ["## Missed goals", "", *misses, ""]
+        parts += ["## Missed and unstable goals", "", *misses, ""]
     if notes:
         parts += ["## Notes", "", *notes, ""]
     if failures:
@@ -98,15 +116,27 @@ def markdown(results: dict[str, tuple[list[Figure], str | None, float]], total_s
     return "\n".join(parts)
 
 
-def main() -> int:
-    results = {}
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Run every benchmark into docs/benchmarks.md.")
+    parser.add_argument("--repeat", type=int, default=REPEATS, help=f"runs of each script (default {REPEATS})")
+    parser.add_argument("only", nargs="*", help="script names to run (default: all)")
+    args = parser.parse_args(argv)
+    chosen = [script for script in scripts() if not args.only or script.stem in args.only]
+    results: dict[str, tuple[list[Repeated], str | None, float]] = {}
     started = time.monotonic()
-    for script in scripts():
-        print(f"== bench/{script.name}", flush=True)
-        results[script.name] = run(script)
+    for script in chosen:
+        runs, errors, spent = [], [], 0.0
+        for number in range(1, args.repeat + 1):
+            print(f"== bench/{script.name} (run {number} of {args.repeat})", flush=True)
+            figures, error, seconds = run(script)
+            runs.append(figures)
+            spent += seconds
+            if error:
+                errors.append(error)
+        results[script.name] = (repeated(runs), errors[0] if errors else None, spent)
     total = time.monotonic() - started
     output = ROOT / "docs" / "benchmarks.md"
-    output.write_text(markdown(results, total), encoding="utf-8")
+    output.write_text(markdown(results, total, args.repeat), encoding="utf-8")
     print(f"wrote {output.relative_to(ROOT)} in {total / 60:.1f} minutes")
     return 1 if any(error for _, error, _ in results.values()) else 0
 

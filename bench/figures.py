@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import socket
+import statistics
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 PREFIX = "FIGURE "
 
@@ -28,6 +31,62 @@ class Figure:
     @property
     def ratio(self) -> float | None:
         return self.value / self.floor if self.floor else None
+
+
+Verdict = Literal["met", "missed", "unstable"]
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """One figure over several runs of its script: the median, and the range it moved in."""
+
+    runs: list[Figure]
+
+    @property
+    def figure(self) -> Figure:
+        """The last run's figure: its label, unit, goal and note."""
+        return self.runs[-1]
+
+    @property
+    def value(self) -> float:
+        return statistics.median(run.value for run in self.runs)
+
+    @property
+    def low(self) -> float:
+        return min(run.value for run in self.runs)
+
+    @property
+    def high(self) -> float:
+        return max(run.value for run in self.runs)
+
+    @property
+    def floor(self) -> float | None:
+        floors = [run.floor for run in self.runs if run.floor is not None]
+        return statistics.median(floors) if floors else None
+
+    @property
+    def ratio(self) -> float | None:
+        floor = self.floor
+        return self.value / floor if floor else None
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """Met or missed in every run; a figure that met its goal in some runs and not in others is unstable."""
+        verdicts = {run.met for run in self.runs if run.met is not None}
+        if not verdicts:
+            return None
+        if verdicts == {True}:
+            return "met"
+        return "missed" if verdicts == {False} else "unstable"
+
+
+def repeated(runs: Iterable[list[Figure]]) -> list[Repeated]:
+    """Each figure's runs together, in the order the first run printed them."""
+    by_name: dict[str, list[Figure]] = {}
+    for figures in runs:
+        for figure in figures:
+            by_name.setdefault(figure.name, []).append(figure)
+    return [Repeated(figures) for figures in by_name.values()]
 
 
 def report(*figures: Figure) -> None:

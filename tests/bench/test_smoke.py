@@ -12,7 +12,7 @@ import math
 import pytest
 
 from bench.__main__ import scripts
-from bench.figures import parse
+from bench.figures import Figure, parse, repeated
 from devices.fonts import default_cjk_font
 from tests.support.mosquitto import require_mosquitto
 
@@ -52,3 +52,18 @@ def test_benchmark_prints_its_figures(name: str, capsys: pytest.CaptureFixture[s
         assert (figure.goal is None) == (figure.met is None), f"{figure.name}: a goal needs a verdict"
         if figure.met is False:
             assert figure.note, f"{figure.name} missed its goal without saying why"
+
+
+def _figure(value: float, met: bool | None) -> Figure:
+    return Figure("print_p99", "print p99", value, "ms", floor=1.0, floor_label="one hop", goal="≤ 30 ms", met=met)
+
+
+def test_a_repeated_figure_is_its_median_and_range_and_unstable_when_it_crosses_its_goal() -> None:
+    (stable,) = repeated([[_figure(3.0, True)], [_figure(10.0, True)], [_figure(4.0, True)]])
+    assert (stable.value, stable.low, stable.high, stable.verdict) == (4.0, 3.0, 10.0, "met")
+    (crossing,) = repeated([[_figure(20.0, True)], [_figure(40.0, False)], [_figure(25.0, True)]])
+    assert crossing.verdict == "unstable"
+    (missed,) = repeated([[_figure(40.0, False)], [_figure(50.0, False)]])
+    assert missed.verdict == "missed"
+    (no_goal,) = repeated([[_figure(1.0, None)]])
+    assert no_goal.verdict is None
