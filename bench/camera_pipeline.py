@@ -2,7 +2,9 @@
 
 The input is what a 12 MP document camera or phone hands over: a 4000×3000 JPEG
 (quality 92, about 4 MB) of an A4 page with Chinese text, turned 4° on a dark base,
-lit from one side, with sensor noise. Document mode decodes it, finds and straightens
+lit from one side, with sensor noise. Two pages: the camera's usual shot, the page
+filling 86% of the frame's height, and one held close, filling all of it and more
+(the output is then nearly A4 at 300 dpi: the costliest case). Document mode decodes it, finds and straightens
 the page, sets the levels, and writes the progressive JPEG (no certify stamp; the
 stamped variant is printed beside it).
 
@@ -38,8 +40,12 @@ GOAL_RATIO = 3.0
 CERTIFIED = Certification(staff="王美娜", at="2026-05-01T10:30:00+08:00")
 
 
-def twelve_megapixel_document() -> bytes:
-    shot = photograph(draw_document(2480), FRAME, angle=4.0)
+# How much of the frame's height the page fills: the usual shot, and a page held close.
+USUAL_FILL, FULL_FILL = 0.86, 1.08
+
+
+def twelve_megapixel_document(fill: float = USUAL_FILL) -> bytes:
+    shot = photograph(draw_document(2480), FRAME, angle=4.0, fill=fill)
     noise = Image.merge("RGB", [Image.effect_noise(FRAME, NOISE_SIGMA) for _ in range(3)])
     return to_jpeg(ImageChops.add(shot, noise, 1, -128), quality=92)
 
@@ -69,13 +75,14 @@ def _stages(data: bytes) -> dict[str, float]:
 
     image = open_image(data)
     lap("decode + EXIF")
-    page = document.locate_page(image)
+    found = document.locate_page(image)
     lap("find the page")
-    assert page is not None, "the benchmark page was not found"
-    image = document.straighten(image, page)
-    lap("straighten and crop")
-    image = document.document_levels(image)
-    lap("levels")
+    assert found is not None, "the benchmark page was not found"
+    page, small, small_page = found
+    levels = document.levels_table(document._straighten_bands(small, small_page))
+    lap("read the levels")
+    image = document.straighten(image, page, levels=levels)
+    lap("straighten, crop, level")
     document._encode_capped(image, document.MAX_BYTES)
     lap("progressive JPEG")
     return times
@@ -84,13 +91,17 @@ def _stages(data: bytes) -> dict[str, float]:
 def main(size: int | None = None) -> None:
     runs = size or 15
     data = twelve_megapixel_document()
+    full = twelve_megapixel_document(FULL_FILL)
     portrait = to_jpeg(draw_portrait((3000, 4000)), quality=92)
     font = default_cjk_font()
     result = document.process_document(data)  # warm-up, and the output's size
-    samples: dict[str, list[float]] = {"floor": [], "document": [], "certified": [], "id_photo": []}
+    samples: dict[str, list[float]] = {
+        "floor": [], "document": [], "full_floor": [], "full": [], "certified": [], "id_photo": []}
     for _ in range(runs):
         samples["floor"].append(_timed(lambda: _decode(data)))
         samples["document"].append(_timed(lambda: document.process_document(data)))
+        samples["full_floor"].append(_timed(lambda: _decode(full)))
+        samples["full"].append(_timed(lambda: document.process_document(full)))
         if font is not None:
             samples["certified"].append(_timed(lambda: document.process_document(data, certification=CERTIFIED, font=font)))
         samples["id_photo"].append(_timed(lambda: process_id_photo(portrait)))
@@ -102,20 +113,25 @@ def main(size: int | None = None) -> None:
     for stage, spent in _stages(data).items():
         print(f"  {stage:22} {spent:6.0f} ms")
     ratio = median["document"] / floor
+    full_ratio = median["full"] / median["full_floor"]
     limit = GOAL_RATIO * floor
+    slow = ("the progressive JPEG encode (required; about as long as the decode) and straightening dominate; "
+            "straightening already runs on every core, so a busy machine slows it most")
     figures = [
         Figure("camera_document_ms", "camera: document mode on a 12 MP JPEG, median", median["document"], "ms",
                floor, "Pillow decode of the same file", goal=f"≤ {GOAL_RATIO:g}× floor", met=ratio <= GOAL_RATIO,
-               note="" if ratio <= GOAL_RATIO else (
-                   "straightening (bicubic rotate) and the progressive JPEG encode dominate; a draft-mode decode "
-                   "(JPEG scale 1/2) before finding the page, or nearest-neighbour rotation, would bring it under")),
+               note="" if ratio <= GOAL_RATIO else slow),
+        Figure("camera_document_full_ms", "camera: document mode, a page filling the frame, median", median["full"],
+               "ms", median["full_floor"], "Pillow decode of the same file", goal=f"≤ {GOAL_RATIO:g}× floor",
+               met=full_ratio <= GOAL_RATIO, note="" if full_ratio <= GOAL_RATIO else slow),
     ]
     if "certified" in median:
         figures.append(Figure("camera_document_certified_ms", "camera: document mode with certify stamp, median",
                               median["certified"], "ms", floor, "Pillow decode of the same file"))
     figures.append(Figure("camera_id_photo_ms", "camera: ID photo from a 12 MP portrait, median",
                           median["id_photo"], "ms", floor, "Pillow decode of the same file"))
-    print(f"document mode ÷ decode: {ratio:.2f} (goal ≤ {GOAL_RATIO:g}, i.e. ≤ {limit:.0f} ms)")
+    print(f"document mode ÷ decode: {ratio:.2f} (goal ≤ {GOAL_RATIO:g}, i.e. ≤ {limit:.0f} ms); "
+          f"a page filling the frame: {full_ratio:.2f}")
     report(*figures)
 
 if __name__ == "__main__":
