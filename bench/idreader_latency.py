@@ -1,6 +1,6 @@
 """ID-card read latency: the emulator writes the last byte of the read reply → a subscriber has the card event.
 
-Runs the real daemon in this process on the embedded broker with the ID reader on
+Runs the real daemon in this process, on the embedded broker and on mosquitto, with the ID reader on
 `sim`: the pty emulator answers the real driver over a real pty, the unit publishes
 B/idreader/card, and a DaemonClient (as the TUI uses it) receives it. The span
 covers the pty, frame decoding, card parsing, the event's JSON and the broker.
@@ -28,7 +28,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bench.figures import Figure, percentile, report
-from bench.van import daemon_running, van_config
+from bench.van import BROKERS, BrokerKind, broker, daemon_running, on_broker, van_config
 from daemon.client import DaemonClient
 from daemon.messages import CardEvent, QueueEvent, QueueTicket, encode
 from daemon.service import Daemon
@@ -61,11 +61,12 @@ async def _our_ping(events: AsyncIterator[object], number: str) -> float:
     raise SystemExit("the event stream ended")
 
 
-async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
-    config = van_config(data_dir, {"idreader": "sim"})
+async def _measure(reads: int, data_dir: Path, kind: BrokerKind) -> dict[str, list[float]]:
     IdReaderUnit.timings = BENCH_TIMINGS
-    async with daemon_running(config) as daemon:
-        return await _measure_with(daemon, config, reads)
+    with broker(kind, data_dir) as mqtt:
+        config = van_config(data_dir / "van", {"idreader": "sim"}, mqtt=mqtt)
+        async with daemon_running(config) as daemon:
+            return await _measure_with(daemon, config, reads)
 
 
 async def _measure_with(daemon: Daemon, config: Config, reads: int) -> dict[str, list[float]]:
@@ -109,25 +110,32 @@ def _ping(number: int, padding: str) -> QueueEvent:
     return QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category=padding or "A", window=None), at="")
 
 
-def main(size: int | None = None) -> None:
-    reads = size or 1000
-    logging.basicConfig(level=logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
-        samples = asyncio.run(_measure(reads, Path(data_dir)))
+def _figures(samples: dict[str, list[float]], kind: BrokerKind) -> list[Figure]:
     card, floor = samples["card"], samples["floor"]
     floor_p99 = percentile(floor, 0.99)
     p99 = percentile(card, 0.99)
     limit = floor_p99 + GOAL_ABOVE_FLOOR_MS
     floor_label = "one broker hop, same run"
-    print(f"ID-card read latency over {reads} reads (after warm-up), emulator on a pty, embedded broker")
-    print(f"floor: one broker traversal (client → embedded broker → client), mean {statistics.fmean(floor):.2f} ms")
-    report(
-        Figure("idreader_latency_p50", "ID card: last byte of read reply → card event, p50",
+    return [
+        Figure(*on_broker("idreader_latency_p50", "ID card: last byte of read reply → card event, p50", kind),
                percentile(card, 0.5), "ms", percentile(floor, 0.5), floor_label),
-        Figure("idreader_latency_p99", "ID card: last byte of read reply → card event, p99", p99, "ms",
-               floor_p99, floor_label, goal=f"≤ floor + {GOAL_ABOVE_FLOOR_MS:g} ms", met=p99 <= limit,
+        Figure(*on_broker("idreader_latency_p99", "ID card: last byte of read reply → card event, p99", kind), p99,
+               "ms", floor_p99, floor_label, goal=f"≤ floor + {GOAL_ABOVE_FLOOR_MS:g} ms", met=p99 <= limit,
                note="" if p99 <= limit else "the driver or the bus adds latency beyond one hop; profile the read path"),
-    )
+    ]
+
+
+def main(size: int | None = None) -> None:
+    reads = size or 1000
+    logging.basicConfig(level=logging.WARNING)
+    figures = []
+    for kind in BROKERS:
+        with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
+            samples = asyncio.run(_measure(reads, Path(data_dir), kind))
+        print(f"ID-card read latency over {reads} reads (after warm-up) via {kind}, emulator on a pty; "
+              f"floor: one broker traversal, mean {statistics.fmean(samples['floor']):.2f} ms")
+        figures += _figures(samples, kind)
+    report(*figures)
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else None)

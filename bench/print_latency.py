@@ -1,6 +1,6 @@
 """Print latency: publishing a ticket-sized print command → the virtual printer has its last byte.
 
-Runs the real daemon in this process on the embedded broker, with the printer on
+Runs the real daemon in this process, on the embedded broker and on mosquitto, with the printer on
 `sim` (the virtual printer on loopback, driven by the real TCP driver), and a
 DaemonClient as the TUI would use it. Every job goes through the broker, the
 command queue, the encoder, a status check, the TCP write and a status check.
@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bench.figures import Figure, percentile, report
-from bench.van import daemon_running, van_config
+from bench.van import BROKERS, BrokerKind, broker, daemon_running, on_broker, van_config
 from daemon.client import DaemonClient
 from daemon.messages import PrintCommand, QueueEvent, QueueTicket
 from daemon.service import Daemon
@@ -64,10 +64,11 @@ async def _our_ping(events: AsyncIterator[object], number: str) -> None:
             return
 
 
-async def _measure(jobs: int, data_dir: Path) -> dict[str, list[float]]:
-    config = van_config(data_dir, {"printer": "sim"})
-    async with daemon_running(config) as daemon:
-        return await _measure_with(daemon, config, jobs)
+async def _measure(jobs: int, data_dir: Path, kind: BrokerKind) -> dict[str, list[float]]:
+    with broker(kind, data_dir) as mqtt:
+        config = van_config(data_dir / "van", {"printer": "sim"}, mqtt=mqtt)
+        async with daemon_running(config) as daemon:
+            return await _measure_with(daemon, config, jobs)
 
 
 async def _measure_with(daemon: Daemon, config: Config, jobs: int) -> dict[str, list[float]]:
@@ -107,27 +108,33 @@ async def _measure_with(daemon: Daemon, config: Config, jobs: int) -> dict[str, 
     return samples
 
 
-def main(size: int | None = None) -> None:
-    jobs = size or 500
-    logging.basicConfig(level=logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
-        samples = asyncio.run(_measure(jobs, Path(data_dir)))
+def _figures(samples: dict[str, list[float]], kind: BrokerKind) -> list[Figure]:
     floor = samples["floor"]
     floor_label = "one broker hop, same run"
     p99 = percentile(samples["last_byte"], 0.99)
-    figures = [
-        Figure("print_latency_p50", "print: publish → last byte at the printer, p50",
+    return [
+        Figure(*on_broker("print_latency_p50", "print: publish → last byte at the printer, p50", kind),
                percentile(samples["last_byte"], 0.5), "ms", percentile(floor, 0.5), floor_label),
-        Figure("print_latency_p99", "print: publish → last byte at the printer, p99", p99, "ms",
+        Figure(*on_broker("print_latency_p99", "print: publish → last byte at the printer, p99", kind), p99, "ms",
                percentile(floor, 0.99), floor_label, goal=f"≤ {GOAL_P99_MS:g} ms", met=p99 <= GOAL_P99_MS,
                note="" if p99 <= GOAL_P99_MS else "the broker hop dominates; check TCP_NODELAY and machine load"),
-        Figure("print_result_p50", "print: publish → result received, p50",
+        Figure(*on_broker("print_result_p50", "print: publish → result received, p50", kind),
                percentile(samples["result"], 0.5), "ms", percentile(floor, 0.5), floor_label),
-        Figure("print_result_p99", "print: publish → result received, p99",
+        Figure(*on_broker("print_result_p99", "print: publish → result received, p99", kind),
                percentile(samples["result"], 0.99), "ms", percentile(floor, 0.99), floor_label),
     ]
-    print(f"print latency over {jobs} ticket jobs (after warm-up), virtual printer on loopback")
-    print(f"floor: one broker traversal (client → embedded broker → client), mean {statistics.fmean(floor):.2f} ms")
+
+
+def main(size: int | None = None) -> None:
+    jobs = size or 500
+    logging.basicConfig(level=logging.WARNING)
+    figures = []
+    for kind in BROKERS:
+        with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
+            samples = asyncio.run(_measure(jobs, Path(data_dir), kind))
+        print(f"print latency over {jobs} ticket jobs (after warm-up) via {kind}, virtual printer on loopback; "
+              f"floor: one broker traversal, mean {statistics.fmean(samples['floor']):.2f} ms")
+        figures += _figures(samples, kind)
     report(*figures)
 
 if __name__ == "__main__":

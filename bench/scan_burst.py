@@ -20,9 +20,10 @@ import time
 from pathlib import Path
 
 from bench.figures import Figure, report
-from bench.van import daemon_running, van_config
+from bench.van import BROKERS, BrokerKind, broker, daemon_running, on_broker, van_config
 from daemon.client import DaemonClient
 from daemon.messages import QueueEvent, QueueTicket, ScanEvent
+from govan.config import Config
 
 WINDOW_S = 1.0
 
@@ -35,8 +36,13 @@ async def _collect(client: DaemonClient, kind: type, count: int, arrived: list) 
                 return
 
 
-async def _measure(scans: int, data_dir: Path) -> tuple[list[str], list[str], float, float]:
-    config = van_config(data_dir, {"scanner": "sim"})
+async def _measure(scans: int, data_dir: Path, kind: BrokerKind) -> tuple[list[str], list[str], float, float]:
+    with broker(kind, data_dir) as mqtt:
+        config = van_config(data_dir / "van", {"scanner": "sim"}, mqtt=mqtt)
+        return await _measure_with(config, scans)
+
+
+async def _measure_with(config: Config, scans: int) -> tuple[list[str], list[str], float, float]:
     codes = [f"BURST{number:06d}" for number in range(scans)]
     async with daemon_running(config) as daemon, DaemonClient(config) as client:
         if not await client.wait_for_daemon(10):
@@ -71,21 +77,24 @@ async def _measure(scans: int, data_dir: Path) -> tuple[list[str], list[str], fl
 def main(size: int | None = None) -> None:
     scans = size or 1000
     logging.basicConfig(level=logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="govan-bench-scan-") as directory:
-        sent, received, scan_s, floor_s = asyncio.run(_measure(scans, Path(directory)))
-    lost = len(sent) - len(received)
-    in_order = received == sent[: len(received)]
-    print(f"scan burst: {scans} codes written to the emulator's pty over {WINDOW_S:g} s; "
-          f"{len(received)} received in {scan_s:.2f} s, {'in order' if in_order else 'OUT OF ORDER'}")
-    print(f"floor: {scans} plain messages at the same pace through the same broker, last one after {floor_s:.2f} s")
-    report(
-        Figure("scan_burst_delivered", f"scanner: {scans} scans in {WINDOW_S:g} s, delivered in order",
-               float(len(received) if in_order else 0), "scans", float(scans), "scans sent",
-               goal=f"all {scans}, in order", met=lost == 0 and in_order,
-               note="" if lost == 0 and in_order else "scans were lost or reordered between the pty and the subscriber"),
-        Figure("scan_burst_seconds", "scanner: first code written → last scan event received", scan_s * 1000, "ms",
-               floor_s * 1000, "as many plain messages at the same pace, same broker"),
-    )
+    figures = []
+    for kind in BROKERS:
+        with tempfile.TemporaryDirectory(prefix="govan-bench-scan-") as directory:
+            sent, received, scan_s, floor_s = asyncio.run(_measure(scans, Path(directory), kind))
+        lost = len(sent) - len(received)
+        in_order = received == sent[: len(received)]
+        print(f"scan burst via {kind}: {scans} codes written to the emulator's pty over {WINDOW_S:g} s; "
+              f"{len(received)} received in {scan_s:.2f} s, {'in order' if in_order else 'OUT OF ORDER'}; "
+              f"floor: as many plain messages at the same pace, last one after {floor_s:.2f} s")
+        figures += [
+            Figure(*on_broker("scan_burst_delivered", f"scanner: {scans} scans in {WINDOW_S:g} s, delivered in order",
+                              kind), float(len(received) if in_order else 0), "scans", float(scans), "scans sent",
+                   goal=f"all {scans}, in order", met=lost == 0 and in_order,
+                   note="" if lost == 0 and in_order else "scans were lost or reordered between the pty and the subscriber"),
+            Figure(*on_broker("scan_burst_seconds", "scanner: first code written → last scan event received", kind),
+                   scan_s * 1000, "ms", floor_s * 1000, "as many plain messages at the same pace, same broker"),
+        ]
+    report(*figures)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import getpass
 import shutil
+import socket
 import subprocess
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -61,6 +63,40 @@ def mosquitto(directory: Path, *, extra: str = "") -> Iterator[tuple[BrokerFiles
     finally:
         process.terminate()
         process.wait(10)
+
+
+BrokerKind = Literal["embedded", "mosquitto"]
+# Every latency figure is measured on both: the embedded broker hides what mosquitto does (issue 17).
+BROKERS: tuple[BrokerKind, ...] = ("embedded", "mosquitto")
+
+
+@contextlib.contextmanager
+def broker(kind: BrokerKind, directory: Path) -> Iterator[dict[str, Any] | None]:
+    """The `mqtt` settings for `van_config`: None (embedded, on a free port), or a mosquitto started here."""
+    if kind == "embedded":
+        yield None
+        return
+    with mosquitto(directory / "mosquitto") as (files, _):
+        wait_for_port(files.port)
+        yield mosquitto_settings(files)
+
+
+def on_broker(name: str, label: str, kind: BrokerKind) -> tuple[str, str]:
+    """A figure's name and label for `kind`: the embedded broker's keep their names, mosquitto's say so."""
+    if kind == "embedded":
+        return name, f"{label} (embedded broker)"
+    return f"{name}_mosquitto", f"{label} (mosquitto)"
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"mosquitto did not listen on 127.0.0.1:{port} within {timeout:g} s")
 
 
 def mosquitto_settings(files: BrokerFiles) -> dict[str, Any]:
