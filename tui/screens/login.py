@@ -70,6 +70,8 @@ class LoginScreen(VanScreen):
             error.update(t("login.choose_first"))
             staff_list.focus()
             return
+        if not event.value:
+            return  # Enter before any digit is no try at a PIN
         signed_in = self.flow.sign_in(option.id, event.value)
         event.input.clear()
         if isinstance(signed_in, Problem):
