@@ -3,80 +3,28 @@ the captain marks everyone's cooperation but their own; the desk's keys are orde
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from core.problems import Code, Problem
-from daemon.client import DaemonClient
-from daemon.messages import QueueEvent
 from db import report, staff, tickets, trips
 from flows.trip import DESK_KEYS, Action, Seat, TripClose, TripSetup
 from tests.flows.support import FlowVan, flow_van
-
-WAIT = 10.0  # liveness bound only
-MARK = "test.mark"
-
-
-@dataclass
-class Heard:
-    """The queue events one terminal hears, from when it starts listening."""
-
-    client: DaemonClient
-    events: list[QueueEvent] = field(default_factory=list)
-
-    async def listen(self) -> None:
-        async for event in self.client.events():
-            if isinstance(event, QueueEvent):
-                self.events.append(event)
-
-    async def since_last(self) -> list[QueueEvent]:
-        """Every event heard since the last call: a mark sent now comes back after all of them (one topic, in order)."""
-        self.client.publish(self.client.topics.queue_event, QueueEvent(type=MARK, at=datetime.now().astimezone().isoformat()))
-
-        async def marked() -> None:
-            while not any(event.type == MARK for event in self.events):
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(marked(), WAIT)
-        heard = self.events[:next(i for i, event in enumerate(self.events) if event.type == MARK)]
-        del self.events[:len(heard) + 1]
-        return heard
-
-
-@contextlib.asynccontextmanager
-async def listening(fv: FlowVan) -> AsyncIterator[Heard]:
-    heard = Heard(fv.client)
-    task = asyncio.create_task(heard.listen())
-    await asyncio.sleep(0)  # subscribed from here on
-    try:
-        await heard.since_last()
-        yield heard
-    finally:
-        task.cancel()
+from tests.support.heard import listening
 
 
 def person(fv: FlowVan, login: str) -> staff.Staff:
     return staff.get_staff(fv.van.store, fv.staff_id(login))
 
 
-def kinds(events: list[QueueEvent]) -> list[tuple[str, int | None, str | None]]:
-    return [(event.type, event.trip.id if event.trip else None, event.trip.status if event.trip else None)
-            for event in events]
-
-
 async def test_closing_opening_and_changing_the_crew_each_announce_once(tmp_path: Path) -> None:
-    async with flow_van(tmp_path) as fv, listening(fv) as heard:
+    async with flow_van(tmp_path) as fv, listening(fv.client) as heard:
         store, captain, trip_id = fv.van.store, person(fv, "c01"), fv.demo.trip_id
         waiting = tickets.issue_ticket(store, trip_id, category="A")
         closing = TripClose(fv.van, captain, trip_id)
         assert closing.blockers.pending == 1 and closing.allowed(Action.CLOSE)
         summary = closing.close(abandon_waiting=True)
         assert not isinstance(summary, Problem) and summary.status == "closed"
-        assert kinds(await heard.since_last()) == [("trip.closed", trip_id, "closed")]
+        assert await heard.trip_events() == [("trip.closed", trip_id, "closed")]
         assert trips.get_trip(store, trip_id).status == "closed" and tickets.get_ticket(store, waiting.id).status == "no_show"
         assert report.stored_at(store, trip_id) is not None
         assert TripClose(fv.van, captain, trip_id).close(abandon_waiting=True) == Problem(
@@ -87,7 +35,7 @@ async def test_closing_opening_and_changing_the_crew_each_announce_once(tmp_path
         assert setup.allowed(Action.OPEN) and setup.allowed(Action.DESK_KEYS)
         opened = setup.open(setup.stops[0].id, "fixed")
         assert not isinstance(opened, Problem) and opened.status == "open"
-        assert kinds(await heard.since_last()) == [("trip.opened", opened.id, "open")]
+        assert await heard.trip_events() == [("trip.opened", opened.id, "open")]
         assert trips.current_trip(store) == opened
 
         change = TripSetup(fv.van, captain, opened)
@@ -99,11 +47,11 @@ async def test_closing_opening_and_changing_the_crew_each_announce_once(tmp_path
         changed = change.change_crew()
         assert not isinstance(changed, Problem)
         assert (changed.window_of(first), changed.window_of(second)) == (two.window, one.window)
-        assert kinds(await heard.since_last()) == [("trip.crew_changed", opened.id, "open")]
+        assert await heard.trip_events() == [("trip.crew_changed", opened.id, "open")]
 
 
 async def test_a_window_with_a_ticket_at_it_keeps_its_person(tmp_path: Path) -> None:
-    async with flow_van(tmp_path) as fv, listening(fv) as heard:
+    async with flow_van(tmp_path) as fv, listening(fv.client) as heard:
         store, trip_id = fv.van.store, fv.demo.trip_id
         tickets.issue_ticket(store, trip_id, category="A")
         called = tickets.call_next(store, trip_id, "1")
@@ -158,7 +106,7 @@ async def test_the_desk_keys_are_proposed_then_ordered_by_the_captain(tmp_path: 
 
 
 async def test_seats_are_checked_as_the_captain_plans_and_a_refused_open_leaves_nothing(tmp_path: Path) -> None:
-    async with flow_van(tmp_path) as fv, listening(fv) as heard:
+    async with flow_van(tmp_path) as fv, listening(fv.client) as heard:
         store = fv.van.store
         setup = TripSetup(fv.van, person(fv, "c01"))
         captain, clerk, other = fv.staff_id("c01"), fv.staff_id("s01"), fv.staff_id("s02")
