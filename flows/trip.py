@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 
 from core.problems import Code, Problem
@@ -33,8 +32,6 @@ log = logging.getLogger(__name__)
 # The desk's number keys, in the order the captain sets them for the trip.
 DESK_KEYS = "1234567890"
 MODES = trips.TRIP_MODES
-# How far back the desk's usage goes when the keys are first proposed.
-PROPOSAL_DAYS = 30
 
 
 class Action(StrEnum):
@@ -210,11 +207,10 @@ class TripSetup:
         return (letter,) if letter is not None else self.known_categories[:1]
 
     def _proposed_keys(self) -> list[str | None]:
-        """What the desk used most lately, as a start the captain reorders; a new van gets catalogue order."""
-        since = self.van.now() - timedelta(days=PROPOSAL_DAYS)
-        frequent = catalogue.frequent_items(self.van.store, len(DESK_KEYS), since=since)
-        codes: list[str | None] = [item.code for item in frequent]
-        return codes + [None] * (len(DESK_KEYS) - len(codes))
+        """The catalogue's first items in its order, as the desk has them unset: never by usage, for staff
+        press the keys by memory. The captain reorders from there."""
+        codes = list(self.items)[:len(DESK_KEYS)]
+        return [*codes, *[None] * (len(DESK_KEYS) - len(codes))]
 
 
 @dataclass(frozen=True)

@@ -86,22 +86,25 @@ async def test_the_captain_marks_the_crew_but_not_themselves(tmp_path: Path) -> 
         assert trips.get_trip(store, trip_id).status == "open"
 
 
-async def test_the_desk_keys_are_proposed_then_ordered_by_the_captain(tmp_path: Path) -> None:
+async def test_the_desk_keys_start_in_catalogue_order_whatever_was_used_and_the_captain_orders_them(
+    tmp_path: Path,
+) -> None:
     async with flow_van(tmp_path) as fv:
         store, trip_id = fv.van.store, fv.demo.trip_id
+        unused = TripSetup(fv.van, person(fv, "c01")).desk_keys
         for _ in range(3):
             tickets.issue_ticket(store, trip_id, item_code="residence_permit")
-        tickets.issue_ticket(store, trip_id, item_code="hukou_certificate")
         trips.close_trip(store, trip_id, closed_by=fv.staff_id("c01"), abandon_waiting=True)
         setup = TripSetup(fv.van, person(fv, "c01"))
-        # What the desk used most comes first; the rest of the row is the catalogue's order.
-        assert len(setup.desk_keys) == len(DESK_KEYS)
-        assert setup.desk_keys[:2] == ["residence_permit", "hukou_certificate"]
+        # Staff press by memory: usage never reorders the keys.
+        assert setup.desk_keys == unused and len(unused) == len(DESK_KEYS)
+        assert setup.desk_keys[:len(DESK_KEYS)] == [item.code for item in list(setup.items.values())[:len(DESK_KEYS)]]
+        first, second = setup.desk_keys[:2]
         assert setup.move_desk_key(0, 1) == 1
-        assert setup.desk_keys[:2] == ["hukou_certificate", "residence_permit"]
+        assert setup.desk_keys[:2] == [second, first]
         assert setup.move_desk_key(0, -1) == 0  # the first key stays first
-        setup.set_desk_key(9, "hukou_certificate")  # an item has one key: it leaves key 1
-        assert setup.desk_keys[0] is None and setup.desk_keys[9] == "hukou_certificate"
+        setup.set_desk_key(9, second)  # an item has one key: it leaves key 1
+        assert setup.desk_keys[0] is None and setup.desk_keys[9] == second
         assert not isinstance(setup.open(setup.stops[0].id, "fixed"), Problem)
 
 
