@@ -30,7 +30,7 @@ from daemon.messages import PaperControl
 from db import incidents, report, staff, trips
 from govan import config as config_module
 from govan.config import Config
-from tests.db.support import Van, at, build_van
+from tests.db.support import Van, at, build_van, id_number
 from tests.db.test_metrics import run_shift
 from tests.support.van import write_config
 from tui.app import GovanApp
@@ -39,6 +39,7 @@ from tui.screens.evaluation import EvaluationScreen
 from tui.screens.followups import FollowUpsScreen
 from tui.screens.summary import SummaryScreen
 from tui.screens.trip_close import TripCloseScreen
+from tui.widgets.ask_text import AskText
 
 
 @dataclass
@@ -312,6 +313,38 @@ async def test_follow_ups_overdue_in_red_and_every_step_by_keys(van: Fixture) ->
     store = db.open_store(van.config.database_path)
     assert [f.status for f in db.list_follow_ups(store, open_only=False)] == ["closed", "closed"]
     store.close()
+
+
+async def test_a_named_bad_review_is_called_back_first_and_its_number_shown_on_request(van: Fixture) -> None:
+    store = db.open_store(van.config.database_path)
+    citizen = db.find_or_create_citizen(store, id_number("19900101"), name="王小明", phone="13812345678", now=at(50))
+    ticket = db.issue_ticket(store, 1, category="F", citizen_id=citizen.id, now=at(50))
+    assert db.call_next(store, 1, "2", now=at(51)) == db.get_ticket(store, ticket.id)
+    db.finish(store, db.start_service(store, ticket.id, now=at(51)).id, now=at(55))
+    db.rate(store, ticket.id, 1, named=True, comment="窗口态度差", now=at(56))
+    store.close()
+    app = GovanApp(van.config, connect=False, clock=lambda: at(120))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await as_captain(app, pilot, van.ids)
+        await pilot.press("u")
+        table = app.screen.query_one(DataTable)
+        row = next(i for i, line in enumerate(table_rows(app, "#followups-table")) if line[1] == ticket.label)
+        table.move_cursor(row=row)
+        await pilot.pause()
+        detail = text_of(app, "#followups-detail")
+        assert "意见：窗口态度差" in detail and "回访电话：138****5678" in detail and "13812345678" not in detail
+        keys = app.screen.active_bindings
+        assert keys["b"].enabled and not keys["x"].enabled and not keys["r"].enabled  # the callback comes first
+        await pilot.press("x")
+        assert not isinstance(app.screen, AskText)
+        await pilot.press("p")
+        assert "回访电话：13812345678（已记入审计日志）" in text_of(app, "#followups-detail")
+        (read,) = [entry for entry in db.audit.entries(app.store, subject="citizen", subject_id=citizen.id)
+                   if entry.detail.startswith("phone")]
+        assert read.staff_id == van.ids["c1"]
+        await answer(pilot, "b", "已致电道歉，说明情况")
+        assert "回访 11-20 11:00 员工c1：已致电道歉，说明情况" in text_of(app, "#followups-detail")
+        assert app.screen.active_bindings["x"].enabled
 
 
 async def test_evaluation_ranks_switches_and_exports_csv(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
