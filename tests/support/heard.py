@@ -17,6 +17,7 @@ from daemon.messages import QueueEvent
 
 WAIT = 10.0  # liveness bound only
 MARK = "test.mark"
+TRIP_EVENTS = ("trip.opened", "trip.closed", "trip.crew_changed")
 
 
 @dataclass
@@ -43,9 +44,12 @@ class Heard:
         return heard
 
     async def trip_events(self) -> list[tuple[str, int, str]]:
-        """(type, trip id, trip status) of the trip events heard since the last call."""
+        """(type, trip id, trip status) of the contract's trip events heard since the last call.
+
+        Others about a trip (the desk's keys, say) may come too; terminals follow these three.
+        """
         return [(event.type, event.trip.id, event.trip.status) for event in await self.since_last()
-                if event.trip is not None]
+                if event.trip is not None and event.type in TRIP_EVENTS]
 
 
 @contextlib.asynccontextmanager
