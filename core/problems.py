@@ -140,6 +140,9 @@ class Code(StrEnum):
     FOLLOW_UP_CALLBACK_PAST = "follow_up.callback_past"  # follow_up, status
     FOLLOW_UP_ALREADY_FIXED = "follow_up.already_fixed"  # follow_up
     FOLLOW_UP_NOT_FIXED = "follow_up.not_fixed"  # follow_up, status
+    FOLLOW_UP_CALLBACK_FIRST = "follow_up.callback_first"  # follow_up: a named 差评 is called back before its fix
+    FOLLOW_UP_ANONYMOUS = "follow_up.anonymous"  # follow_up: an anonymous rating has no number to call back
+    FOLLOW_UP_NO_PHONE = "follow_up.no_phone"  # follow_up: no phone on file for the visit
     SUGGESTION_NOT_FOUND = "suggestion.not_found"  # suggestion
     SUGGESTION_EMPTY = "suggestion.empty"
     SUGGESTION_RESPONSE_EMPTY = "suggestion.response_empty"
@@ -150,6 +153,7 @@ class Code(StrEnum):
     STAFF_NAME_MISSING = "staff.name_missing"
     STAFF_PIN_FORM = "staff.pin_form"
     STAFF_BAD_CREDENTIALS = "staff.bad_credentials"
+    STAFF_LOCKED = "staff.locked"  # minutes: too many wrong PINs in a row, for a known login or not
     # Figures, device incidents, the outbox
     METRICS_NO_SCOPE = "metrics.no_scope"
     METRICS_PERIOD_REVERSED = "metrics.period_reversed"
@@ -193,6 +197,18 @@ class Code(StrEnum):
     # -- flow codes below --
     COMMAND_NO_RESULT = "command.no_result"  # device, seconds: the daemon gave no answer in time
     COMMAND_FAILED = "command.failed"  # device: failed, with no problem the terminal knows (another version)
+    # Roles, the trip, follow-ups and the captain's views
+    CAPTAIN_ONLY = "role.captain_only"  # only the captain does this
+    COOPERATION_OWN = "cooperation.own"  # the captain does not mark their own cooperation (配合度)
+    FOLLOW_UP_OWN_RATING = "follow_up.own_rating"  # follow_up: the rating is about the person recording the step
+    SEAT_WINDOW_TAKEN = "seat.window_taken"  # window: someone else is seated there in this plan
+    SEAT_WINDOW_FIRST = "seat.window_first"  # a person gets a window before their queue categories
+    SEAT_CATEGORIES = "seat.categories"  # known: the letters a window may serve
+    SETUP_NO_STOP = "setup.no_stop"
+    SETUP_NO_CREW = "setup.no_crew"
+    CREW_WINDOW_BUSY = "crew.window_busy"  # window, ticket: a window that has a ticket called or served keeps its person
+    EXPORT_FAILED = "export.failed"  # folder, reason (the system's words)
+    EVALUATION_PERIOD = "evaluation.period"  # a period that does not read as two dates, first not after last
 
     # Devices and the daemon: what a device or a command reports, e.g. "printer.paper_out".
     # -- device codes below --

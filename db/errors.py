@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.problems import ProblemError
 
 __all__ = [
-    "AlreadyRated", "BadCredentials", "InvalidIdNumber", "InvalidValue", "NotFound", "StoreError",
+    "AlreadyRated", "BadCredentials", "InvalidIdNumber", "InvalidValue", "LoginLocked", "NotFound", "StoreError",
     "UnknownCategory", "UnknownItem", "WrongState",
 ]
 
@@ -49,3 +49,7 @@ class AlreadyRated(WrongState):
 
 class BadCredentials(StoreError):
     """Unknown login, inactive staff member or wrong PIN (deliberately not told apart)."""
+
+
+class LoginLocked(BadCredentials):
+    """Too many wrong PINs in a row for this login (known or not): no PIN is checked until the lock ends."""

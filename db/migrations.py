@@ -296,6 +296,18 @@ def m002_trip_reports_and_device_incidents(db: Database) -> None:
     db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
 
 
+@migrations()
+def m003_login_lockout(db: Database) -> None:
+    """Wrong PINs in a row per login typed (known or not, so a lock tells nothing), and the lock they earn."""
+    db.execute("""CREATE TABLE login_failures (
+        login TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+        lockouts INTEGER NOT NULL DEFAULT 0 CHECK (lockouts >= 0),
+        locked_until TEXT,
+        last_at TEXT NOT NULL
+    ) STRICT""")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""
     with immediate(db):

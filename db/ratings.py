@@ -132,7 +132,7 @@ def record_callback(db: Database, follow_up_id: int, staff_id: int, note: str, *
 
 
 def record_fix(db: Database, follow_up_id: int, staff_id: int, note: str, *, now: datetime | None = None) -> FollowUp:
-    """整改: what was fixed. Anonymous ratings skip the callback."""
+    """整改: what was fixed. A named rating is called back first; anonymous ones skip the callback."""
     return _step(db, follow_up_id, "fix", staff_id, note, ("open", "called_back"), "fixed", now)
 
 
@@ -153,6 +153,9 @@ def _step(
         get_staff(db, staff_id)
         if follow_up.status not in allowed:
             raise _out_of_turn(follow_up, step)
+        if step == "fix" and follow_up.status == "open" and get_rating(db, follow_up.rating_id).named:
+            # 100% of named 差评 are called back: a fix first would close one without its callback.
+            raise WrongState(Code.FOLLOW_UP_CALLBACK_FIRST, follow_up=follow_up_id)
         closed = stamp if status == "closed" else None
         db.execute(
             f"""UPDATE follow_ups SET {step}_at = ?, {step}_by = ?, {step}_note = ?, status = ?,

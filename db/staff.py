@@ -1,16 +1,23 @@
-"""Staff on board: roles, departments and PINs (hashed with scrypt, never stored plain)."""
+"""Staff on board: roles, departments and PINs (hashed with scrypt, never stored plain).
+
+Signing in locks a login after a number of wrong PINs in a row, for a time that grows with
+each lock (1, 5, 15 minutes by default). The count lives in the store, so every terminal
+agrees, and it is kept for every login typed, known or not: a lock says nothing about which
+logins exist. A right PIN clears it; so does the captain (`unlock`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
-from datetime import datetime
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -18,7 +25,7 @@ from sqlite_utils import Database
 from core.problems import Code
 from db import clock
 from db.connection import immediate
-from db.errors import BadCredentials, InvalidValue, NotFound
+from db.errors import BadCredentials, InvalidValue, LoginLocked, NotFound
 
 Role = Literal["staff", "captain", "dispatcher"]
 ROLES: tuple[Role, ...] = ("staff", "captain", "dispatcher")
@@ -26,6 +33,8 @@ ROLES: tuple[Role, ...] = ("staff", "captain", "dispatcher")
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 _PIN = re.compile(r"[0-9]{4,8}")
 _LOGIN = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+DEFAULT_ATTEMPTS = 5
+DEFAULT_LOCKOUT_MINUTES = (1, 5, 15)
 
 
 @dataclass(frozen=True)
@@ -101,15 +110,85 @@ def list_staff(db: Database, *, active_only: bool = True) -> list[Staff]:
     return [_staff(row) for row in db.query(sql)]
 
 
-def authenticate(db: Database, login: str, pin: str) -> Staff:
-    """The active staff member with this login and PIN, else BadCredentials."""
+def authenticate(
+    db: Database,
+    login: str,
+    pin: str,
+    *,
+    attempts: int = DEFAULT_ATTEMPTS,
+    lockout_minutes: Sequence[int] = DEFAULT_LOCKOUT_MINUTES,
+    now: datetime | None = None,
+) -> Staff:
+    """The active staff member with this login and PIN, else BadCredentials, or LoginLocked.
+
+    The `attempts`-th wrong PIN in a row locks the login for `lockout_minutes[0]`, the next
+    lock for `[1]`, and so on up to the last; while locked, no PIN is checked at all.
+    """
+    moment = clock.resolve(now)
+    _refuse_while_locked(db, login, moment)
     rows = list(db.query("SELECT * FROM staff WHERE login = ?", [login]))
     # An unknown login costs one scrypt too, so timing does not tell which logins exist.
     stored = rows[0]["pin_hash"] if rows else _unknown_login_hash()
-    matches = pin_matches(pin, stored)
-    if not rows or not rows[0]["active"] or not matches:
-        raise BadCredentials(Code.STAFF_BAD_CREDENTIALS)
-    return _staff(rows[0])
+    signed_in = pin_matches(pin, stored) and bool(rows) and bool(rows[0]["active"])
+    with immediate(db):
+        # Another terminal may have locked it while the PIN was being checked.
+        _refuse_while_locked(db, login, moment)
+        if signed_in:
+            db.execute("DELETE FROM login_failures WHERE login = ?", [login])
+            return _staff(rows[0])
+        locked_for = _count_failure(db, login, moment, attempts, lockout_minutes)
+    if locked_for is not None:
+        raise LoginLocked(Code.STAFF_LOCKED, minutes=locked_for)
+    raise BadCredentials(Code.STAFF_BAD_CREDENTIALS)
+
+
+def locks(db: Database, *, now: datetime | None = None) -> dict[str, datetime]:
+    """Logins locked now, with when each lock ends."""
+    stamp = clock.to_text(clock.resolve(now))
+    return {row["login"]: clock.from_text(row["locked_until"]) for row in db.query(
+        "SELECT login, locked_until FROM login_failures WHERE locked_until > ? ORDER BY login", [stamp])}
+
+
+def unlock(db: Database, staff_id: int) -> bool:
+    """Clear a staff member's wrong PINs and lock; True if the login was locked or counting."""
+    with immediate(db):
+        login = get_staff(db, staff_id).login
+        return db.execute("DELETE FROM login_failures WHERE login = ?", [login]).rowcount > 0
+
+
+def _refuse_while_locked(db: Database, login: str, moment: datetime) -> None:
+    rows = list(db.query("SELECT locked_until FROM login_failures WHERE login = ? AND locked_until > ?",
+                         [login, clock.to_text(moment)]))
+    if rows:
+        raise LoginLocked(Code.STAFF_LOCKED, minutes=_minutes_until(clock.from_text(rows[0]["locked_until"]), moment))
+
+
+def _count_failure(db: Database, login: str, moment: datetime, attempts: int,
+                   lockout_minutes: Sequence[int]) -> int | None:
+    """One more wrong PIN for `login`; the minutes of the lock it earns, if it earns one."""
+    if not _LOGIN.fullmatch(login or ""):
+        return None  # never a login: nothing to count it against
+    rows = list(db.query("SELECT failures, lockouts FROM login_failures WHERE login = ?", [login]))
+    failures = (rows[0]["failures"] if rows else 0) + 1
+    lockouts = rows[0]["lockouts"] if rows else 0
+    stamp = clock.to_text(moment)
+    if failures < attempts:
+        db.execute("""INSERT INTO login_failures (login, failures, lockouts, last_at) VALUES (?, ?, ?, ?)
+                      ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at""",
+                   [login, failures, lockouts, stamp])
+        return None
+    minutes = lockout_minutes[min(lockouts, len(lockout_minutes) - 1)]
+    until = clock.to_text(moment + timedelta(minutes=minutes))
+    db.execute("""INSERT INTO login_failures (login, failures, lockouts, locked_until, last_at) VALUES (?, 0, ?, ?, ?)
+                  ON CONFLICT (login) DO UPDATE SET failures = 0, lockouts = excluded.lockouts,
+                                                    locked_until = excluded.locked_until, last_at = excluded.last_at""",
+               [login, lockouts + 1, until, stamp])
+    return minutes
+
+
+def _minutes_until(until: datetime, moment: datetime) -> int:
+    """Whole minutes left, rounded up: a lock with 10 s to go still says 1 minute."""
+    return max(1, math.ceil((until - moment).total_seconds() / 60))
 
 
 @cache

@@ -55,3 +55,17 @@ def add_working_days(
         if is_working_day(day, off, on):
             remaining -= 1
     return day
+
+
+def working_days_between(
+    start: date,
+    end: date,
+    holidays: Iterable[str | date] = (),
+    extra_workdays: Iterable[str | date] = (),
+) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is earlier."""
+    if end < start:
+        return -working_days_between(end, start, holidays, extra_workdays)
+    off = parse_dates(holidays)
+    on = parse_dates(extra_workdays, "extra_workdays")
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n), off, on))

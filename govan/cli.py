@@ -59,7 +59,35 @@ def build_parser() -> argparse.ArgumentParser:
     summary = command("summary", "the captain's shift summary of a trip", _summary)
     summary.add_argument("--trip", metavar="ID", type=int, required=True, help="the trip's number")
     summary.add_argument("--format", choices=("md", "csv", "json"), default="md", help="output format (default: md)")
+    _add_staff_commands(command("staff", "the staff who sign in: list, add, set-pin, deactivate, unlock", _staff))
+    _add_stops_commands(command("stops", "the stops the van serves: list, add", _stops))
     return parser
+
+
+def _add_staff_commands(staff: argparse.ArgumentParser) -> None:
+    actions = staff.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=OneLineParser)
+    actions.add_parser("list", help="every staff member, with role, department and whether locked")
+    add = actions.add_parser("add", help="a new staff member; the PIN is asked for (or read from stdin)")
+    add.add_argument("login", help="what they choose at sign-in, e.g. s05 (letters, digits, _ . -)")
+    add.add_argument("name", help="their name, as the terminals show it")
+    add.add_argument("--role", choices=("staff", "captain", "dispatcher"), default="staff",
+                     help="a captain opens and closes trips (default: staff)")
+    add.add_argument("--department", metavar="CODE", help="the catalogue department they serve, e.g. police")
+    for name, help_text in (("set-pin", "a new PIN (asked for, or read from stdin); clears a lock"),
+                            ("deactivate", "they can no longer sign in"),
+                            ("unlock", "they may sign in again at once after too many wrong PINs")):
+        actions.add_parser(name, help=help_text).add_argument("login")
+
+
+def _add_stops_commands(stops: argparse.ArgumentParser) -> None:
+    actions = stops.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=OneLineParser)
+    actions.add_parser("list", help="every stop")
+    add = actions.add_parser("add", help="a new stop")
+    add.add_argument("name", help="e.g. 龙港市新城社区党群服务中心")
+    add.add_argument("--kind", choices=("community", "industrial_park", "commercial", "enterprise"),
+                     default="community", help="(default: community)")
+    add.add_argument("--address", default="", help="where the van parks")
+    add.add_argument("--contact", default="", help="whom to call there")
 
 
 def _load_config(args: argparse.Namespace, *, writes_data: bool = False):  # noqa: ANN202 - avoid importing config types eagerly
@@ -133,6 +161,27 @@ def _summary(args: argparse.Namespace) -> int:
     from govan.summary import run_summary
 
     return run_summary(_load_config(args), args.trip, args.format)
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from govan import staff
+
+    config = _load_config(args)
+    if args.action == "list":
+        return staff.staff_list(config)
+    if args.action == "add":
+        return staff.staff_add(config, args.login, args.name, args.role, args.department)
+    runs = {"set-pin": staff.staff_set_pin, "deactivate": staff.staff_deactivate, "unlock": staff.staff_unlock}
+    return runs[args.action](config, args.login)
+
+
+def _stops(args: argparse.Namespace) -> int:
+    from govan import staff
+
+    config = _load_config(args)
+    if args.action == "list":
+        return staff.stops_list(config)
+    return staff.stops_add(config, args.name, args.kind, args.address, args.contact)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:

@@ -131,7 +131,12 @@ class ServiceConfig(_Section):
     priority_age: int = 70
     followup_working_days: int = 5
     holidays: list[str] = msgspec.field(default_factory=list)
+    # Saturdays and Sundays that are worked (调休), e.g. the Sunday before National Day.
+    working_days: list[str] = msgspec.field(default_factory=list)
     retention_days: int = 30
+    # Wrong PINs in a row that lock a login, and how long each lock lasts (the last one repeats).
+    pin_attempts: int = 5
+    pin_lockout_minutes: list[int] = msgspec.field(default_factory=lambda: [1, 5, 15])
 
 
 class EvaluationConfig(_Section):
@@ -347,15 +352,32 @@ def _validate_service(config: Config, source: str) -> None:
         raise _fail(source, "service.followup_working_days", "must be between 1 and 60 working days")
     if not 1 <= service.retention_days <= 3650:
         raise _fail(source, "service.retention_days", "must be between 1 and 3650 days")
-    for day in service.holidays:
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            raise _fail(source, "service.holidays", f"{day!r} is not a date like 2026-10-01") from None
+    holidays = _dates(service.holidays, source, "service.holidays")
+    for day, worked in zip(service.working_days, _dates(service.working_days, source, "service.working_days"),
+                           strict=True):
+        if worked.weekday() < 5:
+            raise _fail(source, "service.working_days", f"{day!r} is a weekday; list the Saturdays and Sundays "
+                                                        "that are worked (调休)")
+        if worked in holidays:
+            raise _fail(source, "service.working_days", f"{day!r} is in service.holidays too")
+    if not 1 <= service.pin_attempts <= 20:
+        raise _fail(source, "service.pin_attempts", "must be between 1 and 20 wrong PINs")
+    if not service.pin_lockout_minutes or not all(1 <= minutes <= 1440 for minutes in service.pin_lockout_minutes):
+        raise _fail(source, "service.pin_lockout_minutes", "must list minutes between 1 and 1440, e.g. [1, 5, 15]")
     weights = config.evaluation
     for name in weights.__struct_fields__:
         if getattr(weights, name) < 0:
             raise _fail(source, f"evaluation.{name}", "weights must not be negative")
+
+
+def _dates(values: list[str], source: str, key: str) -> list[date]:
+    days = []
+    for value in values:
+        try:
+            days.append(date.fromisoformat(value))
+        except ValueError:
+            raise _fail(source, key, f"{value!r} is not a date like 2026-10-01") from None
+    return days
 
 
 def _validate_usb_id(value: str | None, source: str, key: str) -> None:

@@ -69,7 +69,10 @@ device = "/dev/video0"            # v4l2
 priority_age = 70                 # citizens this old or older get priority tickets
 followup_working_days = 5         # deadline for a 差评 follow-up (5, 7 or 15 are in use)
 holidays = []                     # extra non-working days, e.g. ["2026-10-01"]
+working_days = []                 # weekend days that are worked (调休), e.g. ["2026-10-11"]
 retention_days = 30               # personal data of closed, synced cases is purged after this
+pin_attempts = 5                  # wrong PINs in a row that lock a login
+pin_lockout_minutes = [1, 5, 15]  # how long each lock in a row lasts; the last repeats
 
 [evaluation]                      # weights of the staff evaluation (考评)
 trips = 0.15

@@ -19,10 +19,10 @@ from textual.binding import Binding
 from db import trips
 from db.connection import open_store
 from db.staff import Staff
+from flows.incidents import IncidentRecorder
 from flows.van import Van
 from govan.config import Config
 from tui.i18n import Translated, set_locale, t
-from tui.incidents import IncidentRecorder
 from tui.link import DaemonLink
 from tui.messages import DeviceFaulted, DevicesChanged
 from tui.session import Session

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from db import clock
 from tui.i18n import t
 
 
@@ -32,4 +31,4 @@ def clock_time(moment: datetime | None) -> str:
 
 def stored_time(text: str | None, tz: tzinfo, fmt: str = "%H:%M") -> str:
     """A time as the store keeps it (UTC text), in the van's time zone."""
-    return "—" if not text else clock.from_text(text).astimezone(tz).strftime(fmt)
+    return "—" if not text else datetime.fromisoformat(text).astimezone(tz).strftime(fmt)

@@ -10,7 +10,7 @@ from datetime import tzinfo
 
 from rich.text import Text
 
-from db import incidents
+from flows.captain import Incident
 from tui import figure_format as fmt
 from tui.i18n import t
 
@@ -18,7 +18,7 @@ DEVICE_KEYS = {"daemon": "device.daemon", "idreader": "device.idreader", "scanne
                "printer": "device.printer", "camera": "device.camera"}
 
 
-def incident_text(incident: incidents.Incident, tz: tzinfo) -> Text:
+def incident_text(incident: Incident, tz: tzinfo) -> Text:
     """'10:05 打印机 故障 paper out', red for trouble, green for a recovery."""
     what = t("captain.incident." + (incident.state if incident.kind == "state" else "fault"))
     line = f"{fmt.stored_time(incident.at, tz)} {t(DEVICE_KEYS[incident.device])} {what}"

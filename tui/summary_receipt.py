@@ -7,17 +7,10 @@ ratings with 满意率 and 好评率, 差评 and their follow-ups, waits, incide
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from daemon.client import CommandTimeout
-from daemon.messages import Block, CutBlock, Document, FeedBlock, PrintCommand, RuleBlock, TextBlock, new_id
-from db.report import TripReport
+from daemon.messages import Block, CutBlock, Document, FeedBlock, RuleBlock, TextBlock
+from flows.summary import TripReport
 from tui import figure_format as fmt
 from tui.i18n import t
-from tui.link import NotConnected
-
-if TYPE_CHECKING:
-    from tui.app import GovanApp
 
 
 def summary_document(report: TripReport) -> Document:
@@ -53,15 +46,3 @@ def summary_document(report: TripReport) -> Document:
     ]
     return Document(blocks=blocks)
 
-
-async def print_summary(app: GovanApp, report: TripReport) -> tuple[bool, str]:
-    """Print the short summary; (printed, why not)."""
-    command = PrintCommand(job_id=f"summary-{report.trip_id}-{new_id()[:8]}", document=summary_document(report))
-    try:
-        result = await app.link.command("printer", "print", command,
-                                        timeout=app.config.devices.printer.timeout_s + 10)
-    except NotConnected as error:
-        return False, str(error) or t("state.no_broker")
-    except CommandTimeout:
-        return False, t("receipt.timeout")
-    return result.state == "done", result.detail

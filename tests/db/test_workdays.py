@@ -8,7 +8,7 @@ import pytest
 
 from core.problems import Code
 from db import InvalidValue
-from db.workdays import add_working_days
+from db.workdays import add_working_days, working_days_between
 from tests.db.support import raises_problem
 
 FRIDAY = date(2026, 11, 20)
@@ -44,3 +44,11 @@ def test_bad_holidays_and_day_counts_are_clear_errors() -> None:
         add_working_days(FRIDAY, 5, extra_workdays=["10/10"])
     with raises_problem(InvalidValue, Code.STORE_NOT_IN_RANGE, field="working_days", min=0, max=366):
         add_working_days(FRIDAY, -1)
+
+
+def test_working_days_between_count_worked_weekends_and_skip_holidays() -> None:
+    # Friday → Tuesday: Monday only, or Saturday and Sunday worked (调休) and Monday a holiday.
+    assert working_days_between(FRIDAY, date(2026, 11, 24)) == 2
+    assert working_days_between(FRIDAY, date(2026, 11, 24), ["2026-11-23"], ["2026-11-21", "2026-11-22"]) == 3
+    assert working_days_between(FRIDAY, FRIDAY) == 0
+    assert working_days_between(date(2026, 11, 24), FRIDAY) == -2

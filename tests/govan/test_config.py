@@ -80,6 +80,12 @@ device = "/dev/video0"
         ("[devices.printer]\ndriver = 'usb'\n", "key 'devices.printer.usb'"),
         ("[devices.printer]\ndriver = 'tcp'\nport = '/dev/ttyS0'\n", "key 'devices.printer.port'"),
         ("[service]\nholidays = ['2026-13-01']\n", "key 'service.holidays'"),
+        ("[service]\nworking_days = ['2026-10-12']\n", "key 'service.working_days': '2026-10-12' is a weekday"),
+        ("[service]\nworking_days = ['10/11']\n", "key 'service.working_days': '10/11' is not a date"),
+        ("[service]\nholidays = ['2026-10-11']\nworking_days = ['2026-10-11']\n", "is in service.holidays too"),
+        ("[service]\npin_attempts = 0\n", "key 'service.pin_attempts'"),
+        ("[service]\npin_lockout_minutes = []\n", "key 'service.pin_lockout_minutes'"),
+        ("[service]\npin_lockout_minutes = [1, 0]\n", "key 'service.pin_lockout_minutes'"),
         ("[evaluation]\npraise = -1\n", "key 'evaluation.praise'"),
         ("van_id = \n", "not valid TOML"),
     ],
@@ -98,8 +104,16 @@ def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
         config.load(tmp_path / "absent.toml")
 
 
+def test_worked_weekends_are_read_beside_the_holidays() -> None:
+    # National Day 2026: 1-7 October off, Sunday the 11th worked (调休).
+    loaded = config.parse('[service]\nholidays = ["2026-10-01"]\nworking_days = ["2026-10-11"]\n', "x")
+    assert (loaded.service.holidays, loaded.service.working_days) == (["2026-10-01"], ["2026-10-11"])
+    assert config.Config().service.working_days == []
+
+
 def test_written_config_reads_back_identically(tmp_path: Path) -> None:
-    original = config.with_sim_devices(config.parse('van_id = "lg-02"\n[service]\nholidays = ["2026-10-01"]\n', "x"))
+    original = config.with_sim_devices(config.parse(
+        'van_id = "lg-02"\n[service]\nholidays = ["2026-10-01"]\nworking_days = ["2026-10-11"]\n', "x"))
     assert config.parse(config.to_toml(original), "round trip") == original
 
 

@@ -17,7 +17,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,18 +27,19 @@ from textual.widgets import DataTable, Input, Static, TextArea
 
 import db
 from daemon.messages import PaperControl
-from db import clock, incidents, report, staff, trips
+from db import incidents, report, staff, trips
 from govan import config as config_module
 from govan.config import Config
-from tests.db.support import Van, at, build_van
+from tests.db.support import Van, at, build_van, id_number
 from tests.db.test_metrics import run_shift
 from tests.support.van import write_config
 from tui.app import GovanApp
 from tui.screens.captain import CaptainScreen
-from tui.screens.evaluation import EvaluationScreen, parse_period
+from tui.screens.evaluation import EvaluationScreen
 from tui.screens.followups import FollowUpsScreen
 from tui.screens.summary import SummaryScreen
 from tui.screens.trip_close import TripCloseScreen
+from tui.widgets.ask_text import AskText
 
 
 @dataclass
@@ -76,9 +77,9 @@ def van(tmp_path: Path, shift_template: Path) -> Fixture:
 
 
 @pytest.fixture
-def an_hour_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The clock stands at 10:00 on the trip's day, an hour after the van opened."""
-    monkeypatch.setattr(clock, "utc_now", lambda: at(60))
+def an_hour_in() -> Callable[[], datetime]:
+    """The terminal's clock stands at 10:00 on the trip's day, an hour after the van opened."""
+    return lambda: at(60)
 
 
 async def as_captain(app: GovanApp, pilot: Pilot, ids: dict[str, int]) -> None:
@@ -118,8 +119,8 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 15
         await pilot.pause(0.05)
 
 
-async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_in: None) -> None:
-    app = GovanApp(van.config, connect=False)
+async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
+    app = GovanApp(van.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(120, 40)) as pilot:
         await as_captain(app, pilot, van.ids)
         assert isinstance(app.screen, CaptainScreen)
@@ -145,9 +146,9 @@ async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_i
         assert "09:10 打印机 故障 paper out" in text_of(app, "#captain-devices")
 
 
-async def test_the_captain_only_and_in_english(tmp_path: Path, shift_template: Path, an_hour_in: None) -> None:
+async def test_the_captain_only_and_in_english(tmp_path: Path, shift_template: Path, an_hour_in: Callable[[], datetime]) -> None:
     fixture = make_van(tmp_path, shift_template, {"locale": "en"})
-    app = GovanApp(fixture.config, connect=False)
+    app = GovanApp(fixture.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(120, 40)) as pilot:
         app.sign_in(staff.get_staff(app.store, fixture.ids["s1"]))
         await pilot.pause()
@@ -161,11 +162,11 @@ async def test_the_captain_only_and_in_english(tmp_path: Path, shift_template: P
         assert "Satisfaction 71.4% · praise 57.1%" in text_of(app, "#captain-ratings")
 
 
-async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: None) -> None:
+async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
     store = db.open_store(van.config.database_path)
     report.set_notes(store, 1, "下午雨大，人少", staff_id=van.ids["c1"])
     store.close()
-    app = GovanApp(van.config, connect=False)
+    app = GovanApp(van.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(120, 40)) as pilot:
         await as_captain(app, pilot, van.ids)
         await pilot.press("s")
@@ -225,7 +226,7 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
             await until(pilot, lambda: "汇总小票已打印" in text_of(app, "#summary-outcome"))
             # Underneath, the captain's view afresh: the list of trips, since this one is over.
             assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["CaptainScreen", "SummaryScreen"]
-            assert app.screen_stack[1].trip is None
+            assert "当前没有开启的出车" in lines_of(app.screen_stack[1].query_one("#captain-title", Static))
 
         printed = "\n".join(receipt.lines)
         assert receipt.cut
@@ -258,13 +259,13 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
     store.close()
 
 
-async def test_a_trip_with_someone_being_served_cannot_close(van: Fixture, an_hour_in: None) -> None:
+async def test_a_trip_with_someone_being_served_cannot_close(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
     store = db.open_store(van.config.database_path)
     ticket = db.call_next(store, 1, "1", now=at(55))
     assert ticket is not None
     db.start_service(store, ticket.id, now=at(55))
     store.close()
-    app = GovanApp(van.config, connect=False)
+    app = GovanApp(van.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(120, 40)) as pilot:
         await as_captain(app, pilot, van.ids)
         await pilot.press("c")
@@ -279,10 +280,9 @@ async def test_a_trip_with_someone_being_served_cannot_close(van: Fixture, an_ho
         assert report.notes(app.store, 1) == "车多人少"
 
 
-async def test_follow_ups_overdue_in_red_and_every_step_by_keys(van: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_follow_ups_overdue_in_red_and_every_step_by_keys(van: Fixture) -> None:
     # Saturday 28 November: both 差评 were due on Friday the 27th.
-    monkeypatch.setattr(clock, "utc_now", lambda: at(8 * 24 * 60))
-    app = GovanApp(van.config, connect=False)
+    app = GovanApp(van.config, connect=False, clock=lambda: at(8 * 24 * 60))
     async with app.run_test(size=(120, 40)) as pilot:
         await as_captain(app, pilot, van.ids)
         await pilot.press("u")
@@ -315,8 +315,40 @@ async def test_follow_ups_overdue_in_red_and_every_step_by_keys(van: Fixture, mo
     store.close()
 
 
-async def test_evaluation_ranks_switches_and_exports_csv(van: Fixture, an_hour_in: None) -> None:
-    app = GovanApp(van.config, connect=False)
+async def test_a_named_bad_review_is_called_back_first_and_its_number_shown_on_request(van: Fixture) -> None:
+    store = db.open_store(van.config.database_path)
+    citizen = db.find_or_create_citizen(store, id_number("19900101"), name="王小明", phone="13812345678", now=at(50))
+    ticket = db.issue_ticket(store, 1, category="F", citizen_id=citizen.id, now=at(50))
+    assert db.call_next(store, 1, "2", now=at(51)) == db.get_ticket(store, ticket.id)
+    db.finish(store, db.start_service(store, ticket.id, now=at(51)).id, now=at(55))
+    db.rate(store, ticket.id, 1, named=True, comment="窗口态度差", now=at(56))
+    store.close()
+    app = GovanApp(van.config, connect=False, clock=lambda: at(120))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await as_captain(app, pilot, van.ids)
+        await pilot.press("u")
+        table = app.screen.query_one(DataTable)
+        row = next(i for i, line in enumerate(table_rows(app, "#followups-table")) if line[1] == ticket.label)
+        table.move_cursor(row=row)
+        await pilot.pause()
+        detail = text_of(app, "#followups-detail")
+        assert "意见：窗口态度差" in detail and "回访电话：138****5678" in detail and "13812345678" not in detail
+        keys = app.screen.active_bindings
+        assert keys["b"].enabled and not keys["x"].enabled and not keys["r"].enabled  # the callback comes first
+        await pilot.press("x")
+        assert not isinstance(app.screen, AskText)
+        await pilot.press("p")
+        assert "回访电话：13812345678（已记入审计日志）" in text_of(app, "#followups-detail")
+        (read,) = [entry for entry in db.audit.entries(app.store, subject="citizen", subject_id=citizen.id)
+                   if entry.detail.startswith("phone")]
+        assert read.staff_id == van.ids["c1"]
+        await answer(pilot, "b", "已致电道歉，说明情况")
+        assert "回访 11-20 11:00 员工c1：已致电道歉，说明情况" in text_of(app, "#followups-detail")
+        assert app.screen.active_bindings["x"].enabled
+
+
+async def test_evaluation_ranks_switches_and_exports_csv(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
+    app = GovanApp(van.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(120, 40)) as pilot:
         await as_captain(app, pilot, van.ids)
         await pilot.press("e")
@@ -340,18 +372,11 @@ async def test_evaluation_ranks_switches_and_exports_csv(van: Fixture, an_hour_i
         assert "起日不晚于止日" in text_of(app, "#evaluation-outcome")
 
 
-def test_periods_read_as_people_type_them() -> None:
-    assert parse_period("2026-11-01 2026-11-30") == (date(2026, 11, 1), date(2026, 11, 30))
-    assert parse_period("2026-11-05") == (date(2026, 11, 5),) * 2
-    assert parse_period("2026-11-01~2026-11-02") is not None
-    assert parse_period("yesterday") is None and parse_period("2026-11-02 2026-11-01") is None
-
-
-async def test_without_an_open_trip_the_captain_picks_a_past_summary(van: Fixture, an_hour_in: None) -> None:
+async def test_without_an_open_trip_the_captain_picks_a_past_summary(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
     store = db.open_store(van.config.database_path)
     db.close_trip(store, 1, closed_by=van.ids["c1"], abandon_waiting=True, now=at(60) - timedelta(minutes=1))
     store.close()
-    app = GovanApp(van.config, connect=False)
+    app = GovanApp(van.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(80, 24)) as pilot:
         await as_captain(app, pilot, van.ids)
         assert isinstance(app.screen, CaptainScreen)

@@ -9,10 +9,10 @@ from daemon.client import DeviceError, Status
 from daemon.messages import DaemonState, DeviceState, ErrorEvent
 from db import incidents
 from db.connection import open_store
+from flows.incidents import IncidentRecorder
 from govan import config as config_module
 from tests.support.van import write_config
 from tui.app import GovanApp
-from tui.incidents import IncidentRecorder
 from tui.messages import DeviceFaulted, DevicesChanged
 
 ONLINE = DaemonState(state="online", version="0.1.0", since="2026-11-20T09:00:00+08:00")

@@ -16,7 +16,7 @@ from textual.widgets._header import HeaderClock
 import db
 from daemon.client import Status
 from daemon.messages import DaemonState, DeviceState
-from db import clock, incidents, report, staff
+from db import incidents, report, staff
 from tests.db.support import at
 from tests.tui.test_captain import make_van, shift_template  # noqa: F401 - the fixture
 from tui.app import GovanApp
@@ -32,19 +32,19 @@ READY = Status(
 
 
 @pytest.fixture(autouse=True)
-def stopped_clocks(monkeypatch: pytest.MonkeyPatch) -> None:
+def stopped_header_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(HeaderClock, "render", lambda self: Text("10:00:00"))
-    monkeypatch.setattr(clock, "utc_now", lambda: at(60))
 
 
-def captain_app(tmp_path: Path, template: Path) -> GovanApp:
+def captain_app(tmp_path: Path, template: Path, minutes: float = 60) -> GovanApp:
+    """The captain's terminal with its clock stopped `minutes` after the van opened."""
     fixture = make_van(tmp_path, template)
     store = db.open_store(fixture.config.database_path)
     incidents.record(store, "printer", "state", state="error", detail="paper out", at=at(10).isoformat())
     incidents.record(store, "printer", "state", state="ready", at=at(12).isoformat())
     report.set_notes(store, 1, "下午雨大，人少；打印机缺纸一次，已换纸。", staff_id=fixture.ids["c1"])
     store.close()
-    app = GovanApp(fixture.config, connect=False)
+    app = GovanApp(fixture.config, connect=False, clock=lambda: at(minutes))
     app.link.status = READY
     return app
 
@@ -71,7 +71,6 @@ def test_summary(snap_compare, tmp_path: Path, shift_template: Path, size: tuple
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_follow_ups(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int],  # noqa: ANN001, F811 - the fixture imported above
-                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "utc_now", lambda: at(8 * 24 * 60))  # Saturday 28th: both 差评 are overdue
-    assert snap_compare(captain_app(tmp_path, shift_template), terminal_size=size, run_before=keys("u"))
+def test_follow_ups(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001, F811 - the fixture imported above
+    # Saturday 28th: both 差评 are overdue.
+    assert snap_compare(captain_app(tmp_path, shift_template, 8 * 24 * 60), terminal_size=size, run_before=keys("u"))

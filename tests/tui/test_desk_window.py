@@ -137,7 +137,7 @@ async def test_captain_opens_todays_trip(tmp_path: Path) -> None:
             await pilot.press("o")
             await until(pilot, lambda: type(app.screen).__name__ == "TripSetupScreen")
             setup = app.screen
-            seated = dict(setup.seats)
+            seated = {person: (seat.window, seat.categories) for person, seat in setup.flow.seats.items()}
             assert seated, "staff with a department start seated at their department's letter"
             await pilot.press("ctrl+s")
             await until(pilot, lambda: trips.current_trip(van.store) is not None)

@@ -1,8 +1,8 @@
 """The captain's live view of the trip (车长): queue, cases, ratings and device trouble, as it happens.
 
-Without an open trip it lists recent trips, whose summaries open with Enter. From
-here the captain writes notes, closes the trip, works the 差评 follow-ups and the
-evaluation (考评). Every figure comes from db.metrics; this screen only lays it out.
+Without an open trip it lists recent trips, whose summaries open with Enter. From here the
+captain writes notes, changes the crew, closes the trip, works the 差评 follow-ups and the
+evaluation (考评), and unlocks a locked-out login. The figures are flows.captain's.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from db import clock, incidents, metrics, ratings, trips
-from db.errors import StoreError
-from db.metrics import ShiftSummary
-from db.trips import Trip
+from flows import login
+from flows.captain import LiveTrip, TripWatch
+from flows.trip import Trip, recent_trips
 from tui import figure_format as fmt
 from tui.i18n import t
 from tui.incident_line import incident_text
@@ -27,6 +26,7 @@ from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 from tui.widgets.bar_chart import Bar, BarChart
+from tui.widgets.choose import Choose
 
 REFRESH_S = 10.0
 RECENT_TRIPS = 20
@@ -37,9 +37,11 @@ class CaptainScreen(VanScreen):
         Binding("s", "summary", "captain.key.summary"),
         Binding("n", "notes", "captain.key.notes"),
         Binding("g", "suggestion", "captain.key.suggestion"),
+        Binding("w", "crew", "captain.key.crew"),
         Binding("c", "close_trip", "captain.key.close"),
         Binding("u", "follow_ups", "captain.key.follow_ups"),
         Binding("e", "evaluation", "captain.key.evaluation"),
+        Binding("k", "unlock", "captain.key.unlock"),
         Binding("f5", "refresh", "key.refresh"),
     ]
     DEFAULT_CSS = """
@@ -54,12 +56,15 @@ class CaptainScreen(VanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.trip: Trip | None = trips.current_trip(self.govan.store)
+        session = self.govan.session
+        assert session is not None
+        self.watch = TripWatch(self.van, session.staff)
+        self.live: LiveTrip | None = self.watch.live()
         self.past: list[Trip] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="captain-title")
-        if self.trip is None:
+        if self.live is None:
             yield DataTable(id="captain-trips", cursor_type="row", zebra_stripes=True)
             return
         with Horizontal(id="captain-body"):
@@ -73,7 +78,7 @@ class CaptainScreen(VanScreen):
         yield Static(id="captain-devices")
 
     def on_mount(self) -> None:
-        if self.trip is None:
+        if self.live is None:
             self._show_past_trips()
             return
         self.refresh_view()
@@ -81,14 +86,14 @@ class CaptainScreen(VanScreen):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        if self.trip is not None and self.is_mounted:
+        if self.is_mounted:
             self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("notes", "suggestion", "close_trip", "refresh"):
-            return self.trip is not None
+        if action in ("notes", "suggestion", "crew", "close_trip", "refresh"):
+            return self.live is not None
         if action == "summary":
-            return self.trip is not None or bool(self.past)
+            return self.live is not None or bool(self.past)
         return True
 
     # Other terminals and the daemon tell us when to look again.
@@ -104,40 +109,41 @@ class CaptainScreen(VanScreen):
 
     def _soon(self) -> None:
         # The app records the incident after this screen has seen the message.
-        if self.trip is not None:
+        if self.live is not None:
             self.set_timer(0.3, self.refresh_view)
 
     def action_refresh(self) -> None:
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        if self.trip is None:
+        live = self.watch.live()
+        if (live is None) != (self.live is None):
+            # A trip opened or closed (here or on another terminal): the view is another one now.
+            if self.is_current:
+                self.govan.action_captain()
             return
-        store = self.govan.store
-        self.trip = trips.get_trip(store, self.trip.id)
-        summary = metrics.shift_summary(store, self.trip.id)
-        self.query_one("#captain-title", Static).update(self._title())
-        self.query_one("#captain-tickets", Static).update(self._queue(summary))
+        self.live = live
+        if live is None:
+            return
+        self.query_one("#captain-title", Static).update(self._title(live))
+        self.query_one("#captain-tickets", Static).update(self._queue(live))
         self.query_one("#captain-arrivals", BarChart).show(
-            [Bar(hour.hour, hour.arrivals, str(hour.arrivals)) for hour in metrics.arrivals_by_hour(
-                store, self.trip.id, tz=self.govan.config.tz)])
-        self.query_one("#captain-cases", Static).update(self._cases(summary))
-        self.query_one("#captain-ratings", Static).update(self._ratings(summary))
+            [Bar(hour.hour, hour.arrivals, str(hour.arrivals)) for hour in live.arrivals])
+        self.query_one("#captain-cases", Static).update(self._cases(live))
+        self.query_one("#captain-ratings", Static).update(self._ratings(live))
         self.query_one("#captain-levels", BarChart).show(
             [Bar(t("summary.level", score=score), count, str(count), "green" if score >= 3 else "red")
-             for score, count in metrics.rating_distribution(store, self.trip.id).items()])
-        self.query_one("#captain-devices", Static).update(self._devices())
+             for score, count in live.ratings.items()])
+        self.query_one("#captain-devices", Static).update(self._devices(live))
 
-    def _title(self) -> Text:
-        trip = self.trip
-        assert trip is not None and trip.opened_at is not None
-        tz = self.govan.config.tz
-        opened = clock.from_text(trip.opened_at)
+    def _title(self, live: LiveTrip) -> Text:
+        trip = live.trip
         return Text(t("captain.title", stop=trip.stop_name, date=trip.trip_date.isoformat(),
-                      mode=t("trip.mode." + trip.mode), start=fmt.stored_time(trip.opened_at, tz),
-                      hours=fmt.duration((clock.utc_now() - opened).total_seconds()), crew=len(trip.crew)))
+                      mode=t("trip.mode." + trip.mode), start=fmt.clock_time(live.opened_at),
+                      hours=fmt.duration(live.open_s), crew=len(trip.crew)))
 
-    def _queue(self, summary: ShiftSummary) -> Table:
+    def _queue(self, live: LiveTrip) -> Table:
+        summary = live.summary
         table = Table(title=t("captain.queue"), title_justify="left", title_style="bold", expand=True,
                       box=None, padding=(0, 1), show_edge=False)
         table.add_column(t("captain.col.category"), no_wrap=True, overflow="ellipsis")
@@ -153,8 +159,8 @@ class CaptainScreen(VanScreen):
         table.caption_justify = "left"
         return table
 
-    def _cases(self, summary: ShiftSummary) -> Text:
-        o = summary.overall
+    def _cases(self, live: LiveTrip) -> Text:
+        o = live.summary.overall
         text = Text().append(t("captain.cases", cases=o.cases) + "\n", style="bold")
         text.append(t("captain.outcomes", on_site=o.completed_on_site, forwarded=o.accepted_forwarded,
                       not_done=o.not_done, consult=o.consult_only) + "\n")
@@ -162,7 +168,8 @@ class CaptainScreen(VanScreen):
         text.append(t("captain.service", median=fmt.minutes(o.service_median_s), p90=fmt.minutes(o.service_p90_s)))
         return text
 
-    def _ratings(self, summary: ShiftSummary) -> Text:
+    def _ratings(self, live: LiveTrip) -> Text:
+        summary = live.summary
         o = summary.overall
         text = Text().append(t("captain.ratings", ratings=o.ratings) + "\n", style="bold")
         text.append(t("captain.rates", satisfaction=fmt.rate(o.satisfaction_rate), praise=fmt.rate(o.praise_rate))
@@ -172,15 +179,12 @@ class CaptainScreen(VanScreen):
         text.append("\n" + t("captain.suggestions", count=summary.suggestions))
         return text
 
-    def _devices(self) -> Text:
-        assert self.trip is not None
-        tz = self.govan.config.tz
-        heard = incidents.during(self.govan.store, self.trip)
-        if not heard:
+    def _devices(self, live: LiveTrip) -> Text:
+        if not live.incidents:
             return Text(t("captain.no_incidents"), style="dim")
-        troubles = sum(1 for incident in heard if not incident.recovered)
-        text = Text().append(t("captain.incidents", count=troubles) + "\n", style="bold")
-        for index, incident in enumerate(heard[-6:]):
+        tz = self.van.config.tz
+        text = Text().append(t("captain.incidents", count=live.troubles) + "\n", style="bold")
+        for index, incident in enumerate(live.incidents[-6:]):
             text.append("; " if index else "").append_text(incident_text(incident, tz))
         return text
 
@@ -188,7 +192,7 @@ class CaptainScreen(VanScreen):
         self.query_one("#captain-title", Static).update(Text(t("captain.no_trip"), style="bold"))
         table = self.query_one("#captain-trips", DataTable)
         table.add_columns(t("captain.col.date"), t("captain.col.stop"), t("captain.col.mode"), t("captain.col.status"))
-        self.past = list(reversed(trips.list_trips(self.govan.store)))[:RECENT_TRIPS]
+        self.past = recent_trips(self.van, RECENT_TRIPS)
         for trip in self.past:
             table.add_row(trip.trip_date.isoformat(), trip.stop_name, t("trip.mode." + trip.mode),
                           t("captain.status." + trip.status), key=str(trip.id))
@@ -197,8 +201,8 @@ class CaptainScreen(VanScreen):
 
     # Where the captain goes from here.
     def _chosen_trip(self) -> int | None:
-        if self.trip is not None:
-            return self.trip.id
+        if self.live is not None:
+            return self.live.trip.id
         if not self.past:
             return None
         return self.past[self.query_one("#captain-trips", DataTable).cursor_row].id
@@ -216,33 +220,38 @@ class CaptainScreen(VanScreen):
     def action_notes(self) -> None:
         from tui.screens.trip_notes import TripNotesScreen
 
-        if self.trip is not None:
-            self.app.push_screen(TripNotesScreen(self.trip.id))
+        if self.live is not None:
+            self.app.push_screen(TripNotesScreen(self.live.trip.id))
 
     def action_suggestion(self) -> None:
         """意见建议 handed to the captain (a slip, a word at the door): kept with the trip."""
-        trip, session = self.trip, self.govan.session
-        if trip is None or session is None:
+        live = self.live
+        if live is None:
             return
 
         def done(text: str | None) -> None:
             if not text:
                 return
-            try:
-                ratings.add_suggestion(self.govan.store, text, trip_id=trip.id, staff_id=session.staff.id)
-            except StoreError as error:
-                self.notify(describe(error.problem), severity="error")
+            problem = self.watch.add_suggestion(live.trip.id, text)
+            if problem is not None:
+                self.notify(describe(problem), severity="error")
                 return
             self.notify(t("captain.suggestion_kept"))
             self.refresh_view()
 
         self.app.push_screen(AskText(t("captain.ask_suggestion")), done)
 
+    def action_crew(self) -> None:
+        from tui.screens.trip_setup import TripSetupScreen
+
+        if self.live is not None:
+            self.app.push_screen(TripSetupScreen(self.live.trip))
+
     def action_close_trip(self) -> None:
         from tui.screens.trip_close import TripCloseScreen
 
-        if self.trip is not None:
-            self.app.push_screen(TripCloseScreen(self.trip.id))
+        if self.live is not None:
+            self.app.push_screen(TripCloseScreen(self.live.trip.id))
 
     def action_follow_ups(self) -> None:
         from tui.screens.followups import FollowUpsScreen
@@ -253,3 +262,23 @@ class CaptainScreen(VanScreen):
         from tui.screens.evaluation import EvaluationScreen
 
         self.app.push_screen(EvaluationScreen())
+
+    def action_unlock(self) -> None:
+        """A staff member locked out by wrong PINs may try again at once."""
+        locked = login.locks(self.van)
+        if not locked:
+            self.notify(t("captain.nobody_locked"))
+            return
+        choices = [(t("captain.locked_until", name=lock.staff.name, until=lock.until.strftime("%H:%M")),
+                    str(lock.staff.id)) for lock in locked]
+
+        def done(choice: str | None) -> None:
+            if choice is None:
+                return
+            problem = login.unlock(self.van, self.watch.captain, int(choice))
+            if problem is not None:
+                self.notify(describe(problem), severity="error")
+                return
+            self.notify(t("captain.unlocked"))
+
+        self.app.push_screen(Choose(t("captain.ask_unlock"), choices), done)

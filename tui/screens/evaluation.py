@@ -2,47 +2,28 @@
 
 P sets the period (this month so far to begin with), W switches between staff and
 windows (departments), Ctrl+E writes the ranking as CSV under data_dir/exports/.
-The score is db.metrics.evaluate with the weights of [evaluation] in govan.toml.
+The ranking is flows.evaluation's: db.metrics.evaluate with the weights of [evaluation].
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-import msgspec
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from db import clock, metrics, report_export
-from db.errors import StoreError
-from db.metrics import Evaluation, EvaluationWeights
+from core.problems import Problem
+from flows.evaluation import EvaluationFlow
 from tui import figure_format as fmt
 from tui.i18n import t
 from tui.problems import describe
 from tui.screens.base import VanScreen
-from tui.screens.summary import exports_dir
 from tui.widgets.ask_text import AskText
 
 COLUMNS = ("evaluation.col.rank", "evaluation.col.name", "evaluation.col.trips", "evaluation.col.cases",
            "evaluation.col.completion", "evaluation.col.satisfaction", "evaluation.col.praise",
            "evaluation.col.cooperation", "evaluation.col.score")
-
-
-def parse_period(text: str) -> tuple[date, date] | None:
-    """'2026-11-01 2026-11-30' (or one day) → the period, or None if it does not read."""
-    parts = text.replace("~", " ").replace("—", " ").split()
-    try:
-        days = [date.fromisoformat(part) for part in parts]
-    except ValueError:
-        return None
-    if len(days) == 1:
-        days *= 2
-    if len(days) != 2 or days[0] > days[1]:
-        return None
-    return days[0], days[1]
 
 
 class EvaluationScreen(VanScreen):
@@ -60,11 +41,7 @@ class EvaluationScreen(VanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        today = clock.local_date(clock.utc_now(), self.govan.config.tz)
-        self.date_from, self.date_to = today.replace(day=1), today
-        self.by: str = "staff"
-        self.weights = EvaluationWeights(**msgspec.structs.asdict(self.govan.config.evaluation))
-        self.ranking: list[Evaluation] = []
+        self.flow = EvaluationFlow(self.van)
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
@@ -76,63 +53,51 @@ class EvaluationScreen(VanScreen):
         table = self.query_one(DataTable)
         for key in COLUMNS:
             table.add_column(t(key), key=key)
-        self.refresh_view()
+        self.show(self.flow.refresh())
         table.focus()
 
-    def refresh_view(self) -> None:
-        try:
-            self.ranking = metrics.evaluate(self.govan.store, self.date_from, self.date_to, self.weights,
-                                            by=self.by)  # type: ignore[arg-type]
-        except StoreError as error:
-            self.ranking = []
-            self._say(Text(describe(error.problem), style="bold red"))
-        w = self.weights
-        head = Text().append(t("evaluation.title", by=t("evaluation.by." + self.by), start=self.date_from.isoformat(),
-                               end=self.date_to.isoformat()) + "\n", style="bold")
+    def show(self, problem: Problem | None = None) -> None:
+        """The ranking as the flow has it, and what went wrong getting it, if anything."""
+        flow = self.flow
+        w = flow.weights
+        head = Text().append(t("evaluation.title", by=t("evaluation.by." + flow.by), start=flow.date_from.isoformat(),
+                               end=flow.date_to.isoformat()) + "\n", style="bold")
         head.append(t("evaluation.weights", trips=w.trips, cases=w.cases, completion=w.completion,
                       satisfaction=w.satisfaction, praise=w.praise, cooperation=w.cooperation), style="dim")
         self.query_one("#evaluation-head", Static).update(head)
         table = self.query_one(DataTable)
         table.clear()
-        for e in self.ranking:
+        for e in flow.ranking:
             table.add_row(
                 str(e.rank), e.name, str(e.trips), str(e.cases), fmt.rate(e.completion_rate),
                 fmt.rate(e.satisfaction_rate), fmt.rate(e.praise_rate),
                 "—" if e.cooperation is None else f"{e.cooperation:.1f}", Text(f"{e.score:.1f}", style="bold"),
                 key=str(e.key))
-        if not self.ranking:
+        if problem is not None:
+            self._say(Text(describe(problem), style="bold red"))
+        elif not flow.ranking:
             self._say(Text(t("evaluation.nobody"), style="dim"))
+        else:
+            self._say(Text(""))
 
     def _say(self, text: Text) -> None:
         self.query_one("#evaluation-outcome", Static).update(text)
 
     def action_period(self) -> None:
         def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            period = parse_period(answer)
-            if period is None:
-                self._say(Text(t("evaluation.bad_period"), style="bold red"))
-                return
-            self.date_from, self.date_to = period
-            self._say(Text(""))
-            self.refresh_view()
+            if answer is not None:
+                self.show(self.flow.set_period(answer))
 
-        current = f"{self.date_from.isoformat()} {self.date_to.isoformat()}"
+        current = f"{self.flow.date_from.isoformat()} {self.flow.date_to.isoformat()}"
         self.app.push_screen(AskText(t("evaluation.ask_period"), current), done)
 
     def action_switch(self) -> None:
-        self.by = "department" if self.by == "staff" else "staff"
-        self._say(Text(""))
-        self.refresh_view()
+        self.show(self.flow.switch())
 
     def action_export(self) -> None:
-        name = f"evaluation-{self.by}-{self.date_from.isoformat()}-{self.date_to.isoformat()}.csv"
-        path = exports_dir(self.govan.config.data_path) / name
-        try:
-            report_export.write_evaluation(self.ranking, path)
-        except OSError as error:
-            self._say(Text(t("summary.export_failed", detail=str(error)), style="bold red"))
+        path = self.flow.export()
+        if isinstance(path, Problem):
+            self._say(Text(t("summary.export_failed", detail=describe(path)), style="bold red"))
             return
         self._say(Text(t("evaluation.exported", path=str(path)), style="green"))
 

@@ -1,13 +1,12 @@
 """差评 follow-ups (回访、整改、反馈): open ones by deadline, the overdue ones in red.
 
-Every 差评 gets a callback (100% for named ratings, shown as a figure), a fix and a
-report back, within the configured working days. B records the callback, X the fix,
-R the report back (which closes it); each asks what was done.
+Every 差评 gets a callback (100% for named ratings, shown as a figure), a fix and a report
+back, within the configured working days. B records the callback, X the fix, R the report
+back (which closes it); each asks what was done. A named 差评 is called back first; P shows
+the number to call (an audited read). flows.followup says what may be recorded, and by whom.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,21 +14,17 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from db import clock, followups, metrics, ratings
-from db.errors import StoreError
-from db.followups import FollowUpLine
+from core.problems import Code, Problem
+from flows.followup import Action, FollowUpFlow, FollowUpLine
 from tui import figure_format as fmt
 from tui.i18n import t
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 
-STEPS = {
-    "callback": (ratings.record_callback, ("open",)),
-    "fix": (ratings.record_fix, ("open", "called_back")),
-    "report": (ratings.report_back, ("fixed",)),
-}
 STATE_STYLE = {"open": "red", "called_back": "yellow", "fixed": "cyan", "closed": "green"}
+# Refusals that no turn of the follow-up changes: their keys leave the footer rather than dim.
+NOT_YOURS = (Code.CAPTAIN_ONLY, Code.FOLLOW_UP_OWN_RATING)
 
 
 class FollowUpsScreen(VanScreen):
@@ -37,24 +32,22 @@ class FollowUpsScreen(VanScreen):
         Binding("b", "step('callback')", "followups.key.callback"),
         Binding("x", "step('fix')", "followups.key.fix"),
         Binding("r", "step('report')", "followups.key.report"),
+        Binding("p", "phone", "followups.key.phone"),
         Binding("a", "toggle_closed", "followups.key.all"),
         Binding("escape", "back", "key.back"),
     ]
     DEFAULT_CSS = """
     FollowUpsScreen #followups-figure { height: auto; padding: 0 1; background: $boost; }
     FollowUpsScreen #followups-table { height: 1fr; }
-    FollowUpsScreen #followups-detail { height: auto; max-height: 7; padding: 0 1;
+    FollowUpsScreen #followups-detail { height: auto; max-height: 8; padding: 0 1;
                                         border-top: solid $primary-darken-2; }
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.show_closed = False
-        self.lines: list[FollowUpLine] = []
-
-    @property
-    def today(self) -> date:
-        return clock.local_date(clock.utc_now(), self.govan.config.tz)
+        session = self.govan.session
+        assert session is not None
+        self.flow = FollowUpFlow(self.van, session.staff)
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
@@ -71,13 +64,12 @@ class FollowUpsScreen(VanScreen):
         table.focus()
 
     def refresh_view(self) -> None:
-        store, today = self.govan.store, self.today
-        self.lines = followups.list_lines(store, open_only=not self.show_closed)
-        self.query_one("#followups-figure", Static).update(self._figure(today))
+        flow = self.flow
+        today = flow.today
+        self.query_one("#followups-figure", Static).update(self._figure())
         table = self.query_one(DataTable)
-        row = table.cursor_row
         table.clear()
-        for line in self.lines:
+        for line in flow.lines:
             overdue = line.overdue(today)
             late = "bold red" if overdue else ""
             deadline = line.follow_up.deadline.isoformat() + (" " + t("summary.overdue") if overdue else "")
@@ -87,78 +79,102 @@ class FollowUpsScreen(VanScreen):
                 Text(t("followups.state." + state), style=STATE_STYLE[state]), f"{line.score} {line.level}",
                 t("summary.yes") if line.named else t("summary.no"), line.staff_name or "—",
                 line.trip_date.isoformat(), key=str(line.follow_up.id))
-        if self.lines:
-            table.move_cursor(row=min(row, len(self.lines) - 1))
+        if flow.selected is not None:
+            table.move_cursor(row=flow.lines.index(flow.selected))
         self._show_detail()
         self.refresh_bindings()
 
-    def _figure(self, today: date) -> Text:
+    def _figure(self) -> Text:
         """The named-差评 callback rule as a figure, for this year so far."""
-        year = metrics.figures(self.govan.store, "overall", date_from=date(today.year, 1, 1), date_to=today)
-        overall = year[0].figures if year else None
-        named = overall.named_bad_reviews if overall else 0
-        called = overall.named_bad_called_back if overall else 0
-        rate = overall.named_bad_callback_rate if overall else None
-        text = Text(t("followups.rule", year=today.year, called=called, named=named, rate=fmt.rate(rate)),
-                    style="bold green" if rate in (None, 1.0) else "bold red")
-        open_lines = [line for line in self.lines if line.follow_up.status != "closed"]
+        rule = self.flow.callback_rule()
+        text = Text(t("followups.rule", year=rule.year, called=rule.called_back, named=rule.named,
+                      rate=fmt.rate(rule.rate)), style="bold green" if rule.kept else "bold red")
+        today = self.flow.today
+        open_lines = [line for line in self.flow.lines if line.follow_up.status != "closed"]
         overdue = sum(1 for line in open_lines if line.overdue(today))
         text.append("   " + t("followups.counts", open=len(open_lines), overdue=overdue),
                     style="bold red" if overdue else "")
         return text
 
-    def _current(self) -> FollowUpLine | None:
-        if not self.lines:
-            return None
-        return self.lines[min(self.query_one(DataTable).cursor_row, len(self.lines) - 1)]
-
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.flow.select(int(event.row_key.value))
         self._show_detail()
         self.refresh_bindings()
 
     def _show_detail(self) -> None:
-        line = self._current()
+        line = self.flow.selected
         detail = self.query_one("#followups-detail", Static)
         if line is None:
             detail.update(Text(t("followups.none"), style="dim"))
             return
-        tz = self.govan.config.tz
+        tz = self.van.config.tz
         f = line.follow_up
         text = Text(t("followups.comment", ticket=line.ticket, stop=line.stop_name, comment=line.comment or "—") + "\n")
-        for step, at, note in (("callback", f.callback_at, f.callback_note), ("fix", f.fix_at, f.fix_note),
-                               ("report", f.report_at, f.report_note)):
+        text.append_text(self._phone(line)).append("\n")
+        for step, at, by, note in (("callback", f.callback_at, line.callback_by_name, f.callback_note),
+                                   ("fix", f.fix_at, line.fix_by_name, f.fix_note),
+                                   ("report", f.report_at, line.report_by_name, f.report_note)):
             if at:
-                text.append(t("followups.done." + step, time=fmt.stored_time(at, tz, "%m-%d %H:%M"), note=note or "")
-                            + "\n")
+                text.append(t("followups.done." + step, time=fmt.stored_time(at, tz, "%m-%d %H:%M"), by=by or "—",
+                              note=note or "") + "\n")
+        if f.status != "closed" and not line.overdue(self.flow.today):
+            text.append(t("followups.days_left", deadline=f.deadline.isoformat(),
+                          days=self.flow.working_days_left(line)), style="dim")
+        refusal = self.flow.refusal(Action.CALLBACK)
+        if refusal is not None and refusal.code in NOT_YOURS:
+            text.append("\n").append(describe(refusal), style="yellow")
         detail.update(text)
+
+    def _phone(self, line: FollowUpLine) -> Text:
+        if not line.named:
+            return Text(t("followups.phone_anonymous"), style="dim")
+        if line.masked_phone is None:
+            return Text(t("followups.phone_none"), style="dim")
+        if self.flow.phone is not None:
+            return Text(t("followups.phone_shown", phone=self.flow.phone), style="bold")
+        return Text(t("followups.phone_masked", phone=line.masked_phone))
+
+    def _allowed(self, action: Action) -> bool | None:
+        """Shown and usable; shown dimmed while it is not the step's turn; gone when it is not this person's."""
+        if not self.is_mounted:
+            return None
+        refusal = self.flow.refusal(action)
+        if refusal is None:
+            return True
+        return False if refusal.code in NOT_YOURS else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "step":
-            # A step that does not fit now stays in the footer, dimmed, so people learn the keys.
-            line = self._current() if self.is_mounted else None
-            return True if line is not None and line.follow_up.status in STEPS[str(parameters[0])][1] else None
+            return self._allowed(Action(str(parameters[0])))
+        if action == "phone":
+            return self._allowed(Action.PHONE)
         return True
 
     def action_step(self, step: str) -> None:
-        line = self._current()
-        session = self.govan.session
-        if line is None or session is None:
+        action = Action(step)
+        line = self.flow.selected
+        if line is None:
             return
-        record, _ = STEPS[step]
 
         def done(note: str | None) -> None:
             if not note:
                 return
-            try:
-                record(self.govan.store, line.follow_up.id, session.staff.id, note)
-            except StoreError as error:
-                self.notify(describe(error.problem), title=t("followups.cannot"), severity="error")
+            recorded = self.flow.record(action, note)
+            if isinstance(recorded, Problem):
+                self.notify(describe(recorded), title=t("followups.cannot"), severity="error")
             self.refresh_view()
 
         self.app.push_screen(AskText(t("followups.ask." + step, ticket=line.ticket)), done)
 
+    def action_phone(self) -> None:
+        phone = self.flow.read_phone()
+        if isinstance(phone, Problem):
+            self.notify(describe(phone), severity="error")
+        self._show_detail()
+
     def action_toggle_closed(self) -> None:
-        self.show_closed = not self.show_closed
+        self.flow.toggle_closed()
         self.refresh_view()
 
     def action_back(self) -> None:

@@ -1,4 +1,4 @@
-"""Login: staff choose themselves and enter their PIN."""
+"""Login: staff choose themselves and enter their PIN (flows.login: wrong PINs in a row lock it a while)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from db import staff as staff_store
-from db.errors import BadCredentials
+from core.problems import Problem
+from flows.login import LoginFlow
 from tui.i18n import t
+from tui.problems import describe
 from tui.screens.base import VanScreen
 
 
 class LoginScreen(VanScreen):
+    # Nobody is signed in here: the header names nobody, whoever signed out before.
+    SUB_TITLE = ""
     DEFAULT_CSS = """
     LoginScreen #login {
         width: 60;
@@ -31,21 +34,28 @@ class LoginScreen(VanScreen):
     }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.flow = LoginFlow(self.van)
+
     def compose_body(self) -> ComposeResult:
-        people = staff_store.list_staff(self.govan.store)
+        people = self.flow.people()
         with Vertical(id="login"):
             yield Label(t("login.title"), classes="title")
             yield OptionList(
                 *[Option(f"{person.name}  {t('role.' + person.role)}", id=person.login) for person in people],
                 id="login-staff",
             )
+            if not people:
+                yield Label(t("login.no_staff"), id="login-empty")
             yield Input(placeholder=t("login.pin"), password=True, id="login-pin", max_length=8)
             yield Label("", id="login-error")
 
     def on_mount(self) -> None:
-        self.query_one("#login-staff", OptionList).focus()
-        if self.query_one("#login-staff", OptionList).option_count:
-            self.query_one("#login-staff", OptionList).highlighted = 0
+        staff_list = self.query_one("#login-staff", OptionList)
+        staff_list.focus()
+        if staff_list.option_count:
+            staff_list.highlighted = 0
 
     @on(OptionList.OptionSelected, "#login-staff")
     def choose(self) -> None:
@@ -60,12 +70,12 @@ class LoginScreen(VanScreen):
             error.update(t("login.choose_first"))
             staff_list.focus()
             return
-        try:
-            person = staff_store.authenticate(self.govan.store, option.id, event.value)
-        except BadCredentials:
-            event.input.clear()
-            error.update(t("login.wrong_pin"))
-            return
+        if not event.value:
+            return  # Enter before any digit is no try at a PIN
+        signed_in = self.flow.sign_in(option.id, event.value)
         event.input.clear()
+        if isinstance(signed_in, Problem):
+            error.update(describe(signed_in))
+            return
         error.update("")
-        self.govan.sign_in(person)
+        self.govan.sign_in(signed_in)

@@ -1,14 +1,12 @@
 """The shift summary of one trip (汇总工作情况): figures, charts, 差评, suggestions, incidents, notes.
 
-It is db.report.build on screen: while the trip is open, the figures so far; after the
+It is flows.summary on screen: while the trip is open, the figures so far; after the
 close, the trip as it ended (follow-ups keep moving). P prints the short version on
 the receipt printer; X exports Markdown, CSV or JSON under data_dir/exports/.
 Opened right after a close, it prints the short version by itself.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -18,15 +16,15 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from db import report, report_export
-from db.metrics import Figures
-from db.report import TripReport
-from db.report_export import FORMATS
+from core.problems import Problem
+from flows.captain import Figures
+from flows.summary import FORMATS, Format, TripSummary
 from tui import figure_format as fmt
 from tui.i18n import t
 from tui.incident_line import incident_text
+from tui.problems import describe
 from tui.screens.base import VanScreen
-from tui.summary_receipt import print_summary
+from tui.summary_receipt import summary_document
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.choose import Choose
 
@@ -55,10 +53,6 @@ FIGURE_ROWS: list[tuple[str, str, str]] = [
 ]
 
 
-def exports_dir(data_path: Path) -> Path:
-    return data_path / "exports"
-
-
 class SummaryScreen(VanScreen):
     BINDINGS = [
         Binding("p", "print", "summary.key.print"),
@@ -78,9 +72,9 @@ class SummaryScreen(VanScreen):
 
     def __init__(self, trip_id: int, *, just_closed: bool = False) -> None:
         super().__init__()
-        self.trip_id = trip_id
         self.just_closed = just_closed
-        self.report: TripReport = report.build(self.govan.store, trip_id, tz=self.govan.config.tz)
+        self.summary = TripSummary(self.van, trip_id)
+        self.report = self.summary.report
         self.outcome: list[Text] = []
 
     def compose_body(self) -> ComposeResult:
@@ -195,7 +189,7 @@ class SummaryScreen(VanScreen):
         text = Text().append(t("summary.incidents") + "\n", style="bold")
         if not self.report.incidents:
             return text.append(t("summary.no_incidents"), style="dim")
-        tz = self.govan.config.tz
+        tz = self.van.config.tz
         for index, incident in enumerate(self.report.incidents):
             text.append("\n" if index else "").append_text(incident_text(incident, tz))
         return text
@@ -222,11 +216,13 @@ class SummaryScreen(VanScreen):
 
     @work(exclusive=True, group="summary-print")
     async def _print(self) -> None:
-        printed, detail = await print_summary(self.govan, self.report)
-        if printed:
-            self._say(Text(t("summary.printed"), style="green"))
+        printed = await self.summary.print(summary_document(self.report))
+        if isinstance(printed, Problem):
+            self._say(Text(t("summary.print_failed", detail=describe(printed)), style="bold red"))
+        elif printed.warning is not None:
+            self._say(Text(t("summary.printed_but", warning=describe(printed.warning)), style="yellow"))
         else:
-            self._say(Text(t("summary.print_failed", detail=detail), style="bold red"))
+            self._say(Text(t("summary.printed"), style="green"))
 
     def action_export(self) -> None:
         choices = [(t("summary.format." + f), f) for f in FORMATS] + [(t("summary.format.all"), "all")]
@@ -237,17 +233,14 @@ class SummaryScreen(VanScreen):
 
         self.app.push_screen(Choose(t("summary.export_title"), choices), done)
 
-    def export(self, formats: tuple[report_export.Format, ...]) -> list[Path]:
+    def export(self, formats: tuple[Format, ...]) -> None:
         """Write the chosen formats under data_dir/exports/ and say where they went."""
-        directory = exports_dir(self.govan.config.data_path)
-        try:
-            paths = [report_export.write(self.report, directory, f) for f in formats]
-        except OSError as error:  # the report is built already: only writing the files can fail
-            self._say(Text(t("summary.export_failed", detail=str(error)), style="bold red"))
-            return []
-        self._say(Text(t("summary.exported", paths=", ".join(p.name for p in paths), folder=str(directory)),
+        paths = self.summary.export(formats)
+        if isinstance(paths, Problem):
+            self._say(Text(t("summary.export_failed", detail=describe(paths)), style="bold red"))
+            return
+        self._say(Text(t("summary.exported", paths=", ".join(p.name for p in paths), folder=str(paths[0].parent)),
                        style="green"))
-        return paths
 
 
 def _figure_table(title: str, columns: list[tuple[str, Figures, int]]) -> Table:

@@ -1,7 +1,8 @@
 """Closing the trip (收车): what still blocks it, the crew's cooperation marks, the notes, then close.
 
-Closing stores the summary and queues it for the back office (db.trip_close), then
-shows the summary, which prints the short version and writes the export files.
+flows.trip.TripClose closes it, stores the summary, queues it for the back office and tells
+every terminal; this screen then shows the summary, which prints the short version and
+writes the export files. The captain marks everyone's cooperation but their own.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from db import cases, report, tickets, trip_close, trips
-from db.errors import StoreError
-from db.trips import Trip
+from core.problems import Problem
+from flows.trip import Action, TripClose, current_trip
 from tui.i18n import t
 from tui.problems import describe
 from tui.screens.base import VanScreen
@@ -43,13 +43,9 @@ class TripCloseScreen(VanScreen):
 
     def __init__(self, trip_id: int) -> None:
         super().__init__()
-        self.trip_id = trip_id
-        self.pending = 0  # waiting or called: will be marked no-show
-        self.blocked = True
-
-    @property
-    def trip(self) -> Trip:
-        return trips.get_trip(self.govan.store, self.trip_id)
+        session = self.govan.session
+        assert session is not None
+        self.flow = TripClose(self.van, session.staff, trip_id)
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="close-form"):
@@ -69,74 +65,85 @@ class TripCloseScreen(VanScreen):
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         if self.is_mounted:
+            self.flow.refresh()
             self.refresh_view()
 
     def refresh_view(self) -> None:
-        store, trip = self.govan.store, self.trip
+        flow = self.flow
+        trip, blockers = flow.trip, flow.blockers
         self.query_one("#close-title", Static).update(
             t("close.title", stop=trip.stop_name, date=trip.trip_date.isoformat()))
-        queue = tickets.list_tickets(store, trip.id)
-        serving = sum(1 for ticket in queue if ticket.status == "serving")
-        self.pending = sum(1 for ticket in queue if ticket.status in ("waiting", "called"))
-        unrecorded = sum(1 for case in cases.list_cases(store, trip_id=trip.id) if case.outcome is None)
         check = Text()
-        if serving:
-            check.append(t("close.serving", count=serving) + "\n", style="bold red")
-        if unrecorded:
-            check.append(t("close.unrecorded", count=unrecorded) + "\n", style="bold red")
-        if self.pending:
-            check.append(t("close.pending", count=self.pending) + "\n", style="yellow")
-        self.blocked = bool(serving or unrecorded)
-        if not self.blocked:
+        if blockers.serving:
+            check.append(t("close.serving", count=blockers.serving) + "\n", style="bold red")
+        if blockers.unrecorded:
+            check.append(t("close.unrecorded", count=blockers.unrecorded) + "\n", style="bold red")
+        if blockers.pending:
+            check.append(t("close.pending", count=blockers.pending) + "\n", style="yellow")
+        if not blockers.blocked:
             check.append(t("close.ready"), style="green")
         self.query_one("#close-check", Static).update(check)
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         for member in trip.crew:
-            table.add_row(member.window, member.name, " ".join(member.categories),
-                          "—" if member.cooperation is None else "★" * member.cooperation, key=str(member.staff_id))
+            mark = "—" if member.cooperation is None else "★" * member.cooperation
+            if member.staff_id == flow.captain.id:
+                mark = t("close.captain_self")
+            table.add_row(member.window, member.name, " ".join(member.categories), mark, key=str(member.staff_id))
         if trip.crew:
             table.move_cursor(row=min(row, len(trip.crew) - 1))
-        notes = report.notes(store, trip.id)
+        self._select()
         self.query_one("#close-notes", Static).update(
-            Text(t("close.notes", notes=notes) if notes else t("close.no_notes"), style="" if notes else "dim"))
+            Text(t("close.notes", notes=flow.notes) if flow.notes else t("close.no_notes"),
+                 style="" if flow.notes else "dim"))
+
+    def _select(self) -> None:
+        """The flow marks whoever the cursor is on; the footer offers 1…5 only for someone it may mark."""
+        crew = self.flow.trip.crew
+        row = self.query_one(DataTable).cursor_row
+        self.flow.select(crew[row].staff_id if crew and 0 <= row < len(crew) else None)
         self.refresh_bindings()
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._select()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "mark":
+            return self.flow.allowed(Action.MARK)
         if action == "close":
-            return not self.blocked
+            return self.flow.allowed(Action.CLOSE)
+        if action == "notes":
+            return self.flow.allowed(Action.NOTES)
         return True
 
     def _error(self, text: str) -> None:
         self.query_one("#close-error", Static).update(text)
 
     def action_mark(self, mark: int) -> None:
-        crew = self.trip.crew
-        if not crew:
-            return
-        member = crew[self.query_one(DataTable).cursor_row]
-        try:
-            trips.rate_cooperation(self.govan.store, self.trip_id, member.staff_id, mark)
-        except StoreError as error:
-            self._error(describe(error.problem))
-            return
-        self._error("")
+        problem = self.flow.mark(mark)
+        self._error(describe(problem) if problem is not None else "")
         self.refresh_view()
 
     def action_notes(self) -> None:
         from tui.screens.trip_notes import TripNotesScreen
 
-        self.app.push_screen(TripNotesScreen(self.trip_id), lambda _saved: self.refresh_view())
+        def saved(_saved: bool | None) -> None:
+            self.flow.refresh()
+            self.refresh_view()
+
+        self.app.push_screen(TripNotesScreen(self.flow.trip_id), saved)
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_close(self) -> None:
+        self.flow.refresh()
         self.refresh_view()
-        if self.blocked:
+        if not self.flow.allowed(Action.CLOSE):
             return
-        if not self.pending:
+        pending = self.flow.blockers.pending
+        if not pending:
             self.close_trip(abandon_waiting=False)
             return
 
@@ -144,26 +151,22 @@ class TripCloseScreen(VanScreen):
             if choice == "yes":
                 self.close_trip(abandon_waiting=True)
 
-        self.app.push_screen(Choose(t("close.confirm_pending", count=self.pending),
+        self.app.push_screen(Choose(t("close.confirm_pending", count=pending),
                                     [(t("close.confirm_yes"), "yes"), (t("close.confirm_no"), "no")]), done)
 
     def close_trip(self, *, abandon_waiting: bool) -> None:
         from tui.screens.summary import SummaryScreen
 
-        app = self.govan
-        session = app.session
-        assert session is not None
-        try:
-            trip_close.close_with_report(app.store, self.trip_id, closed_by=session.staff.id,
-                                         abandon_waiting=abandon_waiting, tz=app.config.tz)
-        except StoreError as error:
-            self._error(t("close.cannot", reason=describe(error.problem)))
+        closed = self.flow.close(abandon_waiting=abandon_waiting)
+        if isinstance(closed, Problem):
+            self._error(t("close.cannot", reason=describe(closed)))
             self.refresh_view()
             return
-        app.session = Session(session.staff, trips.current_trip(app.store))
-        app.sub_title = t("session.no_trip", name=session.staff.name)
+        app = self.govan
+        app.session = Session(self.flow.captain, current_trip(self.van))
+        app.sub_title = t("session.no_trip", name=self.flow.captain.name)
         # The live view underneath is of a trip that is over: the app opens the captain's view
         # afresh, now the list of trips (the app owns that way, so this screen, which the
         # captain's view opens, does not import it back), and the summary on top.
         app.action_captain()
-        app.push_screen(SummaryScreen(self.trip_id, just_closed=True))
+        app.push_screen(SummaryScreen(self.flow.trip_id, just_closed=True))

@@ -10,8 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from db import report
-from db.errors import StoreError
+from flows.trip import notes, save_notes
 from tui.i18n import Translated, t
 from tui.problems import describe
 
@@ -45,7 +44,7 @@ class TripNotesScreen(Translated, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("notes.title"))
-            yield TextArea(report.notes(self.govan.store, self.trip_id), id="notes-text")
+            yield TextArea(notes(self.govan.van, self.trip_id), id="notes-text")
             yield Label("", id="notes-error")
             yield Label(t("notes.help"))
 
@@ -55,10 +54,9 @@ class TripNotesScreen(Translated, ModalScreen[bool]):
     def action_save(self) -> None:
         session = self.govan.session
         assert session is not None
-        try:
-            report.set_notes(self.govan.store, self.trip_id, self.query_one(TextArea).text, staff_id=session.staff.id)
-        except StoreError as error:
-            self.query_one("#notes-error", Label).update(describe(error.problem))
+        problem = save_notes(self.govan.van, session.staff, self.trip_id, self.query_one(TextArea).text)
+        if problem is not None:
+            self.query_one("#notes-error", Label).update(describe(problem))
             return
         self.dismiss(True)
 

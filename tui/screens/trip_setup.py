@@ -1,23 +1,22 @@
-"""The captain opens today's trip: the stop, the mode, and each person's window and categories."""
+"""The captain opens today's trip (the stop, the mode, each person's window and categories, the desk's
+keys 1…0), or changes the open trip's crew. flows.trip.TripSetup keeps the plan and opens it."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Select
 
-from db import catalogue, trips
-from db import staff as staff_store
-from db.errors import StoreError
+from core.problems import Problem
+from flows.trip import DESK_KEYS, MODES, Action, Trip, TripSetup
 from tui.i18n import t
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
+from tui.widgets.choose import Choose
 
-MODES = ("fixed", "appointment", "off_hours", "themed")
+NO_ITEM = ""  # the Choose value that leaves a key empty
 
 
 class TripSetupScreen(VanScreen):
@@ -25,7 +24,12 @@ class TripSetupScreen(VanScreen):
         Binding("w", "set_window", "trip.key.window"),
         Binding("c", "set_categories", "trip.key.categories"),
         Binding("delete", "unseat", "trip.key.unseat"),
+        Binding("k", "set_key", "trip.key.desk_key"),
+        Binding("plus", "move_key(-1)", "trip.key.key_up", key_display="+"),
+        Binding("minus", "move_key(1)", "trip.key.key_down", key_display="-"),
+        # One Ctrl+S: it opens a new trip, or applies the crew to the open one.
         Binding("ctrl+s", "open", "key.open_trip"),
+        Binding("ctrl+s", "change_crew", "trip.key.apply_crew"),
         Binding("escape", "back", "key.back"),
     ]
     DEFAULT_CSS = """
@@ -33,137 +37,153 @@ class TripSetupScreen(VanScreen):
     TripSetupScreen #trip-form Horizontal { height: auto; }
     TripSetupScreen Select { width: 1fr; }
     TripSetupScreen #trip-theme { width: 1fr; }
-    TripSetupScreen #trip-crew { height: 1fr; }
+    TripSetupScreen #trip-tables { height: 1fr; }
+    TripSetupScreen #trip-crew { width: 2fr; height: 1fr; }
+    TripSetupScreen #trip-keys { width: 1fr; height: 1fr; border-left: solid $primary-darken-2; }
     TripSetupScreen #trip-error { color: $error; padding: 0 1; height: auto; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, trip: Trip | None = None) -> None:
+        """Without a trip: plan and open today's; with the open trip: change its crew."""
         super().__init__()
-        store = self.govan.store
-        self.stops = trips.list_stops(store)
-        self.people = [person for person in staff_store.list_staff(store) if person.role != "dispatcher"]
-        self.letters = {d.code: d.queue_letter for d in catalogue.list_departments(store)}
-        # staff id → (window, categories); everyone with a department starts seated at their own letter
-        self.seats: dict[int, tuple[str, tuple[str, ...]]] = {}
-        window = 1
-        for person in self.people:
-            if person.department in self.letters:
-                self.seats[person.id] = (str(window), (self.letters[person.department],))
-                window += 1
+        session = self.govan.session
+        assert session is not None
+        self.flow = TripSetup(self.van, session.staff, trip)
 
     def compose_body(self) -> ComposeResult:
+        flow = self.flow
         with Vertical(id="trip-form"):
-            yield Label(t("trip.title", date=datetime.now(self.govan.config.tz).date().isoformat()))
-            with Horizontal():
-                yield Select([(stop.name, stop.id) for stop in self.stops], prompt=t("trip.stop"), id="trip-stop",
-                             value=self.stops[0].id if self.stops else Select.NULL)
-                yield Select([(t("trip.mode." + mode), mode) for mode in MODES], id="trip-mode",
-                             value="fixed", allow_blank=False)
-                yield Input(placeholder=t("trip.theme"), id="trip-theme")
-        table: DataTable = DataTable(id="trip-crew", cursor_type="row")
-        yield table
+            if flow.trip is None:
+                yield Label(t("trip.title", date=self.van.now().date().isoformat()))
+                with Horizontal():
+                    yield Select([(stop.name, stop.id) for stop in flow.stops], prompt=t("trip.stop"),
+                                 id="trip-stop", value=flow.stops[0].id if flow.stops else Select.NULL)
+                    yield Select([(t("trip.mode." + mode), mode) for mode in MODES], id="trip-mode",
+                                 value="fixed", allow_blank=False)
+                    yield Input(placeholder=t("trip.theme"), id="trip-theme")
+            else:
+                yield Label(t("trip.crew_title", stop=flow.trip.stop_name, date=flow.trip.trip_date.isoformat()))
+        with Horizontal(id="trip-tables"):
+            yield DataTable(id="trip-crew", cursor_type="row")
+            if flow.allowed(Action.DESK_KEYS):
+                yield DataTable(id="trip-keys", cursor_type="row")
         yield Label("", id="trip-error")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(t("trip.col.name"), t("trip.col.role"), t("trip.col.window"), t("trip.col.categories"))
+        crew = self.query_one("#trip-crew", DataTable)
+        crew.add_columns(t("trip.col.name"), t("trip.col.role"), t("trip.col.window"), t("trip.col.categories"))
+        if self.flow.allowed(Action.DESK_KEYS):
+            self.query_one("#trip-keys", DataTable).add_columns(t("trip.col.key"), t("trip.col.item"))
         self._fill()
-        table.focus()
+        crew.focus()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        for person in self.people:
-            window, categories = self.seats.get(person.id, ("", ()))
-            table.add_row(person.name, t("role." + person.role), window or "—", " ".join(categories) or "—",
-                          key=str(person.id))
-        if self.people:
-            table.move_cursor(row=min(row, len(self.people) - 1))
+        crew = self.query_one("#trip-crew", DataTable)
+        row = crew.cursor_row
+        crew.clear()
+        for person in self.flow.people:
+            seat = self.flow.seats.get(person.id)
+            crew.add_row(person.name, t("role." + person.role), seat.window if seat else "—",
+                         " ".join(seat.categories) if seat else "—", key=str(person.id))
+        if self.flow.people:
+            crew.move_cursor(row=min(row, len(self.flow.people) - 1))
+        if self.flow.allowed(Action.DESK_KEYS):
+            self._fill_keys()
+
+    def _fill_keys(self, row: int | None = None) -> None:
+        keys = self.query_one("#trip-keys", DataTable)
+        row = keys.cursor_row if row is None else row
+        keys.clear()
+        for key, code in zip(DESK_KEYS, self.flow.desk_keys, strict=True):
+            item = self.flow.items.get(code) if code is not None else None
+            keys.add_row(key, item.name if item is not None else "—", key=key)
+        keys.move_cursor(row=row)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("set_key", "move_key"):
+            return self.flow.allowed(Action.DESK_KEYS)
+        if action == "open":
+            return self.flow.allowed(Action.OPEN)
+        if action == "change_crew":
+            return self.flow.allowed(Action.CHANGE_CREW)
+        if action in ("set_window", "set_categories", "unseat"):
+            return self.flow.allowed(Action.SEAT)
+        return True
 
     def _current(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not self.people:
+        people = self.flow.people
+        if not people:
             return None
-        return self.people[table.cursor_row].id
+        return people[self.query_one("#trip-crew", DataTable).cursor_row].id
 
-    def _error(self, text: str) -> None:
-        self.query_one("#trip-error", Label).update(text)
+    def _say(self, problem: Problem | None) -> None:
+        self.query_one("#trip-error", Label).update(describe(problem) if problem is not None else "")
+        self._fill()
 
     def action_set_window(self) -> None:
         person = self._current()
         if person is None:
             return
-        window, categories = self.seats.get(person, ("", ()))
+        seat = self.flow.seats.get(person)
 
         def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            if answer and any(seat[0] == answer for other, seat in self.seats.items() if other != person):
-                self._error(t("trip.window_taken", window=answer))
-                return
-            if answer:
-                self.seats[person] = (answer, categories or tuple(sorted(set(self.letters.values())))[:1])
-            else:
-                self.seats.pop(person, None)
-            self._error("")
-            self._fill()
+            if answer is not None:
+                self._say(self.flow.seat_at(person, answer))
 
-        self.app.push_screen(AskText(t("trip.ask_window"), window), done)
+        self.app.push_screen(AskText(t("trip.ask_window"), seat.window if seat else ""), done)
 
     def action_set_categories(self) -> None:
         person = self._current()
         if person is None:
             return
-        window, categories = self.seats.get(person, ("", ()))
-        known = sorted(set(self.letters.values()))
+        seat = self.flow.seats.get(person)
+        known = " ".join(self.flow.known_categories)
 
         def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            chosen = tuple(dict.fromkeys(letter for letter in answer.upper() if letter.isalpha()))
-            unknown = [letter for letter in chosen if letter not in known]
-            if unknown or not chosen:
-                self._error(t("trip.bad_categories", known=" ".join(known)))
-                return
-            if not window:
-                self._error(t("trip.window_first"))
-                return
-            self.seats[person] = (window, chosen)
-            self._error("")
-            self._fill()
+            if answer is not None:
+                self._say(self.flow.serve(person, answer))
 
-        self.app.push_screen(AskText(t("trip.ask_categories", known=" ".join(known)), " ".join(categories)), done)
+        self.app.push_screen(AskText(t("trip.ask_categories", known=known), " ".join(seat.categories) if seat else ""),
+                             done)
 
     def action_unseat(self) -> None:
         person = self._current()
         if person is not None:
-            self.seats.pop(person, None)
-            self._fill()
+            self.flow.unseat(person)
+            self._say(None)
+
+    def action_set_key(self) -> None:
+        index = self.query_one("#trip-keys", DataTable).cursor_row
+        choices = [(t("trip.key_empty"), NO_ITEM)] + [(f"{item.name}  {item.code}", item.code)
+                                                       for item in self.flow.items.values()]
+
+        def done(code: str | None) -> None:
+            if code is not None:
+                self.flow.set_desk_key(index, code or None)
+                self._fill_keys(index)
+
+        self.app.push_screen(Choose(t("trip.ask_key", key=DESK_KEYS[index]), choices), done)
+
+    def action_move_key(self, step: int) -> None:
+        keys = self.query_one("#trip-keys", DataTable)
+        self._fill_keys(self.flow.move_desk_key(keys.cursor_row, step))
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_change_crew(self) -> None:
+        changed = self.flow.change_crew()
+        if isinstance(changed, Problem):
+            self._say(changed)
+            return
+        self.app.pop_screen()
+
     def action_open(self) -> None:
         stop = self.query_one("#trip-stop", Select).value
-        mode = self.query_one("#trip-mode", Select).value
-        theme = self.query_one("#trip-theme", Input).value.strip() or None
-        if stop is Select.NULL:
-            self._error(t("trip.choose_stop"))
-            return
-        if not self.seats:
-            self._error(t("trip.no_crew"))
-            return
-        session = self.govan.session
-        assert session is not None
-        store = self.govan.store
-        try:
-            trip = trips.plan_trip(store, datetime.now(self.govan.config.tz).date(), int(stop), session.staff.id,
-                                   str(mode), theme=theme)
-            for staff_id, (window, categories) in self.seats.items():
-                trip = trips.set_crew(store, trip.id, staff_id, window, categories)
-            trips.open_trip(store, trip.id)
-        except StoreError as error:
-            self._error(t("trip.cannot_open", reason=describe(error.problem)))
+        opened = self.flow.open(None if stop is Select.NULL else int(stop),  # type: ignore[arg-type]
+                                str(self.query_one("#trip-mode", Select).value),
+                                self.query_one("#trip-theme", Input).value)
+        if isinstance(opened, Problem):
+            self.query_one("#trip-error", Label).update(t("trip.cannot_open", reason=describe(opened)))
             return
         self.govan.route()

@@ -5,7 +5,8 @@ from __future__ import annotations
 STRINGS: dict[str, tuple[str, str]] = {
     "login.title": ("员工登录：选择本人，输入密码后回车", "Sign in: choose yourself, type your PIN, press Enter"),
     "login.pin": ("密码（PIN）", "PIN"),
-    "login.wrong_pin": ("密码错误，请重新输入", "Wrong PIN, try again"),
+    "login.no_staff": ("还没有员工：请运行 `govan staff add 登录名 姓名 --role captain`",
+                       "No staff yet: run `govan staff add LOGIN NAME --role captain`"),
     "login.choose_first": ("请先选择员工", "Choose a staff member first"),
     "role.staff": ("专员", "staff"),
     "role.captain": ("车长", "captain"),

@@ -17,6 +17,7 @@ from daemon.messages import DeviceError, Status
 from db import incidents
 from db.errors import StoreError
 
+__all__ = ["IncidentRecorder"]
 log = logging.getLogger(__name__)
 TROUBLE = ("error", "offline")
 
