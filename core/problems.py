@@ -115,8 +115,9 @@ class Code(StrEnum):
     CASE_ATTACHMENT_NOT_A_COPY = "case.attachment_not_a_copy"
     CASE_REASON_MISSING = "case.reason_missing"
     CASE_DELIVERY_NOT_ALLOWED = "case.delivery_not_allowed"
-    CASE_POST_DETAILS_NOT_POST = "case.post_details_not_post"
-    CASE_ADDRESS_MISSING = "case.address_missing"
+    CASE_POST_DETAILS_NOT_POST = "case.post_details_not_post"  # a waybill, for a delivery not by post
+    CASE_ADDRESS_NOT_DELIVERED = "case.address_not_delivered"  # an address, for neither post nor door
+    CASE_ADDRESS_MISSING = "case.address_missing"  # by post or to the door
     CASE_DOOR_DATE_MISSING = "case.door_date_missing"
     CASE_DATE_NOT_DOOR = "case.date_not_door"
     CASE_BACK_OFFICE_ONLY = "case.back_office_only"  # item
