@@ -194,6 +194,19 @@ class Code(StrEnum):
     # -- flow codes below --
     COMMAND_NO_RESULT = "command.no_result"  # device, seconds: the daemon gave no answer in time
     COMMAND_FAILED = "command.failed"  # device: failed, with no problem the terminal knows (another version)
+    # Intake (flows.intake)
+    INTAKE_NOT_NOW = "intake.not_now"  # action, step: not at this step of the visit
+    INTAKE_CARD_LATER = "intake.card_later"  # a card read away from the person step
+    INTAKE_CASE_OPEN = "intake.case_open"  # item: its case is open; record its outcome first
+    INTAKE_NOT_A_CASE_NUMBER = "intake.not_a_case_number"  # not a case number of this van
+    INTAKE_SCAN_NOT_USED = "intake.scan_not_used"  # step: nothing at this step takes a scan
+    INTAKE_OUTCOME_MISSING = "intake.outcome_missing"
+    INTAKE_REASON_DETAIL_MISSING = "intake.reason_detail_missing"  # "other" needs a few words
+    INTAKE_APPLICANT_MISSING = "intake.applicant_missing"  # a result is delivered to a named applicant
+    INTAKE_DOOR_DATE_FORM = "intake.door_date_form"
+    INTAKE_DOOR_DATE_PAST = "intake.door_date_past"
+    INTAKE_APPOINTMENT_TIME_FORM = "intake.appointment_time_form"
+    INTAKE_APPOINTMENT_PAST = "intake.appointment_past"
 
     # Devices and the daemon: what a device or a command reports, e.g. "printer.paper_out".
     # -- device codes below --

@@ -323,4 +323,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Flows
     "problem.command.no_result": ("设备服务 {seconds} 秒内没有回复", "no answer from the device service within {seconds} s"),
     "problem.command.failed": ("设备操作失败", "the device could not do it"),
+    "problem.intake.not_now": ("当前步骤不能这样操作", "not at this step of the intake"),
+    "problem.intake.card_later": ("请回到“申请人”步骤再读卡", "go back to the Person step to read a card"),
+    "problem.intake.case_open": ("“{item}”已开始受理，请先确认办理结果（可选“仅咨询”），或 F10 放弃办理",
+                                 "the case for {item} is open: record its outcome first (consult only is possible), "
+                                 "or F10 to abandon"),
+    "problem.intake.not_a_case_number": ("不是本车的办件号", "not a case number of this van"),
+    "problem.intake.scan_not_used": ("此步骤不使用扫码：办件号在“材料”步骤扫，运单号在“办理结果”步骤扫",
+                                     "no scan is used here: scan case numbers at Materials, waybills at Outcome"),
+    "problem.intake.outcome_missing": ("请先选择办理结果（1–4）", "choose the outcome first (1–4)"),
+    "problem.intake.reason_detail_missing": ("选“其他”时请写明原因", "other needs a few words of explanation"),
+    "problem.intake.applicant_missing": ("办结或受理须有申请人：请回到“申请人”步骤填写姓名",
+                                         "a completed or accepted case needs an applicant: fill in the name "
+                                         "at the Person step"),
+    "problem.intake.door_date_form": ("请填写上门日期，如 2026-11-25", "type the delivery date, e.g. 2026-11-25"),
+    "problem.intake.door_date_past": ("上门日期不能早于今天", "the delivery date cannot be before today"),
+    "problem.intake.appointment_time_form": ("请按 2026-11-25 09:30 的格式输入", "type it like 2026-11-25 09:30"),
+    "problem.intake.appointment_past": ("预约时间应晚于现在", "the time must be later than now"),
 }
