@@ -89,6 +89,8 @@ CAPTURE_MARGIN_S = 30.0
 # The checklist line a read of the person's own resident card ticks: their ID card's original.
 # Cards of other people named in a material (委托人, 买卖双方) are not the card on the reader.
 _OWN_ID_CARD = re.compile(r"(?:经营者)?(?:居民)?身份证原件|原居民身份证")
+# A material that is a photograph of the person: taken in ID-photo mode, not as a stamped copy.
+_PHOTO_WORDS = ("照片", "相片")
 
 
 class Step(Enum):
@@ -185,6 +187,9 @@ class MaterialsView:
     item: Item | None
     attachments: dict[int, Attachment]
     certifiers: dict[int, str]  # staff id → name, of who checked a certified copy
+    # The lines an ID photo is for: photo materials, or any line of an item that needs an
+    # ID photo but lists no photo material.
+    photo_lines: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -577,7 +582,11 @@ class IntakeFlow:
         attachments = {attachment.id: attachment for attachment in cases.list_attachments(store, self.case.id)}
         certifiers = {person: staff_store.get_staff(store, person).name
                       for person in {a.certified_by for a in attachments.values() if a.certified_by is not None}}
-        return MaterialsView(self.case, self.item, attachments, certifiers)
+        lines = [line.material for line in self.case.materials]
+        photos = frozenset(line for line in lines if _is_photo(line))
+        if not photos and self._item.needs_id_photo:
+            photos = frozenset(lines)
+        return MaterialsView(self.case, self.item, attachments, certifiers, photos)
 
     def mark(self, material: str, state: MaterialState) -> Case | Problem:
         """Tick a line: its original seen, or missing (a copy comes from `capture`)."""
@@ -642,7 +651,7 @@ class IntakeFlow:
             if isinstance(chosen, Problem):
                 return chosen
             opened = chosen
-        return CaseFound(case_number(self.van.config.van_id, found.id), item.name, found.outcome, found.reason, opened)
+        return CaseFound(self.number_of(found), item.name, found.outcome, found.reason, opened)
 
     def scan(self, event: ScanEvent) -> CaseFound | Waybill | Problem | None:
         """A scan from this terminal's scanner: a case number at the materials step (wherever the focus is),
@@ -662,10 +671,9 @@ class IntakeFlow:
         return Problem(Code.INTAKE_SCAN_NOT_USED, {"step": self.step.value})
 
     # The outcome step
-    @property
-    def case_number(self) -> str:
-        assert self.case is not None
-        return case_number(self.van.config.van_id, self.case.id)
+    def number_of(self, case: Case) -> str:
+        """The number printed on its receipt and scanned back: LG-01-000123."""
+        return case_number(self.van.config.van_id, case.id)
 
     def delivery_address(self) -> str:
         """Where a result is taken by default: the person's address."""
@@ -783,8 +791,7 @@ class IntakeFlow:
 
     def _header(self, case: Case, item: Item) -> receipts.ReceiptHeader:
         return receipts.ReceiptHeader(
-            case_number=case_number(self.van.config.van_id, case.id), item_name=item.name,
-            department=self.department_name(item.department), person=mask_name(self.person.name),
+            case_number=self.number_of(case), item_name=item.name, department=self.department_name(item.department), person=mask_name(self.person.name),
             staff=self.staff.name, window=self.window, stop=self.trip.stop_name, at=self.van.now())
 
     def _label(self, case: Case, item: Item) -> receipts.MailingLabel | None:
@@ -795,7 +802,7 @@ class IntakeFlow:
         return receipts.MailingLabel(
             name=(self.citizen.name if self.citizen else None) or self.person.name,
             phone=(self.citizen.phone if self.citizen else None) or self.person.phone, address=address,
-            waybill=case.waybill, case_number=case_number(self.van.config.van_id, case.id), item_name=item.name,
+            waybill=case.waybill, case_number=self.number_of(case), item_name=item.name,
             sender=f"{receipts.OFFICE} · {self.trip.stop_name}")
 
     # The end of the visit
@@ -852,6 +859,10 @@ class IntakeFlow:
         Announcer(self.van).ticket(self.ticket, "done")
         self.step = Step.ENDED
         return self.ticket
+
+
+def _is_photo(material: str) -> bool:
+    return any(word in material for word in _PHOTO_WORDS)
 
 
 def _number(text: str) -> str:
