@@ -288,7 +288,7 @@ class IntakeFlow:
         self._pending_card: CardEvent | None = None
         self._departments = {d.code: d.name for d in catalogue.list_departments(van.store)}
 
-    # Starting, or resuming a visit left with no case open
+    # Starting a visit, or coming back to one
     @classmethod
     def start(cls, van: Van, ticket_id: int, *, staff: Staff, trip: Trip, window: str | None) -> IntakeFlow | Problem:
         try:
@@ -307,15 +307,19 @@ class IntakeFlow:
 
     def _resume(self) -> None:
         store = self.van.store
-        if self.ticket.citizen_id is not None:
-            citizen = citizens.get(store, self.ticket.citizen_id, staff_id=self.staff.id,
-                                   purpose=f"intake of ticket {self.ticket.label}", now=self.van.now())
-            self._person = _Person(details=_details_of(citizen), citizen=citizen)
         for case in cases.list_cases(store, ticket_id=self.ticket.id):
             if case.outcome is None:
                 self.case = case
             else:
                 self.recorded.append(case)
+        # The person the ticket is for (an appointment, the desk's card), else the one its last case was for.
+        visit = [*self.recorded, *([self.case] if self.case else [])]
+        citizen_id = self.ticket.citizen_id or next((case.citizen_id for case in reversed(visit) if case.citizen_id),
+                                                    None)
+        if citizen_id is not None:
+            citizen = citizens.get(store, citizen_id, staff_id=self.staff.id,
+                                   purpose=f"intake of ticket {self.ticket.label}", now=self.van.now())
+            self._person = _Person(details=_details_of(citizen), citizen=citizen)
         if self.case is not None:
             self.item = catalogue.get_item(store, self.case.item_code)
             self.step = Step.MATERIALS

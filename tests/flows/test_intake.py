@@ -348,6 +348,9 @@ async def test_a_card_read_ticks_the_id_cards_original(tmp_path: Path) -> None:
         assert flow.case is not None
         assert [(line.material, line.state) for line in flow.case.materials] == [
             ("身份证原件", "original_seen"), ("居民户口簿", "missing")]
+        # Come back to the visit (say, after a restart): the case's person is there again.
+        again = IntakeFlow.start(fv.van, flow.ticket.id, staff=flow.staff, trip=flow.trip, window=flow.window)
+        assert isinstance(again, IntakeFlow) and (again.step, again.person.name) == (Step.MATERIALS, "陈志远")
         assert isinstance(flow.abandon(Abandoned.PERSON_LEFT), VisitAbandoned)
         await flow.holding.release_all()
 
