@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
+from typing import Literal
 
 from core import contact, idnumber
 from core.case_numbers import case_number, parse_case_number
@@ -177,7 +178,7 @@ class Filed:
     """The card holder as the store has them: found again, newly created, or a number it cannot keep."""
 
     person: PersonDetails
-    outcome: str  # "found", "created" or "not_filed" (a card whose number fails GB 11643)
+    outcome: Literal["found", "created", "not_filed"]  # not filed: a card whose number fails GB 11643
     card_type: str
 
 
@@ -442,12 +443,12 @@ class IntakeFlow:
         except StoreError as error:
             return error.problem
         history = audit.entries(self.van.store, subject="citizen", subject_id=citizen.id)
-        outcome = "found" if history and history[-1].action != "create" else "created"
+        found = bool(history) and history[-1].action != "create"
         own_card = card.card_type == "resident" and card.id_number_valid and not card.expired
         self._person = replace(self._person, citizen=citizen, own_card_seen=own_card,
                                details=_filled_in(self.person, citizen))
         problem = self._case_follows_person()
-        return problem or Filed(self.person, outcome, card.card_type)
+        return problem or Filed(self.person, "found" if found else "created", card.card_type)
 
     def enter_id_number(self, text: str, typed: PersonDetails) -> PersonDetails | Problem:
         """A number typed by hand, checked as GB 11643; its birth date and sex fill in."""

@@ -29,7 +29,7 @@ from flows import reasons
 __all__ = [
     "OFFICE", "BookedVisit", "DeliveryNote", "MailingLabel", "MaterialLine", "Printout", "PrintoutKind",
     "ReceiptHeader", "accepted_receipt", "address_label", "completed_receipt", "due_date", "missing_materials_list",
-    "printouts",
+    "printouts", "wants_missing_list",
 ]
 
 OFFICE = "龙港市流动政务客厅"
