@@ -49,6 +49,7 @@ from devices.idcard.driver import PollTimings
 from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.frames import Command, Reply
 from devices.idcard.presets import PRESETS
+from flows import claims
 from govan import config as config_module
 from tui.app import GovanApp
 from tui.screens.intake import IntakeScreen
@@ -151,6 +152,9 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
             if not isinstance(app.screen, IntakeScreen):
                 raise SystemExit(f"expected the intake screen, not {app.screen}")
             watch = FrameWatch(app, app.screen.query_one("#person-name", Input))
+            # Intake takes cards only from the reader it holds (issue 14): wait for its claim.
+            while not claims.holder(app.van, "idreader").mine:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
             events = client.events(all_terminals=True)  # beside the TUI, watching its reads
             for number in range(1, WARMUP + reads + 1):
                 name = names[number % len(names)]
@@ -162,6 +166,8 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
                 if painted_name != card.name or not sent.startswith(b"sent "):
                     raise SystemExit(f"read {number}: the form shows another card, or no read reply was sent")
                 last_byte = float(sent.split()[1])
+                # F7 clears the person, so the next card fills in without asking to replace them.
+                await pilot.press("f7")
                 if number > WARMUP:
                     samples["raw"].append((received - last_byte) * 1000)
                     samples["form"].append((painted - last_byte) * 1000)

@@ -115,8 +115,9 @@ class Code(StrEnum):
     CASE_ATTACHMENT_NOT_A_COPY = "case.attachment_not_a_copy"
     CASE_REASON_MISSING = "case.reason_missing"
     CASE_DELIVERY_NOT_ALLOWED = "case.delivery_not_allowed"
-    CASE_POST_DETAILS_NOT_POST = "case.post_details_not_post"
-    CASE_ADDRESS_MISSING = "case.address_missing"
+    CASE_POST_DETAILS_NOT_POST = "case.post_details_not_post"  # a waybill, for a delivery not by post
+    CASE_ADDRESS_NOT_DELIVERED = "case.address_not_delivered"  # an address, for neither post nor door
+    CASE_ADDRESS_MISSING = "case.address_missing"  # by post or to the door
     CASE_DOOR_DATE_MISSING = "case.door_date_missing"
     CASE_DATE_NOT_DOOR = "case.date_not_door"
     CASE_BACK_OFFICE_ONLY = "case.back_office_only"  # item
@@ -209,6 +210,19 @@ class Code(StrEnum):
     CREW_WINDOW_BUSY = "crew.window_busy"  # window, ticket: a window that has a ticket called or served keeps its person
     EXPORT_FAILED = "export.failed"  # folder, reason (the system's words)
     EVALUATION_PERIOD = "evaluation.period"  # a period that does not read as two dates, first not after last
+    # Intake (flows.intake)
+    INTAKE_NOT_NOW = "intake.not_now"  # action, step: not at this step of the visit
+    INTAKE_CARD_LATER = "intake.card_later"  # a card read away from the person step
+    INTAKE_CASE_OPEN = "intake.case_open"  # item: its case is open; record its outcome first
+    INTAKE_NOT_A_CASE_NUMBER = "intake.not_a_case_number"  # not a case number of this van
+    INTAKE_SCAN_NOT_USED = "intake.scan_not_used"  # step: nothing at this step takes a scan
+    INTAKE_OUTCOME_MISSING = "intake.outcome_missing"
+    INTAKE_REASON_DETAIL_MISSING = "intake.reason_detail_missing"  # "other" needs a few words
+    INTAKE_APPLICANT_MISSING = "intake.applicant_missing"  # a result is delivered to a named applicant
+    INTAKE_DOOR_DATE_FORM = "intake.door_date_form"
+    INTAKE_DOOR_DATE_PAST = "intake.door_date_past"
+    INTAKE_APPOINTMENT_TIME_FORM = "intake.appointment_time_form"
+    INTAKE_APPOINTMENT_PAST = "intake.appointment_past"
 
     # Devices and the daemon: what a device or a command reports, e.g. "printer.paper_out".
     # -- device codes below --

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from core import contact
 from core.problems import Code
 from db import audit, clock, outbox
 from db.catalogue import get_item
@@ -34,6 +35,8 @@ DELIVERIES: tuple[Delivery, ...] = ("on_site", "post", "door")
 AttachmentKind = Literal["document", "certified_copy", "id_photo", "photo"]
 ATTACHMENT_KINDS: tuple[AttachmentKind, ...] = ("document", "certified_copy", "id_photo", "photo")
 CaseStatus = Literal["open", "awaiting_delivery", "closed"]
+# Deliveries that take the result to an address: by post, or brought to the door.
+ADDRESSED: tuple[Delivery, ...] = ("post", "door")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -207,7 +210,8 @@ def record_outcome(
     - accepted_and_forwarded: queued in the outbox with its materials;
     - not_done: needs a reason; consult_only: counted outside 办成率.
     Completed and accepted cases say how the result reaches the person: on_site,
-    post (mailable items; address now, waybill now or at confirm_delivery) or door (a date).
+    post (mailable items; address now, waybill now or at confirm_delivery) or door (an
+    address and a date). An address is checked (core.contact) and refused, never cut.
     Post and door cases stay 'awaiting_delivery' until confirm_delivery().
     """
     moment = clock.resolve(now)
@@ -223,10 +227,17 @@ def record_outcome(
             raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="case.delivery", allowed=", ".join(DELIVERIES))
     elif delivery is not None:
         raise InvalidValue(Code.CASE_DELIVERY_NOT_ALLOWED)
-    if delivery != "post" and (delivery_address or waybill):
+    delivery_address = (delivery_address or "").strip() or None
+    if delivery != "post" and waybill:
         raise InvalidValue(Code.CASE_POST_DETAILS_NOT_POST)
-    if delivery == "post" and not (delivery_address or "").strip():
-        raise InvalidValue(Code.CASE_ADDRESS_MISSING)
+    if delivery not in ADDRESSED and delivery_address:
+        raise InvalidValue(Code.CASE_ADDRESS_NOT_DELIVERED)
+    if delivery in ADDRESSED:
+        if delivery_address is None:
+            raise InvalidValue(Code.CASE_ADDRESS_MISSING)
+        problem = contact.address_problem(delivery_address, required=True)
+        if problem is not None:
+            raise InvalidValue(problem.code, **problem.params)
     if delivery == "door" and delivery_date is None:
         raise InvalidValue(Code.CASE_DOOR_DATE_MISSING)
     if delivery != "door" and delivery_date is not None:
@@ -239,16 +250,26 @@ def record_outcome(
             raise InvalidValue(Code.CASE_BACK_OFFICE_ONLY, item=item.code)
         if delivery == "post" and not item.mailable:
             raise InvalidValue(Code.CASE_NOT_MAILABLE, item=item.code)
-        status: CaseStatus = "awaiting_delivery" if delivery in ("post", "door") else "closed"
+        status: CaseStatus = "awaiting_delivery" if delivery in ADDRESSED else "closed"
         db.execute(
             """UPDATE cases SET outcome = ?, reason = ?, delivery = ?, delivery_address = ?, waybill = ?,
                       delivery_date = ?, outcome_at = ?, status = ?, closed_at = ? WHERE id = ?""",
-            [outcome, reason, delivery, (delivery_address or "").strip() or None, (waybill or "").strip() or None,
+            [outcome, reason, delivery, delivery_address, (waybill or "").strip() or None,
              delivery_date.isoformat() if delivery_date else None, stamp, status,
              stamp if status == "closed" else None, case_id])
         if outcome == "accepted_forwarded":
             outbox.enqueue(db, "case.accepted", _forward_payload(db, get_case(db, case_id), item.name),
                            case_id=case_id, now=moment)
+        return get_case(db, case_id)
+
+
+def set_citizen(db: Database, case_id: int, citizen_id: int | None) -> Case:
+    """The person of an open case, corrected at intake (another card, a number retyped)."""
+    with immediate(db):
+        _open_case(db, case_id, "change the person of")
+        if citizen_id is not None and not list(db.query("SELECT 1 FROM citizens WHERE id = ?", [citizen_id])):
+            raise NotFound(Code.CITIZEN_NOT_FOUND, citizen=citizen_id)
+        db.execute("UPDATE cases SET citizen_id = ? WHERE id = ?", [citizen_id, case_id])
         return get_case(db, case_id)
 
 

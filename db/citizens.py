@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import idnumber
+from core import contact, idnumber
 from core.masking import mask_id_number, mask_name
 from core.problems import Code
 from db import audit, clock
@@ -21,7 +21,6 @@ from db.connection import immediate
 from db.errors import InvalidIdNumber, InvalidValue, NotFound
 
 _SEXES = ("0", "1", "2", "9")
-_MAX_FIELD = 200
 
 
 @dataclass(frozen=True)
@@ -65,26 +64,29 @@ def find_or_create(
 ) -> Citizen:
     """The one citizen with this ID number, created or updated with the values given.
 
-    Birth date (and sex, unless given) come from the number. Values left as None are
-    kept as stored. Creation, a change, or finding the record unchanged (a view) is audited.
+    Birth date (and sex, unless given) come from the number. Values left as None (or
+    blank) are kept as stored. Name, phone and address are checked as a clerk would
+    (core.contact) and refused, never cut short. Creation, a change, or finding the
+    record unchanged (a view) is audited.
     """
     moment = clock.resolve(now)
     number = validate_id_number(id_number, today=clock.local_date(moment))
     if sex is not None and sex not in _SEXES:
         raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="citizen.sex", allowed=", ".join(_SEXES))
-    if name is not None and len(name) > _MAX_FIELD:
-        raise InvalidValue(Code.NAME_TOO_LONG, limit=_MAX_FIELD)
-    if phone is not None and len(phone) > _MAX_FIELD:
-        raise InvalidValue(Code.PHONE_INVALID)
-    if address is not None and len(address) > _MAX_FIELD:
-        raise InvalidValue(Code.ADDRESS_TOO_LONG, limit=_MAX_FIELD, length=len(address))
+    name, address = (name or "").strip() or None, (address or "").strip() or None
+    phone = contact.normalize_phone(phone or "") or None
+    problems = (contact.name_problem(name) if name else None, contact.phone_problem(phone) if phone else None,
+                contact.address_problem(address, required=False) if address else None)
+    for problem in problems:
+        if problem is not None:
+            raise InvalidValue(problem.code, **problem.params)
     stamp = clock.to_text(moment)
     wanted: dict[str, object] = {
-        "name": name.strip() if name else None,
+        "name": name,
         "sex": sex or idnumber.sex(number),
         "birth_date": idnumber.birth_date(number).isoformat(),
-        "phone": phone.strip() if phone else None,
-        "address": address.strip() if address else None,
+        "phone": phone,
+        "address": address,
         "disabled": None if disabled is None else int(disabled),
     }
     with immediate(db):

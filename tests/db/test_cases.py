@@ -119,13 +119,20 @@ def test_a_failed_sync_attempt_keeps_the_message_pending(van: Van) -> None:
     assert (again.attempts, again.last_error) == (1, "back office unreachable")
 
 
-def test_door_delivery_has_a_date(van: Van) -> None:
+def test_door_delivery_has_an_address_and_a_date(van: Van) -> None:
+    """送证上门 with no door to go to was recorded once; the address is checked and never cut."""
     case = db.open_case(van.db, "social_security_card", van.s2, ticket_id=serving_ticket(van, "F").id, now=at(4))
+    with raises_problem(db.InvalidValue, Code.CASE_ADDRESS_MISSING):
+        db.record_outcome(van.db, case.id, "accepted_forwarded", delivery="door", delivery_date=date(2026, 12, 1))
     with raises_problem(db.InvalidValue, Code.CASE_DOOR_DATE_MISSING):
-        db.record_outcome(van.db, case.id, "accepted_forwarded", delivery="door")
+        db.record_outcome(van.db, case.id, "accepted_forwarded", delivery="door", delivery_address="龙港市某路1号")
+    with raises_problem(db.InvalidValue, Code.ADDRESS_TOO_LONG, limit=200, length=300):
+        db.record_outcome(van.db, case.id, "accepted_forwarded", delivery="door", delivery_address="路" * 300,
+                          delivery_date=date(2026, 12, 1))
     result = db.record_outcome(van.db, case.id, "accepted_forwarded", delivery="door",
-                               delivery_date=date(2026, 12, 1), now=at(8))
-    assert (result.status, result.delivery_date) == ("awaiting_delivery", "2026-12-01")
+                               delivery_address="龙港市某路1号", delivery_date=date(2026, 12, 1), now=at(8))
+    assert (result.status, result.delivery_date, result.has_delivery_address) == (
+        "awaiting_delivery", "2026-12-01", True)
     assert db.confirm_delivery(van.db, case.id, now=at(99)).status == "closed"
 
 
@@ -142,6 +149,8 @@ def test_door_delivery_has_a_date(van: Van) -> None:
         ("hukou_certificate", "finished", {}, Problem(Code.STORE_NOT_A_CHOICE, {
             "field": "case.outcome", "allowed": "completed_on_site, accepted_forwarded, not_done, consult_only"})),
         ("hukou_certificate", "completed_on_site", {"waybill": "SF1"}, Problem(Code.CASE_POST_DETAILS_NOT_POST)),
+        ("hukou_certificate", "completed_on_site", {"delivery_address": "某路1号"},
+         Problem(Code.CASE_ADDRESS_NOT_DELIVERED)),
     ],
 )
 def test_outcomes_that_do_not_fit_are_refused_and_write_nothing(
@@ -152,6 +161,19 @@ def test_outcomes_that_do_not_fit_are_refused_and_write_nothing(
         db.record_outcome(van.db, case.id, outcome, **kwargs)  # type: ignore[arg-type]
     assert raised.value.problem == problem
     assert db.get_case(van.db, case.id).outcome is None and count(van.db, "outbox") == 0
+
+
+def test_an_open_case_follows_the_person_corrected_at_intake(van: Van) -> None:
+    first = citizens.find_or_create(van.db, id_number("19900101"), now=at(0))
+    other = citizens.find_or_create(van.db, id_number("19800101"), now=at(0))
+    case = db.open_case(van.db, "residence_permit", van.s1, ticket_id=serving_ticket(van, citizen_id=first.id).id,
+                        now=at(4))
+    assert cases.set_citizen(van.db, case.id, other.id).citizen_id == other.id
+    with raises_problem(db.NotFound, Code.CITIZEN_NOT_FOUND, citizen=999):
+        cases.set_citizen(van.db, case.id, 999)
+    db.record_outcome(van.db, case.id, "consult_only", now=at(8))
+    with raises_problem(db.WrongState, Code.CASE_OUTCOME_RECORDED, case=case.id, action="change the person of"):
+        cases.set_citizen(van.db, case.id, first.id)
 
 
 def test_reading_a_delivery_address_is_audited(van: Van) -> None:

@@ -40,6 +40,27 @@ def test_new_details_update_the_one_record_and_are_audited(van: Van) -> None:
     assert all("13800000001" not in e.detail and WANG not in e.detail for e in entries)
 
 
+@pytest.mark.parametrize(
+    ("details", "problem"),
+    [
+        ({"phone": "138abc"}, Problem(Code.PHONE_INVALID)),
+        ({"name": "王美娜😀"}, Problem(Code.NAME_CHARACTERS)),
+        ({"name": "王" * 65}, Problem(Code.NAME_TOO_LONG, {"limit": 64})),
+        ({"address": "路" * 300}, Problem(Code.ADDRESS_TOO_LONG, {"limit": 200, "length": 300})),
+    ],
+)
+def test_details_a_clerk_would_refuse_are_refused_never_cut(van: Van, details: dict, problem: Problem) -> None:
+    """Phone 138abc, a name with an emoji and a 300-character address (once cut to 200) were all stored."""
+    with pytest.raises(db.InvalidValue) as raised:
+        db.find_or_create_citizen(van.db, WANG, **details)
+    assert raised.value.problem == problem and count(van.db, "citizens") == 0
+
+
+def test_a_phone_is_kept_as_its_digits(van: Van) -> None:
+    person = db.find_or_create_citizen(van.db, WANG, phone=" 138-1234 5678 ", address="  ", now=at(0))
+    assert (person.phone, person.address) == ("13812345678", None)
+
+
 def test_seeing_personal_data_is_audited_with_its_purpose(van: Van) -> None:
     person = db.find_or_create_citizen(van.db, WANG, name="王美娜", now=at(0))
     seen = db.get_citizen(van.db, person.id, staff_id=van.s1, purpose="intake A001", now=at(3))

@@ -5,7 +5,7 @@ real apps signed in as staff sign in, and waiting for what the screen shows.
   need no daemon (the demo data is loaded once per session: hashing six PINs takes a while);
 - `tui_van`: the store, a daemon in this process and a client as another program has it;
 - `signed_in`: sign in through the login screen; `sign_in_and_open`: put a clerk at intake;
-- `until`: let the app run until something shows.
+- `until`: let the app run until something shows; `screen_text` and `footer_keys`: what staff see.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import io
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from sqlite_utils import Database
 from textual.pilot import Pilot
 
@@ -165,3 +167,17 @@ async def daemon_ready(app: GovanApp, pilot: Pilot,
     """The app's own link hears the daemon and the devices are ready: events from now on reach it."""
     await until(pilot, lambda: app.link.status.daemon_online
                 and all(app.link.status.devices[name].state == "ready" for name in devices), 15, "the daemon")
+
+
+def screen_text(app: GovanApp) -> str:
+    """Every character on the terminal now, modal screens and footer included, as plain text."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def footer_keys(app: GovanApp) -> list[str]:
+    """The keys the footer offers now (greyed ones left out), as staff read them: "f5 下一步"."""
+    return [f"{key.key_display} {key.description}".strip() for key in app.screen.query("FooterKey")
+            if not key.has_class("-disabled")]

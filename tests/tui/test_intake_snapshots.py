@@ -1,8 +1,9 @@
 """SVG snapshots of intake at 80×24 and 120×40 (`pytest --snapshot-update` after an intended change).
 
-Everything on screen is fixed: the store's data and the screen's clock (FIXED_NOW), the
+Everything on screen is fixed: the store's data and the flows' clock (FIXED_NOW), the
 header clock, the Input cursor (not blinking), the card, and the capture picture. The
-app has no daemon link, so the device bar says so.
+app has no daemon link, so the device bar says so, and a card is handed to the screen as
+if this terminal held the reader.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 from PIL import Image
 from rich.text import Text
@@ -18,7 +20,7 @@ from textual.widgets import Input
 
 from daemon.messages import CardEvent
 from db import cases
-from tests.tui.harness import call_ticket, prepare, sign_in_and_open, until
+from tests.tui.harness import call_ticket, prepare, screen_text, sign_in_and_open, until
 from tui.app import GovanApp
 from tui.messages import CardRead
 from tui.screens.intake import IntakeScreen
@@ -41,7 +43,7 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def intake_app(tmp_path: Path, item_code: str) -> GovanApp:
     desk = prepare(tmp_path, now=FIXED_NOW)
-    app = GovanApp(desk.config, connect=False)
+    app = GovanApp(desk.config, connect=False, clock=lambda: FIXED_NOW)
     app.snapshot_desk = desk  # type: ignore[attr-defined]
     app.snapshot_item = item_code  # type: ignore[attr-defined]
     return app
@@ -50,10 +52,10 @@ def intake_app(tmp_path: Path, item_code: str) -> GovanApp:
 async def open_with_card(pilot) -> IntakeScreen:  # noqa: ANN001
     app = pilot.app
     ticket_id = call_ticket(app, app.snapshot_desk, app.snapshot_item, now=FIXED_NOW)
-    sign_in_and_open(app, app.snapshot_desk, ticket_id, clock=lambda: FIXED_NOW)
+    sign_in_and_open(app, app.snapshot_desk, ticket_id)
     screen = await until(pilot, lambda: app.screen if isinstance(app.screen, IntakeScreen) else None)
-    screen.post_message(CardRead(EXPIRED_CARD))
-    await until(pilot, lambda: screen.citizen is not None)
+    screen.post_message(CardRead(msgspec.structs.replace(EXPIRED_CARD, terminal=app.van.terminal)))
+    await until(pilot, lambda: "已建立档案" in screen_text(app), what="the card holder filed")
     return screen
 
 
@@ -73,10 +75,10 @@ def capture_file(directory: Path) -> tuple[str, str, int]:
 async def to_materials(pilot) -> IntakeScreen:  # noqa: ANN001
     screen = await open_with_card(pilot)
     await pilot.press("f5")
-    await until(pilot, lambda: screen.step == "materials")
+    await until(pilot, lambda: "居民户口簿" in screen_text(pilot.app), what="the materials")
     path, sha256, size = capture_file(pilot.app.config.data_path)
-    cases.add_attachment(pilot.app.store, screen.case.id, path=path, sha256=sha256, kind="certified_copy",
-                         size_bytes=size, material="居民户口簿", certified_by=screen.staff_id,
+    cases.add_attachment(pilot.app.store, screen.intake.case.id, path=path, sha256=sha256, kind="certified_copy",
+                         size_bytes=size, material="居民户口簿", certified_by=pilot.app.session.staff.id,
                          certified_at=FIXED_NOW, now=FIXED_NOW)
     await pilot.press("o")
     await pilot.app.workers.wait_for_complete()
@@ -98,7 +100,7 @@ def test_outcome_by_post(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
     async def run_before(pilot) -> None:  # noqa: ANN001
         screen = await open_with_card(pilot)
         await pilot.press("f5")
-        await until(pilot, lambda: screen.step == "materials")
+        await until(pilot, lambda: "身份证数字相片" in screen_text(pilot.app), what="the materials")
         await pilot.press("f5", "2", "f7")
         screen.query_one(OutcomeChoice).focus()  # its keys join the footer: all must fit in 80 columns
         await pilot.pause()
@@ -106,14 +108,35 @@ def test_outcome_by_post(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
     assert snap_compare(intake_app(tmp_path, "id_card_renewal"), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_rating_suggests_no_score(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+async def to_rating(pilot) -> None:  # noqa: ANN001
+    await open_with_card(pilot)
+    await pilot.press("f5")
+    await until(pilot, lambda: "居民户口簿" in screen_text(pilot.app), what="the materials")
+    await pilot.press("f5", "4", "f9")
+    await until(pilot, lambda: "已记录：仅咨询" in screen_text(pilot.app), what="the consult recorded")
+    await pilot.press("f10")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "RatingScreen")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_rating_suggests_no_score(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    assert snap_compare(intake_app(tmp_path, "hukou_certificate"), terminal_size=size, run_before=to_rating)
+
+
+def test_a_bad_rating_asks_why_and_names_its_follow_up(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
     async def run_before(pilot) -> None:  # noqa: ANN001
-        screen = await open_with_card(pilot)
+        await to_rating(pilot)
+        await pilot.press("2", *"等了很久")
+
+    assert snap_compare(intake_app(tmp_path, "hukou_certificate"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_leaving_with_an_open_case_asks_why(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await open_with_card(pilot)
         await pilot.press("f5")
-        await until(pilot, lambda: screen.step == "materials")
-        await pilot.press("f5", "4", "f9")
-        await until(pilot, lambda: screen.step == "recorded")
-        await pilot.press("f10")
-        await until(pilot, lambda: type(pilot.app.screen).__name__ == "RatingScreen")
+        await until(pilot, lambda: "居民户口簿" in screen_text(pilot.app), what="the materials")
+        await pilot.press("escape", "escape")
+        await until(pilot, lambda: "尚未记录办理结果" in screen_text(pilot.app), what="the question")
 
     assert snap_compare(intake_app(tmp_path, "hukou_certificate"), terminal_size=(80, 24), run_before=run_before)

@@ -1,9 +1,8 @@
-"""Small questions intake asks in a modal: an appointment to come back with the missing materials."""
+"""A question intake asks in a modal: an appointment to come back with the missing materials."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,22 +11,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from core.problems import Problem
+from flows.intake import BookedVisit
 from tui.i18n import Translated, t
+from tui.problems import describe
 
 
-def parse_local_time(text: str, tz: ZoneInfo) -> datetime | None:
-    """'2026-11-25 09:30' (or with a T) as an aware local time; None if it is not one."""
-    try:
-        moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        return moment.astimezone(tz)
-    return moment.replace(tzinfo=tz)
-
-
-class AppointmentOffer(Translated, ModalScreen[datetime | None]):
-    """Offer a time to come back; Enter books it, Escape declines (None)."""
+class AppointmentOffer(Translated, ModalScreen[BookedVisit | None]):
+    """Offer a time to come back; Enter books it (through `book`, which says what is wrong), Escape declines."""
 
     BINDINGS = [
         Binding("enter", "book", "intake.appointment.key.book"),
@@ -40,10 +31,10 @@ class AppointmentOffer(Translated, ModalScreen[datetime | None]):
     AppointmentOffer #appointment-error { color: $error; height: auto; }
     """
 
-    def __init__(self, *, now: datetime, missing: list[str]) -> None:
+    def __init__(self, *, missing: tuple[str, ...], book: Callable[[str], BookedVisit | Problem]) -> None:
         super().__init__()
-        self.now = now
         self.missing = missing
+        self.book = book
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -51,7 +42,7 @@ class AppointmentOffer(Translated, ModalScreen[datetime | None]):
             if self.missing:
                 yield Static(t("intake.appointment.missing", materials="、".join(self.missing)))
             yield Label(t("intake.appointment.when"))
-            yield Input(placeholder=t("intake.appointment.placeholder"), id="appointment-at", max_length=20)
+            yield Input(placeholder=t("intake.appointment.placeholder"), id="appointment-at")
             yield Static("", id="appointment-error")
         yield Footer(compact=True)
 
@@ -63,15 +54,11 @@ class AppointmentOffer(Translated, ModalScreen[datetime | None]):
         self.action_book()
 
     def action_book(self) -> None:
-        moment = parse_local_time(self.query_one(Input).value, self.now.tzinfo)  # type: ignore[arg-type]
-        error = self.query_one("#appointment-error", Static)
-        if moment is None:
-            error.update(t("intake.appointment.bad_time"))
+        booked = self.book(self.query_one(Input).value)
+        if isinstance(booked, Problem):
+            self.query_one("#appointment-error", Static).update(describe(booked))
             return
-        if moment <= self.now:
-            error.update(t("intake.appointment.in_past"))
-            return
-        self.dismiss(moment)
+        self.dismiss(booked)
 
     def action_decline(self) -> None:
         self.dismiss(None)

@@ -1,15 +1,12 @@
-"""好差评: after the outcome the person is invited to rate the visit on five levels, or not.
+"""好差评, drawn: after the visit the person is invited to rate it on five levels, or not.
 
 The screen never suggests a score: the five levels look alike, none is focused or
-highlighted, nothing is chosen until a key is pressed. A 差评 (1 or 2) opens its
-follow-up, due config.service.followup_working_days working days later. An optional
-suggestion (意见建议) can be typed in.
+highlighted, nothing is chosen until a key is pressed. The person may say why beside
+the level (kept with the rating, so a 差评's follow-up has it) and, apart, give a
+suggestion (意见建议). F10 stores what was given (flows.rating.RatingFlow).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -18,14 +15,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from db import ratings, tickets
-from db.errors import StoreError
+from core.problems import Problem
+from flows.rating import SCORES, Action, RatingFlow, Step
 from tui.i18n import t
 from tui.navigation import NAVIGATION_KEYS
 from tui.problems import describe
 from tui.screens.base import VanScreen
 
-SCORES = (5, 4, 3, 2, 1)  # the order GB/T 39735 lists them: 非常满意 first
 RATE_GROUP = Binding.Group("intake.rating.key.rate", compact=True)
 
 
@@ -33,101 +29,97 @@ class RatingScreen(VanScreen):
     AUTO_FOCUS = ""  # nothing chosen, nothing highlighted: focus would mark a place on the screen
     BINDINGS = [
         *[Binding(str(score), f"rate({score})", "intake.rating.key.rate", group=RATE_GROUP) for score in sorted(SCORES)],
-        Binding("f8", "skip", "intake.rating.key.skip"),
-        Binding("tab", "suggest", "intake.rating.key.suggest"),
+        Binding("f8", "decline", "intake.rating.key.skip"),
+        Binding("tab", "type", "intake.rating.key.type"),
         Binding("f10", "done", "intake.rating.key.done"),
         *[Binding(key, "stay", show=False) for key in NAVIGATION_KEYS],
     ]
-    DEFAULT_CSS = """
-    RatingScreen #rating { padding: 1 2; height: auto; }
-    RatingScreen #rating-invite { text-style: bold; }
-    RatingScreen #rating-levels { height: auto; margin: 1 0; }
-    RatingScreen .level { width: 1fr; height: 3; content-align: center middle; border: round $primary-darken-1; }
-    RatingScreen #rating-result { height: auto; }
-    RatingScreen #suggestion-row { height: 1; margin-top: 1; }
-    RatingScreen #suggestion-row Label { width: 12; color: $text-muted; }
-    RatingScreen #suggestion { width: 1fr; }
-    RatingScreen #rating-error { color: $error; height: auto; }
-    """
 
-    def __init__(
-        self, ticket_id: int, *, citizen_id: int | None = None, clock: Callable[[], datetime] | None = None
-    ) -> None:
+    def __init__(self, flow: RatingFlow) -> None:
         super().__init__()
-        self.ticket_id = ticket_id
-        self.citizen_id = citizen_id
-        self._clock = clock
-        self.score: int | None = None
-        self.skipped = False
-        self.follow_up: ratings.FollowUp | None = None
-
-    def now(self) -> datetime:
-        return self._clock() if self._clock else datetime.now(self.govan.config.tz)
+        self.flow = flow
 
     def compose_body(self) -> ComposeResult:
-        label = tickets.get_ticket(self.govan.store, self.ticket_id).label
         with Vertical(id="rating"):
-            yield Label(t("intake.rating.invite", label=label), id="rating-invite")
+            yield Label(t("intake.rating.invite", label=self.flow.ticket.label), id="rating-invite")
             yield Static(t("intake.rating.how"))
             with Horizontal(id="rating-levels"):
                 for score in SCORES:
-                    yield Static(f"{score}  {t('intake.rating.level.' + str(score))}", classes="level")
+                    yield Static(f"{score}  {t('intake.rating.level.' + str(score))}", classes="level",
+                                 id=f"level-{score}")
             yield Static("", id="rating-result")
-            with Horizontal(id="suggestion-row"):
+            with Horizontal(id="comment-row", classes="rating-row"):
+                yield Label("", id="comment-label")
+                yield Input(id="comment", compact=True)
+            with Horizontal(id="suggestion-row", classes="rating-row"):
                 yield Label(t("intake.rating.suggestion"))
-                yield Input(placeholder=t("intake.rating.suggestion_placeholder"), id="suggestion", max_length=500,
-                            compact=True)
+                yield Input(placeholder=t("intake.rating.suggestion_placeholder"), id="suggestion", compact=True)
             yield Static("", id="rating-error")
 
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        flow = self.flow
+        for score in SCORES:
+            self.query_one(f"#level-{score}", Static).set_class(score == flow.score, "chosen")
+        result = self.query_one("#rating-result", Static)
+        if flow.step is Step.DECLINED:
+            result.update(t("intake.rating.skipped"))
+        elif flow.score is not None:
+            text = Text(t("intake.rating.chosen", level=f"{flow.score} {t('intake.rating.level.' + str(flow.score))}"),
+                        style="bold")
+            deadline = flow.follow_up_deadline()
+            if deadline is not None:
+                text.append("\n" + t("intake.rating.follow_up", deadline=deadline.isoformat(),
+                                     days=self.van.config.service.followup_working_days), style="bold yellow")
+            result.update(text)
+        else:
+            result.update("")
+        self.query_one("#comment-row").display = flow.score is not None
+        self.query_one("#comment-label", Label).update(
+            t("intake.rating.comment_bad") if flow.is_bad else t("intake.rating.comment"))
+        self.query_one("#comment", Input).placeholder = (
+            t("intake.rating.comment_bad_placeholder") if flow.is_bad else t("intake.rating.comment_placeholder"))
+        self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("rate", "skip"):
-            return self.score is None and not self.skipped
+        if action in ("rate", "decline", "done"):
+            return self.flow.allowed(Action.FINISH)
         return True
 
     def action_stay(self) -> None:
         self.notify(t("intake.rating.finish_first"), severity="warning")
 
     def action_rate(self, score: int) -> None:
-        if self.score is not None or self.skipped:
+        problem = self.flow.choose(score)
+        if problem is not None:
+            self.query_one("#rating-error", Static).update(describe(problem))
             return
-        service = self.govan.config.service
-        try:
-            _, follow_up = ratings.rate(
-                self.govan.store, self.ticket_id, score, named=self.citizen_id is not None,
-                followup_working_days=service.followup_working_days, holidays=service.holidays,
-                now=self.now(), tz=self.govan.config.tz)
-        except StoreError as error:
-            self.query_one("#rating-error", Static).update(describe(error.problem))
-            return
-        self.score = score
-        self.follow_up = follow_up
-        text = Text(t("intake.rating.thanks", level=f"{score} {t('intake.rating.level.' + str(score))}"), style="bold")
-        if follow_up is not None:
-            text.append("\n" + t("intake.rating.follow_up", deadline=follow_up.deadline.isoformat(),
-                                 days=service.followup_working_days), style="bold yellow")
-        self.query_one("#rating-result", Static).update(text)
-        self.refresh_bindings()
+        self.show()
+        if self.flow.is_bad:
+            self.query_one("#comment", Input).focus()  # what went wrong, in the person's words, for the callback
 
-    def action_skip(self) -> None:
-        self.skipped = True
-        self.query_one("#rating-result", Static).update(t("intake.rating.skipped"))
-        self.refresh_bindings()
+    def action_decline(self) -> None:
+        self.flow.decline()
+        self.show()
 
-    def action_suggest(self) -> None:
-        self.query_one("#suggestion", Input).focus()
+    def action_type(self) -> None:
+        """Into the comment (once a level is chosen), then the suggestion."""
+        comment = self.query_one("#comment", Input)
+        shown = self.query_one("#comment-row").display
+        (comment if shown and self.focused is not comment else self.query_one("#suggestion", Input)).focus()
 
-    @on(Input.Submitted, "#suggestion")
-    def _suggested(self) -> None:
-        self.set_focus(None)
+    @on(Input.Submitted)
+    def _typed(self) -> None:
+        self.set_focus(None)  # the number keys rate again
 
     def action_done(self) -> None:
-        text = self.query_one("#suggestion", Input).value.strip()
-        if text:
-            session = self.govan.session
-            try:
-                ratings.add_suggestion(self.govan.store, text, trip_id=session.trip.id if session and session.trip
-                                       else None, staff_id=session.staff.id if session else None, now=self.now())
-            except StoreError as error:
-                self.query_one("#rating-error", Static).update(describe(error.problem))
-                return
+        rated = self.flow.finish(self.query_one("#comment", Input).value, self.query_one("#suggestion", Input).value)
+        if isinstance(rated, Problem):
+            self.query_one("#rating-error", Static).update(describe(rated))
+            return
+        if rated.rating is not None:
+            self.notify(t("intake.rating.thanks", level=f"{rated.rating.score} "
+                                                        f"{t('intake.rating.level.' + str(rated.rating.score))}"))
         self.app.pop_screen()

@@ -18,7 +18,7 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from db.cases import Attachment
+from flows.intake import Attachment
 from tui.i18n import t
 from tui.widgets.materials import file_summary
 

@@ -19,6 +19,7 @@ class Choose(Translated, ModalScreen[str | None]):
     Choose { align: center middle; }
     Choose > Vertical { width: 60; height: auto; max-height: 80%; border: round $accent; padding: 0 1; background: $panel; }
     Choose OptionList { height: auto; max-height: 14; }
+    Choose Label { width: 100%; }
     """
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:

@@ -1,12 +1,12 @@
 """The materials checklist of a case: each line original seen, copy captured, or missing.
 
-The keys act on the highlighted line; the screen does the work (store, camera) on
-the `Chosen` message, so this widget only shows and asks.
+The keys act on the highlighted line; the screen hands the `Chosen` message to the
+intake flow (store, camera), so this widget only shows and asks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from typing import Literal
 
 from rich.text import Text
@@ -14,17 +14,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from db.cases import Attachment, Material
+from flows.intake import Attachment, Material
 from tui.i18n import Translated, t
 
 Action = Literal["original_seen", "capture_copy", "capture_photo", "missing"]
 STATE_STYLE = {"original_seen": "green", "copy_captured": "bold green", "missing": "yellow"}
-PHOTO_WORDS = ("照片", "相片")
-
-
-def is_photo(material: str) -> bool:
-    """A material that is a photograph of the person, taken in ID-photo mode."""
-    return any(word in material for word in PHOTO_WORDS)
 
 
 def file_summary(attachment: Attachment) -> str:
@@ -63,7 +57,7 @@ class MaterialsTable(Translated, DataTable[Text | str]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.lines: tuple[Material, ...] = ()
-        self.needs_id_photo = False
+        self.photo_lines: Set[str] = frozenset()
         self.busy = False
 
     def on_mount(self) -> None:
@@ -72,10 +66,11 @@ class MaterialsTable(Translated, DataTable[Text | str]):
         self.add_column(t("intake.materials.col.state"))
         self.add_column(t("intake.materials.col.file"))
 
-    def show(self, lines: Sequence[Material], attachments: Mapping[int, Attachment], *, needs_id_photo: bool) -> None:
+    def show(self, lines: Sequence[Material], attachments: Mapping[int, Attachment], *, photo_lines: Set[str]) -> None:
+        """The checklist; `photo_lines` are those an ID photo is for (the rest take a stamped copy)."""
         row = self.cursor_row
         self.lines = tuple(lines)
-        self.needs_id_photo = needs_id_photo
+        self.photo_lines = photo_lines
         self.clear()
         for number, line in enumerate(self.lines, start=1):
             attachment = attachments.get(line.attachment_id) if line.attachment_id is not None else None
@@ -99,17 +94,10 @@ class MaterialsTable(Translated, DataTable[Text | str]):
         if action == "choose":
             if self.current is None:
                 return False
-            if parameters and parameters[0] == "capture_photo" and not self._photo_line(self.current):
+            if parameters and parameters[0] == "capture_photo" and self.current.material not in self.photo_lines:
                 return False
             return not self.busy or None
         return True
-
-    def _photo_line(self, line: Material) -> bool:
-        """The line an ID photo is for: a photo material, or any line of an item that needs an ID
-        photo but lists no photo material."""
-        if is_photo(line.material):
-            return True
-        return self.needs_id_photo and not any(is_photo(other.material) for other in self.lines)
 
     def action_choose(self, action: Action) -> None:
         if self.current is not None and not self.busy:

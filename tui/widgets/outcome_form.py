@@ -1,19 +1,15 @@
-"""How a case ended, and how its result reaches the person.
+"""How a case ended, and how its result reaches the person: intake's outcome step, drawn.
 
 Outcomes: completed on site (办结), accepted and forwarded (受理转办), not done (with
-a reason), consult only. Completed and accepted cases are delivered on site, by
-post (address and waybill) or to the door (a date). The form checks what it can;
-the store (db.cases.record_outcome) has the last word.
+a reason), consult only. Completed and accepted cases are delivered on site, by post
+(address and waybill) or to the door (address and date). The chosen outcome and
+delivery are the flow's (flows.intake); this form shows them, offers what the flow
+allows, and hands over what the clerk typed. No field cuts what is typed short.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal
-
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,39 +18,12 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from flows.intake import Delivery, NotDone, Outcome, OutcomeDetails
 from tui.i18n import Translated, t
 
-Outcome = Literal["completed_on_site", "accepted_forwarded", "not_done", "consult_only"]
 OUTCOMES: tuple[Outcome, ...] = ("completed_on_site", "accepted_forwarded", "not_done", "consult_only")
-Delivery = Literal["on_site", "post", "door"]
 DELIVERIES: tuple[Delivery, ...] = ("on_site", "post", "door")
 DELIVERY_KEYS = {"on_site": "F6", "post": "F7", "door": "F8"}
-# Why a case could not be done; "missing_materials" prints the list of what to bring.
-REASONS = ("missing_materials", "not_eligible", "system_down", "withdrawn", "other")
-
-
-class FormProblem(Exception):
-    """What the clerk must fix before the outcome can be recorded (already translated)."""
-
-
-@dataclass(frozen=True)
-class OutcomeRequest:
-    outcome: Outcome
-    delivery: Delivery | None = None
-    address: str | None = None
-    waybill: str | None = None
-    delivery_date: date | None = None
-    reason_code: str | None = None
-    detail: str | None = None  # what the clerk typed about the reason
-
-    def stored_reason(self, missing: list[str]) -> str | None:
-        """The reason as the store keeps it: a code, then details ('missing_materials: 居民户口簿')."""
-        if self.reason_code is None:
-            return None
-        detail = self.detail or ("、".join(missing) if self.reason_code == "missing_materials" else "")
-        return f"{self.reason_code}: {detail}" if detail else self.reason_code
-
-
 OUTCOME_KEYS = Binding.Group("intake.outcome.key.group", compact=True)
 
 
@@ -77,9 +46,9 @@ class OutcomeChoice(Translated, Widget, can_focus=True):
             super().__init__()
             self.outcome = outcome
 
-    def __init__(self, *, on_site_allowed: bool, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.on_site_allowed = on_site_allowed
+        self.on_site_allowed = True
         self.chosen: Outcome | None = None
 
     def render(self) -> Text:
@@ -103,10 +72,6 @@ class OutcomeChoice(Translated, Widget, can_focus=True):
         return True
 
     def action_choose(self, outcome: Outcome) -> None:
-        if outcome == "completed_on_site" and not self.on_site_allowed:
-            return
-        self.chosen = outcome
-        self.refresh(layout=True)
         self.post_message(self.Chosen(outcome))
 
 
@@ -115,7 +80,7 @@ class OutcomeForm(Vertical):
     OutcomeForm { height: auto; }
     OutcomeForm #delivery, OutcomeForm #reasons { height: auto; padding: 0 1; margin-top: 1; }
     OutcomeForm Horizontal { height: 1; }
-    OutcomeForm .field-label { width: 8; color: $text-muted; }
+    OutcomeForm .field-label { width: 10; color: $text-muted; }
     OutcomeForm #delivery-address { width: 1fr; }
     OutcomeForm #delivery-waybill { width: 30; }
     OutcomeForm #delivery-date { width: 14; }
@@ -124,74 +89,66 @@ class OutcomeForm(Vertical):
     OutcomeForm #outcome-error { color: $error; padding: 0 1; height: auto; }
     """
 
-    def __init__(self, *, today: date, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.today = today
-        self.on_site_allowed = True
         self.mailable = False
         self.outcome: Outcome | None = None
         self.delivery: Delivery = "on_site"
 
     def compose(self) -> ComposeResult:
-        yield OutcomeChoice(on_site_allowed=self.on_site_allowed, id="outcome-choice")
+        yield OutcomeChoice(id="outcome-choice")
         with Vertical(id="delivery"):
             yield Static(id="delivery-choices")
             with Horizontal(id="delivery-address-row"):
                 yield Label(t("intake.delivery.address"), classes="field-label")
-                yield Input(id="delivery-address", max_length=200, compact=True)
+                yield Input(id="delivery-address", compact=True)
             with Horizontal(id="delivery-waybill-row"):
                 yield Label(t("intake.delivery.waybill"), classes="field-label")
-                yield Input(placeholder=t("intake.delivery.waybill_placeholder"), id="delivery-waybill", max_length=40,
-                            compact=True)
+                yield Input(placeholder=t("intake.delivery.waybill_placeholder"), id="delivery-waybill", compact=True)
             with Horizontal(id="delivery-date-row"):
                 yield Label(t("intake.delivery.date"), classes="field-label")
-                yield Input(placeholder=t("intake.delivery.date_placeholder"), id="delivery-date", max_length=10, compact=True)
+                yield Input(placeholder=t("intake.delivery.date_placeholder"), id="delivery-date", compact=True)
         with Vertical(id="reasons"):
             yield Label(t("intake.reason.title"))
-            yield OptionList(*[Option(t("intake.reason." + code), id=code) for code in REASONS], id="reason-list",
+            yield OptionList(*[Option(t("intake.reason." + code), id=code) for code in NotDone], id="reason-list",
                              compact=True)
             with Horizontal():
                 yield Label(t("intake.reason.detail"), classes="field-label")
-                yield Input(placeholder=t("intake.reason.detail_placeholder"), id="reason-detail", max_length=200,
-                            compact=True)
+                yield Input(placeholder=t("intake.reason.detail_placeholder"), id="reason-detail", compact=True)
         yield Static("", id="outcome-error")
 
     def on_mount(self) -> None:
         self._show()
 
-    def reset(self, *, on_site_allowed: bool, mailable: bool, address: str, today: date) -> None:
-        """A fresh form for the next case: nothing chosen."""
-        self.on_site_allowed, self.mailable, self.today = on_site_allowed, mailable, today
-        self.outcome = None
-        self.delivery = "on_site"
+    def reset(self, *, on_site_allowed: bool, mailable: bool, address: str) -> None:
+        """A fresh form for the next case: nothing chosen, the person's address ready for a delivery."""
+        self.mailable = mailable
         choice = self.query_one(OutcomeChoice)
         choice.on_site_allowed = on_site_allowed
-        choice.chosen = None
-        choice.refresh(layout=True)
         self.query_one("#delivery-address", Input).value = address
         for selector in ("#delivery-waybill", "#delivery-date", "#reason-detail"):
             self.query_one(selector, Input).value = ""
         self.query_one("#reason-list", OptionList).highlighted = None
         self.show_error("")
-        self._show()
+        self.show_choice(None, "on_site")
 
-    @on(OutcomeChoice.Chosen)
-    def _chosen(self, event: OutcomeChoice.Chosen) -> None:
-        self.outcome = event.outcome
+    def show_choice(self, outcome: Outcome | None, delivery: Delivery) -> None:
+        """The flow's outcome and delivery; a newly chosen one moves the focus where the clerk types next."""
+        changed_outcome, changed_delivery = outcome != self.outcome, delivery != self.delivery
+        self.outcome, self.delivery = outcome, delivery
+        choice = self.query_one(OutcomeChoice)
+        choice.chosen = outcome
+        choice.refresh(layout=True)
         self.show_error("")
         self._show()
-        if event.outcome == "not_done":
+        if changed_outcome and outcome == "not_done":
             self.query_one("#reason-list", OptionList).focus()
-
-    def choose_delivery(self, delivery: Delivery) -> None:
-        self.delivery = delivery
-        self.show_error("")
-        self._show()
-        if delivery == "post":
+        if changed_delivery and delivery == "post":
             field = self.query_one("#delivery-address", Input)
             (field if not field.value.strip() else self.query_one("#delivery-waybill", Input)).focus()
-        elif delivery == "door":
-            self.query_one("#delivery-date", Input).focus()
+        elif changed_delivery and delivery == "door":
+            field = self.query_one("#delivery-address", Input)
+            (field if not field.value.strip() else self.query_one("#delivery-date", Input)).focus()
 
     @property
     def delivers(self) -> bool:
@@ -200,7 +157,7 @@ class OutcomeForm(Vertical):
     def _show(self) -> None:
         self.query_one("#delivery").display = self.delivers
         self.query_one("#reasons").display = self.outcome == "not_done"
-        self.query_one("#delivery-address-row").display = self.delivery == "post"
+        self.query_one("#delivery-address-row").display = self.delivery in ("post", "door")
         self.query_one("#delivery-waybill-row").display = self.delivery == "post"
         self.query_one("#delivery-date-row").display = self.delivery == "door"
         text = Text(t("intake.delivery.title") + "  ", style="bold")
@@ -221,34 +178,14 @@ class OutcomeForm(Vertical):
     def put_waybill(self, code: str) -> None:
         self.query_one("#delivery-waybill", Input).value = code.strip()
 
-    def request(self) -> OutcomeRequest:
-        """What to record, or FormProblem saying what is missing."""
-        outcome = self.outcome
-        if outcome is None:
-            raise FormProblem(t("intake.outcome.choose_first"))
-        if outcome == "not_done":
-            highlighted = self.query_one("#reason-list", OptionList).highlighted_option
-            detail = self.query_one("#reason-detail", Input).value.strip()
-            if highlighted is None or highlighted.id is None:
-                raise FormProblem(t("intake.reason.choose_first"))
-            if highlighted.id == "other" and not detail:
-                raise FormProblem(t("intake.reason.other_needs_text"))
-            return OutcomeRequest(outcome, reason_code=highlighted.id, detail=detail or None)
-        if outcome == "consult_only":
-            return OutcomeRequest(outcome)
-        if self.delivery == "post":
-            address = self.query_one("#delivery-address", Input).value.strip()
-            if not address:
-                raise FormProblem(t("intake.delivery.address_needed"))
-            waybill = self.query_one("#delivery-waybill", Input).value.strip() or None
-            return OutcomeRequest(outcome, delivery="post", address=address, waybill=waybill)
-        if self.delivery == "door":
-            typed = self.query_one("#delivery-date", Input).value.strip()
-            try:
-                day = date.fromisoformat(typed)
-            except ValueError:
-                raise FormProblem(t("intake.delivery.date_needed")) from None
-            if day < self.today:
-                raise FormProblem(t("intake.delivery.date_past"))
-            return OutcomeRequest(outcome, delivery="door", delivery_date=day)
-        return OutcomeRequest(outcome, delivery="on_site")
+    def details(self) -> OutcomeDetails:
+        """What the clerk typed; the flow checks it."""
+        highlighted = self.query_one("#reason-list", OptionList).highlighted_option
+        reason = NotDone(highlighted.id) if highlighted is not None and highlighted.id is not None else None
+        return OutcomeDetails(
+            address=self.query_one("#delivery-address", Input).value,
+            waybill=self.query_one("#delivery-waybill", Input).value,
+            door_date=self.query_one("#delivery-date", Input).value,
+            reason=reason,
+            reason_detail=self.query_one("#reason-detail", Input).value,
+        )

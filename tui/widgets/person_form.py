@@ -1,14 +1,13 @@
-"""Who is being served: filled from an ID card, or typed by hand with the same checks.
+"""Who is being served, as intake's flow has them: filled from an ID card, or typed by hand.
 
-The ID number is masked once it is filled in; the screen decides when the full
-number may be shown (and audits it). The form holds values only: saving the person
-is the screen's business (db.citizens.find_or_create).
+The form shows and edits values only; checking and filing them is the flow's business
+(flows.intake: GB 11643, core.contact, the store). The ID number is masked once it is
+filled in; the screen decides when the full number may be shown (and audits it). No
+field cuts what is typed short: a value too long is refused in words, not trimmed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Self
 
 from rich.text import Text
@@ -21,33 +20,12 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from core import idnumber
 from core.masking import mask_id_number
 from daemon.messages import CardEvent
-from db.citizens import Citizen
+from flows.intake import PersonDetails
 from tui.i18n import Translated, t
-from tui.problems import describe
 
 SEXES = ("1", "2", "9", "0")
-
-
-@dataclass(frozen=True)
-class PersonValues:
-    id_number: str | None
-    name: str
-    sex: str | None
-    phone: str
-    address: str
-
-
-def card_warnings(card: CardEvent) -> list[str]:
-    """What a clerk must be told plainly about a card."""
-    warnings = []
-    if card.expired:
-        warnings.append(t("intake.person.warn.expired", valid_to=card.valid_to))
-    if not card.id_number_valid:
-        warnings.append(t("intake.person.warn.check_digit"))
-    return warnings
 
 
 def card_description(card: CardEvent) -> str:
@@ -117,7 +95,7 @@ class SexChoice(Translated, Widget, can_focus=True):
 
 
 class PersonForm(Vertical):
-    """Fields of the person; `IdNumberEntered` when a typed number passes GB 11643.
+    """Fields of the person; `IdNumberTyped` when a number typed by hand is to be checked.
 
     Every field has a fixed size, so filling the form from a card repaints it
     without a new layout of the screen (see bench/intake_fill.py).
@@ -143,15 +121,15 @@ class PersonForm(Vertical):
     PersonForm #person-notice { color: $success; }
     """
 
-    class IdNumberEntered(Message):
-        def __init__(self, id_number: str) -> None:
+    class IdNumberTyped(Message):
+        def __init__(self, text: str) -> None:
             super().__init__()
-            self.id_number = id_number
+            self.text = text
 
-    def __init__(self, *, today: date, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.today = today
         self.id_number: str | None = None
+        self.birth_date = ""
         self.full_shown = False
 
     def compose(self) -> ComposeResult:
@@ -162,23 +140,22 @@ class PersonForm(Vertical):
         with Horizontal():
             yield Label(t("intake.person.id_number"), classes="field-label")
             yield Static("", id="person-id-shown")
-            yield Input(placeholder=t("intake.person.id_placeholder"), id="person-id-input", max_length=20,
-                        compact=True)
+            yield Input(placeholder=t("intake.person.id_placeholder"), id="person-id-input", compact=True)
             yield Label(t("intake.person.name"), classes="field-label-wide")
-            yield FieldInput(id="person-name", max_length=60, compact=True)
+            yield FieldInput(id="person-name", compact=True)
         with Horizontal():
             yield Label(t("intake.person.sex"), classes="field-label")
             yield SexChoice(id="person-sex")
             yield Label(t("intake.person.nation"), classes="field-label-wide")
-            yield FieldInput(id="person-nation", max_length=20, compact=True)
+            yield FieldInput(id="person-nation", compact=True)
             yield Label(t("intake.person.birth"), classes="field-label-wide")
             yield Static("", id="person-birth")
         with Horizontal():
             yield Label(t("intake.person.address"), classes="field-label")
-            yield FieldInput(id="person-address", max_length=200, compact=True)
+            yield FieldInput(id="person-address", compact=True)
         with Horizontal():
             yield Label(t("intake.person.phone"), classes="field-label")
-            yield FieldInput(id="person-phone", max_length=20, compact=True)
+            yield FieldInput(id="person-phone", compact=True)
             yield Static("", id="person-id-error")
         yield Static("", id="person-warnings")
         yield Static("", id="person-notice")
@@ -190,37 +167,30 @@ class PersonForm(Vertical):
         self.query_one(selector, Static).update(content, layout=False)
 
     # Filling in
-    def fill_from_card(self, card: CardEvent) -> None:
+    def show(self, person: PersonDetails) -> None:
+        """The person as the flow has them; a new number is masked again."""
+        for selector, value in (("#person-name", person.name), ("#person-nation", person.nation),
+                                ("#person-address", person.address), ("#person-phone", person.phone)):
+            field = self.query_one(selector, Input)
+            if field.value != value:
+                field.value = value
+        self.query_one("#person-sex", SexChoice).set(person.sex)
+        self.birth_date = person.birth_date
+        self._put("#person-birth", person.birth_date)
+        if person.id_number != self.id_number:
+            self.id_number = person.id_number
+            self.full_shown = False
+            self.query_one("#person-id-input", Input).value = ""
+            self._show_id()
+
+    def show_card(self, card: CardEvent | None) -> None:
+        if card is None:
+            self._put("#person-card", t("intake.person.no_card"))
+            self._put("#person-validity", "")
+            return
         self._put("#person-card", card_description(card))
         validity = t("intake.person.validity", start=card.valid_from, end=card.valid_to)
         self._put("#person-validity", Text(validity, style="bold red") if card.expired else Text(validity))
-        self.query_one("#person-name", Input).value = card.name
-        self.query_one("#person-sex", SexChoice).set(card.sex)
-        self.query_one("#person-nation", Input).value = card.nation_name
-        self._put("#person-birth", card.birth_date)
-        self.query_one("#person-address", Input).value = card.address
-        self.set_id_number(card.id_number)
-        self.show_warnings(card_warnings(card))
-
-    def fill_from_citizen(self, citizen: Citizen) -> None:
-        """What the store has on file; blanks in the form are filled, typed values kept."""
-        if citizen.id_number:
-            self.set_id_number(citizen.id_number)
-        for selector, value in (("#person-name", citizen.name), ("#person-address", citizen.address),
-                                ("#person-phone", citizen.phone)):
-            field = self.query_one(selector, Input)
-            if value and not field.value.strip():
-                field.value = value
-        sex = self.query_one("#person-sex", SexChoice)
-        if citizen.sex and sex.value is None:
-            sex.set(citizen.sex)
-        if citizen.birth_date:
-            self._put("#person-birth", citizen.birth_date.isoformat())
-
-    def set_id_number(self, number: str) -> None:
-        self.id_number = number
-        self.full_shown = False
-        self._show_id()
 
     def show_warnings(self, warnings: list[str]) -> None:
         self._put("#person-warnings", "\n".join(f"⚠ {line}" for line in warnings))
@@ -228,68 +198,53 @@ class PersonForm(Vertical):
     def show_notice(self, text: str) -> None:
         self._put("#person-notice", text)
 
+    def show_id_error(self, text: str) -> None:
+        self._put("#person-id-error", text)
+
     # The ID number: masked once filled in
-    def show_full(self, full: bool) -> None:
-        self.full_shown = full and self.id_number is not None
-        self._show_id()
+    def show_full(self, number: str | None) -> None:
+        """The full number (given by the flow, which audits it), or None to mask it again."""
+        self.full_shown = number is not None
+        self._show_id(number)
 
     def edit_id_number(self) -> None:
         """Type the number again by hand."""
-        self.id_number = None
-        self.full_shown = False
-        field = self.query_one("#person-id-input", Input)
-        field.value = ""
-        self._show_id()
-        field.focus()
+        self.query_one("#person-id-input", Input).focus()
 
-    def _show_id(self) -> None:
+    def _show_id(self, full: str | None = None) -> None:
         shown = self.query_one("#person-id-shown", Static)
         field = self.query_one("#person-id-input", Input)
         filled = self.id_number is not None
         if shown.display != filled:
             shown.display = filled
             field.display = not filled
-        if filled:
-            assert self.id_number is not None
-            shown.update(self.id_number if self.full_shown else mask_id_number(self.id_number), layout=False)
+        if self.id_number is not None:
+            shown.update(full or mask_id_number(self.id_number), layout=False)
 
     @on(Input.Submitted, "#person-id-input")
     def _id_typed(self, event: Input.Submitted) -> None:
         event.stop()
-        self.check_typed_id()
+        self.post_message(self.IdNumberTyped(event.value))
 
     @on(Input.Blurred, "#person-id-input")
     def _id_left(self) -> None:
-        if self.query_one("#person-id-input", Input).value.strip():
-            self.check_typed_id()
+        if self.pending_typed_id():
+            self.post_message(self.IdNumberTyped(self.typed_id()))
 
-    def check_typed_id(self) -> bool:
-        """Validate a typed number (GB 11643); a good one is masked and announced."""
-        field = self.query_one("#person-id-input", Input)
-        problem = idnumber.problem(field.value, today=self.today)
-        if problem is not None:
-            self._put("#person-id-error", t("intake.person.id_invalid", reason=describe(problem)))
-            return False
-        number = idnumber.normalize(field.value)
-        self._put("#person-id-error", "")
-        field.value = ""
-        self.set_id_number(number)
-        self._put("#person-birth", idnumber.birth_date(number).isoformat())
-        sex = self.query_one("#person-sex", SexChoice)
-        if sex.value is None:
-            sex.set(idnumber.sex(number))
-        self.post_message(self.IdNumberEntered(number))
-        return True
+    def typed_id(self) -> str:
+        return self.query_one("#person-id-input", Input).value
 
     def pending_typed_id(self) -> bool:
         """Something was typed in the number field but not accepted yet."""
-        return self.id_number is None and bool(self.query_one("#person-id-input", Input).value.strip())
+        return self.id_number is None and bool(self.typed_id().strip())
 
-    def values(self) -> PersonValues:
-        return PersonValues(
+    def values(self) -> PersonDetails:
+        return PersonDetails(
             id_number=self.id_number,
-            name=self.query_one("#person-name", Input).value.strip(),
+            name=self.query_one("#person-name", Input).value,
             sex=self.query_one("#person-sex", SexChoice).value,
-            phone=self.query_one("#person-phone", Input).value.strip(),
-            address=self.query_one("#person-address", Input).value.strip(),
+            phone=self.query_one("#person-phone", Input).value,
+            address=self.query_one("#person-address", Input).value,
+            nation=self.query_one("#person-nation", Input).value,
+            birth_date=self.birth_date,
         )
