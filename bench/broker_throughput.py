@@ -75,7 +75,8 @@ async def _floor(port: int, passwords: dict[str, str], count: int) -> float:
     publisher = await asyncio.create_subprocess_exec(
         pub, "-h", "127.0.0.1", "-p", str(port), "-u", DAEMON_USER, "-i", DAEMON_USER,
         "-P", passwords[DAEMON_USER], "-t", TOPIC, "-q", "1", "-l", stdin=asyncio.subprocess.PIPE)
-    await asyncio.wait_for(publisher.communicate(lines), 120)
+    async with asyncio.timeout(120):
+        await publisher.communicate(lines)
     await _wait(subscriber)
     return time.perf_counter() - started
 
@@ -84,7 +85,8 @@ async def _ours(port: int, passwords: dict[str, str], count: int) -> float:
     """The daemon's bus: seconds from the first publish until the subscriber has all messages."""
     connection = Connection(BrokerAddress("127.0.0.1", port, False, DAEMON_USER, passwords[DAEMON_USER]))
     running = asyncio.create_task(connection.run())
-    await asyncio.wait_for(connection.connected.wait(), 10)
+    async with asyncio.timeout(10):
+        await connection.connected.wait()
     subscriber = _subscriber(port, passwords, count)
     await asyncio.sleep(SUBSCRIBED_S)
     started = time.perf_counter()

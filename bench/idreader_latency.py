@@ -90,7 +90,8 @@ async def _measure_with(daemon: Daemon, config: Config, reads: int) -> dict[str,
         for number in range(1, warmup + reads + 1):
             last_byte.clear()
             emulator.place_preset(names[number % len(names)])
-            card, received = await asyncio.wait_for(_next_card(events), 10)
+            async with asyncio.timeout(10):
+                card, received = await _next_card(events)
             if len(last_byte) != 1:
                 raise SystemExit(f"read {number}: expected one read reply, saw {len(last_byte)}")
             card_size = max(card_size, len(encode(card)))
@@ -98,7 +99,8 @@ async def _measure_with(daemon: Daemon, config: Config, reads: int) -> dict[str,
             hop = _ping(number, "x" * pad)
             started = time.perf_counter()
             client.publish(client.topics.queue_event, hop)
-            arrived = await asyncio.wait_for(_our_ping(events, str(number)), 5)
+            async with asyncio.timeout(5):
+                arrived = await _our_ping(events, str(number))
             if number > warmup:
                 samples["card"].append((received - last_byte[0]) * 1000)
                 samples["floor"].append((arrived - started) * 1000)

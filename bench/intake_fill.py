@@ -132,7 +132,9 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
         sys.executable, "-m", "bench.intake_fill", "--daemon", str(config_path), cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     assert daemon.stdin is not None and daemon.stdout is not None
-    if (await asyncio.wait_for(daemon.stdout.readline(), 30)).strip() != b"ready":
+    async with asyncio.timeout(30):
+        started = await daemon.stdout.readline()
+    if started.strip() != b"ready":
         raise SystemExit("the daemon did not start")
     names = list(PRESETS)  # consecutive cards differ, so none is taken for the one left lying
     samples: dict[str, list[float]] = {"raw": [], "form": []}
@@ -160,9 +162,10 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
                 name = names[number % len(names)]
                 watch.expected = PRESETS[name].card.name
                 daemon.stdin.write(f"place {name}\n".encode())
-                card, received = await asyncio.wait_for(_next_card(events), 10)
-                painted_name, painted = await asyncio.wait_for(watch.shown.get(), 10)
-                sent = await asyncio.wait_for(daemon.stdout.readline(), 10)
+                async with asyncio.timeout(30):  # liveness bound for the three
+                    card, received = await _next_card(events)
+                    painted_name, painted = await watch.shown.get()
+                    sent = await daemon.stdout.readline()
                 if painted_name != card.name or not sent.startswith(b"sent "):
                     raise SystemExit(f"read {number}: the form shows another card, or no read reply was sent")
                 last_byte = float(sent.split()[1])
@@ -174,7 +177,8 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
     finally:
         daemon.stdin.close()
         try:
-            await asyncio.wait_for(daemon.wait(), 10)
+            async with asyncio.timeout(10):
+                await daemon.wait()
         except TimeoutError:
             daemon.kill()
             await daemon.wait()

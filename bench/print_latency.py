@@ -102,7 +102,8 @@ async def _measure_with(daemon: Daemon, config: Config, jobs: int) -> dict[str, 
             hop = QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at="")
             started = time.perf_counter()
             client.publish(client.topics.queue_event, hop)
-            await asyncio.wait_for(_our_ping(events, str(number)), 5)
+            async with asyncio.timeout(5):
+                await _our_ping(events, str(number))
             if number > warmup:
                 samples["floor"].append((time.perf_counter() - started) * 1000)
     return samples

@@ -58,7 +58,8 @@ async def _measure_with(config: Config, scans: int) -> tuple[list[str], list[str
             # An even pace over the window, not a single write of everything.
             await asyncio.sleep(max(0.0, started + (number + 1) * WINDOW_S / scans - time.perf_counter()))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(receiving, 30)
+            async with asyncio.timeout(30):
+                await receiving
         scan_s = time.perf_counter() - started
 
         pings: list[QueueEvent] = []
@@ -69,7 +70,8 @@ async def _measure_with(config: Config, scans: int) -> tuple[list[str], list[str
             client.publish(client.topics.queue_event,
                            QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at=""))
             await asyncio.sleep(max(0.0, started + (number + 1) * WINDOW_S / scans - time.perf_counter()))
-        await asyncio.wait_for(receiving, 30)
+        async with asyncio.timeout(30):
+            await receiving
         floor_s = time.perf_counter() - started
     return codes, [event.code for event in scanned], scan_s, floor_s
 

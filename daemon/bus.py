@@ -14,6 +14,7 @@ import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import aiomqtt
 
@@ -22,6 +23,8 @@ from daemon.errors import BrokerUnreachable
 
 log = logging.getLogger(__name__)
 MessageHandler = Callable[[str, bytes], Awaitable[None]]
+# How long a cancelled task that awaits aiomqtt may take before it is cancelled again.
+RECANCEL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class Connection:
     async def drain(self, timeout: float) -> bool:
         """Wait until everything published so far has reached the broker."""
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
         except TimeoutError:
             return False
         return True
@@ -157,9 +161,7 @@ class Connection:
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await cancel_and_wait(*tasks)
         for task in done:
             task.result()  # re-raises the MqttError that ended the session
         raise aiomqtt.MqttError("session ended")
@@ -195,10 +197,29 @@ def _disable_nagle(client: aiomqtt.Client) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+async def cancel_and_wait(*tasks: asyncio.Task[Any]) -> None:
+    """Cancel `tasks` and return once every one has ended.
+
+    aiomqtt 2.x awaits through `asyncio.wait_for`, which on Python 3.11 loses a cancellation
+    that arrives just as the awaited thing completes (CPython gh-86296, fixed in 3.12). A task
+    that lost one would run on, and a stop that waited for it would hang; so a task still
+    running after RECANCEL_S is cancelled again.
+    """
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=RECANCEL_S)
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()  # retrieved here; the caller reads the results it cares about
+
+
 async def connect_once(connection: Connection, timeout: float) -> None:
     """Wait for the first connection attempt; raise BrokerUnreachable if it failed."""
     try:
-        await asyncio.wait_for(connection.attempted.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await connection.attempted.wait()
     except TimeoutError:
         raise BrokerUnreachable(f"no answer from the MQTT broker at {connection.address} within {timeout:g} s") from None
     if not connection.connected.is_set():

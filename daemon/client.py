@@ -18,7 +18,6 @@ frees whatever an offline terminal held (docs/contract-additions.md, "Device cla
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import msgspec
 
 from core.devices import CLAIMABLE, kind_of
 from core.problems import Code, Problem
-from daemon.bus import Connection, Outgoing, connect_once
+from daemon.bus import Connection, Outgoing, cancel_and_wait, connect_once
 from daemon.credentials import CredentialsError, StaffSlot, broker_address
 from daemon.errors import BrokerUnreachable, CommandTimeout
 from daemon.messages import (
@@ -138,9 +137,7 @@ class DaemonClient:
             self.connection.publish(self.topics.terminal_state(self.terminal), OFFLINE, retain=True)
             if self.connection.connected.is_set():
                 await self.connection.drain(CLOSE_DRAIN_S)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
         self._slot.release()
 
@@ -189,7 +186,8 @@ class DaemonClient:
                 await asyncio.sleep(0.05)
 
         try:
-            await asyncio.wait_for(heard(), timeout)
+            async with asyncio.timeout(timeout):
+                await heard()
         except TimeoutError:
             return False
         return True
@@ -273,7 +271,8 @@ class DaemonClient:
         future = self._pending.setdefault(job_id, asyncio.get_running_loop().create_future())
         self.connection.publish(self.topics.command(device, name), encode(message))
         try:
-            return await asyncio.wait_for(asyncio.shield(future), timeout)
+            async with asyncio.timeout(timeout):
+                return await asyncio.shield(future)
         except TimeoutError:
             raise CommandTimeout(f"no result from {device} for job {job_id} within {timeout:g} s") from None
         finally:

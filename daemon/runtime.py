@@ -220,9 +220,8 @@ class DeviceRuntime:
         self._journal.begin(self.device, job_id)
         self.set_state("busy", self._detail, self._problem)
         try:
-            outcome: JobOutcome = await asyncio.wait_for(
-                self.unit.execute(command, message), timeout=self.unit.command_timeout_s
-            )
+            async with asyncio.timeout(self.unit.command_timeout_s):
+                outcome: JobOutcome = await self.unit.execute(command, message)
         except JobFailed as error:
             return failed(error.detail, error.problem)
         except DeviceFault as fault:

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from daemon.bus import Connection, Outgoing
+from daemon.bus import Connection, Outgoing, cancel_and_wait
 from daemon.credentials import broker_address, ensure_embedded_credentials
 from daemon.journal import JobJournal
 from daemon.messages import DaemonState, MessageError, TerminalState, decode, encode
@@ -85,8 +85,7 @@ class Daemon:
                 connection.publish(self.topics.daemon_state, OFFLINE, retain=True)
                 if not await connection.drain(STOP_DRAIN_S):
                     log.warning("could not publish offline before stopping; the broker's last will says it instead")
-                mqtt_task.cancel()
-                await asyncio.gather(mqtt_task, return_exceptions=True)
+                await cancel_and_wait(mqtt_task)
                 log.info("daemon stopped")
 
     async def _answer_interrupted(

@@ -171,7 +171,8 @@ class Rig:
         deadline = time.monotonic() + timeout
         while (remaining := deadline - time.monotonic()) > 0:
             try:
-                event = await asyncio.wait_for(events.get(), remaining)
+                async with asyncio.timeout(remaining):
+                    event = await events.get()
             except TimeoutError:
                 return None
             if isinstance(event, kind) and match(event):

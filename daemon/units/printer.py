@@ -63,7 +63,8 @@ class PrinterUnit(DeviceUnit):
         driver = self.driver
         try:
             try:
-                await asyncio.wait_for(driver.open(), self.timeout_s)
+                async with asyncio.timeout(self.timeout_s):
+                    await driver.open()
             except TransportError as error:
                 raise DeviceFault("error", error.detail, error.problem) from None
             except TimeoutError:
@@ -74,7 +75,8 @@ class PrinterUnit(DeviceUnit):
             while True:
                 await self._check()
                 try:
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
+                    async with asyncio.timeout(self.poll_interval_s):
+                        await self._wake.wait()
                 except TimeoutError:
                     pass
                 self._wake.clear()

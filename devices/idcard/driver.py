@@ -191,7 +191,8 @@ class ReaderDriver:
         except LinkLost as lost:
             raise ReaderFault("offline", lost.detail, lost.problem) from None
         try:
-            item = await asyncio.wait_for(self._replies.get(), timeout)
+            async with asyncio.timeout(timeout):
+                item = await self._replies.get()
         except TimeoutError:
             self._decoder.reset()
             self._report_noise()
@@ -236,7 +237,8 @@ class ReaderDriver:
 
     async def _pause(self, seconds: float) -> None:
         try:
-            await asyncio.wait_for(self._lost_event.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._lost_event.wait()
         except TimeoutError:
             return
         self._raise_if_lost()

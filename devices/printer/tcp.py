@@ -19,7 +19,8 @@ class TcpTransport(StreamTransport):
     async def _connect(self) -> tuple[asyncio.BaseTransport, LinkProtocol]:
         loop = asyncio.get_running_loop()
         try:
-            return await asyncio.wait_for(loop.create_connection(LinkProtocol, self.host, self.port), self.connect_timeout)
+            async with asyncio.timeout(self.connect_timeout):
+                return await loop.create_connection(LinkProtocol, self.host, self.port)
         except TimeoutError:
             raise TransportError(f"{self.label}: no answer within {self.connect_timeout:g} s",
                                  Problem(Code.DEVICE_NO_ANSWER, {"port": self.label, "seconds": self.connect_timeout})) from None

@@ -105,7 +105,8 @@ class StreamTransport(Transport):
         if not link.inbox:
             link.arrived.clear()
             try:
-                await asyncio.wait_for(link.arrived.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await link.arrived.wait()
             except TimeoutError:
                 return b""
         if not link.inbox:

@@ -17,6 +17,7 @@ from core.devices import DEVICES
 from daemon.credentials import TUI_USER, StaffSlot
 from daemon.topics import Topics
 from govan import config as config_module
+from tests.support.aio import within
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.van import DaemonProcess, write_config
 
@@ -56,7 +57,7 @@ class Watcher:
                 pytest.fail(f"not true within {timeout} s; saw {self.latest}")
             self.changed.clear()
             try:
-                await asyncio.wait_for(self.changed.wait(), remaining)
+                await within(remaining, self.changed.wait())
             except TimeoutError:
                 pass
         return time.monotonic() - started

@@ -15,6 +15,7 @@ from daemon.broker import EmbeddedBroker
 from daemon.credentials import DAEMON_USER, TUI_USER, BrokerAddress, ensure_embedded_credentials
 from daemon.topics import Topics
 from govan import config as config_module
+from tests.support.aio import within
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.net import free_port
 
@@ -125,7 +126,7 @@ async def test_a_last_will_on_another_terminals_presence_is_never_delivered(kind
         child = await asyncio.create_subprocess_exec(*forger, str(port), STAFF_1, passwords[TUI_USER], theirs,
                                                      stdout=asyncio.subprocess.PIPE)
         # The embedded broker refuses it at once; mosquitto lets it in and drops the will.
-        said = await asyncio.wait_for(child.stdout.readline(), 10)  # type: ignore[union-attr]
+        said = await within(10, child.stdout.readline())  # type: ignore[union-attr]
         assert said == (b"refused\n" if kind == "embedded" else b"connected\n")
         child.kill()
         await child.wait()

@@ -15,6 +15,7 @@ from PIL import Image
 from core.problems import Code, Problem
 from daemon.messages import CaptureCommand, Certify, SelfTestCommand
 from devices.camera.synthetic import BLUE_BACKDROP, draw_portrait, to_jpeg
+from tests.support.aio import within
 from tests.support.fonts import require_cjk_font
 from tests.support.van import child_daemon
 
@@ -29,7 +30,7 @@ async def wait_for_state(van, state: str) -> str:  # noqa: ANN001
                 return camera.detail
         raise AssertionError("status stream ended")
 
-    return await asyncio.wait_for(wait(), WAIT)
+    return await within(WAIT, wait())
 
 
 def check_file(result, data_dir: Path, job_id: str) -> Image.Image:  # noqa: ANN001
@@ -152,7 +153,7 @@ async def test_imaging_runs_in_a_worker_process_that_ends_when_idle(van_factory)
 
 async def test_the_daemon_gives_back_the_memory_of_its_captures(tmp_path: Path) -> None:
     async with child_daemon(tmp_path, {"devices": {"camera": {"driver": "sim"}}}) as (daemon, client):
-        await asyncio.wait_for(_camera_ready(client), WAIT)
+        await within(WAIT, _camera_ready(client))
         await asyncio.sleep(1)  # start-up settles
         rest = daemon.rss_mb()
         for number in range(10):

@@ -21,6 +21,7 @@ from core.problems import Code, Problem
 from daemon.client import DaemonClient, Event
 from daemon.messages import CardEvent, ClaimCommand, Holder, ScanEvent, SelfTestCommand
 from govan import config as config_module
+from tests.support.aio import within
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.subscriber import subscriber
 from tests.support.van import Van, connected_client, running_daemon, write_config
@@ -71,7 +72,7 @@ async def next_of(events: asyncio.Queue[Event], kind: type) -> Any:
             pass
         return event
 
-    return await asyncio.wait_for(first(), WAIT)
+    return await within(WAIT, first())
 
 
 async def holder_becomes(client: DaemonClient, device: str, accept: Callable[[Holder], bool]) -> Holder:
@@ -82,7 +83,7 @@ async def holder_becomes(client: DaemonClient, device: str, accept: Callable[[Ho
                 return holder
         raise AssertionError("status stream ended")
 
-    return await asyncio.wait_for(watch(), WAIT)
+    return await within(WAIT, watch())
 
 
 def place(client: DaemonClient, preset: str, reader: str = "idreader") -> None:
@@ -158,7 +159,7 @@ async def test_a_terminal_that_dies_frees_what_it_held(van_factory: VanFactory, 
             sys.executable, "-m", "tests.support.terminal", str(van.config_path), "idreader", "窗口5 黄工",
             stdout=asyncio.subprocess.PIPE, cwd=ROOT)
         try:
-            line = await asyncio.wait_for(child.stdout.readline(), WAIT)  # type: ignore[union-attr]
+            line = await within(WAIT, child.stdout.readline())  # type: ignore[union-attr]
             terminal, state = line.decode().split()
             assert state == "done"
             held = await holder_becomes(desk, "idreader", lambda holder: holder.terminal == terminal)

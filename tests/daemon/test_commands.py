@@ -6,6 +6,7 @@ import asyncio
 
 from daemon.client import DeviceError
 from daemon.messages import SelfTestCommand
+from tests.support.aio import within
 
 
 async def _next_error(client, device: str) -> DeviceError:  # noqa: ANN001
@@ -25,7 +26,7 @@ async def test_malformed_commands_get_an_error_and_the_daemon_carries_on(van_fac
         waiter = asyncio.create_task(_next_error(client, "camera"))
         await asyncio.sleep(0.1)
         client.connection.publish(topics.command("camera", "capture"), b"\xff\xfe not json")
-        error = await asyncio.wait_for(waiter, 5)
+        error = await within(5, waiter)
         assert "not a JSON object" in error.error.detail
         assert "no job_id" in error.error.detail
 

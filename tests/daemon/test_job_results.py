@@ -22,6 +22,7 @@ from daemon.topics import Topics
 from devices.printer.document import CutBlock, Document, TextBlock
 from devices.printer.emulator import VirtualPrinter
 from govan import config as config_module
+from tests.support.aio import within
 from tests.support.subscriber import WAIT, Subscriber, subscriber
 from tests.support.van import DaemonProcess, Van, write_config
 
@@ -156,6 +157,6 @@ async def test_the_embedded_broker_holds_an_answer_until_someone_subscribes_to_i
     await asyncio.sleep(0)
     assert not owed.done()
     subscriptions.add("govan/lg-01/+/result")  # as DaemonClient subscribes
-    await asyncio.wait_for(owed, WAIT)
+    await within(WAIT, owed)
     # Someone already listens: an answer owed later goes out at once.
-    await asyncio.wait_for(subscriptions.wait_for("govan/lg-01/camera/result"), WAIT)
+    await within(WAIT, subscriptions.wait_for("govan/lg-01/camera/result"))

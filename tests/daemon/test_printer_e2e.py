@@ -28,6 +28,7 @@ from devices.printer.document import (
 )
 from devices.printer.emulator import VirtualPrinter
 from govan import config as config_module
+from tests.support.aio import within
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.net import free_port
 from tests.support.pngs import png_bomb
@@ -56,7 +57,7 @@ async def printer_state(client: DaemonClient, accept: Callable[[str, str], bool]
                 return printer.state, printer.detail
         raise AssertionError("status stream ended")
 
-    return await asyncio.wait_for(watch(), timeout)
+    return await within(timeout, watch())
 
 
 def ready(state: str, _detail: str) -> bool:
@@ -316,7 +317,7 @@ async def test_scans_arrive_while_a_large_document_is_encoded(van_factory) -> No
             van.client.command("printer", "print", PrintCommand(job_id="logos", document=document), timeout=60))
         await printer_state(van.client, lambda state, _: state == "busy")
         van.client.publish(van.topics.sim("scanner", "scan"), ScanControl(code="A012"))
-        scan = await asyncio.wait_for(anext(event async for event in scans if isinstance(event, ScanEvent)), 30)
+        scan = await within(30, anext(event async for event in scans if isinstance(event, ScanEvent)))
         assert scan.code == "A012"
         # The scan came while the document was still being encoded: not a byte of it has reached the printer.
         assert emulator.bytes_received % 12 == 0 and emulator.printed == 0

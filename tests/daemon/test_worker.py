@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from daemon.worker import RemoteTraceback, WorkerDied, WorkerProcess
+from tests.support.aio import within
 
 WAIT = 30.0  # liveness bound only
 
@@ -110,7 +111,7 @@ async def test_a_cancelled_task_kills_the_process() -> None:
     try:
         pid = await worker.run(process_id)
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(worker.run(sleep, 60), 0.5)
+            await within(0.5, worker.run(sleep, 60))
         assert worker.pid is None
         await wait_until(lambda: gone(pid))
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from daemon.messages import QueueBoard, QueueEvent
 from db import tickets, trips
 from flows.announce import RECENT_CALLS, Announcer
 from tests.flows.support import flow_van
+from tests.support.aio import within
 
 WAIT = 10.0  # liveness bound only
 
@@ -21,7 +21,7 @@ async def _next(events, kind: type):  # noqa: ANN001, ANN202
                 return event
         return None
 
-    return await asyncio.wait_for(first(), WAIT)
+    return await within(WAIT, first())
 
 
 async def test_a_ticket_change_is_one_event_then_the_board(tmp_path: Path) -> None:

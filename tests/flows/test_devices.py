@@ -15,6 +15,7 @@ from flows.printing import Printed, print_document
 from flows.van import Van
 from govan import config as config_module
 from tests.flows.support import SIM_DEVICES, flow_van
+from tests.support.aio import within
 from tests.support.mosquitto import MosquittoBroker
 from tests.support.van import DaemonProcess, connected_client, write_config
 
@@ -27,7 +28,7 @@ async def _printer(fv, state: str) -> None:  # noqa: ANN001
         while fv.client.status.devices["printer"].state != state:
             await asyncio.sleep(0.02)
 
-    await asyncio.wait_for(settled(), WAIT)
+    await within(WAIT, settled())
 
 
 async def test_a_document_prints_and_paper_out_is_named_before_anything_is_sent(tmp_path: Path) -> None:
@@ -59,7 +60,7 @@ async def test_with_the_daemon_stopped_the_cause_shows_at_once(tmp_path: Path) -
                 while client.status.daemon_online:
                     await asyncio.sleep(0.02)
 
-            await asyncio.wait_for(offline(), WAIT)
+            await within(WAIT, offline())
             loop = asyncio.get_running_loop()
             started = loop.time()
             assert await print_document(van, TICKET) == Problem(Code.DAEMON_OFFLINE)
@@ -85,7 +86,7 @@ async def test_a_card_serves_the_terminal_that_holds_the_reader_and_the_other_se
                 await asyncio.sleep(0.02)
             return seen
 
-        assert await asyncio.wait_for(held_by_desk(), WAIT) == claims.HeldBy(mine=False, window=None, name="吴敏")
+        assert await within(WAIT, held_by_desk()) == claims.HeldBy(mine=False, window=None, name="吴敏")
         assert claims.holder(fv.van, reader).mine
         cards: list[CardEvent] = []
 

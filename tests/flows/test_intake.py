@@ -40,6 +40,7 @@ from flows.rating import Action as RatingAction
 from flows.rating import Rated, RatingFlow
 from flows.van import Van
 from tests.flows.support import FlowVan, flow_van
+from tests.support.aio import within
 from tests.support.van import connected_client
 
 WAIT = 15.0  # liveness bound only
@@ -54,7 +55,7 @@ async def until(condition: Callable[[], T], what: str) -> T:
         return value
 
     try:
-        return await asyncio.wait_for(wait(), WAIT)
+        return await within(WAIT, wait())
     except TimeoutError:
         raise AssertionError(f"timed out waiting for {what}") from None
 

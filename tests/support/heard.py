@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from daemon.client import DaemonClient
 from daemon.messages import QueueEvent
+from tests.support.aio import within
 
 WAIT = 10.0  # liveness bound only
 MARK = "test.mark"
@@ -38,7 +39,7 @@ class Heard:
             while not any(event.type == MARK for event in self.events):
                 await asyncio.sleep(0.01)
 
-        await asyncio.wait_for(marked(), WAIT)
+        await within(WAIT, marked())
         heard = self.events[:next(i for i, event in enumerate(self.events) if event.type == MARK)]
         del self.events[:len(heard) + 1]
         return heard

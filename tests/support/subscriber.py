@@ -15,6 +15,7 @@ import aiomqtt
 
 from daemon.credentials import CredentialsError, StaffSlot
 from govan.config import Config
+from tests.support.aio import within
 
 WAIT = 10.0  # liveness bound only; never a timing assertion
 KINDS = ("state", "error", "result", "card", "scan")
@@ -38,7 +39,7 @@ class Subscriber:
                 self.queues[kind].put_nowait(json.loads(message.payload))
 
     async def next(self, kind: str) -> dict[str, Any]:
-        return await asyncio.wait_for(self.queues[kind].get(), WAIT)
+        return await within(WAIT, self.queues[kind].get())
 
     async def state(self, accept: Callable[[dict[str, Any]], bool], timeout: float = WAIT) -> dict[str, Any]:
         """The first state message `accept` takes, skipping the ones before it."""
@@ -47,7 +48,7 @@ class Subscriber:
                 pass
             return state
 
-        return await asyncio.wait_for(wait(), timeout)
+        return await within(timeout, wait())
 
     def pending(self, kind: str) -> list[dict[str, Any]]:
         items = []

@@ -10,13 +10,14 @@ from devices.camera.folder import FolderSource
 from devices.camera.imaging import CaptureError
 from devices.camera.pipeline import process_capture
 from tests.devices.camera.pictures import decode
+from tests.support.aio import within
 
 WAIT_S = 10.0
 
 
 async def shoot_and_take(emulator: DocumentCameraEmulator, camera: FolderSource, mode: str) -> bytes:
     shot = asyncio.create_task(emulator.shoot(mode))
-    data = await asyncio.wait_for(camera.capture(mode), WAIT_S)
+    data = await within(WAIT_S, camera.capture(mode))
     await shot
     return data
 
@@ -49,7 +50,7 @@ async def test_hang_drops_nothing(rig) -> None:
     emulator.set_fault("hang")
     assert await emulator.shoot("document") is None
     with pytest.raises(TimeoutError):
-        await asyncio.wait_for(camera.capture("document"), 0.5)
+        await within(0.5, camera.capture("document"))
     emulator.set_fault("none")
     assert decode(await shoot_and_take(emulator, camera, "document")).size == (1200, 900)
 

@@ -7,6 +7,7 @@ import pytest
 
 from devices.camera.folder import FolderSource
 from devices.camera.source import CameraUnavailable
+from tests.support.aio import within
 
 WAIT_S = 5.0
 
@@ -24,10 +25,10 @@ async def test_takes_new_pictures_oldest_first_and_each_once(tmp_path: Path) -> 
     (tmp_path / "a.JPG").write_bytes(b"second")
     (tmp_path / "notes.txt").write_bytes(b"not a picture")
     (tmp_path / ".hidden.jpg").write_bytes(b"being written by the vendor software")
-    assert await asyncio.wait_for(camera.capture("document"), WAIT_S) == b"first"
-    assert await asyncio.wait_for(camera.capture("document"), WAIT_S) == b"second"
+    assert await within(WAIT_S, camera.capture("document")) == b"first"
+    assert await within(WAIT_S, camera.capture("document")) == b"second"
     with pytest.raises(TimeoutError):
-        await asyncio.wait_for(camera.capture("document"), 0.5)
+        await within(0.5, camera.capture("document"))
 
 
 async def test_waits_until_the_file_stops_growing(tmp_path: Path) -> None:
@@ -41,16 +42,16 @@ async def test_waits_until_the_file_stops_growing(tmp_path: Path) -> None:
             file.flush()
             await asyncio.sleep(0.05)  # far shorter than settle_s: the file is still being written
             assert not capture.done()
-    assert await asyncio.wait_for(capture, WAIT_S) == b"x" * 5000
+    assert await within(WAIT_S, capture) == b"x" * 5000
 
 
 async def test_a_file_rewritten_under_the_same_name_is_new_again(tmp_path: Path) -> None:
     camera = source(tmp_path)
     camera.check()
     (tmp_path / "capture.jpg").write_bytes(b"one")
-    assert await asyncio.wait_for(camera.capture("document"), WAIT_S) == b"one"
+    assert await within(WAIT_S, camera.capture("document")) == b"one"
     (tmp_path / "capture.jpg").write_bytes(b"two!")
-    assert await asyncio.wait_for(camera.capture("document"), WAIT_S) == b"two!"
+    assert await within(WAIT_S, camera.capture("document")) == b"two!"
 
 
 async def test_missing_folder_is_offline_with_its_path(tmp_path: Path) -> None:
@@ -69,4 +70,4 @@ async def test_folder_removed_during_a_capture(tmp_path: Path) -> None:
     await asyncio.sleep(0.05)
     folder.rmdir()
     with pytest.raises(CameraUnavailable, match="no such folder"):
-        await asyncio.wait_for(capture, WAIT_S)
+        await within(WAIT_S, capture)

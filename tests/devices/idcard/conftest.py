@@ -13,6 +13,7 @@ from core.problems import Problem
 from devices.idcard.driver import CardRead
 from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.frames import Command, Reply
+from tests.support.aio import within
 
 WAIT = 10.0  # liveness bound only; never a timing assertion
 
@@ -37,7 +38,7 @@ class Recorder:
 
     async def next(self, kind: str) -> Any:
         while True:
-            event = await asyncio.wait_for(self.queue.get(), WAIT)
+            event = await within(WAIT, self.queue.get())
             self.seen.append(event)
             if event[0] == kind:
                 return event[1]

@@ -14,11 +14,12 @@ from devices.idcard import commands
 from devices.idcard.commands import CardFiles
 from devices.idcard.driver import PollTimings, ReaderDriver, ReaderEvents, ReaderFault, SelfTestFailed
 from devices.idcard.emulator import Fault, PtyReaderEmulator, UnknownPreset
-from devices.idcard.frames import Command, command_decoder
+from devices.idcard.frames import BadChecksum, Command, command_decoder
 from devices.idcard.layouts import encode_text
 from devices.idcard.link import SerialLink
 from devices.idcard.presets import PRESETS
 from devices.idcard.sam import CardOnReader, SamModel
+from tests.support.aio import within
 
 FAST = PollTimings(find_interval_s=0.02, status_interval_s=0.2)
 WAIT = 10.0  # liveness bound only; never a timing assertion
@@ -31,7 +32,7 @@ def start(url: str, events: ReaderEvents, timings: PollTimings = FAST) -> tuple[
 
 async def fault_of(task: asyncio.Task[Any]) -> ReaderFault:
     with pytest.raises(ReaderFault) as caught:
-        await asyncio.wait_for(task, WAIT)
+        await within(WAIT, task)
     return caught.value
 
 
@@ -47,6 +48,29 @@ async def driving(url: str, events: Any) -> AsyncIterator[Any]:
     try:
         await events.next("ready")
         yield events
+    finally:
+        await stop(task)
+
+
+async def test_a_stop_that_comes_just_as_a_reply_arrives_is_not_lost(
+    emulator: PtyReaderEmulator, recorder: Callable[[], Any]
+) -> None:
+    """With asyncio.wait_for (Python 3.11, CPython gh-86296) this cancellation was lost, and a
+    stopping daemon's reader polled on for good: `govan daemon` hung after SIGTERM."""
+    events = recorder()
+    driver, task = start(emulator.path, events)
+    await events.next("ready")
+
+    def reply_and_stop(command: Command, reply: object, at: float) -> None:
+        if not task.done() and not task.cancelling():
+            # The driver awaits this reply: it arrives, and the stop with it, in one instant.
+            driver._replies.put_nowait(BadChecksum(expected=0, received=1, size=3))
+            task.cancel()
+
+    emulator.on_reply_sent = reply_and_stop
+    done, _ = await asyncio.wait({task}, timeout=WAIT)
+    try:
+        assert done and task.cancelled(), "the driver went on polling after it was stopped"
     finally:
         await stop(task)
 

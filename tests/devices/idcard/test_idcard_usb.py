@@ -21,6 +21,7 @@ from devices.idcard.link import LinkError, disconnected
 from devices.idcard.presets import PRESETS
 from devices.idcard.sam import CardOnReader, SamModel
 from devices.idcard.usb import IN_BODY, IN_HEADER, OUT_BODY, OUT_HEADER, UsbLink, open_pyusb
+from tests.support.aio import within
 
 
 class TwoPipeReader:
@@ -72,7 +73,7 @@ async def test_a_card_read_over_two_pipes(recorder: Callable[[], Any]) -> None:
         assert first == [(OUT_HEADER, bytes.fromhex("AAAAAA96690003")), (OUT_BODY, bytes.fromhex("11FFED"))]
         reader.unplugged = True
         with pytest.raises(ReaderFault) as caught:
-            await asyncio.wait_for(task, 10)
+            await within(10, task)
         assert (caught.value.state, caught.value.detail) == ("offline", "USB 0400:c35a: disconnected (No such device)")
     finally:
         task.cancel()

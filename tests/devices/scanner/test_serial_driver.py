@@ -10,12 +10,13 @@ from devices.scanner.driver import ScannerUnavailable
 from devices.scanner.emulator import EmulatorError, ScannerEmulator
 from devices.scanner.protocol import TERMINATORS, BadInput, Scan
 from devices.scanner.serial_driver import SerialScanner
+from tests.support.aio import within
 
 WAIT_S = 5.0
 
 
 async def next_events(driver: SerialScanner) -> list:
-    return await asyncio.wait_for(driver.read(), WAIT_S)
+    return await within(WAIT_S, driver.read())
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ async def test_unplug_goes_offline_with_the_path_and_replug_works_again(pair) ->
     await asyncio.sleep(0)
     emulator.unplug()
     with pytest.raises(ScannerUnavailable) as raised:
-        await asyncio.wait_for(reading, WAIT_S)
+        await within(WAIT_S, reading)
     assert (raised.value.state, raised.value.detail) == ("offline", f"{emulator.path}: device unplugged")
     await driver.close()
 
