@@ -47,7 +47,8 @@ def record(
 
 def entries(db: Database, *, subject: str | None = None, subject_id: int | None = None) -> list[AuditEntry]:
     """Entries oldest first, optionally for one subject (e.g. 'citizen', 12)."""
-    where, params = ["1"], []
+    where: list[str] = ["1"]
+    params: list[object] = []
     if subject is not None:
         where.append("subject = ?")
         params.append(subject)

@@ -365,4 +365,5 @@ def delivery_address(
         if not rows:
             raise NotFound(Code.CASE_NOT_FOUND, case=case_id)
         audit.record(db, "view", "case", case_id, f"delivery_address: {purpose.strip()}", staff_id=staff_id, now=now)
-        return rows[0]["delivery_address"]
+        address: str | None = rows[0]["delivery_address"]
+        return address

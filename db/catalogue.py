@@ -100,7 +100,8 @@ def list_items(
     db: Database, *, enabled_only: bool = True, department: str | None = None, trip_id: int | None = None
 ) -> list[Item]:
     """Items in department-letter then name order; `trip_id` limits to what that trip offers."""
-    where, params = ["1"], []
+    where: list[str] = ["1"]
+    params: list[object] = []
     if enabled_only:
         where.append("i.enabled = 1")
     if department is not None:

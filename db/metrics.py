@@ -276,7 +276,8 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
 
 
 _FIGURE_FIELDS = tuple(f.name for f in fields(Figures))
-_EMPTY = Figures(**{name: (None if name.endswith(("_rate", "_s")) else 0) for name in _FIGURE_FIELDS})
+_EMPTY_VALUES: dict[str, Any] = {name: (None if name.endswith(("_rate", "_s")) else 0) for name in _FIGURE_FIELDS}
+_EMPTY = Figures(**_EMPTY_VALUES)
 
 
 def figures(
@@ -482,4 +483,5 @@ def recent_median_service_s(db: Database, trip_id: int, category: str, *, recent
             ranked AS (SELECT x, ROW_NUMBER() OVER (ORDER BY x) - 1 AS i, COUNT(*) OVER () AS n FROM svc)
             SELECT {_quantile(0.5)} AS median_s FROM ranked""",
         [trip_id, category, recent]))
-    return row["median_s"]
+    median: float | None = row["median_s"]
+    return median

@@ -124,7 +124,7 @@ def _category_for(
     offered = tuple(offered)
     if offered and item_code not in offered:
         raise WrongState(Code.TRIP_ITEM_NOT_OFFERED, item=item_code, trip=trip_id)
-    letter = next(db.query("SELECT queue_letter FROM departments WHERE code = ?", [item.department]))["queue_letter"]
+    letter: str = next(db.query("SELECT queue_letter FROM departments WHERE code = ?", [item.department]))["queue_letter"]
     if category is not None and category != letter:
         raise InvalidValue(Code.TICKET_ITEM_OTHER_QUEUE, item=item_code, letter=letter, category=category)
     return letter
@@ -297,7 +297,8 @@ def list_tickets(
     db: Database, trip_id: int, *, statuses: Iterable[TicketStatus] = (), category: str | None = None
 ) -> list[Ticket]:
     """Tickets of a trip in calling order (priority, then issue time)."""
-    where, params = ["trip_id = ?"], [trip_id]
+    where: list[str] = ["trip_id = ?"]
+    params: list[object] = [trip_id]
     statuses = tuple(statuses)
     if statuses:
         where.append(f"status IN ({', '.join('?' * len(statuses))})")
