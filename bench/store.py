@@ -6,6 +6,8 @@
    over the same trip's tickets, cases and ratings.
 3. Staff evaluation over a year: 250 trips, 100,000 tickets. Goal ≤ 500 ms. Floor: a
    bare SELECT COUNT(*) over the same tickets, cases and ratings.
+4. The captain's first page of past trips (20, with their crews) among the year's. Floor:
+   a bare SELECT of the same 20 trips; the page must not grow with the years behind it.
 
 The year is generated with plain INSERTs (seeded, so every run measures the same data);
 the figures time the store's own functions.
@@ -29,6 +31,7 @@ from pathlib import Path
 import db
 from bench.figures import Figure, percentile, report
 from db import catalogue, clock, staff
+from db.trips import recent_trips
 
 WRITERS = 4
 YEAR_TICKETS = 100_000
@@ -36,6 +39,7 @@ YEAR_TRIPS = 250
 SHIFT_TICKETS = 1_000
 GOAL_SHIFT_MS = 50.0
 GOAL_EVALUATION_MS = 500.0
+TRIPS_PAGE = 20
 
 
 
@@ -234,6 +238,9 @@ def main(size: int | None = None) -> None:
                       + (SELECT COUNT(*) FROM ratings r JOIN tickets tk ON tk.id = r.ticket_id
                          WHERE tk.trip_id IN scope)""",
             {"a": first_day.isoformat(), "b": last_day.isoformat()})), 5)
+        trips_page = _time(lambda: recent_trips(store, limit=TRIPS_PAGE), repeats)
+        trips_page_floor = _time(lambda: list(store.query(
+            "SELECT * FROM trips ORDER BY trip_date DESC, id DESC LIMIT ?", [TRIPS_PAGE])), repeats)
         year_tickets = next(store.query("SELECT COUNT(*) AS n FROM tickets"))["n"]
         ranked = len(db.evaluate(store, first_day, last_day))
         store.close()
@@ -257,6 +264,9 @@ def main(size: int | None = None) -> None:
                evaluation_ms, "ms", statistics.median(evaluation_floor), "bare COUNT over the same rows",
                goal=f"≤ {GOAL_EVALUATION_MS:g} ms", met=evaluation_ms <= GOAL_EVALUATION_MS,
                note="" if evaluation_ms <= GOAL_EVALUATION_MS else "one pass per staff member; aggregate per trip first"),
+        Figure("store_trips_page", f"store: the captain's page of {TRIPS_PAGE} past trips among {trips}",
+               statistics.median(trips_page), "ms", statistics.median(trips_page_floor),
+               f"bare SELECT of the same {TRIPS_PAGE} trips"),
     )
 
 if __name__ == "__main__":

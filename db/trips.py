@@ -240,6 +240,19 @@ def list_trips(db: Database, *, date_from: date | None = None, date_to: date | N
     return [_trip(db, row) for row in rows]
 
 
+def recent_trips(db: Database, *, limit: int, before: Trip | None = None) -> list[Trip]:
+    """One page of trips, newest first (by date, then id): `limit` of them, all older than `before` if given.
+
+    The captain pages back through years of trips, so a page never reads more than its own rows.
+    """
+    where, params = "1", []
+    if before is not None:
+        where, params = "(t.trip_date, t.id) < (?, ?)", [before.trip_date.isoformat(), before.id]
+    rows = db.query(f"""SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id
+                        WHERE {where} ORDER BY t.trip_date DESC, t.id DESC LIMIT ?""", [*params, limit])
+    return [_trip(db, row) for row in rows]
+
+
 def _trip(db: Database, row: Mapping[str, Any]) -> Trip:
     items = tuple(r["item_code"] for r in db.query(
         "SELECT item_code FROM trip_items WHERE trip_id = ? ORDER BY item_code", [row["id"]]))

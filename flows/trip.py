@@ -295,9 +295,9 @@ def current_trip(van: Van) -> Trip | None:
     return trips.current_trip(van.store)
 
 
-def recent_trips(van: Van, limit: int) -> list[Trip]:
-    """The latest trips first, for the captain to open a summary of."""
-    return list(reversed(trips.list_trips(van.store)))[:limit]
+def recent_trips(van: Van, limit: int, before: Trip | None = None) -> list[Trip]:
+    """A page of trips, the latest first, for the captain to open a summary of; `before` pages back."""
+    return trips.recent_trips(van.store, limit=limit, before=before)
 
 
 def notes(van: Van, trip_id: int) -> str:

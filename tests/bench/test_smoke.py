@@ -33,7 +33,7 @@ EXPECTED = {
     "scan_burst": (20, {"scan_burst_delivered", "scan_burst_seconds", "scan_burst_delivered_mosquitto",
                         "scan_burst_seconds_mosquitto"}, True),
     "store": (400, {"store_issue_ticket_p50", "store_issue_ticket_p99", "store_shift_summary",
-                    "store_evaluation_year"}, False),
+                    "store_evaluation_year", "store_trips_page"}, False),
     "tui_start": (1, {"tui_start"}, False),
 }
 

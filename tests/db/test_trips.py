@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 import db
@@ -88,3 +90,16 @@ def test_the_captain_marks_cooperation_from_1_to_5(van: Van) -> None:
         trips.rate_cooperation(van.db, van.trip_id, van.s1, 6)
     with raises_problem(db.NotFound, Code.TRIP_NOT_CREW, staff=van.dispatcher, trip=van.trip_id):
         trips.rate_cooperation(van.db, van.trip_id, van.dispatcher, 3)
+
+
+def test_recent_trips_page_back_newest_first_without_gaps_or_repeats(van: Van) -> None:
+    for days_back in (3, 1, 2, 1, 5):  # two trips on one day: the later one (higher id) first
+        db.plan_trip(van.db, TRIP_DAY - timedelta(days=days_back), 1, van.captain)
+    every = [(trip.trip_date, trip.id) for trip in trips.recent_trips(van.db, limit=100)]
+    assert every == sorted(every, reverse=True) and len(every) == 6
+    pages, before = [], None
+    while page := trips.recent_trips(van.db, limit=2, before=before):
+        pages.append([(trip.trip_date, trip.id) for trip in page])
+        before = page[-1]
+    assert [len(page) for page in pages] == [2, 2, 2]
+    assert [entry for page in pages for entry in page] == every

@@ -17,7 +17,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -370,6 +370,27 @@ async def test_evaluation_ranks_switches_and_exports_csv(van: Fixture, an_hour_i
         assert text_of(app, "#evaluation-outcome") == "这段时间没有出车记录"
         await answer(pilot, "p", "2026-12-31 2026-12-01")
         assert "起日不晚于止日" in text_of(app, "#evaluation-outcome")
+
+
+async def test_past_trips_come_a_page_at_a_time_as_the_cursor_goes_down(
+    van: Fixture, an_hour_in: Callable[[], datetime]
+) -> None:
+    store = db.open_store(van.config.database_path)
+    db.close_trip(store, 1, closed_by=van.ids["c1"], abandon_waiting=True, now=at(60) - timedelta(minutes=1))
+    first_day = date(2025, 1, 1)
+    for day in range(45):  # 46 trips in all: three pages
+        db.plan_trip(store, first_day + timedelta(days=day), 1, van.ids["c1"])
+    store.close()
+    app = GovanApp(van.config, connect=False, clock=an_hour_in)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await as_captain(app, pilot, van.ids)
+        dates = [row[0] for row in table_rows(app, "#captain-trips")]
+        assert dates[:2] == ["2026-11-20", "2025-02-14"] and len(dates) == 20
+        await pilot.press("ctrl+end")
+        await until(pilot, lambda: len(table_rows(app, "#captain-trips")) == 40)
+        await pilot.press("ctrl+end")
+        await until(pilot, lambda: len(table_rows(app, "#captain-trips")) == 46)
+        assert table_rows(app, "#captain-trips")[-1][0] == "2025-01-01"
 
 
 async def test_without_an_open_trip_the_captain_picks_a_past_summary(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:

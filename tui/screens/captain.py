@@ -29,7 +29,8 @@ from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.choose import Choose
 
 REFRESH_S = 10.0
-RECENT_TRIPS = 20
+# Past trips are listed a page at a time; the next page comes when the cursor reaches the last row.
+TRIPS_PAGE = 20
 
 
 class CaptainScreen(VanScreen):
@@ -61,6 +62,7 @@ class CaptainScreen(VanScreen):
         self.watch = TripWatch(self.van, session.staff)
         self.live: LiveTrip | None = self.watch.live()
         self.past: list[Trip] = []
+        self.more_past = True
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="captain-title")
@@ -192,12 +194,22 @@ class CaptainScreen(VanScreen):
         self.query_one("#captain-title", Static).update(Text(t("captain.no_trip"), style="bold"))
         table = self.query_one("#captain-trips", DataTable)
         table.add_columns(t("captain.col.date"), t("captain.col.stop"), t("captain.col.mode"), t("captain.col.status"))
-        self.past = recent_trips(self.van, RECENT_TRIPS)
-        for trip in self.past:
-            table.add_row(trip.trip_date.isoformat(), trip.stop_name, t("trip.mode." + trip.mode),
-                          t("captain.status." + trip.status), key=str(trip.id))
+        self._show_older_trips()
         table.focus()
         self.refresh_bindings()
+
+    def _show_older_trips(self) -> None:
+        page = recent_trips(self.van, TRIPS_PAGE, before=self.past[-1] if self.past else None)
+        self.more_past = len(page) == TRIPS_PAGE
+        self.past += page
+        table = self.query_one("#captain-trips", DataTable)
+        for trip in page:
+            table.add_row(trip.trip_date.isoformat(), trip.stop_name, t("trip.mode." + trip.mode),
+                          t("captain.status." + trip.status), key=str(trip.id))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.live is None and self.more_past and event.cursor_row == len(self.past) - 1:
+            self._show_older_trips()
 
     # Where the captain goes from here.
     def _chosen_trip(self) -> int | None:
