@@ -2,7 +2,7 @@
 "use strict";
 var LEVELS = [[5, "非常满意"], [4, "满意"], [3, "基本满意"], [2, "不满意"], [1, "非常不满意"]];
 
-function ratingForm(send) {
+function ratingForm(send, onDone) {
   var levels = document.getElementById("levels"), comment = document.getElementById("comment");
   var button = document.getElementById("send"), note = document.getElementById("rate-note"), chosen = null;
   levels.textContent = "";
@@ -32,6 +32,7 @@ function ratingForm(send) {
       try { answer = JSON.parse(request.responseText); } catch (e) { /* the words below still say it */ }
       note.textContent = answer.message || (request.status === 200 ? "感谢您的评价" : "暂时无法提交，请稍后再试");
       button.disabled = request.status === 200;
+      if (request.status === 200 && onDone) { onDone(note.textContent); }
     };
     request.onerror = function () { note.textContent = "网络中断，请稍后再试"; button.disabled = false; };
     request.send(JSON.stringify({score: chosen, comment: comment.hidden ? "" : comment.value,

@@ -2,7 +2,11 @@
 "use strict";
 (function () {
   var body = document.body, api = body.dataset.api, shown = null;
-  var resetForm = ratingForm(function () { return api; });
+  var resetForm = ratingForm(function () { return api; }, function (message) {
+    document.getElementById("rate").hidden = true;
+    show("headline", "感谢您的评价");
+    show("detail", message === "感谢您的评价" ? "" : message);
+  });
 
   function show(id, text) { document.getElementById(id).textContent = text; }
   function render(visit) {

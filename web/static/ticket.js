@@ -1,8 +1,12 @@
 /* A citizen's ticket: place in the queue, estimated wait, the window when called, then the rating. */
 "use strict";
 (function () {
-  var body = document.body, api = body.dataset.api, alerts = false, lastStatus = null;
-  var resetForm = ratingForm(function () { return body.dataset.rate; });
+  var body = document.body, api = body.dataset.api, alerts = false, lastStatus = null, thanks = null;
+  var resetForm = ratingForm(function () { return body.dataset.rate; }, function (message) {
+    thanks = message;
+    document.getElementById("rate").hidden = true;
+    show("detail", thanks);
+  });
 
   function show(id, text) { document.getElementById(id).textContent = text; }
   function words(place) {
@@ -13,7 +17,7 @@
                 place.wait_minutes === null ? "暂无窗口办理此类业务，请咨询工作人员" : "预计等候约 " + place.wait_minutes + " 分钟"];
       case "called": return ["请到 " + place.window + " 号窗口", "正在叫您的号，请尽快前往"];
       case "serving": return ["正在 " + place.window + " 号窗口办理", ""];
-      case "done": return ["办理结束", place.rating === "given" ? "感谢您的评价" : ""];
+      case "done": return ["办理结束", place.rating === "given" ? thanks || "感谢您的评价" : ""];
       case "no_show": return ["您的号已过号", "请到取号处咨询工作人员"];
       case "expired": return ["号票已过期", "本站服务已结束"];
       default: return [place.status, ""];
