@@ -179,8 +179,8 @@ class Rig:
             self._record("speaker.say", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started)
             return
         detail = f"“{text}”: {result.detail}"
-        if emulated and result.path and Path(result.path).is_file():
-            size = Path(result.path).stat().st_size
+        size = await asyncio.to_thread(_size_of, Path(result.path)) if emulated and result.path else None
+        if size is not None:
             if size != result.bytes:
                 self._record("speaker.say", False, f"{result.path}: {size} bytes, the result says {result.bytes}", started)
                 return
@@ -234,6 +234,11 @@ class Rig:
             self._record("scanner.scan", False, f"the code {self.token} did not arrive as a scan event", started)
             return
         self._record("scanner.scan", True, f"scanned {self.token} (symbology {scan.symbology or 'not sent'})", started)
+
+
+def _size_of(path: Path) -> int | None:
+    """The file's size, or None when it is not on this machine (the daemon's data directory is elsewhere)."""
+    return path.stat().st_size if path.is_file() else None
 
 
 def _sha256_of(path: Path) -> str | None:

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from core.problems import Code, Problem
 from daemon.messages import QueueBoard
-from flows.hall import Place, RatedVisit, WindowVisit, find_ticket, place, rate_at_window, rate_visit, window_visit
+from flows.hall import Place, RatedVisit, WindowVisit, find_ticket, rate_at_window, rate_visit, window_visit
 from web import pages
 from web.live import HEARTBEAT_S, Hall
 from web.words import describe
@@ -118,7 +118,7 @@ def create_app(hall: Hall, *, run_hall: bool = True) -> Starlette:
         found = find_ticket(hall.store, token)
         if found is None:
             return _html(pages.message_page("没有找到这张号票", describe(Problem(Code.HALL_TOKEN_UNKNOWN))), 404)
-        where = place(hall.view, found)
+        where = hall.place_of(found)
         if where.status == "expired":
             detail = describe(Problem(Code.HALL_TOKEN_EXPIRED, {"ticket": found.label}))
             return _html(pages.message_page("号票已过期", detail), 410)
@@ -128,13 +128,13 @@ def create_app(hall: Hall, *, run_hall: bool = True) -> Starlette:
         found = find_ticket(hall.store, request.path_params["token"])
         if found is None:
             return _json({"error": "unknown ticket"}, 404)
-        return _json(place_json(place(hall.view, found)))
+        return _json(place_json(hall.place_of(found)))
 
     async def ticket_events(request: Request) -> Response:
         found = find_ticket(hall.store, request.path_params["token"])
         if found is None:
             return _json({"error": "unknown ticket"}, 404)
-        return events("place", lambda: place_json(place(hall.view, found)))
+        return events("place", lambda: place_json(hall.place_of(found)))
 
     async def ticket_rating(request: Request) -> Response:
         found = find_ticket(hall.store, request.path_params["token"])

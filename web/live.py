@@ -21,7 +21,8 @@ from sqlite_utils import Database
 
 from daemon.client import BrokerUnreachable, CommandTimeout, CredentialsError, DaemonClient, Topics
 from daemon.messages import Holder, JobResult, QueueBoard, QueueEvent, Status
-from flows.hall import Snapshot, snapshot
+from db.tickets import Ticket
+from flows.hall import Place, Snapshot, place, snapshot
 from flows.van import Van
 from govan.config import Config
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 RETRY_S = 1.0  # between attempts to reach the broker
 STORE_POLL_S = 5.0
+FRESH_S = 1.0  # a ticket the last reading did not have makes the next reading come sooner
 HEARTBEAT_S = 5.0  # pages hear from the server at least this often, so they can tell a dead line
 REFRESHING_EVENTS = ("ticket.rated", "trip.opened", "trip.closed", "trip.crew_changed")
 
@@ -74,10 +76,20 @@ class Hall:
         """Read the queue from the store again; tell the pages if it changed."""
         view = snapshot(self.store, self.now())
         if _same(view, self.view):
+            self.view = view  # the same queue, read now
             return False
         self.view = view
         self.notify()
         return True
+
+    def place_of(self, ticket: Ticket) -> Place:
+        """Where a ticket stands; the queue is read again first if this ticket is newer than what was read
+        (its announcement is still on its way), at most every FRESH_S."""
+        view = self.view
+        unseen = ticket.id not in view.tickets or ticket.trip_id != view.trip_id
+        if unseen and (view.read_at is None or (self.now() - view.read_at).total_seconds() >= FRESH_S):
+            self.refresh()
+        return place(self.view, ticket)
 
     @property
     def live(self) -> bool:
@@ -95,19 +107,25 @@ class Hall:
             await asyncio.sleep(STORE_POLL_S)
             try:
                 self.refresh()
-            except Exception:  # noqa: BLE001 - a locked or broken store must not stop the pages; log and go on
+            except Exception:  # a locked or broken store must not stop the pages: log it and go on
                 log.exception("could not read the queue from the store")
 
     async def _mqtt(self) -> None:
         while True:
+            client = DaemonClient(self.config, label="govan web")
+            # Listening before connecting: the retained board arrives as soon as the client subscribes.
+            listening = asyncio.create_task(self._listen(client))
+            await asyncio.sleep(0)
             try:
-                async with DaemonClient(self.config, label="govan web") as client:
-                    self.client = client
-                    await asyncio.gather(self._watch(client), self._listen(client))
+                await client.start()
+                self.client = client
+                await asyncio.gather(self._watch(client), listening)
             except (BrokerUnreachable, CredentialsError) as error:
                 log.warning("cannot reach the broker: %s", error)
             finally:
+                listening.cancel()
                 self.client = None
+                await client.close()
                 if self.mqtt_connected:
                     self.mqtt_connected = False
                     self.notify()

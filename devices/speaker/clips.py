@@ -16,7 +16,7 @@ from devices.speaker.errors import SpeakerError
 from devices.speaker.pcm import Audio, silence
 from devices.speaker.speech import DIGITS, Pause, Speech, Syllable
 
-__all__ = ["CHIME_CLIP", "ClipVoice", "REQUIRED"]
+__all__ = ["CHIME_CLIP", "REQUIRED", "ClipVoice"]
 
 CHIME_CLIP = "chime"
 # What every call needs whatever the template says: the digits and 十 (window numbers up to 99).

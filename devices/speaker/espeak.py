@@ -28,6 +28,15 @@ class EspeakVoice:
         self.label = f"{ESPEAK} {voice}"
 
     async def check(self) -> None:
+        """espeak-ng is there, has the voice (it falls back to another without a word), and says a syllable."""
+        listed = await self._run("--voices")
+        names = set()
+        for line in listed.decode(errors="replace").splitlines()[1:]:
+            columns = line.split()
+            if len(columns) >= 5:
+                names.update({columns[1].lower(), columns[4].lower(), columns[4].rsplit("/", 1)[-1].lower()})
+        if self.voice.lower() not in names:
+            raise _failed(f"no voice {self.voice!r} (espeak-ng --voices lists them)", "error")
         audio = await self.render(plan("零"))
         if audio.seconds < 0.1:
             raise SpeakerError(f"{ESPEAK} voice {self.voice!r} said nothing",
@@ -39,23 +48,26 @@ class EspeakVoice:
 
     async def say(self, words: str) -> Audio:
         """espeak-ng's audio of `words` as given (pinyin and capital letters)."""
+        wav = await self._run("-v", self.voice, "-s", str(self.speed), "--stdout", words)
+        return Audio.from_wav(wav, ESPEAK)
+
+    async def _run(self, *arguments: str) -> bytes:
         program = shutil.which(ESPEAK)
         if program is None:
             raise SpeakerError(f"{ESPEAK} not found: install the Debian package espeak-ng",
                                Problem(Code.SPEAKER_PROGRAM_MISSING, {"program": ESPEAK, "package": "espeak-ng"}), "error")
         process = await asyncio.create_subprocess_exec(
-            program, "-v", self.voice, "-s", str(self.speed), "--stdout", words,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            program, *arguments, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         try:
-            wav, errors = await asyncio.wait_for(process.communicate(), TIMEOUT_S)
+            output, errors = await asyncio.wait_for(process.communicate(), TIMEOUT_S)
         except TimeoutError:
             process.kill()
             await process.wait()
-            raise _failed(f"no audio within {TIMEOUT_S:g} s") from None
+            raise _failed(f"no answer within {TIMEOUT_S:g} s") from None
         reason = errors.decode(errors="replace").strip().splitlines()
-        if process.returncode != 0 or not wav:
+        if process.returncode != 0 or not output:
             raise _failed(reason[-1] if reason else f"exit status {process.returncode}", "error")
-        return Audio.from_wav(wav, ESPEAK)
+        return output
 
 
 def _failed(reason: str, state: Literal["offline", "error"] | None = None) -> SpeakerError:

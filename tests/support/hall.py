@@ -87,8 +87,8 @@ class WebProcess:
         while True:
             assert self.process.poll() is None, f"govan web exited: {self.log.read_text()}"
             try:
-                status, _ = await asyncio.to_thread(get, f"{self.url}/healthz")
-                if status == 200:
+                status, health = await asyncio.to_thread(get, f"{self.url}/healthz")
+                if status == 200 and health["mqtt"] == "connected":
                     return
             except OSError:
                 pass
@@ -115,6 +115,18 @@ def get(url: str) -> tuple[int, Any]:
         body, status, kind = error.read(), error.code, error.headers.get_content_type()
     text = body.decode()
     return status, json.loads(text) if kind == "application/json" else text
+
+
+async def get_until(url: str, wanted: Any, what: str) -> Any:
+    """GET `url` (off the event loop, which must keep sending the van's announcements) until `wanted(status, body)`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + LIVENESS_S
+    while True:
+        status, body = await asyncio.to_thread(get, url)
+        if wanted(status, body):
+            return body
+        assert loop.time() < deadline, f"{what}: {url} answered {status} {body}"
+        await asyncio.sleep(0.05)
 
 
 def post(url: str, payload: object, content_type: str = "application/json") -> tuple[int, Any]:

@@ -15,9 +15,15 @@ from typing import Any
 
 import pytest
 
-from db import ratings, trips
+from daemon.client import DaemonClient
+from db import demo, ratings, tickets, trips
+from db.connection import open_store
 from flows.announce import Announcer
-from tests.support.hall import LIVENESS_S, artefact, browser_page, get, hall_van, require_chromium
+from flows.van import Van
+from govan import config as config_module
+from tests.support.hall import LIVENESS_S, WebProcess, artefact, browser_page, get, hall_van, require_chromium
+from tests.support.net import free_port
+from tests.support.van import running_daemon, write_config
 from tests.web.glyphs import ink_height
 
 # Readable from 5 m: a glyph should subtend 20 minutes of arc (a common legibility floor for
@@ -38,7 +44,7 @@ async def _until_text(page: Any, selector: str, text: str, what: str) -> None:
             "([selector, text]) => { const node = document.querySelector(selector);"
             " return node !== null && node.offsetParent !== null && node.textContent.includes(text); }",
             arg=[selector, text], timeout=LIVENESS_S * 1000)
-    except Exception as error:  # noqa: BLE001 - say what the page showed instead
+    except Exception as error:
         shown = await page.evaluate("(s) => document.querySelector(s)?.textContent", selector)
         raise AssertionError(f"{what}: {selector} never showed {text!r}; it shows {shown!r}") from error
 
@@ -47,7 +53,7 @@ async def _until_visible(page: Any, selector: str, visible: bool, what: str) -> 
     state = "visible" if visible else "hidden"
     try:
         await page.wait_for_selector(selector, state=state, timeout=LIVENESS_S * 1000)
-    except Exception as error:  # noqa: BLE001 - say what was expected
+    except Exception as error:
         raise AssertionError(f"{what}: {selector} did not become {state}") from error
 
 
@@ -102,7 +108,7 @@ async def test_the_board_reads_from_five_metres(tmp_path: Path) -> None:
             heights[name] = ink_height(await board.locator(selector).first.screenshot())
         await board.screenshot(path=artefact("board-five-metres.png"))
         small = {name: height for name, height in heights.items() if height < MIN_GLYPH_PX}
-        assert small == {}, f"glyphs under {MIN_GLYPH_PX} px (20′ at 5 m on a {SCREEN_INCHES}″ screen): {heights}"
+        assert small == {}, f"glyphs under {MIN_GLYPH_PX} px (20 arcmin at 5 m on a {SCREEN_INCHES}-inch screen): {heights}"
         assert heights["newest number"] >= 3 * MIN_GLYPH_PX, heights
 
 
@@ -222,3 +228,43 @@ async def test_an_unknown_or_expired_token_gets_a_clear_page(tmp_path: Path) -> 
         assert response.status == 410
         assert "号票已过期" in await phone.text_content("body")
         await phone.screenshot(path=artefact("phone-expired.png"))
+
+
+async def test_the_board_says_when_the_broker_is_gone_and_recovers_by_itself(tmp_path: Path) -> None:
+    port = free_port()
+    devices = {name: {"driver": "sim"} for name in ("idreader", "scanner", "printer", "camera")}
+    config_path = write_config(tmp_path, {"devices": devices, "web": {"listen": f"127.0.0.1:{port}"}})
+    config = config_module.load(config_path)
+    config.data_path.mkdir(parents=True, exist_ok=True)
+    store = open_store(config.database_path)
+    data = demo.load(store, tz=config.tz)
+    web = WebProcess(config_path, port)
+    daemon = running_daemon(config)
+    await daemon.__aenter__()
+    client = DaemonClient(config)
+    await client.start()
+    van = Van(store, config, client)
+    try:
+        await web.start()
+        async with browser_page(1920, 1080) as board:
+            ticket = tickets.issue_ticket(store, data.trip_id, category="A")
+            Announcer(van).ticket(ticket, "issued")
+            await board.goto(f"{web.url}/board")
+            await _until_text(board, "#waiting", "1人", "the board is live")
+            await daemon.__aexit__(None, None, None)  # the daemon stops, and its embedded broker with it
+            daemon = None
+            await _until_visible(board, "#offline", True, "the board says 连接中断 while the broker is gone")
+            assert (await asyncio.to_thread(get, f"{web.url}/healthz"))[1] == {"status": "degraded",
+                                                                              "mqtt": "disconnected"}
+            daemon = running_daemon(config)
+            await daemon.__aenter__()
+            await _until_visible(board, "#offline", False, "govan web reconnects by itself")
+            called = tickets.call_next(store, data.trip_id, "1")
+            Announcer(van).ticket(called, "called")
+            await _until_text(board, "#hero .number", called.label, "calls reach the board again")
+    finally:
+        web.stop()
+        await client.close()
+        if daemon is not None:
+            await daemon.__aexit__(None, None, None)
+        store.close()
