@@ -111,7 +111,7 @@ async def measure(pages: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="govan-bench-fanout-") as directory:
         async with hall_running(Path(directory)) as hall:
             issued = [hall.issue() for _ in range(pages + 2 * CALLS + 1)]
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(3.0)  # govan web has heard every issue before anything is measured
             pid = hall.web.pid
             rss_alone = rss_mb(pid)
             hops: list[float] = []

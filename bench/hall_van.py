@@ -65,8 +65,7 @@ async def hall_running(directory: Path) -> AsyncIterator[Hall]:
     async with daemon_running(config):
         client = DaemonClient(config)
         await client.start()
-        web = subprocess.Popen([sys.executable, "-m", "govan", "web", "--config", str(config_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        web = _start_web(config_path)
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 30
@@ -80,6 +79,11 @@ async def hall_running(directory: Path) -> AsyncIterator[Hall]:
             web.wait(15)
             await client.close()
             store.close()
+
+
+def _start_web(config_path: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "govan", "web", "--config", str(config_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _get(url: str) -> bytes:
