@@ -29,7 +29,7 @@ from flows.van import Van
 from govan.config import Config
 
 __all__ = [
-    "RATE_AT_WINDOW_MINUTES", "Place", "RatedVisit", "Snapshot", "WindowVisit", "find_ticket", "place",
+    "RATE_AT_WINDOW_MINUTES", "Place", "RatedVisit", "Snapshot", "Ticket", "WindowVisit", "find_ticket", "place",
     "rate_at_window", "rate_visit", "snapshot", "ticket_page_url", "wait_minutes", "window_visit",
 ]
 

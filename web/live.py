@@ -21,8 +21,7 @@ from sqlite_utils import Database
 
 from daemon.client import BrokerUnreachable, CommandTimeout, CredentialsError, DaemonClient, Topics
 from daemon.messages import Holder, JobResult, QueueBoard, QueueEvent, Status
-from db.tickets import Ticket
-from flows.hall import Place, Snapshot, place, snapshot
+from flows.hall import Place, Snapshot, Ticket, place, snapshot
 from flows.van import Van
 from govan.config import Config
 
