@@ -35,3 +35,21 @@ async def test_a_rating_given_on_the_phone_shows_at_the_terminal_without_its_sco
             assert list(store.query("SELECT score FROM ratings")) == [{"score": 1}]
             await pilot.press("f10")
             await until(pilot, lambda: not isinstance(app.screen, RatingScreen), what="F10 closes it")
+
+
+def test_the_device_bar_shows_the_speaker_only_when_the_van_has_one() -> None:
+    from daemon.messages import DaemonState, DeviceState, Status
+    from tui.widgets.device_bar import render_status
+
+    def bar(speaker: DeviceState) -> str:
+        devices = {name: DeviceState(state="ready", detail="", driver="sim", since="")
+                   for name in ("idreader", "scanner", "printer", "camera")}
+        return str(render_status(Status(broker_connected=True, daemon=DaemonState(state="online"),
+                                        devices={**devices, "speaker": speaker})))
+
+    assert "扬声器" not in bar(DeviceState(state="disabled", detail="", driver="none", since=""))
+    assert "扬声器 就绪" in bar(DeviceState(state="ready", detail="", driver="espeak", since=""))
+    offline = bar(DeviceState(state="offline", detail="no audio output: ALSA cannot open 'default'", driver="espeak",
+                              since=""))
+    assert "扬声器 离线" in offline and "no audio output" in offline
+    assert "扬声器" not in str(render_status(Status.unreachable("gone")))  # unknown until the daemon says

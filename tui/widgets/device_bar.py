@@ -45,8 +45,8 @@ def render_status(status: Status) -> Text:
     troubles: list[str] = []
     for device in DEVICES:
         state = status.devices.get(device)
-        if state is None or (device in OPTIONAL and (state.state == "disabled" or state.driver == "none")):
-            continue  # a van without a speaker is not in trouble
+        if state is None or (device in OPTIONAL and (state.state == "disabled" or state.driver in ("", "none"))):
+            continue  # a van without a speaker is not in trouble; one is shown once the daemon has said it has it
         line.append(f"  {t('device.' + device)} ").append(t("state." + state.state), STYLE[state.state])
         if state.state in ("offline", "error") and status.daemon_online and state.detail:
             troubles.append(f"{t('device.' + device)}: {state.detail}")
