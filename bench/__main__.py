@@ -24,7 +24,7 @@ from bench.figures import Figure, Repeated, parse, repeated
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-NOT_SCRIPTS = {"__init__.py", "__main__.py", "figures.py", "van.py"}
+NOT_SCRIPTS = {"__init__.py", "__main__.py", "figures.py", "van.py", "hall_van.py"}
 SCRIPT_TIMEOUT_S = 300
 REPEATS = 3
 

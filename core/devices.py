@@ -1,7 +1,10 @@
 """The van's devices, the states the daemon publishes for each (CONTRACT.md, "Availability"),
 and the trouble a device reports.
 
-Beside the contract's four devices there may be an ID reader per window, configured as
+The speaker (v2, the hall's voice) is a device like the others. It is the one a van may go
+without: views leave it out while it is disabled (OPTIONAL).
+
+Beside the contract's devices there may be an ID reader per window, configured as
 `[devices.idreaders.w2]` and named `idreader-w2` on the bus: a device of kind "idreader".
 """
 
@@ -15,6 +18,7 @@ __all__ = [
     "CLAIMABLE",
     "DEVICES",
     "DEVICE_STATES",
+    "OPTIONAL",
     "READER_KEY_PATTERN",
     "DeviceName",
     "DeviceStateName",
@@ -23,8 +27,10 @@ __all__ = [
     "window_reader",
 ]
 
-DeviceName = Literal["idreader", "scanner", "printer", "camera"]
+DeviceName = Literal["idreader", "scanner", "printer", "camera", "speaker"]
 DEVICES: tuple[DeviceName, ...] = get_args(DeviceName)
+# Devices a van may not have at all: a view shows them only when they are configured.
+OPTIONAL: tuple[DeviceName, ...] = ("speaker",)
 
 DeviceStateName = Literal["ready", "busy", "offline", "error", "disabled"]
 DEVICE_STATES: tuple[DeviceStateName, ...] = get_args(DeviceStateName)
@@ -43,7 +49,7 @@ def window_reader(key: str) -> str:
 
 
 def kind_of(device: str) -> DeviceName | None:
-    """Which of the four kinds a device name is ("idreader-w2" → "idreader"), or None if none."""
+    """Which kind a device name is ("idreader-w2" → "idreader"), or None if none."""
     if device in DEVICES:
         return device
     if device.startswith(_READER_PREFIX) and len(device) > len(_READER_PREFIX):

@@ -310,6 +310,22 @@ class Code(StrEnum):
     CAMERA_NO_FONT = "camera.no_font"  # packages
     CAMERA_UNKNOWN_MODE = "camera.unknown_mode"  # mode
 
+    # The hall (issue 18): the speaker under the daemon, and govan web's citizen pages.
+    # -- hall codes below --
+    SPEAKER_NO_AUDIO_DEVICE = "speaker.no_audio_device"  # output, reason: ALSA cannot open the output
+    SPEAKER_PROGRAM_MISSING = "speaker.program_missing"  # program, package: a Debian package to install
+    SPEAKER_SYNTHESIS_FAILED = "speaker.synthesis_failed"  # reason
+    SPEAKER_PLAYBACK_FAILED = "speaker.playback_failed"  # output, reason
+    SPEAKER_NOTHING_TO_SAY = "speaker.nothing_to_say"  # text has nothing that can be read aloud
+    SPEAKER_CLIPS_FOLDER = "speaker.clips_folder"  # folder, reason
+    SPEAKER_CLIP_MISSING = "speaker.clip_missing"  # folder, piece: no recorded clip says it
+    SPEAKER_CLIP_UNREADABLE = "speaker.clip_unreadable"  # clip, reason: not a PCM WAV file
+    HALL_TOKEN_UNKNOWN = "hall.token_unknown"  # no ticket has this token
+    HALL_TOKEN_EXPIRED = "hall.token_expired"  # ticket: its trip has closed
+    HALL_RATING_NOT_OFFERED = "hall.rating_not_offered"  # ticket, status: the visit has not ended, or no service
+    HALL_RATING_GIVEN = "hall.rating_given"  # ticket: rated already (一次一评)
+    HALL_NO_VISIT_AT_WINDOW = "hall.no_visit_at_window"  # window: nothing there to rate now
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -12,7 +12,7 @@ from daemon.credentials import DAEMON_USER
 # The daemon reports: availability, device states, events, command results and who holds what.
 DAEMON_WRITES = ("daemon/state", "+/state", "+/error", "+/card", "+/scan", "+/result", "+/holder")
 # Staff programs command devices, claim readers and scanners, drive emulators and announce the queue.
-TUI_WRITES = ("printer/print", "camera/capture", "+/test", "+/claim", "+/release", "sim/#", "queue/#")
+TUI_WRITES = ("printer/print", "camera/capture", "speaker/say", "+/test", "+/claim", "+/release", "sim/#", "queue/#")
 # Both may read everything under the base.
 READS = ("#",)
 

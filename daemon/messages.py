@@ -59,6 +59,7 @@ __all__ = [
     "ReleaseCommand",
     "RuleBlock",
     "ScanControl",
+    "SayCommand",
     "ScanEvent",
     "SelfTestCommand",
     "Status",
@@ -194,6 +195,18 @@ class SelfTestCommand(_Command):
     pass
 
 
+# A call is one sentence; a longer text is refused before it is synthesised.
+MAX_SAY_CHARS = 200
+
+
+class SayCommand(_Command, kw_only=True):
+    """B/speaker/say: say `text` `repeat` times, after a chime if `chime` (CONTRACT.md v2)."""
+
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_SAY_CHARS)]
+    repeat: Annotated[int, msgspec.Meta(ge=1, le=3)] = 1
+    chime: bool = False
+
+
 # How long a terminal waits for the daemon to answer a claim or a release.
 CLAIM_TIMEOUT_S = 5.0
 
@@ -319,6 +332,7 @@ COMMAND_TYPES: dict[str, type[msgspec.Struct]] = {
     "print": PrintCommand,
     "capture": CaptureCommand,
     "test": SelfTestCommand,
+    "say": SayCommand,
     "claim": ClaimCommand,
     "release": ReleaseCommand,
 }

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from core.devices import CLAIMABLE, kind_of
 
 # Commands by device kind; a window's reader ("idreader-w2") takes those of "idreader".
-COMMANDS = {"idreader": ("test",), "scanner": ("test",), "printer": ("print", "test"), "camera": ("capture", "test")}
+COMMANDS = {"idreader": ("test",), "scanner": ("test",), "printer": ("print", "test"), "camera": ("capture", "test"),
+            "speaker": ("say", "test")}
 # Claims are commands too, answered on the device's result topic, for what a terminal claims.
 CLAIM_COMMANDS = ("claim", "release")
 

@@ -308,6 +308,30 @@ def m003_login_lockout(db: Database) -> None:
     ) STRICT""")
 
 
+@migrations()
+def m005_ticket_tokens_and_speaker_incidents(db: Database) -> None:
+    """The hall: each ticket's unguessable token for its phone page, and the speaker among the devices
+    whose incidents are recorded (SQLite cannot change a CHECK, so that table is made again)."""
+    db.execute("""CREATE TABLE ticket_tokens (
+        ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+        token TEXT NOT NULL UNIQUE CHECK (length(token) >= 16),
+        created_at TEXT NOT NULL
+    ) STRICT""")
+    db.execute("""CREATE TABLE device_incidents_v5 (
+        id INTEGER PRIMARY KEY,
+        device TEXT NOT NULL CHECK (device IN ('daemon', 'idreader', 'scanner', 'printer', 'camera', 'speaker')),
+        kind TEXT NOT NULL CHECK (kind IN ('state', 'error')),
+        state TEXT NOT NULL DEFAULT '' CHECK (state IN ('', 'ready', 'offline', 'error')),
+        detail TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        UNIQUE (device, kind, state, detail, at)
+    ) STRICT""")
+    db.execute("INSERT INTO device_incidents_v5 (id, device, kind, state, detail, at) "
+               "SELECT id, device, kind, state, detail, at FROM device_incidents")
+    db.execute("DROP TABLE device_incidents")
+    db.execute("ALTER TABLE device_incidents_v5 RENAME TO device_incidents")
+    db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""
     with immediate(db):

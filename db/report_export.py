@@ -65,7 +65,7 @@ MODES = {"fixed": "定时定点 fixed stop", "appointment": "预约上门 appoin
 FOLLOW_UP_STATES = {"open": "待回访 open", "called_back": "已回访 called back", "fixed": "已整改 fixed",
                     "closed": "已反馈 closed"}
 DEVICE_LABELS = {"daemon": "设备服务 daemon", "idreader": "读卡器 ID reader", "scanner": "扫码枪 scanner",
-                 "printer": "打印机 printer", "camera": "高拍仪 camera"}
+                 "printer": "打印机 printer", "camera": "高拍仪 camera", "speaker": "扬声器 speaker"}
 assert set(DEVICE_LABELS) == set(INCIDENT_DEVICES), "label every device an incident can name"
 INCIDENT_STATES = {"offline": "离线 offline", "error": "故障 error", "ready": "恢复 recovered"}
 

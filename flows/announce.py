@@ -2,7 +2,8 @@
 
 The store is the truth; MQTT only says "look again". Events and the board carry ticket
 labels, windows and counts: never personal data (CONTRACT.md). Each change is announced
-once, by the flow that made it.
+once, by the flow that made it. A call or a recall is also said by the hall's speaker
+(flows.speaker); a rating is announced as `ticket.rated`, without its score.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from daemon.messages import BoardCall, QueueBoard, QueueEvent, QueueTicket, Queu
 from db import tickets, trips
 from db.tickets import Ticket
 from db.trips import Trip
+from flows import speaker
 from flows.van import Van
 
 __all__ = ["RECENT_CALLS", "Announcer", "TicketEvent", "TripEvent"]
 
 TicketEvent = Literal["issued", "called", "recalled", "serving", "done", "no_show", "deferred", "transferred",
                       "cancelled"]
+# Calls the speaker says aloud.
+SPOKEN: tuple[TicketEvent, ...] = ("called", "recalled")
 TripEvent = Literal["opened", "closed", "crew_changed"]
 # The board shows this many past calls, so someone who missed theirs can check (FQM #172).
 RECENT_CALLS = 5
@@ -34,6 +38,14 @@ class Announcer:
         self._event(f"ticket.{kind}", ticket=QueueTicket(number=ticket.label, category=ticket.category,
                                                           window=ticket.window))
         self.board(ticket.trip_id)
+        if kind in SPOKEN:
+            speaker.say_call(self.van, ticket)
+
+    def rated(self, ticket: Ticket) -> None:
+        """`ticket.rated`: the visit was rated (on the terminal, the phone or the window's tablet). Never the
+        score; the board does not change."""
+        self._event("ticket.rated", ticket=QueueTicket(number=ticket.label, category=ticket.category,
+                                                       window=ticket.window))
 
     def trip(self, trip: Trip, kind: TripEvent) -> None:
         """`trip.<kind>`, then the board: empty for a trip that closed."""

@@ -7,6 +7,11 @@ follow-up read 意见：—). A 差评 (1 or 2) opens its follow-up, due
 `[service] followup_working_days` working days later; the deadline is known as soon as
 the level is chosen. A suggestion is the person's idea for the service, stored as its own
 thing whether or not they rate.
+
+The person may rate on their own phone or on the window's tablet instead (govan web, through
+this same flow). A stored rating is announced as `ticket.rated`, without its score; the
+terminal's flow then learns from `given_elsewhere` that a rating was given, and whether it
+opened a follow-up, and never what the score was.
 """
 
 from __future__ import annotations
@@ -16,15 +21,18 @@ from datetime import date
 from enum import Enum
 
 from core.problems import Code, Problem
-from db import ratings, workdays
+from db import hall, ratings, workdays
 from db.errors import StoreError
+from db.hall import RatingGiven
 from db.ratings import LEVELS, FollowUp, Rating, Suggestion
 from db.staff import Staff
 from db.tickets import Ticket
 from db.trips import Trip
+from flows.announce import Announcer
 from flows.van import Van
 
-__all__ = ["LEVELS", "SCORES", "Action", "FollowUp", "Rated", "Rating", "RatingFlow", "Step", "Suggestion"]
+__all__ = ["LEVELS", "SCORES", "Action", "FollowUp", "Rated", "Rating", "RatingFlow", "RatingGiven", "Step",
+           "Suggestion"]
 
 SCORES = (5, 4, 3, 2, 1)  # the order GB/T 39735 lists them: 非常满意 first
 
@@ -34,6 +42,7 @@ class Step(Enum):
     CHOSEN = "chosen"
     DECLINED = "declined"  # the person chose not to rate
     DONE = "done"
+    ELSEWHERE = "elsewhere"  # rated on the phone or the window's tablet: nothing more to do here
 
 
 class Action(Enum):
@@ -63,7 +72,17 @@ class RatingFlow:
         self._stored: Rated = Rated(None, None, None)
 
     def allowed(self, action: Action) -> bool:
-        return self.step is not Step.DONE
+        return self.step not in (Step.DONE, Step.ELSEWHERE)
+
+    def given_elsewhere(self) -> RatingGiven | None:
+        """A rating the person gave on their phone or the window's tablet, read from the store: that it
+        was given and whether it opened a follow-up, never its score. The flow then has nothing left to do."""
+        if self._stored.rating is not None:
+            return None  # the one given here
+        given = hall.rating_given(self.van.store, self.ticket.id)
+        if given is not None:
+            self.score, self.step = None, Step.ELSEWHERE
+        return given
 
     def choose(self, score: int) -> Problem | None:
         if not self.allowed(Action.RATE):
@@ -104,6 +123,7 @@ class RatingFlow:
                     followup_working_days=service.followup_working_days, holidays=service.holidays,
                     now=self.van.now(), tz=self.van.config.tz)
                 self._stored = Rated(rating, follow_up, None)
+                Announcer(self.van).rated(self.ticket)
             if suggestion and self._stored.suggestion is None:
                 added = ratings.add_suggestion(self.van.store, suggestion, trip_id=self.trip.id,
                                                staff_id=self.staff.id, now=self.van.now())

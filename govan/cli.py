@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("demo", "everything on embedded defaults with emulated devices, in a fresh data directory", _demo)
     command("daemon", "the device daemon, in the foreground", _daemon)
+    command("web", "the hall's display board and the citizens' phone pages, over HTTP ([web] listen)", _web)
     tui = command("tui", "the terminal UI", _tui)
     tui.add_argument("--board", action="store_true", help="the display board for an external screen")
     init = command("init", "create the data directory, database and a commented govan.toml", _init)
@@ -130,6 +131,23 @@ def _tui(args: argparse.Namespace) -> int:
     return run_app(config)
 
 
+def _web(args: argparse.Namespace) -> int:
+    from db.connection import open_store
+    from govan import logs
+    from web.server import serve
+
+    config = _load_config(args, writes_data=True)
+    if not config.database_path.exists():
+        print(f"govan web: no database at {config.database_path}; run `govan init` first", file=sys.stderr)
+        return EXIT_USAGE
+    logs.setup(config.data_path, "web", to_stderr=True)
+    store = open_store(config.database_path)
+    try:
+        return serve(config, store)
+    finally:
+        store.close()
+
+
 def _init(args: argparse.Namespace) -> int:
     from govan.init import run_init
 
@@ -193,6 +211,8 @@ def _known_errors() -> tuple[type[Exception], ...]:
     errors: list[type[Exception]] = [ConfigError, CredentialsError, BrokerUnreachable]
     if "daemon.broker" in sys.modules:
         errors.append(sys.modules["daemon.broker"].BrokerError)
+    if "web.server" in sys.modules:
+        errors.append(sys.modules["web.server"].WebError)
     return tuple(errors)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import string
 import tempfile
 import tomllib
 import typing
@@ -98,19 +99,37 @@ class CameraConfig(_Section):
     timeout_s: float = 20.0
 
 
+# What a call says, with the ticket's number and the window (flows.speaker fills them in).
+DEFAULT_CALL_TEMPLATE = "请{number}号到{window}号窗口办理"
+
+
+class SpeakerConfig(_Section):
+    """`[devices.speaker]`: the hall's voice (docs/hall.md)."""
+
+    driver: Literal["espeak", "clips", "sim", "none"] = "none"
+    clips: str | None = None  # a folder of recorded clips, for the clips driver
+    output: str = "default"  # the ALSA output (aplay -D) for espeak and clips
+    voice: str = "cmn-latn-pinyin"  # espeak-ng's voice, fed tone-numbered pinyin
+    speed: int = 150  # espeak-ng's words per minute
+    template: str = DEFAULT_CALL_TEMPLATE
+    repeat: int = 2  # each call is said this many times
+    chime: bool = True  # a chime before each call
+
+
 class DevicesConfig(_Section):
     idreader: IdReaderConfig = msgspec.field(default_factory=IdReaderConfig)
     scanner: ScannerConfig = msgspec.field(default_factory=ScannerConfig)
     printer: PrinterConfig = msgspec.field(default_factory=PrinterConfig)
     camera: CameraConfig = msgspec.field(default_factory=CameraConfig)
+    speaker: SpeakerConfig = msgspec.field(default_factory=SpeakerConfig)
     # Extra ID readers, one per window, beside the shared `idreader`; keyed as in [devices.idreaders.w2].
     idreaders: dict[str, WindowReaderConfig] = msgspec.field(default_factory=dict)
 
     def names(self) -> list[str]:
-        """Every device the daemon serves: the contract's four, then each window's reader."""
+        """Every device the daemon serves: the contract's, then each window's reader."""
         return [*DEVICES, *(window_reader(key) for key in self.idreaders)]
 
-    def settings(self, device: str) -> IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig:
+    def settings(self, device: str) -> IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig | SpeakerConfig:
         """The section of one device, by its name on the bus ("printer", "idreader-w2")."""
         if device in DEVICES:
             return getattr(self, device)  # type: ignore[no-any-return]
@@ -139,6 +158,14 @@ class ServiceConfig(_Section):
     pin_lockout_minutes: list[int] = msgspec.field(default_factory=lambda: [1, 5, 15])
 
 
+class WebConfig(_Section):
+    """`[web]`: govan web, the hall's board and the citizens' pages."""
+
+    listen: str = "0.0.0.0:8080"  # host:port; the van's Wi-Fi
+    # What a ticket's QR code points at, e.g. "http://192.168.8.1:8080"; unset: tickets carry no page.
+    public_url: str | None = None
+
+
 class EvaluationConfig(_Section):
     """Weights of the staff evaluation (考评); the centre sets them separately."""
 
@@ -158,6 +185,7 @@ class Config(_Section):
     mqtt: MqttConfig = msgspec.field(default_factory=MqttConfig)
     devices: DevicesConfig = msgspec.field(default_factory=DevicesConfig)
     service: ServiceConfig = msgspec.field(default_factory=ServiceConfig)
+    web: WebConfig = msgspec.field(default_factory=WebConfig)
     evaluation: EvaluationConfig = msgspec.field(default_factory=EvaluationConfig)
 
     @property
@@ -309,8 +337,49 @@ def validate(config: Config, source: str) -> Config:
     if problem is not None:
         raise _fail(source, "data_dir", problem)
     _validate_devices(config.devices, source)
+    _validate_speaker(config.devices.speaker, source)
     _validate_service(config, source)
+    _validate_web(config.web, source)
     return config
+
+
+def listen_address(listen: str) -> tuple[str, int] | None:
+    """`[web] listen` as (host, port), or None when it is not host:port."""
+    match = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})", listen)
+    if match is None or not 1 <= int(match.group(2)) <= 65535:
+        return None
+    return match.group(1).strip("[]"), int(match.group(2))
+
+
+def _validate_web(web: WebConfig, source: str) -> None:
+    if listen_address(web.listen) is None:
+        raise _fail(source, "web.listen", f"{web.listen!r} must be host:port, e.g. \"0.0.0.0:8080\"")
+    if web.public_url is not None and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", web.public_url):
+        raise _fail(source, "web.public_url", f"{web.public_url!r} must be an http:// or https:// address, "
+                                              "e.g. \"http://192.168.8.1:8080\"")
+
+
+def _validate_speaker(speaker: SpeakerConfig, source: str) -> None:
+    table = "devices.speaker"
+    if speaker.driver == "clips" and not speaker.clips:
+        raise _fail(source, f"{table}.clips", "is required when driver = \"clips\" (a folder of recorded clips)")
+    if not 1 <= speaker.repeat <= 3:
+        raise _fail(source, f"{table}.repeat", "must be 1, 2 or 3")
+    if not 80 <= speaker.speed <= 450:
+        raise _fail(source, f"{table}.speed", "must be between 80 and 450 words per minute")
+    if not speaker.output.strip():
+        raise _fail(source, f"{table}.output", "must name an ALSA output, e.g. \"default\"")
+    if _template_fields(speaker.template) != {"number", "window"}:
+        raise _fail(source, f"{table}.template", "must say {number} and {window} and nothing else in braces, "
+                                                 f"e.g. \"{DEFAULT_CALL_TEMPLATE}\"")
+
+
+def _template_fields(template: str) -> set[str] | None:
+    """The names a str.format template fills in, or None when its braces do not pair."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return None
 
 
 def _data_dir_problem(path: Path) -> str | None:
@@ -440,6 +509,7 @@ def with_sim_devices(config: Config) -> Config:
         scanner=msgspec.structs.replace(config.devices.scanner, driver="sim"),
         printer=msgspec.structs.replace(config.devices.printer, driver="sim"),
         camera=msgspec.structs.replace(config.devices.camera, driver="sim"),
+        speaker=msgspec.structs.replace(config.devices.speaker, driver="sim"),
         idreaders={key: msgspec.structs.replace(reader, driver="sim") for key, reader in config.devices.idreaders.items()},
     )
     return msgspec.structs.replace(config, devices=devices)

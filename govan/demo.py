@@ -2,7 +2,8 @@
 
 It writes a config with emulated devices and a free loopback port, loads the demo
 catalogue, staff and today's trip, starts the daemon as a child process, waits for
-it to come online, runs the TUI, and stops the daemon when the TUI quits.
+it to come online, starts `govan web` (the hall's board and the phone pages) and prints
+the board's address, runs the TUI, and stops both when the TUI quits.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def _free_port() -> int:
 
 def demo_config(base: Config, data_dir: Path) -> Config:
     mqtt = msgspec.structs.replace(base.mqtt, url="embedded", embedded_port=_free_port())
-    configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt)
+    port = _free_port()
+    web = msgspec.structs.replace(base.web, listen=f"127.0.0.1:{port}", public_url=f"http://127.0.0.1:{port}")
+    configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt, web=web)
     return config_module.with_sim_devices(configured)
 
 
@@ -48,10 +51,11 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_daemon(config_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
+def start_daemon(config_path: Path, log_path: Path, command: str = "daemon") -> subprocess.Popen[bytes]:
+    """`govan daemon` (or another long-running command, `web`) as a child that dies with the demo."""
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
+            [sys.executable, "-m", "govan", command, "--config", str(config_path)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=_die_with_parent,
         )
 
@@ -139,8 +143,11 @@ def run_demo(explicit_config: str | None) -> int:
     daemon_log = data_dir / "logs" / "daemon-console.log"
     daemon_log.parent.mkdir(parents=True, exist_ok=True)
     process = start_daemon(config_path, daemon_log)
+    web: subprocess.Popen[bytes] | None = None
     try:
         asyncio.run(wait_online(config, process))
+        web = start_daemon(config_path, data_dir / "logs" / "web-console.log", "web")
+        print(f"govan demo: display board {config.web.public_url}/board (citizens' pages: the QR code on each ticket)")
         from tui.app import run_app
 
         status = run_app(config)
@@ -148,6 +155,8 @@ def run_demo(explicit_config: str | None) -> int:
         print(f"govan demo: {error}; see {daemon_log}", file=sys.stderr)
         return 1
     finally:
+        if web is not None:
+            stop_daemon(web)
         stop_daemon(process)
-    print(f"govan demo: daemon stopped; the demo data stays in {data_dir}")
+    print(f"govan demo: daemon and govan web stopped; the demo data stays in {data_dir}")
     return status

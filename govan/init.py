@@ -64,8 +64,19 @@ driver = "none"                   # v4l2 | folder | sim | none
 device = "/dev/video0"            # v4l2
 # folder = "/srv/scans"           # folder: where the camera's own software drops files
 
+[devices.speaker]
+driver = "none"                   # espeak | clips | sim | none: the hall's voice, on every call and recall
+# clips = "/var/lib/govan/voice"  # clips: recorded 请.wav, A.wav, 零.wav …, 窗口.wav (docs/hall.md)
+output = "default"                # the ALSA output espeak and clips play on (aplay -L lists them)
+template = "请{{number}}号到{{window}}号窗口办理"   # what a call says
+repeat = 2                        # each call said this many times, after a chime
+
+[web]                             # govan web: the hall's display board (/board) and the phone pages
+listen = "0.0.0.0:8080"           # the van's Wi-Fi
+# public_url = "http://192.168.8.1:8080"   # printed on each ticket as a QR code: {{public_url}}/t/{{token}}
+
 [service]
-# ticket_qr_url = "https://example.gov.cn/q/{{number}}"   # QR printed on tickets
+# ticket_qr_url = "https://example.gov.cn/q/{{number}}"   # QR on tickets when [web] public_url is not set
 priority_age = 70                 # citizens this old or older get priority tickets
 followup_working_days = 5         # deadline for a 差评 follow-up (5, 7 or 15 are in use)
 holidays = []                     # extra non-working days, e.g. ["2026-10-01"]

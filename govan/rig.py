@@ -28,6 +28,7 @@ from daemon.messages import (
     Document,
     PrintCommand,
     QrBlock,
+    SayCommand,
     ScanEvent,
     SelfTestCommand,
     TextBlock,
@@ -41,7 +42,7 @@ COMMAND_TIMEOUT_S = 40.0
 PERSON_TIMEOUT_S = 30.0
 EVENT_TIMEOUT_S = 10.0
 # The printer comes before the scanner: a person scans the code on the page it printed.
-RIG_ORDER = ("idreader", "printer", "scanner", "camera")
+RIG_ORDER = ("idreader", "printer", "scanner", "camera", "speaker")
 
 
 class Rig:
@@ -105,7 +106,7 @@ class Rig:
         if kind_of(device) == "idreader":
             await self._read_card(device, state.driver == "sim", events)
             return
-        use = {"printer": self._print_page, "camera": self._capture, "scanner": self._scan}[device]
+        use = {"printer": self._print_page, "camera": self._capture, "scanner": self._scan, "speaker": self._say}[device]
         await use(state.driver == "sim", events)
 
     async def _command(self, device: str, name: str, message: object):  # noqa: ANN202
@@ -167,6 +168,27 @@ class Rig:
             detail += f", {path} sha256 verified"
         self._record("camera.capture", True, detail, started)
 
+    async def _say(self, emulated: bool, events: asyncio.Queue) -> None:
+        """A call as the terminals send it: the template, a chime, said as many times as configured."""
+        started = time.monotonic()
+        speaker = self.config.devices.speaker
+        text = speaker.template.format(number="A012", window="3")
+        command = SayCommand(job_id=f"rig-{new_id()}", text=text, repeat=speaker.repeat, chime=speaker.chime)
+        result = await self._command("speaker", "say", command)
+        if isinstance(result, CommandTimeout) or result.state != "done":
+            self._record("speaker.say", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started)
+            return
+        detail = f"“{text}”: {result.detail}"
+        size = await asyncio.to_thread(_size_of, Path(result.path)) if emulated and result.path else None
+        if size is not None:
+            if size != result.bytes:
+                self._record("speaker.say", False, f"{result.path}: {size} bytes, the result says {result.bytes}", started)
+                return
+            detail += f"; {result.path} is there"
+        elif not emulated and self.interactive:
+            detail += "; listen: the call should have been heard in the hall"
+        self._record("speaker.say", True, detail, started)
+
     async def _wait_for(self, events: asyncio.Queue, kind: type, timeout: float, match: Callable[[object], bool]) -> object | None:
         deadline = time.monotonic() + timeout
         while (remaining := deadline - time.monotonic()) > 0:
@@ -213,6 +235,11 @@ class Rig:
             self._record("scanner.scan", False, f"the code {self.token} did not arrive as a scan event", started)
             return
         self._record("scanner.scan", True, f"scanned {self.token} (symbology {scan.symbology or 'not sent'})", started)
+
+
+def _size_of(path: Path) -> int | None:
+    """The file's size, or None when it is not on this machine (the daemon's data directory is elsewhere)."""
+    return path.stat().st_size if path.is_file() else None
 
 
 def _sha256_of(path: Path) -> str | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from daemon.client import CommandTimeout
 from daemon.messages import PrintCommand, new_id
 from db import catalogue, clock, tickets
+from flows.hall import ticket_page_url
 from tui.documents import TicketSlip, ticket_document
 from tui.i18n import t
 from tui.link import NotConnected
@@ -26,7 +27,8 @@ async def print_ticket(app: GovanApp, ticket_id: int, *, reprint: bool) -> tuple
         label=ticket.label, item_name=item, stop_name=trip.stop_name if trip else "",
         people_ahead=estimate.people_ahead, wait_seconds=estimate.seconds,
         issued_at=clock.from_text(ticket.issued_at).astimezone(config.tz),
-        priority_reason=ticket.priority_reason, qr_url=config.service.ticket_qr_url,
+        priority_reason=ticket.priority_reason,
+        qr_url=ticket_page_url(store, config, ticket.id) or config.service.ticket_qr_url,
     )
     command = PrintCommand(job_id=f"ticket-{ticket.id}-{new_id()[:8]}", document=ticket_document(slip))
     try:

@@ -14,9 +14,12 @@ import pytest
 from bench.__main__ import scripts
 from bench.figures import Figure, parse, repeated
 from devices.fonts import default_cjk_font
+from tests.support.hall import require_chromium
 from tests.support.mosquitto import require_mosquitto
 
 # script → (tiny size, the figures it must print, needs mosquitto)
+# Scripts that drive Debian's chromium, beside those that need mosquitto.
+NEEDS_CHROMIUM = {"hall_board"}
 EXPECTED = {
     "broker_throughput": (30, {"bus_throughput_mosquitto", "bus_throughput_embedded"}, True),
     # The certify-stamp figure needs a Chinese font; without one the script leaves it out.
@@ -24,6 +27,9 @@ EXPECTED = {
                         | ({"camera_document_certified_ms"} if default_cjk_font() else set()), False),
     "daemon_captures": (3, {"daemon_captures_rss"}, True),
     "daemon_rest": (1, {"daemon_rest_rss", "daemon_rest_cpu"}, True),
+    "hall_board": (2, {"hall_board_shown_p50", "hall_board_shown_p99"}, False),
+    "hall_fanout": (5, {"hall_fanout_rss", "hall_fanout_cpu", "hall_fanout_p99"}, False),
+    "hall_page_weight": (1, {"hall_page_weight_board", "hall_page_weight_phone", "hall_page_weight_tablet"}, False),
     "idreader_latency": (5, {"idreader_latency_p50", "idreader_latency_p99", "idreader_latency_p50_mosquitto",
                              "idreader_latency_p99_mosquitto"}, True),
     "intake_fill": (2, {"intake_fill_p50", "intake_fill_p99"}, False),
@@ -47,6 +53,8 @@ def test_benchmark_prints_its_figures(name: str, capsys: pytest.CaptureFixture[s
     size, names, needs_mosquitto = EXPECTED[name]
     if needs_mosquitto:
         require_mosquitto()
+    if name in NEEDS_CHROMIUM:
+        require_chromium()
     importlib.import_module(f"bench.{name}").main(size)
     figures = {figure.name: figure for figure in parse(capsys.readouterr().out)}
     assert set(figures) == names

@@ -18,8 +18,8 @@ class Unplugged(DeviceTrouble):
 
 def test_a_window_reader_is_an_id_reader_and_unknown_names_are_no_kind() -> None:
     assert window_reader("w2") == "idreader-w2"
-    assert [kind_of(name) for name in ("idreader", "idreader-w2", "printer", "idreader-", "speaker")] == [
-        "idreader", "idreader", "printer", None, None]
+    assert [kind_of(name) for name in ("idreader", "idreader-w2", "printer", "idreader-", "speaker", "horn")] == [
+        "idreader", "idreader", "printer", None, "speaker", None]
 
 
 def test_trouble_keeps_detail_problem_and_its_own_fields_when_pickled() -> None:

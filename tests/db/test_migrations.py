@@ -17,8 +17,10 @@ TABLES = {
     "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
     "citizens", "appointments", "appointment_items", "tickets", "cases", "attachments", "case_materials",
     "ratings", "follow_ups", "suggestions", "audit_log", "outbox", "trip_reports", "device_incidents", "login_failures",
+    "ticket_tokens",
 }
-MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "m003_login_lockout"]
+MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "m003_login_lockout",
+              "m005_ticket_tokens_and_speaker_incidents"]
 
 
 def schema(path: Path) -> list[tuple[str, str]]:

@@ -196,7 +196,7 @@ def test_incidents_are_recorded_once_whoever_hears_them(shift: Van) -> None:
         ("printer", "2026-11-20T01:10:00.000+00:00"), ("daemon", "2026-11-20T01:20:00.000+00:00"),
         ("scanner", "2026-11-20T01:21:00.000+00:00")]
     with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="incident.device",
-                        allowed="daemon, idreader, scanner, printer, camera"):
+                        allowed="daemon, idreader, scanner, printer, camera, speaker"):
         incidents.record(shift.db, "toaster", "error", detail="burnt")
     with raises_problem(db.InvalidValue, Code.INCIDENT_STATE):
         incidents.record(shift.db, "printer", "error", state="error")

@@ -116,7 +116,7 @@ def test_status_online_and_then_offline(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         lines = result.stdout.strip().splitlines()
         assert lines[0].startswith("daemon") and "online" in lines[0]
-        assert [line.split()[0] for line in lines[1:]] == ["idreader", "scanner", "printer", "camera"]
+        assert [line.split()[0] for line in lines[1:]] == ["idreader", "scanner", "printer", "camera", "speaker"]
         assert all("disabled" in line for line in lines[1:])
 
         as_json = govan("status", "--json", "--config", str(config_path))
@@ -141,7 +141,7 @@ def test_status_lists_a_window_reader_and_who_holds_each_reader(tmp_path: Path) 
                 break
         assert as_json.returncode == 0, as_json.stderr
         parsed = json.loads(as_json.stdout)
-        assert list(parsed["devices"]) == ["idreader", "scanner", "printer", "camera", "idreader-w2"]
+        assert list(parsed["devices"]) == ["idreader", "scanner", "printer", "camera", "speaker", "idreader-w2"]
         assert parsed["devices"]["idreader-w2"]["driver"] == "sim"
         assert parsed["holders"]["idreader-w2"] == {"terminal": None, "label": None, "since": None}
         lines = govan("status", "--config", str(config_path)).stdout.strip().splitlines()

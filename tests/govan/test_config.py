@@ -144,7 +144,7 @@ def test_checking_that_the_data_dir_is_writable_leaves_nothing_behind(tmp_path: 
 def test_a_reader_per_window_is_a_device_of_its_own(tmp_path: Path) -> None:
     loaded = config.parse('[devices.idreaders.w2]\ndriver = "sim"\nwindow = "2"\n'
                           '[devices.idreaders.w5]\nport = "/dev/ttyUSB3"\nwindow = "5"\n', "govan.toml")
-    assert loaded.devices.names() == ["idreader", "scanner", "printer", "camera", "idreader-w2", "idreader-w5"]
+    assert loaded.devices.names() == ["idreader", "scanner", "printer", "camera", "speaker", "idreader-w2", "idreader-w5"]
     assert loaded.devices.settings("idreader-w5").port == "/dev/ttyUSB3"
     assert loaded.devices.table("idreader-w5") == "devices.idreaders.w5"
     assert config.parse(config.to_toml(loaded), "again") == loaded

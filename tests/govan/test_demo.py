@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -33,9 +34,21 @@ def _wait_for(session: str, text: str, timeout: float) -> str:
     raise AssertionError(f"{text!r} did not appear within {timeout} s:\n{_screen(session)}")
 
 
-def _daemons(data_dir: str) -> list[str]:
-    found = subprocess.run(["pgrep", "-af", f"govan daemon --config {data_dir}"], capture_output=True, text=True)
+def _daemons(data_dir: str, command: str = "daemon") -> list[str]:
+    found = subprocess.run(["pgrep", "-af", f"govan {command} --config {data_dir}"], capture_output=True, text=True)
     return [line for line in found.stdout.splitlines() if "pgrep" not in line]
+
+
+def _answer(url: str, timeout: float = 30) -> str:
+    """The page at `url`, once it answers (liveness bound only)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            assert time.monotonic() < deadline, f"{url} did not answer"
+            time.sleep(0.2)
 
 
 def test_demo_starts_quits_cleanly_and_leaves_no_process(tmp_path: Path) -> None:
@@ -49,12 +62,20 @@ def test_demo_starts_quits_cleanly_and_leaves_no_process(tmp_path: Path) -> None
         assert "服务 在线" in _wait_for(session, "打印机 就绪", 30)
         data_dir = re.search(r"data directory (\S+)", _screen(session) + screen)
         assert data_dir, "the demo names its data directory"
-        assert _daemons(data_dir.group(1)), "the demo's daemon runs while the TUI is open"
+        running = _daemons(data_dir.group(1))
+        assert running, "the demo's daemon runs while the TUI is open"
+        config_path = Path(running[0].split("--config ", 1)[1].strip())  # the screen may wrap the path
+        listen = re.search(r'listen = "([^"]+)"', config_path.read_text())
+        assert listen, "the demo configures govan web"
+        board = _answer(f"http://{listen.group(1)}/board")
+        assert "叫号" in board, "govan web serves the board while the demo runs"
         _tmux("send-keys", "-t", session, "C-q")
         final = _wait_for(session, "EXIT=", 30)
         assert "EXIT=0" in final
-        assert "daemon stopped" in final
+        assert f"display board http://{listen.group(1)}/board" in final
+        assert "daemon and govan web stopped" in final
         assert "Traceback" not in final
         assert _daemons(data_dir.group(1)) == []
+        assert _daemons(data_dir.group(1), "web") == []
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -4,6 +4,10 @@ The screen never suggests a score: the five levels look alike, none is focused o
 highlighted, nothing is chosen until a key is pressed. The person may say why beside
 the level (kept with the rating, so a 差评's follow-up has it) and, apart, give a
 suggestion (意见建议). F10 stores what was given (flows.rating.RatingFlow).
+
+The person may rate on their own phone or the window's tablet instead (govan web): when
+`ticket.rated` comes for this ticket, the screen says only that it was rated, and whether
+that opened a 差评 follow-up, never the score; F10 then closes it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from textual.widgets import Input, Label, Static
 from core.problems import Problem
 from flows.rating import SCORES, Action, RatingFlow, Step
 from tui.i18n import t
+from tui.messages import QueueChanged
 from tui.navigation import NAVIGATION_KEYS
 from tui.problems import describe
 from tui.screens.base import VanScreen
@@ -38,6 +43,7 @@ class RatingScreen(VanScreen):
     def __init__(self, flow: RatingFlow) -> None:
         super().__init__()
         self.flow = flow
+        self._elsewhere = Text()
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="rating"):
@@ -64,7 +70,9 @@ class RatingScreen(VanScreen):
         for score in SCORES:
             self.query_one(f"#level-{score}", Static).set_class(score == flow.score, "chosen")
         result = self.query_one("#rating-result", Static)
-        if flow.step is Step.DECLINED:
+        if flow.step is Step.ELSEWHERE:
+            result.update(self._elsewhere)
+        elif flow.step is Step.DECLINED:
             result.update(t("intake.rating.skipped"))
         elif flow.score is not None:
             text = Text(t("intake.rating.chosen", level=f"{flow.score} {t('intake.rating.level.' + str(flow.score))}"),
@@ -84,9 +92,24 @@ class RatingScreen(VanScreen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("rate", "decline", "done"):
+        if action in ("rate", "decline"):
             return self.flow.allowed(Action.FINISH)
+        if action == "done":
+            return self.flow.allowed(Action.FINISH) or self.flow.step is Step.ELSEWHERE
         return True
+
+    def on_queue_changed(self, message: QueueChanged) -> None:
+        event = message.event
+        if event.type != "ticket.rated" or event.ticket is None or event.ticket.number != self.flow.ticket.label:
+            return
+        given = self.flow.given_elsewhere()
+        if given is None:
+            return
+        text = Text(t("intake.rating.elsewhere"), style="bold")
+        if given.follow_up:
+            text.append("\n" + t("intake.rating.elsewhere_follow_up"), style="bold yellow")
+        self._elsewhere = text
+        self.show()
 
     def action_stay(self) -> None:
         self.notify(t("intake.rating.finish_first"), severity="warning")
@@ -115,6 +138,9 @@ class RatingScreen(VanScreen):
         self.set_focus(None)  # the number keys rate again
 
     def action_done(self) -> None:
+        if self.flow.step is Step.ELSEWHERE:
+            self.app.pop_screen()
+            return
         rated = self.flow.finish(self.query_one("#comment", Input).value, self.query_one("#suggestion", Input).value)
         if isinstance(rated, Problem):
             self.query_one("#rating-error", Static).update(describe(rated))

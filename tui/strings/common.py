@@ -13,6 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "device.scanner": ("扫码枪", "Scanner"),
     "device.printer": ("打印机", "Printer"),
     "device.camera": ("高拍仪", "Camera"),
+    "device.speaker": ("扬声器", "Speaker"),
     "state.online": ("在线", "online"),
     "state.offline": ("离线", "offline"),
     "state.ready": ("就绪", "ready"),

@@ -187,6 +187,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "Press 1–5 to rate, F8 not to rate, Tab to say why. Ratings help us improve."),
     "intake.rating.chosen": ("您的评价：{level}（F10 提交前可更改）", "Your rating: {level} (it can change until F10)"),
     "intake.rating.thanks": ("已评价：{level}。谢谢！", "Rated: {level}. Thank you!"),
+    "intake.rating.elsewhere": ("群众已在手机或评价器上评价", "The person rated on their phone or the window's tablet"),
+    "intake.rating.elsewhere_follow_up": ("已生成差评回访", "A 差评 follow-up was opened"),
     "intake.rating.follow_up": ("差评将登记回访：{days}个工作日内（{deadline}前）回访、整改并反馈",
                                 "A follow-up will be opened: callback, fix and report back within {days} working days "
                                 "(by {deadline})"),

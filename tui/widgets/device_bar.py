@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from core.devices import DEVICES
+from core.devices import DEVICES, OPTIONAL
 from daemon.messages import Status
 from tui.i18n import t
 
@@ -44,7 +44,9 @@ def render_status(status: Status) -> Text:
     line.append(f"{t('device.daemon')} ").append(t("state." + daemon_state), STYLE[daemon_state])
     troubles: list[str] = []
     for device in DEVICES:
-        state = status.devices[device]
+        state = status.devices.get(device)
+        if state is None or (device in OPTIONAL and (state.state == "disabled" or state.driver in ("", "none"))):
+            continue  # a van without a speaker is not in trouble; one is shown once the daemon has said it has it
         line.append(f"  {t('device.' + device)} ").append(t("state." + state.state), STYLE[state.state])
         if state.state in ("offline", "error") and status.daemon_online and state.detail:
             troubles.append(f"{t('device.' + device)}: {state.detail}")
