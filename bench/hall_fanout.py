@@ -122,7 +122,8 @@ async def measure(pages: int) -> dict[str, float]:
             urls = [ticket_page_url(hall.store, hall.van.config, ticket.id) for ticket in followed]
             watchers = [Page(url.replace("/t/", "/api/ticket/") + "/events") for url in urls if url]
             tasks = [asyncio.create_task(watcher.follow()) for watcher in watchers]
-            await asyncio.wait_for(asyncio.gather(*(watcher.connected.wait() for watcher in watchers)), 60)
+            async with asyncio.timeout(60):
+                await asyncio.gather(*(watcher.connected.wait() for watcher in watchers))
             await asyncio.sleep(1.0)
             cpu, elapsed = cpu_seconds(pid), time.monotonic()
             started_at = await calls(hall, CALLS, hops)

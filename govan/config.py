@@ -132,7 +132,8 @@ class DevicesConfig(_Section):
     def settings(self, device: str) -> IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig | SpeakerConfig:
         """The section of one device, by its name on the bus ("printer", "idreader-w2")."""
         if device in DEVICES:
-            return getattr(self, device)  # type: ignore[no-any-return]
+            section: IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig | SpeakerConfig = getattr(self, device)
+            return section
         readers = {window_reader(key): reader for key, reader in self.idreaders.items()}
         return readers[device]
 

@@ -58,7 +58,8 @@ class Hall:
         """Wait until something changes (True) or `timeout` passes (False)."""
         event = self._changed
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await event.wait()
             return True
         return False
 

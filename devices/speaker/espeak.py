@@ -59,7 +59,8 @@ class EspeakVoice:
         process = await asyncio.create_subprocess_exec(
             program, *arguments, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         try:
-            output, errors = await asyncio.wait_for(process.communicate(), TIMEOUT_S)
+            async with asyncio.timeout(TIMEOUT_S):
+                output, errors = await process.communicate()
         except TimeoutError:
             process.kill()
             await process.wait()

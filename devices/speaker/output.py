@@ -62,7 +62,8 @@ class AlsaOutput:
             program, "-q", "-D", self.device, "-t", "wav", "-",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         try:
-            _, errors = await asyncio.wait_for(process.communicate(audio.to_wav()), audio.seconds + PLAY_SLACK_S)
+            async with asyncio.timeout(audio.seconds + PLAY_SLACK_S):
+                _, errors = await process.communicate(audio.to_wav())
         except TimeoutError:
             process.kill()
             await process.wait()

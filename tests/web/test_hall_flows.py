@@ -3,7 +3,6 @@ through RatingFlow, and the printed QR code that leads to the page."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from db import ratings, staff, tickets, trips
 from flows import hall
 from flows.rating import RatingFlow, Step
 from tests.flows.support import flow_van
+from tests.support.aio import within
 from tests.support.hall import get, get_until, hall_van, post
 from tui.documents import TicketSlip, ticket_document
 
@@ -73,7 +73,7 @@ async def test_the_citizen_rates_once_through_the_rating_flow_and_the_terminal_l
                     return event
             raise AssertionError("no ticket.rated")
 
-        event = await asyncio.wait_for(heard(), WAIT)
+        event = await within(WAIT, heard())
         assert event.ticket.number == "A001"
         assert set(msgspec.structs.asdict(event.ticket)) == {"number", "category", "window"}  # never the score
         given = terminal.given_elsewhere()
