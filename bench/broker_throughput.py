@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.figures import Figure, free_port, report
 from bench.van import mosquitto
 from daemon.broker import EmbeddedBroker
-from daemon.bus import Connection
+from daemon.bus import Connection, cancel_and_wait
 from daemon.credentials import (
     DAEMON_USER,
     TUI_USER,
@@ -94,8 +94,7 @@ async def _ours(port: int, passwords: dict[str, str], count: int) -> float:
         connection.publish(TOPIC, b'{"state":"ready","n":%d}' % number)
     await _wait(subscriber)
     elapsed = time.perf_counter() - started
-    running.cancel()
-    await asyncio.gather(running, return_exceptions=True)
+    await cancel_and_wait(running)
     return elapsed
 
 

@@ -18,6 +18,7 @@ import aiomqtt
 import msgspec
 import pytest
 
+from daemon.bus import cancel_and_wait
 from daemon.client import CommandTimeout, DaemonClient
 from daemon.credentials import DAEMON_USER, StaffSlot
 from daemon.messages import PrintCommand, new_id
@@ -96,9 +97,7 @@ async def test_sigterm_with_reconnecting_terminals_stops_and_frees_the_port(tmp_
             await asyncio.sleep(0.5)
             daemon.signal(signal.SIGTERM)
             assert await asyncio.to_thread(daemon.wait, LIVENESS_S) == 0
-            for terminal in terminals:
-                terminal.cancel()
-            await asyncio.gather(*terminals, return_exceptions=True)
+            await cancel_and_wait(*terminals)  # they connect and subscribe through aiomqtt's wait_for
         finally:
             daemon.stop()
     assert "daemon stopped" in daemon.log.read_text(encoding="utf-8")
