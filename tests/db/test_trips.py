@@ -88,3 +88,17 @@ def test_the_captain_marks_cooperation_from_1_to_5(van: Van) -> None:
         trips.rate_cooperation(van.db, van.trip_id, van.s1, 6)
     with raises_problem(db.NotFound, Code.TRIP_NOT_CREW, staff=van.dispatcher, trip=van.trip_id):
         trips.rate_cooperation(van.db, van.trip_id, van.dispatcher, 3)
+
+
+def test_the_desk_keys_are_the_captains_order_for_the_trip(van: Van) -> None:
+    assert trips.desk_keys(van.db, van.trip_id) == []
+    assert trips.set_desk_keys(van.db, van.trip_id, ["hukou_certificate", "residence_permit"]) == [
+        "hukou_certificate", "residence_permit"]
+    assert trips.set_desk_keys(van.db, van.trip_id, ["residence_permit"]) == ["residence_permit"]
+    with raises_problem(db.InvalidValue, Code.TRIP_DESK_KEY_TWICE, item="residence_permit"):
+        trips.set_desk_keys(van.db, van.trip_id, ["residence_permit", "residence_permit"])
+    with raises_problem(db.InvalidValue, Code.TRIP_DESK_KEYS_TOO_MANY, limit=10):
+        trips.set_desk_keys(van.db, van.trip_id, [f"item{n}" for n in range(11)])
+    with raises_problem(db.UnknownItem, Code.CATALOGUE_UNKNOWN_ITEM, item="no_such_item"):
+        trips.set_desk_keys(van.db, van.trip_id, ["no_such_item"])
+    assert trips.desk_keys(van.db, van.trip_id) == ["residence_permit"]  # a refusal changes nothing
