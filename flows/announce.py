@@ -18,8 +18,8 @@ from flows.van import Van
 
 __all__ = ["RECENT_CALLS", "Announcer", "TicketEvent", "TripEvent"]
 
-TicketEvent = Literal["issued", "called", "recalled", "serving", "done", "no_show", "deferred", "transferred",
-                      "cancelled"]
+TicketEvent = Literal["issued", "printed", "unprinted", "written", "cancelled", "called", "recalled", "serving",
+                      "done", "no_show", "deferred", "transferred"]
 TripEvent = Literal["opened", "closed", "crew_changed"]
 # The board shows this many past calls, so someone who missed theirs can check (FQM #172).
 RECENT_CALLS = 5
