@@ -17,7 +17,7 @@ from daemon.credentials import CredentialsError, StaffSlot
 from govan.config import Config
 
 WAIT = 10.0  # liveness bound only; never a timing assertion
-KINDS = ("state", "error", "result", "card", "scan")
+KINDS = ("state", "error", "result", "card", "scan", "board", "event")
 
 
 class Subscriber:
