@@ -85,6 +85,7 @@ class DeskScreen(VanScreen):
         self.fill_table()
         self.show_person()
         table.focus()
+        self._selection_changed()
         self.hold_devices()
 
     @property
@@ -308,7 +309,7 @@ class DeskScreen(VanScreen):
         if self.flow is None:
             return True
         if action in ("write", "cancel"):
-            return self.desk.allowed(Action.WRITE, self._selected_held())
+            return self._held_shown  # the ticket under the cursor is held (kept up to date below)
         if action == "take_device":
             return any(hold.elsewhere for hold in self.holds)
         return True
