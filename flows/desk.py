@@ -279,7 +279,10 @@ class DeskFlow:
         """The ticket a queue event is about, as the store has it now; None for other news."""
         if event.ticket is None:
             return None
-        return tickets.find_ticket(self.van.store, self.trip.id, event.ticket.number)
+        ticket = tickets.find_ticket(self.van.store, self.trip.id, event.ticket.number)
+        if ticket is not None and self.last is not None and self.last.id == ticket.id:
+            self.last = ticket
+        return ticket
 
     def waiting(self) -> dict[str, int]:
         """People waiting per queue letter: tickets held for a failed slip are not counted."""

@@ -58,7 +58,8 @@ class DeskScreen(VanScreen):
         self.flow: DeskFlow | None = None
         self.holds: list[Hold] = []
         self._order: dict[str, int] = {}  # ticket label → id: the table shows the newest first
-        self._held_shown = False  # whether the footer offers W and C for the ticket under the cursor
+        # What the footer offers for the ticket under the cursor: (R reprint, W and C for a held ticket).
+        self._offered = (False, False)
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
@@ -308,27 +309,25 @@ class DeskScreen(VanScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.flow is None:
             return True
+        if action == "reprint":
+            return self._offered[0] or None  # greyed: nothing under the cursor to print again
         if action in ("write", "cancel"):
-            return self._held_shown  # the ticket under the cursor is held (kept up to date below)
+            return self._offered[1]
         if action == "take_device":
-            return any(hold.elsewhere for hold in self.holds)
+            return self.desk.allowed(Action.TAKE_DEVICE)
         return True
-
-    def _selected_held(self) -> Ticket | None:
-        with contextlib.suppress(NoMatches):
-            ticket = self.selected()
-            if ticket is not None and self.desk.allowed(Action.WRITE, ticket):
-                return ticket
-        return None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._selection_changed()
 
     def _selection_changed(self) -> None:
-        # W and C come and go with a held ticket under the cursor: refresh the footer only then.
-        held = self._selected_held() is not None
-        if held != self._held_shown:
-            self._held_shown = held
+        # The footer follows the ticket under the cursor (the flow's rules): refresh it only when that changes.
+        ticket = None
+        with contextlib.suppress(NoMatches):
+            ticket = self.selected()
+        offered = (self.desk.allowed(Action.REPRINT, ticket), self.desk.allowed(Action.WRITE, ticket))
+        if offered != self._offered:
+            self._offered = offered
             self.refresh_bindings()
 
     # Appointments
@@ -377,5 +376,5 @@ class DeskScreen(VanScreen):
         widget.update(Text("\n".join(lines), style="bold yellow"))
         widget.display = bool(lines)
         if elsewhere_before != bool(lines):
-            self.refresh_bindings()
+            self.refresh_bindings()  # F12 comes or goes
 
