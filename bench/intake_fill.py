@@ -50,10 +50,10 @@ from devices.idcard.emulator import PtyReaderEmulator
 from devices.idcard.frames import Command, Reply
 from devices.idcard.presets import PRESETS
 from flows import claims
+from flows.session import Session
 from govan import config as config_module
 from tui.app import GovanApp
 from tui.screens.intake import IntakeScreen
-from tui.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 WARMUP = 10

@@ -74,6 +74,8 @@ class Code(StrEnum):
     TRIP_TICKETS_SERVING = "trip.tickets_serving"  # count
     TRIP_CASES_OPEN = "trip.cases_open"  # count
     TRIP_TICKETS_WAITING = "trip.tickets_waiting"  # count
+    TRIP_DESK_KEYS_TOO_MANY = "trip.desk_keys_too_many"  # limit
+    TRIP_DESK_KEY_TWICE = "trip.desk_key_twice"  # item
     REPORT_ALREADY_STORED = "report.already_stored"  # trip
     # The queue
     TICKET_NOT_FOUND = "ticket.not_found"  # ticket_id
@@ -89,6 +91,7 @@ class Code(StrEnum):
     TICKET_NOT_SERVING = "ticket.not_serving"  # ticket, status, action (a queue step)
     TICKET_BEING_SERVED = "ticket.being_served"  # ticket, action
     TICKET_FINISHED = "ticket.finished"  # ticket, status, action
+    TICKET_NOT_HELD = "ticket.not_held"  # ticket, action: only a ticket whose slip failed to print
     # Appointments
     APPOINTMENT_NOT_FOUND = "appointment.not_found"  # appointment
     APPOINTMENT_HEAD_COUNT = "appointment.head_count"
@@ -210,6 +213,15 @@ class Code(StrEnum):
     CREW_WINDOW_BUSY = "crew.window_busy"  # window, ticket: a window that has a ticket called or served keeps its person
     EXPORT_FAILED = "export.failed"  # folder, reason (the system's words)
     EVALUATION_PERIOD = "evaluation.period"  # a period that does not read as two dates, first not after last
+    # The desk and the window (flows.desk, flows.window, flows.slips)
+    DESK_KEY_UNSET = "desk.key_unset"  # key: a number key the captain gave no item
+    DESK_NOT_NOW = "desk.not_now"  # action
+    SLIP_STILL_PRINTING = "slip.still_printing"  # ticket: its slip is being printed now
+    WINDOW_NOT_NOW = "window.not_now"  # action: nothing called, or not in the state for it
+    TRANSFER_NOWHERE = "transfer.nowhere"  # no other window of its queue, no other queue served on the trip
+    TRANSFER_NOT_A_TARGET = "transfer.not_a_target"  # the window or queue is not one the ticket may go to
+    TRANSFER_ITEM_NEEDED = "transfer.item_needed"  # category: which of its items the person comes for
+    TRANSFER_CASE_OPEN = "transfer.case_open"  # ticket: an open case moves only with its ticket, to a window
     # Intake (flows.intake)
     INTAKE_NOT_NOW = "intake.not_now"  # action, step: not at this step of the visit
     INTAKE_CARD_LATER = "intake.card_later"  # a card read away from the person step

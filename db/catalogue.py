@@ -122,19 +122,6 @@ def list_items(
     return [_item(row) for row in rows]
 
 
-def frequent_items(db: Database, limit: int, *, trip_id: int | None = None, since: datetime | None = None) -> list[Item]:
-    """The `limit` items most ticketed since `since` (all time if None), for the desk's number keys.
-
-    Ties, and items never ticketed, keep catalogue order, so a new van still gets a full row.
-    """
-    candidates = list_items(db, trip_id=trip_id)
-    counts = {row["item_code"]: row["n"] for row in db.query(
-        "SELECT item_code, COUNT(*) AS n FROM tickets WHERE item_code IS NOT NULL AND issued_at >= ? GROUP BY item_code",
-        [clock.to_text(since) if since else ""])}
-    ranked = sorted(enumerate(candidates), key=lambda pair: (-counts.get(pair[1].code, 0), pair[0]))
-    return [item for _, item in ranked[:limit]]
-
-
 def list_departments(db: Database) -> list[Department]:
     return [Department(**row) for row in db.query("SELECT * FROM departments ORDER BY queue_letter")]
 

@@ -215,7 +215,7 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
         SELECT {keys('ticket')}, tk.status, tk.called_at,
                (julianday(tk.called_at) - julianday(tk.issued_at)) * 86400.0 AS wait_s
         FROM tickets tk{dt}
-        WHERE {within('tk.trip_id')}),
+        WHERE {within('tk.trip_id')} AND tk.status != 'cancelled'),
     svc_base AS {materialized} (
         SELECT {keys('ticket')}, (julianday(last.outcome_at) - julianday(tk.called_at)) * 86400.0 AS service_s
         FROM (SELECT ticket_id, MAX(outcome_at) AS outcome_at FROM cases
@@ -406,7 +406,8 @@ def arrivals_by_hour(db: Database, trip_id: int, *, tz: ZoneInfo = clock.SHANGHA
     assert offset is not None
     rows = list(db.query(
         """SELECT strftime('%Y-%m-%dT%H:00', issued_at, :offset) AS hour, COUNT(*) AS n FROM tickets
-           WHERE trip_id = :trip AND transferred_from IS NULL GROUP BY hour ORDER BY hour""",
+           WHERE trip_id = :trip AND transferred_from IS NULL AND status != 'cancelled'
+           GROUP BY hour ORDER BY hour""",
         {"trip": trip_id, "offset": f"{int(offset.total_seconds()):+d} seconds"}))
     if not rows:
         return []

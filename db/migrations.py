@@ -309,6 +309,65 @@ def m003_login_lockout(db: Database) -> None:
 
 
 @migrations()
+def m004_queue_print_outcomes_deferral_and_desk_keys(db: Database) -> None:
+    """Tickets: cancelled (a slip that never printed, cancelled by staff), handed over in writing,
+    and put back a few places (过号顺延); the desk's number keys as the captain set them for a trip.
+
+    SQLite cannot change a CHECK in place, so the tickets table is rebuilt: its rows go to a
+    temporary copy, the table is dropped and made again, and the rows come back. Other tables
+    point at tickets (cases, ratings); their checks are deferred to the commit, and every row
+    they point at is back by then.
+    """
+    db.execute("PRAGMA defer_foreign_keys = ON")  # off again at the end of the transaction
+    columns = [column.name for column in db.table("tickets").columns]
+    db.execute("CREATE TEMP TABLE tickets_before_m004 AS SELECT * FROM tickets")
+    db.execute("DROP TABLE tickets")
+    db.execute("""CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        trip_id INTEGER NOT NULL REFERENCES trips(id),
+        category TEXT NOT NULL REFERENCES departments(queue_letter),
+        number INTEGER NOT NULL CHECK (number >= 1),
+        item_code TEXT REFERENCES service_items(code),
+        citizen_id INTEGER REFERENCES citizens(id),
+        appointment_id INTEGER REFERENCES appointments(id),
+        priority INTEGER NOT NULL DEFAULT 0 CHECK (priority IN (0, 1)),
+        priority_reason TEXT CHECK (priority_reason IN ('appointment', 'age', 'disabled')),
+        status TEXT NOT NULL DEFAULT 'waiting'
+            CHECK (status IN ('waiting', 'called', 'serving', 'done', 'no_show', 'transferred', 'cancelled')),
+        target_window TEXT,
+        window TEXT,
+        staff_id INTEGER REFERENCES staff(id),
+        call_count INTEGER NOT NULL DEFAULT 0,
+        print_state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (print_state IN ('pending', 'printed', 'failed', 'reprinted', 'written')),
+        transferred_from INTEGER REFERENCES tickets(id),
+        issued_at TEXT NOT NULL,
+        called_at TEXT,
+        last_called_at TEXT,
+        serving_at TEXT,
+        done_at TEXT,
+        -- 过号顺延: how many more calls, at windows that serve its queue, go before this ticket.
+        let_pass INTEGER NOT NULL DEFAULT 0 CHECK (let_pass >= 0),
+        deferrals INTEGER NOT NULL DEFAULT 0 CHECK (deferrals >= 0),
+        UNIQUE (trip_id, category, number),
+        CHECK ((priority = 1) = (priority_reason IS NOT NULL)),
+        CHECK (status != 'cancelled' OR print_state = 'failed')
+    ) STRICT""")
+    names = ", ".join(columns)
+    db.execute(f"INSERT INTO tickets ({names}) SELECT {names} FROM tickets_before_m004")
+    db.execute("DROP TABLE tickets_before_m004")
+    db.execute("CREATE INDEX tickets_queue ON tickets(trip_id, category, status, priority, issued_at)")
+    db.execute("CREATE INDEX tickets_by_staff ON tickets(staff_id)")
+    db.execute("""CREATE TABLE trip_desk_keys (
+        trip_id INTEGER NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position BETWEEN 0 AND 9),
+        item_code TEXT NOT NULL REFERENCES service_items(code),
+        PRIMARY KEY (trip_id, position),
+        UNIQUE (trip_id, item_code)
+    ) STRICT""")
+
+
+@migrations()
 def m005_ticket_tokens_and_speaker_incidents(db: Database) -> None:
     """The hall: each ticket's unguessable token for its phone page, and the speaker among the devices
     whose incidents are recorded (SQLite cannot change a CHECK, so that table is made again)."""
@@ -331,6 +390,7 @@ def m005_ticket_tokens_and_speaker_incidents(db: Database) -> None:
     db.execute("DROP TABLE device_incidents")
     db.execute("ALTER TABLE device_incidents_v5 RENAME TO device_incidents")
     db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
+
 
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""

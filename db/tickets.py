@@ -16,16 +16,21 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from core.problems import Code
+from core.queue import MAX_DEFER_PLACES
 from db import clock, metrics
 from db.catalogue import department_for_category, get_item
 from db.connection import immediate
 from db.errors import InvalidValue, NotFound, WrongState
 from db.trips import get_trip
 
-TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "transferred"]
+TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "transferred", "cancelled"]
 PriorityReason = Literal["appointment", "age", "disabled"]
-PrintState = Literal["pending", "printed", "failed", "reprinted"]
+# "written": the slip did not print and staff handed the number over in writing.
+PrintState = Literal["pending", "printed", "failed", "reprinted", "written"]
 PRINT_RESULTS: tuple[PrintState, ...] = ("printed", "failed", "reprinted")  # what a print attempt may record
+# In the queue: waiting, and not held back by a slip that failed to print (staff choose first:
+# reprint, hand it over in writing, or cancel it). Such a ticket is neither called nor counted.
+IN_QUEUE = "status = 'waiting' AND print_state != 'failed'"
 DEFAULT_PRIORITY_AGE = 70
 
 
@@ -52,6 +57,8 @@ class Ticket:
     last_called_at: str | None
     serving_at: str | None
     done_at: str | None
+    let_pass: int = 0  # 过号顺延: calls at windows of its queue that still go first
+    deferrals: int = 0
 
     @property
     def label(self) -> str:
@@ -130,6 +137,19 @@ def _category_for(
     return letter
 
 
+def priority_for(
+    db: Database,
+    *,
+    citizen_id: int | None = None,
+    disabled: bool = False,
+    priority_age: int = DEFAULT_PRIORITY_AGE,
+    now: datetime | None = None,
+    tz: ZoneInfo = clock.SHANGHAI,
+) -> PriorityReason | None:
+    """The priority a walk-in ticket issued now would get: what the desk shows before it issues one."""
+    return _priority_reason(db, citizen_id, None, disabled, priority_age, clock.local_date(clock.resolve(now), tz))
+
+
 def _priority_reason(
     db: Database, citizen_id: int | None, appointment_id: int | None, disabled: bool, priority_age: int, today: date
 ) -> PriorityReason | None:
@@ -186,7 +206,9 @@ def call_next(db: Database, trip_id: int, window: str, *, now: datetime | None =
     """Call the next ticket for a window's categories, or None if nobody is waiting.
 
     Order: tickets transferred to this very window, then priority, then first come
-    first served. The window must have finished (or marked no-show) its last ticket.
+    first served; a ticket put back (过号顺延) lets its `let_pass` calls go first. A ticket
+    whose slip failed to print is held until staff settle it. The window must have finished
+    (or marked no-show) its last ticket.
     """
     stamp = clock.to_text(clock.resolve(now))
     with immediate(db):
@@ -200,17 +222,22 @@ def call_next(db: Database, trip_id: int, window: str, *, now: datetime | None =
         marks = ", ".join("?" * len(categories))
         rows = list(db.query(
             f"""SELECT id FROM tickets
-                WHERE trip_id = ? AND status = 'waiting' AND category IN ({marks})
+                WHERE trip_id = ? AND {IN_QUEUE} AND category IN ({marks})
                   AND (target_window IS NULL OR target_window = ?)
-                ORDER BY target_window IS NULL, priority DESC, issued_at, id LIMIT 1""",
+                ORDER BY target_window IS NULL, let_pass > 0, priority DESC, issued_at, id LIMIT 1""",
             [trip_id, *categories, window]))
         if not rows:
             return None
         db.execute(
-            """UPDATE tickets SET status = 'called', window = ?, staff_id = ?, target_window = NULL,
+            """UPDATE tickets SET status = 'called', window = ?, staff_id = ?, target_window = NULL, let_pass = 0,
                       call_count = call_count + 1, called_at = COALESCE(called_at, ?), last_called_at = ?
                WHERE id = ? AND status = 'waiting'""",
             [window, staff_id, stamp, stamp, rows[0]["id"]])
+        # A ticket put back lets one more go first: this window could have called it instead.
+        db.execute(
+            f"""UPDATE tickets SET let_pass = let_pass - 1
+                WHERE trip_id = ? AND status = 'waiting' AND let_pass > 0 AND category IN ({marks})""",
+            [trip_id, *categories])
         return get_ticket(db, rows[0]["id"])
 
 
@@ -226,6 +253,22 @@ def recall(db: Database, ticket_id: int, *, now: datetime | None = None) -> Tick
 
 def mark_no_show(db: Database, ticket_id: int, *, now: datetime | None = None) -> Ticket:
     return _move(db, ticket_id, ("called",), "no_show", "done_at", now, "mark no-show")
+
+
+def defer(db: Database, ticket_id: int, places: int) -> Ticket:
+    """过号顺延: a called person who has not come goes back to waiting, `places` calls later.
+
+    Each call at a window that serves the ticket's queue counts one place, whoever it calls;
+    with nobody else waiting it is called again at once. The first call time is kept.
+    """
+    if not isinstance(places, int) or isinstance(places, bool) or not 1 <= places <= MAX_DEFER_PLACES:
+        raise InvalidValue(Code.STORE_NOT_IN_RANGE, field="ticket.defer_places", min=1, max=MAX_DEFER_PLACES)
+    with immediate(db):
+        _expect(db, ticket_id, ("called",), "defer")
+        db.execute(
+            """UPDATE tickets SET status = 'waiting', window = NULL, staff_id = NULL, target_window = NULL,
+                      let_pass = ?, deferrals = deferrals + 1 WHERE id = ?""", [places, ticket_id])
+        return get_ticket(db, ticket_id)
 
 
 def start_service(db: Database, ticket_id: int, *, now: datetime | None = None) -> Ticket:
@@ -272,6 +315,31 @@ def transfer_to_category(
                        transferred_from=ticket_id)
 
 
+def hand_over_in_writing(db: Database, ticket_id: int) -> Ticket:
+    """The slip did not print: staff wrote the number down for the person, and it joins the queue."""
+    with immediate(db):
+        _held(db, ticket_id, "hand over in writing")
+        db.execute("UPDATE tickets SET print_state = 'written' WHERE id = ?", [ticket_id])
+        return get_ticket(db, ticket_id)
+
+
+def cancel(db: Database, ticket_id: int, *, now: datetime | None = None) -> Ticket:
+    """The slip did not print and the number is not handed out: nobody holds it, it is never called."""
+    stamp = clock.to_text(clock.resolve(now))
+    with immediate(db):
+        _held(db, ticket_id, "cancel")
+        db.execute("UPDATE tickets SET status = 'cancelled', done_at = ? WHERE id = ?", [stamp, ticket_id])
+        return get_ticket(db, ticket_id)
+
+
+def _held(db: Database, ticket_id: int, action: str) -> Ticket:
+    """A waiting ticket whose slip failed to print: what staff may still hand over in writing or cancel."""
+    ticket = _expect(db, ticket_id, ("waiting",), action)
+    if ticket.print_state != "failed":
+        raise WrongState(Code.TICKET_NOT_HELD, ticket=ticket.label, action=action)
+    return ticket
+
+
 def set_print_state(db: Database, ticket_id: int, state: PrintState) -> Ticket:
     """Record the printer's result: printed, failed, or reprinted (after a failure or a lost slip)."""
     if state not in PRINT_RESULTS:
@@ -291,6 +359,16 @@ def get_ticket(db: Database, ticket_id: int) -> Ticket:
     if not rows:
         raise NotFound(Code.TICKET_NOT_FOUND, ticket_id=ticket_id)
     return _ticket(rows[0])
+
+
+def find_ticket(db: Database, trip_id: int, label: str) -> Ticket | None:
+    """The trip's ticket with this label ('A012'), as a queue event names it; None if there is none."""
+    category, digits = label[:1], label[1:]
+    if not digits.isdigit():
+        return None
+    rows = list(db.query("SELECT * FROM tickets WHERE trip_id = ? AND category = ? AND number = ?",
+                         [trip_id, category, int(digits)]))
+    return _ticket(rows[0]) if rows else None
 
 
 def list_tickets(
@@ -328,14 +406,14 @@ def estimate_wait(
     department_for_category(db, category)
     if ticket_id is None:
         ahead = next(db.query(
-            "SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ? AND category = ? AND status = 'waiting'",
+            f"SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ? AND category = ? AND {IN_QUEUE}",
             [trip_id, category]))["n"]
     elif (ticket := get_ticket(db, ticket_id)).status != "waiting":
         ahead = 0
     else:
         ahead = next(db.query(
-            """SELECT COUNT(*) AS n FROM tickets
-               WHERE trip_id = ? AND category = ? AND status = 'waiting' AND id != ?
+            f"""SELECT COUNT(*) AS n FROM tickets
+               WHERE trip_id = ? AND category = ? AND {IN_QUEUE} AND id != ?
                  AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND id < ?))))""",
             [trip_id, category, ticket.id, int(ticket.priority), int(ticket.priority),
              ticket.issued_at, ticket.issued_at, ticket.id]))["n"]
@@ -359,7 +437,7 @@ def queue_board(db: Database, trip_id: int, *, recent: int = 5) -> Board:
         ]
 
     waiting = {row["category"]: row["n"] for row in db.query(
-        """SELECT category, COUNT(*) AS n FROM tickets WHERE trip_id = ? AND status = 'waiting'
+        f"""SELECT category, COUNT(*) AS n FROM tickets WHERE trip_id = ? AND {IN_QUEUE}
            GROUP BY category ORDER BY category""", [trip_id])}
     return Board(calling=calls("status IN ('called', 'serving')"), waiting=waiting,
                  recent=calls("last_called_at IS NOT NULL", recent))

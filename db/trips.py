@@ -157,6 +157,42 @@ def remove_crew(db: Database, trip_id: int, staff_id: int) -> Trip:
         return get_trip(db, trip_id)
 
 
+DESK_KEY_COUNT = 10  # the number keys 1…9, 0
+
+
+def set_desk_keys(db: Database, trip_id: int, codes: Sequence[str]) -> list[str]:
+    """The items the desk's number keys issue for, in key order, as the captain set them for the trip.
+
+    Each item once, at most ten, each offered by the trip and switched on; a closed trip keeps its keys.
+    """
+    codes = list(codes)
+    if len(codes) > DESK_KEY_COUNT:
+        raise InvalidValue(Code.TRIP_DESK_KEYS_TOO_MANY, limit=DESK_KEY_COUNT)
+    repeated = next((code for index, code in enumerate(codes) if code in codes[:index]), None)
+    if repeated is not None:
+        raise InvalidValue(Code.TRIP_DESK_KEY_TWICE, item=repeated)
+    with immediate(db):
+        trip = get_trip(db, trip_id)
+        if trip.status == "closed":
+            raise WrongState(Code.TRIP_CLOSED, trip=trip_id)
+        for code in codes:
+            if not get_item(db, code).enabled:
+                raise WrongState(Code.CATALOGUE_ITEM_DISABLED, item=code)
+            if trip.items and code not in trip.items:
+                raise WrongState(Code.TRIP_ITEM_NOT_OFFERED, item=code, trip=trip_id)
+        db.execute("DELETE FROM trip_desk_keys WHERE trip_id = ?", [trip_id])
+        for position, code in enumerate(codes):
+            db.execute("INSERT INTO trip_desk_keys (trip_id, position, item_code) VALUES (?, ?, ?)",
+                       [trip_id, position, code])
+        return desk_keys(db, trip_id)
+
+
+def desk_keys(db: Database, trip_id: int) -> list[str]:
+    """The items of the desk's keys for the trip, in key order; [] when the captain set none."""
+    return [row["item_code"] for row in db.query(
+        "SELECT item_code FROM trip_desk_keys WHERE trip_id = ? ORDER BY position", [trip_id])]
+
+
 def rate_cooperation(db: Database, trip_id: int, staff_id: int, score: int) -> None:
     """The captain's 1-5 mark for a crew member's cooperation (配合度) on this trip."""
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:

@@ -20,8 +20,8 @@ from flows.van import Van
 
 __all__ = ["RECENT_CALLS", "Announcer", "TicketEvent", "TripEvent"]
 
-TicketEvent = Literal["issued", "called", "recalled", "serving", "done", "no_show", "deferred", "transferred",
-                      "cancelled"]
+TicketEvent = Literal["issued", "printed", "unprinted", "written", "cancelled", "called", "recalled", "serving",
+                      "done", "no_show", "deferred", "transferred"]
 # Calls the speaker says aloud.
 SPOKEN: tuple[TicketEvent, ...] = ("called", "recalled")
 TripEvent = Literal["opened", "closed", "crew_changed"]

@@ -33,7 +33,7 @@ __all__ = [
     "rate_at_window", "rate_visit", "snapshot", "ticket_page_url", "wait_minutes", "window_visit",
 ]
 
-PlaceStatus = Literal["waiting", "called", "serving", "done", "no_show", "transferred", "expired"]
+PlaceStatus = Literal["waiting", "called", "serving", "done", "no_show", "transferred", "cancelled", "expired"]
 RatingOffer = Literal["offered", "given"]
 # The service time assumed before any ticket of a queue was served, as tickets.estimate_wait assumes.
 DEFAULT_SERVICE_S = 300.0

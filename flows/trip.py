@@ -7,7 +7,6 @@ and `trip.closed` on B/queue/event (flows.announce), so every terminal follows t
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,16 +20,13 @@ from db.report import TripReport
 from db.staff import Staff
 from db.trips import CrewMember, Stop, Trip
 from flows.announce import Announcer
+from flows.desk import DESK_KEYS, set_desk_keys
 from flows.van import Van
 
 __all__ = [
     "DESK_KEYS", "MODES", "Action", "Blockers", "CrewMember", "Item", "Seat", "Stop", "Trip", "TripClose",
     "TripReport", "TripSetup", "current_trip", "notes", "recent_trips", "save_notes",
 ]
-log = logging.getLogger(__name__)
-
-# The desk's number keys, in the order the captain sets them for the trip.
-DESK_KEYS = "1234567890"
 MODES = trips.TRIP_MODES
 
 
@@ -325,12 +321,7 @@ class _Refused(Exception):
 
 
 def _store_desk_keys(van: Van, trip_id: int, codes: Sequence[str]) -> None:
-    """The desk's keys for the trip, through the queue's own flow (raises _Refused with its problem)."""
-    try:
-        from flows.desk import set_desk_keys  # type: ignore[import-not-found, import-untyped, unused-ignore]
-    except ImportError:  # TODO(issue 14): v2/queue brings flows.desk; then import it at the top and drop this
-        log.warning("no flows.desk in this build: the desk keys of trip %s are not stored", trip_id)
-        return
+    """The desk's keys for the trip, through the desk's own flow (raises _Refused with its problem)."""
     result = set_desk_keys(van, trip_id, list(codes))
     if isinstance(result, Problem):
         raise _Refused(result)

@@ -12,9 +12,10 @@ from sqlite_utils import Database
 
 from daemon.messages import Holder, JobResult, Status
 from daemon.topics import Topics
+from db import connection
 from govan.config import Config
 
-__all__ = ["Bus", "Van"]
+__all__ = ["Bus", "Van", "open_store"]
 
 
 class Bus(Protocol):
@@ -59,3 +60,11 @@ class Van:
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.config.tz)
+
+
+def open_store(config: Config) -> Database:
+    """This terminal's connection to the van's store (`config.database_path`), its schema brought up to date.
+
+    Raises `db.errors.StoreError` (its problem says why) when the file cannot be opened or used.
+    """
+    return connection.open_store(config.database_path)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 
 from core.devices import DEVICES, READER_KEY_PATTERN, window_reader
+from core.queue import MAX_DEFER_PLACES
 
 CONFIG_ENV = "GOVAN_CONFIG"
 LOCAL_CONFIG = Path("govan.toml")
@@ -157,6 +158,8 @@ class ServiceConfig(_Section):
     # Wrong PINs in a row that lock a login, and how long each lock lasts (the last one repeats).
     pin_attempts: int = 5
     pin_lockout_minutes: list[int] = msgspec.field(default_factory=lambda: [1, 5, 15])
+    # 过号顺延: how many calls go before a missed number put back.
+    defer_places: int = 3
 
 
 class WebConfig(_Section):
@@ -430,6 +433,8 @@ def _validate_service(config: Config, source: str) -> None:
                                                         "that are worked (调休)")
         if worked in holidays:
             raise _fail(source, "service.working_days", f"{day!r} is in service.holidays too")
+    if not 1 <= service.defer_places <= MAX_DEFER_PLACES:
+        raise _fail(source, "service.defer_places", f"must be between 1 and {MAX_DEFER_PLACES} places")
     if not 1 <= service.pin_attempts <= 20:
         raise _fail(source, "service.pin_attempts", "must be between 1 and 20 wrong PINs")
     if not service.pin_lockout_minutes or not all(1 <= minutes <= 1440 for minutes in service.pin_lockout_minutes):

@@ -84,6 +84,7 @@ working_days = []                 # weekend days that are worked (调休), e.g. 
 retention_days = 30               # personal data of closed, synced cases is purged after this
 pin_attempts = 5                  # wrong PINs in a row that lock a login
 pin_lockout_minutes = [1, 5, 15]  # how long each lock in a row lasts; the last repeats
+defer_places = 3                  # 过号顺延: a missed number is called again after this many others
 
 [evaluation]                      # weights of the staff evaluation (考评)
 trips = 0.15

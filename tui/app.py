@@ -13,19 +13,18 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from sqlite_utils import Database
 from textual.app import App
 from textual.binding import Binding
 
-from db import trips
-from db.connection import open_store
-from db.staff import Staff
+from flows.announce import Announcer
 from flows.incidents import IncidentRecorder
-from flows.van import Van
+from flows.session import Session, Staff, session_for
+from flows.van import Van, open_store
 from govan.config import Config
 from tui.i18n import Translated, set_locale, t
 from tui.link import DaemonLink
 from tui.messages import DeviceFaulted, DevicesChanged
-from tui.session import Session
 
 
 class GovanApp(Translated, App[int]):
@@ -47,12 +46,12 @@ class GovanApp(Translated, App[int]):
         super().__init__()
         self.config = config
         self.connect = connect
-        self.link = DaemonLink(self, config)
-        self.store = open_store(config.database_path)
+        # Whenever this terminal reaches the broker, the board is rebuilt from the store (defect 10).
+        self.link = DaemonLink(self, config, on_connected=lambda: Announcer(self.van).board())
         # What the flows work with: this terminal's store, config, bus and clock (tests pass a clock).
-        self.van = Van(self.store, config, self.link, clock=clock or (lambda: datetime.now(config.tz)))
+        self.van = Van(open_store(config), config, self.link, clock=clock or (lambda: datetime.now(config.tz)))
         # Device trouble heard while this terminal is open goes into the trip summary.
-        self.incidents = IncidentRecorder(self.store)
+        self.incidents = IncidentRecorder(self.van.store)
         self.session: Session | None = None
         self.title = t("app.title")
 
@@ -72,12 +71,17 @@ class GovanApp(Translated, App[int]):
     def on_device_faulted(self, message: DeviceFaulted) -> None:
         self.incidents.fault(message.error)
 
+    @property
+    def store(self) -> Database:
+        """This terminal's store connection (the views never call it: flows do; tests read it)."""
+        return self.van.store
+
     def on_unmount(self) -> None:
-        self.store.close()
+        self.van.store.close()
 
     # Who is here, and which screen they work on.
     def sign_in(self, staff: Staff) -> None:
-        self.session = Session(staff, trips.current_trip(self.store))
+        self.session = session_for(self.van, staff)
         self.route()
 
     def action_sign_out(self) -> None:
@@ -93,7 +97,7 @@ class GovanApp(Translated, App[int]):
         """Show the screen that fits the session: no trip, the window, or the desk."""
         if self.session is None:
             return
-        self.session = Session(self.session.staff, trips.current_trip(self.store))
+        self.session = session_for(self.van, self.session.staff)
         self.sub_title = self._session_line()
         if self.session.trip is None:
             from tui.screens.no_trip import NoTripScreen

@@ -1,9 +1,14 @@
-"""The app's one MQTT client: it turns daemon news into Textual messages and sends commands."""
+"""The app's one MQTT client: it turns daemon news into Textual messages and sends commands.
+
+Card reads and scans reach this terminal only when it held the reader or scanner
+(flows.claims); every other terminal's are not heard here at all.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -27,13 +32,15 @@ class NotConnected(BrokerUnreachable):
 
 
 class DaemonLink:
-    def __init__(self, app: App, config: Config) -> None:
+    def __init__(self, app: App, config: Config, *, on_connected: Callable[[], None] | None = None) -> None:
         self.app = app
         self.config = config
         self.client: DaemonClient | None = None
         self.status = Status.unreachable("")
-        # Retained messages this terminal owes the broker, sent again on every new client.
-        self._retained: dict[str, msgspec.Struct] = {}
+        # Called whenever the broker is reached again, and when the daemon comes back: the app
+        # rebuilds the board from the store then (a restarted broker has no retained board, and
+        # a board remembered here could be a closed trip's).
+        self.on_connected = on_connected
 
     @property
     def topics(self) -> Topics:
@@ -50,8 +57,6 @@ class DaemonLink:
             try:
                 async with DaemonClient(self.config) as client:
                     self.client = client
-                    for topic, message in self._retained.items():
-                        client.publish(topic, message, retain=True)
                     await asyncio.gather(self._forward_status(client), self._forward_events(client))
             except (BrokerUnreachable, CredentialsError) as error:
                 log.warning("cannot reach the daemon: %s", error)
@@ -69,12 +74,18 @@ class DaemonLink:
         self._post(DevicesChanged(status))
 
     async def _forward_status(self, client: DaemonClient) -> None:
+        before = self.status
         async for status in client.watch():
             self._post_status(status)
+            back = (status.broker_connected and not before.broker_connected) or (
+                status.daemon_online and not before.daemon_online)
+            if back and self.on_connected is not None:
+                self.on_connected()
+            before = status
 
     async def _forward_events(self, client: DaemonClient) -> None:
-        # Every card and scan, as before claims: the flows that claim the reader come with issue 14.
-        async for event in client.events(all_terminals=True):
+        # Cards and scans only for this terminal: read while it held the device (flows.claims).
+        async for event in client.events():
             if isinstance(event, CardEvent):
                 self._post(CardRead(event))
             elif isinstance(event, ScanEvent):
@@ -109,8 +120,6 @@ class DaemonLink:
         return self.client.holder(device) if self.client is not None else Holder()
 
     def publish(self, topic: str, message: msgspec.Struct, *, retain: bool = False) -> None:
-        """Publish now, or (retained ones) as soon as there is a connection."""
-        if retain:
-            self._retained[topic] = message
+        """Publish now; without a connection it is lost (the board is rebuilt when the link is back)."""
         if self.client is not None:
             self.client.publish(topic, message, retain=retain)

@@ -58,4 +58,6 @@ def first_words(place: Place) -> tuple[str, str]:
         return "办理结束", "感谢您的评价" if place.rating == "given" else ""
     if place.status == "no_show":
         return "您的号已过号", "请到取号处咨询工作人员"
+    if place.status == "cancelled":
+        return "此号已作废", "请到取号处咨询工作人员"
     return "号票已过期", "本站服务已结束"

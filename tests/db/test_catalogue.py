@@ -155,18 +155,3 @@ def test_unknown_items_and_files_are_clear_errors(store: Database, tmp_path: Pat
     with raises_problem(db.InvalidValue, Code.CATALOGUE_FILE_TYPE, path=str(tmp_path / "catalogue.xlsx")):
         catalogue.import_file(store, tmp_path / "catalogue.xlsx")
 
-
-def test_frequent_items_rank_by_tickets_then_catalogue_order(van) -> None:  # noqa: ANN001
-    from db.catalogue import frequent_items
-
-    in_order = [item.code for item in catalogue.list_items(van.db, trip_id=van.trip_id)]
-    assert [item.code for item in frequent_items(van.db, 4, trip_id=van.trip_id)] == in_order[:4]
-    police = [code for code in in_order if catalogue.get_item(van.db, code).department == "police"]
-    popular, second = police[-1], police[-2]
-    for minute in range(3):
-        db.issue_ticket(van.db, van.trip_id, item_code=popular, now=at(minute))
-    db.issue_ticket(van.db, van.trip_id, item_code=second, now=at(5))
-    ranked = [item.code for item in frequent_items(van.db, 4, trip_id=van.trip_id)]
-    assert ranked[:2] == [popular, second]
-    assert ranked[2:] == [code for code in in_order if code not in (popular, second)][:2]
-    assert [item.code for item in frequent_items(van.db, 4, trip_id=van.trip_id, since=at(10))] == in_order[:4]

@@ -17,10 +17,10 @@ TABLES = {
     "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
     "citizens", "appointments", "appointment_items", "tickets", "cases", "attachments", "case_materials",
     "ratings", "follow_ups", "suggestions", "audit_log", "outbox", "trip_reports", "device_incidents", "login_failures",
-    "ticket_tokens",
+    "trip_desk_keys", "ticket_tokens",
 }
 MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "m003_login_lockout",
-              "m005_ticket_tokens_and_speaker_incidents"]
+              "m004_queue_print_outcomes_deferral_and_desk_keys", "m005_ticket_tokens_and_speaker_incidents"]
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
@@ -83,3 +83,41 @@ def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(db.StoreError) as raised:
         db.open_store(tmp_path / "nowhere" / "govan.db")
     assert raised.value.problem == Problem(Code.STORE_NO_DIRECTORY, {"path": str(tmp_path / "nowhere")})
+
+
+def test_the_tickets_table_is_rebuilt_with_its_rows_and_what_points_at_them(tmp_path: Path) -> None:
+    """m004 rebuilds tickets (new states and columns); cases, ratings and transfers still point at their rows."""
+    from db import cases, catalogue, ratings, tickets
+    from tests.db.support import at
+
+    store = db.open_store(tmp_path / "old.db", migrate=False)
+    migrations.migrations.apply(store, stop_before="m004_queue_print_outcomes_deferral_and_desk_keys")
+    assert "let_pass" not in {column.name for column in store.table("tickets").columns}
+    catalogue.load_default(store, now=at(0))
+    captain = db.add_staff(store, "c1", "车长", "captain", "1111", department="agency", now=at(0)).id
+    stop = db.add_stop(store, "站点", "community")
+    trip = db.plan_trip(store, at(0).date(), stop.id, captain, "fixed", now=at(0))
+    db.set_crew(store, trip.id, captain, "1", ["A", "F"])
+    db.open_trip(store, trip.id, now=at(0))
+    # As m003's code did it (calling reads columns m004 adds, so the calls are written out here).
+    first = tickets.issue_ticket(store, trip.id, category="A", now=at(1))
+    store.execute("UPDATE tickets SET status = 'called', window = '1', call_count = 1 WHERE id = ?", [first.id])
+    moved = tickets.transfer_to_category(store, first.id, "F", now=at(3))
+    store.execute("UPDATE tickets SET status = 'called', window = '1', call_count = 1 WHERE id = ?", [moved.id])
+    tickets.start_service(store, moved.id, now=at(5))
+    case = cases.open_case(store, "social_insurance_enrol", captain, ticket_id=moved.id, now=at(5))
+    tickets.finish(store, moved.id, now=at(6))
+    ratings.rate(store, moved.id, 5, now=at(7))
+    before = [dict(row) for row in store.query("SELECT * FROM tickets ORDER BY id")]
+    migrations.migrate(store)
+
+    after = [dict(row) for row in store.query("SELECT * FROM tickets ORDER BY id")]
+    assert [{key: row[key] for key in before[0]} for row in after] == before
+    assert all((row["let_pass"], row["deferrals"]) == (0, 0) for row in after)
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.conn.execute("PRAGMA defer_foreign_keys").fetchone()[0] == 0
+    assert cases.get_case(store, case.id).ticket_id == moved.id
+    assert {index.name for index in store.table("tickets").indexes} >= {"tickets_queue", "tickets_by_staff"}
+    with pytest.raises(sqlite3.IntegrityError):  # foreign keys are checked again
+        store.execute("UPDATE cases SET ticket_id = 999 WHERE id = ?", [case.id])
+    store.close()

@@ -6,7 +6,8 @@ import pytest
 
 import db
 from core.problems import Code, Problem
-from db import citizens, tickets
+from core.queue import MAX_DEFER_PLACES
+from db import citizens, metrics, tickets
 from tests.db.support import Van, at, count, id_number, raises_problem
 
 
@@ -206,3 +207,75 @@ def test_the_board_shows_who_is_called_where_and_how_many_wait(van: Van) -> None
     board = tickets.queue_board(van.db, van.trip_id)
     assert board.calling == [("A001", "1", "2026-11-20T01:05:00.000+00:00")]
     assert board.waiting == {"A": 1, "B": 1}
+
+
+def test_a_deferred_ticket_lets_its_places_go_first_at_windows_of_its_queue(van: Van) -> None:
+    """过号顺延: A001 missed its call; three calls of queue A later it is called again, first call kept."""
+    missed = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
+    others = [db.issue_ticket(van.db, van.trip_id, category="A", now=at(2 + n)) for n in range(4)]
+    called = db.call_next(van.db, van.trip_id, "1", now=at(10))
+    assert called is not None and called.id == missed.id
+    back = tickets.defer(van.db, missed.id, 3)
+    assert (back.status, back.window, back.let_pass, back.deferrals) == ("waiting", None, 3, 1)
+    order = []
+    for minute, window in ((11, "3"), (12, "1"), (13, "3"), (14, "1")):  # windows 1 and 3 both serve A
+        ticket = db.call_next(van.db, van.trip_id, window, now=at(minute))
+        assert ticket is not None
+        order.append(ticket.label)
+        db.mark_no_show(van.db, ticket.id, now=at(minute))
+    assert order == [others[0].label, others[1].label, others[2].label, missed.label]
+    again = db.get_ticket(van.db, missed.id)
+    assert (again.call_count, again.called_at, again.let_pass) == (2, called.called_at, 0)
+
+
+def test_a_deferred_ticket_is_called_at_once_when_nobody_else_waits(van: Van) -> None:
+    ticket = db.issue_ticket(van.db, van.trip_id, category="B", now=at(1))
+    db.call_next(van.db, van.trip_id, "3", now=at(2))
+    tickets.defer(van.db, ticket.id, 5)
+    assert db.call_next(van.db, van.trip_id, "3", now=at(3)).id == ticket.id  # type: ignore[union-attr]
+    with raises_problem(db.InvalidValue, Code.STORE_NOT_IN_RANGE, field="ticket.defer_places", min=1,
+                        max=MAX_DEFER_PLACES):
+        tickets.defer(van.db, ticket.id, 0)
+    db.start_service(van.db, ticket.id, now=at(4))
+    with raises_problem(db.WrongState, Code.TICKET_BEING_SERVED, ticket="B001", action="defer"):
+        tickets.defer(van.db, ticket.id, 2)
+
+
+def test_a_ticket_whose_slip_failed_waits_for_staff_and_is_neither_called_nor_counted(van: Van) -> None:
+    unprinted = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
+    later = db.issue_ticket(van.db, van.trip_id, category="A", now=at(2))
+    tickets.set_print_state(van.db, unprinted.id, "failed")
+    assert tickets.queue_board(van.db, van.trip_id).waiting == {"A": 1}
+    assert db.estimate_wait(van.db, van.trip_id, "A").people_ahead == 1
+    assert db.call_next(van.db, van.trip_id, "1", now=at(3)).id == later.id  # type: ignore[union-attr]
+    written = tickets.hand_over_in_writing(van.db, unprinted.id)
+    assert (written.print_state, written.status) == ("written", "waiting")
+    assert tickets.queue_board(van.db, van.trip_id).waiting == {"A": 1}
+    assert db.call_next(van.db, van.trip_id, "3", now=at(4)).id == unprinted.id  # type: ignore[union-attr]
+
+
+def test_only_a_ticket_whose_slip_failed_can_be_cancelled_and_it_is_not_counted(van: Van) -> None:
+    printed = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
+    tickets.set_print_state(van.db, printed.id, "printed")
+    with raises_problem(db.WrongState, Code.TICKET_NOT_HELD, ticket="A001", action="cancel"):
+        tickets.cancel(van.db, printed.id, now=at(2))
+    with raises_problem(db.WrongState, Code.TICKET_NOT_HELD, ticket="A001", action="hand over in writing"):
+        tickets.hand_over_in_writing(van.db, printed.id)
+    unprinted = db.issue_ticket(van.db, van.trip_id, category="A", now=at(3))
+    tickets.set_print_state(van.db, unprinted.id, "failed")
+    cancelled = tickets.cancel(van.db, unprinted.id, now=at(4))
+    assert (cancelled.status, cancelled.print_state) == ("cancelled", "failed")
+    with raises_problem(db.WrongState, Code.TICKET_FINISHED, ticket="A002", status="cancelled",
+                        action="hand over in writing"):
+        tickets.hand_over_in_writing(van.db, unprinted.id)
+    assert tickets.queue_board(van.db, van.trip_id).waiting == {"A": 1}
+    # A cancelled number was never handed out: it is not a ticket of the trip's figures.
+    assert metrics.shift_summary(van.db, van.trip_id).overall.tickets == 1
+
+
+def test_the_desk_is_told_the_priority_a_ticket_would_get(van: Van) -> None:
+    old = citizens.find_or_create(van.db, id_number("19401120"), now=at(0))
+    young = citizens.find_or_create(van.db, id_number("19900101"), now=at(0))
+    assert tickets.priority_for(van.db, citizen_id=old.id, now=at(1)) == "age"
+    assert tickets.priority_for(van.db, citizen_id=young.id, now=at(1)) is None
+    assert tickets.priority_for(van.db, citizen_id=young.id, disabled=True, now=at(1)) == "disabled"

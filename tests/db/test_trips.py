@@ -103,3 +103,15 @@ def test_recent_trips_page_back_newest_first_without_gaps_or_repeats(van: Van) -
         before = page[-1]
     assert [len(page) for page in pages] == [2, 2, 2]
     assert [entry for page in pages for entry in page] == every
+def test_the_desk_keys_are_the_captains_order_for_the_trip(van: Van) -> None:
+    assert trips.desk_keys(van.db, van.trip_id) == []
+    assert trips.set_desk_keys(van.db, van.trip_id, ["hukou_certificate", "residence_permit"]) == [
+        "hukou_certificate", "residence_permit"]
+    assert trips.set_desk_keys(van.db, van.trip_id, ["residence_permit"]) == ["residence_permit"]
+    with raises_problem(db.InvalidValue, Code.TRIP_DESK_KEY_TWICE, item="residence_permit"):
+        trips.set_desk_keys(van.db, van.trip_id, ["residence_permit", "residence_permit"])
+    with raises_problem(db.InvalidValue, Code.TRIP_DESK_KEYS_TOO_MANY, limit=10):
+        trips.set_desk_keys(van.db, van.trip_id, [f"item{n}" for n in range(11)])
+    with raises_problem(db.UnknownItem, Code.CATALOGUE_UNKNOWN_ITEM, item="no_such_item"):
+        trips.set_desk_keys(van.db, van.trip_id, ["no_such_item"])
+    assert trips.desk_keys(van.db, van.trip_id) == ["residence_permit"]  # a refusal changes nothing

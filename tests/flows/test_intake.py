@@ -3,18 +3,11 @@ virtual printer, two terminals where the defect needs them; no Textual."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
 
 from core.case_numbers import case_number
 from core.problems import Code, Problem
-from daemon.client import DaemonClient
-from daemon.messages import CardEvent, QueueEvent, ScanEvent
 from db import audit, cases, followups, ratings, tickets, trips
 from db import staff as staff_store
 from flows import claims
@@ -39,64 +32,10 @@ from flows.printing import Printed
 from flows.rating import Action as RatingAction
 from flows.rating import Rated, RatingFlow
 from flows.van import Van
-from tests.flows.support import FlowVan, flow_van
-from tests.support.aio import within
+from tests.flows.support import Events, FlowVan, devices_ready, flow_van, heard, sim, until
 from tests.support.van import connected_client
 
-WAIT = 15.0  # liveness bound only
 LI_AGONG = "李阿公"
-T = TypeVar("T")
-
-
-async def until(condition: Callable[[], T], what: str) -> T:
-    async def wait() -> T:
-        while not (value := condition()):
-            await asyncio.sleep(0.02)
-        return value
-
-    try:
-        return await within(WAIT, wait())
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
-
-
-@dataclass
-class Events:
-    """Every card and scan the daemon publishes, as a terminal's link hears them before claims."""
-
-    cards: list[CardEvent]
-    scans: list[ScanEvent]
-    queue: list[QueueEvent]
-
-
-@contextlib.asynccontextmanager
-async def heard(client: DaemonClient) -> AsyncIterator[Events]:
-    events = Events([], [], [])
-
-    async def listen() -> None:
-        async for event in client.events(all_terminals=True):
-            if isinstance(event, CardEvent):
-                events.cards.append(event)
-            elif isinstance(event, ScanEvent):
-                events.scans.append(event)
-            elif isinstance(event, QueueEvent):
-                events.queue.append(event)
-
-    task = asyncio.create_task(listen())
-    await asyncio.sleep(0.1)  # subscribed
-    try:
-        yield events
-    finally:
-        task.cancel()
-
-
-def sim(fv: FlowVan, device: str, action: str, payload: dict[str, Any]) -> None:
-    fv.client.publish(fv.client.topics.sim(device, action), payload)
-
-
-async def devices_ready(fv: FlowVan, *devices: str) -> None:
-    await until(lambda: fv.client.status.daemon_online and all(
-        fv.client.status.devices[name].state == "ready" for name in devices), "the devices")
 
 
 def serve(fv: FlowVan, login: str, item_code: str | None, *, citizen_id: int | None = None) -> IntakeFlow:

@@ -18,7 +18,7 @@ from govan.config import Config
 from tests.support.aio import within
 
 WAIT = 10.0  # liveness bound only; never a timing assertion
-KINDS = ("state", "error", "result", "card", "scan")
+KINDS = ("state", "error", "result", "card", "scan", "board", "event")
 
 
 class Subscriber:

@@ -33,11 +33,11 @@ from db import staff as staff_store
 from db.connection import open_store
 from db.demo import DemoData
 from db.staff import Staff
+from flows.session import Session
 from govan import config as config_module
 from govan.config import Config
 from tests.support.van import connected_client, running_daemon, write_config
 from tui.app import GovanApp
-from tui.session import Session
 
 # s01 林晓燕 sits at window 1 and serves queue A (公安) in the demo data.
 CLERK_LOGIN, CLERK_PIN, CLERK_WINDOW = "s01", "2222", "1"

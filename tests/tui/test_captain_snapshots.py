@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets._header import HeaderClock
 
 import db
 from daemon.client import Status
@@ -20,6 +19,7 @@ from db import incidents, report, staff
 from tests.db.support import at
 from tests.tui.test_captain import make_van, shift_template  # noqa: F401 - the fixture
 from tui.app import GovanApp
+from tui.widgets.van_header import VanClock
 
 SIZES = [(80, 24), (120, 40)]
 SINCE = "2026-11-20T09:00:00+08:00"
@@ -33,7 +33,7 @@ READY = Status(
 
 @pytest.fixture(autouse=True)
 def stopped_header_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(HeaderClock, "render", lambda self: Text("10:00:00"))
+    monkeypatch.setattr(VanClock, "render", lambda self: Text("10:00:00"))
 
 
 def captain_app(tmp_path: Path, template: Path, minutes: float = 60) -> GovanApp:

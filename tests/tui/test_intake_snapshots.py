@@ -38,7 +38,7 @@ EXPIRED_CARD = CardEvent(
 def still(monkeypatch: pytest.MonkeyPatch) -> None:
     """No blinking cursor, no ticking clock."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-    monkeypatch.setattr("textual.widgets._header.HeaderClock.render", lambda self: Text("10:05:00"))
+    monkeypatch.setattr("tui.widgets.van_header.VanClock.render", lambda self: Text("10:05:00"))
 
 
 def intake_app(tmp_path: Path, item_code: str) -> GovanApp:

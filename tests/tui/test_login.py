@@ -1,4 +1,5 @@
-"""The login screen as staff meet it: who is named in the header, a locked login, and a van with nobody yet."""
+"""The login screen as staff meet it: who is named in the header and the time it shows, a locked login, and a
+van with nobody yet."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from govan import config as config_module
 from tests.support.van import write_config
 from tests.tui.harness import prepare, until
 from tui.app import GovanApp
+from tui.widgets.van_header import VanClock
 
 START = datetime.fromisoformat("2026-11-20T09:00:00+08:00")
 
@@ -74,3 +76,13 @@ async def test_a_fresh_van_says_how_to_add_staff(tmp_path: Path) -> None:
         await until(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
         hint = str(app.screen.query_one("#login-empty", Label).render())
         assert hint == "还没有员工：请运行 `govan staff add 登录名 姓名 --role captain`"
+
+
+async def test_the_header_clock_tells_the_vans_time_not_the_machines(tmp_path: Path) -> None:
+    """Defect 11: the header clock showed UTC while the screens used Asia/Shanghai."""
+    desk = prepare(tmp_path)
+    app = GovanApp(desk.config, connect=False, clock=lambda: datetime.fromisoformat("2026-11-20T01:30:05+00:00"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+        clock = app.screen.query_one(VanClock)
+        assert "".join(segment.text for segment in clock.render_line(0)).strip() == "09:30:05"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets._header import HeaderClock
 
 from daemon.client import Status
 from daemon.messages import BoardCall, DaemonState, DeviceState, QueueBoard
@@ -22,6 +21,7 @@ from tests.support.van import write_config
 from tui.app import GovanApp
 from tui.board_app import BoardApp
 from tui.messages import BoardChanged
+from tui.widgets.van_header import VanClock
 
 NOW = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 in Longgang
 SIZES = [(80, 24), (120, 40)]
@@ -39,7 +39,7 @@ READY = Status(
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(HeaderClock, "render", lambda self: Text("09:30:00"))
+    monkeypatch.setattr(VanClock, "render", lambda self: Text("09:30:00"))
 
 
 def _van_app(tmp_path: Path) -> GovanApp:
@@ -91,6 +91,12 @@ def test_board(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # 
             BoardCall(number="K001", window="4", at="2026-11-20T09:30:00+08:00"),
         ],
         waiting={"A": 4, "B": 1, "F": 2, "K": 0},
+        recent=[
+            BoardCall(number="A003", window="1", at="2026-11-20T09:41:00+08:00"),
+            BoardCall(number="A002", window="1", at="2026-11-20T09:40:00+08:00"),
+            BoardCall(number="F001", window="2", at="2026-11-20T09:39:00+08:00"),
+            BoardCall(number="C001", window="3", at="2026-11-20T09:37:00+08:00"),
+        ],
     )
 
     async def run_before(pilot) -> None:  # noqa: ANN001

@@ -10,15 +10,15 @@ from pathlib import Path
 import msgspec
 
 from core.problems import Code, Problem
-from daemon.messages import PrintCommand, QueueEvent, new_id
+from daemon.messages import QueueEvent
 from db import hall as hall_store
 from db import ratings, staff, tickets, trips
 from flows import hall
 from flows.rating import RatingFlow, Step
+from flows.slips import Slip, SlipOutcome, print_slip
 from tests.flows.support import flow_van
 from tests.support.aio import within
 from tests.support.hall import get, get_until, hall_van, post
-from tui.documents import TicketSlip, ticket_document
 
 WAIT = 10.0  # liveness bound only
 
@@ -108,11 +108,8 @@ async def test_the_printed_ticket_carries_the_page_and_the_page_answers(tmp_path
         ticket = hv.issue()
         url = hall.ticket_page_url(hv.store, hv.fv.van.config, ticket.id)
         assert url.startswith(hv.web.url + "/t/")
-        slip = TicketSlip(label=ticket.label, item_name="户籍证明", stop_name="新城社区", people_ahead=0,
-                          wait_seconds=0, issued_at=hv.fv.van.now(), qr_url=url)
-        result = await hv.fv.client.command("printer", "print", PrintCommand(job_id=new_id(),
-                                                                              document=ticket_document(slip)), timeout=WAIT)
-        assert result.state == "done", result.detail
+        slip = await print_slip(hv.fv.van, ticket.id, "新城社区")  # as the desk prints it
+        assert isinstance(slip, Slip) and slip.outcome is SlipOutcome.PRINTED, slip
         assert hv.fv.receipts[-1].qr_data == [url]  # what a phone's camera reads off the paper
         status, page = get(url)
         assert status == 200 and ticket.label in page and "下一位就是您" in page

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 
 from tui.i18n import Translated
 from tui.messages import DevicesChanged
 from tui.widgets.device_bar import DeviceBar
+from tui.widgets.van_header import VanHeader
 
 if TYPE_CHECKING:
     from flows.van import Van
@@ -43,10 +44,10 @@ class VanScreen(Translated, Screen):
         return session.trip.id
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield VanHeader(self.van.now)
         with Vertical(classes="van-body"):
             yield from self.compose_body()
-        yield DeviceBar(self.govan.link.status)
+        yield DeviceBar(self.govan.link.status, terminal=lambda: self.van.terminal)
         yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:

@@ -1,4 +1,5 @@
-"""The display board for an external screen: numbers being called, with windows, and waiting counts.
+"""The display board for an external screen: numbers being called, with windows, the last calls
+(so someone who missed theirs can check), and waiting counts.
 
 Driven only by the retained B/queue/board message; it reads nothing else.
 """
@@ -28,6 +29,7 @@ class BoardScreen(Translated, Screen):
     BoardScreen .board-call BigText { margin-right: 2; }
     BoardScreen .board-arrow { width: 4; height: 3; content-align: center middle; text-style: bold; }
     BoardScreen .board-window { height: 3; width: auto; content-align: left middle; text-style: bold; }
+    BoardScreen #board-recent { height: auto; padding: 0 2; }
     BoardScreen #board-waiting { height: auto; padding: 0 2; background: $boost; }
     BoardScreen #board-status { height: 1; padding: 0 2; color: $text-muted; }
     """
@@ -39,6 +41,7 @@ class BoardScreen(Translated, Screen):
     def compose(self) -> ComposeResult:
         yield Static(t("board.title"), id="board-title")
         yield VerticalScroll(id="board-calls")
+        yield Static(id="board-recent")
         yield Static(id="board-waiting")
         yield Static(t("board.waiting_for_data"), id="board-status")
 
@@ -69,6 +72,13 @@ class BoardScreen(Translated, Screen):
         if not rows:
             rows.append(Static(Text(t("board.nobody_called"), style="dim")))
         calls.mount_all(rows)
+        calling = {call.number for call in board.calling}
+        earlier = [call for call in board.recent if call.number not in calling]
+        recent = Text()
+        if earlier:
+            recent.append(t("board.recent") + "  ", style="bold")
+            recent.append("   ".join(t("board.recent_call", number=call.number, window=call.window) for call in earlier))
+        self.query_one("#board-recent", Static).update(recent)
         waiting = Text(t("board.waiting") + "  ", style="bold")
         for letter, count in board.waiting.items():
             waiting.append(t("board.waiting_count", letter=letter, count=count) + "   ")

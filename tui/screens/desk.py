@@ -1,14 +1,15 @@
-"""The ticket desk (取号): choose a service item, hand out a printed ticket.
+"""The ticket desk (取号), drawn: the desk's keys, the person the next ticket is for, the last ticket
+and its slip, the trip's tickets. The work is the flow's (flows.desk.DeskFlow); this screen shows
+its state and forwards keys, cards and scans.
 
-Other ways in: a scanned appointment code checks the person in with a priority
-ticket; a read ID card links the next ticket to the person (priority by age).
-A ticket whose print failed is marked unprinted, says why, and can be reprinted.
+While it is shown the desk holds the shared ID reader and the scanner; another terminal that
+has them is named, and F12 takes them. A slip that did not print says so and what the ticket
+is now: held until R reprints it, W hands it over in writing or C cancels it.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timedelta
 
 from rich.console import Group
 from rich.table import Table
@@ -20,59 +21,51 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Static
 
-from core.masking import mask_id_number, mask_name
-from db import appointments, catalogue, citizens, tickets
-from db.catalogue import Item
-from db.errors import InvalidIdNumber, InvalidValue, StoreError
+from core.problems import Problem
+from flows.desk import Action, DeskFlow, Hold, Item, ReplaceAsked, Slip, Ticket
+from flows.slips import SlipOutcome
 from tui.i18n import t
 from tui.item_search import ItemSearch
-from tui.messages import CardRead, CodeScanned, QueueChanged
+from tui.messages import CardRead, CodeScanned, DevicesChanged, QueueChanged
 from tui.problems import describe
-from tui.queue import announce
+from tui.queue_words import DEVICE_WORDS, PRINT_STYLE, PRINT_WORDS, PRIORITY_WORDS, STATUS_WORDS, held_line
 from tui.screens.base import VanScreen
-from tui.ticket_printing import print_ticket
 from tui.widgets.ask_text import AskText
 from tui.widgets.big_text import BigText
+from tui.widgets.choose import Choose
 
-FREQUENT_KEYS = "1234567890"
-# Frequency is counted over this many recent days.
-FREQUENT_DAYS = 30
-PRINT_STYLE = {"pending": "yellow", "printed": "green", "reprinted": "green", "failed": "bold red"}
+KEYS = "1234567890"
+_COLUMNS = ("number", "item", "priority", "print", "status")
+_CARD_WARNINGS = {"expired": "card.expired", "check_digit": "desk.card.check_digit"}
 
 
 class DeskScreen(VanScreen):
     COMMANDS = {ItemSearch}
     BINDINGS = [
-        Binding("1", "issue_frequent(0)", "desk.key.frequent", key_display="1…0"),
-        *[Binding(key, f"issue_frequent({index})", show=False) for index, key in enumerate(FREQUENT_KEYS) if index],
+        Binding("1", "issue('1')", "desk.key.frequent", key_display="1…0"),
+        *[Binding(key, f"issue('{key}')", show=False) for key in KEYS[1:]],
         Binding("r", "reprint", "desk.key.reprint"),
+        Binding("w", "write", "desk.key.write"),
+        Binding("c", "cancel", "desk.key.cancel"),
         Binding("a", "appointment", "desk.key.appointment"),
         Binding("d", "toggle_disabled", "desk.key.disabled"),
         Binding("escape", "clear_person", "desk.key.clear_person"),
+        Binding("f12", "take_device", "desk.key.take"),
     ]
-    DEFAULT_CSS = """
-    DeskScreen #desk-items { height: auto; padding: 0 1; border-bottom: solid $primary-darken-2; }
-    DeskScreen #desk-person { height: auto; padding: 0 1; }
-    DeskScreen #desk-middle { height: 1fr; }
-    DeskScreen #desk-last { width: 28; padding: 0 1; }
-    DeskScreen #desk-print { height: auto; }
-    DeskScreen #desk-tickets { width: 1fr; }
-    DeskScreen #desk-waiting { height: auto; padding: 0 1; background: $boost; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
-        self.frequent: list[Item] = []
-        self.citizen_id: int | None = None
-        self.person_line: Text = Text(t("desk.no_person"), style="dim")
-        self.disabled_priority = False
-        self.last_ticket_id: int | None = None
-        self.print_detail: dict[int, str] = {}
+        self.flow: DeskFlow | None = None
+        self.holds: list[Hold] = []
+        self._order: dict[str, int] = {}  # ticket label → id: the table shows the newest first
+        # What the footer offers for the ticket under the cursor: (R reprint, W and C for a held ticket).
+        self._offered = (False, False)
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
             yield Static(id="desk-items")
             yield Static(id="desk-person")
+            yield Static("", id="desk-holds")
             with Horizontal(id="desk-middle"):
                 with Vertical(id="desk-last"):
                     yield Static(t("desk.last_ticket"))
@@ -82,176 +75,306 @@ class DeskScreen(VanScreen):
             yield Static(id="desk-waiting")
 
     def on_mount(self) -> None:
+        session = self.govan.session
+        assert session is not None and session.trip is not None
+        self.flow = DeskFlow(self.van, session.staff, session.trip)
         table = self.query_one("#desk-tickets", DataTable)
-        table.add_columns(t("desk.col.number"), t("desk.col.item"), t("desk.col.priority"),
-                          t("desk.col.print"), t("desk.col.status"))
-        since = datetime.now(self.govan.config.tz) - timedelta(days=FREQUENT_DAYS)
-        self.frequent = catalogue.frequent_items(self.govan.store, len(FREQUENT_KEYS), trip_id=self.open_trip_id, since=since)
-        self.query_one("#desk-items", Static).update(self._items_text())
-        self.refresh_queue()
+        for key, label in zip(_COLUMNS, ("desk.col.number", "desk.col.item", "desk.col.priority", "desk.col.print",
+                                         "desk.col.status"), strict=True):
+            table.add_column(t(label), key=key)
+        self.query_one("#desk-items", Static).update(self._keys_text())
+        self.fill_table()
+        self.show_person()
         table.focus()
+        self._selection_changed()
+        self.hold_devices()
 
-    def _items_text(self) -> Group:
+    @property
+    def desk(self) -> DeskFlow:
+        assert self.flow is not None
+        return self.flow
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.flow is not None:
+            self.hold_devices()
+
+    def on_unmount(self) -> None:
+        if self.flow is not None:
+            # The app outlives the screen: let the reader and scanner go for the next screen or terminal.
+            self.app.run_worker(self.flow.release_devices(), group="desk-release")
+
+    def _keys_text(self) -> Group:
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        cells = [Text.assemble((FREQUENT_KEYS[index], "bold reverse"), f" {item.name}")
-                 for index, item in enumerate(self.frequent)]
+        cells = [Text.assemble((key.key, "bold reverse"), f" {key.item.name}") for key in self.desk.keys]
         half = (len(cells) + 1) // 2
         for left, right in zip(cells[:half], [*cells[half:], Text("")], strict=False):
             grid.add_row(left, right)
         return Group(Text(t("desk.frequent"), style="bold"), grid)
 
-    # The queue as the store has it.
-    def refresh_queue(self) -> None:
-        store = self.govan.store
+    # The tickets: the whole table once, then one row at a time.
+    def fill_table(self) -> None:
         table = self.query_one("#desk-tickets", DataTable)
-        names = {item.code: item.name for item in catalogue.list_items(store, enabled_only=False)}
-        issued = tickets.list_tickets(store, self.open_trip_id)
-        issued.sort(key=lambda ticket: ticket.id, reverse=True)
-        table.clear()
-        for ticket in issued:
-            table.add_row(
-                ticket.label,
-                names.get(ticket.item_code or "", "—"),
-                t("priority." + ticket.priority_reason) if ticket.priority_reason else "",
-                Text(t("print." + ticket.print_state), style=PRINT_STYLE[ticket.print_state]),
-                t("status." + ticket.status),
-                key=str(ticket.id),
-            )
-        board = tickets.queue_board(store, self.open_trip_id)
-        waiting = "  ".join(f"{letter} {count}" for letter, count in board.waiting.items()) or "0"
-        self.query_one("#desk-waiting", Static).update(t("desk.waiting", counts=waiting))
-        self.query_one("#desk-person", Static).update(self._person_text())
-        self._show_last()
+        for ticket in self.desk.tickets():
+            self._order[ticket.label] = ticket.id
+            table.add_row(*self._cells(ticket), key=str(ticket.id))
+        self.show_waiting()
+        self.show_last()
 
-    def _person_text(self) -> Text:
-        text = self.person_line.copy()
-        if self.disabled_priority:
-            text.append("  " + t("desk.disabled_on"), style="bold yellow")
+    def show_ticket(self, ticket: Ticket) -> None:
+        """One ticket changed (here or on another terminal): its row, the counts, the last ticket."""
+        table = self.query_one("#desk-tickets", DataTable)
+        key = str(ticket.id)
+        if key in table.rows:
+            for column, cell in zip(_COLUMNS, self._cells(ticket), strict=True):
+                table.update_cell(key, column, cell, update_width=True)
+        else:
+            self._order[ticket.label] = ticket.id
+            table.add_row(*self._cells(ticket), key=key)
+            table.sort("number", key=lambda label: self._order.get(str(label), 0), reverse=True)
+        self.show_waiting()
+        if self.desk.last is not None and self.desk.last.id == ticket.id:
+            self.show_last()
+        self._selection_changed()
+
+    def _cells(self, ticket: Ticket) -> tuple[Text | str, ...]:
+        return (
+            ticket.label,
+            self.desk.item_name(ticket.item_code) or "—",
+            t(PRIORITY_WORDS[ticket.priority_reason]) if ticket.priority_reason else "",
+            Text(t(PRINT_WORDS[ticket.print_state]), style=PRINT_STYLE[ticket.print_state]),
+            t(STATUS_WORDS[ticket.status]),
+        )
+
+    def show_waiting(self) -> None:
+        waiting = "  ".join(f"{letter} {count}" for letter, count in self.desk.waiting().items()) or "0"
+        self.query_one("#desk-waiting", Static).update(t("desk.waiting", counts=waiting))
+
+    def show_last(self) -> None:
+        ticket = self.desk.last
+        if ticket is None:
+            return
+        self.query_one("#desk-number", BigText).show(ticket.label, "bold")
+        self.query_one("#desk-print", Static).update(self._slip_text(ticket))
+
+    def _slip_text(self, ticket: Ticket) -> Text:
+        """What the ticket's paper is now, in words that say which it is."""
+        slip = self.desk.slips.get(ticket.id)
+        if ticket.status == "cancelled":
+            return Text(t("slip.cancelled"), style="bold")
+        if ticket.print_state == "written":
+            return Text(t("slip.written"), style="green")
+        if ticket.print_state != "failed":
+            return Text(t(PRINT_WORDS[ticket.print_state]), style=PRINT_STYLE[ticket.print_state])
+        reason = describe(slip.problem) if slip is not None and slip.problem is not None else ""
+        text = Text(t("slip.failed", reason=reason) if reason else t("print.failed"), style="bold red")
+        if ticket.status == "waiting":
+            text.append("\n" + t("slip.held"), style="red").append("\n" + t("slip.choose"), style="bold")
         return text
 
-    def _show_last(self) -> None:
-        if self.last_ticket_id is None:
-            return
-        ticket = tickets.get_ticket(self.govan.store, self.last_ticket_id)
-        self.query_one("#desk-number", BigText).show(ticket.label, "bold")
-        line = Text(t("print." + ticket.print_state), style=PRINT_STYLE[ticket.print_state])
-        detail = self.print_detail.get(ticket.id)
-        if ticket.print_state == "failed":
-            line.append(f"\n{detail or ''}\n", style="red").append(t("desk.reprint_hint"), style="bold")
-        self.query_one("#desk-print", Static).update(line)
-
     def on_queue_changed(self, message: QueueChanged) -> None:
-        self.refresh_queue()
+        if message.event.trip is not None:
+            if message.event.type in ("trip.closed", "trip.crew_changed"):
+                self.govan.route()  # the desk follows the captain: a closed trip issues nothing
+            return
+        ticket = self.desk.heard(message.event)
+        if ticket is not None:
+            self.show_ticket(ticket)
 
-    # Issuing.
+    # The person the next ticket is for
+    def show_person(self) -> None:
+        person = self.desk.person
+        if person is None:
+            text = Text(t("desk.no_person"), style="dim")
+        elif person.citizen_id is None:
+            text = Text(t("desk.card_not_linked", name=person.name), style="yellow")
+        else:
+            text = Text(t("desk.person", name=person.name, id=person.id_number))
+            if person.age is not None:
+                text.append("  " + t("desk.person.age", age=person.age))
+        if person is not None:
+            for warning in person.warnings:
+                text.append("  " + t(_CARD_WARNINGS[warning.value]), style="bold red")
+        priority = self.desk.priority()
+        if priority is not None and (person is not None or self.desk.disabled):
+            text.append("  " + t("desk.next_priority", priority=t(PRIORITY_WORDS[priority])), style="bold green")
+        self.query_one("#desk-person", Static).update(text)
+
+    def on_card_read(self, message: CardRead) -> None:
+        read = self.desk.read_card(message.card)
+        if read is None:
+            return  # read for another terminal
+        if isinstance(read, ReplaceAsked):
+            self.ask_to_replace(read)
+        elif isinstance(read, Problem):
+            self.notify(describe(read), severity="error")
+        else:
+            self.show_person()
+
+    def ask_to_replace(self, asked: ReplaceAsked) -> None:
+        choices = [(t("desk.replace.keep", name=asked.current_name), "keep"),
+                   (t("desk.replace.replace", name=asked.card_name), "replace")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "replace":
+                replaced = self.desk.replace_person()
+                if isinstance(replaced, Problem):
+                    self.notify(describe(replaced), severity="error")
+            else:
+                self.desk.keep_person()
+            self.show_person()
+
+        self.app.push_screen(Choose(t("intake.replace.title", card=asked.card_name, current=asked.current_name),
+                                    choices), answered)
+
+    def action_clear_person(self) -> None:
+        self.desk.clear_person()
+        self.show_person()
+
+    def action_toggle_disabled(self) -> None:
+        self.desk.toggle_disabled()
+        self.show_person()
+
+    # Issuing
     def search_items(self) -> list[Item]:
-        return catalogue.list_items(self.govan.store, trip_id=self.open_trip_id)
+        return self.desk.items()
 
     def department_label(self, code: str) -> str:
-        department = next((d for d in catalogue.list_departments(self.govan.store) if d.code == code), None)
+        department = self.desk.department(code)
         return f"{department.queue_letter} {department.name}" if department else code
 
     def choose_item(self, code: str) -> None:
-        self.issue(lambda store: tickets.issue_ticket(
-            store, self.open_trip_id, item_code=code, citizen_id=self.citizen_id, disabled=self.disabled_priority,
-            priority_age=self.govan.config.service.priority_age, tz=self.govan.config.tz))
+        self.issued(self.desk.issue(code))
 
-    def action_issue_frequent(self, index: int) -> None:
-        if index < len(self.frequent):
-            self.choose_item(self.frequent[index].code)
+    def action_issue(self, key: str) -> None:
+        self.issued(self.desk.issue_key(key))
 
-    def issue(self, make_ticket) -> None:  # noqa: ANN001 - a store → Ticket callable
-        try:
-            ticket = make_ticket(self.govan.store)
-        except StoreError as error:
-            self.notify(describe(error.problem), title=t("desk.cannot_issue"), severity="error")
+    def issued(self, ticket: Ticket | Problem) -> None:
+        if isinstance(ticket, Problem):
+            self.notify(describe(ticket), title=t("desk.cannot_issue"), severity="error")
             return
-        self.citizen_id = None
-        self.disabled_priority = False
-        self.person_line = Text(t("desk.no_person"), style="dim")
-        self.last_ticket_id = ticket.id
-        announce(self.govan.link, self.govan.store, ticket, "issued", self.govan.config.tz)
-        self.refresh_queue()
-        self.print_ticket(ticket.id, reprint=False)
+        self.show_person()
+        self.show_ticket(ticket)
+        self.query_one("#desk-tickets", DataTable).move_cursor(row=0)
+        self.print_slip(ticket.id, again=False)
 
     @work(group="print")
-    async def print_ticket(self, ticket_id: int, *, reprint: bool) -> None:
-        printed, detail = await print_ticket(self.govan, ticket_id, reprint=reprint)
-        if printed:
-            self.print_detail.pop(ticket_id, None)
-        else:
-            self.print_detail[ticket_id] = detail
-            label = tickets.get_ticket(self.govan.store, ticket_id).label
-            self.notify(t("desk.print_failed", label=label, detail=detail), severity="error", timeout=8)
+    async def print_slip(self, ticket_id: int, *, again: bool) -> None:
+        self.told(await self.desk.print_slip(ticket_id, again=again))
+
+    def told(self, result: Slip | Problem) -> None:
+        """Staff are told what became of a slip: printed, held (and why), written down, or cancelled."""
+        if isinstance(result, Problem):
+            self.notify(describe(result), severity="error")
+            return
+        label = result.ticket.label
+        if result.outcome is SlipOutcome.FAILED:
+            reason = describe(result.problem) if result.problem is not None else ""
+            key = "slip.toast.held" if result.held else "slip.toast.failed"
+            self.notify(t(key, label=label, reason=reason), severity="error", timeout=10)
+        elif result.outcome is SlipOutcome.WRITTEN:
+            self.notify(t("slip.toast.written", label=label))
+        elif result.outcome is SlipOutcome.CANCELLED:
+            self.notify(t("slip.toast.cancelled", label=label))
+        elif result.warning is not None:
+            self.notify(t("slip.toast.warning", label=label, reason=describe(result.warning)), severity="warning")
         # NoMatches: the screen closed while the printer was still answering; the store has the result.
         with contextlib.suppress(NoMatches):
-            self.refresh_queue()
+            self.show_ticket(result.ticket)
 
-    def action_reprint(self) -> None:
+    def selected(self) -> Ticket | None:
         table = self.query_one("#desk-tickets", DataTable)
         if table.row_count == 0:
-            return
+            return None
         row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
-        ticket = tickets.get_ticket(self.govan.store, int(row_key.value))
-        if ticket.print_state == "pending":
-            self.notify(t("desk.still_printing", label=ticket.label))
-            return
-        self.last_ticket_id = ticket.id
-        self.print_ticket(ticket.id, reprint=True)
+        return self.desk.ticket(int(row_key.value or 0))
 
-    # Appointments and ID cards.
+    def action_reprint(self) -> None:
+        ticket = self.selected()
+        if ticket is not None:
+            self.print_slip(ticket.id, again=True)
+
+    def action_write(self) -> None:
+        ticket = self.selected()
+        if ticket is not None:
+            self.told(self.desk.hand_over_in_writing(ticket.id))
+
+    def action_cancel(self) -> None:
+        ticket = self.selected()
+        if ticket is not None:
+            self.told(self.desk.cancel(ticket.id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.flow is None:
+            return True
+        if action == "reprint":
+            return self._offered[0] or None  # greyed: nothing under the cursor to print again
+        if action in ("write", "cancel"):
+            return self._offered[1]
+        if action == "take_device":
+            return self.desk.allowed(Action.TAKE_DEVICE)
+        return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        # The footer follows the ticket under the cursor (the flow's rules): refresh it only when that changes.
+        ticket = None
+        with contextlib.suppress(NoMatches):
+            ticket = self.selected()
+        offered = (self.desk.allowed(Action.REPRINT, ticket), self.desk.allowed(Action.WRITE, ticket))
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
+
+    # Appointments
     def on_code_scanned(self, message: CodeScanned) -> None:
-        self.check_in(message.scan.code)
-
-    def check_in(self, code: str) -> None:
-        try:
-            appointments.parse_code(code)
-        except InvalidValue:
-            self.notify(t("desk.not_appointment"), severity="warning")
-            return
-        self.issue(lambda store: appointments.check_in(
-            store, code, self.open_trip_id, priority_age=self.govan.config.service.priority_age, tz=self.govan.config.tz))
+        ticket = self.desk.scan(message.scan)
+        if ticket is not None:
+            self.issued(ticket)
 
     def action_appointment(self) -> None:
         def done(code: str | None) -> None:
             if code:
-                self.check_in(code)
+                self.issued(self.desk.check_in(code))
 
         self.app.push_screen(AskText(t("desk.ask_code")), done)
 
-    def on_card_read(self, message: CardRead) -> None:
-        card = message.card
-        session = self.govan.session
-        warnings = []
-        if card.expired:
-            warnings.append(t("card.expired"))
-        try:
-            citizen = citizens.find_or_create(
-                self.govan.store, card.id_number, name=card.name, sex=card.sex,
-                address=card.address or None, staff_id=session.staff.id if session else None,
-            )
-        except InvalidIdNumber:
-            self.citizen_id = None
-            self.person_line = Text(t("desk.card_not_linked", name=mask_name(card.name)), style="yellow")
-        else:
-            self.citizen_id = citizen.id
-            age = citizen.age_on(datetime.now(self.govan.config.tz).date())
-            line = Text(t("desk.person", name=citizen.masked_name, id=mask_id_number(card.id_number)))
-            if age is not None and age >= self.govan.config.service.priority_age:
-                line.append("  " + t("desk.priority_age", age=age), style="bold green")
-            self.person_line = line
-        for warning in warnings:
-            self.person_line.append("  " + warning, style="bold red")
-        self.query_one("#desk-person", Static).update(self._person_text())
+    # The reader and the scanner
+    @work(group="holds", exclusive=True)
+    async def hold_devices(self) -> None:
+        self.show_holds(await self.desk.hold_devices())
 
-    def action_clear_person(self) -> None:
-        self.citizen_id = None
-        self.disabled_priority = False
-        self.person_line = Text(t("desk.no_person"), style="dim")
-        self.query_one("#desk-person", Static).update(self._person_text())
+    @work(group="free", exclusive=True)
+    async def claim_free_devices(self) -> None:
+        self.show_holds(await self.desk.holding.claim_free())
 
-    def action_toggle_disabled(self) -> None:
-        self.disabled_priority = not self.disabled_priority
-        self.query_one("#desk-person", Static).update(self._person_text())
+    @work(group="holds")
+    async def action_take_device(self) -> None:
+        for hold in self.holds:
+            if hold.elsewhere:
+                problem = await self.desk.holding.take(hold.device)
+                if problem is not None:
+                    self.notify(describe(problem), severity="error")
+        self.show_holds(self.desk.holding.holds())
+
+    def on_devices_changed(self, message: DevicesChanged) -> None:
+        super().on_devices_changed(message)
+        if self.flow is not None and self.is_attached and self.desk.holding.wanted:
+            self.claim_free_devices()
+
+    def show_holds(self, holds: list[Hold]) -> None:
+        if not self.is_attached:
+            return
+        elsewhere_before = any(hold.elsewhere for hold in self.holds)
+        self.holds = holds
+        lines = [held_line(hold, DEVICE_WORDS) for hold in holds if hold.elsewhere]
+        widget = self.query_one("#desk-holds", Static)
+        widget.update(Text("\n".join(lines), style="bold yellow"))
+        widget.display = bool(lines)
+        if elsewhere_before != bool(lines):
+            self.refresh_bindings()  # F12 comes or goes
+

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from tui.i18n import t
+from tui.messages import QueueChanged
 from tui.screens.base import VanScreen
 
 
@@ -34,6 +35,10 @@ class NoTripScreen(VanScreen):
 
     def action_refresh(self) -> None:
         self.govan.route()
+
+    def on_queue_changed(self, message: QueueChanged) -> None:
+        if message.event.type == "trip.opened":
+            self.govan.route()  # opened on another terminal: to the desk or the window
 
     def action_open_trip(self) -> None:
         from tui.screens.trip_setup import TripSetupScreen

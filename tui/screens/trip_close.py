@@ -14,11 +14,11 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from core.problems import Problem
-from flows.trip import Action, TripClose, current_trip
+from flows.session import session_for
+from flows.trip import Action, TripClose
 from tui.i18n import t
 from tui.problems import describe
 from tui.screens.base import VanScreen
-from tui.session import Session
 from tui.widgets.choose import Choose
 
 MARKS = "12345"
@@ -163,7 +163,7 @@ class TripCloseScreen(VanScreen):
             self.refresh_view()
             return
         app = self.govan
-        app.session = Session(self.flow.captain, current_trip(self.van))
+        app.session = session_for(self.van, self.flow.captain)
         app.sub_title = t("session.no_trip", name=self.flow.captain.name)
         # The live view underneath is of a trip that is over: the app opens the captain's view
         # afresh, now the list of trips (the app owns that way, so this screen, which the

@@ -1,6 +1,9 @@
-"""The window (叫号/办理): call the next number, recall, no-show, transfer, start service.
+"""The window (叫号), drawn: the ticket called here and what may happen to it, the waiting counts per
+queue and the last numbers called. The work is the flow's (flows.window.WindowFlow); this screen
+shows its state and forwards keys.
 
-It also shows the waiting counts per category and the last numbers called.
+S opens intake (受理) for the ticket called, or goes back to the one being served: a visit
+ends there, with its rating or an abandon and its reason, never by a key here.
 """
 
 from __future__ import annotations
@@ -12,19 +15,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from db import catalogue, clock, tickets
-from db.errors import StoreError
-from db.tickets import Ticket
+from core.problems import Code, Problem
+from flows.slips import SlipOutcome
+from flows.window import Action, Item, Slip, Ticket, ToQueue, ToWindow, Transferred, WindowFlow
 from tui.i18n import t
 from tui.messages import QueueChanged
 from tui.problems import describe
-from tui.queue import announce
+from tui.queue_words import PRIORITY_WORDS, STATUS_WORDS
 from tui.screens.base import VanScreen
-from tui.ticket_printing import print_ticket
 from tui.widgets.big_text import BigText
 from tui.widgets.choose import Choose
 
-RECENT_CALLS = 6
+# Keys that map to one flow action each; s is two keys' worth (start, or come back to, the service).
+_ACTIONS = {
+    "call_next": Action.CALL_NEXT, "recall": Action.RECALL, "no_show": Action.NO_SHOW, "defer": Action.DEFER,
+    "transfer": Action.TRANSFER, "reprint": Action.REPRINT, "write": Action.WRITE, "cancel": Action.CANCEL,
+}
 
 
 class WindowScreen(VanScreen):
@@ -32,27 +38,28 @@ class WindowScreen(VanScreen):
         Binding("n", "call_next", "window.key.call_next"),
         Binding("r", "recall", "window.key.recall"),
         Binding("x", "no_show", "window.key.no_show"),
+        Binding("y", "defer", "window.key.defer"),
         Binding("t", "transfer", "window.key.transfer"),
         Binding("s", "start_service", "window.key.start"),
-        Binding("f", "finish", "window.key.finish"),
+        Binding("s", "resume_service", "window.key.resume"),
+        Binding("f11", "reprint", "window.key.reprint"),
+        Binding("w", "write", "window.key.write"),
+        Binding("c", "cancel", "window.key.cancel"),
     ]
-    DEFAULT_CSS = """
-    WindowScreen #window-title { height: auto; padding: 0 1; background: $boost; text-style: bold; }
-    WindowScreen #window-body { height: 1fr; }
-    WindowScreen #window-current { width: 1fr; padding: 0 1; }
-    WindowScreen #window-side { width: 34; padding: 0 1; border-left: solid $primary-darken-2; }
-    WindowScreen #window-number { margin: 1 0; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
-        self.current: Ticket | None = None
+        self.flow: WindowFlow | None = None
+        self._keys_for: tuple[str | None, bool] | None = None  # the state the footer's keys were shown for
 
     @property
-    def window(self) -> str:
-        session = self.govan.session
-        assert session is not None and session.seat is not None
-        return session.seat.window
+    def window(self) -> WindowFlow:
+        assert self.flow is not None
+        return self.flow
+
+    @property
+    def current(self) -> Ticket | None:
+        return self.flow.current if self.flow is not None else None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="window-title")
@@ -61,48 +68,46 @@ class WindowScreen(VanScreen):
                 yield Static(t("window.current"))
                 yield BigText("", id="window-number")
                 yield Static(id="window-ticket")
+                yield Static("", id="window-held")
             with Vertical(id="window-side"):
                 yield Static(id="window-waiting")
                 yield Static(id="window-recent")
 
     def on_mount(self) -> None:
         session = self.govan.session
-        assert session is not None and session.seat is not None
-        departments = {d.queue_letter: d.name for d in catalogue.list_departments(self.govan.store)}
-        served = "、".join(f"{letter}（{departments.get(letter, '?')}）" for letter in session.seat.categories)
-        self.query_one("#window-title", Static).update(t("window.title", window=self.window, categories=served))
-        self.refresh_queue()
+        assert session is not None and session.trip is not None and session.seat is not None
+        self.flow = WindowFlow(self.van, session.staff, session.trip, session.seat.window)
+        served = "、".join(f"{letter}（{self.window.department_name(letter) or '?'}）"
+                          for letter in self.window.seat.categories)
+        self.query_one("#window-title", Static).update(t("window.title", window=self.window.window,
+                                                         categories=served))
+        self.show()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.refresh_queue()  # intake may have finished the ticket
+        if self.flow is not None:
+            self.window.refresh()  # intake may have ended the visit
+            self.show()
 
     def on_queue_changed(self, message: QueueChanged) -> None:
-        self.refresh_queue()
+        event = message.event
+        if event.trip is not None:
+            if event.type in ("trip.closed", "trip.crew_changed"):
+                self.govan.route()  # the window follows the captain: a new seat, or no trip
+            return
+        self.window.refresh()
+        self.show()
 
-    def refresh_queue(self) -> None:
-        store = self.govan.store
-        mine = [ticket for ticket in tickets.list_tickets(store, self.open_trip_id, statuses=("called", "serving"))
-                if ticket.window == self.window]
-        self.current = mine[0] if mine else None
+    # What the window shows
+    def show(self) -> None:
         self._show_current()
-        board = tickets.queue_board(store, self.open_trip_id)
-        seat = self.govan.session.seat if self.govan.session else None
-        waiting = Text(t("window.waiting") + "\n", style="bold")
-        for letter, count in board.waiting.items():
-            style = "bold" if seat and letter in seat.categories else "dim"
-            waiting.append(f"{letter}  {count}\n", style=style)
-        if not board.waiting:
-            waiting.append(t("window.nobody_waiting") + "\n", style="dim")
-        self.query_one("#window-waiting", Static).update(waiting)
-        called = [ticket for ticket in tickets.list_tickets(store, self.open_trip_id) if ticket.last_called_at]
-        called.sort(key=lambda ticket: ticket.last_called_at or "", reverse=True)
-        recent = Text(t("window.recent") + "\n", style="bold")
-        for ticket in called[:RECENT_CALLS]:
-            at = clock.from_text(ticket.last_called_at or "").astimezone(self.govan.config.tz).strftime("%H:%M")
-            recent.append(t("window.recent_line", number=ticket.label, window=ticket.window or "—", time=at) + "\n")
-        self.query_one("#window-recent", Static).update(recent)
-        self.refresh_bindings()
+        self._show_held()
+        self._show_side()
+        keys_for = (self.current.status if self.current else None, self.window.held is not None)
+        if keys_for != self._keys_for:
+            # The footer's keys follow the ticket's state: refresh them only when it changed.
+            self._keys_for = keys_for
+            self.refresh_bindings()
 
     def _show_current(self) -> None:
         ticket = self.current
@@ -113,98 +118,162 @@ class WindowScreen(VanScreen):
             details.update(Text(t("window.idle"), style="dim"))
             return
         number.show(ticket.label, "bold")
-        item = catalogue.get_item(self.govan.store, ticket.item_code).name if ticket.item_code else "—"
-        text = Text(t("window.ticket_item", item=item) + "\n")
-        text.append(t("window.ticket_status", status=t("status." + ticket.status), calls=ticket.call_count) + "\n")
+        text = Text(t("window.ticket_item", item=self.window.item_name(ticket.item_code) or "—") + "\n")
+        text.append(t("window.ticket_status", status=t(STATUS_WORDS[ticket.status]), calls=ticket.call_count) + "\n")
         if ticket.priority_reason:
-            text.append(t("priority." + ticket.priority_reason) + "\n", style="bold green")
-        waited = clock.from_text(ticket.called_at or ticket.issued_at) - clock.from_text(ticket.issued_at)
-        text.append(t("window.waited", minutes=int(waited.total_seconds() // 60)), style="dim")
+            text.append(t(PRIORITY_WORDS[ticket.priority_reason]) + "\n", style="bold green")
+        if ticket.deferrals:
+            text.append(t("window.deferrals", count=ticket.deferrals) + "\n", style="yellow")
+        minutes = int(self.window.waited(ticket).total_seconds() // 60)
+        text.append(t("window.waited", minutes=minutes), style="dim")
         details.update(text)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        status = self.current.status if self.current else None
-        allowed = {
-            "call_next": status is None,
-            "recall": status == "called",
-            "no_show": status == "called",
-            "start_service": status == "called",
-            "transfer": status in ("called", "serving"),
-            "finish": status == "serving",
-        }
-        return allowed.get(action, True)
+    def _show_held(self) -> None:
+        held = self.window.held
+        widget = self.query_one("#window-held", Static)
+        widget.display = held is not None
+        if held is not None:
+            reason = describe(held.problem) if held.problem is not None else ""
+            widget.update(Text.assemble(
+                (t("window.held", number=held.ticket.label, reason=reason) + "\n", "bold red"),
+                (t("slip.held") + "\n", "red"), (t("window.held_choose"), "bold")))
 
-    def _change(self, change, kind: str) -> Ticket | None:  # noqa: ANN001 - store → Ticket | None
-        try:
-            ticket = change(self.govan.store)
-        except StoreError as error:
-            self.notify(describe(error.problem), title=t("window.cannot"), severity="error")
-            self.refresh_queue()
-            return None
-        if ticket is not None:
-            announce(self.govan.link, self.govan.store, ticket, kind, self.govan.config.tz)
-        self.refresh_queue()
-        return ticket
+    def _show_side(self) -> None:
+        seat = self.window.seat
+        waiting = Text(t("window.waiting") + "\n", style="bold")
+        counts = self.window.waiting()
+        for letter, count in counts.items():
+            waiting.append(f"{letter}  {count}\n", style="bold" if letter in seat.categories else "dim")
+        if not counts:
+            waiting.append(t("window.nobody_waiting") + "\n", style="dim")
+        self.query_one("#window-waiting", Static).update(waiting)
+        recent = Text(t("window.recent") + "\n", style="bold")
+        for call in self.window.recent_calls():
+            recent.append(t("window.recent_line", number=call.label, window=call.window,
+                            time=call.at.strftime("%H:%M")) + "\n")
+        self.query_one("#window-recent", Static).update(recent)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.flow is None:
+            return True
+        status = self.current.status if self.current else None
+        if action == "start_service":
+            return status == "called"
+        if action == "resume_service":
+            return status == "serving"
+        if action in _ACTIONS:
+            return self.window.allowed(_ACTIONS[action])
+        return True
+
+    # Acting on the ticket
+    def _done(self, result: Ticket | Problem | None) -> Ticket | None:
+        if isinstance(result, Problem):
+            self.notify(describe(result), title=t("window.cannot"), severity="error")
+            result = None
+        self.show()
+        return result
 
     def action_call_next(self) -> None:
-        ticket = self._change(lambda store: tickets.call_next(store, self.open_trip_id, self.window), "called")
-        if ticket is None and self.current is None:
+        called = self.window.call_next()
+        if called is None:
             self.notify(t("window.nobody_waiting"))
+        self._done(called)
 
     def action_recall(self) -> None:
-        if self.current:
-            self._change(lambda store: tickets.recall(store, self.current.id), "recalled")
+        self._done(self.window.recall())
 
     def action_no_show(self) -> None:
-        if self.current:
-            self._change(lambda store: tickets.mark_no_show(store, self.current.id), "no_show")
+        self._done(self.window.no_show())
+
+    def action_defer(self) -> None:
+        deferred = self._done(self.window.defer())
+        if deferred is not None:
+            self.notify(t("window.deferred", number=deferred.label, places=deferred.let_pass))
 
     def action_start_service(self) -> None:
-        if self.current and self._change(lambda store: tickets.start_service(store, self.current.id), "serving"):
-            self.govan.open_intake(self.current.id)
+        self._serve()
 
-    def action_finish(self) -> None:
-        if self.current:
-            self._change(lambda store: tickets.finish(store, self.current.id), "done")
+    def action_resume_service(self) -> None:
+        self._serve()
 
+    def _serve(self) -> None:
+        ticket = self.window.serve()
+        if isinstance(ticket, Problem):
+            self._done(ticket)
+            return
+        self.govan.open_intake(ticket.id)
+
+    # Transfers
     def action_transfer(self) -> None:
         ticket = self.current
-        session = self.govan.session
-        if ticket is None or session is None or session.trip is None:
+        targets = self.window.transfer_targets()
+        if ticket is None:
             return
-        departments = {d.queue_letter: d.name for d in catalogue.list_departments(self.govan.store)}
-        choices = [
-            (t("window.to_window", window=member.window, name=member.name), f"window:{member.window}")
-            for member in session.trip.crew
-            if member.window != self.window and ticket.category in member.categories
-        ]
-        served = sorted({letter for member in session.trip.crew for letter in member.categories} - {ticket.category})
-        choices += [(t("window.to_category", letter=letter, name=departments.get(letter, "?")), f"category:{letter}")
-                    for letter in served]
-        if not choices:
-            self.notify(t("window.nowhere_to_transfer"), severity="warning")
+        if not targets:
+            self.notify(describe(Problem(Code.TRANSFER_NOWHERE)), severity="warning")
             return
+        by_choice = {f"window:{target.window}" if isinstance(target, ToWindow) else f"queue:{target.category}": target
+                     for target in targets}
+        choices = [(t("window.to_window", window=target.window, name=target.name) if isinstance(target, ToWindow)
+                    else t("window.to_category", letter=target.category, name=target.department), choice)
+                   for choice, target in by_choice.items()]
 
-        def done(choice: str | None) -> None:
+        def chosen(choice: str | None) -> None:
             if choice is None or self.current is None or self.current.id != ticket.id:
                 return
-            kind, _, target = choice.partition(":")
-            if kind == "window":
-                self._change(lambda store: tickets.transfer_to_window(store, ticket.id, target), "transferred")
+            target = by_choice[choice]
+            if isinstance(target, ToQueue) and len(target.items) > 1:
+                self.choose_item(target)
             else:
-                new = self._change(lambda store: tickets.transfer_to_category(store, ticket.id, target), "issued")
-                if new is not None:
-                    self.print_new_ticket(new.id)
+                self.transfer(target, target.items[0].code if isinstance(target, ToQueue) and target.items else None)
 
-        self.app.push_screen(Choose(t("window.transfer_title", number=ticket.label), choices), done)
+        self.app.push_screen(Choose(t("window.transfer_title", number=ticket.label), choices), chosen)
+
+    def choose_item(self, target: ToQueue) -> None:
+        items: dict[str, Item] = {item.code: item for item in target.items}
+
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self.transfer(target, code)
+
+        self.app.push_screen(Choose(t("window.choose_item", letter=target.category, name=target.department),
+                                    [(item.name, code) for code, item in items.items()]), chosen)
+
+    def transfer(self, target: ToWindow | ToQueue, item_code: str | None) -> None:
+        moved = self.window.transfer(target, item_code)
+        if isinstance(moved, Problem):
+            self._done(moved)
+            return
+        self.show()
+        if isinstance(moved, Transferred) and moved.new is not None:
+            self.print_slip(moved.new.id, again=False)
 
     @work(group="print")
-    async def print_new_ticket(self, ticket_id: int) -> None:
+    async def print_slip(self, ticket_id: int, *, again: bool) -> None:
         """A transfer to another queue gives a new number: the person needs it on paper."""
-        printed, detail = await print_ticket(self.govan, ticket_id, reprint=False)
-        label = tickets.get_ticket(self.govan.store, ticket_id).label
-        if printed:
-            self.notify(t("window.transfer_printed", number=label))
-        else:
-            self.notify(t("desk.print_failed", label=label, detail=detail), severity="error", timeout=8)
+        self.told(await self.window.print_slip(ticket_id, again=again))
 
+    def told(self, result: Slip | Problem) -> None:
+        if isinstance(result, Problem):
+            self.notify(describe(result), severity="error")
+        elif result.outcome is SlipOutcome.PRINTED:
+            self.notify(t("window.transfer_printed", number=result.ticket.label))
+        elif result.outcome is SlipOutcome.FAILED:
+            reason = describe(result.problem) if result.problem is not None else ""
+            self.notify(t("slip.toast.held", label=result.ticket.label, reason=reason), severity="error", timeout=10)
+        elif result.outcome is SlipOutcome.WRITTEN:
+            self.notify(t("slip.toast.written", label=result.ticket.label))
+        else:
+            self.notify(t("slip.toast.cancelled", label=result.ticket.label))
+        if self.is_attached:
+            self.show()
+
+    @work(group="print")
+    async def action_reprint(self) -> None:
+        self.told(await self.window.reprint())
+
+    def action_write(self) -> None:
+        self.told(self.window.hand_over_in_writing())
+
+    def action_cancel(self) -> None:
+        self.told(self.window.cancel())

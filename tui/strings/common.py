@@ -22,4 +22,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state.disabled": ("未启用", "disabled"),
     "state.no_broker": ("无法连接消息服务", "no connection to the MQTT broker"),
     "state.daemon_offline": ("设备服务未运行", "the device daemon is not running"),
+    "bar.held.idreader": ("读卡器由{where} {name} 使用", "ID reader in use at {where} by {name}"),
+    "bar.held.scanner": ("扫码枪由{where} {name} 使用", "scanner in use at {where} by {name}"),
+    "bar.where.desk": ("取号台", "the desk"),
+    "bar.where.window": ("{window}号窗口", "window {window}"),
 }

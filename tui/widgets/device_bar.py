@@ -1,13 +1,18 @@
-"""The device bar: the daemon and every device, always visible, honest about trouble."""
+"""The device bar: the daemon and every device, always visible, honest about trouble, and saying
+which reader or scanner another terminal holds (a card placed here would be read there)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.widgets import Static
 
-from core.devices import DEVICES, OPTIONAL
+from core.devices import CLAIMABLE, DEVICES, OPTIONAL
 from daemon.messages import Status
+from flows.claims import parse_label
 from tui.i18n import t
+from tui.problems import describe
 
 STYLE = {
     "online": "green", "ready": "green", "busy": "yellow",
@@ -25,20 +30,24 @@ class DeviceBar(Static):
     }
     """
 
-    def __init__(self, status: Status, **kwargs: object) -> None:
+    def __init__(self, status: Status, *, terminal: Callable[[], str] = str, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.status = status
+        self.terminal = terminal  # this terminal's id on the bus, once connected
 
     def on_mount(self) -> None:
         self.show(self.status)
 
     def show(self, status: Status) -> None:
         self.status = status
-        self.update(render_status(status))
+        self.update(render_status(status, self.terminal()))
 
 
-def render_status(status: Status) -> Text:
-    """One line of states, then one short line per device that is not fine."""
+HELD_WORDS = {"idreader": "bar.held.idreader", "scanner": "bar.held.scanner"}
+
+
+def render_status(status: Status, terminal: str = "") -> Text:
+    """One line of states, then one short line of the devices that are not fine, then who else holds what."""
     line = Text()
     daemon_state = "online" if status.daemon_online else "offline"
     line.append(f"{t('device.daemon')} ").append(t("state." + daemon_state), STYLE[daemon_state])
@@ -48,8 +57,9 @@ def render_status(status: Status) -> Text:
         if state is None or (device in OPTIONAL and (state.state == "disabled" or state.driver in ("", "none"))):
             continue  # a van without a speaker is not in trouble; one is shown once the daemon has said it has it
         line.append(f"  {t('device.' + device)} ").append(t("state." + state.state), STYLE[state.state])
-        if state.state in ("offline", "error") and status.daemon_online and state.detail:
-            troubles.append(f"{t('device.' + device)}: {state.detail}")
+        if state.state in ("offline", "error") and status.daemon_online and (state.problem or state.detail):
+            why = describe(state.problem) if state.problem is not None else state.detail
+            troubles.append(f"{t('device.' + device)}: {why}")
     if not status.broker_connected:
         why = status.devices[DEVICES[0]].detail
         troubles.insert(0, f"{t('state.no_broker')}: {why}" if why else t("state.no_broker"))
@@ -57,4 +67,16 @@ def render_status(status: Status) -> Text:
         troubles.insert(0, t("state.daemon_offline"))
     if troubles:
         line.append("\n").append("; ".join(troubles), "red")
+    held = [_held_elsewhere(device, status, terminal) for device in CLAIMABLE]
+    if any(held):
+        line.append("\n").append("  ".join(words for words in held if words), "yellow")
     return line
+
+
+def _held_elsewhere(device: str, status: Status, terminal: str) -> str:
+    holder = status.holders.get(device)
+    if holder is None or holder.terminal is None or holder.terminal == terminal:
+        return ""
+    window, name = parse_label(holder.label)
+    where = t("bar.where.window", window=window) if window else t("bar.where.desk")
+    return t(HELD_WORDS[device], where=where, name=name or "")

@@ -19,6 +19,7 @@
       case "serving": return ["正在 " + place.window + " 号窗口办理", ""];
       case "done": return ["办理结束", place.rating === "given" ? thanks || "感谢您的评价" : ""];
       case "no_show": return ["您的号已过号", "请到取号处咨询工作人员"];
+      case "cancelled": return ["此号已作废", "请到取号处咨询工作人员"];
       case "expired": return ["号票已过期", "本站服务已结束"];
       default: return [place.status, ""];
     }
