@@ -117,7 +117,8 @@ async def test_online_states_then_clean_stop_publishes_offline(kind: str, tmp_pa
     topics = Topics.for_van("govan", "lg-01")
     daemon = DaemonProcess(config_path)
     try:
-        await _embedded_credentials_ready(config_path)
+        if broker is None:  # mosquitto's credentials are there before the daemon starts
+            await _embedded_credentials_ready(config_path)
         async with _watch(config_path) as watcher:
             await watcher.until(_online(topics), 15)
             daemon_state = watcher.latest[topics.daemon_state]
