@@ -17,8 +17,9 @@ TABLES = {
     "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
     "citizens", "appointments", "appointment_items", "tickets", "cases", "attachments", "case_materials",
     "ratings", "follow_ups", "suggestions", "audit_log", "outbox", "trip_reports", "device_incidents", "login_failures",
+    "central_marks", "case_central", "sync_state",
 }
-MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "m003_login_lockout"]
+MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "m003_login_lockout", "m006_central_sync"]
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
