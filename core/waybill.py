@@ -3,7 +3,7 @@
 - EMS domestic: 13 digits.
 - UPU S10 (international and China Post registered items): two letters, eight digits, a
   check digit, and the ISO country code, e.g. `EA123456785CN`. The check digit weighs the
-  eight digits 8 6 4 2 3 5 9 7; 11 − (sum mod 11), where 10 becomes 0 and 11 becomes 5.
+  eight digits 8 6 4 2 3 5 9 7; 11 - (sum mod 11), where 10 becomes 0 and 11 becomes 5.
 
 And the states a carrier reports, as codes; the views translate them.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-__all__ = ["Carrier", "TrackingState", "carrier_of", "s10_check_digit", "TERMINAL_STATES", "PROBLEM_STATES"]
+__all__ = ["PROBLEM_STATES", "TERMINAL_STATES", "Carrier", "TrackingState", "carrier_of", "s10_check_digit"]
 
 _EMS = re.compile(r"\d{13}")
 _S10 = re.compile(r"([A-Z]{2})(\d{8})(\d)([A-Z]{2})")

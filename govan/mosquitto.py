@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.access import publish_rules, read_rules
-from daemon.credentials import DAEMON_USER, TUI_USER, staff_usernames, write_secret
+from daemon.credentials import DAEMON_USER, SYNC_USER, TUI_USER, staff_usernames, write_secret
 from daemon.topics import Topics
 from govan.config import Config
 
@@ -71,7 +71,8 @@ def acl_text(topics: Topics, staff_users: list[str]) -> str:
             "# send commands and claims, drive emulators, announce the queue, and each its own presence",
             "# (terminal/<its user>/state). Both read everything of this van.",
             "# Each staff program connects as one of the numbered staff users (see mqtt.staff_slots).",
-            *(line for user in (DAEMON_USER, *staff_users) for line in lines(user)),
+            "# govan sync sends central/up and reads central/down, which the bridge carries to the centre.",
+            *(line for user in (DAEMON_USER, SYNC_USER, *staff_users) for line in lines(user)),
         ]
     )
 
@@ -154,10 +155,11 @@ def write_broker_files(
     directory.mkdir(parents=True, exist_ok=True)
     files = BrokerFiles(directory, port)
     topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
-    passwords = {user: _existing_or_new_password(files.password_file(user)) for user in (DAEMON_USER, TUI_USER)}
+    passwords = {user: _existing_or_new_password(files.password_file(user))
+                 for user in (DAEMON_USER, SYNC_USER, TUI_USER)}
     staff = staff_usernames(TUI_USER, config.mqtt.staff_slots)
     staff_hash = password_hash(passwords[TUI_USER])  # every staff slot has the staff password
-    passwd_lines = f"{DAEMON_USER}:{password_hash(passwords[DAEMON_USER])}\n" + "".join(
+    passwd_lines = "".join(f"{user}:{password_hash(passwords[user])}\n" for user in (DAEMON_USER, SYNC_USER)) + "".join(
         f"{user}:{staff_hash}\n" for user in staff
     )
     # mosquitto drops to its own user and must be able to read the passwd and acl files.
