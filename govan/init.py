@@ -5,6 +5,7 @@ Safe to run again: nothing that exists is overwritten, and the catalogue load is
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -114,7 +115,7 @@ def initialise(config: Config) -> list[str]:
     return done
 
 
-def run_init(explicit_config: str | None, *, mosquitto_dir: str | None) -> int:
+def run_init(explicit_config: str | None, *, mosquitto_dir: str | None, bridge: str | None = None) -> int:
     path = config_module.resolve_path(explicit_config) or config_module.LOCAL_CONFIG
     if path.exists():
         config = config_module.load(path, writes_data=True)
@@ -132,5 +133,17 @@ def run_init(explicit_config: str | None, *, mosquitto_dir: str | None) -> int:
         port = 1883 if config.embedded_broker else urlsplit(config.mqtt.url).port or 1883
         files = write_broker_files(config, Path(mosquitto_dir), config_path=path.resolve(), port=port)
         print(f"wrote mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
-              f"{files.acl.name}, govan-daemon.pass, govan-tui.pass, {files.unit.name} (see docs/deploy.md)")
+              f"{files.acl.name}, govan-daemon.pass, govan-sync.pass, govan-tui.pass, {files.unit.name} "
+              "(see docs/deploy.md)")
+        if bridge:
+            from govan.mosquitto import CENTRE_PASSWORD, write_bridge
+
+            try:
+                path = write_bridge(config, Path(mosquitto_dir), bridge)
+            except ValueError as error:
+                print(f"govan init: {error}", file=sys.stderr)
+                return 2
+            print(f"wrote the bridge to the centre {path}; the van's password there is in "
+                  f"{Path(mosquitto_dir) / CENTRE_PASSWORD} (give it to the centre as {config.van_id}.pass, "
+                  "or copy the centre's here; see docs/centre.md)")
     return 0

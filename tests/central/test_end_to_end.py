@@ -14,7 +14,7 @@ from db import outbox, uplink
 from tests.db.support import at, id_number
 from tests.support.centre import capture, linked, make_store, until, van_config
 
-pytestmark = pytest.mark.asyncio
+
 
 
 def serve(store: Database, trip: int) -> int:
