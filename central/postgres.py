@@ -14,6 +14,7 @@ folder and must be able to reach it: the folder's parents get o+x (traverse, not
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import os
 import pwd
@@ -108,9 +109,11 @@ class LocalPostgres:
         if running is not None:
             return self.url(running)
         self._prepare()
-        socket_dir = Path(tempfile.mkdtemp(prefix="govan-pg-"))
+        # One folder per data folder, the same at every start, so a URL stays good across restarts.
+        digest = hashlib.sha256(str(self.data.resolve()).encode()).hexdigest()[:12]
+        socket_dir = Path(tempfile.gettempdir()) / f"govan-pg-{digest}"
+        socket_dir.mkdir(exist_ok=True)
         socket_dir.chmod(0o777 if self.user else 0o700)
-        self._forget_socket_dir()
         self.socket_dir = socket_dir
         args = [str(self.bin_dir / "postgres"), "-D", str(self.data), "-k", str(socket_dir), "-h", "",
                 "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "max_connections=50"]

@@ -181,7 +181,7 @@ CENTRE_PASSWORD = "centre.pass"  # the van's own password at the centre's broker
 CENTRE_CA = "centre-ca.crt"  # the CA that signed the centre's certificate, for mqtts://
 
 
-def bridge_text(config: Config, url: str, password: str, directory: Path) -> str:
+def bridge_text(config: Config, url: str, password: str, directory: Path, *, retry_max_s: int = 60) -> str:
     """A mosquitto bridge carrying only this van's central/up out and central/down in, as the van's own user.
 
     Sessions persist on both sides (cleansession false), so what the centre sends while the WAN is
@@ -208,7 +208,8 @@ def bridge_text(config: Config, url: str, password: str, directory: Path) -> str
         f"remote_password {password}",
         "cleansession false",
         "local_cleansession false",
-        "restart_timeout 2 60",
+        "# After the WAN comes back, the bridge reconnects within retry_max_s (backoff from 2 s).",
+        f"restart_timeout 2 {retry_max_s}",
         "keepalive_interval 30",
         f"topic central/up out 1 {base}/ {base}/",
         f"topic central/down in 1 {base}/ {base}/",
@@ -218,14 +219,14 @@ def bridge_text(config: Config, url: str, password: str, directory: Path) -> str
     return "\n".join(lines) + "\n"
 
 
-def write_bridge(config: Config, directory: Path, url: str) -> Path:
+def write_bridge(config: Config, directory: Path, url: str, *, retry_max_s: int = 60) -> Path:
     """Write the bridge beside the van's broker files; keeps (or makes) the van's password at the centre."""
     password = _existing_or_new_password(directory / CENTRE_PASSWORD)
     path = directory / BRIDGE_CONF
     # It holds the van's password at the centre: mosquitto's group may read it, nobody else.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(bridge_text(config, url, password, directory))
+        handle.write(bridge_text(config, url, password, directory, retry_max_s=retry_max_s))
     _readable_by_mosquitto(path)
     return path
 

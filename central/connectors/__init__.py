@@ -5,4 +5,5 @@ and `status(van_id, case_id)`. docs/centre.md says what each side must do.
 
 __all__ = ["Attachment", "Bundle", "Connector", "ConnectorError", "Receipt", "make_connector"]
 
-from central.connectors.base import Attachment, Bundle, Connector, ConnectorError, Receipt, make_connector
+from central.connectors.base import Attachment, Bundle, Connector, ConnectorError, Receipt
+from central.connectors.choose import make_connector

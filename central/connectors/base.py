@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from central.errors import CentralError
 
-__all__ = ["Attachment", "Bundle", "Connector", "ConnectorError", "Receipt", "make_connector"]
+__all__ = ["Attachment", "Bundle", "Connector", "ConnectorError", "Receipt"]
 
 STATES = ("delivered", "accepted", "rejected")
 
@@ -83,17 +82,3 @@ class Connector(Protocol):
     def status(self, van_id: str, case_id: int) -> Receipt | None:
         """What the back office says now, or None when it has said nothing since delivery."""
         ...
-
-
-def make_connector(kind: str, *, spool: Path, webhook_url: str | None = None,
-                   webhook_secret: bytes | None = None) -> Connector | None:
-    if kind == "filedrop":
-        from central.connectors.filedrop import FileDrop
-
-        return FileDrop(spool)
-    if kind == "webhook":
-        from central.connectors.webhook import Webhook
-
-        assert webhook_url is not None and webhook_secret is not None
-        return Webhook(webhook_url, webhook_secret)
-    return None

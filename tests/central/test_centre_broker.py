@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import subprocess
 from pathlib import Path
@@ -14,8 +15,6 @@ from govan.config import Config
 from govan.mosquitto import CENTRAL_USER_AT_CENTRE, CentreBrokerFiles, write_centre_broker_files
 from tests.support.mosquitto import require_mosquitto
 from tests.support.net import free_port, wait_for_port
-
-
 
 
 def client(files: CentreBrokerFiles, user: str) -> aiomqtt.Client:
@@ -31,10 +30,8 @@ async def heard(messages: aiomqtt.client.MessagesIterator, seconds: float) -> li
         async for message in messages:
             got.append((message.topic.value, bytes(message.payload)))  # type: ignore[arg-type]
 
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(listen(), seconds)
-    except TimeoutError:
-        pass
     return got
 
 

@@ -15,8 +15,6 @@ from tests.db.support import at, id_number
 from tests.support.centre import capture, linked, make_store, until, van_config
 
 
-
-
 def serve(store: Database, trip: int) -> int:
     ticket = db.issue_ticket(store, trip, category="A", now=at(1))
     db.call_next(store, trip, "1", now=at(2))

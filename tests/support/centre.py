@@ -24,7 +24,7 @@ from sqlite_utils import Database
 import db
 from central.service import Centre
 from daemon.broker import EmbeddedBroker
-from daemon.credentials import CENTRAL_USER, ensure_embedded_credentials, embedded_password_file
+from daemon.credentials import CENTRAL_USER, embedded_password_file, ensure_embedded_credentials
 from daemon.topics import Topics
 from govan import config as config_module
 from govan.config import Config
@@ -105,4 +105,4 @@ def child(command: str, config_path: Path, log: Path) -> subprocess.Popen[bytes]
                                 stdout=handle, stderr=handle, stdin=subprocess.DEVNULL)
 
 
-__all__ = ["Linked", "capture", "child", "linked", "make_store", "until", "van_config", "embedded_password_file"]
+__all__ = ["Linked", "capture", "child", "embedded_password_file", "linked", "make_store", "until", "van_config"]
