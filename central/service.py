@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import aiomqtt
 import psycopg
 
-from central import store
+from central import store, views
 from central.connectors import Attachment, Bundle, Connector, ConnectorError, make_connector
 from central.errors import CentralError
 from central.postgres import LocalPostgres
@@ -66,13 +66,10 @@ def database_url(config: Config, *, start: bool = True) -> tuple[str, LocalPostg
     url = config.central.database_url
     if url != "embedded":
         return url, None
+    if not start:
+        return views.store_url(config), None
     server = LocalPostgres(central_dir(config) / "pgdata")
-    if start:
-        return server.start(), server
-    running = server.running_socket_dir()
-    if running is None:
-        raise CentralError(f"no embedded PostgreSQL is running in {server.data}; start `govan central` first")
-    return LocalPostgres.url(running), None
+    return server.start(), server
 
 
 def read_secret(path: str, key: str) -> str:

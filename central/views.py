@@ -17,14 +17,35 @@ from typing import Any
 
 import psycopg
 
+from central.errors import CentralError
+from central.postgres import LocalPostgres
+from govan.config import Config
+
 __all__ = [
     "BackofficeLine", "Evaluation", "FollowupLine", "SuggestionLine", "TripLine", "VanLine", "Weights",
-    "backoffice", "evaluation", "export", "fleet", "open_store", "overdue_followups", "suggestions", "trips",
+    "backoffice", "backoffice_counts", "evaluation", "export", "fleet", "open_store", "overdue_followups",
+    "period_ending", "store_url", "suggestions", "today_in", "trips", "weights_of",
 ]
 
 
 def open_store(url: str) -> psycopg.Connection[Any]:
     return psycopg.connect(url, autocommit=True)
+
+
+def store_url(config: Config) -> str:
+    """Where the central store is; for "embedded", the server `govan central` runs in the data directory."""
+    url = config.central.database_url
+    if url != "embedded":
+        return url
+    server = LocalPostgres(config.data_path / "central" / "pgdata")
+    running = server.running_socket_dir()
+    if running is None:
+        raise CentralError(f"no embedded PostgreSQL is running in {server.data}; start `govan central` first")
+    return LocalPostgres.url(running)
+
+
+def weights_of(config: Config) -> Weights:
+    return Weights(**{f.name: getattr(config.evaluation, f.name) for f in fields(Weights)})
 
 
 @dataclass(frozen=True)
