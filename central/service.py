@@ -45,8 +45,12 @@ DOWN_RETRY_S = 15.0
 DOWN_RETRY_CAP_S = 600.0
 BACKOFFICE_RETRY_S = 10.0
 BACKOFFICE_RETRY_CAP_S = 1800.0
-STATUS_EVERY_S = 30.0
-TRACK_EVERY_S = 60.0
+STATUS_EVERY_S = 30.0  # how often the back office is asked about a delivered case
+TRACK_EVERY_S = 60.0  # how often a waybill is looked up
+# How often each worker looks for work.
+DOWN_POLL_S = 0.5
+BACKOFFICE_POLL_S = 1.0
+TRACK_POLL_S = 5.0
 
 
 def _now() -> datetime:
@@ -134,9 +138,9 @@ class Centre:
         conn = await store.connect(self.url)
         tasks = [asyncio.create_task(self._session(), name="mqtt"),
                  asyncio.create_task(self._ingest(conn), name="ingest"),
-                 asyncio.create_task(self._worker(self._send_down, 0.5), name="down"),
-                 asyncio.create_task(self._worker(self._backoffice, 1.0), name="backoffice"),
-                 asyncio.create_task(self._worker(self._track, 5.0), name="tracking")]
+                 asyncio.create_task(self._worker(self._send_down, DOWN_POLL_S), name="down"),
+                 asyncio.create_task(self._worker(self._backoffice, BACKOFFICE_POLL_S), name="backoffice"),
+                 asyncio.create_task(self._worker(self._track, TRACK_POLL_S), name="tracking")]
         try:
             await stop.wait()
         finally:

@@ -113,7 +113,6 @@ class Batch:
     new: int = 0
     repeated: int = 0
     rejected: int = 0
-    new_cases: list[tuple[str, int]] = field(default_factory=list)
 
 
 async def take_in(conn: psycopg.AsyncConnection[Any], messages: list[tuple[str, Envelope]], blobs: Blobs,
@@ -163,8 +162,8 @@ async def _take_one(conn: psycopg.AsyncConnection[Any], van_id: str, message: En
     if await cursor.fetchone() is None:
         batch.repeated += 1
     else:
-        batch.new += 1
         await PROJECT[message.kind](conn, van_id, stored, batch, connector)
+        batch.new += 1  # only once it is all stored: a failure above rolls the savepoint back
     batch.acks.setdefault(van_id, []).append(message.msg_id)
 
 
@@ -220,7 +219,6 @@ async def _case(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str,
     if outcome == "accepted_forwarded" and connector != "none":
         await conn.execute("""INSERT INTO backoffice (van_id, case_id, connector, state) VALUES (%s, %s, %s, 'pending')
                               ON CONFLICT DO NOTHING""", [van_id, case_id, connector])
-        batch.new_cases.append((van_id, case_id))
 
 
 async def _delivered(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
