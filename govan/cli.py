@@ -192,7 +192,11 @@ def _central(args: argparse.Namespace) -> int:
             print("govan central init-broker: give the folder and the vans, e.g. "
                   "`govan central init-broker /etc/mosquitto/conf.d --vans lg-01,lg-02`", file=sys.stderr)
             return EXIT_USAGE
-        files = write_centre_broker_files(config, Path(args.directory), [v.strip() for v in args.vans.split(",")])
+        try:
+            files = write_centre_broker_files(config, Path(args.directory), [v.strip() for v in args.vans.split(",")])
+        except ValueError as error:
+            print(f"govan central init-broker: {error}", file=sys.stderr)
+            return EXIT_USAGE
         print(f"wrote the centre's mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
               f"{files.acl.name}, one <van>.pass per van and govan-central.pass (see docs/centre.md)")
         return 0

@@ -2,7 +2,9 @@
 
 It writes a config with emulated devices and a free loopback port, loads the demo
 catalogue, staff and today's trip, starts the daemon as a child process, waits for
-it to come online, runs the TUI, and stops the daemon when the TUI quits.
+it to come online, starts `govan sync` and `govan central` beside it (the centre on an
+embedded PostgreSQL, reached through the van's own broker: one laptop plays both), runs
+the TUI, and stops them all when the TUI quits.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from govan import config as config_module
 from govan.config import Config
 
 ONLINE_TIMEOUT_S = 30.0
+CENTRAL_DEMO_USER = "govan-central"  # daemon.credentials.CENTRAL_USER, named here so the demo imports no daemon
 PR_SET_PDEATHSIG = 1
 
 
@@ -38,7 +41,12 @@ def _free_port() -> int:
 
 def demo_config(base: Config, data_dir: Path) -> Config:
     mqtt = msgspec.structs.replace(base.mqtt, url="embedded", embedded_port=_free_port())
-    configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt)
+    # The centre listens to the van's own broker, as its central user (daemon.credentials makes it).
+    central = msgspec.structs.replace(
+        base.central, database_url="embedded", mqtt_url=f"mqtt://127.0.0.1:{mqtt.embedded_port}",
+        username=CENTRAL_DEMO_USER, password_file=str(data_dir / "mqtt" / f"{CENTRAL_DEMO_USER}.pass"),
+        tracking="sim")
+    configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt, central=central)
     return config_module.with_sim_devices(configured)
 
 
@@ -48,10 +56,10 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_daemon(config_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
+def start_daemon(config_path: Path, log_path: Path, command: str = "daemon") -> subprocess.Popen[bytes]:
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
+            [sys.executable, "-m", "govan", command, "--config", str(config_path)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=_die_with_parent,
         )
 
@@ -139,8 +147,14 @@ def run_demo(explicit_config: str | None) -> int:
     daemon_log = data_dir / "logs" / "daemon-console.log"
     daemon_log.parent.mkdir(parents=True, exist_ok=True)
     process = start_daemon(config_path, daemon_log)
+    beside: list[subprocess.Popen[bytes]] = []
     try:
         asyncio.run(wait_online(config, process))
+        # The daemon has made the broker's users; the van's link and its centre can connect now.
+        for command in ("sync", "central"):
+            beside.append(start_daemon(config_path, data_dir / "logs" / f"{command}-console.log", command))
+        print(f"govan demo: govan sync and govan central are running; the centre's screens: "
+              f"govan tui --central --config {config_path}")
         from tui.app import run_app
 
         status = run_app(config)
@@ -148,6 +162,8 @@ def run_demo(explicit_config: str | None) -> int:
         print(f"govan demo: {error}; see {daemon_log}", file=sys.stderr)
         return 1
     finally:
+        for child in reversed(beside):
+            stop_daemon(child)
         stop_daemon(process)
-    print(f"govan demo: daemon stopped; the demo data stays in {data_dir}")
+    print(f"govan demo: daemon stopped, and govan sync and govan central; the demo data stays in {data_dir}")
     return status

@@ -75,6 +75,21 @@ retention_days = 30               # personal data of closed, synced cases is pur
 pin_attempts = 5                  # wrong PINs in a row that lock a login
 pin_lockout_minutes = [1, 5, 15]  # how long each lock in a row lasts; the last repeats
 
+[sync]                            # govan sync: the van's link to the centre
+alarm_minutes = 60                # `govan sync status` exits 1 when something waits longer
+# username = "govan-sync"         # external broker: sync's own user (`govan init --mosquitto` writes it)
+# password_file = "/etc/govan/mqtt-sync.pass"
+
+# [central]                       # at the service centre only: govan central, govan tui --central
+# database_url = "embedded"       # or postgresql://user@host/db
+# mqtt_url = "mqtts://broker.centre:8883"
+# username = "govan-central"
+# password_file = "/etc/govan/centre-broker.pass"
+# connector = "filedrop"          # filedrop | webhook | none
+# spool_dir = "/srv/govan/spool"  # filedrop
+# webhook_url = "https://…"       # webhook, with webhook_secret_file (mode 0600)
+# tracking = "none"               # none | sim
+
 [evaluation]                      # weights of the staff evaluation (考评)
 trips = 0.15
 cases = 0.15

@@ -215,7 +215,7 @@ def bridge_text(config: Config, url: str, password: str, directory: Path, *, ret
         f"topic central/down in 1 {base}/ {base}/",
     ]
     if tls:
-        lines += [f"bridge_cafile {directory / CENTRE_CA}", "bridge_insecure false", "bridge_tls_version tlsv1.2"]
+        lines += [f"bridge_cafile {directory.resolve() / CENTRE_CA}", "bridge_insecure false", "bridge_tls_version tlsv1.2"]
     return "\n".join(lines) + "\n"
 
 
