@@ -235,6 +235,18 @@ M001_FLEET = [
     "CREATE INDEX down_outbox_due ON down_outbox (next_attempt_at)",
 ]
 
+# Running counts per van, kept at ingest, so `govan central status` reads 20 rows, not a year of cases.
+C002_VAN_COUNTS = [
+    "ALTER TABLE vans ADD COLUMN cases bigint NOT NULL DEFAULT 0",
+    "ALTER TABLE vans ADD COLUMN trips bigint NOT NULL DEFAULT 0",
+    "ALTER TABLE vans ADD COLUMN ratings bigint NOT NULL DEFAULT 0",
+    """UPDATE vans v SET cases = (SELECT count(*) FROM cases c WHERE c.van_id = v.van_id),
+                         trips = (SELECT count(*) FROM trips t WHERE t.van_id = v.van_id),
+                         ratings = (SELECT count(*) FROM ratings r WHERE r.van_id = v.van_id)""",
+    "CREATE INDEX followups_open_by_van ON followups (van_id) WHERE status <> 'closed'",
+]
+
 MIGRATIONS: list[tuple[str, list[str]]] = [
     ("c001_fleet", M001_FLEET),
+    ("c002_van_counts", C002_VAN_COUNTS),
 ]

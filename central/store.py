@@ -189,12 +189,19 @@ def _time(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+async def _count(conn: psycopg.AsyncConnection[Any], van_id: str, what: str, cursor: Any) -> None:
+    """Add one to the van's running count of `what` when the statement behind `cursor` made a new row."""
+    row = await cursor.fetchone()
+    if row is not None and row[0]:
+        await conn.execute(f"UPDATE vans SET {what} = {what} + 1 WHERE van_id = %s", [van_id])  # type: ignore[arg-type]
+
+
 async def _case(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
                 connector: str) -> None:
     staff = body.get("staff") or {}
     case_id = int(body["case_id"])
     outcome = body.get("outcome") or "accepted_forwarded"
-    await conn.execute(
+    cursor = await conn.execute(
         """INSERT INTO cases (van_id, case_id, trip_id, trip_date, item_code, item_name, department, outcome, reason,
                               delivery, delivery_date, waybill, staff_login, staff_name, ticket, opened_at, outcome_at,
                               closed_at, applicant, delivery_address, materials)
@@ -202,13 +209,15 @@ async def _case(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str,
            ON CONFLICT (van_id, case_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
                delivery = excluded.delivery, outcome_at = excluded.outcome_at,
                closed_at = COALESCE(excluded.closed_at, cases.closed_at),
-               waybill = COALESCE(cases.waybill, excluded.waybill)""",
+               waybill = COALESCE(cases.waybill, excluded.waybill)
+           RETURNING xmax = 0""",
         [van_id, case_id, body.get("trip_id"), body.get("trip_date"), body["item_code"], body.get("item_name"),
          body.get("department"), outcome, body.get("reason"), body.get("delivery"), body.get("delivery_date"),
          body.get("waybill"), staff.get("login"), staff.get("name"), body.get("ticket"), _time(body.get("opened_at")),
          _time(body.get("outcome_at") or body.get("accepted_at")), _time(body.get("closed_at")),
          Jsonb(body["applicant"]) if body.get("applicant") else None, body.get("delivery_address"),
          Jsonb(body.get("materials", []))])
+    await _count(conn, van_id, "cases", cursor)
     for item in body.get("attachments", []):
         await conn.execute(
             """INSERT INTO attachments (van_id, case_id, attachment_id, kind, sha256, bytes, certified_by, certified_at,
@@ -239,18 +248,20 @@ async def _trip(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str,
                 connector: str) -> None:
     trip, overall = body["trip"], body.get("overall", {})
     trip_id = int(trip["id"])
-    await conn.execute(
+    cursor = await conn.execute(
         """INSERT INTO trips (van_id, trip_id, trip_date, stop, mode, captain, opened_at, closed_at, tickets, cases,
                               completion_rate, satisfaction_rate, praise_rate, wait_median_s, wait_p90_s, summary)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT (van_id, trip_id) DO UPDATE SET summary = excluded.summary, closed_at = excluded.closed_at,
                tickets = excluded.tickets, cases = excluded.cases, completion_rate = excluded.completion_rate,
                satisfaction_rate = excluded.satisfaction_rate, praise_rate = excluded.praise_rate,
-               wait_median_s = excluded.wait_median_s, wait_p90_s = excluded.wait_p90_s""",
+               wait_median_s = excluded.wait_median_s, wait_p90_s = excluded.wait_p90_s
+           RETURNING xmax = 0""",
         [van_id, trip_id, trip["date"], trip.get("stop"), trip.get("mode"), trip.get("captain"),
          _time(trip.get("opened_at")), _time(trip.get("closed_at")), int(overall.get("tickets") or 0),
          int(overall.get("cases") or 0), overall.get("completion_rate"), overall.get("satisfaction_rate"),
          overall.get("praise_rate"), overall.get("wait_median_s"), overall.get("wait_p90_s"), Jsonb(body)])
+    await _count(conn, van_id, "trips", cursor)
     directory = body.get("staff", {})
     cooperation = {str(member.get("staff_id")): member.get("cooperation") for member in body.get("crew", [])}
     names = {str(member.get("staff_id")): member.get("name") for member in body.get("crew", [])}
@@ -274,12 +285,13 @@ async def _trip(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str,
 async def _rating(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
                   connector: str) -> None:
     staff = body.get("staff") or {}
-    await conn.execute(
+    cursor = await conn.execute(
         """INSERT INTO ratings (van_id, rating_id, trip_id, score, named, staff_login, staff_name, comment, ticket,
                                 rated_at)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING true""",
         [van_id, int(body["rating_id"]), body.get("trip_id"), int(body["score"]), bool(body.get("named")),
          staff.get("login"), staff.get("name"), body.get("comment") or "", body.get("ticket"), body["rated_at"]])
+    await _count(conn, van_id, "ratings", cursor)
 
 
 async def _followup(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,

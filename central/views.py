@@ -64,9 +64,7 @@ class VanLine:
 def fleet(conn: psycopg.Connection[Any], *, online_minutes: int) -> list[VanLine]:
     rows = conn.execute(
         """SELECT v.van_id, v.last_seen_at, v.last_seen_at > now() - make_interval(mins => %s),
-                  (SELECT count(*) FROM cases c WHERE c.van_id = v.van_id),
-                  (SELECT count(*) FROM trips t WHERE t.van_id = v.van_id),
-                  (SELECT count(*) FROM ratings r WHERE r.van_id = v.van_id),
+                  v.cases, v.trips, v.ratings,
                   (SELECT count(*) FROM followups f WHERE f.van_id = v.van_id AND f.status <> 'closed'),
                   v.outbox_pending, v.oldest_pending_at
            FROM vans v ORDER BY v.van_id""", [online_minutes]).fetchall()

@@ -86,6 +86,14 @@ def due(db: Database, *, limit: int = 100, now: datetime | None = None) -> list[
     return [_message(row) for row in rows]
 
 
+def awaiting(db: Database, *, now: datetime | None = None) -> int:
+    """Messages sent and not yet acknowledged whose time to be sent again has not come: the window in flight."""
+    stamp = clock.to_text(clock.resolve(now))
+    row = next(iter(db.query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND next_attempt_at > ?",
+                             [stamp])))
+    return int(row["n"])
+
+
 def mark_tried(db: Database, message_ids: list[int], *, retry_after_s: float, now: datetime | None = None) -> None:
     """These messages were published; if no acknowledgement comes, send them again after `retry_after_s`."""
     later = clock.to_text(clock.resolve(now) + timedelta(seconds=retry_after_s))

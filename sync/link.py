@@ -94,7 +94,12 @@ class Link:
 
     def _send_due(self) -> None:
         sync = self.config.sync
-        messages = outbox.due(self.db, limit=sync.in_flight)
+        # At most sync.in_flight unacknowledged at once, so a van catching up never floods the centre's queue
+        # (mosquitto drops QoS 1 messages past max_queued_messages without a word: STACK.md).
+        room = sync.in_flight - outbox.awaiting(self.db)
+        if room <= 0:
+            return
+        messages = outbox.due(self.db, limit=room)
         if not messages:
             return
         for message in messages:

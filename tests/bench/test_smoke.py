@@ -22,6 +22,8 @@ EXPECTED = {
     # The certify-stamp figure needs a Chinese font; without one the script leaves it out.
     "camera_pipeline": (1, {"camera_document_ms", "camera_document_full_ms", "camera_id_photo_ms"}
                         | ({"camera_document_certified_ms"} if default_cjk_font() else set()), False),
+    "centre": (10, {"centre_ingest_rate", "centre_lag_p99", "centre_pg_month", "centre_status_year",
+                    "centre_evaluation_year"}, True),
     "daemon_captures": (3, {"daemon_captures_rss"}, True),
     "daemon_rest": (1, {"daemon_rest_rss", "daemon_rest_cpu"}, True),
     "idreader_latency": (5, {"idreader_latency_p50", "idreader_latency_p99", "idreader_latency_p50_mosquitto",
