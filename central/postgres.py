@@ -67,16 +67,18 @@ class LocalPostgres:
     def log(self) -> Path:
         return self.data.parent / "postgres.log"
 
-    def _as_user(self) -> dict[str, object]:
-        """Run as `self.user` with its own group only: root's group would give it root's group rights."""
+    def _as_user(self) -> tuple[int | None, int | None, list[int] | None]:
+        """(user, group, extra groups) to run as: `self.user` with its own group only, since root's group
+        would give it root's group rights; (None, None, None) to stay who we are."""
         if self.user is None:
-            return {}
+            return None, None, None
         entry = pwd.getpwnam(self.user)
-        return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+        return entry.pw_uid, entry.pw_gid, []
 
     def _run(self, *args: str) -> None:
+        user, group, extra_groups = self._as_user()
         result = subprocess.run([str(self.bin_dir / args[0]), *args[1:]], capture_output=True, text=True,
-                                timeout=120, check=False, **self._as_user())
+                                timeout=120, check=False, user=user, group=group, extra_groups=extra_groups)
         if result.returncode != 0:
             raise CentralError(f"{args[0]} failed: {result.stderr.strip()[-400:]}")
 
@@ -119,9 +121,11 @@ class LocalPostgres:
                 "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "max_connections=50"]
         deadline = time.monotonic() + READY_TIMEOUT_S
         while True:
+            user, group, extra_groups = self._as_user()
             with self.log.open("ab") as log:
                 self.process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                                start_new_session=True, **self._as_user())
+                                                start_new_session=True, user=user, group=group,
+                                                extra_groups=extra_groups)
             if self._wait_ready(socket_dir, deadline):
                 return self.url(socket_dir)
             # A server killed a moment ago leaves backends that still hold its shared memory: try again.

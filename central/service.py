@@ -28,7 +28,7 @@ import aiomqtt
 import psycopg
 
 from central import store, views
-from central.connectors import Attachment, Bundle, Connector, ConnectorError, make_connector
+from central.connectors import Attachment, Bundle, Connector, ConnectorError, Receipt, make_connector
 from central.errors import CentralError
 from central.postgres import LocalPostgres
 from central.tracking import SimTracking, TrackingProvider
@@ -277,6 +277,7 @@ class Centre:
         rows = await cursor.fetchall()
         await conn.commit()
         for van_id, case_id, state, attempts in rows:
+            receipt: Receipt | None
             if state == "pending":
                 bundle = await self._bundle(conn, van_id, case_id)
                 try:

@@ -88,7 +88,7 @@ def migrate_sync(conn: psycopg.Connection[Any]) -> list[str]:
             if name in done:
                 continue
             for statement in statements:
-                conn.execute(statement)  # type: ignore[arg-type]  # our own DDL, not user input
+                conn.execute(statement)  # our own DDL, not user input
             conn.execute("INSERT INTO central_migrations (name) VALUES (%s)", [name])
             applied.append(name)
     conn.commit()
@@ -193,7 +193,7 @@ async def _count(conn: psycopg.AsyncConnection[Any], van_id: str, what: str, cur
     """Add one to the van's running count of `what` when the statement behind `cursor` made a new row."""
     row = await cursor.fetchone()
     if row is not None and row[0]:
-        await conn.execute(f"UPDATE vans SET {what} = {what} + 1 WHERE van_id = %s", [van_id])  # type: ignore[arg-type]
+        await conn.execute(f"UPDATE vans SET {what} = {what} + 1 WHERE van_id = %s", [van_id])
 
 
 async def _case(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
