@@ -347,9 +347,10 @@ def main(size: int | None = None) -> None:
             paced_days = {van: day_of(van, max(1, cases // 10), today + timedelta(days=1), rng)[:max(20, cases // 5)]
                           for van in vans}
             _, lags = await fleet_run(broker, paced_days, rate / 2)
-            floor = await echo_floor(broker, rate / 2 / len(vans) * len(vans), min(2000, max(50, len(lags))))
             stop.set()
             await task
+            # Without the centre: the echo takes the centre's broker user, which would cut the centre off.
+            floor = await echo_floor(broker, rate / 2, min(2000, max(50, len(lags))))
             return took, lags, rate, floor
 
         took, lags, rate, echo = asyncio.run(with_centre())
