@@ -133,16 +133,17 @@ class Link:
                 self.acknowledged += done
                 uplink.set_state(self.db, LAST_ACK_AT, stamp)
             return
-        if self._apply(message):
-            self.connection.publish(self.up, ack([message.msg_id], stamp).encode())
+        self._apply(message)
+        # Stored, or never storable (resending it would not make it better): acknowledged either way.
+        self.connection.publish(self.up, ack([message.msg_id], stamp).encode())
 
-    def _apply(self, message: Envelope) -> bool:
-        """Store what came down; True when it is stored (or could never be), so it may be acknowledged."""
+    def _apply(self, message: Envelope) -> None:
+        """Store what came down: a receipt of the back office, or where a mailed result is."""
         body = message.body
         case_id = body.get("case_id")
         if not isinstance(case_id, int):
             log.warning("ignored %s %s from the centre: no case_id", message.kind, message.msg_id)
-            return True  # resending it would not make it better
+            return
         if message.kind == "case.receipt":
             stored = uplink.apply_receipt(self.db, case_id, str(body.get("state")), body.get("reference"),
                                           str(body.get("at") or message.at))
@@ -150,7 +151,6 @@ class Link:
             stored = uplink.apply_tracking(self.db, case_id, str(body.get("state")), str(body.get("at") or message.at))
         if not stored:
             log.warning("ignored %s %s from the centre: unknown case or state", message.kind, message.msg_id)
-        return True
 
 
 def serve(config: Config) -> int:
