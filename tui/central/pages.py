@@ -97,7 +97,7 @@ PAGES = (
          "central.col.tickets", "central.col.cases", "central.col.completion", "central.col.satisfaction",
          "central.col.praise", "central.col.wait"), _trips),
     Page("3", "backoffice", "central.page.backoffice", ("central.col.van", "central.col.case", "central.col.item",
-         "central.col.state", "central.col.reference", "central.col.delivery", "central.col.state"), _backoffice),
+         "central.col.state", "central.col.reference", "central.col.delivery", "central.col.tracking"), _backoffice),
     Page("4", "followups", "central.page.followups", ("central.col.van", "central.col.kind", "central.col.case",
          "central.col.state", "central.col.deadline", "central.col.overdue"), _followups),
     Page("5", "suggestions", "central.page.suggestions", ("central.col.van", "central.col.date", "central.col.text",

@@ -44,6 +44,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "central.col.item": ("事项", "Item"),
     "central.col.reference": ("受理编号", "Reference"),
     "central.col.delivery": ("送达", "Delivery"),
+    "central.col.tracking": ("寄递", "Tracking"),
     "central.col.kind": ("类别", "Kind"),
     "central.col.deadline": ("期限", "Deadline"),
     "central.col.overdue": ("逾期天数", "Days over"),
