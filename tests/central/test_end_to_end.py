@@ -10,7 +10,8 @@ import pytest
 from sqlite_utils import Database
 
 import db
-from db import outbox, uplink
+from db import outbox, report_export, uplink
+from db import report as trip_report
 from tests.db.support import at, id_number
 from tests.support.centre import capture, linked, make_store, until, van_config
 
@@ -75,5 +76,9 @@ async def test_a_day_at_the_van_arrives_once_with_its_files_and_the_receipts_com
         await until(lambda: uplink.case_central(pair.link.db, case.id).backoffice == "accepted",
                     timeout=60, what="后台已受理 on the van")
         assert db.get_case(pair.link.db, case.id).backoffice_ref == "ZJ-2026-000123"
+        # The captain's summary counts it: forwarded, at the centre, accepted by the back office.
+        report = trip_report.build(pair.link.db, trip)
+        assert report.backoffice == uplink.BackofficeCounts(cases=1, at_centre=1, delivered=0, accepted=1, rejected=0)
+        assert report_export.to_dict(report)["backoffice"]["accepted"] == 1
         await until(lambda: not rows(central_db, "SELECT 1 FROM down_outbox"), what="the van's acks of the receipts")
         assert rows(central_db, "SELECT count(*) FROM inbox")[0][0] == 3
