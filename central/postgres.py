@@ -111,9 +111,7 @@ class LocalPostgres:
         if running is not None:
             return self.url(running)
         self._prepare()
-        # One folder per data folder, the same at every start, so a URL stays good across restarts.
-        digest = hashlib.sha256(str(self.data.resolve()).encode()).hexdigest()[:12]
-        socket_dir = Path(tempfile.gettempdir()) / f"govan-pg-{digest}"
+        socket_dir = self._socket_dir()
         socket_dir.mkdir(exist_ok=True)
         socket_dir.chmod(0o777 if self.user else 0o700)
         self.socket_dir = socket_dir
@@ -178,10 +176,14 @@ class LocalPostgres:
             self.process = None
         self._forget_socket_dir()
 
+    def _socket_dir(self) -> Path:
+        """One folder per data folder, the same at every start, so a URL stays good across restarts."""
+        digest = hashlib.sha256(str(self.data.resolve()).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"govan-pg-{digest}"
+
     def _forget_socket_dir(self) -> None:
-        if self.socket_dir is not None:
-            shutil.rmtree(self.socket_dir, ignore_errors=True)
-            self.socket_dir = None
+        shutil.rmtree(self._socket_dir(), ignore_errors=True)
+        self.socket_dir = None
 
     def kill(self) -> None:
         """kill -9 the postmaster, as a power cut would; its backends notice and exit by themselves."""

