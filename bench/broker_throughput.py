@@ -24,8 +24,9 @@ from pathlib import Path
 
 from bench.figures import Figure, free_port, report
 from bench.van import mosquitto
+from core.tasks import cancel_and_wait
 from daemon.broker import EmbeddedBroker
-from daemon.bus import Connection, cancel_and_wait
+from daemon.bus import Connection
 from daemon.credentials import (
     DAEMON_USER,
     TUI_USER,

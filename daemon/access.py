@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from daemon.credentials import DAEMON_USER
+from daemon.credentials import CENTRAL_USER, DAEMON_USER, SYNC_USER
 
 # The daemon reports: availability, device states, events, command results and who holds what.
 DAEMON_WRITES = ("daemon/state", "+/state", "+/error", "+/card", "+/scan", "+/result", "+/holder")
@@ -15,6 +15,9 @@ DAEMON_WRITES = ("daemon/state", "+/state", "+/error", "+/card", "+/scan", "+/re
 TUI_WRITES = ("printer/print", "camera/capture", "speaker/say", "+/test", "+/claim", "+/release", "sim/#", "queue/#")
 # Both may read everything under the base.
 READS = ("#",)
+# `govan sync` sends up and reads what comes down; `govan central` (on this broker only in the demo) the reverse.
+CENTRAL_UP = "central/up"
+CENTRAL_DOWN = "central/down"
 
 
 def presence_of(user: str) -> str:
@@ -24,11 +27,17 @@ def presence_of(user: str) -> str:
 
 
 def publish_rules(base: str, staff_users: Iterable[str]) -> dict[str, list[str]]:
-    rules = {DAEMON_USER: [f"{base}/{topic}" for topic in DAEMON_WRITES]}
+    rules = {DAEMON_USER: [f"{base}/{topic}" for topic in DAEMON_WRITES],
+             SYNC_USER: [f"{base}/{CENTRAL_UP}"],
+             CENTRAL_USER: [f"{base.rpartition('/')[0]}/+/{CENTRAL_DOWN}"]}
     for user in staff_users:
         rules[user] = [f"{base}/{topic}" for topic in (*TUI_WRITES, presence_of(user))]
     return rules
 
 
 def read_rules(base: str, staff_users: Iterable[str]) -> dict[str, list[str]]:
-    return {user: [f"{base}/{topic}" for topic in READS] for user in (DAEMON_USER, *staff_users)}
+    rules = {user: [f"{base}/{topic}" for topic in READS] for user in (DAEMON_USER, *staff_users)}
+    rules[SYNC_USER] = [f"{base}/{CENTRAL_DOWN}"]
+    # The centre subscribes to every van's up topic with one filter ({prefix}/+/central/up).
+    rules[CENTRAL_USER] = [f"{base.rpartition('/')[0]}/+/{CENTRAL_UP}"]
+    return rules

@@ -14,17 +14,15 @@ import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import aiomqtt
 
+from core.tasks import cancel_and_wait
 from daemon.credentials import BrokerAddress
 from daemon.errors import BrokerUnreachable
 
 log = logging.getLogger(__name__)
 MessageHandler = Callable[[str, bytes], Awaitable[None]]
-# How long a cancelled task that awaits aiomqtt may take before it is cancelled again.
-RECANCEL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -195,24 +193,6 @@ def _disable_nagle(client: aiomqtt.Client) -> None:
     sock = client._client.socket()  # aiomqtt exposes no public way to reach paho's socket
     if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-async def cancel_and_wait(*tasks: asyncio.Task[Any]) -> None:
-    """Cancel `tasks` and return once every one has ended.
-
-    aiomqtt 2.x awaits through `asyncio.wait_for`, which on Python 3.11 loses a cancellation
-    that arrives just as the awaited thing completes (CPython gh-86296, fixed in 3.12). A task
-    that lost one would run on, and a stop that waited for it would hang; so a task still
-    running after RECANCEL_S is cancelled again.
-    """
-    pending = {task for task in tasks if not task.done()}
-    while pending:
-        for task in pending:
-            task.cancel()
-        _, pending = await asyncio.wait(pending, timeout=RECANCEL_S)
-    for task in tasks:
-        if not task.cancelled():
-            task.exception()  # retrieved here; the caller reads the results it cares about
 
 
 async def connect_once(connection: Connection, timeout: float) -> None:

@@ -27,7 +27,8 @@ import msgspec
 
 from core.devices import CLAIMABLE, kind_of
 from core.problems import Code, Problem
-from daemon.bus import Connection, Outgoing, cancel_and_wait, connect_once
+from core.tasks import cancel_and_wait
+from daemon.bus import Connection, Outgoing, connect_once
 from daemon.credentials import CredentialsError, StaffSlot, broker_address
 from daemon.errors import BrokerUnreachable, CommandTimeout
 from daemon.messages import (

@@ -29,7 +29,13 @@ from govan.config import Config
 
 DAEMON_USER = "govan-daemon"
 TUI_USER = "govan-tui"
-Role = Literal["daemon", "tui"]
+# `govan sync` sends up and takes in on central/…; `govan central` is its far end, on this broker only in
+# `govan demo` (in production the centre has a broker of its own, bridged from the van's).
+SYNC_USER = "govan-sync"
+CENTRAL_USER = "govan-central"
+# The users with a password of their own (every staff slot shares TUI_USER's).
+SERVICE_USERS = (DAEMON_USER, SYNC_USER, CENTRAL_USER)
+Role = Literal["daemon", "tui", "sync"]
 
 
 class CredentialsError(Exception):
@@ -80,19 +86,21 @@ def ensure_embedded_credentials(config: Config) -> Path:
     directory.chmod(0o700)
     passwd = embedded_passwd_file(config)
     staff = staff_usernames(TUI_USER, config.mqtt.staff_slots)
-    password_files = [embedded_password_file(config, user) for user in (DAEMON_USER, TUI_USER)]
+    owners = (*SERVICE_USERS, TUI_USER)
+    password_files = [embedded_password_file(config, user) for user in owners]
     if passwd.exists() and all(path.exists() for path in password_files):
         known = {line.partition(":")[0] for line in passwd.read_text(encoding="utf-8").splitlines()}
-        if known == {DAEMON_USER, *staff}:
+        if known == {*SERVICE_USERS, *staff}:
             return passwd
     hasher = PasswordHasher()
     hashes = {}
-    for user, path in zip((DAEMON_USER, TUI_USER), password_files, strict=True):
+    for user, path in zip(owners, password_files, strict=True):
         if not path.exists():
             write_secret(path, secrets.token_urlsafe(24) + "\n")
         hashes[user] = hasher.hash(read_password_file(path, "embedded broker password"))
     # Every staff slot shares the staff password, so one (salted) hash serves them all.
-    lines = [f"{DAEMON_USER}:{hashes[DAEMON_USER]}\n", *(f"{user}:{hashes[TUI_USER]}\n" for user in staff)]
+    lines = [*(f"{user}:{hashes[user]}\n" for user in SERVICE_USERS),
+             *(f"{user}:{hashes[TUI_USER]}\n" for user in staff)]
     write_secret(passwd, "".join(lines))
     return passwd
 
@@ -124,7 +132,7 @@ def read_password_file(path: Path, key: str) -> str:
 def broker_address(config: Config, role: Role) -> BrokerAddress:
     """Where and as whom `role` connects. A staff address still needs a slot: see StaffSlot."""
     if config.embedded_broker:
-        username = DAEMON_USER if role == "daemon" else TUI_USER
+        username = {"daemon": DAEMON_USER, "sync": SYNC_USER}.get(role, TUI_USER)
         path = embedded_password_file(config, username)
         if not path.exists():
             raise CredentialsError(
@@ -137,7 +145,9 @@ def broker_address(config: Config, role: Role) -> BrokerAddress:
     port = url.port or (8883 if tls else 1883)
     mqtt = config.mqtt
     username, password_file, key = mqtt.username, mqtt.password_file, "mqtt.password_file"
-    if role == "tui" and mqtt.username is not None:
+    if role == "sync" and config.sync.username is not None:
+        username, password_file, key = config.sync.username, config.sync.password_file, "sync.password_file"
+    elif role == "tui" and mqtt.username is not None:
         if not (mqtt.tui.username and mqtt.tui.password_file):
             raise CredentialsError(
                 "staff programs need their own broker user: set [mqtt.tui] username and password_file "

@@ -8,7 +8,8 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from daemon.bus import Connection, Outgoing, cancel_and_wait
+from core.tasks import cancel_and_wait
+from daemon.bus import Connection, Outgoing
 from daemon.credentials import broker_address, ensure_embedded_credentials
 from daemon.journal import JobJournal
 from daemon.messages import DaemonState, MessageError, TerminalState, decode, encode

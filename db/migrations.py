@@ -391,6 +391,39 @@ def m005_ticket_tokens_and_speaker_incidents(db: Database) -> None:
     db.execute("ALTER TABLE device_incidents_v5 RENAME TO device_incidents")
     db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
 
+@migrations()
+def m006_central_sync(db: Database) -> None:
+    """The link to the centre (govan sync): every outbox entry gets the msg_id it travels under and
+    a time for its next try; marks say what has been queued; receipts say where a case is."""
+    import uuid
+
+    db.execute("ALTER TABLE outbox ADD COLUMN msg_id TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT")
+    for row in list(db.query("SELECT id FROM outbox")):
+        db.execute("UPDATE outbox SET msg_id = ? WHERE id = ?", [str(uuid.uuid4()), row["id"]])
+    db.execute("CREATE UNIQUE INDEX outbox_by_msg_id ON outbox(msg_id)")
+    # One row per thing queued for the centre, and per version of it (a follow-up's status).
+    db.execute("""CREATE TABLE central_marks (
+        subject TEXT NOT NULL,
+        subject_id INTEGER NOT NULL,
+        version TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        PRIMARY KEY (subject, subject_id, version)
+    ) STRICT""")
+    # What the centre said about a case: stored (acked), handed to the back office, accepted there;
+    # and where a mailed result is.
+    db.execute("""CREATE TABLE case_central (
+        case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+        acked_at TEXT,
+        backoffice TEXT CHECK (backoffice IN ('delivered', 'accepted', 'rejected')),
+        backoffice_ref TEXT,
+        backoffice_at TEXT,
+        tracking TEXT CHECK (tracking IN ('collected', 'in_transit', 'out_for_delivery', 'signed', 'returned',
+                                          'refused')),
+        tracking_at TEXT
+    ) STRICT""")
+    db.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+
 
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""

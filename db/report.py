@@ -9,7 +9,7 @@ exports render it (db.report_export) and closing a trip stores it (db.trip_close
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from db.metrics import HourCount, ShiftSummary, WaitBin
 from db.ratings import Suggestion
 from db.staff import get_staff
 from db.trips import get_trip
+from db.uplink import BackofficeCounts, backoffice_counts
 
 WAIT_BIN_S = 300
 MAX_NOTES = 4000
@@ -64,6 +65,8 @@ class TripReport:
     suggestions: list[Suggestion]
     incidents: list[Incident]
     notes: str
+    # How far the trip's forwarded cases have got: at the centre, 已送达后台, 后台已受理 (govan sync's receipts).
+    backoffice: BackofficeCounts = field(default_factory=lambda: BackofficeCounts(0, 0, 0, 0, 0))
 
     @property
     def today(self) -> date:
@@ -105,6 +108,7 @@ def build(db: Database, trip_id: int, *, tz: ZoneInfo = clock.SHANGHAI, now: dat
         suggestions=ratings.list_suggestions(db, trip_id=trip_id),
         incidents=incidents.during(db, trip),
         notes=notes(db, trip_id),
+        backoffice=backoffice_counts(db, trip_id),
     )
 
 

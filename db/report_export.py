@@ -110,6 +110,9 @@ def to_dict(report: TripReport) -> dict[str, Any]:
         "incidents": [{"at": _time(_local(report, incident.at)), "device": incident.device, "kind": incident.kind,
                        "state": incident.state, "detail": incident.detail} for incident in report.incidents],
         "notes": report.notes,
+        "backoffice": {"forwarded": report.backoffice.cases, "at_centre": report.backoffice.at_centre,
+                       "delivered": report.backoffice.delivered, "accepted": report.backoffice.accepted,
+                       "rejected": report.backoffice.rejected},
     }
 
 
@@ -239,6 +242,11 @@ def to_markdown(report: TripReport) -> str:
         [[line.ticket, f"{line.score} {line.level}", "是 yes" if line.named else "否 no", _text(line.staff_name),
           line.comment or "—", line.follow_up.deadline.isoformat(), FOLLOW_UP_STATES[line.follow_up.status],
           "**逾期 overdue**" if line.overdue(report.today) else "—"] for line in report.bad_reviews]))
+    office = report.backoffice
+    lines += _section("后台流转 Back office", [
+        f"- 受理转办 {office.cases} 件 forwarded: 中心已收到 {office.at_centre} at the centre, "
+        f"已送达后台 {office.delivered} delivered, 后台已受理 {office.accepted} accepted"
+        + (f", 退回 {office.rejected} rejected" if office.rejected else "")])
     lines += _section("意见建议 Suggestions", [
         f"- {s.text}" + (f" (答复 response: {s.response})" if s.response else "") for s in report.suggestions])
     lines += _section("设备故障 Device incidents", _table(

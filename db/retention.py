@@ -1,7 +1,8 @@
 """Retention: personal data and capture files are kept no longer than needed.
 
 A case's captures (and its mailing address) are purged N days after the case
-closed, once the back office has every outbox message of it. A citizen's personal
+closed, once the centre has acknowledged the case (db.outbox.acknowledge) and
+nothing more about it waits in the outbox. A citizen's personal
 data is purged once everything about them is finished (cases closed and synced,
 no ticket in the queue, no booked appointment, no open follow-up) and their last
 activity is older than N days. The row stays, emptied, so figures still add up.
@@ -24,8 +25,9 @@ from db.errors import InvalidValue
 
 CITIZEN_FIELDS = ("id_number", "name", "sex", "birth_date", "phone", "address", "disabled")
 
-# A case is settled when closed and nothing about it waits in the outbox.
+# A case is settled when closed, acknowledged by the centre, and nothing about it waits in the outbox.
 _SETTLED_CASE = """c.status = 'closed' AND c.closed_at < :cutoff
+    AND EXISTS (SELECT 1 FROM case_central cc WHERE cc.case_id = c.id AND cc.acked_at IS NOT NULL)
     AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id AND o.sent_at IS NULL)"""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from govan import __version__
 
@@ -48,8 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     command("web", "the hall's display board and the citizens' phone pages, over HTTP ([web] listen)", _web)
     tui = command("tui", "the terminal UI", _tui)
     tui.add_argument("--board", action="store_true", help="the display board for an external screen")
+    tui.add_argument("--central", action="store_true", help="the centre's screens: the fleet (跟踪问效)")
     init = command("init", "create the data directory, database and a commented govan.toml", _init)
     init.add_argument("--mosquitto", metavar="DIR", help="also write mosquitto.conf, passwd, acl and a systemd unit to DIR")
+    init.add_argument("--bridge", metavar="URL",
+                      help="with --mosquitto: bridge central/up and central/down to the centre's broker, e.g. "
+                           "mqtts://centre:8883")
+    sync = command("sync", "the van's link to the centre; `govan sync status` says how far behind it is", _sync)
+    sync.add_argument("action", nargs="?", choices=("status",), help="status: the outbox and the link, then exit")
+    sync.add_argument("--json", action="store_true", help="machine-readable output (with status)")
+    central = command("central", "the centre: take in every van's messages into PostgreSQL; "
+                                 "`status`, `init-broker DIR --vans …`", _central)
+    central.add_argument("action", nargs="?", choices=("status", "init-broker"),
+                         help="status: every van's last word; init-broker: the centre's mosquitto files")
+    central.add_argument("directory", nargs="?", metavar="DIR", help="init-broker: where to write the files")
+    central.add_argument("--vans", metavar="IDS", help="init-broker: the vans, e.g. lg-01,lg-02")
+    central.add_argument("--json", action="store_true", help="machine-readable output (with status)")
     status = command("status", "daemon and device states, one line per device", _status)
     status.add_argument("--json", action="store_true", help="machine-readable output")
     rig = command("rig", "headless device checks against the running daemon, each explained", _rig)
@@ -122,6 +137,11 @@ def _tui(args: argparse.Namespace) -> int:
 
         logs.setup(config.data_path, "board", to_stderr=False)
         return run_board(config)
+    if args.central:
+        from tui.central.app import run_central
+
+        logs.setup(config.data_path, "tui-central", to_stderr=False)
+        return run_central(config)
     from tui.app import run_app
 
     if not config.database_path.exists():
@@ -151,7 +171,58 @@ def _web(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from govan.init import run_init
 
-    return run_init(getattr(args, "config", None), mosquitto_dir=args.mosquitto)
+    if args.bridge and not args.mosquitto:
+        print("govan init: --bridge needs --mosquitto DIR (the bridge is part of the van's broker files)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return run_init(getattr(args, "config", None), mosquitto_dir=args.mosquitto, bridge=args.bridge)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    import logging
+
+    config = _load_config(args, writes_data=args.action is None)
+    if not config.database_path.exists():
+        print(f"govan sync: no database at {config.database_path}; run `govan init` first", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "status":
+        from sync.status import run_status
+
+        logging.getLogger().addHandler(logging.NullHandler())
+        return run_status(config, as_json=args.json)
+    from govan import logs
+    from sync.link import serve
+
+    logs.setup(config.data_path, "sync", to_stderr=True)
+    return serve(config)
+
+
+def _central(args: argparse.Namespace) -> int:
+    config = _load_config(args, writes_data=args.action is None)
+    if args.action == "status":
+        from central.status import run_status
+
+        return run_status(config, as_json=args.json)
+    if args.action == "init-broker":
+        from govan.mosquitto import write_centre_broker_files
+
+        if not args.directory or not args.vans:
+            print("govan central init-broker: give the folder and the vans, e.g. "
+                  "`govan central init-broker /etc/mosquitto/conf.d --vans lg-01,lg-02`", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            files = write_centre_broker_files(config, Path(args.directory), [v.strip() for v in args.vans.split(",")])
+        except ValueError as error:
+            print(f"govan central init-broker: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"wrote the centre's mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
+              f"{files.acl.name}, one <van>.pass per van and govan-central.pass (see docs/centre.md)")
+        return 0
+    from central.service import serve
+    from govan import logs
+
+    logs.setup(config.data_path, "central", to_stderr=True)
+    return serve(config)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -213,6 +284,12 @@ def _known_errors() -> tuple[type[Exception], ...]:
         errors.append(sys.modules["daemon.broker"].BrokerError)
     if "web.server" in sys.modules:
         errors.append(sys.modules["web.server"].WebError)
+    if "central.errors" in sys.modules:
+        errors.append(sys.modules["central.errors"].CentralError)
+    if "psycopg" in sys.modules:
+        errors.append(sys.modules["psycopg"].OperationalError)
+    if "db.errors" in sys.modules:
+        errors.append(sys.modules["db.errors"].StoreError)
     return tuple(errors)
 
 

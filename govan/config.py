@@ -181,6 +181,36 @@ class EvaluationConfig(_Section):
     cooperation: float = 0.15
 
 
+class SyncConfig(_Section):
+    """`govan sync`, the van's link to the centre (CONTRACT.md v2)."""
+
+    alarm_minutes: int = 60  # `govan sync status` exits 1 when something waits longer
+    # Its own user on an external van broker (`govan init --mosquitto` writes it); the embedded broker has one.
+    username: str | None = None
+    password_file: str | None = None
+    heartbeat_s: int = 30  # how often the van says it is there, with its backlog
+    retry_s: float = 15.0  # an unacknowledged message is sent again after this, doubling each time…
+    retry_cap_s: float = 600.0  # …up to this
+    in_flight: int = 200  # messages sent and not yet acknowledged, at most
+
+
+class CentralConfig(_Section):
+    """`govan central` and `govan tui --central`, at the service centre."""
+
+    database_url: str = "embedded"  # or postgresql://user@host/db
+    mqtt_url: str = "mqtt://127.0.0.1:1883"  # the centre's broker, which every van's bridge reaches
+    username: str | None = None
+    password_file: str | None = None
+    ca_file: str | None = None
+    connector: Literal["filedrop", "webhook", "none"] = "filedrop"
+    spool_dir: str | None = None  # filedrop: where case folders go (default: data_dir/central/spool)
+    webhook_url: str | None = None
+    webhook_secret_file: str | None = None  # the HMAC key, mode 0600
+    tracking: Literal["none", "sim"] = "none"  # where waybills are looked up; "sim" follows a scripted carrier
+    online_minutes: int = 3  # a van with nothing heard for longer shows offline
+    followup_working_days: int = 5  # a returned or refused result's follow-up deadline
+
+
 class Config(_Section):
     van_id: str = "lg-01"
     data_dir: str = msgspec.field(default_factory=lambda: str(default_data_dir()))
@@ -191,6 +221,8 @@ class Config(_Section):
     service: ServiceConfig = msgspec.field(default_factory=ServiceConfig)
     web: WebConfig = msgspec.field(default_factory=WebConfig)
     evaluation: EvaluationConfig = msgspec.field(default_factory=EvaluationConfig)
+    sync: SyncConfig = msgspec.field(default_factory=SyncConfig)
+    central: CentralConfig = msgspec.field(default_factory=CentralConfig)
 
     @property
     def data_path(self) -> Path:
@@ -344,6 +376,7 @@ def validate(config: Config, source: str) -> Config:
     _validate_speaker(config.devices.speaker, source)
     _validate_service(config, source)
     _validate_web(config.web, source)
+    _validate_centre(config, source)
     return config
 
 
@@ -384,6 +417,32 @@ def _template_fields(template: str) -> set[str] | None:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError:
         return None
+
+
+def _validate_centre(config: Config, source: str) -> None:
+    sync, central = config.sync, config.central
+    if not 1 <= sync.alarm_minutes <= 10080:
+        raise _fail(source, "sync.alarm_minutes", "must be between 1 and 10080 minutes")
+    if not 5 <= sync.heartbeat_s <= 3600:
+        raise _fail(source, "sync.heartbeat_s", "must be between 5 and 3600 seconds")
+    if not 0.1 <= sync.retry_s <= sync.retry_cap_s <= 86400:
+        raise _fail(source, "sync.retry_s", "must be at least 0.1 s and at most sync.retry_cap_s (at most a day)")
+    if not 1 <= sync.in_flight <= 10000:
+        raise _fail(source, "sync.in_flight", "must be between 1 and 10000")
+    if (sync.username is None) != (sync.password_file is None):
+        raise _fail(source, "sync.password_file", "sync.username and sync.password_file go together")
+    if central.database_url != "embedded" and not re.fullmatch(r"postgres(ql)?://\S+", central.database_url):
+        raise _fail(source, "central.database_url", f"{central.database_url!r} must be \"embedded\" or postgresql://…")
+    if not re.fullmatch(r"mqtts?://[^/:]+(:\d+)?/?", central.mqtt_url):
+        raise _fail(source, "central.mqtt_url", f"{central.mqtt_url!r} must be mqtt://host:port (mqtts:// for TLS)")
+    if central.connector == "webhook" and not (central.webhook_url and central.webhook_secret_file):
+        raise _fail(source, "central.webhook_url", "connector = \"webhook\" needs webhook_url and webhook_secret_file")
+    if central.webhook_url is not None and not re.fullmatch(r"https?://\S+", central.webhook_url):
+        raise _fail(source, "central.webhook_url", "must be an http:// or https:// URL")
+    if not 1 <= central.online_minutes <= 1440:
+        raise _fail(source, "central.online_minutes", "must be between 1 and 1440 minutes")
+    if not 1 <= central.followup_working_days <= 60:
+        raise _fail(source, "central.followup_working_days", "must be between 1 and 60 working days")
 
 
 def _data_dir_problem(path: Path) -> str | None:

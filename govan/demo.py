@@ -3,7 +3,9 @@
 It writes a config with emulated devices and a free loopback port, loads the demo
 catalogue, staff and today's trip, starts the daemon as a child process, waits for
 it to come online, starts `govan web` (the hall's board and the phone pages) and prints
-the board's address, runs the TUI, and stops both when the TUI quits.
+the board's address, starts `govan sync` and `govan central` beside it (the centre on an
+embedded PostgreSQL, reached through the van's own broker: one laptop plays both), runs
+the TUI, and stops them all when the TUI quits.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from govan import config as config_module
 from govan.config import Config
 
 ONLINE_TIMEOUT_S = 30.0
+CENTRAL_DEMO_USER = "govan-central"  # daemon.credentials.CENTRAL_USER, named here so the demo imports no daemon
 PR_SET_PDEATHSIG = 1
 
 
@@ -41,7 +44,12 @@ def demo_config(base: Config, data_dir: Path) -> Config:
     mqtt = msgspec.structs.replace(base.mqtt, url="embedded", embedded_port=_free_port())
     port = _free_port()
     web = msgspec.structs.replace(base.web, listen=f"127.0.0.1:{port}", public_url=f"http://127.0.0.1:{port}")
-    configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt, web=web)
+    # The centre listens to the van's own broker, as its central user (daemon.credentials makes it).
+    central = msgspec.structs.replace(
+        base.central, database_url="embedded", mqtt_url=f"mqtt://127.0.0.1:{mqtt.embedded_port}",
+        username=CENTRAL_DEMO_USER, password_file=str(data_dir / "mqtt" / f"{CENTRAL_DEMO_USER}.pass"),
+        tracking="sim")
+    configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt, web=web, central=central)
     return config_module.with_sim_devices(configured)
 
 
@@ -52,7 +60,7 @@ def _die_with_parent() -> None:
 
 
 def start_daemon(config_path: Path, log_path: Path, command: str = "daemon") -> subprocess.Popen[bytes]:
-    """`govan daemon` (or another long-running command, `web`) as a child that dies with the demo."""
+    """`govan daemon` (or another long-running command: web, sync, central) as a child that dies with the demo."""
     with log_path.open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "govan", command, "--config", str(config_path)],
@@ -143,11 +151,15 @@ def run_demo(explicit_config: str | None) -> int:
     daemon_log = data_dir / "logs" / "daemon-console.log"
     daemon_log.parent.mkdir(parents=True, exist_ok=True)
     process = start_daemon(config_path, daemon_log)
-    web: subprocess.Popen[bytes] | None = None
+    beside: list[subprocess.Popen[bytes]] = []
     try:
         asyncio.run(wait_online(config, process))
-        web = start_daemon(config_path, data_dir / "logs" / "web-console.log", "web")
+        # The daemon has made the broker's users; the hall, the van's link and its centre can connect now.
+        for command in ("web", "sync", "central"):
+            beside.append(start_daemon(config_path, data_dir / "logs" / f"{command}-console.log", command))
         print(f"govan demo: display board {config.web.public_url}/board (citizens' pages: the QR code on each ticket)")
+        print(f"govan demo: govan sync and govan central are running; the centre's screens: "
+              f"govan tui --central --config {config_path}")
         from tui.app import run_app
 
         status = run_app(config)
@@ -155,8 +167,8 @@ def run_demo(explicit_config: str | None) -> int:
         print(f"govan demo: {error}; see {daemon_log}", file=sys.stderr)
         return 1
     finally:
-        if web is not None:
-            stop_daemon(web)
+        for child in reversed(beside):
+            stop_daemon(child)
         stop_daemon(process)
-    print(f"govan demo: daemon and govan web stopped; the demo data stays in {data_dir}")
+    print(f"govan demo: daemon stopped, and govan web, govan sync and govan central; the demo data stays in {data_dir}")
     return status

@@ -5,6 +5,7 @@ Safe to run again: nothing that exists is overwritten, and the catalogue load is
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -86,6 +87,21 @@ pin_attempts = 5                  # wrong PINs in a row that lock a login
 pin_lockout_minutes = [1, 5, 15]  # how long each lock in a row lasts; the last repeats
 defer_places = 3                  # 过号顺延: a missed number is called again after this many others
 
+[sync]                            # govan sync: the van's link to the centre
+alarm_minutes = 60                # `govan sync status` exits 1 when something waits longer
+# username = "govan-sync"         # external broker: sync's own user (`govan init --mosquitto` writes it)
+# password_file = "/etc/govan/mqtt-sync.pass"
+
+# [central]                       # at the service centre only: govan central, govan tui --central
+# database_url = "embedded"       # or postgresql://user@host/db
+# mqtt_url = "mqtts://broker.centre:8883"
+# username = "govan-central"
+# password_file = "/etc/govan/centre-broker.pass"
+# connector = "filedrop"          # filedrop | webhook | none
+# spool_dir = "/srv/govan/spool"  # filedrop
+# webhook_url = "https://…"       # webhook, with webhook_secret_file (mode 0600)
+# tracking = "none"               # none | sim
+
 [evaluation]                      # weights of the staff evaluation (考评)
 trips = 0.15
 cases = 0.15
@@ -126,7 +142,7 @@ def initialise(config: Config) -> list[str]:
     return done
 
 
-def run_init(explicit_config: str | None, *, mosquitto_dir: str | None) -> int:
+def run_init(explicit_config: str | None, *, mosquitto_dir: str | None, bridge: str | None = None) -> int:
     path = config_module.resolve_path(explicit_config) or config_module.LOCAL_CONFIG
     if path.exists():
         config = config_module.load(path, writes_data=True)
@@ -144,5 +160,17 @@ def run_init(explicit_config: str | None, *, mosquitto_dir: str | None) -> int:
         port = 1883 if config.embedded_broker else urlsplit(config.mqtt.url).port or 1883
         files = write_broker_files(config, Path(mosquitto_dir), config_path=path.resolve(), port=port)
         print(f"wrote mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
-              f"{files.acl.name}, govan-daemon.pass, govan-tui.pass, {files.unit.name} (see docs/deploy.md)")
+              f"{files.acl.name}, govan-daemon.pass, govan-sync.pass, govan-tui.pass, {files.unit.name} "
+              "(see docs/deploy.md)")
+        if bridge:
+            from govan.mosquitto import CENTRE_PASSWORD, write_bridge
+
+            try:
+                path = write_bridge(config, Path(mosquitto_dir), bridge)
+            except ValueError as error:
+                print(f"govan init: {error}", file=sys.stderr)
+                return 2
+            print(f"wrote the bridge to the centre {path}; the van's password there is in "
+                  f"{Path(mosquitto_dir) / CENTRE_PASSWORD} (give it to the centre as {config.van_id}.pass, "
+                  "or copy the centre's here; see docs/centre.md)")
     return 0

@@ -48,3 +48,20 @@ def van_factory(tmp_path: Path) -> Callable[..., object]:
         return start_van(directory, settings, broker=broker)
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[tuple[object, str]]:
+    """One real PostgreSQL for the whole session (see tests/support/postgres.py); start it once, it is slow."""
+    from tests.support.postgres import running_server
+
+    with running_server() as (server, url):
+        yield server, url
+
+
+@pytest.fixture
+def central_db(postgres_server: tuple[object, str]) -> str:
+    """A fresh, empty database of the session's server, for one test."""
+    from tests.support.postgres import fresh_database
+
+    return fresh_database(postgres_server[1])

@@ -40,8 +40,11 @@ ALLOWED: dict[str, set[str]] = {
     # The views render flows: tui never imports db (tests/tui/harness.py may; it is a test).
     "tui": {"tui", "flows", "core", "govan", "govan.config", "daemon.client", "daemon.errors", "daemon.messages"},
     "web": {"web", "flows", "core", "govan.config", "daemon.client", "daemon.errors", "daemon.messages"},
-    "sync": {"sync", "db", "core", "govan.config"},
+    # sync keeps one MQTT session on the van's broker with the daemon's reconnecting bus, as its own user.
+    "sync": {"sync", "db", "core", "govan.config", "daemon.bus", "daemon.credentials", "daemon.errors"},
     "central": {"central", "core", "govan.config"},
+    # The centre's screens render central.views (the centre's flows-like layer over its store), nothing below it.
+    "tui.central": {"tui", "central.views", "core", "govan", "govan.config"},
     # The configuration is read by daemon, flows and tui, so it sits below all of them.
     "govan.config": {"govan.config", "core"},
 }

@@ -25,6 +25,8 @@ EXPECTED = {
     # The certify-stamp figure needs a Chinese font; without one the script leaves it out.
     "camera_pipeline": (1, {"camera_document_ms", "camera_document_full_ms", "camera_id_photo_ms"}
                         | ({"camera_document_certified_ms"} if default_cjk_font() else set()), False),
+    "centre": (10, {"centre_ingest_rate", "centre_lag_p99", "centre_pg_month", "centre_status_year",
+                    "centre_evaluation_year"}, True),
     "daemon_captures": (1, {"daemon_captures_rss"}, True),
     "daemon_rest": (1, {"daemon_rest_rss", "daemon_rest_cpu"}, True),
     "hall_board": (2, {"hall_board_shown_p50", "hall_board_shown_p99"}, False),

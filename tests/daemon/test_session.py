@@ -18,7 +18,7 @@ import aiomqtt
 import msgspec
 import pytest
 
-from daemon.bus import cancel_and_wait
+from core.tasks import cancel_and_wait
 from daemon.client import CommandTimeout, DaemonClient
 from daemon.credentials import DAEMON_USER, StaffSlot
 from daemon.messages import PrintCommand, new_id

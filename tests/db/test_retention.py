@@ -7,7 +7,7 @@ from pathlib import Path
 
 import db
 from core.problems import Code
-from db import audit, outbox
+from db import audit, outbox, uplink
 from tests.db.support import Van, at, id_number, raises_problem
 
 DAY = 24 * 60
@@ -36,9 +36,15 @@ def visit(van: Van, tmp_path: Path, birth: str, minute: float, *, outcome: str =
     return person.id, case.id, capture_file
 
 
-def sync_all(van: Van) -> None:
-    for message in outbox.pending(van.db):
-        outbox.mark_sent(van.db, message.id, reference=f"ref-{message.id}", now=at(10))
+def sync_all(van: Van, minute: float = 10) -> None:
+    """What `govan sync` does once the centre has everything: queue it all, then take the centre's acks."""
+    uplink.collect(van.db, now=at(minute))
+    outbox.acknowledge(van.db, [message.msg_id for message in outbox.pending(van.db)], now=at(minute))
+
+
+def acknowledge_case(van: Van, case_id: int, minute: float) -> None:
+    uplink.collect(van.db, now=at(minute))
+    outbox.acknowledge(van.db, [m.msg_id for m in outbox.pending(van.db) if m.case_id == case_id], now=at(minute))
 
 
 def test_purge_removes_exactly_what_is_due_and_says_so(van: Van, tmp_path: Path) -> None:
@@ -50,6 +56,8 @@ def test_purge_removes_exactly_what_is_due_and_says_so(van: Van, tmp_path: Path)
     unhappy_ticket = db.get_case(van.db, unhappy_case).ticket_id
     assert unhappy_ticket is not None
     db.rate(van.db, unhappy_ticket, 1, named=True, now=at(30))  # its follow-up stays open
+    acknowledge_case(van, unhappy_case, 31)
+    acknowledge_case(van, recent_case, 25 * DAY + 10)
     unhappy_file.unlink()  # someone already deleted this capture by hand
 
     report = db.purge(van.db, 30, staff_id=van.captain, now=at(31 * DAY))
@@ -85,6 +93,7 @@ def test_purge_removes_exactly_what_is_due_and_says_so(van: Van, tmp_path: Path)
 
 def test_a_second_purge_finds_nothing_more_and_still_leaves_a_record(van: Van, tmp_path: Path) -> None:
     visit(van, tmp_path, "19800101", 0, outcome="completed_on_site")
+    sync_all(van)
     first = db.purge(van.db, 30, now=at(31 * DAY))
     second = db.purge(van.db, 30, now=at(32 * DAY))
     assert first.citizens and (second.citizens, second.attachments, second.cases_with_address) == ([], [], [])
@@ -93,6 +102,7 @@ def test_a_second_purge_finds_nothing_more_and_still_leaves_a_record(van: Van, t
 
 def test_a_purged_person_who_returns_is_a_new_record(van: Van, tmp_path: Path) -> None:
     old, _, _ = visit(van, tmp_path, "19800101", 0, outcome="completed_on_site", capture=False)
+    sync_all(van)
     db.purge(van.db, 30, now=at(31 * DAY))
     again = db.find_or_create_citizen(van.db, id_number("19800101"), now=at(32 * DAY))
     assert again.id != old and not again.purged
@@ -101,3 +111,16 @@ def test_a_purged_person_who_returns_is_a_new_record(van: Van, tmp_path: Path) -
 def test_retention_days_are_checked(van: Van) -> None:
     with raises_problem(db.InvalidValue, Code.STORE_TOO_SMALL, field="retention_days", min=1):
         db.purge(van.db, 0)
+
+
+def test_a_case_the_centre_has_not_acknowledged_keeps_its_personal_data(van: Van, tmp_path: Path) -> None:
+    person, case_id, capture = visit(van, tmp_path, "19800101", 0, outcome="completed_on_site")
+    uplink.collect(van.db, now=at(10))  # queued, even sent: not yet acknowledged
+    assert [m.kind for m in outbox.pending(van.db) if m.case_id == case_id] == ["case.outcome"]
+    report = db.purge(van.db, 30, now=at(31 * DAY))
+    assert (report.citizens, report.attachments) == ([], []) and capture.exists()
+
+    acknowledge_case(van, case_id, 31 * DAY)
+    assert uplink.case_central(van.db, case_id).acked_at == at(31 * DAY).isoformat(timespec="milliseconds")
+    report = db.purge(van.db, 30, now=at(31 * DAY + 1))
+    assert report.citizens == [person] and not capture.exists()

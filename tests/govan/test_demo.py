@@ -69,13 +69,16 @@ def test_demo_starts_quits_cleanly_and_leaves_no_process(tmp_path: Path) -> None
         assert listen, "the demo configures govan web"
         board = _answer(f"http://{listen.group(1)}/board")
         assert "叫号" in board, "govan web serves the board while the demo runs"
+        for beside in ("sync", "central"):
+            assert _daemons(data_dir.group(1), beside), f"govan {beside} runs beside the daemon"
         _tmux("send-keys", "-t", session, "C-q")
         final = _wait_for(session, "EXIT=", 30)
         assert "EXIT=0" in final
         assert f"display board http://{listen.group(1)}/board" in final
-        assert "daemon and govan web stopped" in final
+        assert "daemon stopped, and govan web, govan sync and govan central" in final
         assert "Traceback" not in final
         assert _daemons(data_dir.group(1)) == []
-        assert _daemons(data_dir.group(1), "web") == []
+        for beside in ("web", "sync", "central"):
+            assert _daemons(data_dir.group(1), beside) == []
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

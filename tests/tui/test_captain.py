@@ -172,7 +172,7 @@ async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: Callable[
         await pilot.press("s")
         assert isinstance(app.screen, SummaryScreen)
         parts = [lines_of(widget) for widget in app.screen.query(".summary-part")]
-        head, figures, per_staff, bad, suggestions, incidents_part, notes = parts
+        head, figures, per_staff, bad, backoffice, suggestions, incidents_part, notes = parts
         assert "时间 09:00 起（已 1 小时 00 分）" in head and "1号窗 员工s1（A，配合度 5）" in head
         rows = {line.split()[0]: line.split()[1:] for line in figures.split("\n")[2:] if line.strip()}
         assert rows["办成率"] == ["75.0%", "80.0%", "66.7%"]
@@ -185,6 +185,7 @@ async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: Callable[
         assert staff_rows["取号"] == ["4", "3", "2"] and staff_rows["好评率"] == ["66.7%", "100.0%", "0.0%"]
         assert "A002  2 不满意" in bad and "已回访" in bad and "A004" in bad and "待回访" in bad
         assert "实名差评回访 1/1（100.0%，要求 100%）" in bad
+        assert backoffice.startswith("后台流转") and "已送达后台 0，后台已受理 0" in backoffice  # nothing synced yet
         assert "希望增加周末服务" in suggestions
         assert "无记录" in incidents_part
         assert "下午雨大，人少" in notes

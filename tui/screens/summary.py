@@ -97,6 +97,7 @@ class SummaryScreen(VanScreen):
                     Bar(t("summary.level", score=score), count, str(count), "green" if score >= 3 else "red")
                     for score, count in built.ratings.items()], empty=t("summary.none"))
             yield Static(self._bad_reviews(), classes="summary-part")
+            yield Static(self._backoffice(), classes="summary-part")
             yield Static(self._suggestions(), classes="summary-part")
             yield Static(self._incidents(), classes="summary-part")
             yield Static(self._notes(), classes="summary-part")
@@ -178,6 +179,12 @@ class SummaryScreen(VanScreen):
                           rate=fmt.rate(named.named_bad_callback_rate))
         table.caption_justify = "left"
         return table
+
+    def _backoffice(self) -> Text:
+        office = self.report.backoffice
+        text = Text().append(t("summary.backoffice") + "\n", style="bold")
+        return text.append(t("summary.backoffice_line", forwarded=office.cases, at_centre=office.at_centre,
+                             delivered=office.delivered, accepted=office.accepted))
 
     def _suggestions(self) -> Text:
         text = Text().append(t("summary.suggestions") + "\n", style="bold")

@@ -130,6 +130,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.overdue": ("逾期", "overdue"),
     "summary.named_rule": ("实名差评回访 {called}/{named}（{rate}，要求 100%）", "Named bad reviews called back {called}/{named} ({rate}; the rule is 100%)"),
     "summary.suggestions": ("意见建议", "Suggestions"),
+    "summary.backoffice": ("后台流转", "Back office"),
+    "summary.backoffice_line": ("受理转办 {forwarded} 件：中心已收到 {at_centre}，已送达后台 {delivered}，后台已受理 {accepted}",
+                                "Forwarded {forwarded}: at the centre {at_centre}, delivered {delivered}, "
+                                "accepted {accepted}"),
     "summary.incidents": ("设备故障（仅记录有终端开着时的情况）", "Device incidents (only while a terminal was open)"),
     "summary.no_incidents": ("无记录", "none recorded"),
     "summary.notes": ("车长备注", "Captain's notes"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from daemon.bus import cancel_and_wait
+from core.tasks import cancel_and_wait
 from tests.support.aio import within
 
 WAIT = 10.0  # liveness bound only

@@ -1,0 +1,91 @@
+"""The centre's app: six pages over the central store, keyboard-driven, 80×24, Chinese by default.
+
+Keys: 1–6 pages, r refresh (and every REFRESH_S), m / c / j export the page as md, csv or json
+into data_dir/exports. The store is read in a thread, so a slow query never freezes the screen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from central import views
+from govan.config import Config
+from tui.central.page_screen import PageScreen
+from tui.central.pages import PAGES, Page
+from tui.i18n import Translated, set_locale, t
+
+REFRESH_S = 15.0
+
+
+class CentralApp(Translated, App[int]):
+    CSS_PATH = Path(__file__).parent / "central.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        *(Binding(page.key, f"page('{page.name}')", "central.key.pages", show=page.key == "1") for page in PAGES),
+        Binding("r", "refresh", "central.key.refresh"),
+        Binding("m", "export('md')", "central.key.export_md"),
+        Binding("c", "export('csv')", "central.key.export_csv"),
+        Binding("j", "export('json')", "central.key.export_json"),
+        Binding("ctrl+q", "quit", "key.quit", priority=True),
+    ]
+
+    def __init__(self, config: Config, url: str | None = None) -> None:
+        set_locale(config.locale)
+        super().__init__()
+        self.config = config
+        self.url = url
+        self.title = t("central.title")
+        self.page: Page = PAGES[0]
+        self.lines: list[Any] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(PageScreen(self.page))
+        self.set_interval(REFRESH_S, self.action_refresh)
+        self.action_refresh()
+
+    def action_page(self, name: str) -> None:
+        self.page = next(page for page in PAGES if page.name == name)
+        self.switch_screen(PageScreen(self.page))
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load(self.page)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, page: Page) -> None:
+        try:
+            url = self.url or views.store_url(self.config)
+            with views.open_store(url) as conn:
+                rows, lines = page.load(conn, self.config)
+            note = t("central.updated", time=datetime.now(self.config.tz).strftime("%H:%M:%S"))
+        except Exception as error:  # noqa: BLE001 - any store trouble is shown, never a crash
+            rows, lines, note = [], [], t("central.store_error", detail=str(error).splitlines()[0][:120])
+        self.call_from_thread(self._show, page, rows, lines, note)
+
+    def _show(self, page: Page, rows: list[list[str]], lines: list[Any], note: str) -> None:
+        if page is not self.page or not isinstance(self.screen, PageScreen):
+            return
+        self.lines = lines
+        self.screen.show(rows, note)
+
+    def action_export(self, fmt: str) -> None:
+        if not self.lines:
+            self.notify(t("central.nothing_to_export"))
+            return
+        folder = self.config.data_path / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(self.config.tz).strftime("%Y%m%d-%H%M%S")
+        path = folder / f"central-{self.page.name}-{stamp}.{fmt}"
+        path.write_text(views.export(self.lines, fmt), encoding="utf-8")
+        self.notify(t("central.exported", path=str(path)))
+
+
+def run_central(config: Config) -> int:
+    CentralApp(config).run()
+    return 0
