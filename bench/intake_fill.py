@@ -140,7 +140,7 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {"raw": [], "form": []}
     app = GovanApp(config)
     try:
-        async with DaemonClient(config) as client, app.run_test(size=(80, 24)) as pilot:
+        async with DaemonClient(config, support=True) as client, app.run_test(size=(80, 24)) as pilot:
             if not await client.wait_for_daemon(10) or client.status.devices["idreader"].state != "ready":
                 raise SystemExit(f"ID reader not ready: {client.status.devices['idreader']}")
             # The app's link posts messages to screens; there is no event here to wait on.
@@ -157,7 +157,7 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
             # Intake takes cards only from the reader it holds (issue 14): wait for its claim.
             while not claims.holder(app.van, "idreader").mine:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
-            events = client.events(all_terminals=True)  # beside the TUI, watching its reads
+            events = client.events()  # the support user, beside the TUI, watching its reads
             for number in range(1, WARMUP + reads + 1):
                 name = names[number % len(names)]
                 watch.expected = PRESETS[name].card.name

@@ -17,7 +17,7 @@ import msgspec
 
 from bench.figures import free_port
 from daemon.client import DaemonClient
-from daemon.credentials import DAEMON_USER, TUI_USER
+from daemon.credentials import DAEMON_USER, SUPPORT_USER, TUI_USER
 from daemon.service import Daemon
 from govan import config as config_module
 from govan.config import Config
@@ -105,6 +105,7 @@ def mosquitto_settings(files: BrokerFiles) -> dict[str, Any]:
         "username": DAEMON_USER,
         "password_file": str(files.password_file(DAEMON_USER)),
         "tui": {"username": TUI_USER, "password_file": str(files.password_file(TUI_USER))},
+        "support": {"username": SUPPORT_USER, "password_file": str(files.password_file(SUPPORT_USER))},
     }
 
 

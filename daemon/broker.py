@@ -13,6 +13,7 @@ lets a stop refuse new connections and abort every client first.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from amqtt.plugins.base import BaseAuthPlugin, BasePlugin
 from amqtt.session import Session
 
 from daemon.access import publish_rules, read_rules
-from daemon.credentials import TUI_USER, staff_usernames
+from daemon.credentials import TUI_USER, password_digest, read_embedded_passwd, staff_usernames
 
 LOOPBACK = "127.0.0.1"
 LISTENER = "default"  # amqtt requires a listener of this name
@@ -37,24 +38,32 @@ class BrokerError(Exception):
     """The embedded broker cannot start; the message says what to change."""
 
 
-class ClientIdIsUsername(BaseAuthPlugin):
-    """Refuse a client whose id is not its username, as mosquitto's `use_username_as_clientid` forces,
-    or whose last will is on a topic it may not publish, as mosquitto's ACL check of the will does.
+class AdmitClient(BaseAuthPlugin):
+    """Admit a client whose password is its user's, whose id is its username (as mosquitto's
+    `use_username_as_clientid` forces), and whose last will is on a topic it may publish (as
+    mosquitto's ACL check of the will does).
 
     So a staff credential cannot take over the daemon's session by reusing its client id, and
     cannot forge a card event, or another terminal's "offline", as its will: amqtt publishes a
-    will without asking the publish ACL.
+    will without asking the publish ACL. The password check is a digest compare, not amqtt's
+    FileAuthPlugin, whose argon2 ran on the daemon's loop (credentials.password_digest).
     """
 
     @dataclass
     class Config:
+        digests: dict[str, str]
         publish_rules: dict[str, list[str]]
 
     async def authenticate(self, *, session: Session) -> bool:
-        if session.username is None or session.client_id != session.username:
+        expected = self.config.digests.get(session.username or "")
+        if expected is None or session.password is None or \
+                not hmac.compare_digest(password_digest(session.password), expected):
+            log.warning("refused MQTT client %r: unknown user or wrong password", session.username)
+            return False
+        if session.client_id != session.username:
             log.warning("refused MQTT client %r: its client id must be its username", session.username)
             return False
-        if session.will_flag and not self._may_publish(session.username, session.will_topic or ""):
+        if session.will_flag and not self._may_publish(session.username or "", session.will_topic or ""):
             log.warning("refused MQTT client %r: its last will is on %s, which it may not publish",
                         session.username, session.will_topic)
             return False
@@ -113,8 +122,8 @@ def broker_config(passwd: Path, base: str, staff_slots: int) -> dict:
         # amqtt skips a listener without "bind"; the external listener never binds it.
         "listeners": {LISTENER: {"type": "external", "bind": f"{LOOPBACK}:0"}},
         "plugins": {
-            "amqtt.plugins.authentication.FileAuthPlugin": {"password_file": str(passwd)},
-            f"{__name__}.ClientIdIsUsername": {"publish_rules": publishing},
+            f"{__name__}.{AdmitClient.__name__}": {"digests": read_embedded_passwd(passwd),
+                                                    "publish_rules": publishing},
             "amqtt.plugins.topic_checking.TopicAccessControlListPlugin": {
                 "acl": read_rules(base, staff),
                 "publish_acl": publishing,

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import msgspec
@@ -68,26 +67,24 @@ CLOSE_DRAIN_S = 2.0
 Event = CardEvent | ScanEvent | DeviceError | QueueEvent | QueueBoard
 
 
-@dataclass(frozen=True)
-class _Listener:
-    queue: asyncio.Queue[Event]
-    all_terminals: bool
-
-
 class DaemonClient:
-    def __init__(self, config: Config, *, label: str | None = None) -> None:
+    """A staff program's link to the daemon (a terminal), or with `support` the one of `govan rig`.
+
+    A terminal connects as a staff slot's user and hears card reads and scans only for itself; a
+    support client connects as the support user, which reads every device event (daemon/access.py).
+    """
+
+    def __init__(self, config: Config, *, label: str | None = None, support: bool = False) -> None:
         self.config = config
         self.topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
         self.devices = config.devices.names()
         # What other staff see of this terminal, e.g. "窗口2 林晓燕"; see set_label.
         self.label = label
-        base = self.topics.base
+        self.support = support
         self._slot = StaffSlot(config)
         self.connection = Connection(
-            broker_address(config, "tui"),  # until start() claims a staff slot
+            broker_address(config, "tui"),  # until start() knows which user this is
             keepalive=config.mqtt.keepalive,
-            subscriptions=[f"{base}/+/state", f"{base}/+/result", f"{base}/+/error", f"{base}/+/card",
-                           f"{base}/+/scan", f"{base}/+/holder", f"{base}/queue/#"],
             on_message=self._on_message,
         )
         self._daemon: DaemonState | None = None
@@ -98,7 +95,7 @@ class DaemonClient:
         self._claiming_again: set[asyncio.Task[None]] = set()
         self._since = ""
         self._pending: dict[str, asyncio.Future[JobResult]] = {}
-        self._listeners: list[_Listener] = []
+        self._listeners: list[asyncio.Queue[Event]] = []
         self._watchers: list[asyncio.Queue[Status]] = []
         self._task: asyncio.Task[None] | None = None
         self.connection.on_connection_change = self._notify
@@ -117,11 +114,19 @@ class DaemonClient:
 
     async def start(self, timeout: float = 5.0) -> None:
         """Claim a staff slot and connect; raises CredentialsError or BrokerUnreachable if either fails."""
-        self.connection.address = self._slot.claim()
-        presence = self.topics.terminal_state(self.terminal)
-        self.connection.will = Outgoing(presence, OFFLINE, retain=True)
-        self._since = now_iso(self.config.tz)
-        self._announce()
+        base = self.topics.base
+        subscriptions = [f"{base}/+/state", f"{base}/+/result", f"{base}/+/error", f"{base}/+/holder",
+                         f"{base}/queue/#"]
+        if self.support:
+            self.connection.address = broker_address(self.config, "support")
+            subscriptions += [f"{base}/+/card", f"{base}/+/scan"]
+        else:
+            self.connection.address = self._slot.claim()
+            subscriptions.append(self.topics.terminal_events(self.terminal))
+            self.connection.will = Outgoing(self.topics.terminal_state(self.terminal), OFFLINE, retain=True)
+            self._since = now_iso(self.config.tz)
+            self._announce()
+        self.connection.subscriptions = tuple(subscriptions)
         self._task = asyncio.create_task(self.connection.run(), name="daemon-client")
         try:
             await connect_once(self.connection, timeout)
@@ -134,8 +139,8 @@ class DaemonClient:
         for task in self._claiming_again:
             task.cancel()
         if self._task is not None:
-            # A clean disconnect does not fire the last will: say offline first.
-            self.connection.publish(self.topics.terminal_state(self.terminal), OFFLINE, retain=True)
+            if not self.support:  # a clean disconnect does not fire the last will: say offline first
+                self.connection.publish(self.topics.terminal_state(self.terminal), OFFLINE, retain=True)
             if self.connection.connected.is_set():
                 await self.connection.drain(CLOSE_DRAIN_S)
             await cancel_and_wait(self._task)
@@ -145,7 +150,7 @@ class DaemonClient:
     def set_label(self, label: str | None) -> None:
         """What other staff see of this terminal from now on, e.g. after a sign-in."""
         self.label = label
-        if self._since:
+        if self._since and not self.support:
             self._announce()
 
     def _announce(self) -> None:
@@ -182,16 +187,17 @@ class DaemonClient:
 
     async def wait_for_daemon(self, timeout: float) -> bool:
         """True once the daemon and all device states have been heard, False on timeout."""
-        async def heard() -> None:
-            while not (self.status.daemon_online and set(self._devices) >= set(self.devices)):
-                await asyncio.sleep(0.05)
+        def heard() -> bool:  # the daemon and a state of its own from every device
+            return self.status.daemon_online and set(self._devices) >= set(self.devices)
 
         try:
             async with asyncio.timeout(timeout):
-                await heard()
+                async for _ in self.watch():  # now, then at each change
+                    if heard():
+                        return True
         except TimeoutError:
-            return False
-        return True
+            pass
+        return False
 
     async def watch(self) -> AsyncIterator[Status]:
         """The status now, then again on every change (of states, connection or holders)."""
@@ -288,29 +294,32 @@ class DaemonClient:
         return await self.connection.drain(timeout)
 
     # Events
-    async def events(self, *, all_terminals: bool = False) -> AsyncIterator[Event]:
+    async def events(self) -> AsyncIterator[Event]:
         """Card reads, scans, device errors and queue messages, from now on.
 
         A card read or a scan comes only to the terminal that held the reader or scanner when it
-        was read; one read while nobody held it comes to nobody. `all_terminals` gives them all,
-        whoever they are for: for `govan rig` and tests.
+        was read; one read while nobody held it comes to nobody. A support client hears them all,
+        whoever they are for: for `govan rig`.
         """
-        listener = _Listener(asyncio.Queue(), all_terminals)
+        listener: asyncio.Queue[Event] = asyncio.Queue()
         self._listeners.append(listener)
         try:
             while True:
-                yield await listener.queue.get()
+                yield await listener.get()
         finally:
             self._listeners.remove(listener)
 
     def _emit(self, event: Event) -> None:
-        routed = isinstance(event, CardEvent | ScanEvent)
+        # The broker gives a staff user only its own reads; this holds even on a broker without an ACL.
+        if isinstance(event, CardEvent | ScanEvent) and not (self.support or event.terminal == self.terminal):
+            return
         for listener in self._listeners:
-            if not routed or listener.all_terminals or event.terminal == self.terminal:  # type: ignore[union-attr]
-                listener.queue.put_nowait(event)
+            listener.put_nowait(event)
 
     async def _on_message(self, topic: str, payload: bytes) -> None:
         parts = self.topics.relative(topic)
+        if parts and len(parts) == 4 and parts[:2] == ["terminal", self.terminal]:
+            parts = parts[2:]  # terminal/<this one>/<device>/<card|scan>: a read it held the device for
         if not parts or len(parts) != 2:
             return
         device, kind = parts

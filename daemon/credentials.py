@@ -17,6 +17,7 @@ disconnects or dies, so two programs never share a slot.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import secrets
 import stat
@@ -33,9 +34,14 @@ TUI_USER = "govan-tui"
 # `govan demo` (in production the centre has a broker of its own, bridged from the van's).
 SYNC_USER = "govan-sync"
 CENTRAL_USER = "govan-central"
+# `govan rig` and a support engineer's tools: they read every device event, cards included, which
+# staff terminals may not (daemon/access.py). One connection at a time: its client id is its name.
+SUPPORT_USER = "govan-support"
 # The users with a password of their own (every staff slot shares TUI_USER's).
-SERVICE_USERS = (DAEMON_USER, SYNC_USER, CENTRAL_USER)
-Role = Literal["daemon", "tui", "sync"]
+SERVICE_USERS = (DAEMON_USER, SYNC_USER, CENTRAL_USER, SUPPORT_USER)
+Role = Literal["daemon", "tui", "sync", "support"]
+# The embedded broker's password records (see password_digest).
+DIGEST_SCHEME = "sha256:"
 
 
 class CredentialsError(Exception):
@@ -69,7 +75,7 @@ def embedded_password_file(config: Config, username: str) -> Path:
 
 
 def embedded_passwd_file(config: Config) -> Path:
-    """The broker's own user database (argon2 hashes, amqtt's format)."""
+    """The embedded broker's own user database: `user:sha256:<hex digest of the password>` lines."""
     return credentials_dir(config) / "passwd"
 
 
@@ -77,10 +83,28 @@ def staff_usernames(staff_user: str, slots: int) -> list[str]:
     return [f"{staff_user}-{slot}" for slot in range(1, slots + 1)]
 
 
+def password_digest(password: str) -> str:
+    """How the embedded broker records a password: one SHA-256, not a slow password hash.
+
+    Its passwords are 24 random bytes that nobody types, so a slow hash adds nothing against
+    guessing; it only costs time on the broker's event loop, which is the daemon's. amqtt's
+    argon2 check took 0.1-2 s per connection there, and terminals reconnecting at a stop kept
+    the daemon from stopping for more than 30 s on a loaded machine.
+    """
+    return DIGEST_SCHEME + hashlib.sha256(password.encode()).hexdigest()
+
+
+def read_embedded_passwd(passwd: Path) -> dict[str, str]:
+    """The users and password digests of the embedded broker's passwd file."""
+    users = {}
+    for line in passwd.read_text(encoding="utf-8").splitlines():
+        user, _, digest = line.partition(":")
+        users[user] = digest
+    return users
+
+
 def ensure_embedded_credentials(config: Config) -> Path:
     """Create the embedded broker's users once (again when staff_slots changes); returns its passwd file."""
-    from argon2 import PasswordHasher  # amqtt's FileAuthPlugin reads argon2 hashes
-
     directory = credentials_dir(config)
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
@@ -89,18 +113,18 @@ def ensure_embedded_credentials(config: Config) -> Path:
     owners = (*SERVICE_USERS, TUI_USER)
     password_files = [embedded_password_file(config, user) for user in owners]
     if passwd.exists() and all(path.exists() for path in password_files):
-        known = {line.partition(":")[0] for line in passwd.read_text(encoding="utf-8").splitlines()}
-        if known == {*SERVICE_USERS, *staff}:
+        known = read_embedded_passwd(passwd)
+        # A data folder from before the digests holds argon2 hashes: written again, same passwords.
+        if set(known) == {*SERVICE_USERS, *staff} and all(v.startswith(DIGEST_SCHEME) for v in known.values()):
             return passwd
-    hasher = PasswordHasher()
-    hashes = {}
+    digests = {}
     for user, path in zip(owners, password_files, strict=True):
         if not path.exists():
             write_secret(path, secrets.token_urlsafe(24) + "\n")
-        hashes[user] = hasher.hash(read_password_file(path, "embedded broker password"))
-    # Every staff slot shares the staff password, so one (salted) hash serves them all.
-    lines = [*(f"{user}:{hashes[user]}\n" for user in SERVICE_USERS),
-             *(f"{user}:{hashes[TUI_USER]}\n" for user in staff)]
+        digests[user] = password_digest(read_password_file(path, "embedded broker password"))
+    # Every staff slot shares the staff password.
+    lines = [*(f"{user}:{digests[user]}\n" for user in SERVICE_USERS),
+             *(f"{user}:{digests[TUI_USER]}\n" for user in staff)]
     write_secret(passwd, "".join(lines))
     return passwd
 
@@ -132,7 +156,7 @@ def read_password_file(path: Path, key: str) -> str:
 def broker_address(config: Config, role: Role) -> BrokerAddress:
     """Where and as whom `role` connects. A staff address still needs a slot: see StaffSlot."""
     if config.embedded_broker:
-        username = {"daemon": DAEMON_USER, "sync": SYNC_USER}.get(role, TUI_USER)
+        username = {"daemon": DAEMON_USER, "sync": SYNC_USER, "support": SUPPORT_USER}.get(role, TUI_USER)
         path = embedded_password_file(config, username)
         if not path.exists():
             raise CredentialsError(
@@ -147,13 +171,15 @@ def broker_address(config: Config, role: Role) -> BrokerAddress:
     username, password_file, key = mqtt.username, mqtt.password_file, "mqtt.password_file"
     if role == "sync" and config.sync.username is not None:
         username, password_file, key = config.sync.username, config.sync.password_file, "sync.password_file"
-    elif role == "tui" and mqtt.username is not None:
-        if not (mqtt.tui.username and mqtt.tui.password_file):
+    elif role in ("tui", "support") and mqtt.username is not None:
+        section = mqtt.tui if role == "tui" else mqtt.support
+        who = "staff programs" if role == "tui" else "support tools (govan rig)"
+        if not (section.username and section.password_file):
             raise CredentialsError(
-                "staff programs need their own broker user: set [mqtt.tui] username and password_file "
+                f"{who} need their own broker user: set [mqtt.{role}] username and password_file "
                 "(`govan init --mosquitto` writes them); they may not share the daemon's"
             )
-        username, password_file, key = mqtt.tui.username, mqtt.tui.password_file, "mqtt.tui.password_file"
+        username, password_file, key = section.username, section.password_file, f"mqtt.{role}.password_file"
     password = read_password_file(Path(password_file), key) if password_file else None
     return BrokerAddress(url.hostname or "127.0.0.1", port, tls, username, password, mqtt.ca_file)
 

@@ -106,10 +106,16 @@ class DeviceRuntime:
         self._publish(self.topics.state(self.device), encode(message), retain=True)
 
     def event(self, kind: str, message: msgspec.Struct) -> None:
+        payload = encode(message)
         if self.claim is not None and isinstance(message, CardEvent | ScanEvent):
             # Stamped as it is read: the holder then, not whoever claims it while the event travels.
-            message = msgspec.structs.replace(message, terminal=self.claim.holder.terminal)
-        self._publish(self.topics.event(self.device, kind), encode(message))
+            holder = self.claim.holder.terminal
+            payload = encode(msgspec.structs.replace(message, terminal=holder))
+            if holder is not None:
+                # Least privilege: a staff user reads only its own terminal's events (daemon/access.py).
+                self._publish(self.topics.terminal_event(holder, self.device, kind), payload)
+        # The contract's topic, which only the daemon's and support's users may read.
+        self._publish(self.topics.event(self.device, kind), payload)
 
     def error(self, detail: str, problem: Problem) -> None:
         log.warning("%s: %s", self.device, detail)

@@ -68,6 +68,14 @@ class Topics:
         """Retained: a staff program's presence, online or offline (its last will)."""
         return f"{self.base}/terminal/{terminal}/state"
 
+    def terminal_event(self, terminal: str, device: str, kind: str) -> str:
+        """A card read or scan for the terminal that held the device: only that terminal may read it."""
+        return f"{self.base}/terminal/{terminal}/{device}/{kind}"
+
+    def terminal_events(self, terminal: str) -> str:
+        """The filter of every card read and scan meant for `terminal`."""
+        return f"{self.base}/terminal/{terminal}/+/+"
+
     @property
     def queue_event(self) -> str:
         return f"{self.base}/queue/event"

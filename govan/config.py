@@ -38,7 +38,7 @@ class _Section(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class MqttClientCredentials(_Section):
-    """Credentials for the programs staff run (`govan tui`, `status`, `rig`)."""
+    """Credentials of a broker user other than the daemon's: staff programs', or support tools'."""
 
     username: str | None = None
     password_file: str | None = None
@@ -56,6 +56,8 @@ class MqttConfig(_Section):
     # Staff programs that may be connected at once; each takes one broker user of its own (see daemon.credentials).
     staff_slots: int = 16
     tui: MqttClientCredentials = msgspec.field(default_factory=MqttClientCredentials)
+    # `govan rig`: it reads every card and scan, so it is not a staff user (daemon/access.py).
+    support: MqttClientCredentials = msgspec.field(default_factory=MqttClientCredentials)
 
 
 class IdReaderConfig(_Section):
@@ -362,7 +364,7 @@ def validate(config: Config, source: str) -> Config:
     if not 1 <= mqtt.embedded_port <= 65535:
         raise _fail(source, "mqtt.embedded_port", "must be a TCP port number")
     for key, value in (("mqtt.password_file", mqtt.password_file), ("mqtt.tui.password_file", mqtt.tui.password_file),
-                       ("mqtt.ca_file", mqtt.ca_file)):
+                       ("mqtt.support.password_file", mqtt.support.password_file), ("mqtt.ca_file", mqtt.ca_file)):
         if value is not None and not value:
             raise _fail(source, key, "must not be empty")
     if mqtt.ca_file is not None and not mqtt.url.startswith("mqtts://"):

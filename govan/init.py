@@ -29,9 +29,13 @@ topic_prefix = "govan"
 keepalive = 10                    # seconds; a vanished daemon shows offline within 1.5x this
 embedded_port = 1883              # where the embedded broker listens (127.0.0.1 only)
 
-# [mqtt.tui]                      # external broker: the user for `govan tui`, `status` and `rig`
+# [mqtt.tui]                      # external broker: the user for `govan tui` and `status`
 # username = "govan-tui"
 # password_file = "/etc/govan/mqtt-tui.pass"
+
+# [mqtt.support]                  # external broker: `govan rig`'s user, which reads every card and scan
+# username = "govan-support"
+# password_file = "/etc/govan/mqtt-support.pass"
 
 [devices.idreader]
 driver = "none"                   # sam | sim | none
@@ -160,7 +164,8 @@ def run_init(explicit_config: str | None, *, mosquitto_dir: str | None, bridge: 
         port = 1883 if config.embedded_broker else urlsplit(config.mqtt.url).port or 1883
         files = write_broker_files(config, Path(mosquitto_dir), config_path=path.resolve(), port=port)
         print(f"wrote mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
-              f"{files.acl.name}, govan-daemon.pass, govan-sync.pass, govan-tui.pass, {files.unit.name} "
+              f"{files.acl.name}, govan-daemon.pass, govan-sync.pass, govan-support.pass, govan-tui.pass, "
+              f"{files.unit.name} "
               "(see docs/deploy.md)")
         if bridge:
             from govan.mosquitto import CENTRE_PASSWORD, write_bridge

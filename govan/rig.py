@@ -4,7 +4,8 @@ Over MQTT only, like any other client: broker, daemon, then for every enabled de
 (a window's own ID readers too) its state, its self-test and a real use (print a page,
 capture a document, read a card, scan a code). Emulated devices are driven through their
 sim topics; real ones need a person at the van, so those checks run only interactively.
-The rig watches card reads and scans whichever terminal holds the reader or scanner.
+The rig connects as the support user, so it sees card reads and scans whichever terminal holds
+the reader or scanner (a staff user sees only its own).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class Rig:
         queue: asyncio.Queue = asyncio.Queue()
 
         async def pump() -> None:
-            async for event in self.client.events(all_terminals=True):
+            async for event in self.client.events():
                 if isinstance(event, CardEvent | ScanEvent):
                     queue.put_nowait(event)
 
@@ -253,7 +254,7 @@ async def _checks(config: Config, *, interactive: bool, prompt: Callable[[str], 
 
     started = time.monotonic()
     try:
-        async with DaemonClient(config) as client:
+        async with DaemonClient(config, support=True) as client:  # it reads every card and scan
             rig = Rig(config, client, interactive=interactive, prompt=prompt, virtual_printer=virtual_printer)
             return await rig.run()
     except (BrokerUnreachable, CredentialsError) as error:

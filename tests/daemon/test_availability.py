@@ -56,10 +56,8 @@ class Watcher:
             if remaining <= 0:
                 pytest.fail(f"not true within {timeout} s; saw {self.latest}")
             self.changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await within(remaining, self.changed.wait())
-            except TimeoutError:
-                pass
         return time.monotonic() - started
 
 
@@ -79,7 +77,7 @@ async def _watch(config_path: Path) -> AsyncIterator[Watcher]:
             if attempt == 99:
                 raise
             await asyncio.sleep(0.1)
-    await client.subscribe(f"{topics.base}/#", qos=1)
+    await client.subscribe(f"{topics.base}/+/state", qos=1)  # a staff user reads states, not everything
     watcher = Watcher(client, topics)
     task = asyncio.create_task(watcher.pump())
     try:
@@ -87,10 +85,8 @@ async def _watch(config_path: Path) -> AsyncIterator[Watcher]:
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        try:
+        with contextlib.suppress(aiomqtt.MqttError):
             await client.__aexit__(None, None, None)
-        except aiomqtt.MqttError:
-            pass
         slot.release()
 
 

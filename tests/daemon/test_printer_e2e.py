@@ -228,7 +228,7 @@ async def test_unreachable_tcp_printer_is_an_error_and_jobs_fail_in_time(van_fac
     port = free_port()  # nothing listens here
     settings = {"devices": {"printer": {"driver": "tcp", "port": port, "timeout_s": 2}}}
     async with van_factory(settings) as van:
-        state, detail = await printer_state(van.client, lambda state, _: state == "error")
+        _, detail = await printer_state(van.client, lambda state, _: state == "error")
         assert detail == f"127.0.0.1:{port}: connection refused (is the printer on?)"
         result = await van.client.command("printer", "print", PrintCommand(job_id="nowhere", document=TICKET), timeout=5)
         assert result.state == "failed"
@@ -255,7 +255,7 @@ async def test_file_printer_prints_and_says_its_status_is_unknown(van_factory, t
     device = tmp_path / "lp0"
     device.touch()
     async with van_factory({"devices": {"printer": {"driver": "file", "path": str(device)}}}) as van:
-        state, detail = await printer_state(van.client, ready)
+        _, detail = await printer_state(van.client, ready)
         assert detail == f"status unknown: {device} is write-only"
         result = await van.client.command("printer", "print", PrintCommand(job_id="lp", document=TICKET), timeout=10)
         assert result.state == "done" and "status unknown" in result.detail
@@ -312,7 +312,8 @@ async def test_scans_arrive_while_a_large_document_is_encoded(van_factory) -> No
         emulator = van.runtime("printer").unit.emulator
         # 13 logos at 72 mm each: legal, just under a metre of paper, and seconds of Pillow work.
         document = Document(blocks=[ImageBlock(png=transparent_logo())] * 13 + [CutBlock()])
-        scans = van.client.events(all_terminals=True)
+        assert (await van.client.claim("scanner", "测试")).state == "done"  # scans come to the holder
+        scans = van.client.events()
         job = asyncio.create_task(
             van.client.command("printer", "print", PrintCommand(job_id="logos", document=document), timeout=60))
         await printer_state(van.client, lambda state, _: state == "busy")

@@ -79,7 +79,8 @@ async def eager_terminal(config: Config) -> None:
                                     identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311, timeout=2)
             with contextlib.suppress(aiomqtt.MqttError):
                 async with client:
-                    await client.subscribe(f"{config.mqtt.topic_prefix}/#", qos=1)
+                    # What a staff user may read; a refused subscription would make it a reconnect storm.
+                    await client.subscribe(f"{Topics.for_van(config.mqtt.topic_prefix, config.van_id).base}/+/state", qos=1)
                     async for _ in client.messages:
                         pass
             await asyncio.sleep(0.001)

@@ -85,7 +85,7 @@ async def heard(client: DaemonClient) -> AsyncIterator[Events]:
     events = Events([], [], [])
 
     async def listen() -> None:
-        async for event in client.events(all_terminals=True):
+        async for event in client.events():
             if isinstance(event, CardEvent):
                 events.cards.append(event)
             elif isinstance(event, ScanEvent):

@@ -84,7 +84,7 @@ async def test_the_person_for_the_next_ticket_comes_only_from_a_card_the_desk_ho
 ) -> None:
     """Defect 1: window 5 read 黄嘉欣's card, and the desk stored ticket A006 with her citizen_id."""
     async with flow_van(tmp_path) as fv, connected_client(fv.van.config) as window_client, \
-            heard(fv.client) as events:
+            heard(fv.client) as events, heard(window_client) as window_events:
         await devices_ready(fv, "idreader", "scanner")
         window = Van(fv.van.store, fv.van.config, window_client, clock=fv.van.clock)
         desk = desk_of(fv)
@@ -93,11 +93,13 @@ async def test_the_person_for_the_next_ticket_comes_only_from_a_card_the_desk_ho
         await until(lambda: claims.holder(window, "idreader").name == "吴敏", "the desk's claim, seen elsewhere")
         assert claims.holder(window, "idreader").window is None  # the desk, not a window
 
-        # Window 5 takes the reader and reads 黄嘉欣's card: the desk never hears of her.
+        # Window 5 takes the reader and reads 黄嘉欣's card: the desk never hears of her (the broker
+        # gives a terminal only its own card reads), and would not take her if it did.
         at_window = Holding(window, "5", "陈建国")
         assert await at_window.take("idreader") is None
         await until(lambda: claims.holder(fv.van, "idreader").window == "5", "the window's claim")
-        card = await card_on(fv, events, "idreader", "hk_mo_tw")
+        card = await card_on(fv, window_events, "idreader", "hk_mo_tw")
+        assert events.cards == []
         assert desk.read_card(card) is None and desk.person is None
         walk_in = desk.issue("residence_permit")
         assert not isinstance(walk_in, Problem) and walk_in.citizen_id is None
@@ -134,7 +136,7 @@ async def test_the_person_for_the_next_ticket_comes_only_from_a_card_the_desk_ho
 async def test_a_reader_per_window_serves_that_window_and_the_shared_one_the_desk(tmp_path: Path) -> None:
     settings = {"devices": {**SIM_DEVICES["devices"], "idreaders": {"w1": {"driver": "sim", "window": "1"}}}}
     async with flow_van(tmp_path, settings) as fv, connected_client(fv.van.config) as window_client, \
-            heard(fv.client) as events:
+            heard(fv.client) as events, heard(window_client) as window_events:
         await devices_ready(fv, "idreader", "idreader-w1")
         window = Van(fv.van.store, fv.van.config, window_client, clock=fv.van.clock)
         desk = desk_of(fv)
@@ -150,7 +152,8 @@ async def test_a_reader_per_window_serves_that_window_and_the_shared_one_the_des
         assert (hold.device, hold.held.mine) == ("idreader-w1", True)
         assert claims.holder(fv.van, "idreader").mine  # the desk kept the shared one
 
-        at_window = await card_on(fv, events, "idreader-w1", "hk_mo_tw")
+        at_window = await card_on(fv, window_events, "idreader-w1", "hk_mo_tw")
+        assert events.cards == []  # the desk's terminal never hears the window's reader
         assert desk.read_card(at_window) is None
         assert intake.read_card(at_window, intake.person) is not None
         at_desk = await card_on(fv, events, "idreader", "resident")
@@ -160,7 +163,7 @@ async def test_a_reader_per_window_serves_that_window_and_the_shared_one_the_des
 
 async def test_an_appointment_checks_in_by_a_scan_the_desk_holds_or_by_its_typed_code(tmp_path: Path) -> None:
     async with flow_van(tmp_path) as fv, connected_client(fv.van.config) as other_client, \
-            heard(fv.client) as events:
+            heard(fv.client) as events, heard(other_client) as other_events:
         await devices_ready(fv, "scanner")
         desk = desk_of(fv)
         await desk.hold_devices()
@@ -176,7 +179,9 @@ async def test_an_appointment_checks_in_by_a_scan_the_desk_holds_or_by_its_typed
         await until(lambda: claims.holder(fv.van, "scanner").window == "2", "the window's scanner")
         before = len(events.scans)
         sim(fv, "scanner", "scan", {"code": f"GOVAN-APPT:{fv.demo.checkin_codes[1]}"})
-        assert desk.scan((await until(lambda: events.scans[before:], "the second scan"))[0]) is None
+        scanned_elsewhere = (await until(lambda: other_events.scans, "the scan at window 2"))[0]
+        assert events.scans[before:] == []  # the desk's terminal never hears it
+        assert desk.scan(scanned_elsewhere) is None
         assert desk.check_in("not a code") == Problem(Code.APPOINTMENT_CODE_FORM, {"length": 8})
         typed = desk.check_in(fv.demo.checkin_codes[1].lower())
         assert not isinstance(typed, Problem) and typed.priority_reason == "appointment"

@@ -91,7 +91,7 @@ async def test_a_card_serves_the_terminal_that_holds_the_reader_and_the_other_se
         cards: list[CardEvent] = []
 
         async def collect() -> None:
-            async for event in fv.client.events(all_terminals=True):
+            async for event in fv.client.events():
                 if isinstance(event, CardEvent):
                     cards.append(event)
 

@@ -78,7 +78,8 @@ async def read_and_file(flow: IntakeFlow, fv: FlowVan, events: Events, preset: s
 
 async def test_a_card_placed_for_the_desk_never_replaces_the_person_in_intake(tmp_path: Path) -> None:
     """Window 2 served 李阿公 from his appointment; a card placed for the desk put 林小燕 beside his phone."""
-    async with flow_van(tmp_path) as fv, connected_client(fv.van.config) as desk_client, heard(fv.client) as events:
+    async with flow_van(tmp_path) as fv, connected_client(fv.van.config) as desk_client, heard(fv.client) as events, \
+            heard(desk_client) as desk_events:
         await devices_ready(fv, "idreader")
         desk = Van(fv.van.store, fv.van.config, desk_client, clock=fv.van.clock)
         li = citizen_named(fv, LI_AGONG)
@@ -90,7 +91,10 @@ async def test_a_card_placed_for_the_desk_never_replaces_the_person_in_intake(tm
         await until(lambda: claims.holder(fv.van, "idreader").name == "吴敏", "the desk's claim")
         [hold] = await flow.hold_devices()
         assert hold.elsewhere and (hold.held.window, hold.held.name) == (None, "吴敏")
-        assert await card_for(flow, fv, events, "resident_long_term") is None
+        # Window 2's terminal never hears that card (the broker gives it only its own); were it
+        # handed to intake, intake would still not take it.
+        assert await card_for(flow, fv, desk_events, "resident_long_term") is None
+        assert events.cards == []
         assert (flow.person.name, flow.person.phone, flow.citizen and flow.citizen.id) == (LI_AGONG, "13800000002", li)
 
         # The window takes the reader; another person's card then asks before anyone is replaced.
@@ -306,7 +310,8 @@ async def test_a_card_read_ticks_the_id_cards_original(tmp_path: Path) -> None:
 async def test_a_scan_goes_where_a_clerk_expects_it(tmp_path: Path) -> None:
     """A case number was refused unless its field had focus: now it is looked up at the materials step,
     and a waybill at the outcome step goes into the waybill."""
-    async with flow_van(tmp_path) as fv, heard(fv.client) as events:
+    async with flow_van(tmp_path) as fv, heard(fv.client) as events, \
+            connected_client(fv.van.config, support=True) as support, heard(support) as every:
         await devices_ready(fv, "scanner", "printer")
         earlier = serve(fv, "s01", "hukou_certificate")
         earlier.next(PersonDetails())
@@ -316,15 +321,17 @@ async def test_a_scan_goes_where_a_clerk_expects_it(tmp_path: Path) -> None:
         assert isinstance(earlier.finish_visit(), RatingFlow)
         number = case_number(fv.van.config.van_id, earlier.recorded[-1].id)
 
-        async def scan(flow: IntakeFlow, code: str) -> CaseFound | Waybill | Problem | None:
-            before = len(events.scans)
+        async def scan(flow: IntakeFlow, code: str, heard_by: Events = events) -> CaseFound | Waybill | Problem | None:
+            before = len(heard_by.scans)
             sim(fv, "scanner", "scan", {"code": code})
-            event = (await until(lambda: events.scans[before:], f"the scan of {code}"))[0]
+            event = (await until(lambda: heard_by.scans[before:], f"the scan of {code}"))[0]
             return flow.scan(event)
 
         flow = serve(fv, "s01", None)
         flow.next(PersonDetails())
-        assert await scan(flow, "GOVAN-CASE:LG-01-000001") is None  # nobody held the scanner: not intake's
+        # Nobody held the scanner: no terminal hears it (support does), and intake would not take it.
+        assert await scan(flow, "GOVAN-CASE:LG-01-000001", every) is None
+        assert events.scans == []
         await flow.hold_devices()
         await until(lambda: claims.holder(fv.van, "scanner").mine, "the scanner")
         found = await scan(flow, f"GOVAN-CASE:{number}")

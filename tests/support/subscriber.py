@@ -1,6 +1,8 @@
 """A plain MQTT subscriber on one device's topics, as any other program would subscribe.
 
-It reads the raw JSON the broker delivers, so end-to-end tests check the contract itself.
+It reads the raw JSON the broker delivers, so end-to-end tests check the contract itself. It
+connects as the support user, which may read every device event (cards on B/idreader/card
+included); as a staff user (`staff=True`) it reads what a terminal may.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 import aiomqtt
 
-from daemon.credentials import CredentialsError, StaffSlot
+from daemon.credentials import BrokerAddress, CredentialsError, StaffSlot, broker_address
 from govan.config import Config
 from tests.support.aio import within
 
@@ -57,8 +59,8 @@ class Subscriber:
         return items
 
 
-async def _connect(config: Config, slot: StaffSlot) -> aiomqtt.Client:
-    """Connected as the TUI's broker user, waiting (up to WAIT) for the broker to listen.
+async def _connect(who: Callable[[], BrokerAddress]) -> aiomqtt.Client:
+    """Connected as `who()` says, waiting (up to WAIT) for the broker to listen.
 
     A daemon child process with the embedded broker takes a moment to create the
     credentials and to listen, after its first start and after every restart.
@@ -67,7 +69,7 @@ async def _connect(config: Config, slot: StaffSlot) -> aiomqtt.Client:
     deadline = loop.time() + WAIT
     while True:
         try:
-            address = slot.address or slot.claim()
+            address = who()
             client = aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
                                     identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311)
             await client.__aenter__()
@@ -79,11 +81,17 @@ async def _connect(config: Config, slot: StaffSlot) -> aiomqtt.Client:
 
 
 @contextlib.asynccontextmanager
-async def subscriber(config: Config, device: str) -> AsyncIterator[Subscriber]:
-    """Subscribed to B/{device}/# as the TUI's broker user."""
+async def subscriber(config: Config, device: str, *, staff: bool = False) -> AsyncIterator[Subscriber]:
+    """Subscribed to B/{device}/# as the support user (one at a time), or a staff slot's."""
     base = f"{config.mqtt.topic_prefix}/{config.van_id}"
     slot = StaffSlot(config)
-    client = await _connect(config, slot)
+
+    def who() -> BrokerAddress:
+        if not staff:
+            return broker_address(config, "support")
+        return slot.address or slot.claim()
+
+    client = await _connect(who)
     try:
         await client.subscribe(f"{base}/{device}/#", qos=1)
         sub = Subscriber(client, base, f"{base}/{device}/")

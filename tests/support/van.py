@@ -16,7 +16,7 @@ import msgspec
 
 from daemon.bus import BrokerUnreachable
 from daemon.client import DaemonClient
-from daemon.credentials import DAEMON_USER, TUI_USER, embedded_password_file
+from daemon.credentials import DAEMON_USER, SUPPORT_USER, TUI_USER, embedded_password_file
 from daemon.runtime import DeviceRuntime
 from daemon.service import Daemon
 from daemon.topics import Topics
@@ -45,6 +45,7 @@ def write_config(directory: Path, settings: dict[str, Any] | None = None, *, bro
             "username": DAEMON_USER,
             "password_file": str(broker.files.password_file(DAEMON_USER)),
             "tui": {"username": TUI_USER, "password_file": str(broker.files.password_file(TUI_USER))},
+            "support": {"username": SUPPORT_USER, "password_file": str(broker.files.password_file(SUPPORT_USER))},
         }
     data = _merge(data, settings or {})
     config = config_module.validate(msgspec.convert(data, Config), "test settings")
@@ -87,8 +88,9 @@ async def running_daemon(config: Config) -> AsyncIterator[Daemon]:
 
 
 @contextlib.asynccontextmanager
-async def connected_client(config: Config, *, wait_online: bool = True) -> AsyncIterator[DaemonClient]:
-    async with DaemonClient(config) as client:
+async def connected_client(config: Config, *, wait_online: bool = True, support: bool = False) -> AsyncIterator[DaemonClient]:
+    """A staff terminal's client (a slot of its own), or with `support` the one support connection."""
+    async with DaemonClient(config, support=support) as client:
         if wait_online:
             assert await client.wait_for_daemon(10), f"daemon not online: {client.status}"
         yield client
