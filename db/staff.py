@@ -13,7 +13,6 @@ import hmac
 import math
 import re
 import secrets
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ from sqlite_utils import Database
 
 from core.problems import Code
 from db import clock
-from db.connection import immediate
+from db.connection import IntegrityError, immediate
 from db.errors import BadCredentials, InvalidValue, LoginLocked, NotFound
 
 Role = Literal["staff", "captain", "dispatcher"]
@@ -92,7 +91,7 @@ def add_staff(
                 "INSERT INTO staff (login, name, role, department, pin_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [login, name.strip(), role, department, pin_hash, clock.to_text(clock.resolve(now))],
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise InvalidValue(Code.STAFF_LOGIN_TAKEN) from None  # the login may be a name: not in the log
         assert cursor.lastrowid is not None
         return get_staff(db, cursor.lastrowid)
