@@ -23,7 +23,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from core.problems import Code, ProblemError
 
-__all__ = ["CREDENTIAL_NAME", "KEY_FILE_NAME", "KeyFileError", "VanKeys", "key_path", "load_keys", "write_key"]
+__all__ = [
+    "CREDENTIAL_NAME", "KEY_FILE_NAME", "KeyFileError", "VanKeys", "ensure_keys", "key_path", "load_keys", "write_key",
+]
 
 KEY_FILE_NAME = "govan.key"
 CREDENTIAL_NAME = "govan.key"
@@ -77,6 +79,13 @@ def write_key(data_dir: Path) -> bool:
     finally:
         scratch.unlink()
     return True
+
+
+def ensure_keys(data_dir: Path) -> VanKeys:
+    """The keys, writing the key file first if there is neither a credential nor a key file."""
+    if key_path(data_dir) == data_dir / KEY_FILE_NAME:
+        write_key(data_dir)
+    return load_keys(data_dir)
 
 
 def load_keys(data_dir: Path) -> VanKeys:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core.problems import Code, ProblemError
 
-__all__ = ["MAGIC", "SealError", "is_sealed", "open_file", "seal", "unseal", "write_sealed"]
+__all__ = ["MAGIC", "SealError", "is_sealed", "open_capture", "open_file", "seal", "unseal", "write_sealed"]
 
 MAGIC = b"GOVANSEAL1"
 _NONCE = 12
@@ -59,3 +59,9 @@ def write_sealed(key: bytes, path: Path, data: bytes) -> None:
 def open_file(key: bytes, path: Path) -> bytes:
     """A sealed file's contents, in memory only."""
     return unseal(key, path.read_bytes(), name=path.name)
+
+
+def open_capture(key: bytes, path: Path) -> bytes:
+    """A capture's picture: unsealed, or as it is for a file written before captures were sealed."""
+    content = path.read_bytes()
+    return unseal(key, content, name=path.name) if content.startswith(MAGIC) else content

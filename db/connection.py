@@ -37,8 +37,8 @@ from db.migrations import migrate as apply_migrations
 from db.transactions import immediate as immediate
 
 __all__ = [
-    "DEFAULT_BUSY_TIMEOUT_S", "DatabaseError", "DriverError", "IntegrityError", "OperationalError", "immediate",
-    "is_plain", "open_store", "store_keys",
+    "DEFAULT_BUSY_TIMEOUT_S", "DatabaseError", "DriverError", "IntegrityError", "OperationalError", "files_key",
+    "immediate", "is_plain", "open_store", "store_keys",
 ]
 
 DEFAULT_BUSY_TIMEOUT_S = 10.0
@@ -93,6 +93,12 @@ def store_keys(path: Path) -> VanKeys:
         return load_keys(data_dir)
     except KeyFileError as error:
         raise StoreError(error.code, **error.problem.params) from None
+
+
+def files_key(db: Database) -> bytes:
+    """The key that seals this store's captures: the one beside it (or its credential)."""
+    main = next(row for row in db.conn.execute("PRAGMA database_list") if row[1] == "main")
+    return store_keys(Path(main[2])).files
 
 
 def is_plain(path: Path) -> bool:

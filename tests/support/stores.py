@@ -14,6 +14,4 @@ def copy_store(template: Path, destination: Path) -> None:
     """Copy a closed store file and its key file (0600 kept) beside `destination`."""
     shutil.copyfile(template, destination)
     destination.chmod(0o600)
-    key = destination.parent / KEY_FILE_NAME
-    if not key.exists():
-        shutil.copy2(template.parent / KEY_FILE_NAME, key)
+    shutil.copy2(template.parent / KEY_FILE_NAME, destination.parent / KEY_FILE_NAME)
