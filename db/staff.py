@@ -22,7 +22,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from core.problems import Code
-from db import clock
+from db import audit, clock
 from db.connection import IntegrityError, immediate
 from db.errors import BadCredentials, InvalidValue, LoginLocked, NotFound
 
@@ -148,11 +148,15 @@ def locks(db: Database, *, now: datetime | None = None) -> dict[str, datetime]:
         "SELECT login, locked_until FROM login_failures WHERE locked_until > ? ORDER BY login", [stamp])}
 
 
-def unlock(db: Database, staff_id: int) -> bool:
-    """Clear a staff member's wrong PINs and lock; True if the login was locked or counting."""
+def unlock(db: Database, staff_id: int, *, by: int | None = None, now: datetime | None = None) -> bool:
+    """Clear a staff member's wrong PINs and lock; True if the login was locked or counting.
+    An unlock that cleared something is audited, with who did it (`by`, None for the command line)."""
     with immediate(db):
         login = get_staff(db, staff_id).login
-        return db.execute("DELETE FROM login_failures WHERE login = ?", [login]).rowcount > 0
+        cleared = db.execute("DELETE FROM login_failures WHERE login = ?", [login]).rowcount > 0
+        if cleared:
+            audit.record(db, "update", "staff", staff_id, "wrong PINs and lock cleared", staff_id=by, now=now)
+        return cleared
 
 
 def _refuse_while_locked(db: Database, login: str, moment: datetime) -> None:
