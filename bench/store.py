@@ -50,11 +50,11 @@ TRIPS_PAGE = 20
 def _writer(path: str, mode: str, count: int, category: str) -> None:
     """One writer process: waits for "go" on stdin, prints its latencies (ms) as JSON.
 
-    Mode "plain-issue" issues tickets on a plain SQLite file (bench/encryption.py's floor)."""
-    if mode == "plain-issue":
+    Modes "plain-issue" and "stdlib-issue" issue tickets on plain SQLite files (bench/encryption.py's floors)."""
+    if mode in ("plain-issue", "stdlib-issue"):
         from bench.encryption import open_plain
 
-        store, mode = open_plain(Path(path)), "issue"
+        store, mode = open_plain(Path(path), stdlib=mode == "stdlib-issue"), "issue"
     else:
         store = db.open_store(path)
     print("ready", flush=True)
