@@ -17,6 +17,7 @@ count the same rows, then the copy takes the file's place.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from datetime import UTC, datetime
@@ -116,7 +117,9 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         if path.stat().st_mode & 0o077:
-            path.chmod(0o600)
+            # Another owner's file keeps its mode: SQLCipher still protects its contents.
+            with contextlib.suppress(PermissionError):
+                path.chmod(0o600)
 
 
 def _encrypt_plain(path: Path, keys: VanKeys) -> None:

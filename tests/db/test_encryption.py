@@ -196,3 +196,15 @@ def test_only_the_opener_wraps_a_connection_in_a_database() -> None:
     # The opener, the plain floor of the encryption benchmark, and the plain store an old van had
     # (test_a_plain_store_is_encrypted_once…).
     assert sorted(callers) == ["bench/encryption.py", "db/connection.py", "tests/db/test_encryption.py"]
+
+
+def test_a_store_others_could_read_is_made_private_when_opened(tmp_path: Path) -> None:
+    """main's govan.db was 0644: the next open leaves it 0600."""
+    path = tmp_path / "govan.db"
+    db.open_store(path).close()
+    path.chmod(0o644)
+    store = db.open_store(path)
+    store.execute("CREATE TABLE probe (x TEXT)")
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir() if p.name.startswith("govan.db")} == {
+        "govan.db": 0o600, "govan.db-wal": 0o600, "govan.db-shm": 0o600}
+    store.close()
