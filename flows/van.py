@@ -65,7 +65,8 @@ class Van:
 
     def read_capture(self, path: str) -> bytes:
         """A capture's picture, unsealed in memory to show it (never written out in the clear)."""
-        return sealing.open_capture(connection.files_key(self.store), Path(path))
+        # From the store's path, not its connection: pictures are drawn in a worker thread.
+        return sealing.open_capture(connection.store_keys(self.config.database_path).files, Path(path))
 
 
 def open_store(config: Config) -> Database:
