@@ -28,6 +28,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlite_utils import Database
+
 import db
 from bench.figures import Figure, percentile, report
 from db import catalogue, clock, staff
@@ -46,8 +48,15 @@ TRIPS_PAGE = 20
 # 1. Writers ------------------------------------------------------------------
 
 def _writer(path: str, mode: str, count: int, category: str) -> None:
-    """One writer process: waits for "go" on stdin, prints its latencies (ms) as JSON."""
-    store = db.open_store(path)
+    """One writer process: waits for "go" on stdin, prints its latencies (ms) as JSON.
+
+    Modes "plain-issue" and "stdlib-issue" issue tickets on plain SQLite files (bench/encryption.py's floors)."""
+    if mode in ("plain-issue", "stdlib-issue"):
+        from bench.encryption import open_plain
+
+        store, mode = open_plain(Path(path), stdlib=mode == "stdlib-issue"), "issue"
+    else:
+        store = db.open_store(path)
     print("ready", flush=True)
     sys.stdin.readline()
     samples = []
@@ -64,7 +73,7 @@ def _writer(path: str, mode: str, count: int, category: str) -> None:
 
 def _run_writers(path: Path, mode: str, count: int, categories: str) -> list[float]:
     processes = [
-        subprocess.Popen([sys.executable, __file__, "--writer", str(path), mode, str(count), categories[n]],
+        subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--writer", str(path), mode, str(count), categories[n]],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for n in range(WRITERS)
     ]
@@ -85,9 +94,9 @@ def _run_writers(path: Path, mode: str, count: int, categories: str) -> list[flo
     return samples
 
 
-def _van(path: Path) -> None:
+def _van(path: Path, opener: Callable[[Path], Database] = db.open_store) -> None:
     """A store with an open trip whose windows serve queues A, B, F and H."""
-    store = db.open_store(path)
+    store = opener(path)
     catalogue.load_default(store)
     captain = db.add_staff(store, "c1", "车长", "captain", "1111")
     stop = db.add_stop(store, "基准测试站点", "community")
@@ -104,10 +113,11 @@ def _stamp(moment: datetime) -> str:
     return clock.to_text(moment)
 
 
-def _build_year(path: Path, tickets: int, trips: int, rng: random.Random) -> tuple[int, date, date]:
+def _build_year(path: Path, tickets: int, trips: int, rng: random.Random,
+                opener: Callable[[Path], Database] = db.open_store) -> tuple[int, date, date]:
     """A year of closed trips; trip 1 has SHIFT_TICKETS tickets (or fewer when scaled down).
     Returns (the big trip's id, first day, last day)."""
-    store = db.open_store(path)
+    store = opener(path)
     catalogue.load_default(store)
     departments = db.list_departments(store)
     items = {d.code: [i.code for i in db.list_items(store, department=d.code)] for d in departments}

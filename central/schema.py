@@ -246,7 +246,27 @@ C002_VAN_COUNTS = [
     "CREATE INDEX followups_open_by_van ON followups (van_id) WHERE status <> 'closed'",
 ]
 
+# Who read personal data on a van (an ID number shown, a phone read for a callback): when, why,
+# and about which of the van's records; never the value. `govan central reveals` exports it.
+C003_REVEALS = [
+    """CREATE TABLE reveals (
+        van_id text NOT NULL,
+        audit_id bigint NOT NULL,
+        at timestamptz NOT NULL,
+        staff_id bigint,
+        staff_login text,
+        staff_name text,
+        subject text NOT NULL,
+        subject_id bigint,
+        detail text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (van_id, audit_id)
+    )""",
+    "CREATE INDEX reveals_by_time ON reveals (at)",
+]
+
 MIGRATIONS: list[tuple[str, list[str]]] = [
     ("c001_fleet", M001_FLEET),
     ("c002_van_counts", C002_VAN_COUNTS),
+    ("c003_reveals", C003_REVEALS),
 ]

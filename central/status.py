@@ -7,7 +7,7 @@ import json
 from central import views
 from govan.config import Config
 
-__all__ = ["run_status"]
+__all__ = ["run_reveals", "run_status"]
 
 
 def run_status(config: Config, *, as_json: bool) -> int:
@@ -29,4 +29,16 @@ def run_status(config: Config, *, as_json: bool) -> int:
         print(f"{line.van_id:<12} {'online' if line.online else 'offline':<8} last seen {seen}  cases {line.cases}"
               f"  trips {line.trips}  ratings {line.ratings}  follow-ups open {line.followups_open}"
               f"  outbox {line.outbox_pending}")
+    return 0
+
+
+def run_reveals(config: Config, *, days: int, fmt: str, van_id: str | None) -> int:
+    """`govan central reveals`: who read personal data on the vans in the last `days` days, exported."""
+    from central.service import database_url
+
+    url, _ = database_url(config, start=False)
+    start, end = views.period_ending(views.today_in(config.tz), days)
+    with views.open_store(url) as conn:
+        lines = views.reveals(conn, start, end, van_id=van_id)
+    print(views.export(lines, fmt), end="")
     return 0

@@ -343,10 +343,20 @@ async def _booking(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[s
          Jsonb(body["contact"]) if body.get("contact") else None, _time(body.get("booked_at"))])
 
 
+async def _reveal(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
+                  connector: str) -> None:
+    staff = body.get("staff") or {}
+    await conn.execute(
+        """INSERT INTO reveals (van_id, audit_id, at, staff_id, staff_login, staff_name, subject, subject_id, detail)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
+        [van_id, int(body["audit_id"]), body["at"], body.get("staff_id"), staff.get("login"), staff.get("name"),
+         body["subject"], body.get("subject_id"), body.get("detail") or ""])
+
+
 PROJECT = {
     "case.accepted": _case, "case.outcome": _case, "case.delivered": _delivered, "trip.summary": _trip,
     "rating": _rating, "followup": _followup, "suggestion": _suggestion, "incident": _incident,
-    "booking.request": _booking,
+    "booking.request": _booking, "audit.view": _reveal,
 }
 
 

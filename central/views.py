@@ -22,9 +22,9 @@ from central.postgres import LocalPostgres
 from govan.config import Config
 
 __all__ = [
-    "BackofficeLine", "Evaluation", "FollowupLine", "SuggestionLine", "TripLine", "VanLine", "Weights",
+    "BackofficeLine", "Evaluation", "FollowupLine", "RevealLine", "SuggestionLine", "TripLine", "VanLine", "Weights",
     "backoffice", "backoffice_counts", "evaluation", "export", "fleet", "open_store", "overdue_followups",
-    "period_ending", "store_url", "suggestions", "today_in", "trips", "weights_of",
+    "period_ending", "reveals", "store_url", "suggestions", "today_in", "trips", "weights_of",
 ]
 
 
@@ -223,6 +223,28 @@ def evaluation(conn: psycopg.Connection[Any], date_from: date, date_to: date, we
            FROM scored ORDER BY 1, 2""",
         {"from": date_from, "to": date_to, "total": total, **values}).fetchall()
     return [Evaluation(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class RevealLine:
+    """One read of personal data on a van: who, when, why, about which of its records (never the value)."""
+
+    van_id: str
+    at: datetime
+    staff_login: str | None
+    staff_name: str | None
+    subject: str
+    subject_id: int | None
+    detail: str
+
+
+def reveals(conn: psycopg.Connection[Any], start: date, end: date, *, van_id: str | None = None) -> list[RevealLine]:
+    """Every read of personal data between `start` and `end` (inclusive, UTC days), oldest first."""
+    rows = conn.execute(
+        """SELECT van_id, at, staff_login, staff_name, subject, subject_id, detail FROM reveals
+           WHERE at >= %s AND at < %s AND (%s::text IS NULL OR van_id = %s) ORDER BY at, van_id, audit_id""",
+        [start, end + timedelta(days=1), van_id, van_id]).fetchall()
+    return [RevealLine(*row) for row in rows]
 
 
 def export(lines: list[Any], fmt: str) -> str:

@@ -26,7 +26,7 @@ HEARTBEAT = "heartbeat"
 # What a van sends up. Case kinds carry their outcome; case.accepted carries the materials and files.
 UP_KINDS = frozenset({
     ACK, HEARTBEAT, "case.accepted", "case.outcome", "case.delivered", "trip.summary", "rating", "followup",
-    "suggestion", "incident", "booking.request",
+    "suggestion", "incident", "booking.request", "audit.view",
 })
 # What the centre sends down: receipts of the back office and where a mailed result is.
 DOWN_KINDS = frozenset({ACK, "case.receipt", "case.tracking"})

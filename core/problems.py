@@ -42,6 +42,13 @@ class Code(StrEnum):
     # -- store codes below --
     # The store as a whole, and checks shared by its modules
     STORE_NO_DIRECTORY = "store.no_directory"  # path
+    STORE_MIGRATION_LOST_ROWS = "store.migration_lost_rows"  # path, table: encrypting a plain store
+    # The van's key and the files it seals (core.keys, core.sealing)
+    KEY_MISSING = "key.missing"  # path
+    KEY_UNREADABLE = "key.unreadable"  # path, detail
+    KEY_EXPOSED = "key.exposed"  # path, mode
+    SEAL_NOT_SEALED = "seal.not_sealed"  # name
+    SEAL_DOES_NOT_OPEN = "seal.does_not_open"  # name
     STORE_CANNOT_OPEN = "store.cannot_open"  # path, detail
     STORE_NOT_USABLE = "store.not_usable"  # path, detail
     STORE_NAIVE_TIME = "store.naive_time"

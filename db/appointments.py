@@ -7,7 +7,6 @@ issues a priority ticket.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,7 +18,7 @@ from sqlite_utils import Database
 from core.problems import Code
 from db import clock
 from db.catalogue import get_item
-from db.connection import immediate
+from db.connection import IntegrityError, immediate
 from db.errors import InvalidValue, NotFound, WrongState
 from db.tickets import Ticket, issue_ticket
 from db.trips import get_trip
@@ -100,7 +99,7 @@ def book(
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [kind, citizen_id, (group_name or "").strip() or None, head_count, (special_needs or "").strip(),
                  scheduled, trip_id, _new_code(db), booked_by, clock.to_text(clock.resolve(now))])
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise NotFound(Code.STORE_UNKNOWN_REFERENCE, record="appointment") from None
         appointment_id = cursor.lastrowid
         assert appointment_id is not None

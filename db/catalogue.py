@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from sqlite_utils import Database
 
 from core.problems import Code
 from db import clock
-from db.connection import immediate
+from db.connection import IntegrityError, immediate
 from db.errors import InvalidValue, UnknownCategory, UnknownItem
 
 Completion = Literal["on_site", "back_office"]
@@ -187,7 +186,7 @@ def _upsert_department(db: Database, department: Department) -> None:
         elif Department(**existing[0]) != department:
             db.execute("UPDATE departments SET name = ?, queue_letter = ? WHERE code = ?",
                        [department.name, department.queue_letter, department.code])
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         raise InvalidValue(Code.CATALOGUE_LETTER_TAKEN, department=department.code,
                            letter=department.queue_letter) from None
 

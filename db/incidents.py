@@ -12,7 +12,6 @@ current minute, so terminals noticing the same outage within that minute agree.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -23,6 +22,7 @@ from core.devices import DEVICES as VAN_DEVICES
 from core.devices import DeviceName
 from core.problems import Code
 from db import clock
+from db.connection import IntegrityError
 from db.errors import InvalidValue
 from db.trips import Trip
 
@@ -76,7 +76,7 @@ def record(
         cursor = db.execute(
             "INSERT OR IGNORE INTO device_incidents (device, kind, state, detail, at) VALUES (?, ?, ?, ?, ?)",
             [device, kind, state, (detail or "").strip()[:MAX_DETAIL], clock.to_text(moment)])
-    except sqlite3.IntegrityError as error:
+    except IntegrityError as error:
         raise InvalidValue(Code.INCIDENT_NOT_RECORDED, detail=str(error)) from None
     return cursor.rowcount == 1
 

@@ -7,7 +7,6 @@ of working days later.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from sqlite_utils import Database
 
 from core.problems import Code
 from db import clock, workdays
-from db.connection import immediate
+from db.connection import IntegrityError, immediate
 from db.errors import AlreadyRated, InvalidValue, NotFound, WrongState
 from db.staff import get_staff
 from db.tickets import get_ticket
@@ -113,7 +112,7 @@ def rate(
             cursor = db.execute(
                 "INSERT INTO ratings (ticket_id, score, named, staff_id, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [ticket_id, score, int(named), ticket.staff_id, (comment or "").strip(), stamp])
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise AlreadyRated(Code.RATING_ALREADY_RATED, ticket=ticket.label) from None
         rating_id = cursor.lastrowid
         assert rating_id is not None
@@ -209,7 +208,7 @@ def add_suggestion(
     try:
         cursor = db.execute("INSERT INTO suggestions (trip_id, text, staff_id, received_at) VALUES (?, ?, ?, ?)",
                             [trip_id, text, staff_id, clock.to_text(clock.resolve(now))])
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         raise NotFound(Code.STORE_UNKNOWN_REFERENCE, record="suggestion") from None
     assert cursor.lastrowid is not None
     return _suggestion(db, cursor.lastrowid)

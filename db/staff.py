@@ -13,7 +13,6 @@ import hmac
 import math
 import re
 import secrets
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,8 +22,8 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from core.problems import Code
-from db import clock
-from db.connection import immediate
+from db import audit, clock
+from db.connection import IntegrityError, immediate
 from db.errors import BadCredentials, InvalidValue, LoginLocked, NotFound
 
 Role = Literal["staff", "captain", "dispatcher"]
@@ -92,7 +91,7 @@ def add_staff(
                 "INSERT INTO staff (login, name, role, department, pin_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [login, name.strip(), role, department, pin_hash, clock.to_text(clock.resolve(now))],
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise InvalidValue(Code.STAFF_LOGIN_TAKEN) from None  # the login may be a name: not in the log
         assert cursor.lastrowid is not None
         return get_staff(db, cursor.lastrowid)
@@ -149,11 +148,15 @@ def locks(db: Database, *, now: datetime | None = None) -> dict[str, datetime]:
         "SELECT login, locked_until FROM login_failures WHERE locked_until > ? ORDER BY login", [stamp])}
 
 
-def unlock(db: Database, staff_id: int) -> bool:
-    """Clear a staff member's wrong PINs and lock; True if the login was locked or counting."""
+def unlock(db: Database, staff_id: int, *, by: int | None = None, now: datetime | None = None) -> bool:
+    """Clear a staff member's wrong PINs and lock; True if the login was locked or counting.
+    An unlock that cleared something is audited, with who did it (`by`, None for the command line)."""
     with immediate(db):
         login = get_staff(db, staff_id).login
-        return db.execute("DELETE FROM login_failures WHERE login = ?", [login]).rowcount > 0
+        cleared = db.execute("DELETE FROM login_failures WHERE login = ?", [login]).rowcount > 0
+        if cleared:
+            audit.record(db, "update", "staff", staff_id, "wrong PINs and lock cleared", staff_id=by, now=now)
+        return cleared
 
 
 def _refuse_while_locked(db: Database, login: str, moment: datetime) -> None:

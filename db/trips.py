@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,7 +12,7 @@ from sqlite_utils import Database
 from core.problems import Code
 from db import clock
 from db.catalogue import department_for_category, get_item
-from db.connection import immediate
+from db.connection import IntegrityError, immediate
 from db.errors import InvalidValue, NotFound, WrongState
 from db.staff import get_staff
 
@@ -141,7 +140,7 @@ def set_crew(db: Database, trip_id: int, staff_id: int, window: str, categories:
         try:
             db.execute("INSERT INTO trip_crew (trip_id, staff_id, window) VALUES (?, ?, ?)",
                        [trip_id, staff_id, window])
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise WrongState(Code.TRIP_WINDOW_TAKEN, window=window, trip=trip_id) from None
         for category in dict.fromkeys(categories):
             db.execute("INSERT INTO crew_categories (trip_id, staff_id, category) VALUES (?, ?, ?)",

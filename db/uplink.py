@@ -2,8 +2,9 @@
 
 - `collect` queues in the outbox everything the centre has not heard of yet: case outcomes
   (accepted cases are queued by db.cases itself), mailed or delivered results, ratings,
-  each step of a 差评 follow-up, suggestions and their answers, device incidents, and
-  requests for a home visit or a group booking. `central_marks` remembers what was queued,
+  each step of a 差评 follow-up, suggestions and their answers, device incidents,
+  requests for a home visit or a group booking, and each read of personal data (the audit
+  log's views: who saw an ID number or a phone, when, why; never the value). `central_marks` remembers what was queued,
   so each thing (and each version of it) is queued once.
 - `body` is what a queued message carries up, resolved when it is sent: a case names its
   item, department and staff, and only an accepted case names its applicant, with no more
@@ -39,11 +40,12 @@ class Collected:
     suggestions: int = 0
     incidents: int = 0
     bookings: int = 0
+    reveals: int = 0
 
     @property
     def total(self) -> int:
         return (self.cases + self.deliveries + self.ratings + self.followups + self.suggestions + self.incidents
-                + self.bookings)
+                + self.bookings + self.reveals)
 
 
 def _unmarked(subject: str, table: str, version: str, where: str = "1") -> str:
@@ -89,6 +91,8 @@ def collect(db: Database, *, now: datetime | None = None) -> Collected:
         for row in db.query(_unmarked("booking", "appointments", "'requested'",
                                       "t.kind IN ('home_visit', 'group') AND t.status = 'booked'")):
             queue("bookings", "booking", row["id"], "requested", "booking.request", {"appointment_id": row["id"]})
+        for row in db.query(_unmarked("audit", "audit_log", "'sent'", "t.action = 'view'")):
+            queue("reveals", "audit", row["id"], "sent", "audit.view", {"audit_id": row["id"]})
     return Collected(**counts)
 
 
@@ -108,6 +112,10 @@ def body(db: Database, message: outbox.OutboxMessage) -> dict[str, Any]:
                                 "FROM suggestions WHERE id = ?", payload["suggestion_id"]))
     elif message.kind == "booking.request":
         payload.update(_booking(db, payload["appointment_id"]))
+    elif message.kind == "audit.view":
+        entry = _one(db, "SELECT id AS audit_id, at, staff_id, subject, subject_id, detail FROM audit_log WHERE id = ?",
+                     payload["audit_id"])
+        payload.update(entry, staff=_staff(db, entry.get("staff_id")))
     return payload
 
 

@@ -57,7 +57,7 @@ def unlock(van: Van, by: Staff, staff_id: int) -> Problem | None:
     if by.role != "captain":
         return Problem(Code.CAPTAIN_ONLY)
     try:
-        staff.unlock(van.store, staff_id)
+        staff.unlock(van.store, staff_id, by=by.id, now=van.now())
     except StoreError as error:
         return error.problem
     return None

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 import msgspec
 from sqlite_utils import Database
 
+from core import sealing
 from daemon.messages import Holder, JobResult, Status
 from daemon.topics import Topics
 from db import connection
@@ -60,6 +62,11 @@ class Van:
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.config.tz)
+
+    def read_capture(self, path: str) -> bytes:
+        """A capture's picture, unsealed in memory to show it (never written out in the clear)."""
+        # From the store's path, not its connection: pictures are drawn in a worker thread.
+        return sealing.open_capture(connection.store_keys(self.config.database_path).files, Path(path))
 
 
 def open_store(config: Config) -> Database:

@@ -59,12 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("action", nargs="?", choices=("status",), help="status: the outbox and the link, then exit")
     sync.add_argument("--json", action="store_true", help="machine-readable output (with status)")
     central = command("central", "the centre: take in every van's messages into PostgreSQL; "
-                                 "`status`, `init-broker DIR --vans …`", _central)
-    central.add_argument("action", nargs="?", choices=("status", "init-broker"),
-                         help="status: every van's last word; init-broker: the centre's mosquitto files")
+                                 "`status`, `init-broker DIR --vans …`, `reveals`", _central)
+    central.add_argument("action", nargs="?", choices=("status", "init-broker", "reveals"),
+                         help="status: every van's last word; init-broker: the centre's mosquitto files; "
+                              "reveals: who read personal data on the vans (the audit, exported)")
     central.add_argument("directory", nargs="?", metavar="DIR", help="init-broker: where to write the files")
     central.add_argument("--vans", metavar="IDS", help="init-broker: the vans, e.g. lg-01,lg-02")
     central.add_argument("--json", action="store_true", help="machine-readable output (with status)")
+    central.add_argument("--format", choices=("md", "csv", "json"), default="md",
+                         help="reveals: who read an ID number or a phone on the vans, exported as md, csv or json")
+    central.add_argument("--days", type=int, default=30, help="reveals: the last N days (default 30)")
+    central.add_argument("--van", metavar="ID", help="reveals: one van only")
     status = command("status", "daemon and device states, one line per device", _status)
     status.add_argument("--json", action="store_true", help="machine-readable output")
     rig = command("rig", "headless device checks against the running daemon, each explained", _rig)
@@ -203,6 +208,10 @@ def _central(args: argparse.Namespace) -> int:
         from central.status import run_status
 
         return run_status(config, as_json=args.json)
+    if args.action == "reveals":
+        from central.status import run_reveals
+
+        return run_reveals(config, days=args.days, fmt=args.format, van_id=args.van)
     if args.action == "init-broker":
         from govan.mosquitto import write_centre_broker_files
 

@@ -122,8 +122,10 @@ def config_text(van_id: str, data_dir: Path) -> str:
 
 def initialise(config: Config) -> list[str]:
     """Create what is missing; return a line per thing done, for the person running it."""
+    from core.keys import KEY_FILE_NAME, key_path, write_key
     from db import catalogue
     from db.connection import open_store
+    from devices.camera.store import seal_plain_captures
 
     done = []
     data = config.data_path
@@ -134,7 +136,11 @@ def initialise(config: Config) -> list[str]:
     for sub in ("captures", "logs", "exports"):
         (data / sub).mkdir(exist_ok=True)
     existed = config.database_path.exists()
+    if key_path(data) == data / KEY_FILE_NAME and write_key(data):
+        done.append(f"wrote the store's key {data / KEY_FILE_NAME} (mode 0600; see docs/privacy.md)")
     store = open_store(config.database_path)
+    if sealed := seal_plain_captures(data):
+        done.append(f"sealed {sealed} captures written before captures were encrypted")
     try:
         report = catalogue.load_default(store)
     finally:

@@ -18,7 +18,9 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+from core import sealing
 from core.devices import kind_of
+from core.keys import KeyFileError, load_keys
 from daemon.client import CommandTimeout, DaemonClient, Status
 from daemon.messages import (
     BarcodeBlock,
@@ -161,7 +163,7 @@ class Rig:
         path = Path(result.path or "")
         detail = f"certified document {result.width}×{result.height}, {result.bytes} bytes"
         # A capture is megabytes: hash it off the event loop, which still hears the daemon.
-        digest = await asyncio.to_thread(_sha256_of, path)
+        digest = await asyncio.to_thread(_sha256_of, path, self.config.data_path)
         if digest is not None:
             if digest != result.sha256:
                 self._record("camera.capture", False, f"{path}: sha256 differs from the result", started)
@@ -243,9 +245,18 @@ def _size_of(path: Path) -> int | None:
     return path.stat().st_size if path.is_file() else None
 
 
-def _sha256_of(path: Path) -> str | None:
-    """The file's sha256, or None when the capture is not on this machine (the daemon's elsewhere)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+def _sha256_of(path: Path, data_dir: Path) -> str | None:
+    """The sealed capture's picture's sha256, or None when this user cannot check it (the capture is
+    on another machine, or the van's key is not this user's to read)."""
+    if not path.is_file():
+        return None
+    try:
+        picture = sealing.open_capture(load_keys(data_dir).files, path)
+    except (KeyFileError, PermissionError):
+        return None
+    except sealing.SealError:
+        return "sealed with another key"
+    return hashlib.sha256(picture).hexdigest()
 
 
 async def _checks(config: Config, *, interactive: bool, prompt: Callable[[str], None],

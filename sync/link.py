@@ -30,7 +30,7 @@ from core.centre import (
 from core.tasks import cancel_and_wait
 from daemon.bus import Connection
 from daemon.credentials import broker_address
-from db import outbox, uplink
+from db import outbox, retention, uplink
 from db.connection import open_store
 from govan.config import Config
 from sync.bodies import envelope
@@ -42,6 +42,7 @@ HEARD_AT = "central_heard_at"  # the last time anything came down from the centr
 LAST_ACK_AT = "last_ack_at"  # the last time the centre acknowledged an outbox entry
 TICK_S = 0.25
 COLLECT_EVERY_S = 2.0
+PURGE_EVERY_S = 3600.0
 
 
 def retry_delay(attempts: int, first_s: float, cap_s: float) -> float:
@@ -72,7 +73,7 @@ class Link:
     async def run(self, stop: asyncio.Event) -> None:
         session = asyncio.create_task(self.connection.run())
         loop = asyncio.get_running_loop()
-        next_collect = next_heartbeat = 0.0
+        next_collect = next_heartbeat = next_purge = 0.0
         try:
             while not stop.is_set():
                 now = loop.time()
@@ -81,6 +82,9 @@ class Link:
                     if collected.total:
                         log.info("queued %d messages for the centre", collected.total)
                     next_collect = now + COLLECT_EVERY_S
+                if now >= next_purge:
+                    self._purge()
+                    next_purge = now + PURGE_EVERY_S
                 if self.connection.connected.is_set():
                     if now >= next_heartbeat:
                         self._heartbeat()
@@ -92,6 +96,14 @@ class Link:
             await self.connection.drain(2.0)
         finally:
             await cancel_and_wait(session)  # the MQTT session awaits aiomqtt
+
+    def _purge(self) -> None:
+        """Retention runs where the centre's acks arrive: what the centre holds is purged here after
+        `[service] retention_days` (db.retention; one audit entry per run, by id, never by value)."""
+        report = retention.purge(self.db, self.config.service.retention_days)
+        if report.citizens or report.attachments or report.cases_with_address:
+            log.info("retention purged %d citizens, %d files, %d addresses (audit #%d)", len(report.citizens),
+                     report.files_deleted, len(report.cases_with_address), report.audit_id)
 
     def _send_due(self) -> None:
         sync = self.config.sync

@@ -9,6 +9,7 @@ driver against it; its receipts are on `unit.emulator`.
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -19,7 +20,7 @@ from daemon.messages import PaperControl, PrintCommand, SelfTestCommand, decode
 from daemon.unit import DeviceFault, DeviceUnit, JobFailed, JobOutcome, UnitContext
 from devices.printer.document import BarcodeBlock, CutBlock, Document, FeedBlock, QrBlock, RuleBlock, TextBlock
 from devices.printer.driver import NoAnswer, NotReady, PrinterDriver, PrinterError
-from devices.printer.emulator import VirtualPrinter
+from devices.printer.emulator import TRAINING_RECEIPTS, VirtualPrinter
 from devices.printer.encoder import EncodeError, encode
 from devices.printer.file_port import FileTransport
 from devices.printer.profile import Profile
@@ -168,7 +169,9 @@ class SimPrinterUnit(PrinterUnit):
 
     def __init__(self, ctx: UnitContext) -> None:
         super().__init__(ctx, self._transport)
-        self.emulator = VirtualPrinter(dots=self.profile.dots, save_dir=ctx.data_dir / "printer-sim")
+        self.emulator = VirtualPrinter(
+            dots=self.profile.dots, save_dir=ctx.data_dir / TRAINING_RECEIPTS,
+            keep_days=ctx.config.service.retention_days)
         self.emulator.on_error = lambda reason: ctx.error(
             f"virtual printer: {reason}", Problem(Code.SIM_PRINTER_UNREADABLE, {"reason": reason}))
 
@@ -176,6 +179,10 @@ class SimPrinterUnit(PrinterUnit):
         return TcpTransport("127.0.0.1", self.emulator.port)
 
     async def start(self) -> None:
+        # Before 0.1's privacy work the pictures went, world-readable and never purged, to printer-sim/.
+        await asyncio.to_thread(shutil.rmtree, self.ctx.data_dir / "printer-sim", True)
+        if self.emulator.save_dir is not None and self.emulator.save_dir.is_dir():
+            await asyncio.to_thread(self.emulator.purge_old_pictures, self.emulator.save_dir)
         await self.emulator.start("127.0.0.1", 0)
         await super().start()
 

@@ -4,11 +4,17 @@ It keeps each receipt (everything up to a cut) as decoded events, answers DLE EO
 from its paper and cover state, and prints nothing while the paper is out or the
 cover is open, just like a real one. It can draw each receipt as a PNG. Staff train
 on it, `govan demo` and `govan rig --sim` use it, and tests read its receipts.
+
+What staff print while training is still real people's data (a mailing label has a name
+and an address), so the PNGs are kept like captures: a private folder (0700), files 0600,
+each marked as training data in its PNG text, and deleted after `keep_days`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import time
 import tty
@@ -29,6 +35,10 @@ from devices.printer.decoder import (
     TextLine,
 )
 from devices.printer.status import PaperState, PrinterStatus, reply_bytes
+
+# In every picture's PNG text: whoever finds one knows it came from training, not a citizen's paper.
+TRAINING_RECEIPTS = Path("training") / "receipts"  # under data_dir
+TRAINING_MARK = "govan training data: a receipt from the emulated printer, not a citizen's paper"
 
 
 @dataclass
@@ -54,9 +64,11 @@ class Receipt:
 
 
 class VirtualPrinter:
-    def __init__(self, dots: int = 576, save_dir: Path | None = None, keep: int = 1000) -> None:
+    def __init__(self, dots: int = 576, save_dir: Path | None = None, keep: int = 1000,
+                 keep_days: int | None = None) -> None:
         self.dots = dots
         self.save_dir = save_dir
+        self.keep_days = keep_days
         self.paper: PaperState = "ok"
         self.cover_open = False
         self.silent = False  # a fault: never answer status requests
@@ -173,12 +185,35 @@ class VirtualPrinter:
     def save_png(self, receipt: Receipt, folder: Path) -> Path:
         """Draw a receipt into folder/receipt-0001.png. Raises render.NoCjkFont without a font."""
         # Pillow loads with the first picture: an idle virtual printer costs the daemon no memory for it.
+        from PIL.PngImagePlugin import PngInfo
+
         from devices.printer import render
 
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        self.purge_old_pictures(folder)
         path = folder / f"receipt-{receipt.number:04d}.png"
-        render.draw(receipt.events, self.dots).save(path, "PNG", optimize=True)
+        marks = PngInfo()
+        marks.add_text("Comment", TRAINING_MARK)
+        picture = io.BytesIO()
+        render.draw(receipt.events, self.dots).save(picture, "PNG", optimize=True, pnginfo=marks)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
+            file.write(picture.getvalue())
+        path.chmod(0o600)  # a picture left by an older version may have been world-readable
         return path
+
+    def purge_old_pictures(self, folder: Path) -> int:
+        """Delete the receipt pictures older than `keep_days` (retention, as for captures); how many."""
+        if self.keep_days is None:
+            return 0
+        cutoff = time.time() - self.keep_days * 86400
+        gone = 0
+        for old in folder.glob("receipt-*.png"):
+            with contextlib.suppress(FileNotFoundError):
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+                    gone += 1
+        return gone
 
     # Links: a TCP port-9100 server, and pty pairs for the serial driver.
 

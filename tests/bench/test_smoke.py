@@ -40,6 +40,8 @@ EXPECTED = {
                           "print_result_p99_mosquitto"}, True),
     "scan_burst": (20, {"scan_burst_delivered", "scan_burst_seconds", "scan_burst_delivered_mosquitto",
                         "scan_burst_seconds_mosquitto"}, True),
+    "encryption": (400, {"encrypted_issue_ticket_p99", "encrypted_issue_ticket_p99_same_build",
+                         "encrypted_shift_summary", "encrypted_shift_summary_same_build"}, False),
     "store": (400, {"store_issue_ticket_p50", "store_issue_ticket_p99", "store_shift_summary",
                     "store_evaluation_year", "store_trips_page"}, False),
     "tui_start": (1, {"tui_start"}, False),

@@ -15,6 +15,8 @@ from db import report as trip_report
 from tests.db.support import at, id_number
 from tests.support.centre import capture, linked, make_store, until, van_config
 
+PHOTO = b"\xff\xd8 a real enough jpeg \x00\x01" * 100
+
 
 def serve(store: Database, trip: int) -> int:
     ticket = db.issue_ticket(store, trip, category="A", now=at(1))
@@ -38,7 +40,7 @@ async def test_a_day_at_the_van_arrives_once_with_its_files_and_the_receipts_com
     person = db.find_or_create_citizen(store, id_number("19800101"), name="张三", phone="13800000000", now=at(0))
     ticket = serve(store, trip)
     case = db.open_case(store, "residence_permit", s1, ticket_id=ticket, citizen_id=person.id, now=at(3))
-    path, sha = capture(tmp_path / "captures", "photo.jpg", b"\xff\xd8 a real enough jpeg \x00\x01" * 100)
+    path, sha = capture(config, "photo.jpg", PHOTO)
     db.add_attachment(store, case.id, path=path, sha256=sha, kind="id_photo", material="近期照片", now=at(4))
     db.record_outcome(store, case.id, "accepted_forwarded", delivery="post", delivery_address="龙港市某路1号",
                       now=at(5))
@@ -54,7 +56,7 @@ async def test_a_day_at_the_van_arrives_once_with_its_files_and_the_receipts_com
         assert got == [("lg-01", case.id, "accepted_forwarded", "residence_permit", "张三")]
         (stored,) = rows(central_db, "SELECT sha256, stored FROM attachments")
         assert stored == (sha, True)
-        assert pair.centre.blobs.get(sha) == Path(path).read_bytes()
+        assert pair.centre.blobs.get(sha) == PHOTO and PHOTO not in Path(path).read_bytes()  # sealed on the van
         assert rows(central_db, "SELECT score FROM ratings") == [(5,)]
         assert rows(central_db, "SELECT text FROM suggestions") == [("希望周末也来",)]
         # Nothing on the van's path or capture folder reached the centre's inbox.
@@ -66,7 +68,7 @@ async def test_a_day_at_the_van_arrives_once_with_its_files_and_the_receipts_com
         await until(lambda: (folder / "manifest.json").exists(), what="the case in the spool")
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["applicant"]["id_number"] == id_number("19800101")
-        assert (folder / manifest["attachments"][0]["file"]).read_bytes() == Path(path).read_bytes()
+        assert (folder / manifest["attachments"][0]["file"]).read_bytes() == PHOTO
 
         # 已送达后台, then 后台已受理 once the back office writes its receipt.
         await until(lambda: (uplink.case_central(pair.link.db, case.id) or None)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from core import sealing
+from core.keys import load_keys
 from core.problems import Code, Problem
 from daemon.messages import CaptureCommand, Certify, SelfTestCommand
 from devices.camera.synthetic import BLUE_BACKDROP, draw_portrait, to_jpeg
@@ -36,7 +38,8 @@ async def wait_for_state(van, state: str) -> str:  # noqa: ANN001
 def check_file(result, data_dir: Path, job_id: str) -> Image.Image:  # noqa: ANN001
     """The result describes exactly the file on disk, where the contract says it goes."""
     path = Path(result.path)
-    content = path.read_bytes()
+    assert path.read_bytes().startswith(sealing.MAGIC)  # sealed on disk; the result describes the picture
+    content = sealing.open_file(load_keys(data_dir).files, path)
     assert result.sha256 == hashlib.sha256(content).hexdigest()
     assert result.bytes == len(content)
     day = datetime.fromisoformat(result.at)

@@ -6,7 +6,6 @@ template file that each test copies.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlite_utils import Database
 
 import db
 from tests.db.support import Van, build_van
+from tests.support.stores import copy_store
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ def van_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def van(van_template: Path, tmp_path: Path) -> Iterator[Van]:
     path = tmp_path / "govan.db"
-    shutil.copy(van_template, path)
+    copy_store(van_template, path)
     store = db.open_store(path)
     ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
     yield Van(path=path, db=store, trip_id=1, captain=ids["c1"], s1=ids["s1"], s2=ids["s2"], s3=ids["s3"],

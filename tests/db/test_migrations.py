@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +9,10 @@ from pathlib import Path
 import pytest
 
 import db
+from core.keys import write_key
 from core.problems import Code, Problem
 from db import migrations
+from db.connection import IntegrityError
 
 TABLES = {
     "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
@@ -25,8 +26,11 @@ MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").fetchall()
+    store = db.open_store(path, migrate=False)
+    try:
+        return store.conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").fetchall()
+    finally:
+        store.close()
 
 
 def test_migrations_build_every_table_from_empty(tmp_path: Path) -> None:
@@ -54,7 +58,7 @@ def test_every_connection_gets_the_rules_of_design_md(tmp_path: Path) -> None:
     pragma = {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
               for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")}
     assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2, "busy_timeout": 7000}
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         store.execute("INSERT INTO service_items (code, name, department, completion, added_at, changed_at)"
                       " VALUES ('x', 'x', 'no-such-department', 'on_site', '', '')")
     store.close()
@@ -67,12 +71,14 @@ def test_several_processes_creating_the_store_at_once_all_succeed(tmp_path: Path
                                   stderr=subprocess.PIPE, text=True) for _ in range(4)]
     results = [process.communicate(timeout=60) for process in processes]
     assert [out.strip() for out, _ in results] == ["ok"] * 4, [err for _, err in results]
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == len(MIGRATIONS)
+    store = db.open_store(path, migrate=False)
+    assert store.conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == len(MIGRATIONS)
+    store.close()
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "garbage.db"
+    write_key(tmp_path)  # with a key: the file itself is what fails
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(db.StoreError) as raised:
         db.open_store(path)
@@ -119,6 +125,6 @@ def test_the_tickets_table_is_rebuilt_with_its_rows_and_what_points_at_them(tmp_
     assert store.conn.execute("PRAGMA defer_foreign_keys").fetchone()[0] == 0
     assert cases.get_case(store, case.id).ticket_id == moved.id
     assert {index.name for index in store.table("tickets").indexes} >= {"tickets_queue", "tickets_by_staff"}
-    with pytest.raises(sqlite3.IntegrityError):  # foreign keys are checked again
+    with pytest.raises(IntegrityError):  # foreign keys are checked again
         store.execute("UPDATE cases SET ticket_id = 999 WHERE id = ?", [case.id])
     store.close()

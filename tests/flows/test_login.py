@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from core.problems import Code, Problem
-from db import staff
+from db import audit, clock, staff
 from db.connection import open_store
 from flows.login import LoginFlow, locks, unlock
 from flows.van import Van
@@ -75,6 +75,8 @@ async def test_the_captain_unlocks_a_locked_out_staff_member(tmp_path: Path) -> 
         assert locks(van) != []
         assert unlock(van, staff.get_staff(van.store, fv.staff_id("c01")), lock.staff.id) is None
         assert locks(van) == []
+        (entry,) = audit.entries(van.store, subject="staff", subject_id=lock.staff.id)
+        assert (entry.action, entry.staff_id, entry.at) == ("update", fv.staff_id("c01"), clock.to_text(START))
         signed_in = flow.sign_in("s03", "4444")
         assert isinstance(signed_in, staff.Staff) and signed_in.name == "黄丽君"
 

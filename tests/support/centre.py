@@ -23,6 +23,8 @@ from sqlite_utils import Database
 
 import db
 from central.service import Centre
+from core import sealing
+from core.keys import ensure_keys
 from daemon.broker import EmbeddedBroker
 from daemon.credentials import CENTRAL_USER, embedded_password_file, ensure_embedded_credentials
 from daemon.topics import Topics
@@ -54,11 +56,12 @@ def make_store(config: Config) -> Database:
     return db.open_store(config.database_path)
 
 
-def capture(folder: Path, name: str, content: bytes) -> tuple[str, str]:
-    """A capture file as the camera leaves it: (path, sha256)."""
+def capture(config: Config, name: str, content: bytes) -> tuple[str, str]:
+    """A capture file as the camera leaves it, sealed with the van's key: (path, sha256 of the picture)."""
+    folder = config.data_path / "captures"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(content)
+    sealing.write_sealed(ensure_keys(config.data_path).files, path, content)
     return str(path), hashlib.sha256(content).hexdigest()
 
 

@@ -24,6 +24,8 @@ import psycopg
 from sqlite_utils import Database
 
 import db
+from core import sealing
+from core.keys import load_keys
 from daemon.credentials import DAEMON_USER, SYNC_USER, TUI_USER
 from govan import config as config_module
 from govan.config import Config
@@ -124,7 +126,7 @@ class FleetVan:
             for number in range(start_at, start_at + count):
                 content = f"{self.van_id} capture {number} ".encode() * 64
                 path = folder / f"case-{number}.jpg"
-                path.write_bytes(content)
+                sealing.write_sealed(load_keys(self.config.data_path).files, path, content)
                 sha = hashlib.sha256(content).hexdigest()
                 case = db.open_case(store, "residence_permit", staff, trip_id=trip)
                 db.add_attachment(store, case.id, path=str(path), sha256=sha, kind="document", material="近期照片")

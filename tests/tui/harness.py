@@ -36,6 +36,7 @@ from db.staff import Staff
 from flows.session import Session
 from govan import config as config_module
 from govan.config import Config
+from tests.support.stores import copy_store
 from tests.support.van import connected_client, running_daemon, write_config
 from tui.app import GovanApp
 
@@ -74,7 +75,7 @@ def prepare_store(config: Config, *, now: datetime | None = None) -> Desk:
             store.close()
         _TEMPLATES[now] = (template, data.trip_id, clerk)
     template, trip_id, clerk = _TEMPLATES[now]
-    shutil.copyfile(template, config.database_path)
+    copy_store(template, config.database_path)
     return Desk(config, trip_id, clerk)
 
 

@@ -14,7 +14,6 @@ import asyncio
 import csv
 import io
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,6 +31,7 @@ from govan import config as config_module
 from govan.config import Config
 from tests.db.support import Van, at, build_van, id_number
 from tests.db.test_metrics import run_shift
+from tests.support.stores import copy_store
 from tests.support.van import write_config
 from tui.app import GovanApp
 from tui.screens.captain import CaptainScreen
@@ -64,7 +64,7 @@ def shift_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_van(directory: Path, template: Path, settings: dict | None = None) -> Fixture:
     config = config_module.load(write_config(directory, settings))
     config.data_path.mkdir(parents=True, exist_ok=True)
-    shutil.copy(template, config.database_path)
+    copy_store(template, config.database_path)
     store = db.open_store(config.database_path)
     ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
     store.close()
@@ -200,7 +200,7 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
     async with van_factory({"devices": {"printer": {"driver": "sim", "paper_width_mm": 58}}}) as daemon_van:
         config = daemon_van.config
         config.data_path.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shift_template, config.database_path)
+        copy_store(shift_template, config.database_path)
         store = db.open_store(config.database_path)
         ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
         store.close()

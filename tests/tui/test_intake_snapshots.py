@@ -9,6 +9,7 @@ if this terminal held the reader.
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from PIL import Image
 from rich.text import Text
 from textual.widgets import Input
 
+from core import sealing
+from core.keys import load_keys
 from daemon.messages import CardEvent
 from db import cases
 from tests.tui.harness import call_ticket, prepare, screen_text, sign_in_and_open, until
@@ -60,15 +63,17 @@ async def open_with_card(pilot) -> IntakeScreen:  # noqa: ANN001
 
 
 def capture_file(directory: Path) -> tuple[str, str, int]:
-    """A fixed picture where a capture would be: path, sha256, size."""
+    """A fixed picture where a capture would be, sealed with the van's key: path, sha256, size."""
     path = directory / "captures" / "case-1-copy.jpg"
     path.parent.mkdir(parents=True, exist_ok=True)
     image = Image.new("RGB", (120, 170), (245, 245, 240))
     for y in range(20, 150, 12):
         image.paste((60, 60, 70), (15, y, 105, y + 4))
     image.paste((200, 40, 40), (70, 120, 110, 160))
-    image.save(path, "JPEG", quality=90)
-    data = path.read_bytes()
+    picture = io.BytesIO()
+    image.save(picture, "JPEG", quality=90)
+    data = picture.getvalue()
+    sealing.write_sealed(load_keys(directory).files, path, data)  # as the camera leaves it: sealed
     return str(path), hashlib.sha256(data).hexdigest(), len(data)
 
 

@@ -113,7 +113,7 @@ class IntakeScreen(VanScreen):
                     yield Static("", id="lookup-result")
                 with Horizontal(id="materials-body"):
                     yield MaterialsTable(id="materials-table")
-                    yield CapturesList(tz=self.van.config.tz, id="captures")
+                    yield CapturesList(tz=self.van.config.tz, read=self.van.read_capture, id="captures")
             with Vertical(id="step-outcome"):
                 yield Static(id="outcome-item")
                 yield OutcomeForm(id="outcome-form")

@@ -3,12 +3,14 @@ and always the file name, size and kind (a certified copy also says who checked 
 
 The picture is drawn with half-block characters (▀, foreground = upper pixel,
 background = lower pixel), so it needs only a colour terminal, no graphics protocol.
-Pictures are decoded in a thread: a capture is a JPEG of up to a few MB.
+Pictures are decoded in a thread: a capture is a JPEG of up to a few MB, sealed on disk;
+`read` (flows.van.Van.read_capture) unseals it in memory, only to draw it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from core.sealing import SealError
 from flows.intake import Attachment
 from tui.i18n import t
 from tui.widgets.materials import file_summary
@@ -26,13 +29,14 @@ THUMB_COLUMNS = 16
 THUMB_ROWS = 6
 
 
-def thumbnail(path: str, columns: int = THUMB_COLUMNS, rows: int = THUMB_ROWS) -> Text | None:
+def thumbnail(read: Callable[[str], bytes], path: str, columns: int = THUMB_COLUMNS,
+              rows: int = THUMB_ROWS) -> Text | None:
     """A picture `columns` wide and at most `rows` tall in half blocks, or None if the file can't be read."""
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(read(path))) as image:
             image.draft("RGB", (columns * 4, rows * 8))  # JPEG: decode at a fraction of full size
             small = ImageOps.contain(image.convert("RGB"), (columns, rows * 2))
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except (OSError, ValueError, Image.DecompressionBombError, SealError):
         return None
     width, height = small.size
     pixels = small.load()
@@ -53,9 +57,10 @@ class CapturesList(VerticalScroll):
     CapturesList #captures-text { height: auto; }
     """
 
-    def __init__(self, *, tz: ZoneInfo, id: str | None = None) -> None:
+    def __init__(self, *, tz: ZoneInfo, read: Callable[[str], bytes], id: str | None = None) -> None:
         super().__init__(id=id)
         self.tz = tz
+        self.read = read
         self.attachments: tuple[Attachment, ...] = ()
         self.materials: dict[int, str] = {}
         self.staff_names: dict[int, str] = {}
@@ -85,7 +90,7 @@ class CapturesList(VerticalScroll):
 
     @work(thread=True, group="thumbnails")
     def _draw(self, paths: list[str]) -> None:
-        drawn = {path: thumbnail(path) for path in paths}
+        drawn = {path: thumbnail(self.read, path) for path in paths}
         self.app.call_from_thread(self._drawn, drawn)
 
     def _drawn(self, drawn: dict[str, Text | None]) -> None:

@@ -1,12 +1,16 @@
 """The virtual printer's own behaviour: paper states, receipts as PNG, and a missing CJK font."""
 
+import os
+import stat
+import time
+
 import pytest
 from PIL import Image
 
 from devices.printer import render
 from devices.printer.decoder import Decoder
 from devices.printer.document import CutBlock, Document, RuleBlock, TextBlock
-from devices.printer.emulator import VirtualPrinter
+from devices.printer.emulator import TRAINING_MARK, VirtualPrinter
 from devices.printer.encoder import encode
 from devices.printer.profile import Profile
 from devices.printer.status import STATUS_QUERY
@@ -47,6 +51,27 @@ async def test_each_receipt_is_saved_as_png(tmp_path):
     with Image.open(pictures[0]) as picture:
         assert picture.width == 384 + 2 * render.MARGIN
         assert picture.getextrema() == (0, 255)  # something was drawn
+        assert picture.text["Comment"] == TRAINING_MARK
+    assert {stat.S_IMODE(path.stat().st_mode) for path in pictures} == {0o600}
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
+
+
+async def test_receipt_pictures_older_than_the_retention_are_deleted(tmp_path):
+    require_cjk_font()
+    folder = tmp_path / "training" / "receipts"
+    folder.mkdir(parents=True)
+    old, recent = folder / "receipt-0007.png", folder / "receipt-0008.png"
+    for path, age_days in ((old, 31), (recent, 29)):
+        path.write_bytes(b"a label with a name and an address")
+        stamp = time.time() - age_days * 86400
+        os.utime(path, (stamp, stamp))
+    printer = VirtualPrinter(dots=384, save_dir=folder, keep_days=30)
+    await printer.start()
+    try:
+        printer.receive(Decoder(), JOB)
+    finally:
+        await printer.stop()
+    assert sorted(path.name for path in folder.iterdir()) == ["receipt-0001.png", "receipt-0008.png"]
 
 
 async def test_without_a_cjk_font_it_says_so_and_still_prints(tmp_path, monkeypatch):
