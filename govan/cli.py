@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("web", "the hall's display board and the citizens' phone pages, over HTTP ([web] listen)", _web)
     tui = command("tui", "the terminal UI", _tui)
     tui.add_argument("--board", action="store_true", help="the display board for an external screen")
-    tui.add_argument("--central", action="store_true", help="the centre's screens: the fleet (跟踪问效)")
+    tui.add_argument("--central", action="store_true",
+                     help="the centre's screens: the fleet (跟踪问效), the dispatcher's week and bookings")
     init = command("init", "create the data directory, database and a commented govan.toml", _init)
     init.add_argument("--mosquitto", metavar="DIR", help="also write mosquitto.conf, passwd, acl and a systemd unit to DIR")
     init.add_argument("--bridge", metavar="URL",
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     central.add_argument("directory", nargs="?", metavar="DIR", help="init-broker: where to write the files")
     central.add_argument("--vans", metavar="IDS", help="init-broker: the vans, e.g. lg-01,lg-02")
     central.add_argument("--json", action="store_true", help="machine-readable output (with status)")
+    plan = command("plan", "the dispatcher's week at the centre: export, draft, publish", _plan)
+    plan.add_argument("action", choices=("export", "draft", "publish"),
+                      help="export: the published week; draft: the solver's draft; publish: send it to the vans")
+    plan.add_argument("--week", required=True, metavar="YYYY-Www", help="the ISO week, e.g. 2026-W50")
+    plan.add_argument("--format", choices=("ics", "md", "json"), default="md", help="export format (default: md)")
+    plan.add_argument("--output", metavar="FILE", help="export: write here instead of stdout")
     status = command("status", "daemon and device states, one line per device", _status)
     status.add_argument("--json", action="store_true", help="machine-readable output")
     rig = command("rig", "headless device checks against the running daemon, each explained", _rig)
@@ -223,6 +230,12 @@ def _central(args: argparse.Namespace) -> int:
 
     logs.setup(config.data_path, "central", to_stderr=True)
     return serve(config)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from govan.plan import run_plan
+
+    return run_plan(_load_config(args), args.action, args.week, args.format, args.output)
 
 
 def _status(args: argparse.Namespace) -> int:

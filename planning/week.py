@@ -1,8 +1,7 @@
 """The week plan in the central store: stops and their demand, the vans and their days off, the
 solver's draft, the dispatcher's edits, and publishing each van's week down to it.
 
-Every function takes a psycopg connection and runs in a transaction of its own (the caller's
-when there is one). A half-day the dispatcher set (`source = 'dispatcher'`) is never overwritten
+Every function takes a psycopg connection and commits what it changed before it returns. A half-day the dispatcher set (`source = 'dispatcher'`) is never overwritten
 by a new draft; the solver fills the rest.
 
 Publishing compares each van's week with what it last received; only a van whose week changed
@@ -162,6 +161,7 @@ def draft(conn: psycopg.Connection[Any], week: str, *, today: date, rules: Rules
                 conn.execute("""INSERT INTO plan_slots (van_id, day, half, week, kind, stop_id, source)
                                 VALUES (%s, %s, %s, %s, %s, %s, 'solver')""",
                              [van, slot.day, slot.half, week, kind, stop_id])
+    conn.commit()  # the block above is a savepoint when the connection was already in a transaction
     return result
 
 
@@ -281,6 +281,7 @@ def publish(conn: psycopg.Connection[Any], week: str, *, now: datetime) -> list[
             conn.execute("INSERT INTO down_outbox (van_id, msg_id, kind, body) VALUES (%s, %s, %s, %s)",
                          [van.van_id, str(uuid.uuid4()), PLAN_WEEK, Jsonb(body)])
             done.append(Published(van.van_id, version, len(changes)))
+    conn.commit()
     return done
 
 

@@ -1,0 +1,37 @@
+"""`govan plan` against a real PostgreSQL: draft, publish, export in each format, and bad input named."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from icalendar import Calendar
+
+from tests.planning.support import WEEK, planning_store
+
+
+def govan(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "govan", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_plan_draft_publish_and_export(tmp_path: Path, central_db: str) -> None:
+    planning_store(central_db).close()
+    (tmp_path / "govan.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n',
+                                         encoding="utf-8")
+    drafted = govan("plan", "draft", "--week", WEEK, cwd=tmp_path)
+    assert drafted.returncode == 0 and "optimal" in drafted.stdout, drafted.stderr
+    published = govan("plan", "publish", "--week", WEEK, cwd=tmp_path)
+    assert "lg-01 version 1 queued" in published.stdout and "lg-02 version 1 queued" in published.stdout
+    again = govan("plan", "publish", "--week", WEEK, cwd=tmp_path)
+    assert "no van's week changed" in again.stdout
+    ics = govan("plan", "export", "--week", WEEK, "--format", "ics", "--output", "week.ics", cwd=tmp_path)
+    assert ics.returncode == 0, ics.stderr
+    calendar = Calendar.from_ical((tmp_path / "week.ics").read_bytes())
+    assert calendar.walk("VEVENT") and str(calendar.walk("VTIMEZONE")[0]["TZID"]) == "Asia/Shanghai"
+    data = json.loads(govan("plan", "export", "--week", WEEK, "--format", "json", cwd=tmp_path).stdout)
+    assert {van["van_id"] for van in data["vans"]} == {"lg-01", "lg-02"}
+    assert "| 日期 | 时段 |" in govan("plan", "export", "--week", WEEK, cwd=tmp_path).stdout
+    bad = govan("plan", "export", "--week", "2026-50", cwd=tmp_path)
+    assert bad.returncode == 2 and "plan.week_form" in bad.stderr and "Traceback" not in bad.stderr
