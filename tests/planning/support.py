@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -38,3 +39,24 @@ def past_trip(conn: psycopg.Connection[Any], van: str, trip_id: int, day: date, 
     conn.execute("""INSERT INTO trips (van_id, trip_id, trip_date, stop, tickets, summary)
                     VALUES (%s, %s, %s, %s, %s, '{}')""", [van, trip_id, day, stop, tickets])
     conn.commit()
+
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "db" / "default_catalogue.toml"
+
+
+def booking_store(url: str) -> psycopg.Connection[Any]:
+    """The fleet with its week drafted and the catalogue's items at their default minutes."""
+    from planning import bookings
+
+    conn = planning_store(url)
+    bookings.load_items(conn, CATALOGUE)
+    week.draft(conn, WEEK, today=TODAY)
+    return conn
+
+
+def free_half_day(conn: psycopg.Connection[Any], van: str) -> tuple[date, str]:
+    """A weekday half-day the draft kept free for appointments."""
+    row = conn.execute("""SELECT day, half FROM plan_slots WHERE van_id = %s AND kind = 'free'
+                          AND extract(isodow FROM day) < 6 ORDER BY day, half LIMIT 1""", [van]).fetchone()
+    assert row is not None
+    return row[0], row[1]
