@@ -7,7 +7,9 @@ import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from icalendar import Calendar
 from PIL import Image
@@ -21,7 +23,7 @@ ARTEFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artefacts" / "
 SATURDAY = MONDAY + timedelta(days=5)
 
 
-def session_setup(conn) -> sessions.Session:  # type: ignore[no-untyped-def]
+def session_setup(conn: psycopg.Connection[Any]) -> sessions.Session:
     stop = next(s.stop_id for s in week.stops(conn) if s.kind == "commercial")
     return sessions.create(conn, "企业开办与社保 #专场*", ["sole_trader_registration", "social_insurance_enrol",
                                                       "social_security_card"], "lg-01", SATURDAY, "am", stop,
