@@ -9,13 +9,15 @@ A slot is one van's half-day: `{"day": "2026-12-07", "half": "am"|"pm", "kind": 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 __all__ = [
-    "HALVES", "SLOT_KINDS", "Change", "Half", "HalfDay", "SlotKind", "diff_slots", "half_days", "hours_of", "parse_week",
-    "week_of",
+    "CHECKIN_ALPHABET", "CHECKIN_LENGTH", "HALVES", "SHANGHAI", "SLOT_KINDS", "WEEKDAY_NAMES", "Change", "Half",
+    "HalfDay", "SlotKind", "diff_slots", "half_days", "hours_of", "new_checkin_code", "parse_week", "week_of",
 ]
 
 Half = Literal["am", "pm"]
@@ -29,6 +31,16 @@ SLOT_KINDS: tuple[SlotKind, ...] = ("stop", "home_visits", "themed", "free", "of
 _WEEKDAY_HOURS = {"am": (time(9, 0), time(12, 0)), "pm": (time(14, 0), time(17, 30))}
 _WEEKEND_HOURS = {"am": (time(9, 30), time(12, 30)), "pm": (time(15, 0), time(19, 0))}
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the vans', the centre's and the citizens' time
+WEEKDAY_NAMES = "一二三四五六日"  # 周一 … 周日, for citizens' paper and the screens
+# An appointment's check-in code, made at the van or the centre: no 0/O, 1/I/L, as it is read out over the phone.
+CHECKIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CHECKIN_LENGTH = 8
+
+
+def new_checkin_code() -> str:
+    """A random check-in code; the caller makes sure its store has no other like it."""
+    return "".join(secrets.choice(CHECKIN_ALPHABET) for _ in range(CHECKIN_LENGTH))
 
 
 @dataclass(frozen=True, order=True)

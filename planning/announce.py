@@ -15,20 +15,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import qrcode  # type: ignore[import-untyped]  # no stubs published
 import qrcode.image.svg  # type: ignore[import-untyped]
 import typst
 from icalendar import Calendar, Event
 
+from core.plan import SHANGHAI, WEEKDAY_NAMES
 from planning.sessions import Session
 
 __all__ = ["Announcement", "announcement", "ics_event", "pdf", "wechat_html", "wechat_text"]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 FONT_FAMILY = "WenQuanYi Micro Hei"
-_WEEKDAY = "一二三四五六日"
 
 _TEMPLATE = r"""
 #let d = json(bytes(sys.inputs.at("data")))
@@ -76,7 +74,7 @@ class Announcement:
 def announcement(session: Session, qr: str) -> Announcement:
     start, end = session.hours
     day = session.day
-    when = f"{day.year}年{day.month}月{day.day}日（周{_WEEKDAY[day.weekday()]}）{start}–{end}"
+    when = f"{day.year}年{day.month}月{day.day}日（周{WEEKDAY_NAMES[day.weekday()]}）{start}–{end}"
     place = session.stop if session.address in ("", session.stop) else f"{session.stop}（{session.address}）"
     deadline = session.order_deadline
     return Announcement(session.theme, [name for _, name in session.items], when, place,

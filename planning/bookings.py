@@ -17,19 +17,17 @@ central/down in the same transaction.
 from __future__ import annotations
 
 import math
-import secrets
 import tomllib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from core.plan import HalfDay, hours_of
+from core.plan import SHANGHAI, HalfDay, hours_of, new_checkin_code
 from planning.errors import PlanCode, PlanningError
 from planning.reminders import render
 
@@ -41,14 +39,12 @@ __all__ = [
 
 BOOKING_CONFIRMED = "booking.confirmed"
 BOOKING_CANCELLED = "booking.cancelled"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEEDS = ("bedridden", "wheelchair", "hearing", "visual", "language")
 _NEED_WORDS = {"bedridden": "卧床", "wheelchair": "轮椅", "hearing": "听障", "visual": "视障", "language": "需方言翻译"}
 BOOKING_SHARE = {"free": 1.0, "home_visits": 1.0, "themed": 1.0, "stop": 0.25, "off": 0.0}
 DEFAULT_MINUTES = {"on_site": 15, "back_office": 20}
 MIN_SAMPLES = 5  # cases of an item before its measured time replaces the default
 REMIND_AT = time(18, 0)  # the evening before, local time
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as db.appointments: no 0/O, 1/I/L (read over the phone)
 
 
 def load_items(conn: psycopg.Connection[Any], catalogue: Path) -> int:
@@ -260,7 +256,7 @@ def _remind_at(booking: Booking, now: datetime) -> datetime:
 
 def _new_code(conn: psycopg.Connection[Any]) -> str:
     while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+        code = new_checkin_code()
         if conn.execute("SELECT 1 FROM bookings WHERE checkin_code = %s", [code]).fetchone() is None:
             return code
 

@@ -10,21 +10,19 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 from icalendar import Calendar, Event
 
+from core.plan import SHANGHAI, WEEKDAY_NAMES
 from planning.week import monday_of, published
 
 __all__ = ["FORMATS", "export_week", "ics_calendar", "slot_title"]
 
 FORMATS = ("ics", "md", "json")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Citizens' text is always Chinese: these are what a calendar or a leaflet shows.
 _KIND_TITLE = {"stop": "定点服务", "home_visits": "预约上门", "themed": "专场服务", "free": "预约服务时段"}
 _HALF = {"am": "上午", "pm": "下午"}
-_WEEKDAY = "一二三四五六日"
 
 
 def slot_title(slot: dict[str, Any]) -> str:
@@ -71,7 +69,7 @@ def _markdown(week: str, weeks: dict[str, tuple[int, datetime, list[dict[str, An
         for slot in slots:
             day = date.fromisoformat(slot["day"])
             what = "休息" if slot["kind"] == "off" else slot_title(slot)
-            lines.append(f"| {day:%m-%d} 周{_WEEKDAY[day.weekday()]} | {_HALF[slot['half']]} | "
+            lines.append(f"| {day:%m-%d} 周{WEEKDAY_NAMES[day.weekday()]} | {_HALF[slot['half']]} | "
                          f"{slot['start']}–{slot['end']} | {what} | {slot.get('address') or slot.get('stop') or ''} |")
         lines.append("")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from core.plan import week_of
+from core.plan import WEEKDAY_NAMES, week_of
 from planning import desk, week
 from planning.solver import Draft
 from tui.central.plan_screen import PlanScreen
@@ -53,7 +53,7 @@ class WeekScreen(PlanScreen):
         table.clear(columns=True)
         table.add_columns(t("plan.col.slot"), *grid.vans)
         for half_day, cells in grid.rows:
-            label = f"{half_day.day:%m-%d} {'一二三四五六日'[half_day.day.weekday()]}{t('plan.' + half_day.half)}"
+            label = f"{half_day.day:%m-%d} {WEEKDAY_NAMES[half_day.day.weekday()]}{t('plan.' + half_day.half)}"
             table.add_row(label, *(self._cell(cell) for cell in cells))
         if grid.rows and grid.vans:
             table.cursor_coordinate = cursor if cursor.column > 0 else cursor._replace(column=1)

@@ -11,11 +11,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from core.plan import WEEKDAY_NAMES
 from flows.plan import PlanView, plan_view, seen
 from tui.i18n import t
 from tui.screens.base import VanScreen
-
-_WEEKDAY = "一二三四五六日"
 
 
 def _slot_text(slot: dict[str, Any] | None) -> str:
@@ -70,7 +69,7 @@ class PlanScreen(VanScreen):
         for plan in view.weeks:
             for slot in plan.slots:
                 day = slot["day"]
-                weekday = _WEEKDAY[date.fromisoformat(day).weekday()]
+                weekday = WEEKDAY_NAMES[date.fromisoformat(day).weekday()]
                 week_table.add_row(f"{day[5:]} {weekday}", f"{slot['start']}–{slot['end']}", _slot_text(slot),
                                    slot.get("note") or "")
         bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
