@@ -291,6 +291,7 @@ C004_PLANNING = [
         changes jsonb NOT NULL,
         PRIMARY KEY (week, van_id, version)
     )""",
+    "CREATE TABLE plan_departments (department text PRIMARY KEY, name text NOT NULL)",
     # How long each item takes one member of staff, in minutes: what capacity is counted in.
     """CREATE TABLE plan_items (
         item_code text PRIMARY KEY,

@@ -48,8 +48,13 @@ REMIND_AT = time(18, 0)  # the evening before, local time
 
 
 def load_items(conn: psycopg.Connection[Any], catalogue: Path) -> int:
-    """Items and their departments from a catalogue file (govan's TOML); minutes by completion until measured."""
+    """Departments, items and their departments from a catalogue file (govan's TOML); minutes by completion
+    until measured."""
     data = tomllib.loads(catalogue.read_text(encoding="utf-8"))
+    for department in data.get("departments", []):
+        conn.execute("""INSERT INTO plan_departments (department, name) VALUES (%s, %s)
+                        ON CONFLICT (department) DO UPDATE SET name = excluded.name""",
+                     [department["code"], department["name"]])
     added = 0
     for item in data.get("items", []):
         cursor = conn.execute(

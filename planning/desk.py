@@ -15,12 +15,13 @@ from typing import Any
 import psycopg
 
 from core.plan import HalfDay, half_days, week_of
-from planning import announce, bookings, sessions, week
+from planning import announce, bookings, route, sessions, week
 from planning.errors import PlanCode, PlanningError
 
 __all__ = [
-    "BookingRow", "Cell", "WeekGrid", "announce_session", "book_from_form", "booking_rows", "cancel_booking",
-    "confirm_request_from_form", "create_session_from_form", "next_week", "set_cell", "week_grid",
+    "Booked", "BookingRow", "Cell", "WeekGrid", "announce_session", "book_from_form", "booking_rows", "cancel_booking",
+    "confirm_request_from_form", "create_session_from_form", "department_names", "home_visit_run", "next_week",
+    "set_cell", "week_grid",
 ]
 
 
@@ -99,21 +100,49 @@ class BookingRow:
     request_id: int | None = None
 
 
+def department_names(conn: psycopg.Connection[Any]) -> dict[str, str]:
+    return dict(conn.execute("SELECT department, name FROM plan_departments").fetchall())
+
+
 def booking_rows(conn: psycopg.Connection[Any], week_name: str) -> list[BookingRow]:
     """The week's bookings by day, then the requests the vans sent that wait for a time."""
     monday = week.monday_of(week_name)
+    names = department_names(conn)
     rows = []
     for van_id in week.vans(conn):
         for offset in range(7):
             for booking in bookings.bookings_on(conn, van_id, monday + timedelta(days=offset)):
                 rows.append(BookingRow(booking.booking_id, van_id, booking.day, booking.half, booking.kind,
                                        booking.group_name or booking.name or "", booking.items, booking.status,
-                                       [(load.department, load.minutes, load.staff) for load in booking.plan]))
+                                       [(names.get(load.department, load.department), load.minutes, load.staff)
+                                        for load in booking.plan]))
     rows.sort(key=lambda row: (row.day or monday, row.half or "", row.van_id))
     rows += [BookingRow(None, request.van_id, None, None, request.kind, request.group_name or request.name or "",
                         request.items, "requested", [], request.appointment_id)
              for request in bookings.requests_waiting(conn)]
     return rows
+
+
+@dataclass(frozen=True)
+class Booked:
+    booking: bookings.Booking
+    plan: list[tuple[str, int, int]]  # the tailored plan with the departments' names
+
+
+def _booked(conn: psycopg.Connection[Any], booking: bookings.Booking) -> Booked:
+    names = department_names(conn)
+    return Booked(booking, [(names.get(load.department, load.department), load.minutes, load.staff)
+                            for load in booking.plan])
+
+
+def home_visit_run(conn: psycopg.Connection[Any], row: BookingRow) -> list[tuple[str, float]]:
+    """The selected booking's half-day of home visits in driving order: (who, minutes from the stop before)."""
+    if row.day is None or row.half is None:
+        raise PlanningError(PlanCode.BOOKING_NOT_FOUND, booking=None)
+    legs = route.home_visit_run(conn, row.van_id, row.day, row.half)
+    who = {booking.booking_id: booking.name or booking.group_name or "" for booking in
+           bookings.bookings_on(conn, row.van_id, row.day)}
+    return [(who.get(leg.booking_id, ""), leg.minutes) for leg in legs]
 
 
 def _date(text: str) -> date:
@@ -151,26 +180,26 @@ def _point(text: str) -> tuple[float | None, float | None]:
     return lat, lon
 
 
-def book_from_form(conn: psycopg.Connection[Any], form: dict[str, str], *, now: datetime) -> bookings.Booking:
+def book_from_form(conn: psycopg.Connection[Any], form: dict[str, str], *, now: datetime) -> Booked:
     """Fields: kind, van, day, half, items (codes, comma-separated), head_count, group, name, phone, address,
     point (lat,lon), needs (codes)."""
     lat, lon = _point(form.get("point", ""))
-    return bookings.book(
+    return _booked(conn, bookings.book(
         conn, form.get("kind", "individual").strip(), form.get("van", "").strip(), _date(form.get("day", "")),
         _half(form.get("half", "")), _codes(form.get("items", "")), now=now,
         head_count=_int(form.get("head_count", ""), 1), group_name=form.get("group") or None,
         name=form.get("name") or None, phone=form.get("phone") or None, address=form.get("address") or None,
-        lat=lat, lon=lon, needs=tuple(_codes(form.get("needs", ""))))
+        lat=lat, lon=lon, needs=tuple(_codes(form.get("needs", "")))))
 
 
 def confirm_request_from_form(conn: psycopg.Connection[Any], row: BookingRow, form: dict[str, str], *,
-                              now: datetime) -> bookings.Booking:
+                              now: datetime) -> Booked:
     if row.request_id is None:
         raise PlanningError(PlanCode.REQUEST_NOT_FOUND, van=row.van_id, request=None)
     lat, lon = _point(form.get("point", ""))
-    return bookings.confirm_request(conn, row.van_id, row.request_id, _date(form.get("day", "")),
-                                    _half(form.get("half", "")), now=now, address=form.get("address") or None,
-                                    lat=lat, lon=lon, needs=tuple(_codes(form.get("needs", ""))))
+    return _booked(conn, bookings.confirm_request(
+        conn, row.van_id, row.request_id, _date(form.get("day", "")), _half(form.get("half", "")), now=now,
+        address=form.get("address") or None, lat=lat, lon=lon, needs=tuple(_codes(form.get("needs", "")))))
 
 
 def cancel_booking(conn: psycopg.Connection[Any], row: BookingRow, *, now: datetime) -> None:

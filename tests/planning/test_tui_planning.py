@@ -74,10 +74,22 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
                                 "items": "id_card_renewal", "head_count": "9", "group": "印刷集团"})
         await pilot.press("ctrl+b")
         await until(pilot, lambda: "已预约" in note(app), "the booking")
-        assert "公安" in note(app) or "police" in note(app)
+        assert "公安 180分钟 1人" in note(app)  # the tailored plan, by the department's name
         await pilot.press("ctrl+b")  # the same again: 180 more minutes than the officer has
         await until(pilot, lambda: "人手不足" in note(app), "capacity refusal in words")
         assert "police" in note(app)
+        # A home visit the same half-day (social insurance still has time), then the run in driving order.
+        await fill(pilot, app, {"kind": "home_visit", "items": "social_security_card", "head_count": "", "group": "",
+                                "name": "赵奶奶", "address": "龙港市某路2号", "point": "27.5750,120.5560",
+                                "needs": "bedridden"})
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: "人力社保 20分钟 1人" in note(app), "the home visit")
+        listing = app.screen.query_one("#plan-list", DataTable)
+        await until(pilot, lambda: listing.row_count == 2, "both bookings listed")
+        listing.focus()
+        listing.move_cursor(row=next(row for row in range(2) if "上门" in listing.get_row_at(row)))
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "上门顺序：赵*（车程" in note(app), "the home-visit run")
         # Page 9: a themed session and its poster.
         await pilot.press("9")
         await until(pilot, lambda: app.screen.name == "sessions", "the sessions screen")

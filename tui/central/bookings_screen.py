@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
-from planning import bookings, desk
+from planning import desk
 from tui.central.plan_screen import PlanScreen
 from tui.i18n import t
 
@@ -26,6 +26,7 @@ class BookingsScreen(PlanScreen):
         Binding("ctrl+b", "book", "plan.key.book", priority=True),
         Binding("ctrl+y", "confirm", "plan.key.confirm", priority=True),
         Binding("ctrl+x", "cancel_booking", "plan.key.cancel", priority=True),
+        Binding("ctrl+r", "run", "plan.key.run", priority=True),
     ]
 
     def __init__(self, week_name: str) -> None:
@@ -70,10 +71,19 @@ class BookingsScreen(PlanScreen):
         table: DataTable[str] = self.query_one("#plan-list", DataTable)
         return self.rows[table.cursor_row] if self.rows and 0 <= table.cursor_row < len(self.rows) else None
 
-    def _booked(self, booking: bookings.Booking) -> None:
-        plan = " ".join(t("plan.staff", department=load.department, minutes=load.minutes, staff=load.staff)
-                        for load in booking.plan)
-        self.reload(t("plan.booked", booking=booking.booking_id, code=booking.checkin_code, plan=plan))
+    def _booked(self, booked: desk.Booked) -> None:
+        plan = " ".join(t("plan.staff", department=name, minutes=minutes, staff=staff)
+                        for name, minutes, staff in booked.plan)
+        self.reload(t("plan.booked", booking=booked.booking.booking_id, code=booked.booking.checkin_code, plan=plan))
+
+    def action_run(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_store(lambda conn: desk.home_visit_run(conn, row), self._run)
+
+    def _run(self, legs: list[tuple[str, float]]) -> None:
+        self.note(t("plan.run", stops=" → ".join(t("plan.leg", who=who[:1] + "*", minutes=f"{minutes:.0f}")
+                                                for who, minutes in legs)))
 
     def action_book(self) -> None:
         form = self.form()
