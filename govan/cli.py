@@ -66,10 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
     central.add_argument("directory", nargs="?", metavar="DIR", help="init-broker: where to write the files")
     central.add_argument("--vans", metavar="IDS", help="init-broker: the vans, e.g. lg-01,lg-02")
     central.add_argument("--json", action="store_true", help="machine-readable output (with status)")
-    plan = command("plan", "the dispatcher's week at the centre: export, draft, publish", _plan)
-    plan.add_argument("action", choices=("export", "draft", "publish"),
-                      help="export: the published week; draft: the solver's draft; publish: send it to the vans")
-    plan.add_argument("--week", required=True, metavar="YYYY-Www", help="the ISO week, e.g. 2026-W50")
+    plan = command("plan", "the dispatcher's week at the centre: export, draft, publish; items, stop, van, day-off",
+                   _plan)
+    plan.add_argument("action", choices=("export", "draft", "publish", "items", "stop", "van", "day-off"),
+                      help="export: the published week; draft: the solver's draft; publish: send it to the vans; "
+                           "items, stop, van, day-off: set up what the week is planned from")
+    plan.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W50")
+    plan.add_argument("--catalogue", metavar="FILE", help="items: a catalogue TOML (default: govan's own)")
+    plan.add_argument("--name", help="stop: its name")
+    plan.add_argument("--kind", choices=("community", "industrial_park", "commercial", "enterprise"), help="stop")
+    plan.add_argument("--address", help="stop: its address")
+    plan.add_argument("--point", metavar="LAT,LON", help="stop, van (its depot): WGS-84, not GCJ-02")
+    plan.add_argument("--van", help="van, day-off: the van's id")
+    plan.add_argument("--crew", metavar="DEPT=N,…", help="van: its standing crew, e.g. police=1,social=1")
+    plan.add_argument("--day", metavar="YYYY-MM-DD", help="day-off: the day")
     plan.add_argument("--format", choices=("ics", "md", "json"), default="md", help="export format (default: md)")
     plan.add_argument("--output", metavar="FILE", help="export: write here instead of stdout")
     status = command("status", "daemon and device states, one line per device", _status)
@@ -235,7 +245,7 @@ def _central(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from govan.plan import run_plan
 
-    return run_plan(_load_config(args), args.action, args.week, args.format, args.output)
+    return run_plan(_load_config(args), args)
 
 
 def _status(args: argparse.Namespace) -> int:

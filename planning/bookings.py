@@ -47,10 +47,10 @@ MIN_SAMPLES = 5  # cases of an item before its measured time replaces the defaul
 REMIND_AT = time(18, 0)  # the evening before, local time
 
 
-def load_items(conn: psycopg.Connection[Any], catalogue: Path) -> int:
-    """Departments, items and their departments from a catalogue file (govan's TOML); minutes by completion
-    until measured."""
-    data = tomllib.loads(catalogue.read_text(encoding="utf-8"))
+def load_items(conn: psycopg.Connection[Any], catalogue: Path | str) -> int:
+    """Departments, items and their departments from a catalogue (govan's TOML, a file or its text); minutes by
+    completion until measured."""
+    data = tomllib.loads(catalogue.read_text(encoding="utf-8") if isinstance(catalogue, Path) else catalogue)
     for department in data.get("departments", []):
         conn.execute("""INSERT INTO plan_departments (department, name) VALUES (%s, %s)
                         ON CONFLICT (department) DO UPDATE SET name = excluded.name""",

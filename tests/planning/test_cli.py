@@ -35,3 +35,24 @@ def test_plan_draft_publish_and_export(tmp_path: Path, central_db: str) -> None:
     assert "| 日期 | 时段 |" in govan("plan", "export", "--week", WEEK, cwd=tmp_path).stdout
     bad = govan("plan", "export", "--week", "2026-50", cwd=tmp_path)
     assert bad.returncode == 2 and "plan.week_form" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_plan_set_up_from_nothing_on_the_command_line(tmp_path: Path, central_db: str) -> None:
+    (tmp_path / "govan.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n',
+                                         encoding="utf-8")
+    items = govan("plan", "items", cwd=tmp_path)
+    assert items.returncode == 0 and "25 items loaded" in items.stdout, items.stderr
+    for name, kind in (("龙港万达商圈", "commercial"), ("龙港经济开发区", "industrial_park")):
+        done = govan("plan", "stop", "--name", name, "--kind", kind, "--point", "27.57,120.56", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert govan("plan", "van", "--van", "lg-01", "--crew", "police=1,social=2", "--point", "27.56,120.55",
+                 cwd=tmp_path).returncode == 0
+    assert govan("plan", "day-off", "--van", "lg-01", "--day", "2026-12-07", cwd=tmp_path).returncode == 0
+    drafted = govan("plan", "draft", "--week", WEEK, cwd=tmp_path)
+    assert "2 trips to stops" in drafted.stdout, drafted.stderr
+    bad_point = govan("plan", "stop", "--name", "x", "--kind", "commercial", "--point", "north", cwd=tmp_path)
+    assert bad_point.returncode == 2 and "plan.coordinates" in bad_point.stderr
+    bad_day = govan("plan", "day-off", "--van", "lg-01", "--day", "Monday", cwd=tmp_path)
+    assert bad_day.returncode == 2 and "Traceback" not in bad_day.stderr
+    no_week = govan("plan", "draft", cwd=tmp_path)
+    assert no_week.returncode == 2 and "plan.week_form" in no_week.stderr
