@@ -66,9 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     central.add_argument("directory", nargs="?", metavar="DIR", help="init-broker: where to write the files")
     central.add_argument("--vans", metavar="IDS", help="init-broker: the vans, e.g. lg-01,lg-02")
     central.add_argument("--json", action="store_true", help="machine-readable output (with status)")
-    plan = command("plan", "the dispatcher's week at the centre: export, draft, publish; items, stop, van, day-off",
+    plan = command("plan", "the dispatcher's week at the centre: export, draft, publish; items, stop, van, day-off; "
+                                 "announce a session",
                    _plan)
-    plan.add_argument("action", choices=("export", "draft", "publish", "items", "stop", "van", "day-off"),
+    plan.add_argument("action", choices=("export", "draft", "publish", "items", "stop", "van", "day-off", "announce"),
                       help="export: the published week; draft: the solver's draft; publish: send it to the vans; "
                            "items, stop, van, day-off: set up what the week is planned from")
     plan.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W50")
@@ -81,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--crew", metavar="DEPT=N,…", help="van: its standing crew, e.g. police=1,social=1")
     plan.add_argument("--day", metavar="YYYY-MM-DD", help="day-off: the day")
     plan.add_argument("--format", choices=("ics", "md", "json"), default="md", help="export format (default: md)")
-    plan.add_argument("--output", metavar="FILE", help="export: write here instead of stdout")
+    plan.add_argument("--output", metavar="FILE", help="export: write here instead of stdout; announce: the folder")
+    plan.add_argument("--session", type=int, metavar="N", help="announce: the themed session")
+    plan.add_argument("--qr", metavar="URL", help="announce: what the QR code carries (the 点单 page or article)")
     status = command("status", "daemon and device states, one line per device", _status)
     status.add_argument("--json", action="store_true", help="machine-readable output")
     rig = command("rig", "headless device checks against the running daemon, each explained", _rig)

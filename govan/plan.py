@@ -8,6 +8,8 @@
   minutes from the cases), `govan plan stop --name … --kind … [--address …] [--point LAT,LON]`,
   `govan plan van --van lg-01 --crew police=1,social=1 [--point LAT,LON]` (its depot),
   `govan plan day-off --van lg-01 --day 2026-12-09`.
+- `govan plan announce --session N --qr URL [--output DIR]`: the session's A4 poster, A5 leaflet,
+  WeChat text and HTML, and ICS event (DIR defaults to data_dir/exports).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from central import views
 from central.store import connect_sync, migrate_sync
 from govan.config import Config
-from planning import bookings, export, week
+from planning import bookings, desk, export, week
 from planning.errors import PlanCode, PlanningError
 
 __all__ = ["run_plan"]
@@ -73,6 +75,23 @@ def _setup(conn: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _announce(config: Config, conn: Any, args: argparse.Namespace) -> int:
+    from devices.fonts import FONT_PACKAGES, default_cjk_font
+
+    font = default_cjk_font()
+    if font is None:
+        print(f"govan plan announce: no Chinese font; install {FONT_PACKAGES}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.session is None or not args.qr:
+        print("govan plan announce: give --session N and --qr URL (the WeChat article or the 点单 page)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    folder = Path(args.output) if args.output else config.data_path / "exports"
+    for path in desk.announce_session(conn, args.session, args.qr, folder, [font.path]):
+        print(path)
+    return 0
+
+
 def run_plan(config: Config, args: argparse.Namespace) -> int:
     action, week_name, fmt, output = args.action, args.week, args.format, args.output
     url = views.store_url(config)
@@ -81,6 +100,8 @@ def run_plan(config: Config, args: argparse.Namespace) -> int:
         try:
             if action in ("items", "stop", "van", "day-off"):
                 return _setup(conn, args)
+            if action == "announce":
+                return _announce(config, conn, args)
             if not week_name:
                 raise PlanningError(PlanCode.WEEK_FORM, week="")
             if action == "export":

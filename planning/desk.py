@@ -46,6 +46,10 @@ class WeekGrid:
     versions: dict[str, int | None]  # the last version published per van
     changed: dict[str, bool]  # the plan differs from what the van last received
 
+    def overdue(self, today: date) -> bool:
+        """Past the deadline with a van's week not published as it stands."""
+        return today > self.deadline and any(self.changed.values())
+
 
 def week_grid(conn: psycopg.Connection[Any], week_name: str) -> WeekGrid:
     plan = week.week_plan(conn, week_name)

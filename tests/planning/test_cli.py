@@ -56,3 +56,34 @@ def test_plan_set_up_from_nothing_on_the_command_line(tmp_path: Path, central_db
     assert bad_day.returncode == 2 and "Traceback" not in bad_day.stderr
     no_week = govan("plan", "draft", cwd=tmp_path)
     assert no_week.returncode == 2 and "plan.week_form" in no_week.stderr
+
+
+def test_plan_announce_writes_the_sessions_files(tmp_path: Path, central_db: str) -> None:
+    from datetime import date
+
+    from devices.fonts import default_cjk_font
+    from planning import bookings, sessions, week
+    from tests.planning.support import CATALOGUE
+
+    if default_cjk_font() is None:
+        import pytest
+
+        pytest.skip("no CJK font")
+    conn = planning_store(central_db)
+    bookings.load_items(conn, CATALOGUE)
+    stop = week.stops(conn)[0].stop_id
+    session = sessions.create(conn, "老年人服务专场", ["bus_card_senior", "pension_certification"], "lg-01",
+                              date(2026, 12, 9), "am", stop, date(2026, 12, 7))
+    (tmp_path / "govan.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n',
+                                         encoding="utf-8")
+    missing = govan("plan", "announce", "--session", str(session.session_id), cwd=tmp_path)
+    assert missing.returncode == 2 and "--qr" in missing.stderr
+    done = govan("plan", "announce", "--session", str(session.session_id), "--qr", "https://example.org/s/1",
+                 "--output", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "session-1-leaflet-a5.pdf", "session-1-poster-a4.pdf", "session-1-wechat.html", "session-1-wechat.txt",
+        "session-1.ics"]
+    assert "老年人服务专场" in (tmp_path / "out" / "session-1-wechat.txt").read_text(encoding="utf-8")
+    unknown = govan("plan", "announce", "--session", "99", "--qr", "https://example.org", cwd=tmp_path)
+    assert unknown.returncode == 2 and "plan.session_not_found" in unknown.stderr

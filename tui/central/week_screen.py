@@ -59,6 +59,9 @@ class WeekScreen(PlanScreen):
             table.cursor_coordinate = cursor if cursor.column > 0 else cursor._replace(column=1)
         states = "  ".join(t("plan.van_state", van=van, state=self._state(grid, van)) for van in grid.vans)
         head = t("plan.week_head", week=grid.week, deadline=grid.deadline.isoformat())
+        app: Any = self.app
+        if grid.overdue(datetime.now(app.config.tz).date()):
+            head += " " + t("plan.overdue")
         self.note(f"{head}  {states}" + (f"  {note}" if note else ""))
 
     @staticmethod

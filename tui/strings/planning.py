@@ -11,6 +11,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.never_published": ("未发布", "not published"),
     "plan.published": ("已发布第{version}版", "version {version} published"),
     "plan.changed": ("有改动未发布", "changed since published"),
+    "plan.overdue": ("[red]已过发布截止[/red]", "[red]past the deadline[/red]"),
     "plan.col.slot": ("时段", "Half-day"),
     "plan.am": ("上午", "am"),
     "plan.pm": ("下午", "pm"),
