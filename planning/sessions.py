@@ -56,17 +56,18 @@ def create(conn: psycopg.Connection[Any], theme: str, items: list[str], van_id: 
         if code not in known:
             raise PlanningError(PlanCode.UNKNOWN_ITEM, item=code[:40])
     departments = sorted(set(known.values()))
-    row = conn.execute(
-        """INSERT INTO sessions (theme, items, departments, van_id, day, half, stop_id, order_deadline)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING session_id""",
-        [theme.strip()[:40], Jsonb(list(dict.fromkeys(items))), departments, van_id, day, half, stop_id,
-         order_deadline]).fetchone()
-    assert row is not None
-    try:
-        week.set_slot(conn, van_id, day, half, "themed", stop_id=stop_id, session_id=int(row[0]))  # commits both
-    except PlanningError:
-        conn.rollback()  # no session without its half-day
-        raise
+    # The half-day first: it checks the van, the stop and the crew's days off before anything is stored.
+    week.set_slot(conn, van_id, day, half, "themed", stop_id=stop_id)
+    with conn.transaction():
+        row = conn.execute(
+            """INSERT INTO sessions (theme, items, departments, van_id, day, half, stop_id, order_deadline)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING session_id""",
+            [theme.strip()[:40], Jsonb(list(dict.fromkeys(items))), departments, van_id, day, half, stop_id,
+             order_deadline]).fetchone()
+        assert row is not None
+        conn.execute("UPDATE plan_slots SET session_id = %s WHERE van_id = %s AND day = %s AND half = %s",
+                     [row[0], van_id, day, half])
+    conn.commit()
     return get(conn, int(row[0]))
 
 

@@ -258,12 +258,12 @@ class Published:
 def publish(conn: psycopg.Connection[Any], week: str, *, now: datetime) -> list[Published]:
     """Send each van whose week changed its new version; vans with nothing new get nothing.
     PlanningError NOTHING_TO_PUBLISH when no van's week has anything in it."""
-    plan = week_plan(conn, week)
-    if not any(van.slots for van in plan):
-        raise PlanningError(PlanCode.NOTHING_TO_PUBLISH, week=week)
     done = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(7734020)")  # two dispatchers publishing: one after the other
+        plan = week_plan(conn, week)  # read under the lock, so the versions counted are the latest
+        if not any(van.slots for van in plan):
+            raise PlanningError(PlanCode.NOTHING_TO_PUBLISH, week=week)
         for van in plan:
             if not van.slots:
                 continue

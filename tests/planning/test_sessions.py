@@ -54,6 +54,13 @@ def test_a_session_takes_its_half_day_and_orders_set_the_staff(central_db: str) 
     with pytest.raises(PlanningError) as error:
         sessions.create(conn, "x", ["id_card_renewal"], "lg-01", SATURDAY, "pm", slot.stop_id or 0, SATURDAY)
     assert error.value.code == PlanCode.DEADLINE_AFTER
+    # On the crew's day off nothing is stored: no session without its half-day.
+    week.set_day_off(conn, "lg-02", SATURDAY)
+    with pytest.raises(PlanningError) as error:
+        sessions.create(conn, "y", ["id_card_renewal"], "lg-02", SATURDAY, "am", slot.stop_id or 0,
+                        SATURDAY - timedelta(days=1))
+    assert error.value.code == PlanCode.DAY_OFF
+    assert conn.execute("SELECT count(*) FROM sessions").fetchone() == (1,)
 
 
 def test_the_announcement_poster_leaflet_wechat_and_ics(central_db: str) -> None:
