@@ -61,14 +61,11 @@ def test_plan_set_up_from_nothing_on_the_command_line(tmp_path: Path, central_db
 def test_plan_announce_writes_the_sessions_files(tmp_path: Path, central_db: str) -> None:
     from datetime import date
 
-    from devices.fonts import default_cjk_font
     from planning import bookings, sessions, week
     from tests.planning.support import CATALOGUE
+    from tests.support.fonts import require_cjk_font
 
-    if default_cjk_font() is None:
-        import pytest
-
-        pytest.skip("no CJK font")
+    require_cjk_font()
     conn = planning_store(central_db)
     bookings.load_items(conn, CATALOGUE)
     stop = week.stops(conn)[0].stop_id

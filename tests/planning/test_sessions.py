@@ -3,7 +3,6 @@ same data — A4 poster and A5 leaflet PDFs looked at as PNG (pdftoppm), WeChat 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,10 +13,10 @@ import pytest
 from icalendar import Calendar
 from PIL import Image
 
-from devices.fonts import default_cjk_font
 from planning import announce, sessions, week
 from planning.errors import PlanCode, PlanningError
 from tests.planning.support import MONDAY, WEEK, booking_store
+from tests.support.fonts import require_cjk_font, require_pdftoppm
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artefacts" / "planning"
 SATURDAY = MONDAY + timedelta(days=5)
@@ -64,9 +63,8 @@ def test_a_session_takes_its_half_day_and_orders_set_the_staff(central_db: str) 
 
 
 def test_the_announcement_poster_leaflet_wechat_and_ics(central_db: str) -> None:
-    font = default_cjk_font()
-    if font is None or shutil.which("pdftoppm") is None:
-        pytest.skip("needs a CJK font and pdftoppm (apt-get install fonts-wqy-microhei poppler-utils)")
+    font = require_cjk_font()
+    require_pdftoppm()
     conn = booking_store(central_db)
     session = session_setup(conn)
     item = announce.announcement(session, "https://mp.weixin.qq.com/s/longgang-zhuanchang")

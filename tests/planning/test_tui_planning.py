@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from devices.fonts import default_cjk_font
 from govan import config as config_module
 from planning import week
 from tests.planning.support import CATALOGUE, planning_store
+from tests.support.fonts import require_cjk_font
 from tui.central.app import CentralApp
 
 
@@ -98,8 +97,7 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
                                 "deadline": "2026-12-10"})
         await pilot.press("ctrl+n")
         await until(pilot, lambda: "已建专场" in note(app), "the session")
-        if default_cjk_font() is None:
-            pytest.skip("no CJK font for the poster")
+        require_cjk_font()
         await fill(pilot, app, {"qr": "https://mp.weixin.qq.com/s/example"})
         app.screen.query_one("#plan-list", DataTable).focus()
         await pilot.press("ctrl+g")
