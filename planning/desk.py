@@ -21,7 +21,7 @@ from planning.errors import PlanCode, PlanningError
 __all__ = [
     "Booked", "BookingRow", "Cell", "WeekGrid", "announce_session", "book_from_form", "booking_rows", "cancel_booking",
     "confirm_request_from_form", "create_session_from_form", "department_names", "home_visit_run", "next_week",
-    "set_cell", "week_grid",
+    "reschedule_from_form", "set_cell", "week_grid",
 ]
 
 
@@ -204,6 +204,16 @@ def confirm_request_from_form(conn: psycopg.Connection[Any], row: BookingRow, fo
     return _booked(conn, bookings.confirm_request(
         conn, row.van_id, row.request_id, _date(form.get("day", "")), _half(form.get("half", "")), now=now,
         address=form.get("address") or None, lat=lat, lon=lon, needs=tuple(_codes(form.get("needs", "")))))
+
+
+def reschedule_from_form(conn: psycopg.Connection[Any], row: BookingRow, form: dict[str, str], *,
+                         now: datetime) -> Booked:
+    """Move the selected booking to the form's day and half-day (and van, when one is given)."""
+    if row.booking_id is None:
+        raise PlanningError(PlanCode.BOOKING_NOT_FOUND, booking=None)
+    return _booked(conn, bookings.reschedule(conn, row.booking_id, _date(form.get("day", "")),
+                                             _half(form.get("half", "")), now=now,
+                                             van_id=form.get("van", "").strip() or None))
 
 
 def cancel_booking(conn: psycopg.Connection[Any], row: BookingRow, *, now: datetime) -> None:

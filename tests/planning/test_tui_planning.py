@@ -89,6 +89,14 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         listing.move_cursor(row=next(row for row in range(2) if "上门" in listing.get_row_at(row)))
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "上门顺序：赵*（车程" in note(app), "the home-visit run")
+        # Moved to another free half-day of the van, by the form's day and half-day.
+        later = max((s.day, s.half) for v in week.week_plan(conn, "2026-W50") if v.van_id == "lg-01"
+                    for s in v.slots if s.kind == "free" and s.day.weekday() < 5)
+        await fill(pilot, app, {"day": later[0].isoformat(), "half": later[1]})
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: f"改到 {later[0]:%m-%d}" in note(app), "the booking moved")
+        assert [row[0] for row in conn.execute("SELECT action FROM booking_history ORDER BY id")] == [
+            "booked", "booked", "rescheduled"]
         # Page 9: a themed session and its poster.
         await pilot.press("9")
         await until(pilot, lambda: app.screen.name == "sessions", "the sessions screen")

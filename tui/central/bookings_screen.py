@@ -1,7 +1,8 @@
 """8 预约: the week's bookings with their tailored plan, the vans' requests, and the booking form.
 
 Tab moves between the list and the form's fields; ctrl+b books what the form says, ctrl+y confirms
-the selected request at the form's day and half-day, ctrl+x cancels the selected booking.
+the selected request at the form's day and half-day, ctrl+t moves the selected booking there,
+ctrl+x cancels it, ctrl+r shows its half-day's home-visit run in driving order.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class BookingsScreen(PlanScreen):
     BINDINGS = [
         Binding("ctrl+b", "book", "plan.key.book", priority=True),
         Binding("ctrl+y", "confirm", "plan.key.confirm", priority=True),
+        Binding("ctrl+t", "reschedule", "plan.key.reschedule", priority=True),
         Binding("ctrl+x", "cancel_booking", "plan.key.cancel", priority=True),
         Binding("ctrl+r", "run", "plan.key.run", priority=True),
     ]
@@ -94,6 +96,14 @@ class BookingsScreen(PlanScreen):
         if row is not None:
             self.call_store(lambda conn: desk.confirm_request_from_form(conn, row, form, now=datetime.now(UTC)),
                             self._booked)
+
+    def action_reschedule(self) -> None:
+        row, form = self.selected(), self.form()
+        if row is not None:
+            self.call_store(lambda conn: desk.reschedule_from_form(conn, row, form, now=datetime.now(UTC)),
+                            lambda booked: self.reload(t("plan.rescheduled", booking=booked.booking.booking_id,
+                                                         day=f"{booked.booking.day:%m-%d}",
+                                                         half=t("plan." + booked.booking.half))))
 
     def action_cancel_booking(self) -> None:
         row = self.selected()

@@ -36,6 +36,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.key.off": ("休息日", "day off"),
     "plan.key.book": ("预约", "book"),
     "plan.key.cancel": ("取消预约", "cancel"),
+    "plan.key.reschedule": ("改期", "reschedule"),
+    "plan.rescheduled": ("预约 #{booking} 改到 {day}{half}", "Booking #{booking} moved to {day} {half}"),
     "plan.key.confirm": ("确认申请", "confirm request"),
     "plan.key.run": ("上门路线", "home-visit run"),
     "plan.run": ("上门顺序：{stops}", "Run: {stops}"),
