@@ -52,7 +52,7 @@ def test_malformed_bodies_store_nothing(tmp_path: Path) -> None:
             "items": ["residence_permit", "no_such_item"], "head_count": 6, "group_name": "某公司",
             "checkin_code": "7K3M9QXA", "needs": []}
     assert plans.apply_booking(store, good, now=at(0))
-    (made,) = [a for a in appointments.list_for_day(store, TRIP_DAY)]
+    (made,) = appointments.list_for_day(store, TRIP_DAY)
     assert (made.kind, made.head_count, made.items, made.checkin_code) == ("group", 6, ("residence_permit",),
                                                                          "7K3M9QXA")
     assert plans.cancel_booking(store, {"booking_id": 5})
