@@ -24,10 +24,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The house rules (pyproject.toml has the why of each setting): ruff everywhere, mypy strict
-# on core/, flows/ and db/. `format-check` joins lint once the lead has formatted the tree.
+# on core/, flows/, db/ and planning/. `format-check` joins lint once the lead has formatted the tree.
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy core flows db
+	$(BIN)/mypy core flows db planning
 
 format-check: $(STAMP)
 	$(BIN)/ruff format --check .

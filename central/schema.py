@@ -1,7 +1,7 @@
 """The central store's schema, as numbered migrations applied in order, each once.
 
 Add a migration for every change; never edit one that has shipped. Planning (the week plan,
-appointments) adds its own tables later, after these.
+bookings, sessions) is c004.
 
 Everything a van sends is kept by (van_id, its own id): the van's numbering stays the van's,
 and a van that sends the same thing again changes nothing.
@@ -265,8 +265,134 @@ C003_REVEALS = [
     "CREATE INDEX reveals_by_time ON reveals (at)",
 ]
 
+# Planning (planning/): stops and their demand, the week's half-days per van, what was published,
+# bookings with the staff-minutes they take, reminders, themed sessions.
+C004_PLANNING = [
+    """CREATE TABLE plan_stops (
+        stop_id serial PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        kind text NOT NULL CHECK (kind IN ('community', 'industrial_park', 'commercial', 'enterprise')),
+        address text NOT NULL DEFAULT '',
+        lat double precision,
+        lon double precision,
+        requests_waiting integer NOT NULL DEFAULT 0,
+        visits integer NOT NULL DEFAULT 1,
+        closed_weekdays integer[] NOT NULL DEFAULT '{}'
+    )""",
+    # The planned fleet, each van with its standing crew (staff per department) and its depot.
+    """CREATE TABLE plan_vans (
+        van_id text PRIMARY KEY,
+        depot_lat double precision,
+        depot_lon double precision,
+        crew jsonb NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE TABLE crew_days_off (van_id text NOT NULL, day date NOT NULL, PRIMARY KEY (van_id, day))",
+    """CREATE TABLE plan_slots (
+        van_id text NOT NULL,
+        day date NOT NULL,
+        half text NOT NULL CHECK (half IN ('am', 'pm')),
+        week text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('stop', 'home_visits', 'themed', 'free', 'off')),
+        stop_id integer REFERENCES plan_stops (stop_id),
+        session_id bigint,
+        note text NOT NULL DEFAULT '',
+        source text NOT NULL CHECK (source IN ('solver', 'dispatcher')),
+        PRIMARY KEY (van_id, day, half)
+    )""",
+    "CREATE INDEX plan_slots_by_week ON plan_slots (week)",
+    # Every publication of a van's week, kept: the van gets the latest; the history says what changed.
+    """CREATE TABLE plan_publications (
+        week text NOT NULL,
+        van_id text NOT NULL,
+        version integer NOT NULL,
+        published_at timestamptz NOT NULL DEFAULT now(),
+        slots jsonb NOT NULL,
+        changes jsonb NOT NULL,
+        PRIMARY KEY (week, van_id, version)
+    )""",
+    "CREATE TABLE plan_departments (department text PRIMARY KEY, name text NOT NULL)",
+    # How long each item takes one member of staff, in minutes: what capacity is counted in.
+    """CREATE TABLE plan_items (
+        item_code text PRIMARY KEY,
+        name text NOT NULL,
+        department text NOT NULL,
+        minutes integer NOT NULL CHECK (minutes > 0)
+    )""",
+    """CREATE TABLE bookings (
+        booking_id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('individual', 'home_visit', 'group')),
+        van_id text NOT NULL,
+        day date NOT NULL,
+        half text NOT NULL CHECK (half IN ('am', 'pm')),
+        items jsonb NOT NULL,
+        head_count integer NOT NULL DEFAULT 1 CHECK (head_count >= 1),
+        group_name text,
+        name text,
+        phone text,
+        address text,
+        lat double precision,
+        lon double precision,
+        needs text[] NOT NULL DEFAULT '{}',
+        status text NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled', 'checked_in')),
+        checkin_code text NOT NULL UNIQUE,
+        request_van text,
+        request_id bigint,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (request_van, request_id)
+    )""",
+    "CREATE INDEX bookings_by_slot ON bookings (van_id, day, half) WHERE status <> 'cancelled'",
+    # What a booking takes from each department, in staff-minutes; cancelling frees it (status).
+    """CREATE TABLE booking_load (
+        booking_id bigint NOT NULL REFERENCES bookings (booking_id),
+        department text NOT NULL,
+        minutes integer NOT NULL,
+        PRIMARY KEY (booking_id, department)
+    )""",
+    """CREATE TABLE booking_history (
+        id bigserial PRIMARY KEY,
+        booking_id bigint NOT NULL REFERENCES bookings (booking_id),
+        at timestamptz NOT NULL DEFAULT now(),
+        action text NOT NULL CHECK (action IN ('booked', 'rescheduled', 'cancelled', 'checked_in')),
+        before jsonb,
+        after jsonb
+    )""",
+    """CREATE TABLE reminders (
+        id bigserial PRIMARY KEY,
+        booking_id bigint NOT NULL REFERENCES bookings (booking_id),
+        send_at timestamptz NOT NULL,
+        template text NOT NULL,
+        params jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed', 'void')),
+        attempts integer NOT NULL DEFAULT 0,
+        sent_at timestamptz
+    )""",
+    "CREATE INDEX reminders_due ON reminders (send_at) WHERE status = 'queued'",
+    """CREATE TABLE sessions (
+        session_id bigserial PRIMARY KEY,
+        theme text NOT NULL,
+        items jsonb NOT NULL,
+        departments text[] NOT NULL,
+        van_id text NOT NULL,
+        day date NOT NULL,
+        half text NOT NULL CHECK (half IN ('am', 'pm')),
+        stop_id integer NOT NULL REFERENCES plan_stops (stop_id),
+        order_deadline date NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+    )""",
+    # 点单: what people chose in advance, so the right staff come (counted per item, no names kept).
+    """CREATE TABLE session_orders (
+        id bigserial PRIMARY KEY,
+        session_id bigint NOT NULL REFERENCES sessions (session_id),
+        items jsonb NOT NULL,
+        head_count integer NOT NULL DEFAULT 1,
+        created_at timestamptz NOT NULL DEFAULT now()
+    )""",
+]
+
 MIGRATIONS: list[tuple[str, list[str]]] = [
     ("c001_fleet", M001_FLEET),
     ("c002_van_counts", C002_VAN_COUNTS),
     ("c003_reveals", C003_REVEALS),
+    ("c004_planning", C004_PLANNING),
 ]

@@ -36,6 +36,7 @@ from core.centre import UP_KINDS, Envelope, EnvelopeError, ack, down_topic, pars
 from core.tasks import cancel_and_wait
 from core.waybill import PROBLEM_STATES
 from govan.config import Config
+from planning.reminders import LogSender, SmsSender, send_due
 
 __all__ = ["Centre", "database_url", "serve"]
 
@@ -52,6 +53,7 @@ TRACK_EVERY_S = 60.0  # how often a waybill is looked up
 DOWN_POLL_S = 0.5
 BACKOFFICE_POLL_S = 1.0
 TRACK_POLL_S = 5.0
+REMINDER_POLL_S = 30.0
 
 
 def _now() -> datetime:
@@ -118,6 +120,8 @@ class Centre:
         self.blobs = store.Blobs(central_dir(config) / "blobs")
         self.connector = connector
         self.tracking = tracking
+        # Booking reminders (planning/reminders.py): no SMS gateway is configured by default; it logs.
+        self.sms: SmsSender = LogSender()
         self.incoming: asyncio.Queue[tuple[str, Envelope]] = asyncio.Queue()
         self.client: aiomqtt.Client | None = None
         self.connected = asyncio.Event()
@@ -141,7 +145,8 @@ class Centre:
                  asyncio.create_task(self._ingest(conn), name="ingest"),
                  asyncio.create_task(self._worker(self._send_down, DOWN_POLL_S), name="down"),
                  asyncio.create_task(self._worker(self._backoffice, BACKOFFICE_POLL_S), name="backoffice"),
-                 asyncio.create_task(self._worker(self._track, TRACK_POLL_S), name="tracking")]
+                 asyncio.create_task(self._worker(self._track, TRACK_POLL_S), name="tracking"),
+                 asyncio.create_task(self._worker(self._remind, REMINDER_POLL_S), name="reminders")]
         try:
             await stop.wait()
         finally:
@@ -307,6 +312,15 @@ class Centre:
                 await store.send_down(conn, van_id, "case.receipt",
                                       {"case_id": case_id, "state": receipt.state, "reference": receipt.reference,
                                        "at": receipt.at}, str(uuid.uuid4()))
+
+    async def _remind(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        def send() -> int:
+            with store.connect_sync(self.url) as sync_conn:
+                return send_due(sync_conn, self.sms, now=_now())
+
+        sent = await asyncio.to_thread(send)
+        if sent:
+            log.info("%d booking reminders sent", sent)
 
     async def _bundle(self, conn: psycopg.AsyncConnection[Any], van_id: str, case_id: int) -> Bundle:
         cursor = await conn.execute(

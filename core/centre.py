@@ -28,8 +28,9 @@ UP_KINDS = frozenset({
     ACK, HEARTBEAT, "case.accepted", "case.outcome", "case.delivered", "trip.summary", "rating", "followup",
     "suggestion", "incident", "booking.request", "audit.view",
 })
-# What the centre sends down: receipts of the back office and where a mailed result is.
-DOWN_KINDS = frozenset({ACK, "case.receipt", "case.tracking"})
+# What the centre sends down: receipts of the back office and where a mailed result is; the van's week
+# plan, and bookings made or confirmed by the dispatcher (planning/).
+DOWN_KINDS = frozenset({ACK, "case.receipt", "case.tracking", "plan.week", "booking.confirmed", "booking.cancelled"})
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _VAN = re.compile(r"[a-z0-9-]{1,32}")

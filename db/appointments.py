@@ -6,7 +6,6 @@ issues a priority ticket.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.plan import CHECKIN_ALPHABET, CHECKIN_LENGTH, new_checkin_code
 from core.problems import Code
 from db import clock
 from db.catalogue import get_item
@@ -28,8 +28,6 @@ KINDS: tuple[AppointmentKind, ...] = ("individual", "home_visit", "group")
 AppointmentStatus = Literal["booked", "checked_in", "cancelled"]
 QR_PREFIX = "GOVAN-APPT:"
 # No 0/O, 1/I/L: the code is also read out over the phone.
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-_CODE_LENGTH = 8
 MAX_SPECIAL_NEEDS = 500
 
 
@@ -180,14 +178,14 @@ def parse_code(text: str) -> str:
     if code.startswith(QR_PREFIX):
         code = code[len(QR_PREFIX):]
     code = code.replace("-", "").replace(" ", "")
-    if len(code) != _CODE_LENGTH or any(ch not in _CODE_ALPHABET for ch in code):
-        raise InvalidValue(Code.APPOINTMENT_CODE_FORM, length=_CODE_LENGTH)
+    if len(code) != CHECKIN_LENGTH or any(ch not in CHECKIN_ALPHABET for ch in code):
+        raise InvalidValue(Code.APPOINTMENT_CODE_FORM, length=CHECKIN_LENGTH)
     return code
 
 
 def _new_code(db: Database) -> str:
     while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+        code = new_checkin_code()
         if not list(db.query("SELECT 1 FROM appointments WHERE checkin_code = ?", [code])):
             return code
 

@@ -425,6 +425,35 @@ def m006_central_sync(db: Database) -> None:
     db.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
 
 
+@migrations()
+def m009_plans_and_bookings(db: Database) -> None:
+    """What the centre's planning sends down: the van's week (the newest version and what changed from
+    the one the captain last saw, until they have seen it) and the bookings behind appointments."""
+    db.execute("""CREATE TABLE plan_weeks (
+        week TEXT PRIMARY KEY,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        published_at TEXT,
+        received_at TEXT NOT NULL,
+        slots TEXT NOT NULL CHECK (json_valid(slots)),
+        changes TEXT NOT NULL CHECK (json_valid(changes)),
+        base_slots TEXT CHECK (base_slots IS NULL OR json_valid(base_slots)),
+        seen_at TEXT
+    ) STRICT""")
+    # A booking made (or confirmed) at the centre: the appointment it is on this van, and what the crew
+    # needs to find the person (a home visit's address, special needs). Purged with the appointment.
+    db.execute("""CREATE TABLE central_bookings (
+        booking_id INTEGER PRIMARY KEY,
+        appointment_id INTEGER NOT NULL UNIQUE REFERENCES appointments(id),
+        day TEXT NOT NULL,
+        half TEXT NOT NULL CHECK (half IN ('am', 'pm')),
+        name TEXT,
+        phone TEXT,
+        address TEXT,
+        needs TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(needs)),
+        confirmed_at TEXT NOT NULL
+    ) STRICT""")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""
     with immediate(db):

@@ -76,6 +76,9 @@ def purge(
         _update_ids(db, "UPDATE attachments SET path = NULL, purged_at = ? WHERE id IN ({})",
                     [row["id"] for row in attachments], stamp)
         _update_ids(db, "UPDATE cases SET delivery_address = NULL WHERE id IN ({})", cases)
+        # A booking's name, phone and address came from the centre for the visit; past the cutoff they go.
+        db.execute("UPDATE central_bookings SET name = NULL, phone = NULL, address = NULL WHERE day < ?",
+                   [cutoff[:10]])
         _update_ids(
             db,
             "UPDATE citizens SET id_number = NULL, name = NULL, sex = NULL, birth_date = NULL, phone = NULL,"

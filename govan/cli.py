@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("web", "the hall's display board and the citizens' phone pages, over HTTP ([web] listen)", _web)
     tui = command("tui", "the terminal UI", _tui)
     tui.add_argument("--board", action="store_true", help="the display board for an external screen")
-    tui.add_argument("--central", action="store_true", help="the centre's screens: the fleet (跟踪问效)")
+    tui.add_argument("--central", action="store_true",
+                     help="the centre's screens: the fleet (跟踪问效), the dispatcher's week and bookings")
     init = command("init", "create the data directory, database and a commented govan.toml", _init)
     init.add_argument("--mosquitto", metavar="DIR", help="also write mosquitto.conf, passwd, acl and a systemd unit to DIR")
     init.add_argument("--bridge", metavar="URL",
@@ -70,6 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
                          help="reveals: who read an ID number or a phone on the vans, exported as md, csv or json")
     central.add_argument("--days", type=int, default=30, help="reveals: the last N days (default 30)")
     central.add_argument("--van", metavar="ID", help="reveals: one van only")
+    plan = command("plan", "the dispatcher's week at the centre: export, draft, publish; items, stop, van, day-off; "
+                                 "announce a session",
+                   _plan)
+    plan.add_argument("action", choices=("export", "draft", "publish", "items", "stop", "van", "day-off", "announce"),
+                      help="export: the published week; draft: the solver's draft; publish: send it to the vans; "
+                           "items, stop, van, day-off: set up what the week is planned from")
+    plan.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W50")
+    plan.add_argument("--catalogue", metavar="FILE", help="items: a catalogue TOML (default: govan's own)")
+    plan.add_argument("--name", help="stop: its name")
+    plan.add_argument("--kind", choices=("community", "industrial_park", "commercial", "enterprise"), help="stop")
+    plan.add_argument("--address", help="stop: its address")
+    plan.add_argument("--point", metavar="LAT,LON", help="stop, van (its depot): WGS-84, not GCJ-02")
+    plan.add_argument("--van", help="van, day-off: the van's id")
+    plan.add_argument("--crew", metavar="DEPT=N,…", help="van: its standing crew, e.g. police=1,social=1")
+    plan.add_argument("--day", metavar="YYYY-MM-DD", help="day-off: the day")
+    plan.add_argument("--format", choices=("ics", "md", "json"), default="md", help="export format (default: md)")
+    plan.add_argument("--output", metavar="FILE", help="export: write here instead of stdout; announce: the folder")
+    plan.add_argument("--session", type=int, metavar="N", help="announce: the themed session")
+    plan.add_argument("--qr", metavar="URL", help="announce: what the QR code carries (the 点单 page or article)")
     status = command("status", "daemon and device states, one line per device", _status)
     status.add_argument("--json", action="store_true", help="machine-readable output")
     rig = command("rig", "headless device checks against the running daemon, each explained", _rig)
@@ -232,6 +252,12 @@ def _central(args: argparse.Namespace) -> int:
 
     logs.setup(config.data_path, "central", to_stderr=True)
     return serve(config)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from govan.plan import run_plan
+
+    return run_plan(_load_config(args), args)
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from core.centre import (
 from core.tasks import cancel_and_wait
 from daemon.bus import Connection
 from daemon.credentials import broker_address
-from db import outbox, retention, uplink
+from db import outbox, plans, retention, uplink
 from db.connection import open_store
 from govan.config import Config
 from sync.bodies import envelope
@@ -151,8 +151,15 @@ class Link:
         self.connection.publish(self.up, ack([message.msg_id], stamp).encode())
 
     def _apply(self, message: Envelope) -> None:
-        """Store what came down: a receipt of the back office, or where a mailed result is."""
+        """Store what came down: the week's plan, a booking, a receipt of the back office, where a mailed result is."""
         body = message.body
+        planned = {"plan.week": plans.apply_week, "booking.confirmed": plans.apply_booking,
+                   "booking.cancelled": plans.cancel_booking}.get(message.kind)
+        if planned is not None:
+            if not planned(self.db, body):
+                log.warning("ignored %s %s from the centre: malformed or older than what is kept", message.kind,
+                            message.msg_id)
+            return
         case_id = body.get("case_id")
         if not isinstance(case_id, int):
             log.warning("ignored %s %s from the centre: no case_id", message.kind, message.msg_id)

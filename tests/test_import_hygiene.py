@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every top-level package of ours. web/, sync/ and central/ join when they exist.
-OURS = ("govan", "core", "devices", "daemon", "db", "flows", "tui", "web", "sync", "central")
+OURS = ("govan", "core", "devices", "daemon", "db", "flows", "tui", "web", "sync", "central", "planning")
 NOT_OURS = ("tests", "bench", "docs", "build")
 
 # What each layer may import (itself included). A rule allows a module and its submodules;
@@ -42,9 +42,12 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"web", "flows", "core", "govan.config", "daemon.client", "daemon.errors", "daemon.messages"},
     # sync keeps one MQTT session on the van's broker with the daemon's reconnecting bus, as its own user.
     "sync": {"sync", "db", "core", "govan.config", "daemon.bus", "daemon.credentials", "daemon.errors"},
-    "central": {"central", "core", "govan.config"},
-    # The centre's screens render central.views (the centre's flows-like layer over its store), nothing below it.
-    "tui.central": {"tui", "central.views", "core", "govan", "govan.config"},
+    "central": {"central", "core", "govan.config", "planning"},
+    # Planning at the centre: UI-free logic over the central store; the centre's service runs its reminders.
+    "planning": {"planning", "core"},
+    # The centre's screens render central.views and planning (the centre's flows-like layers), nothing below them.
+    # devices.fonts: where the Chinese font is, for the session poster (a leaf that imports nothing of ours).
+    "tui.central": {"tui", "central.views", "planning", "core", "govan", "govan.config", "devices.fonts"},
     # The configuration is read by daemon, flows and tui, so it sits below all of them.
     "govan.config": {"govan.config", "core"},
 }

@@ -35,6 +35,7 @@ EXPECTED = {
     "idreader_latency": (5, {"idreader_latency_p50", "idreader_latency_p99", "idreader_latency_p50_mosquitto",
                              "idreader_latency_p99_mosquitto"}, True),
     "intake_fill": (2, {"intake_fill_p50", "intake_fill_p99"}, False),
+    "plan_draft": (2, {"plan_draft_2_vans", "plan_draft_4_vans"}, False),
     "print_latency": (5, {"print_latency_p50", "print_latency_p99", "print_result_p50", "print_result_p99",
                           "print_latency_p50_mosquitto", "print_latency_p99_mosquitto", "print_result_p50_mosquitto",
                           "print_result_p99_mosquitto"}, True),

@@ -18,11 +18,11 @@ TABLES = {
     "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
     "citizens", "appointments", "appointment_items", "tickets", "cases", "attachments", "case_materials",
     "ratings", "follow_ups", "suggestions", "audit_log", "outbox", "trip_reports", "device_incidents", "login_failures",
-    "trip_desk_keys", "ticket_tokens", "central_marks", "case_central", "sync_state",
+    "trip_desk_keys", "ticket_tokens", "central_marks", "case_central", "sync_state", "plan_weeks", "central_bookings",
 }
 MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "m003_login_lockout",
               "m004_queue_print_outcomes_deferral_and_desk_keys", "m005_ticket_tokens_and_speaker_incidents",
-              "m006_central_sync"]
+              "m006_central_sync", "m009_plans_and_bookings"]
 
 
 def schema(path: Path) -> list[tuple[str, str]]:

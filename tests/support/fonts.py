@@ -6,6 +6,7 @@ CI installs the font and sets GOVAN_REQUIRE_CJK_FONT=1, so there a missing font 
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -20,3 +21,14 @@ def require_cjk_font() -> FontChoice:
             pytest.fail(reason)
         pytest.skip(reason)
     return font
+
+
+def require_pdftoppm() -> str:
+    """poppler-utils' pdftoppm, to look at a PDF as a citizen would; a failure in CI, a skip elsewhere."""
+    found = shutil.which("pdftoppm")
+    if found is None:
+        reason = "no pdftoppm on this machine (apt-get install poppler-utils); .ci/run installs it"
+        if os.environ.get("GOVAN_REQUIRE_CJK_FONT"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found

@@ -1,7 +1,9 @@
-"""The centre's app: six pages over the central store, keyboard-driven, 80×24, Chinese by default.
+"""The centre's app: six pages over the central store and the dispatcher's three screens, keyboard-driven,
+80×24, Chinese by default.
 
-Keys: 1–6 pages, r refresh (and every REFRESH_S), m / c / j export the page as md, csv or json
-into data_dir/exports. The store is read in a thread, so a slow query never freezes the screen.
+Keys: 1–6 pages, 7 周计划, 8 预约, 9 专场 (their own keys in the footer), r refresh (and every
+REFRESH_S), m / c / j export the page as md, csv or json into data_dir/exports. The store is
+read in a thread, so a slow query never freezes the screen.
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ from textual.binding import Binding
 
 from central import views
 from govan.config import Config
+from planning.desk import next_week
+from tui.central.bookings_screen import BookingsScreen
 from tui.central.page_screen import PageScreen
 from tui.central.pages import PAGES, Page
+from tui.central.plan_screen import PlanScreen
+from tui.central.sessions_screen import SessionsScreen
+from tui.central.week_screen import WeekScreen
 from tui.i18n import Translated, set_locale, t
 
 REFRESH_S = 15.0
@@ -28,6 +35,9 @@ class CentralApp(Translated, App[int]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         *(Binding(page.key, f"page('{page.name}')", "central.key.pages", show=page.key == "1") for page in PAGES),
+        Binding("7", "planning('week')", "plan.page.week", show=False),
+        Binding("8", "planning('bookings')", "plan.page.bookings", show=False),
+        Binding("9", "planning('sessions')", "plan.page.sessions", show=False),
         Binding("r", "refresh", "central.key.refresh"),
         Binding("m", "export('md')", "central.key.export_md"),
         Binding("c", "export('csv')", "central.key.export_csv"),
@@ -43,6 +53,7 @@ class CentralApp(Translated, App[int]):
         self.title = t("central.title")
         self.page: Page = PAGES[0]
         self.lines: list[Any] = []
+        self.week = next_week(datetime.now(config.tz).date())  # planned a week ahead
 
     def on_mount(self) -> None:
         self.push_screen(PageScreen(self.page))
@@ -54,7 +65,17 @@ class CentralApp(Translated, App[int]):
         self.switch_screen(PageScreen(self.page))
         self.action_refresh()
 
+    def action_planning(self, name: str) -> None:
+        screens = {"week": WeekScreen, "bookings": BookingsScreen, "sessions": SessionsScreen}
+        if isinstance(self.screen, WeekScreen):
+            self.week = self.screen.week  # the other screens follow the week being planned
+        self.lines = []
+        self.switch_screen(screens[name](self.week))
+
     def action_refresh(self) -> None:
+        if isinstance(self.screen, PlanScreen):
+            self.screen.reload()
+            return
         self._load(self.page)
 
     @work(thread=True, exclusive=True, group="load")
@@ -75,7 +96,7 @@ class CentralApp(Translated, App[int]):
         self.screen.show(rows, note)
 
     def action_export(self, fmt: str) -> None:
-        if not self.lines:
+        if not self.lines or not isinstance(self.screen, PageScreen):
             self.notify(t("central.nothing_to_export"))
             return
         folder = self.config.data_path / "exports"

@@ -42,6 +42,7 @@ class CaptainScreen(VanScreen):
         Binding("c", "close_trip", "captain.key.close"),
         Binding("u", "follow_ups", "captain.key.follow_ups"),
         Binding("e", "evaluation", "captain.key.evaluation"),
+        Binding("p", "plan", "captain.key.plan"),
         Binding("k", "unlock", "captain.key.unlock"),
         Binding("f5", "refresh", "key.refresh"),
     ]
@@ -274,6 +275,11 @@ class CaptainScreen(VanScreen):
         from tui.screens.evaluation import EvaluationScreen
 
         self.app.push_screen(EvaluationScreen())
+
+    def action_plan(self) -> None:
+        from tui.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen())
 
     def action_unlock(self) -> None:
         """A staff member locked out by wrong PINs may try again at once."""

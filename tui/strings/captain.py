@@ -16,6 +16,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "captain.suggestions": ("意见建议 {count} 条", "Suggestions: {count}"),
     "captain.key.follow_ups": ("差评跟进", "Follow-ups"),
     "captain.key.evaluation": ("考评", "Evaluation"),
+    "captain.key.plan": ("中心计划", "Centre's plan"),
     "captain.key.crew": ("人员", "Crew"),
     "captain.key.unlock": ("解锁", "Unlock"),
     "captain.nobody_locked": ("没有被锁定的员工", "Nobody is locked out"),

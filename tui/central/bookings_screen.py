@@ -1,0 +1,112 @@
+"""8 预约: the week's bookings with their tailored plan, the vans' requests, and the booking form.
+
+Tab moves between the list and the form's fields; ctrl+b books what the form says, ctrl+y confirms
+the selected request at the form's day and half-day, ctrl+t moves the selected booking there,
+ctrl+x cancels it, ctrl+r shows its half-day's home-visit run in driving order.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Input, Static
+
+from planning import desk
+from tui.central.plan_screen import PlanScreen
+from tui.i18n import t
+
+FIELDS = ("kind", "van", "day", "half", "items", "head_count", "group", "name", "phone", "address", "point", "needs")
+
+
+class BookingsScreen(PlanScreen):
+    page = "bookings"
+    BINDINGS = [
+        Binding("ctrl+b", "book", "plan.key.book", priority=True),
+        Binding("ctrl+y", "confirm", "plan.key.confirm", priority=True),
+        Binding("ctrl+t", "reschedule", "plan.key.reschedule", priority=True),
+        Binding("ctrl+x", "cancel_booking", "plan.key.cancel", priority=True),
+        Binding("ctrl+r", "run", "plan.key.run", priority=True),
+    ]
+
+    def __init__(self, week_name: str) -> None:
+        super().__init__(name="bookings")
+        self.week = week_name
+        self.rows: list[desk.BookingRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.head()
+        yield Static(t("central.loading"), id="central-note")
+        table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*(t(key) for key in ("plan.col.day", "plan.col.van", "plan.col.kind", "plan.col.who",
+                                               "plan.col.items", "plan.col.status", "plan.col.plan")))
+        yield table
+        with VerticalScroll(id="plan-form"):
+            for field in FIELDS:
+                yield Input(placeholder=t(f"plan.form.{field}"), id=f"form-{field}", classes="plan-field")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#form-kind", Input).value = "individual"
+        self.reload()
+
+    def form(self) -> dict[str, str]:
+        return {field: self.query_one(f"#form-{field}", Input).value for field in FIELDS}
+
+    def reload(self, note: str = "") -> None:
+        self.call_store(lambda conn: desk.booking_rows(conn, self.week), lambda rows: self.show(rows, note))
+
+    def show(self, rows: list[desk.BookingRow], note: str = "") -> None:
+        self.rows = rows
+        table: DataTable[str] = self.query_one("#plan-list", DataTable)
+        table.clear()
+        for row in rows:
+            when = f"{row.day:%m-%d}{t('plan.' + row.half)}" if row.day and row.half else "-"
+            plan = " ".join(t("plan.staff", department=d, minutes=m, staff=s) for d, m, s in row.plan)
+            table.add_row(when, row.van_id, t(f"plan.booking.{row.kind}"), row.who[:8], ",".join(row.items)[:24],
+                          t(f"plan.status.{row.status}"), plan or "-")
+        self.note(note or (t("central.empty") if not rows else self.week))
+
+    def selected(self) -> desk.BookingRow | None:
+        table: DataTable[str] = self.query_one("#plan-list", DataTable)
+        return self.rows[table.cursor_row] if self.rows and 0 <= table.cursor_row < len(self.rows) else None
+
+    def _booked(self, booked: desk.Booked) -> None:
+        plan = " ".join(t("plan.staff", department=name, minutes=minutes, staff=staff)
+                        for name, minutes, staff in booked.plan)
+        self.reload(t("plan.booked", booking=booked.booking.booking_id, code=booked.booking.checkin_code, plan=plan))
+
+    def action_run(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_store(lambda conn: desk.home_visit_run(conn, row), self._run)
+
+    def _run(self, legs: list[tuple[str, float]]) -> None:
+        self.note(t("plan.run", stops=" → ".join(t("plan.leg", who=who[:1] + "*", minutes=f"{minutes:.0f}")
+                                                for who, minutes in legs)))
+
+    def action_book(self) -> None:
+        form = self.form()
+        self.call_store(lambda conn: desk.book_from_form(conn, form, now=datetime.now(UTC)), self._booked)
+
+    def action_confirm(self) -> None:
+        row, form = self.selected(), self.form()
+        if row is not None:
+            self.call_store(lambda conn: desk.confirm_request_from_form(conn, row, form, now=datetime.now(UTC)),
+                            self._booked)
+
+    def action_reschedule(self) -> None:
+        row, form = self.selected(), self.form()
+        if row is not None:
+            self.call_store(lambda conn: desk.reschedule_from_form(conn, row, form, now=datetime.now(UTC)),
+                            lambda booked: self.reload(t("plan.rescheduled", booking=booked.booking.booking_id,
+                                                         day=f"{booked.booking.day:%m-%d}",
+                                                         half=t("plan." + booked.booking.half))))
+
+    def action_cancel_booking(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_store(lambda conn: desk.cancel_booking(conn, row, now=datetime.now(UTC)),
+                            lambda _: self.reload(t("plan.cancelled")))

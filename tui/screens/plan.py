@@ -1,0 +1,88 @@
+"""The centre's plan as the captain sees it (P from the captain's screen): what changed since last looked
+(A marks it seen), this week and next, and today's bookings with the home visits' addresses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from core.plan import WEEKDAY_NAMES
+from flows.plan import PlanView, plan_view, seen
+from tui.i18n import t
+from tui.screens.base import VanScreen
+
+
+def _slot_text(slot: dict[str, Any] | None) -> str:
+    if slot is None:
+        return t("planview.none")
+    what = t(f"planview.kind.{slot['kind']}")
+    where = slot.get("session") or slot.get("stop") or ""
+    return f"{what} {where}".strip()
+
+
+class PlanScreen(VanScreen):
+    BINDINGS = [
+        Binding("a", "seen", "planview.key.seen"),
+        Binding("escape", "back", "key.back"),
+    ]
+    DEFAULT_CSS = """
+    PlanScreen #plan-changes { height: auto; max-height: 6; padding: 0 1; background: $boost; }
+    PlanScreen #plan-week { height: 1fr; }
+    PlanScreen #plan-bookings { height: auto; max-height: 7; border-top: solid $primary-darken-2; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="plan-changes")
+            yield DataTable(id="plan-week", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="plan-bookings", cursor_type="row")
+
+    def on_mount(self) -> None:
+        week_table: DataTable[str] = self.query_one("#plan-week", DataTable)
+        week_table.add_columns(*(t(key) for key in ("planview.col.day", "planview.col.time", "planview.col.what",
+                                                     "planview.col.note")))
+        bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
+        bookings.add_columns(*(t(key) for key in ("planview.col.time", "planview.col.kind", "planview.col.who",
+                                                   "planview.col.items", "planview.col.address",
+                                                   "planview.col.needs")))
+        self.show(plan_view(self.van))
+
+    def show(self, view: PlanView) -> None:
+        self.view = view
+        if view.changes:
+            lines = [t("planview.changed_head")] + [
+                t("planview.change", day=change.day[5:], half=t(f"planview.{change.half}"),
+                  before=_slot_text(change.before), after=_slot_text(change.after))
+                for _, change in view.changes[:5]]
+        elif view.unseen:
+            lines = [t("planview.new_week", weeks="、".join(plan.week for plan in view.unseen))]
+        else:
+            lines = [t("planview.nothing_new")]
+        self.query_one("#plan-changes", Static).update("\n".join(lines))
+        week_table: DataTable[str] = self.query_one("#plan-week", DataTable)
+        week_table.clear()
+        for plan in view.weeks:
+            for slot in plan.slots:
+                day = slot["day"]
+                weekday = WEEKDAY_NAMES[date.fromisoformat(day).weekday()]
+                week_table.add_row(f"{day[5:]} {weekday}", f"{slot['start']}–{slot['end']}", _slot_text(slot),
+                                   slot.get("note") or "")
+        bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
+        bookings.clear()
+        for booking in view.bookings:
+            local = datetime.fromisoformat(booking.scheduled_at).astimezone(self.van.config.tz)
+            bookings.add_row(f"{local:%H:%M}", t(f"planview.booking.{booking.kind}"),
+                             booking.group_name or booking.who, ",".join(booking.items)[:20], booking.address or "",
+                             "、".join(booking.needs))
+
+    def action_seen(self) -> None:
+        seen(self.van, self.view)
+        self.show(plan_view(self.van))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
