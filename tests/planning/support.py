@@ -55,8 +55,8 @@ def booking_store(url: str) -> psycopg.Connection[Any]:
 
 
 def free_half_day(conn: psycopg.Connection[Any], van: str) -> tuple[date, str]:
-    """A weekday half-day the draft kept free for appointments."""
-    row = conn.execute("""SELECT day, half FROM plan_slots WHERE van_id = %s AND kind = 'free'
-                          AND extract(isodow FROM day) < 6 ORDER BY day, half LIMIT 1""", [van]).fetchone()
+    """A weekday morning the draft kept free for appointments (180 minutes)."""
+    row = conn.execute("""SELECT day, half FROM plan_slots WHERE van_id = %s AND kind = 'free' AND half = 'am'
+                          AND extract(isodow FROM day) < 6 ORDER BY day LIMIT 1""", [van]).fetchone()
     assert row is not None
     return row[0], row[1]
