@@ -5,7 +5,9 @@ catalogue, staff and today's trip, starts the daemon as a child process, waits f
 it to come online, starts `govan web` (the hall's board and the phone pages) and prints
 the board's address, starts `govan sync` and `govan central` beside it (the centre on an
 embedded PostgreSQL, reached through the van's own broker: one laptop plays both), runs
-the TUI, and stops them all when the TUI quits.
+the TUI, and stops them all when the TUI quits. Once the centre's store answers, the demo's
+plan is made there (planning/demo.py: stops, the van, this week and next published), so the
+dispatcher's screens (`govan tui --central`, 7–9) and the captain's P show something.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unicodedata
 from pathlib import Path
 
@@ -137,6 +141,34 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - used)
 
 
+def _seed_planning(config: Config) -> None:
+    """Once govan central's embedded PostgreSQL answers, give the dispatcher the demo's fleet, stops and weeks
+    (planning/demo.py); in a thread, so the TUI starts at once. A demo quit before then just has no plan."""
+    import logging
+    from datetime import datetime
+    from importlib import resources
+
+    import psycopg
+
+    from central import views
+    from central.errors import CentralError
+    from central.store import connect_sync, migrate_sync
+    from planning.demo import seed
+
+    catalogue = resources.files("db").joinpath("default_catalogue.toml").read_text(encoding="utf-8")
+    for _ in range(60):
+        try:
+            with connect_sync(views.store_url(config)) as conn:
+                migrate_sync(conn)
+                seed(conn, config.van_id, datetime.now(config.tz).date(), catalogue)
+            return
+        except (CentralError, psycopg.OperationalError):
+            time.sleep(1)
+        except Exception:
+            logging.getLogger(__name__).exception("the demo's plan could not be made")
+            return
+
+
 def run_demo(explicit_config: str | None) -> int:
     from govan import logs
 
@@ -157,6 +189,7 @@ def run_demo(explicit_config: str | None) -> int:
         # The daemon has made the broker's users; the hall, the van's link and its centre can connect now.
         for command in ("web", "sync", "central"):
             beside.append(start_daemon(config_path, data_dir / "logs" / f"{command}-console.log", command))
+        threading.Thread(target=_seed_planning, args=(config,), name="demo-plan", daemon=True).start()
         print(f"govan demo: display board {config.web.public_url}/board (citizens' pages: the QR code on each ticket)")
         print(f"govan demo: govan sync and govan central are running; the centre's screens: "
               f"govan tui --central --config {config_path}")

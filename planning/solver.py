@@ -2,7 +2,8 @@
 
 Decision: x[van, half-day, stop] = 1 when that van serves that stop on that half-day. Rules:
 - one stop per trip: a van's half-day holds at most one stop, and a stop sees at most one van
-  per half-day;
+  per half-day; a van goes to at most `stops_per_day` stops a day (1: the rest of the day is kept
+  for appointments);
 - each stop at most `visits` times in the week (1 by default: the fleet spreads out);
 - crews' days off, and half-days the dispatcher has already filled (a home-visit run, a themed
   session, a pinned stop) take no drafted stop;
@@ -48,6 +49,7 @@ class StopDemand:
 @dataclass(frozen=True)
 class Rules:
     free_per_van: int = 2
+    stops_per_day: int = 1
     weekend_per_van: int = 1
     weekend_min: int = 1
     time_limit_s: float = 5.0
@@ -100,6 +102,11 @@ def draft_week(vans: list[str], half_days: list[HalfDay], stops: list[StopDemand
             weekend_by_van.setdefault(van, []).append(var)
     for group in (*by_van_slot.values(), *by_stop_slot.values()):
         model.add_at_most_one(group)
+    by_van_day: dict[tuple[str, date], list[cp_model.IntVar]] = {}
+    for (van, slot, _), var in x.items():
+        by_van_day.setdefault((van, slot.day), []).append(var)
+    for group in by_van_day.values():
+        model.add(sum(group) <= rules.stops_per_day)
     for stop in stops:
         if stop.stop_id in by_stop:
             model.add(sum(by_stop[stop.stop_id]) <= stop.visits)

@@ -10,19 +10,11 @@ import psycopg
 
 from central.store import migrate_sync
 from planning import week
+from planning.demo import STOPS
 
 WEEK = "2026-W50"
 MONDAY = date(2026, 12, 7)
 TODAY = date(2026, 12, 2)
-# Coordinates (WGS-84) around Longgang, Wenzhou.
-STOPS = [
-    ("龙港市世纪新城社区服务中心", "community", 27.5783, 120.5531),
-    ("龙港经济开发区", "industrial_park", 27.5560, 120.5780),
-    ("龙港万达商圈", "commercial", 27.5705, 120.5622),
-    ("浙江某印刷集团", "enterprise", 27.5490, 120.5450),
-    ("舥艚社区服务中心", "community", 27.5233, 120.6050),
-    ("龙港新城产业园", "industrial_park", 27.5905, 120.5700),
-]
 
 
 def planning_store(url: str, *, vans: tuple[str, ...] = ("lg-01", "lg-02")) -> psycopg.Connection[Any]:
@@ -55,8 +47,8 @@ def booking_store(url: str) -> psycopg.Connection[Any]:
 
 
 def free_half_day(conn: psycopg.Connection[Any], van: str) -> tuple[date, str]:
-    """A weekday half-day the draft kept free for appointments."""
-    row = conn.execute("""SELECT day, half FROM plan_slots WHERE van_id = %s AND kind = 'free'
-                          AND extract(isodow FROM day) < 6 ORDER BY day, half LIMIT 1""", [van]).fetchone()
+    """A weekday morning the draft kept free for appointments (180 minutes)."""
+    row = conn.execute("""SELECT day, half FROM plan_slots WHERE van_id = %s AND kind = 'free' AND half = 'am'
+                          AND extract(isodow FROM day) < 6 ORDER BY day LIMIT 1""", [van]).fetchone()
     assert row is not None
     return row[0], row[1]

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
 from planning import desk
@@ -45,7 +45,9 @@ class BookingsScreen(PlanScreen):
         yield table
         with VerticalScroll(id="plan-form"):
             for field in FIELDS:
-                yield Input(placeholder=t(f"plan.form.{field}"), id=f"form-{field}", classes="plan-field")
+                with Horizontal(classes="plan-row"):  # the label stays when the field is filled
+                    yield Static(t(f"plan.label.{field}"), classes="plan-label")
+                    yield Input(placeholder=t(f"plan.form.{field}"), id=f"form-{field}", classes="plan-field")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.central.pages import PAGES, Page
+from tui.central.pages import Page
+from tui.central.plan_screen import tabs
 from tui.i18n import Translated, t
 
 
@@ -16,8 +17,7 @@ class PageScreen(Translated, Screen[None]):
         self.page = page
 
     def compose(self) -> ComposeResult:
-        tabs = "  ".join(f"[b]{p.key} {t(p.title)}[/b]" if p is self.page else f"{p.key} {t(p.title)}" for p in PAGES)
-        yield Static(f"{t('central.title')}\n{tabs}", id="central-head")
+        yield Static(f"{t('central.title')}\n{tabs(self.page.name)}", id="central-head")
         yield Static(t("central.loading"), id="central-note")
         table: DataTable[str] = DataTable(id="central-table", zebra_stripes=True, cursor_type="row")
         table.add_columns(*(t(column) for column in self.page.columns))

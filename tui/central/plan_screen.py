@@ -19,6 +19,12 @@ PLAN_PAGES = (("7", "week", "plan.page.week"), ("8", "bookings", "plan.page.book
               ("9", "sessions", "plan.page.sessions"))
 
 
+def tabs(current: str) -> str:
+    """Every page's key and name, the current one in bold: 1–6 the fleet's, 7–9 the dispatcher's (fits 80 columns)."""
+    names = [(p.key, p.name, p.title) for p in PAGES] + list(PLAN_PAGES)
+    return "  ".join(f"[b]{key}{t(title)}[/b]" if name == current else f"{key}{t(title)}" for key, name, title in names)
+
+
 class _Params(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "…"
@@ -33,10 +39,7 @@ class PlanScreen(Translated, Screen[None]):
     page = ""
 
     def head(self) -> Static:
-        tabs = [f"{p.key} {t(p.title)}" for p in PAGES]
-        tabs += [f"[b]{key} {t(title)}[/b]" if name == self.page else f"{key} {t(title)}"
-                 for key, name, title in PLAN_PAGES]
-        return Static(f"{t('central.title')}\n{'  '.join(tabs)}", id="central-head")
+        return Static(f"{t('central.title')}\n{tabs(self.page)}", id="central-head")
 
     def note(self, text: str) -> None:
         self.query_one("#central-note", Static).update(text)

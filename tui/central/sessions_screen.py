@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
 from devices.fonts import default_cjk_font
@@ -42,7 +42,9 @@ class SessionsScreen(PlanScreen):
         yield table
         with VerticalScroll(id="plan-form"):
             for field in FIELDS:
-                yield Input(placeholder=t(f"plan.form.{field}"), id=f"form-{field}", classes="plan-field")
+                with Horizontal(classes="plan-row"):  # the label stays when the field is filled
+                    yield Static(t(f"plan.label.{field}"), classes="plan-label")
+                    yield Input(placeholder=t(f"plan.form.{field}"), id=f"form-{field}", classes="plan-field")
         yield Footer()
 
     def on_mount(self) -> None:
