@@ -136,14 +136,17 @@ class DeskScreen(VanScreen):
         """One ticket changed (here or on another terminal): its row, the counts, the last ticket."""
         table = self.query_one("#desk-tickets", DataTable)
         key = str(ticket.id)
+        cells = self._cells(ticket)
         if key in table.rows:
-            # What changes (print state, status) fits its column's fixed width: re-measuring a column
-            # measures every row in it, a cost that grew with the day (issue 17).
-            for column, cell in zip(_COLUMNS, self._cells(ticket), strict=True):
-                table.update_cell(key, column, cell)
+            # Only cells whose words changed: any update redraws every visible row. What changes (print
+            # state, status) fits its column's fixed width: re-measuring a column measures every row in
+            # it, a cost that grew with the day (issue 17).
+            for column, cell, before in zip(_COLUMNS, cells, table.get_row(key), strict=True):
+                if str(cell) != str(before):
+                    table.update_cell(key, column, cell)
         else:
             self._order[ticket.label] = ticket.id
-            table.add_row(*self._cells(ticket), key=key)
+            table.add_row(*cells, key=key)
             table.sort("number", key=lambda label: self._order.get(str(label), 0), reverse=True)
         self.show_waiting()
         if self.desk.last is not None and self.desk.last.id == ticket.id:
