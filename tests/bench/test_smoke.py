@@ -46,6 +46,7 @@ EXPECTED = {
                         "scan_burst_seconds_mosquitto"}, True),
     "store": (400, {"store_issue_ticket_p50", "store_issue_ticket_p99", "store_shift_summary",
                     "store_evaluation_year", "store_trips_page"}, False),
+    "ticket_bytes": (1, {"ticket_bytes", "ticket_serial_ms"}, False),
     "tui_start": (1, {"tui_start"}, False),
 }
 
