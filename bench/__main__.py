@@ -27,7 +27,7 @@ ROOT = BENCH.parent
 NOT_SCRIPTS = {"__init__.py", "__main__.py", "figures.py", "van.py", "hall_van.py"}
 SCRIPT_TIMEOUT_S = 300
 # Scripts that build a large data set first (a year of a fleet) may take longer.
-LONGER_TIMEOUT_S = {"centre.py": 900}
+LONGER_TIMEOUT_S = {"centre.py": 900, "full_day.py": 900}
 REPEATS = 3
 
 

@@ -31,6 +31,7 @@ class Outgoing:
     payload: bytes
     retain: bool
     qos: int = 1
+    first: bool = False  # goes ahead of queued messages that are not (Connection.publish)
 
 
 class Connection:
@@ -67,17 +68,28 @@ class Connection:
         self._idle = asyncio.Event()
         self._idle.set()
         self._dropped = 0
+        self._sending: Outgoing | None = None  # the message whose PUBACK _send awaits
         # Called with no arguments whenever the session comes up or goes down.
         self.on_connection_change: Callable[[], None] | None = None
 
-    def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
-        message = Outgoing(topic, payload, retain)
+    def publish(self, topic: str, payload: bytes, *, retain: bool = False, first: bool = False) -> None:
+        """Queue a message for the broker. `first` puts it ahead of everything not yet on its way: a
+        command someone waits for (a ticket's print) need not queue behind the news published just
+        before it, each of which waits for its PUBACK (issue 17). The broker keeps the order per
+        topic only, so this reorders nothing any subscriber relies on; commands keep their own order."""
+        message = Outgoing(topic, payload, retain, first=first)
         if retain:
             self._retained[topic] = message
         if len(self._outbox) >= self.OUTBOX_LIMIT:
             self._outbox.popleft()
             self._dropped += 1
-        self._outbox.append(message)
+        if first:
+            ahead = 0
+            while ahead < len(self._outbox) and (self._outbox[ahead].first or self._outbox[ahead] is self._sending):
+                ahead += 1
+            self._outbox.insert(ahead, message)
+        else:
+            self._outbox.append(message)
         self._idle.clear()
         self._outbox_ready.set()
 
@@ -171,8 +183,11 @@ class Connection:
                 self._outbox_ready.clear()
                 await self._outbox_ready.wait()
                 continue
-            message = self._outbox[0]
-            await client.publish(message.topic, message.payload, qos=message.qos, retain=message.retain)
+            message = self._sending = self._outbox[0]
+            try:
+                await client.publish(message.topic, message.payload, qos=message.qos, retain=message.retain)
+            finally:
+                self._sending = None
             # Only now is it the broker's: a failed publish stays first in line.
             if self._outbox and self._outbox[0] is message:
                 self._outbox.popleft()

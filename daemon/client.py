@@ -276,7 +276,7 @@ class DaemonClient:
             message = msgspec.structs.replace(message, expires_at=expires_at)
         job_id: str = message["job_id"] if isinstance(message, dict) else message.job_id  # type: ignore[attr-defined]
         future = self._pending.setdefault(job_id, asyncio.get_running_loop().create_future())
-        self.connection.publish(self.topics.command(device, name), encode(message))
+        self.connection.publish(self.topics.command(device, name), encode(message), first=True)
         try:
             async with asyncio.timeout(timeout):
                 return await asyncio.shield(future)

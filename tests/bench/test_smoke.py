@@ -29,6 +29,10 @@ EXPECTED = {
                     "centre_evaluation_year"}, True),
     "daemon_captures": (1, {"daemon_captures_rss"}, True),
     "daemon_rest": (1, {"daemon_rest_rss", "daemon_rest_cpu"}, True),
+    "full_day": (6, {"full_day_key_printed_quiet_p50", "full_day_key_printed_peak_p50", "full_day_key_printed_peak_p99",
+                     "full_day_cpu_desk", "full_day_cpu_window_1", "full_day_rss_desk", "full_day_rss_window_1",
+                     "full_day_rss_window_2", "full_day_rss_daemon", "full_day_rss_mosquitto",
+                     "full_day_daemon_captures"}, True),
     "hall_board": (2, {"hall_board_shown_p50", "hall_board_shown_p99"}, False),
     "hall_fanout": (5, {"hall_fanout_rss", "hall_fanout_cpu", "hall_fanout_p99"}, False),
     "hall_page_weight": (1, {"hall_page_weight_board", "hall_page_weight_phone", "hall_page_weight_tablet"}, False),
@@ -45,6 +49,7 @@ EXPECTED = {
                          "encrypted_shift_summary", "encrypted_shift_summary_same_build"}, False),
     "store": (400, {"store_issue_ticket_p50", "store_issue_ticket_p99", "store_shift_summary",
                     "store_evaluation_year", "store_trips_page"}, False),
+    "ticket_bytes": (1, {"ticket_bytes", "ticket_serial_ms"}, False),
     "tui_start": (1, {"tui_start"}, False),
 }
 

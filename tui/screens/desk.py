@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -37,6 +38,14 @@ from tui.widgets.choose import Choose
 KEYS = "1234567890"
 _COLUMNS = ("number", "item", "priority", "print", "status")
 _CARD_WARNINGS = {"expired": "card.expired", "check_digit": "desk.card.check_digit"}
+
+
+def _fixed_width(column: str, heading: str) -> int | None:
+    """The print-state and status columns fit their longest words; the others fit what each new row brings."""
+    words = {"print": PRINT_WORDS, "status": STATUS_WORDS}.get(column)
+    if words is None:
+        return None
+    return max(cell_len(text) for text in [heading, *(t(key) for key in words.values())])
 
 
 class DeskScreen(VanScreen):
@@ -81,7 +90,7 @@ class DeskScreen(VanScreen):
         table = self.query_one("#desk-tickets", DataTable)
         for key, label in zip(_COLUMNS, ("desk.col.number", "desk.col.item", "desk.col.priority", "desk.col.print",
                                          "desk.col.status"), strict=True):
-            table.add_column(t(label), key=key)
+            table.add_column(t(label), key=key, width=_fixed_width(key, t(label)))
         self.query_one("#desk-items", Static).update(self._keys_text())
         self.fill_table()
         self.show_person()
@@ -127,12 +136,17 @@ class DeskScreen(VanScreen):
         """One ticket changed (here or on another terminal): its row, the counts, the last ticket."""
         table = self.query_one("#desk-tickets", DataTable)
         key = str(ticket.id)
+        cells = self._cells(ticket)
         if key in table.rows:
-            for column, cell in zip(_COLUMNS, self._cells(ticket), strict=True):
-                table.update_cell(key, column, cell, update_width=True)
+            # Only cells whose words changed: any update redraws every visible row. What changes (print
+            # state, status) fits its column's fixed width: re-measuring a column measures every row in
+            # it, a cost that grew with the day (issue 17).
+            for column, cell, before in zip(_COLUMNS, cells, table.get_row(key), strict=True):
+                if str(cell) != str(before):
+                    table.update_cell(key, column, cell)
         else:
             self._order[ticket.label] = ticket.id
-            table.add_row(*self._cells(ticket), key=key)
+            table.add_row(*cells, key=key)
             table.sort("number", key=lambda label: self._order.get(str(label), 0), reverse=True)
         self.show_waiting()
         if self.desk.last is not None and self.desk.last.id == ticket.id:
