@@ -1,6 +1,6 @@
-"""The centre's app: six pages over the central store, keyboard-driven, 80×24, Chinese by default.
+"""The centre's app: seven pages over the central store, keyboard-driven, 80×24, Chinese by default.
 
-Keys: 1–6 pages, r refresh (and every REFRESH_S), m / c / j export the page as md, csv or json
+Keys: 1–7 pages, r refresh (and every REFRESH_S), m / c / j export the page as md, csv or json
 into data_dir/exports. The store is read in a thread, so a slow query never freezes the screen.
 """
 
