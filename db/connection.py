@@ -89,7 +89,10 @@ def store_keys(path: Path) -> VanKeys:
     data_dir = path.parent
     new_or_plain = not path.exists() or path.stat().st_size == 0 or is_plain(path)
     if new_or_plain and key_path(data_dir) == data_dir / KEY_FILE_NAME:
-        write_key(data_dir)
+        try:
+            write_key(data_dir)
+        except OSError as error:
+            raise StoreError(Code.STORE_CANNOT_OPEN, path=str(path), detail=f"cannot write its key: {error}") from None
     try:
         return load_keys(data_dir)
     except KeyFileError as error:

@@ -124,7 +124,7 @@ def initialise(config: Config) -> list[str]:
     """Create what is missing; return a line per thing done, for the person running it."""
     from core.keys import KEY_FILE_NAME, key_path, write_key
     from db import catalogue
-    from db.connection import open_store
+    from db.connection import is_plain, open_store
     from devices.camera.store import seal_plain_captures
 
     done = []
@@ -138,7 +138,11 @@ def initialise(config: Config) -> list[str]:
     existed = config.database_path.exists()
     if key_path(data) == data / KEY_FILE_NAME and write_key(data):
         done.append(f"wrote the store's key {data / KEY_FILE_NAME} (mode 0600; see docs/privacy.md)")
+    was_plain = is_plain(config.database_path)
     store = open_store(config.database_path)
+    if was_plain:
+        done.append(f"encrypted the plain database {config.database_path}; the old file is kept sealed as "
+                    f"{config.database_path.name}.plain-<time>.sealed beside it (docs/privacy.md)")
     if sealed := seal_plain_captures(data):
         done.append(f"sealed {sealed} captures written before captures were encrypted")
     try:

@@ -1,4 +1,4 @@
-"""`govan tui --central`: the six pages render the central store at 80×24, and export."""
+"""`govan tui --central`: the seven pages render the central store at 80×24, and export."""
 
 from __future__ import annotations
 
@@ -39,11 +39,14 @@ async def fill(url: str, tmp_path: Path) -> None:
                 "deadline": (now - timedelta(days=10)).date().isoformat()}
     messages = [("lg-01", Envelope(new_msg_id(), kind, now.isoformat(), body)) for kind, body in (
         ("trip.summary", summary), ("case.accepted", case), ("followup", followup),
-        ("suggestion", {"suggestion_id": 1, "trip_id": 7, "text": "希望周末也来", "received_at": now.isoformat()}))]
+        ("suggestion", {"suggestion_id": 1, "trip_id": 7, "text": "希望周末也来", "received_at": now.isoformat()}),
+        ("audit.view", {"audit_id": 12, "at": now.isoformat(), "staff_id": 2, "subject": "citizen", "subject_id": 31,
+                        "detail": "full ID number shown at intake of ticket A003",
+                        "staff": {"id": 2, "login": "s1", "name": "林晓燕", "department": "police"}}))]
     conn = await store.connect(url)
     try:
         result = await store.take_in(conn, messages, store.Blobs(tmp_path / "blobs"), connector="filedrop")
-        assert result.new == 4 and result.rejected == 0
+        assert result.new == 5 and result.rejected == 0
     finally:
         await conn.close()
 
@@ -55,7 +58,7 @@ async def test_the_centre_screens_show_the_fleet_and_export(tmp_path: Path, cent
     async with app.run_test(size=(80, 24)) as pilot:
         seen = {}
         for key, name in (("1", "fleet"), ("2", "trips"), ("3", "backoffice"), ("4", "followups"),
-                          ("5", "suggestions"), ("6", "evaluation")):
+                          ("5", "suggestions"), ("0", "reveals"), ("6", "evaluation")):  # the export: the last
             await pilot.press(key)
             for _ in range(50):
                 await pilot.pause(0.05)
@@ -70,6 +73,8 @@ async def test_the_centre_screens_show_the_fleet_and_export(tmp_path: Path, cent
     assert seen["followups"][1] == "差评" and seen["followups"][5] == "10"
     assert seen["suggestions"][2] == "希望周末也来"
     assert seen["evaluation"][:2] == ["1", "林晓燕"]
+    assert [seen["reveals"][i] for i in (0, 2, 3, 4, 5)] == [
+        "lg-01", "林晓燕", "群众", "31", "full ID number shown at intake of ticket A003"]
     (exported,) = (config.data_path / "exports").glob("central-evaluation-*.json")
     record = json.loads(exported.read_text(encoding="utf-8"))[0]
     assert (record["staff_key"], record["trips"], record["completion_rate"]) == ("s1", 1, 0.9)

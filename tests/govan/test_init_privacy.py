@@ -51,7 +51,7 @@ def test_an_old_van_is_encrypted_once_and_loses_nothing(tmp_path: Path) -> None:
     old.write_bytes(picture)
 
     out = init(config).stdout
-    assert "sealed 1 captures" in out
+    assert "sealed 1 captures" in out and f"encrypted the plain database {data / 'govan.db'}" in out
     assert not is_plain(data / "govan.db") and old.read_bytes().startswith(sealing.MAGIC)
     key = load_keys(data).files
     assert hashlib.sha256(sealing.open_capture(key, old)).hexdigest() == hashlib.sha256(picture).hexdigest()

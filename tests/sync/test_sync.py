@@ -9,10 +9,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 import db
-from db import outbox, uplink
+from core import sealing
+from core.keys import load_keys, write_key
+from db import audit, cases, outbox, uplink
 from sync.bodies import envelope
 from sync.link import HEARD_AT, LAST_ACK_AT, retry_delay
 from sync.status import alarming, read_status
@@ -56,7 +59,7 @@ def test_an_accepted_case_carries_its_files_and_no_van_path(van: Van, tmp_path: 
     person = db.find_or_create_citizen(van.db, id_number("19800101"), name="张三", phone="13800000000", now=at(0))
     case = db.open_case(van.db, "residence_permit", van.s1, trip_id=van.trip_id, citizen_id=person.id, now=at(1))
     photo = tmp_path / "photo.jpg"
-    photo.write_bytes(b"jpeg bytes")
+    sealing.write_sealed(load_keys(tmp_path).files, photo, b"jpeg bytes")  # as the camera leaves it
     db.add_attachment(van.db, case.id, path=str(photo), sha256=hashlib.sha256(b"jpeg bytes").hexdigest(),
                       kind="id_photo", material="近期照片", now=at(2))
     db.record_outcome(van.db, case.id, "accepted_forwarded", now=at(3))
@@ -65,6 +68,56 @@ def test_an_accepted_case_carries_its_files_and_no_van_path(van: Van, tmp_path: 
     assert body["applicant"] == {"name": "张三", "id_number": id_number("19800101"), "phone": "13800000000"}
     assert body["attachments"][0]["content"] == "anBlZyBieXRlcw=="
     assert str(tmp_path) not in json.dumps(body, ensure_ascii=False)
+
+
+def test_a_capture_that_does_not_open_travels_as_missing_and_the_log_says_which(
+        van: Van, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    case = db.open_case(van.db, "residence_permit", van.s1, trip_id=van.trip_id, now=at(1))
+    other = tmp_path / "other"
+    other.mkdir()
+    write_key(other)
+    photo = tmp_path / "photo.jpg"
+    sealing.write_sealed(load_keys(other).files, photo, b"jpeg bytes")  # another van's key
+    attachment = db.add_attachment(van.db, case.id, path=str(photo), sha256=hashlib.sha256(b"jpeg bytes").hexdigest(),
+                                   kind="id_photo", material="近期照片", now=at(2))
+    db.record_outcome(van.db, case.id, "accepted_forwarded", now=at(3))
+    (message,) = outbox.pending(van.db)
+    assert envelope(van.db, message).body["attachments"][0]["content"] is None
+    assert f"attachment {attachment.id} not sent: seal.does_not_open" in caplog.text
+
+
+async def test_the_link_runs_retention_when_it_starts(tmp_path: Path) -> None:
+    """Nothing else schedules the purge: govan sync runs it at start and hourly."""
+    import asyncio
+
+    from daemon.credentials import ensure_embedded_credentials
+    from sync.link import Link
+    from tests.db.test_retention import sync_all, visit
+
+    config = van_config(tmp_path, "embedded")
+    config = msgspec.structs.replace(config, service=msgspec.structs.replace(config.service, retention_days=1))
+    store = make_store(config)
+    ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
+    trip = next(store.query("SELECT id FROM trips"))["id"]
+    van = Van(config.database_path, store, trip, ids["c1"], ids["s1"], ids["s2"], ids["s3"], ids["d1"])
+    _, case_id, capture = visit(van, tmp_path, "19800101", 0)
+    sync_all(van)
+    assert capture.exists()
+    ensure_embedded_credentials(config)  # no broker runs: the link retries it, and purges meanwhile
+    link = Link(config, store)
+    stop = asyncio.Event()
+    running = asyncio.create_task(link.run(stop))
+    try:
+        for _ in range(200):
+            if not capture.exists():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await running
+    assert not capture.exists() and [a.path for a in cases.list_attachments(store, case_id)] == [None]
+    assert [entry.action for entry in audit.entries(store, subject="retention")] == ["purge"]
+    store.close()
 
 
 def test_an_unacknowledged_message_is_sent_again_later_each_time() -> None:

@@ -1,7 +1,8 @@
-"""The centre's app: six pages over the central store and the dispatcher's three screens, keyboard-driven,
+"""The centre's app: seven pages over the central store and the dispatcher's three screens, keyboard-driven,
 80×24, Chinese by default.
 
-Keys: 1–6 pages, 7 周计划, 8 预约, 9 专场 (their own keys in the footer), r refresh (and every
+Keys: 1–6 pages, 0 the audit of reads of personal data (查阅审计), 7 周计划, 8 预约, 9 专场 (their
+own keys in the footer), r refresh (and every
 REFRESH_S), m / c / j export the page as md, csv or json into data_dir/exports. The store is
 read in a thread, so a slow query never freezes the screen.
 """

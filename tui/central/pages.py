@@ -89,6 +89,16 @@ def _evaluation(conn: Any, config: Config) -> tuple[list[list[str]], list[Any]]:
              "-" if line.cooperation is None else f"{line.cooperation:.1f}", f"{line.score:.1f}"] for line in lines], lines
 
 
+def _reveals(conn: Any, config: Config) -> tuple[list[list[str]], list[Any]]:
+    start, end = views.period_ending(views.today_in(config.tz), REVEALS_DAYS)
+    lines = views.reveals(conn, start, end)
+    return [[line.van_id, _when(line.at, config), line.staff_name or line.staff_login or "-",
+             _word("central.subject", line.subject), "-" if line.subject_id is None else str(line.subject_id),
+             line.detail] for line in lines], lines
+
+
+REVEALS_DAYS = 30  # the audit page: who read personal data on the vans in the last 30 days
+
 PAGES = (
     Page("1", "fleet", "central.page.fleet", ("central.col.van", "central.col.state", "central.col.last_seen",
          "central.col.outbox", "central.col.oldest", "central.col.cases", "central.col.trips", "central.col.ratings",
@@ -105,6 +115,8 @@ PAGES = (
     Page("6", "evaluation", "central.page.evaluation", ("central.col.rank", "central.col.name", "central.col.vans",
          "central.col.trips", "central.col.cases", "central.col.completion", "central.col.satisfaction",
          "central.col.praise", "central.col.cooperation", "central.col.score"), _evaluation),
+    Page("0", "reveals", "central.page.reveals", ("central.col.van", "central.col.date", "central.col.name",
+         "central.col.subject", "central.col.record", "central.col.why"), _reveals),
 )
 
 __all__ = ["PAGES", "Page"]

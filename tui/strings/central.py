@@ -17,6 +17,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "central.page.followups": ("逾期跟踪", "Overdue"),
     "central.page.suggestions": ("意见建议", "Suggestions"),
     "central.page.evaluation": ("考评", "Evaluation"),
+    "central.page.reveals": ("查阅审计", "Reveals audit"),
     # Keys
     "central.key.pages": ("切换页面", "pages"),
     "central.key.refresh": ("刷新", "refresh"),
@@ -55,6 +56,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "central.col.vans": ("车数", "Vans"),
     "central.col.cooperation": ("配合度", "Coop."),
     "central.col.score": ("得分", "Score"),
+    "central.col.subject": ("对象", "Subject"),
+    "central.col.record": ("记录号", "Record"),
+    "central.col.why": ("事由", "Why"),
+    "central.subject.citizen": ("群众", "citizen"),
+    "central.subject.case": ("办件", "case"),
     # Values
     "central.online": ("在线", "online"),
     "central.offline": ("离线", "offline"),
