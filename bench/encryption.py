@@ -92,15 +92,19 @@ def main(size: int | None = None) -> None:
     p99 = {side: percentile(samples, 0.99) for side, samples in issue.items()}
     summary = {side: statistics.median(samples) for side, samples in shift.items()}
     goal = f"≤ {GOAL_RATIO}× plain"
+    why = ("every page read is decrypted and its HMAC checked (the cipher-only row is that share); "
+           "a small or contended run is within noise of the line: repeat it")
     report(
         Figure("encrypted_issue_ticket_p99", f"SQLCipher: issue ticket, {WRITERS} writers, p99", p99["encrypted"],
                "ms", p99["stdlib"], "the same on plain SQLite (stdlib sqlite3)", goal=goal,
-               met=p99["encrypted"] <= GOAL_RATIO * p99["stdlib"]),
+               met=p99["encrypted"] <= GOAL_RATIO * p99["stdlib"],
+               note="" if p99["encrypted"] <= GOAL_RATIO * p99["stdlib"] else why),
         Figure("encrypted_issue_ticket_p99_same_build", f"SQLCipher: issue ticket, {WRITERS} writers, p99, "
                "cipher only", p99["encrypted"], "ms", p99["same build"], "the same on plain SQLite, same build"),
         Figure("encrypted_shift_summary", f"SQLCipher: shift summary, {shift_tickets}-ticket trip",
                summary["encrypted"], "ms", summary["stdlib"], "the same on plain SQLite (stdlib sqlite3)", goal=goal,
-               met=summary["encrypted"] <= GOAL_RATIO * summary["stdlib"]),
+               met=summary["encrypted"] <= GOAL_RATIO * summary["stdlib"],
+               note="" if summary["encrypted"] <= GOAL_RATIO * summary["stdlib"] else why),
         Figure("encrypted_shift_summary_same_build", f"SQLCipher: shift summary, {shift_tickets}-ticket trip, "
                "cipher only", summary["encrypted"], "ms", summary["same build"], "the same on plain SQLite, same build"),
     )
