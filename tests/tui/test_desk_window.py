@@ -248,3 +248,25 @@ async def test_a_ticket_the_store_refuses_is_told_in_the_staffs_words(tmp_path: 
             [refusal] = [n for n in app._notifications if n.title == "无法取号"]
             assert refusal.message == f"事项 {code} 已停用"
         assert _tickets(van) == []
+
+
+async def test_the_desk_shows_the_newest_tickets_only_and_a_new_one_drops_the_oldest(tmp_path: Path) -> None:
+    """A longer table made every ticket slower to issue (issue 17); the desk keeps TABLE_ROWS rows."""
+    from tui.screens.desk import TABLE_ROWS
+
+    async with tui_van(tmp_path) as van:
+        issued = [tickets.issue_ticket(van.store, van.demo.trip_id, category="A") for _ in range(TABLE_ROWS + 5)]
+        app = GovanApp(van.config)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await desk_ready(app, pilot, van)
+            table = app.screen.query_one("#desk-tickets")
+            assert table.row_count == TABLE_ROWS
+            assert str(table.get_row_at(0)[0]) == issued[-1].label
+            oldest_shown = issued[-TABLE_ROWS].label
+            assert str(table.get_row_at(TABLE_ROWS - 1)[0]) == oldest_shown
+            await pilot.press("1")
+            await until(pilot, lambda: van.receipts, what="the slip")
+            newest = max(_tickets(van), key=lambda ticket: ticket.id)
+            await until(pilot, lambda: str(table.get_row_at(0)[0]) == newest.label, what="the new ticket on top")
+            assert table.row_count == TABLE_ROWS
+            assert oldest_shown not in [str(table.get_row_at(row)[0]) for row in range(TABLE_ROWS)]

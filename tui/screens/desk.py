@@ -36,6 +36,9 @@ from tui.widgets.big_text import BigText
 from tui.widgets.choose import Choose
 
 KEYS = "1234567890"
+# The table shows the trip's newest tickets only: a row added to a longer table costs more
+# (sorting, layout), and a desk issuing all day grew slower with every ticket (issue 17).
+TABLE_ROWS = 100
 _COLUMNS = ("number", "item", "priority", "print", "status")
 _CARD_WARNINGS = {"expired": "card.expired", "check_digit": "desk.card.check_digit"}
 
@@ -123,10 +126,10 @@ class DeskScreen(VanScreen):
             grid.add_row(left, right)
         return Group(Text(t("desk.frequent"), style="bold"), grid)
 
-    # The tickets: the whole table once, then one row at a time.
+    # The tickets: the newest TABLE_ROWS once, then one row at a time.
     def fill_table(self) -> None:
         table = self.query_one("#desk-tickets", DataTable)
-        for ticket in self.desk.tickets():
+        for ticket in self.desk.tickets()[:TABLE_ROWS]:
             self._order[ticket.label] = ticket.id
             table.add_row(*self._cells(ticket), key=str(ticket.id))
         self.show_waiting()
@@ -144,9 +147,12 @@ class DeskScreen(VanScreen):
             for column, cell, before in zip(_COLUMNS, cells, table.get_row(key), strict=True):
                 if str(cell) != str(before):
                     table.update_cell(key, column, cell)
-        else:
+        elif len(self._order) < TABLE_ROWS or ticket.id > min(self._order.values()):
             self._order[ticket.label] = ticket.id
             table.add_row(*cells, key=key)
+            if len(self._order) > TABLE_ROWS:
+                oldest = min(self._order, key=self._order.__getitem__)
+                table.remove_row(str(self._order.pop(oldest)))
             table.sort("number", key=lambda label: self._order.get(str(label), 0), reverse=True)
         self.show_waiting()
         if self.desk.last is not None and self.desk.last.id == ticket.id:
@@ -269,10 +275,14 @@ class DeskScreen(VanScreen):
         if isinstance(ticket, Problem):
             self.notify(describe(ticket), title=t("desk.cannot_issue"), severity="error")
             return
+        # The print command first: the table's update and its redraw come after it is sent.
+        self.print_slip(ticket.id, again=False)
+        self.call_later(self._show_issued, ticket)
+
+    def _show_issued(self, ticket: Ticket) -> None:
         self.show_person()
         self.show_ticket(ticket)
         self.query_one("#desk-tickets", DataTable).move_cursor(row=0)
-        self.print_slip(ticket.id, again=False)
 
     @work(group="print")
     async def print_slip(self, ticket_id: int, *, again: bool) -> None:
