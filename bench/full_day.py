@@ -253,7 +253,7 @@ async def _next_event(events: asyncio.Queue[QueueEvent], window: str, kind: str)
 
 
 async def _collect(client: DaemonClient, into: asyncio.Queue[QueueEvent]) -> None:
-    async for event in client.events(all_terminals=True):
+    async for event in client.events():
         if isinstance(event, QueueEvent):
             into.put_nowait(event)
 
