@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
-from textual.app import App
 from textual.binding import Binding
 
 from flows.announce import Announcer
@@ -22,28 +21,31 @@ from flows.incidents import IncidentRecorder
 from flows.session import Session, Staff, session_for
 from flows.van import Van, open_store
 from govan.config import Config
-from tui.i18n import Translated, set_locale, t
+from tui.app_keys import HELP_BINDINGS, AppKeys
+from tui.i18n import N_, NC_, language, t
 from tui.link import DaemonLink
 from tui.messages import DeviceFaulted, DevicesChanged
 
 
-class GovanApp(Translated, App[int]):
+class GovanApp(AppKeys):
     # Absolute, so that subclasses defined elsewhere (benchmarks, tests) still find it.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "key.quit", priority=True),
-        Binding("f2", "desk", "key.desk"),
-        Binding("f3", "window", "key.window"),
-        Binding("f4", "captain", "key.captain"),
-        Binding("ctrl+o", "sign_out", "key.sign_out"),
-        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("f2", "desk", N_("Tickets")),
+        Binding("f3", "window", NC_("key.window", "Window")),
+        Binding("f4", "captain", N_("Captain")),
+        Binding("ctrl+o", "sign_out", N_("Sign out")),
+        Binding("ctrl+p", "command_palette", N_("Search"), show=False, priority=True),
+        *HELP_BINDINGS,
     ]
 
     def __init__(
         self, config: Config, *, connect: bool = True, clock: Callable[[], datetime] | None = None
     ) -> None:
-        set_locale(config.locale)
         super().__init__()
+        # The language `t` uses in this app (tui.i18n): no module-wide locale.
+        self.language = language(config.locale)
         self.config = config
         self.connect = connect
         # Whenever this terminal reaches the broker, the board is rebuilt from the store (defect 10).
@@ -53,7 +55,7 @@ class GovanApp(Translated, App[int]):
         # Device trouble heard while this terminal is open goes into the trip summary.
         self.incidents = IncidentRecorder(self.van.store)
         self.session: Session | None = None
-        self.title = t("app.title")
+        self.title = self.language.t("Longgang Mobile Government Service")
 
     def on_mount(self) -> None:
         if self.connect:
@@ -116,10 +118,10 @@ class GovanApp(Translated, App[int]):
         assert self.session is not None
         name, trip, seat = self.session.staff.name, self.session.trip, self.session.seat
         if trip is None:
-            return t("session.no_trip", name=name)
+            return t("{name} · no open trip", name=name)
         if seat is not None:
-            return t("session.window", name=name, window=seat.window, stop=trip.stop_name)
-        return t("session.desk", name=name, stop=trip.stop_name)
+            return t("{name} · window {window} · {stop}", name=name, window=seat.window, stop=trip.stop_name)
+        return t("{name} · {stop}", name=name, stop=trip.stop_name)
 
     def _replace_stack(self, screen: object) -> None:
         while len(self.screen_stack) > 1:

@@ -13,6 +13,7 @@ from flows.login import LoginFlow
 from tui.i18n import t
 from tui.problems import describe
 from tui.screens.base import VanScreen
+from tui.terms import ROLE_WORDS
 
 
 class LoginScreen(VanScreen):
@@ -41,14 +42,14 @@ class LoginScreen(VanScreen):
     def compose_body(self) -> ComposeResult:
         people = self.flow.people()
         with Vertical(id="login"):
-            yield Label(t("login.title"), classes="title")
+            yield Label(t("Sign in: choose yourself, type your PIN, press Enter"), classes="title")
             yield OptionList(
-                *[Option(f"{person.name}  {t('role.' + person.role)}", id=person.login) for person in people],
+                *[Option(f"{person.name}  {t(ROLE_WORDS[person.role])}", id=person.login) for person in people],
                 id="login-staff",
             )
             if not people:
-                yield Label(t("login.no_staff"), id="login-empty")
-            yield Input(placeholder=t("login.pin"), password=True, id="login-pin", max_length=8)
+                yield Label(t("No staff yet: run `govan staff add LOGIN NAME --role captain`"), id="login-empty")
+            yield Input(placeholder=t("PIN"), password=True, id="login-pin", max_length=8)
             yield Label("", id="login-error")
 
     def on_mount(self) -> None:
@@ -67,7 +68,7 @@ class LoginScreen(VanScreen):
         option = staff_list.highlighted_option
         error = self.query_one("#login-error", Label)
         if option is None or option.id is None:
-            error.update(t("login.choose_first"))
+            error.update(t("Choose a staff member first"))
             staff_list.focus()
             return
         if not event.value:
