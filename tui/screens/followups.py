@@ -20,7 +20,7 @@ from tui import figure_format as fmt
 from tui.i18n import N_, t
 from tui.problems import describe
 from tui.screens.base import VanScreen
-from tui.terms import FOLLOWUP_ASK_WORDS, FOLLOWUP_DONE_WORDS, FOLLOWUP_STATE_WORDS
+from tui.terms import FOLLOWUP_ASK_WORDS, FOLLOWUP_DONE_WORDS, FOLLOWUP_STATE_WORDS, RATING_LEVEL_WORDS
 from tui.widgets.ask_text import AskText
 
 STATE_STYLE = {"open": "red", "called_back": "yellow", "fixed": "cyan", "closed": "green"}
@@ -77,7 +77,7 @@ class FollowUpsScreen(VanScreen):
             state = line.follow_up.status
             table.add_row(
                 Text(deadline, style=late), Text(line.ticket, style=late),
-                Text(t(FOLLOWUP_STATE_WORDS[state]), style=STATE_STYLE[state]), f"{line.score} {line.level}",
+                Text(t(FOLLOWUP_STATE_WORDS[state]), style=STATE_STYLE[state]), f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]),
                 t("yes") if line.named else t("no"), line.staff_name or "—",
                 line.trip_date.isoformat(), key=str(line.follow_up.id))
         if flow.selected is not None:

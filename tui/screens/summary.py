@@ -25,7 +25,7 @@ from tui.incident_line import incident_text
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.summary_receipt import summary_document
-from tui.terms import FOLLOWUP_STATE_WORDS, FORMAT_WORDS, TRIP_MODE_WORDS, TRIP_STATUS_WORDS
+from tui.terms import FOLLOWUP_STATE_WORDS, FORMAT_WORDS, RATING_LEVEL_WORDS, TRIP_MODE_WORDS, TRIP_STATUS_WORDS
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.choose import Choose
 
@@ -170,7 +170,7 @@ class SummaryScreen(VanScreen):
             state = line.follow_up.status
             overdue = line.overdue(r.today)
             table.add_row(
-                line.ticket, f"{line.score} {line.level}", t("yes") if line.named else t("no"),
+                line.ticket, f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]), t("yes") if line.named else t("no"),
                 line.staff_name or "—",
                 Text(line.follow_up.deadline.isoformat() + (" " + t("overdue") if overdue else ""),
                      style="bold red" if overdue else ""),

@@ -106,8 +106,9 @@ class PersonForm(Vertical):
     PersonForm { height: auto; padding: 0 1; }
     PersonForm Horizontal { height: 1; margin-bottom: 1; }
     PersonForm Static { height: 1; }
-    PersonForm .field-label { width: 6; color: $text-muted; }
-    PersonForm .field-label-wide { width: 9; color: $text-muted; padding-left: 1; }
+    /* At least the Chinese labels' width, wider for an English one (Ethnicity): never cut. */
+    PersonForm .field-label { width: auto; min-width: 6; padding-right: 1; color: $text-muted; }
+    PersonForm .field-label-wide { width: auto; min-width: 9; color: $text-muted; padding: 0 1; }
     PersonForm #person-card { width: 1fr; }
     PersonForm #person-validity { width: 32; text-align: right; }
     PersonForm #person-id-shown { width: 24; text-style: bold; }
