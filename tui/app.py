@@ -12,19 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
 from textual.binding import Binding
 
-from flows.announce import Announcer
-from flows.incidents import IncidentRecorder
-from flows.session import Session, Staff, session_for
-from flows.van import Van, open_store
 from govan.config import Config
 from tui.app_keys import HELP_BINDINGS, AppKeys
 from tui.i18n import N_, NC_, language, t
 from tui.link import DaemonLink
 from tui.messages import DeviceFaulted, DevicesChanged
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from flows.incidents import IncidentRecorder
+    from flows.session import Session, Staff
+    from flows.van import Van
 
 
 class GovanApp(AppKeys):
@@ -46,14 +49,16 @@ class GovanApp(AppKeys):
         super().__init__()
         # The language `t` uses in this app (tui.i18n): no module-wide locale.
         self.language = language(config.locale)
+        self.add_class(f"-locale-{config.locale}")  # for the few styles a language needs (app.tcss)
         self.config = config
         self.connect = connect
         # Whenever this terminal reaches the broker, the board is rebuilt from the store (defect 10).
-        self.link = DaemonLink(self, config, on_connected=lambda: Announcer(self.van).board())
-        # What the flows work with: this terminal's store, config, bus and clock (tests pass a clock).
-        self.van = Van(open_store(config), config, self.link, clock=clock or (lambda: datetime.now(config.tz)))
-        # Device trouble heard while this terminal is open goes into the trip summary.
-        self.incidents = IncidentRecorder(self.van.store)
+        self.link = DaemonLink(self, config, on_connected=self._rebuild_board)
+        self.clock = clock or (lambda: datetime.now(config.tz))  # tests pass one
+        # The store is opened when first needed, after the login screen's first paint (its staff list
+        # is filled then): the store stack's imports and the open need not delay the first screen.
+        self._van: Van | None = None
+        self._incidents: IncidentRecorder | None = None
         self.session: Session | None = None
         self.title = self.language.t("Longgang Mobile Government Service")
 
@@ -67,6 +72,32 @@ class GovanApp(AppKeys):
 
         self.push_screen(LoginScreen())
 
+    @property
+    def van(self) -> Van:
+        """What the flows work with: this terminal's store, config, bus and clock."""
+        if self._van is None:
+            from flows.van import Van, open_store
+
+            self._van = Van(open_store(self.config), self.config, self.link, clock=self.clock)
+        return self._van
+
+    @property
+    def incidents(self) -> IncidentRecorder:
+        """Device trouble heard while this terminal is open goes into the trip summary."""
+        if self._incidents is None:
+            from flows.incidents import IncidentRecorder
+
+            self._incidents = IncidentRecorder(self.van.store)
+        return self._incidents
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.config.tz)
+
+    def _rebuild_board(self) -> None:
+        from flows.announce import Announcer
+
+        Announcer(self.van).board()
+
     def on_devices_changed(self, message: DevicesChanged) -> None:
         self.incidents.status(message.status)
 
@@ -79,10 +110,13 @@ class GovanApp(AppKeys):
         return self.van.store
 
     def on_unmount(self) -> None:
-        self.van.store.close()
+        if self._van is not None:
+            self._van.store.close()
 
     # Who is here, and which screen they work on.
     def sign_in(self, staff: Staff) -> None:
+        from flows.session import session_for
+
         self.session = session_for(self.van, staff)
         self.route()
 
@@ -99,6 +133,8 @@ class GovanApp(AppKeys):
         """Show the screen that fits the session: no trip, the window, or the desk."""
         if self.session is None:
             return
+        from flows.session import session_for
+
         self.session = session_for(self.van, self.session.staff)
         self.sub_title = self._session_line()
         if self.session.trip is None:

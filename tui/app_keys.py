@@ -17,7 +17,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from tui.i18n import N_, t
-from tui.key_list import key_entries
+from tui.key_list import all_key_entries
 
 __all__ = ["HELP_BINDINGS", "AppKeys"]
 
@@ -34,7 +34,7 @@ class AppKeys(App[int]):
         from tui.screens.key_help import KeyHelp
 
         if not isinstance(self.screen, KeyHelp):
-            self.push_screen(KeyHelp(key_entries(self.screen)))
+            self.push_screen(KeyHelp(all_key_entries(self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         return ()

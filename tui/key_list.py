@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from tui.i18n import t
 
-__all__ = ["KeyEntry", "fit", "key_entries"]
+__all__ = ["KeyEntry", "all_key_entries", "fit", "key_entries"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,26 @@ def key_entries(screen: Screen) -> list[KeyEntry]:
         if binding.group is not None:
             grouped[description] = len(entries)
         entries.append(KeyEntry(keys, t(description), enabled, binding.show))
+    return entries
+
+
+def all_key_entries(screen: Screen) -> list[KeyEntry]:
+    """What the help screen lists: the keys offered now, then the screen's and the app's other keys
+    (those its check_action hides now: no ticket chosen, another role), as not usable now."""
+    entries = key_entries(screen)
+    listed = {entry.description for entry in entries}
+    for node in (screen, screen.app):
+        for cls in type(node).__mro__:
+            if not cls.__module__.startswith("tui."):
+                continue
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if not isinstance(binding, Binding):
+                    continue
+                description = binding.group.description if binding.group is not None else binding.description
+                if description and t(description) not in listed:
+                    listed.add(t(description))
+                    entries.append(KeyEntry(key_display(screen, binding), t(description), enabled=False,
+                                            shown=binding.show))
     return entries
 
 

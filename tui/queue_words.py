@@ -11,7 +11,7 @@ STATUS_WORDS = {
     "no_show": N_("no-show"), "transferred": N_("transferred"), "cancelled": N_("cancelled"),
 }
 PRINT_WORDS = {
-    "pending": N_("printing…"), "printed": N_("printed"), "reprinted": N_("reprinted"), "failed": N_("NOT printed"),
+    "pending": N_("printing"), "printed": N_("printed"), "reprinted": N_("reprinted"), "failed": N_("NOT printed"),
     "written": N_("in writing"),
 }
 PRINT_STYLE = {"pending": "yellow", "printed": "green", "reprinted": "green", "failed": "bold red",

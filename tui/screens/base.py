@@ -43,7 +43,7 @@ class VanScreen(Screen):
         return session.trip.id
 
     def compose(self) -> ComposeResult:
-        yield VanHeader(self.van.now)
+        yield VanHeader(self.govan.now)
         with Vertical(classes="van-body"):
             yield from self.compose_body()
         yield DeviceBar(self.govan.link.status, terminal=lambda: self.van.terminal)

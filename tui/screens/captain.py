@@ -149,8 +149,8 @@ class CaptainScreen(VanScreen):
         summary = live.summary
         table = Table(title=t("Tickets and service"), title_justify="left", title_style="bold", expand=True,
                       box=None, padding=(0, 1), show_edge=False)
-        table.add_column(t("Queue"), no_wrap=True, overflow="ellipsis")
-        for key in (N_("Issued"), NC_("captain.col.waiting", "Waiting"), N_("Served"), N_("No-show")):
+        table.add_column(t("Queue"), no_wrap=True, overflow="ellipsis", ratio=1)  # it gives way: the figures never do
+        for key in (N_("Issued"), NC_("captain.col.waiting", "Wait"), N_("Served"), N_("No-show")):
             table.add_column(t(key), justify="right", no_wrap=True, min_width=cell_len(t(key)))
         for group in summary.by_category:
             f = group.figures

@@ -79,7 +79,7 @@ class DeskScreen(VanScreen):
         assert session is not None and session.trip is not None
         self.flow = DeskFlow(self.van, session.staff, session.trip)
         table = self.query_one("#desk-tickets", DataTable)
-        for key, label in zip(_COLUMNS, (N_("Number"), N_("Item"), N_("Priority"), NC_("desk.col.print", "Print"),
+        for key, label in zip(_COLUMNS, (N_("No."), N_("Item"), N_("Prio."), NC_("desk.col.print", "Print"),
                                          N_("Status")), strict=True):
             table.add_column(t(label), key=key)
         self.query_one("#desk-items", Static).update(self._keys_text())

@@ -23,8 +23,7 @@ from tui.terms import EVALUATION_BY_WORDS
 from tui.widgets.ask_text import AskText
 
 COLUMNS = (N_("Rank"), NC_("evaluation.col.name", "Name"), NC_("evaluation.col.trips", "Trips"), N_("Cases"),
-           N_("Completion"), N_("Satisfaction"), N_("Praise"),
-           N_("Cooperation"), N_("Score"))
+           N_("Done %"), N_("Satisf."), N_("Praise"), N_("Coop."), N_("Score"))
 
 
 class EvaluationScreen(VanScreen):

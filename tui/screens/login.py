@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -9,11 +11,13 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from core.problems import Problem
-from flows.login import LoginFlow
 from tui.i18n import t
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.terms import ROLE_WORDS
+
+if TYPE_CHECKING:
+    from flows.login import LoginFlow
 
 
 class LoginScreen(VanScreen):
@@ -37,25 +41,32 @@ class LoginScreen(VanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.flow = LoginFlow(self.van)
+        self.flow: LoginFlow | None = None
 
     def compose_body(self) -> ComposeResult:
-        people = self.flow.people()
         with Vertical(id="login"):
             yield Label(t("Sign in: choose yourself, type your PIN, press Enter"), classes="title")
-            yield OptionList(
-                *[Option(f"{person.name}  {t(ROLE_WORDS[person.role])}", id=person.login) for person in people],
-                id="login-staff",
-            )
-            if not people:
-                yield Label(t("No staff yet: run `govan staff add LOGIN NAME --role captain`"), id="login-empty")
+            yield OptionList(id="login-staff")
+            yield Label(t("No staff yet: run `govan staff add LOGIN NAME --role captain`"), id="login-empty")
             yield Input(placeholder=t("PIN"), password=True, id="login-pin", max_length=8)
             yield Label("", id="login-error")
 
     def on_mount(self) -> None:
+        self.query_one("#login-staff", OptionList).focus()
+        self.query_one("#login-empty", Label).display = False
+        # The screen is painted first; the store (and its imports) are opened after, for the staff list.
+        self.call_after_refresh(self.show_people)
+
+    def show_people(self) -> None:
+        from flows.login import LoginFlow
+
+        self.flow = LoginFlow(self.van)
+        people = self.flow.people()
         staff_list = self.query_one("#login-staff", OptionList)
-        staff_list.focus()
-        if staff_list.option_count:
+        staff_list.add_options([Option(f"{person.name}  {t(ROLE_WORDS[person.role])}", id=person.login)
+                                for person in people])
+        self.query_one("#login-empty", Label).display = not people
+        if people:
             staff_list.highlighted = 0
 
     @on(OptionList.OptionSelected, "#login-staff")
@@ -73,6 +84,7 @@ class LoginScreen(VanScreen):
             return
         if not event.value:
             return  # Enter before any digit is no try at a PIN
+        assert self.flow is not None  # an option was chosen: the list was filled
         signed_in = self.flow.sign_in(option.id, event.value)
         event.input.clear()
         if isinstance(signed_in, Problem):

@@ -52,7 +52,7 @@ class RatingScreen(VanScreen):
             yield Static(t("Press 1–5 to rate, F8 not to rate, Tab to say why. Ratings help us improve."))
             with Horizontal(id="rating-levels"):
                 for score in SCORES:
-                    yield Static(f"{score}  {t(RATING_LEVEL_WORDS[str(score)])}", classes="level",
+                    yield Static(f"{score}\n{t(RATING_LEVEL_WORDS[str(score)])}", classes="level",
                                  id=f"level-{score}")
             yield Static("", id="rating-result")
             with Horizontal(id="comment-row", classes="rating-row"):

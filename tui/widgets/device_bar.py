@@ -11,7 +11,7 @@ from textual.widgets import Static
 from core.devices import CLAIMABLE, DEVICES, OPTIONAL
 from daemon.messages import Status
 from flows.claims import parse_label
-from tui.i18n import N_, t
+from tui.i18n import N_, pt, t
 from tui.problems import describe
 from tui.terms import DEVICE_NAMES, STATE_WORDS
 
@@ -60,14 +60,14 @@ def render_status(status: Status, terminal: str = "") -> Text:
         line.append(f"  {t(DEVICE_NAMES[device])} ").append(t(STATE_WORDS[state.state]), STYLE[state.state])
         if state.state in ("offline", "error") and status.daemon_online and (state.problem or state.detail):
             why = describe(state.problem) if state.problem is not None else state.detail
-            troubles.append(f"{t(DEVICE_NAMES[device])}: {why}")
+            troubles.append(t("{what}: {detail}", what=t(DEVICE_NAMES[device]), detail=why))
     if not status.broker_connected:
-        why = status.devices[DEVICES[0]].detail
-        troubles.insert(0, t("no connection to the MQTT broker") + f": {why}" if why else t("no connection to the MQTT broker"))
+        # The client's detail ("no answer from the MQTT broker at …") is English for the log, not for staff.
+        troubles.insert(0, t("no connection to the MQTT broker"))
     elif not status.daemon_online:
         troubles.insert(0, t("the device daemon is not running"))
     if troubles:
-        line.append("\n").append("; ".join(troubles), "red")
+        line.append("\n").append(pt("clause separator", "; ").join(troubles), "red")
     held = [_held_elsewhere(device, status, terminal) for device in CLAIMABLE]
     if any(held):
         line.append("\n").append("  ".join(words for words in held if words), "yellow")
