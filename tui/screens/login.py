@@ -54,8 +54,14 @@ class LoginScreen(VanScreen):
     def on_mount(self) -> None:
         self.query_one("#login-staff", OptionList).focus()
         self.query_one("#login-empty", Label).display = False
-        # The screen is painted first; the store (and its imports) are opened after, for the staff list.
-        self.call_after_refresh(self.show_people)
+        # The screen is painted and takes keys first: the store stack (sqlite-utils and the flows) is
+        # imported in a thread meanwhile, then the store is opened for the staff list.
+        self.run_worker(self._import_store_stack, thread=True, name="login-imports")
+
+    def _import_store_stack(self) -> None:
+        import flows.login  # noqa: F401 - imported here, off the event loop
+
+        self.app.call_from_thread(self.show_people)
 
     def show_people(self) -> None:
         from flows.login import LoginFlow
