@@ -315,9 +315,10 @@ class IntakeScreen(VanScreen):
         self.query_one("#person-phone", Input).focus()
         if not had_number:
             self.refresh_bindings()  # F6 (show the number) becomes available
-        # Show the card first; the store's write (an fsync) follows the repaint. The screen is
-        # marked for repaint now, so the callback waits for the frame instead of the next idle.
-        self.refresh()
+        # Show the card first; the store's write (an fsync) follows the repaint. The form is marked
+        # for repaint now, so the callback waits for the frame instead of the next idle; the form
+        # only, not the screen: a whole-screen repaint rendered every line of every widget (bench/intake_fill.py).
+        form.refresh()
         self.call_after_refresh(self._file_card_holder, read)
 
     def _file_card_holder(self, read: CardRead) -> None:
