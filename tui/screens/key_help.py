@@ -45,11 +45,11 @@ class KeyHelp(ModalScreen[None]):
         width = max((len(entry.keys) for entry in self.entries), default=0)
         text = Text()
         for entry in self.entries:
-            style = "" if entry.enabled else "dim"
-            text.append(f"{entry.keys:>{width}}  ", style=f"bold {style}".strip())
-            text.append(entry.description, style=style)
-            if not entry.enabled:
-                text.append(" " + t("(not now)"), style="dim italic")
+            text.append(f"{entry.keys:>{width}}  ", style="bold" if entry.enabled else "bold dim")
+            if entry.enabled:
+                text.append(entry.description)
+            else:
+                text.append(t("{what} (not now)", what=entry.description), style="dim")
             text.append("\n")
         text.rstrip()
         return text
