@@ -124,7 +124,7 @@ PROBLEM_WORDS: dict[Code, str] = {
     Code.FOLLOW_UP_CALLBACK_PAST: N_("follow-up #{follow_up} is past its callback"),
     Code.FOLLOW_UP_ALREADY_FIXED: N_("follow-up #{follow_up} already has its fix"),
     Code.FOLLOW_UP_NOT_FIXED: N_("follow-up #{follow_up} has no fix yet; report back after the fix"),
-    Code.FOLLOW_UP_CALLBACK_FIRST: N_("follow-up #{follow_up} is a named 差评: call back before the fix"),
+    Code.FOLLOW_UP_CALLBACK_FIRST: N_("follow-up #{follow_up} is a named bad review: call back before the fix"),
     Code.FOLLOW_UP_ANONYMOUS: N_("follow-up #{follow_up} is anonymous: there is no number to call back"),
     Code.FOLLOW_UP_NO_PHONE: N_("follow-up #{follow_up} has no phone on file"),
     Code.SUGGESTION_NOT_FOUND: N_("suggestion #{suggestion} does not exist"),

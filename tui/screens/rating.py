@@ -108,7 +108,7 @@ class RatingScreen(VanScreen):
             return
         text = Text(t("The person rated on their phone or the window's tablet"), style="bold")
         if given.follow_up:
-            text.append("\n" + t("A 差评 follow-up was opened"), style="bold yellow")
+            text.append("\n" + t("A bad-review follow-up was opened"), style="bold yellow")
         self._elsewhere = text
         self.show()
 
