@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -232,3 +233,9 @@ def test_one_english_word_with_two_chinese_words_keeps_both() -> None:
     assert chinese.pt("trip.col.window", "Window") == "窗口"
     assert chinese.t(NC_("key.window", "Window")) == "叫号"
     assert language("en").t(NC_("key.window", "Window")) == "Window"
+
+
+def test_the_english_messages_have_no_chinese() -> None:
+    """The messages are the English UI: a Chinese term in one (差评) would show in English mode."""
+    chinese = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+    assert sorted(text for _, text in _extracted() if chinese.search(text)) == []
