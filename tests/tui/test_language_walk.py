@@ -1,9 +1,11 @@
 """Every screen, walked in both languages at 80×24: no English in the Chinese UI, no Chinese in the
 English UI except names and data (what the store holds), and what citizens read stays Chinese.
+`govan tui --central`'s pages and the dispatcher's screens have their walk in
+tests/planning/test_central_language_walk.py (it needs PostgreSQL).
 
 The walk goes through what staff reach by keys: login, the desk with the item picker, the
 window, intake (person, materials, outcome, the rating), the captain's live view, summary,
-follow-ups, evaluation, notes, crew and closing, and the key help of each. The rendered
+follow-ups, evaluation, the centre's plan, notes, crew and closing, and the key help of each. The rendered
 terminal is read as text (tests/tui/harness.screen_text).
 """
 
@@ -117,7 +119,7 @@ async def captains_walk(walk: Walk) -> None:
     await walk.look("the captain's first screen")
     await pilot.press("f4")
     await walk.look("live view")
-    for key, where in (("s", "summary"), ("u", "follow-ups"), ("e", "evaluation")):
+    for key, where in (("s", "summary"), ("u", "follow-ups"), ("e", "evaluation"), ("p", "the centre's plan")):
         await pilot.press(key)
         await walk.look(where)
         await pilot.press("escape")
@@ -166,7 +168,7 @@ async def test_the_captain_sees_one_language(tmp_path: Path, shift_template: Pat
     fixture = make_van(tmp_path, shift_template, {"locale": locale})
     app = GovanApp(fixture.config, connect=False, clock=lambda: at(60))
     walked = await walk(app, locale, captains_walk)
-    assert len(walked.seen) >= 12
+    assert len(walked.seen) >= 13
     assert not walked.problems, "\n".join(walked.problems)
 
 

@@ -35,6 +35,13 @@ class PlanScreen(Screen[None]):
     def note(self, text: str) -> None:
         self.query_one("#central-note", Static).update(text)
 
+    # Words are made on the app's thread: a worker thread has no active app, so t() there would not know the language.
+    def note_problem(self, error: PlanningError) -> None:
+        self.note(describe_plan(error))
+
+    def note_store_error(self, detail: str) -> None:
+        self.note(t("Cannot read the central store: {detail}", detail=detail))
+
     @work(thread=True, group="plan-store")
     def call_store(self, action: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
         """Run `action(conn)` in a thread; `done(result)` on the screen, or the problem in the note line."""
@@ -43,9 +50,9 @@ class PlanScreen(Screen[None]):
             with views.open_store(app.url or views.store_url(app.config)) as conn:
                 result = action(conn)
         except PlanningError as error:
-            self.app.call_from_thread(self.note, describe_plan(error))
+            self.app.call_from_thread(self.note_problem, error)
             return
         except Exception as error:  # noqa: BLE001 - any store trouble is shown, never a crash
-            self.app.call_from_thread(self.note, t("Cannot read the central store: {detail}", detail=str(error).splitlines()[0][:120]))
+            self.app.call_from_thread(self.note_store_error, str(error).splitlines()[0][:120])
             return
         self.app.call_from_thread(done, result)

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from core.plan import WEEKDAY_NAMES, week_of
+from core.plan import week_of
 from planning import desk, week
 from planning.solver import Draft
 from tui.central.plan_screen import PlanScreen
 from tui.i18n import N_, NC_, pt, t
-from tui.terms import HALF_DAY_WORDS, PLAN_KIND_WORDS
+from tui.terms import HALF_DAY_WORDS, PLAN_KIND_WORDS, WEEKDAY_WORDS
 from tui.widgets.key_bar import KeyBar
 
 
@@ -55,7 +55,8 @@ class WeekScreen(PlanScreen):
         table.clear(columns=True)
         table.add_columns(pt("plan.col", "Half-day"), *grid.vans)
         for half_day, cells in grid.rows:
-            label = f"{half_day.day:%m-%d} {WEEKDAY_NAMES[half_day.day.weekday()]}{t(HALF_DAY_WORDS[half_day.half])}"
+            weekday, half = WEEKDAY_WORDS[half_day.day.weekday()], HALF_DAY_WORDS[half_day.half]
+            label = pt("plan.slot", "{date} {weekday} {half}", date=f"{half_day.day:%m-%d}", weekday=t(weekday), half=t(half))
             table.add_row(label, *(self._cell(cell) for cell in cells))
         if grid.rows and grid.vans:
             table.cursor_coordinate = cursor if cursor.column > 0 else cursor._replace(column=1)

@@ -11,11 +11,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from core.plan import WEEKDAY_NAMES
 from flows.plan import PlanView, plan_view, seen
 from tui.i18n import N_, pt, t
 from tui.screens.base import VanScreen
-from tui.terms import BOOKING_KIND_WORDS, HALF_DAY_WORDS, PLAN_VIEW_KIND_WORDS
+from tui.terms import BOOKING_KIND_WORDS, HALF_DAY_WORDS, PLAN_VIEW_KIND_WORDS, WEEKDAY_WORDS
 
 
 def _slot_text(slot: dict[str, Any] | None) -> str:
@@ -69,7 +68,7 @@ class PlanScreen(VanScreen):
         for plan in view.weeks:
             for slot in plan.slots:
                 day = slot["day"]
-                weekday = WEEKDAY_NAMES[date.fromisoformat(day).weekday()]
+                weekday = t(WEEKDAY_WORDS[date.fromisoformat(day).weekday()])
                 week_table.add_row(f"{day[5:]} {weekday}", f"{slot['start']}–{slot['end']}", _slot_text(slot),
                                    slot.get("note") or "")
         bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
