@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test lint format-check lock bench venv clean
+.PHONY: demo test lint format-check lock bench venv clean messages
 
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "govan needs python3 >= 3.11; found " + sys.version.split()[0])'
@@ -49,3 +49,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The UI's messages (tui/i18n.py): collect them from the code into tui/locale/govan.pot and
+# merge new or changed ones into each language's .po; translate those, then commit both.
+# The build compiles the .po files too (setup.py), so an install needs no step of its own.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k t -k N_ -k pt:1c,2 -k NC_:1c,2 \
+		--no-location --sort-output --project govan -o tui/locale/govan.pot .
+	$(BIN)/pybabel update -i tui/locale/govan.pot -d tui/locale -D govan --width 120 --no-fuzzy-matching
+	$(BIN)/pybabel compile -d tui/locale -D govan

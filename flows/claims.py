@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.devices import window_reader
 from core.problems import Code, Problem
 from daemon.errors import BrokerUnreachable, CommandTimeout
 from daemon.messages import CLAIM_TIMEOUT_S, CardEvent, ScanEvent
 from flows.commands import unavailable
-from flows.van import Van
+
+if TYPE_CHECKING:  # only a type here: the store stack is not loaded with the views that use these
+    from flows.van import Van
 
 __all__ = ["HeldBy", "claim", "holder", "is_mine", "label", "parse_label", "reader_for", "release"]
 

@@ -7,12 +7,16 @@ named at once: a terminal never waits out a timeout for what it already knows
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import msgspec
 
 from core.problems import Code, Problem
 from daemon.errors import BrokerUnreachable, CommandTimeout
 from daemon.messages import JobResult
-from flows.van import Van
+
+if TYPE_CHECKING:  # only a type here: the store stack is not loaded with the views that use these
+    from flows.van import Van
 
 __all__ = ["send", "unavailable"]
 

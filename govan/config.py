@@ -162,6 +162,9 @@ class ServiceConfig(_Section):
     pin_lockout_minutes: list[int] = msgspec.field(default_factory=lambda: [1, 5, 15])
     # 过号顺延: how many calls go before a missed number put back.
     defer_places: int = 3
+    # The language of what citizens read (slips, receipts, the hall's board), whatever the staff's
+    # screen language (`locale`): the people served read Chinese.
+    citizen_locale: Literal["zh_CN", "en"] = "zh_CN"
 
 
 class WebConfig(_Section):

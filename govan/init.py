@@ -90,6 +90,7 @@ retention_days = 30               # personal data of closed, synced cases is pur
 pin_attempts = 5                  # wrong PINs in a row that lock a login
 pin_lockout_minutes = [1, 5, 15]  # how long each lock in a row lasts; the last repeats
 defer_places = 3                  # 过号顺延: a missed number is called again after this many others
+citizen_locale = "zh_CN"          # what citizens read (slips, receipts, the board), whatever `locale` staff use
 
 [sync]                            # govan sync: the van's link to the centre
 alarm_minutes = 60                # `govan sync status` exits 1 when something waits longer

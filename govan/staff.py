@@ -32,9 +32,9 @@ class Refused(Exception):
 
 def problem_words(problem: Problem) -> str:
     """The problem as the terminals say it, in English: the same words, from the same table."""
-    from tui.strings.problems import STRINGS  # words only: no Textual is loaded
+    from tui.problems import PROBLEM_WORDS  # words only: no Textual app is loaded
 
-    return STRINGS[f"problem.{problem.code.value}"][1].format_map(dict(problem.params))
+    return PROBLEM_WORDS[problem.code].format_map(dict(problem.params))
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The one error base of planning/: a code and its parameters, never words (tui/strings/planning.py has them)."""
+"""The one error base of planning/: a code and its parameters, never words (tui/central/plan_problems.py has them)."""
 
 from __future__ import annotations
 

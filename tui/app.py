@@ -12,48 +12,55 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from textual.app import App
 from textual.binding import Binding
 
-from flows.announce import Announcer
-from flows.incidents import IncidentRecorder
-from flows.session import Session, Staff, session_for
-from flows.van import Van, open_store
 from govan.config import Config
-from tui.i18n import Translated, set_locale, t
+from tui.app_keys import HELP_BINDINGS, AppKeys
+from tui.i18n import N_, NC_, language, t
 from tui.link import DaemonLink
 from tui.messages import DeviceFaulted, DevicesChanged
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
-class GovanApp(Translated, App[int]):
+    from flows.incidents import IncidentRecorder
+    from flows.session import Session, Staff
+    from flows.van import Van
+
+
+class GovanApp(AppKeys):
     # Absolute, so that subclasses defined elsewhere (benchmarks, tests) still find it.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "key.quit", priority=True),
-        Binding("f2", "desk", "key.desk"),
-        Binding("f3", "window", "key.window"),
-        Binding("f4", "captain", "key.captain"),
-        Binding("ctrl+o", "sign_out", "key.sign_out"),
-        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("f2", "desk", N_("Tickets")),
+        Binding("f3", "window", NC_("key.window", "Window")),
+        Binding("f4", "captain", N_("Captain")),
+        Binding("ctrl+o", "sign_out", N_("Sign out")),
+        Binding("ctrl+p", "command_palette", N_("Search"), show=False, priority=True),
+        *HELP_BINDINGS,
     ]
 
     def __init__(
         self, config: Config, *, connect: bool = True, clock: Callable[[], datetime] | None = None
     ) -> None:
-        set_locale(config.locale)
         super().__init__()
+        # The language `t` uses in this app (tui.i18n): no module-wide locale.
+        self.language = language(config.locale)
+        self.add_class(f"-locale-{config.locale}")  # for the few styles a language needs (app.tcss)
         self.config = config
         self.connect = connect
         # Whenever this terminal reaches the broker, the board is rebuilt from the store (defect 10).
-        self.link = DaemonLink(self, config, on_connected=lambda: Announcer(self.van).board())
-        # What the flows work with: this terminal's store, config, bus and clock (tests pass a clock).
-        self.van = Van(open_store(config), config, self.link, clock=clock or (lambda: datetime.now(config.tz)))
-        # Device trouble heard while this terminal is open goes into the trip summary.
-        self.incidents = IncidentRecorder(self.van.store)
+        self.link = DaemonLink(self, config, on_connected=self._rebuild_board)
+        self.clock = clock or (lambda: datetime.now(config.tz))  # tests pass one
+        # The store is opened when first needed, after the login screen's first paint (its staff list
+        # is filled then): the store stack's imports and the open need not delay the first screen.
+        self._van: Van | None = None
+        self._incidents: IncidentRecorder | None = None
         self.session: Session | None = None
-        self.title = t("app.title")
+        self.title = self.language.t("Longgang Mobile Government Service")
 
     def on_mount(self) -> None:
         if self.connect:
@@ -64,6 +71,32 @@ class GovanApp(Translated, App[int]):
         from tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
+
+    @property
+    def van(self) -> Van:
+        """What the flows work with: this terminal's store, config, bus and clock."""
+        if self._van is None:
+            from flows.van import Van, open_store
+
+            self._van = Van(open_store(self.config), self.config, self.link, clock=self.clock)
+        return self._van
+
+    @property
+    def incidents(self) -> IncidentRecorder:
+        """Device trouble heard while this terminal is open goes into the trip summary."""
+        if self._incidents is None:
+            from flows.incidents import IncidentRecorder
+
+            self._incidents = IncidentRecorder(self.van.store)
+        return self._incidents
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.config.tz)
+
+    def _rebuild_board(self) -> None:
+        from flows.announce import Announcer
+
+        Announcer(self.van).board()
 
     def on_devices_changed(self, message: DevicesChanged) -> None:
         self.incidents.status(message.status)
@@ -77,10 +110,13 @@ class GovanApp(Translated, App[int]):
         return self.van.store
 
     def on_unmount(self) -> None:
-        self.van.store.close()
+        if self._van is not None:
+            self._van.store.close()
 
     # Who is here, and which screen they work on.
     def sign_in(self, staff: Staff) -> None:
+        from flows.session import session_for
+
         self.session = session_for(self.van, staff)
         self.route()
 
@@ -97,6 +133,8 @@ class GovanApp(Translated, App[int]):
         """Show the screen that fits the session: no trip, the window, or the desk."""
         if self.session is None:
             return
+        from flows.session import session_for
+
         self.session = session_for(self.van, self.session.staff)
         self.sub_title = self._session_line()
         if self.session.trip is None:
@@ -116,10 +154,10 @@ class GovanApp(Translated, App[int]):
         assert self.session is not None
         name, trip, seat = self.session.staff.name, self.session.trip, self.session.seat
         if trip is None:
-            return t("session.no_trip", name=name)
+            return t("{name} · no open trip", name=name)
         if seat is not None:
-            return t("session.window", name=name, window=seat.window, stop=trip.stop_name)
-        return t("session.desk", name=name, stop=trip.stop_name)
+            return t("{name} · window {window} · {stop}", name=name, window=seat.window, stop=trip.stop_name)
+        return t("{name} · {stop}", name=name, stop=trip.stop_name)
 
     def _replace_stack(self, screen: object) -> None:
         while len(self.screen_stack) > 1:

@@ -8,28 +8,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
 from textual.binding import Binding
 
 from govan.config import Config
-from tui.i18n import Translated, set_locale, t
+from tui.app_keys import AppKeys
+from tui.i18n import N_, language
 from tui.link import DaemonLink
 from tui.screens.board import BoardScreen
 
 
-class BoardApp(Translated, App[int]):
+class BoardApp(AppKeys):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     # A hall screen has nothing to search and nobody signed in: quitting is the only key.
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "key.quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
 
     def __init__(self, config: Config, *, connect: bool = True) -> None:
-        set_locale(config.locale)
         super().__init__()
+        # The language `t` uses in this app (tui.i18n): no module-wide locale.
+        self.language = language(config.service.citizen_locale)
         self.config = config
         self.connect = connect
         self.link = DaemonLink(self, config)
-        self.title = t("app.title")
+        self.title = self.language.t("Longgang Mobile Government Service")
 
     def on_mount(self) -> None:
         if self.connect:

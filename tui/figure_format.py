@@ -14,7 +14,7 @@ def rate(value: float | None) -> str:
 
 def minutes(seconds: float | None) -> str:
     """372 → '6.2 分' (or '6.2 min')."""
-    return "—" if seconds is None else t("fig.minutes", value=f"{seconds / 60:.1f}")
+    return "—" if seconds is None else t("{value} min", value=f"{seconds / 60:.1f}")
 
 
 def duration(seconds: float | None) -> str:
@@ -22,7 +22,7 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     whole = int(seconds // 60)
-    return t("fig.duration", hours=whole // 60, minutes=f"{whole % 60:02d}")
+    return t("{hours} h {minutes} min", hours=whole // 60, minutes=f"{whole % 60:02d}")
 
 
 def clock_time(moment: datetime | None) -> str:

@@ -13,15 +13,14 @@ from rich.text import Text
 from flows.captain import Incident
 from tui import figure_format as fmt
 from tui.i18n import t
-
-DEVICE_KEYS = {"daemon": "device.daemon", "idreader": "device.idreader", "scanner": "device.scanner",
-               "printer": "device.printer", "camera": "device.camera"}
+from tui.terms import DEVICE_NAMES, INCIDENT_WORDS
 
 
 def incident_text(incident: Incident, tz: tzinfo) -> Text:
     """'10:05 打印机 故障 paper out', red for trouble, green for a recovery."""
-    what = t("captain.incident." + (incident.state if incident.kind == "state" else "fault"))
-    line = f"{fmt.stored_time(incident.at, tz)} {t(DEVICE_KEYS[incident.device])} {what}"
+    words = INCIDENT_WORDS[incident.state if incident.kind == "state" else "fault"]
+    what = t(words)
+    line = f"{fmt.stored_time(incident.at, tz)} {t(DEVICE_NAMES[incident.device])} {what}"
     if incident.detail:
         line += f" {incident.detail}"
     return Text(line, style="green" if incident.recovered else "red")

@@ -1,4 +1,4 @@
-"""Finding a service item in the command palette: by name, code or pinyin initials (flows.items)."""
+"""Finding a service item in the command palette: by name, code or pinyin initials (flows.items); it shows names."""
 
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ class ItemSearch(Provider):
 
     async def discover(self) -> Hits:
         for item in self._items():
-            yield DiscoveryHit(f"{item.name}  {item.code}", self._choose(item.code), help=self._department(item))
+            yield DiscoveryHit(item.name, self._choose(item.code), help=self._department(item))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for item in self._items():
-            label = f"{item.name}  {item.code}"
+            # The name is what staff read; the internal code (social_insurance_enrol) still finds it but is not shown.
+            label = item.name
             score = matcher.match(label)
             if matches(item, query):
                 score = max(score, 1.0 if starts_with_initials(item, query) else 0.8)

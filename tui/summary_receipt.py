@@ -10,37 +10,38 @@ from __future__ import annotations
 from daemon.messages import Block, CutBlock, Document, FeedBlock, RuleBlock, TextBlock
 from flows.summary import TripReport
 from tui import figure_format as fmt
-from tui.i18n import t
+from tui.i18n import N_, Language
 
 
-def summary_document(report: TripReport) -> Document:
+def summary_document(report: TripReport, words: Language) -> Document:
+    """The slip in `words`: the citizens' language ([service] citizen_locale), as all paper is."""
     overall = report.summary.overall
 
     def line(key: str, **values: object) -> TextBlock:
-        return TextBlock(text=t(key, **values))
+        return TextBlock(text=words.t(key, **values))
 
     blocks: list[Block] = [
-        TextBlock(text=t("receipt.title"), align="center", size=(2, 2), bold=True),
+        TextBlock(text=words.t("Trip summary"), align="center", size=(2, 2), bold=True),
         TextBlock(text=report.stop_name, align="center"),
-        TextBlock(text=t("receipt.when", date=report.trip_date.isoformat(), start=fmt.clock_time(report.opened_at),
+        TextBlock(text=words.t("{date} {start}-{end}", date=report.trip_date.isoformat(), start=fmt.clock_time(report.opened_at),
                          end=fmt.clock_time(report.closed_at)), align="center"),
-        line("receipt.crew", captain=report.captain, crew=len(report.crew)),
+        line(N_("Captain {captain}, crew {crew}"), captain=report.captain, crew=len(report.crew)),
         RuleBlock(),
-        line("receipt.tickets", tickets=overall.tickets, served=overall.served, no_shows=overall.no_shows),
-        line("receipt.cases", cases=overall.cases, rate=fmt.rate(overall.completion_rate)),
-        line("receipt.outcomes", on_site=overall.completed_on_site, forwarded=overall.accepted_forwarded,
+        line(N_("Tickets {tickets} served {served} no-show {no_shows}"), tickets=overall.tickets, served=overall.served, no_shows=overall.no_shows),
+        line(N_("Cases {cases} completion {rate}"), cases=overall.cases, rate=fmt.rate(overall.completion_rate)),
+        line(N_("On site {on_site} fwd {forwarded} not done {not_done} consult {consult}"), on_site=overall.completed_on_site, forwarded=overall.accepted_forwarded,
              not_done=overall.not_done, consult=overall.consult_only),
-        line("receipt.ratings", ratings=overall.ratings, satisfaction=fmt.rate(overall.satisfaction_rate)),
-        line("receipt.praise", praise=fmt.rate(overall.praise_rate)),
-        line("receipt.bad", bad=overall.bad_reviews, open=report.summary.follow_ups_open),
-        line("receipt.named", called=overall.named_bad_called_back, named=overall.named_bad_reviews),
-        line("receipt.wait", median=fmt.minutes(overall.wait_median_s), p90=fmt.minutes(overall.wait_p90_s)),
-        line("receipt.service", median=fmt.minutes(overall.service_median_s),
+        line(N_("Ratings {ratings} satisfaction {satisfaction}"), ratings=overall.ratings, satisfaction=fmt.rate(overall.satisfaction_rate)),
+        line(N_("Praise {praise}"), praise=fmt.rate(overall.praise_rate)),
+        line(N_("Bad reviews {bad}, open {open}"), bad=overall.bad_reviews, open=report.summary.follow_ups_open),
+        line(N_("Named bad reviews called back {called}/{named}"), called=overall.named_bad_called_back, named=overall.named_bad_reviews),
+        line(N_("Wait median {median} p90 {p90}"), median=fmt.minutes(overall.wait_median_s), p90=fmt.minutes(overall.wait_p90_s)),
+        line(N_("Service median {median} p90 {p90}"), median=fmt.minutes(overall.service_median_s),
              p90=fmt.minutes(overall.service_p90_s)),
-        line("receipt.suggestions", count=report.summary.suggestions),
-        line("receipt.incidents", count=sum(1 for i in report.incidents if not i.recovered)),
+        line(N_("Suggestions {count}"), count=report.summary.suggestions),
+        line(N_("Device trouble {count}"), count=sum(1 for i in report.incidents if not i.recovered)),
         RuleBlock(),
-        line("receipt.printed", time=report.generated_at.strftime("%Y-%m-%d %H:%M")),
+        line(N_("Printed {time}"), time=report.generated_at.strftime("%Y-%m-%d %H:%M")),
         FeedBlock(lines=2),
         CutBlock(),
     ]

@@ -1,6 +1,6 @@
 """The words of govan web's pages. Citizens' pages are always Chinese (DESIGN.md, "Language").
 
-Problems the web can meet are translated here, as tui/strings/problems.py does for staff:
+Problems the web can meet are translated here, as tui/problems.py does for staff:
 in a citizen's terms, with what to do.
 """
 

@@ -39,6 +39,7 @@ from govan.config import Config
 from tests.support.stores import copy_store
 from tests.support.van import connected_client, running_daemon, write_config
 from tui.app import GovanApp
+from tui.key_list import key_entries
 
 # s01 林晓燕 sits at window 1 and serves queue A (公安) in the demo data.
 CLERK_LOGIN, CLERK_PIN, CLERK_WINDOW = "s01", "2222", "1"
@@ -179,6 +180,5 @@ def screen_text(app: GovanApp) -> str:
 
 
 def footer_keys(app: GovanApp) -> list[str]:
-    """The keys the footer offers now (greyed ones left out), as staff read them: "f5 下一步"."""
-    return [f"{key.key_display} {key.description}".strip() for key in app.screen.query("FooterKey")
-            if not key.has_class("-disabled")]
+    """The keys the screen offers now (greyed ones left out), as staff read them: "f5 下一步"."""
+    return [f"{entry.keys} {entry.description}" for entry in key_entries(app.screen) if entry.enabled]

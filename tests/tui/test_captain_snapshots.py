@@ -22,6 +22,7 @@ from tui.app import GovanApp
 from tui.widgets.van_header import VanClock
 
 SIZES = [(80, 24), (120, 40)]
+LOCALES = ["zh_CN", "en"]
 SINCE = "2026-11-20T09:00:00+08:00"
 READY = Status(
     broker_connected=True,
@@ -36,9 +37,9 @@ def stopped_header_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(VanClock, "render", lambda self: Text("10:00:00"))
 
 
-def captain_app(tmp_path: Path, template: Path, minutes: float = 60) -> GovanApp:
+def captain_app(tmp_path: Path, template: Path, minutes: float = 60, locale: str = "zh_CN") -> GovanApp:
     """The captain's terminal with its clock stopped `minutes` after the van opened."""
-    fixture = make_van(tmp_path, template)
+    fixture = make_van(tmp_path, template, {"locale": locale})
     store = db.open_store(fixture.config.database_path)
     incidents.record(store, "printer", "state", state="error", detail="paper out", at=at(10).isoformat())
     incidents.record(store, "printer", "state", state="ready", at=at(12).isoformat())
@@ -60,17 +61,27 @@ def keys(*pressed: str):  # noqa: ANN201
     return run_before
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_live_view(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001, F811 - the fixture imported above
-    assert snap_compare(captain_app(tmp_path, shift_template), terminal_size=size, run_before=keys())
+def test_live_view(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001, F811 - the fixture imported above
+    assert snap_compare(captain_app(tmp_path, shift_template, locale=locale), terminal_size=size, run_before=keys())
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_summary(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001, F811 - the fixture imported above
-    assert snap_compare(captain_app(tmp_path, shift_template), terminal_size=size, run_before=keys("s"))
+def test_summary(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001, F811 - the fixture imported above
+    assert snap_compare(captain_app(tmp_path, shift_template, locale=locale), terminal_size=size, run_before=keys("s"))
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_follow_ups(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int]) -> None:  # noqa: ANN001, F811 - the fixture imported above
+def test_follow_ups(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001, F811 - the fixture imported above
     # Saturday 28th: both 差评 are overdue.
-    assert snap_compare(captain_app(tmp_path, shift_template, 8 * 24 * 60), terminal_size=size, run_before=keys("u"))
+    assert snap_compare(captain_app(tmp_path, shift_template, 8 * 24 * 60, locale), terminal_size=size,
+                        run_before=keys("u"))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_evaluation(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001, F811 - the fixture imported above
+    assert snap_compare(captain_app(tmp_path, shift_template, locale=locale), terminal_size=size, run_before=keys("e"))

@@ -214,17 +214,12 @@ async def test_a_typed_receipt_number_brings_its_case_back(tmp_path: Path) -> No
 
 async def test_intake_in_english(tmp_path: Path) -> None:
     app = manual_app(tmp_path, {"locale": "en"})
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await intake(app, pilot, "hukou_certificate")
-            assert "Intake A001" in text_of(app, "#intake-title")
-            assert "Place the ID card" in text_of(app, "#person-card")
-            await pilot.press("f10")
-            await until(pilot, lambda: "Abandon this visit?" in screen_text(app), what="the abandon question")
-    finally:
-        from tui.i18n import set_locale
-
-        set_locale("zh_CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await intake(app, pilot, "hukou_certificate")
+        assert "Intake A001" in text_of(app, "#intake-title")
+        assert "Place the ID card" in text_of(app, "#person-card")
+        await pilot.press("f10")
+        await until(pilot, lambda: "Abandon this visit?" in screen_text(app), what="the abandon question")
 
 
 @pytest.mark.parametrize("typed, words", [

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
+from core.problems import Code, Problem
 from daemon.client import Status
 from daemon.messages import BoardCall, DaemonState, DeviceState, QueueBoard
 from db import demo, staff, tickets
@@ -25,14 +26,17 @@ from tui.widgets.van_header import VanClock
 
 NOW = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 in Longgang
 SIZES = [(80, 24), (120, 40)]
+LOCALES = ["zh_CN", "en"]
 READY = Status(
     broker_connected=True,
     daemon=DaemonState(state="online", version="0.1.0", since="2026-11-20T09:00:00+08:00"),
     devices={
         "idreader": DeviceState(state="ready", detail="", driver="sam", since=""),
         "scanner": DeviceState(state="ready", detail="", driver="serial", since=""),
-        "printer": DeviceState(state="error", detail="paper near end", driver="usb", since=""),
-        "camera": DeviceState(state="offline", detail="/dev/video0: no such device", driver="v4l2", since=""),
+        "printer": DeviceState(state="error", detail="paper near end", driver="usb", since="",
+                               problem=Problem(Code.PRINTER_PAPER_NEAR_END)),
+        "camera": DeviceState(state="offline", detail="/dev/video0: no such device", driver="v4l2", since="",
+                              problem=Problem(Code.DEVICE_UNPLUGGED, {"port": "/dev/video0"})),
     },
 )
 
@@ -42,8 +46,8 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(VanClock, "render", lambda self: Text("09:30:00"))
 
 
-def _van_app(tmp_path: Path) -> GovanApp:
-    config = config_module.load(write_config(tmp_path))
+def _van_app(tmp_path: Path, locale: str = "zh_CN") -> GovanApp:
+    config = config_module.load(write_config(tmp_path, {"locale": locale}))
     config.data_path.mkdir(parents=True, exist_ok=True)
     store = open_store(config.database_path)
     data = demo.load(store, now=NOW - timedelta(minutes=30))
@@ -67,22 +71,45 @@ def _sign_in(login: str):  # noqa: ANN202
     return run_before
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_desk(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
-    assert snap_compare(_van_app(tmp_path), terminal_size=size, run_before=_sign_in("d01"))
+def test_login(snap_compare, tmp_path: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001
+    assert snap_compare(_van_app(tmp_path, locale), terminal_size=size)
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_window(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
-    app = _van_app(tmp_path)
+def test_desk(snap_compare, tmp_path: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001
+    assert snap_compare(_van_app(tmp_path, locale), terminal_size=size, run_before=_sign_in("d01"))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_desk_keys(snap_compare, tmp_path: Path, locale: str) -> None:  # noqa: ANN001
+    """F1 lists every key of the screen, those the key bar has no room for too."""
+    sign_in = _sign_in("d01")
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await sign_in(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(_van_app(tmp_path, locale), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_window(snap_compare, tmp_path: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001
+    app = _van_app(tmp_path, locale)
     store = open_store(app.config.database_path)
     tickets.call_next(store, 1, "1", now=NOW + timedelta(minutes=10))
     store.close()
     assert snap_compare(app, terminal_size=size, run_before=_sign_in("s01"))
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_board(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_board(snap_compare, tmp_path: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001
+    """The hall's board is citizens' matter: Chinese whatever the staff's locale ([service] citizen_locale)."""
     board = QueueBoard(
         calling=[
             BoardCall(number="A003", window="1", at="2026-11-20T09:41:00+08:00"),
@@ -103,7 +130,7 @@ def test_board(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # 
         pilot.app.screen.post_message(BoardChanged(board))
         await pilot.pause()
 
-    config = config_module.load(write_config(tmp_path))
+    config = config_module.load(write_config(tmp_path, {"locale": locale}))
     app = BoardApp(config, connect=False)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
     # The board is driven by MQTT alone: it never opened (or made) a database.

@@ -14,44 +14,46 @@ from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.app import App
 from textual.binding import Binding
 
 from central import views
 from govan.config import Config
 from planning.desk import next_week
+from tui.app_keys import HELP_BINDINGS, AppKeys
 from tui.central.bookings_screen import BookingsScreen
 from tui.central.page_screen import PageScreen
 from tui.central.pages import PAGES, Page
 from tui.central.plan_screen import PlanScreen
 from tui.central.sessions_screen import SessionsScreen
 from tui.central.week_screen import WeekScreen
-from tui.i18n import Translated, set_locale, t
+from tui.i18n import N_, NC_, language, t
 
 REFRESH_S = 15.0
 
 
-class CentralApp(Translated, App[int]):
+class CentralApp(AppKeys):
     CSS_PATH = Path(__file__).parent / "central.tcss"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        *(Binding(page.key, f"page('{page.name}')", "central.key.pages", show=page.key == "1") for page in PAGES),
-        Binding("7", "planning('week')", "plan.page.week", show=False),
-        Binding("8", "planning('bookings')", "plan.page.bookings", show=False),
-        Binding("9", "planning('sessions')", "plan.page.sessions", show=False),
-        Binding("r", "refresh", "central.key.refresh"),
-        Binding("m", "export('md')", "central.key.export_md"),
-        Binding("c", "export('csv')", "central.key.export_csv"),
-        Binding("j", "export('json')", "central.key.export_json"),
-        Binding("ctrl+q", "quit", "key.quit", priority=True),
+        *(Binding(page.key, f"page('{page.name}')", N_("pages"), show=page.key == "1") for page in PAGES),
+        Binding("7", "planning('week')", NC_("plan.page.week", "Week"), show=False),
+        Binding("8", "planning('bookings')", NC_("plan.page.bookings", "Bookings"), show=False),
+        Binding("9", "planning('sessions')", NC_("plan.page.sessions", "Sessions"), show=False),
+        Binding("r", "refresh", N_("refresh")),
+        Binding("m", "export('md')", N_("export md")),
+        Binding("c", "export('csv')", N_("export csv")),
+        Binding("j", "export('json')", N_("export json")),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        *HELP_BINDINGS,
     ]
 
     def __init__(self, config: Config, url: str | None = None) -> None:
-        set_locale(config.locale)
         super().__init__()
+        # The language `t` uses in this app (tui.i18n): no module-wide locale.
+        self.language = language(config.locale)
         self.config = config
         self.url = url
-        self.title = t("central.title")
+        self.title = self.language.t("Longgang service centre · fleet tracking")
         self.page: Page = PAGES[0]
         self.lines: list[Any] = []
         self.week = next_week(datetime.now(config.tz).date())  # planned a week ahead
@@ -85,9 +87,10 @@ class CentralApp(Translated, App[int]):
             url = self.url or views.store_url(self.config)
             with views.open_store(url) as conn:
                 rows, lines = page.load(conn, self.config)
-            note = t("central.updated", time=datetime.now(self.config.tz).strftime("%H:%M:%S"))
+            # A worker thread has no active app, so its words come from the app's language.
+            note = self.language.t("updated {time}", time=datetime.now(self.config.tz).strftime("%H:%M:%S"))
         except Exception as error:  # noqa: BLE001 - any store trouble is shown, never a crash
-            rows, lines, note = [], [], t("central.store_error", detail=str(error).splitlines()[0][:120])
+            rows, lines, note = [], [], self.language.t("Cannot read the central store: {detail}", detail=str(error).splitlines()[0][:120])
         self.call_from_thread(self._show, page, rows, lines, note)
 
     def _show(self, page: Page, rows: list[list[str]], lines: list[Any], note: str) -> None:
@@ -98,14 +101,14 @@ class CentralApp(Translated, App[int]):
 
     def action_export(self, fmt: str) -> None:
         if not self.lines or not isinstance(self.screen, PageScreen):
-            self.notify(t("central.nothing_to_export"))
+            self.notify(t("Nothing on this page to export"))
             return
         folder = self.config.data_path / "exports"
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(self.config.tz).strftime("%Y%m%d-%H%M%S")
         path = folder / f"central-{self.page.name}-{stamp}.{fmt}"
         path.write_text(views.export(self.lines, fmt), encoding="utf-8")
-        self.notify(t("central.exported", path=str(path)))
+        self.notify(t("Exported to {path}", path=str(path)))
 
 
 def run_central(config: Config) -> int:

@@ -12,11 +12,14 @@ from datetime import UTC, datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from planning import desk
+from tui.central.plan_form import FIELD_HINTS, FIELD_LABELS
 from tui.central.plan_screen import PlanScreen
-from tui.i18n import t
+from tui.i18n import N_, NC_, pt, t
+from tui.terms import BOOKING_KIND_WORDS, BOOKING_STATUS_WORDS, HALF_DAY_WORDS
+from tui.widgets.key_bar import KeyBar
 
 FIELDS = ("kind", "van", "day", "half", "items", "head_count", "group", "name", "phone", "address", "point", "needs")
 
@@ -24,11 +27,11 @@ FIELDS = ("kind", "van", "day", "half", "items", "head_count", "group", "name", 
 class BookingsScreen(PlanScreen):
     page = "bookings"
     BINDINGS = [
-        Binding("ctrl+b", "book", "plan.key.book", priority=True),
-        Binding("ctrl+y", "confirm", "plan.key.confirm", priority=True),
-        Binding("ctrl+t", "reschedule", "plan.key.reschedule", priority=True),
-        Binding("ctrl+x", "cancel_booking", "plan.key.cancel", priority=True),
-        Binding("ctrl+r", "run", "plan.key.run", priority=True),
+        Binding("ctrl+b", "book", N_("book"), priority=True),
+        Binding("ctrl+y", "confirm", N_("confirm request"), priority=True),
+        Binding("ctrl+t", "reschedule", N_("reschedule"), priority=True),
+        Binding("ctrl+x", "cancel_booking", NC_("plan.key", "cancel"), priority=True),
+        Binding("ctrl+r", "run", N_("home-visit run"), priority=True),
     ]
 
     def __init__(self, week_name: str) -> None:
@@ -38,17 +41,17 @@ class BookingsScreen(PlanScreen):
 
     def compose(self) -> ComposeResult:
         yield self.head()
-        yield Static(t("central.loading"), id="central-note")
+        yield Static(t("Loading…"), id="central-note")
         table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(t(key) for key in ("plan.col.day", "plan.col.van", "plan.col.kind", "plan.col.who",
-                                               "plan.col.items", "plan.col.status", "plan.col.plan")))
+        table.add_columns(pt("plan.col", "Day"), pt("plan.col", "Van"), pt("plan.col", "Kind"), pt("plan.col", "Who"),
+                          pt("plan.col", "Items"), pt("plan.col", "Status"), pt("plan.col", "Tailored plan"))
         yield table
         with VerticalScroll(id="plan-form"):
             for field in FIELDS:
                 with Horizontal(classes="plan-row"):  # the label stays when the field is filled
-                    yield Static(t(f"plan.label.{field}"), classes="plan-label")
-                    yield Input(placeholder=t(f"plan.form.{field}"), id=f"form-{field}", classes="plan-field")
-        yield Footer()
+                    yield Static(t(FIELD_LABELS[field]), classes="plan-label")
+                    yield Input(placeholder=t(FIELD_HINTS[field]), id=f"form-{field}", classes="plan-field")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#form-kind", Input).value = "individual"
@@ -65,20 +68,20 @@ class BookingsScreen(PlanScreen):
         table: DataTable[str] = self.query_one("#plan-list", DataTable)
         table.clear()
         for row in rows:
-            when = f"{row.day:%m-%d}{t('plan.' + row.half)}" if row.day and row.half else "-"
-            plan = " ".join(t("plan.staff", department=d, minutes=m, staff=s) for d, m, s in row.plan)
-            table.add_row(when, row.van_id, t(f"plan.booking.{row.kind}"), row.who[:8], ",".join(row.items)[:24],
-                          t(f"plan.status.{row.status}"), plan or "-")
-        self.note(note or (t("central.empty") if not rows else self.week))
+            when = f"{row.day:%m-%d}{t(HALF_DAY_WORDS[row.half])}" if row.day and row.half else "-"
+            plan = " ".join(t("{department} {minutes} min, {staff}", department=d, minutes=m, staff=s) for d, m, s in row.plan)
+            table.add_row(when, row.van_id, t(BOOKING_KIND_WORDS[row.kind]), row.who[:8], ",".join(row.items)[:24],
+                          t(BOOKING_STATUS_WORDS[row.status]), plan or "-")
+        self.note(note or (t("Nothing yet") if not rows else self.week))
 
     def selected(self) -> desk.BookingRow | None:
         table: DataTable[str] = self.query_one("#plan-list", DataTable)
         return self.rows[table.cursor_row] if self.rows and 0 <= table.cursor_row < len(self.rows) else None
 
     def _booked(self, booked: desk.Booked) -> None:
-        plan = " ".join(t("plan.staff", department=name, minutes=minutes, staff=staff)
+        plan = " ".join(t("{department} {minutes} min, {staff}", department=name, minutes=minutes, staff=staff)
                         for name, minutes, staff in booked.plan)
-        self.reload(t("plan.booked", booking=booked.booking.booking_id, code=booked.booking.checkin_code, plan=plan))
+        self.reload(t("Booked #{booking}, code {code}; needs: {plan}", booking=booked.booking.booking_id, code=booked.booking.checkin_code, plan=plan))
 
     def action_run(self) -> None:
         row = self.selected()
@@ -86,8 +89,9 @@ class BookingsScreen(PlanScreen):
             self.call_store(lambda conn: desk.home_visit_run(conn, row), self._run)
 
     def _run(self, legs: list[tuple[str, float]]) -> None:
-        self.note(t("plan.run", stops=" → ".join(t("plan.leg", who=who[:1] + "*", minutes=f"{minutes:.0f}")
-                                                for who, minutes in legs)))
+        # Each leg translated on its own: pybabel does not extract a t() nested in another's arguments.
+        stops = [t("{who} ({minutes} min)", who=who[:1] + "*", minutes=f"{minutes:.0f}") for who, minutes in legs]
+        self.note(t("Run: {stops}", stops=" → ".join(stops)))
 
     def action_book(self) -> None:
         form = self.form()
@@ -103,12 +107,12 @@ class BookingsScreen(PlanScreen):
         row, form = self.selected(), self.form()
         if row is not None:
             self.call_store(lambda conn: desk.reschedule_from_form(conn, row, form, now=datetime.now(UTC)),
-                            lambda booked: self.reload(t("plan.rescheduled", booking=booked.booking.booking_id,
+                            lambda booked: self.reload(t("Booking #{booking} moved to {day} {half}", booking=booked.booking.booking_id,
                                                          day=f"{booked.booking.day:%m-%d}",
-                                                         half=t("plan." + booked.booking.half))))
+                                                         half=t(HALF_DAY_WORDS[booked.booking.half]))))
 
     def action_cancel_booking(self) -> None:
         row = self.selected()
         if row is not None:
             self.call_store(lambda conn: desk.cancel_booking(conn, row, now=datetime.now(UTC)),
-                            lambda _: self.reload(t("plan.cancelled")))
+                            lambda _: self.reload(pt("plan.note", "Cancelled")))

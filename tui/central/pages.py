@@ -13,7 +13,8 @@ from typing import Any
 
 from central import views
 from govan.config import Config
-from tui.i18n import t
+from tui.i18n import N_, NC_, t
+from tui.terms import BACKOFFICE_WORDS, CENTRAL_DELIVERY_WORDS, CENTRAL_FOLLOWUP_WORDS, SUBJECT_WORDS, TRACKING_WORDS
 
 Loader = Callable[[Any, Config], tuple[list[list[str]], list[Any]]]
 
@@ -36,21 +37,18 @@ def _when(value: datetime | None, config: Config) -> str:
 
 
 def _minutes(seconds: float | None) -> str:
-    return "-" if seconds is None else t("central.minutes", n=f"{seconds / 60:.0f}")
+    return "-" if seconds is None else t("{n} min", n=f"{seconds / 60:.0f}")
 
 
-def _word(prefix: str, code: str | None) -> str:
+def _word(words: dict[str, str], code: str | None) -> str:
     if code is None:
         return "-"
-    key = f"{prefix}.{code}"
-    from tui.strings import STRINGS
-
-    return t(key) if key in STRINGS else code
+    return t(words[code]) if code in words else code
 
 
 def _fleet(conn: Any, config: Config) -> tuple[list[list[str]], list[Any]]:
     lines = views.fleet(conn, online_minutes=config.central.online_minutes)
-    return [[line.van_id, t("central.online") if line.online else t("central.offline"), _when(line.last_seen_at, config),
+    return [[line.van_id, t("online") if line.online else t("offline"), _when(line.last_seen_at, config),
              str(line.outbox_pending), _when(line.oldest_pending_at, config), str(line.cases), str(line.trips),
              str(line.ratings), str(line.followups_open)] for line in lines], lines
 
@@ -64,15 +62,15 @@ def _trips(conn: Any, config: Config) -> tuple[list[list[str]], list[Any]]:
 
 def _backoffice(conn: Any, config: Config) -> tuple[list[list[str]], list[Any]]:
     lines = views.backoffice(conn)
-    return [[line.van_id, str(line.case_id), line.item_name or "-", _word("central.backoffice", line.state),
-             line.reference or "-", _word("central.delivery", line.delivery), _word("central.tracking", line.tracking)]
+    return [[line.van_id, str(line.case_id), line.item_name or "-", _word(BACKOFFICE_WORDS, line.state),
+             line.reference or "-", _word(CENTRAL_DELIVERY_WORDS, line.delivery), _word(TRACKING_WORDS, line.tracking)]
             for line in lines], lines
 
 
 def _followups(conn: Any, config: Config) -> tuple[list[list[str]], list[Any]]:
     lines = views.overdue_followups(conn, today=views.today_in(config.tz))
-    return [[line.van_id, _word("central.followup", line.kind), str(line.ref),
-             _word("central.followup", line.status) if line.kind == "rating" else _word("central.tracking", line.status),
+    return [[line.van_id, _word(CENTRAL_FOLLOWUP_WORDS, line.kind), str(line.ref),
+             _word(CENTRAL_FOLLOWUP_WORDS, line.status) if line.kind == "rating" else _word(TRACKING_WORDS, line.status),
              line.deadline.isoformat(), str(line.overdue_days)] for line in lines], lines
 
 
@@ -93,30 +91,30 @@ def _reveals(conn: Any, config: Config) -> tuple[list[list[str]], list[Any]]:
     start, end = views.period_ending(views.today_in(config.tz), REVEALS_DAYS)
     lines = views.reveals(conn, start, end)
     return [[line.van_id, _when(line.at, config), line.staff_name or line.staff_login or "-",
-             _word("central.subject", line.subject), "-" if line.subject_id is None else str(line.subject_id),
+             _word(SUBJECT_WORDS, line.subject), "-" if line.subject_id is None else str(line.subject_id),
              line.detail] for line in lines], lines
 
 
 REVEALS_DAYS = 30  # the audit page: who read personal data on the vans in the last 30 days
 
 PAGES = (
-    Page("1", "fleet", "central.page.fleet", ("central.col.van", "central.col.state", "central.col.last_seen",
-         "central.col.outbox", "central.col.oldest", "central.col.cases", "central.col.trips", "central.col.ratings",
-         "central.col.followups_open"), _fleet),
-    Page("2", "trips", "central.page.trips", ("central.col.van", "central.col.date", "central.col.stop",
-         "central.col.tickets", "central.col.cases", "central.col.completion", "central.col.satisfaction",
-         "central.col.praise", "central.col.wait"), _trips),
-    Page("3", "backoffice", "central.page.backoffice", ("central.col.van", "central.col.case", "central.col.item",
-         "central.col.state", "central.col.reference", "central.col.delivery", "central.col.tracking"), _backoffice),
-    Page("4", "followups", "central.page.followups", ("central.col.van", "central.col.kind", "central.col.case",
-         "central.col.state", "central.col.deadline", "central.col.overdue"), _followups),
-    Page("5", "suggestions", "central.page.suggestions", ("central.col.van", "central.col.date", "central.col.text",
-         "central.col.response"), _suggestions),
-    Page("6", "evaluation", "central.page.evaluation", ("central.col.rank", "central.col.name", "central.col.vans",
-         "central.col.trips", "central.col.cases", "central.col.completion", "central.col.satisfaction",
-         "central.col.praise", "central.col.cooperation", "central.col.score"), _evaluation),
-    Page("0", "reveals", "central.page.reveals", ("central.col.van", "central.col.date", "central.col.name",
-         "central.col.subject", "central.col.record", "central.col.why"), _reveals),
+    Page("1", "fleet", NC_("central.page.fleet", "Vans"), (N_("Van"), N_("State"), N_("Last seen"),
+         N_("Outbox"), N_("Oldest"), N_("Cases"), NC_("central.col.trips", "Trips"), NC_("central.col.ratings", "Ratings"),
+         N_("Open f/u")), _fleet),
+    Page("2", "trips", NC_("central.page.trips", "Trips"), (N_("Van"), NC_("central.col.date", "Date"), N_("Stop"),
+         N_("Tickets"), N_("Cases"), N_("Done %"), N_("Satisf."),
+         N_("Praise"), N_("Wait p50")), _trips),
+    Page("3", "backoffice", NC_("central.page.backoffice", "Back office"), (N_("Van"), N_("Case"), N_("Item"),
+         N_("State"), N_("Reference"), NC_("central.col.delivery", "Delivery"), N_("Tracking")), _backoffice),
+    Page("4", "followups", N_("Overdue"), (N_("Van"), N_("Kind"), N_("Case"),
+         N_("State"), N_("Deadline"), N_("Days over")), _followups),
+    Page("5", "suggestions", N_("Suggestions"), (N_("Van"), NC_("central.col.date", "Date"), N_("Text"),
+         N_("Response")), _suggestions),
+    Page("6", "evaluation", N_("Evaluation"), (N_("Rank"), NC_("central.col.name", "Name"), NC_("central.col.vans", "Vans"),
+         NC_("central.col.trips", "Trips"), N_("Cases"), N_("Done %"), N_("Satisf."),
+         N_("Praise"), N_("Coop."), N_("Score")), _evaluation),
+    Page("0", "reveals", N_("Reveals audit"), (N_("Van"), NC_("central.col.date", "Date"), NC_("central.col.name", "Name"),
+         N_("Subject"), NC_("central.col.record", "Record"), N_("Why")), _reveals),
 )
 
 __all__ = ["PAGES", "Page"]

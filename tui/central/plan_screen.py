@@ -13,10 +13,11 @@ from textual.widgets import Static
 from central import views
 from planning.errors import PlanningError
 from tui.central.pages import PAGES
-from tui.i18n import Translated, t
+from tui.central.plan_problems import describe_plan
+from tui.i18n import NC_, t
 
-PLAN_PAGES = (("7", "week", "plan.page.week"), ("8", "bookings", "plan.page.bookings"),
-              ("9", "sessions", "plan.page.sessions"))
+PLAN_PAGES = (("7", "week", NC_("plan.page.week", "Week")), ("8", "bookings", NC_("plan.page.bookings", "Bookings")),
+              ("9", "sessions", NC_("plan.page.sessions", "Sessions")))
 
 
 def tabs(current: str) -> str:
@@ -25,24 +26,21 @@ def tabs(current: str) -> str:
     return "  ".join(f"[b]{key}{t(title)}[/b]" if name == current else f"{key}{t(title)}" for key, name, title in names)
 
 
-class _Params(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
-def describe(error: PlanningError) -> str:
-    """A planning problem in the dispatcher's language."""
-    return t(f"plan.problem.{error.code.value}").format_map(_Params(error.params))
-
-
-class PlanScreen(Translated, Screen[None]):
+class PlanScreen(Screen[None]):
     page = ""
 
     def head(self) -> Static:
-        return Static(f"{t('central.title')}\n{tabs(self.page)}", id="central-head")
+        return Static(t("Longgang service centre · fleet tracking") + f"\n{tabs(self.page)}", id="central-head")
 
     def note(self, text: str) -> None:
         self.query_one("#central-note", Static).update(text)
+
+    # Words are made on the app's thread: a worker thread has no active app, so t() there would not know the language.
+    def note_problem(self, error: PlanningError) -> None:
+        self.note(describe_plan(error))
+
+    def note_store_error(self, detail: str) -> None:
+        self.note(t("Cannot read the central store: {detail}", detail=detail))
 
     @work(thread=True, group="plan-store")
     def call_store(self, action: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
@@ -52,9 +50,9 @@ class PlanScreen(Translated, Screen[None]):
             with views.open_store(app.url or views.store_url(app.config)) as conn:
                 result = action(conn)
         except PlanningError as error:
-            self.app.call_from_thread(self.note, describe(error))
+            self.app.call_from_thread(self.note_problem, error)
             return
         except Exception as error:  # noqa: BLE001 - any store trouble is shown, never a crash
-            self.app.call_from_thread(self.note, t("central.store_error", detail=str(error).splitlines()[0][:120]))
+            self.app.call_from_thread(self.note_store_error, str(error).splitlines()[0][:120])
             return
         self.app.call_from_thread(done, result)

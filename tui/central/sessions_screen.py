@@ -10,12 +10,15 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from devices.fonts import default_cjk_font
 from planning import desk, sessions, week
+from tui.central.plan_form import FIELD_HINTS, FIELD_LABELS
 from tui.central.plan_screen import PlanScreen
-from tui.i18n import t
+from tui.i18n import N_, pt, t
+from tui.terms import HALF_DAY_WORDS
+from tui.widgets.key_bar import KeyBar
 
 FIELDS = ("theme", "items", "van", "day", "half", "stop", "deadline", "qr")
 WEEKS_SHOWN = 4
@@ -24,8 +27,8 @@ WEEKS_SHOWN = 4
 class SessionsScreen(PlanScreen):
     page = "sessions"
     BINDINGS = [
-        Binding("ctrl+n", "create", "plan.key.create", priority=True),
-        Binding("ctrl+g", "announce", "plan.key.announce", priority=True),
+        Binding("ctrl+n", "create", N_("create"), priority=True),
+        Binding("ctrl+g", "announce", N_("announce"), priority=True),
     ]
 
     def __init__(self, week_name: str) -> None:
@@ -35,17 +38,17 @@ class SessionsScreen(PlanScreen):
 
     def compose(self) -> ComposeResult:
         yield self.head()
-        yield Static(t("central.loading"), id="central-note")
+        yield Static(t("Loading…"), id="central-note")
         table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(t(key) for key in ("plan.col.day", "plan.col.van", "plan.col.theme", "plan.col.stop",
-                                               "plan.col.deadline", "plan.col.items")))
+        table.add_columns(pt("plan.col", "Day"), pt("plan.col", "Van"), pt("plan.col", "Theme"), pt("plan.col", "Stop"),
+                          pt("plan.col", "Order by"), pt("plan.col", "Items"))
         yield table
         with VerticalScroll(id="plan-form"):
             for field in FIELDS:
                 with Horizontal(classes="plan-row"):  # the label stays when the field is filled
-                    yield Static(t(f"plan.label.{field}"), classes="plan-label")
-                    yield Input(placeholder=t(f"plan.form.{field}"), id=f"form-{field}", classes="plan-field")
-        yield Footer()
+                    yield Static(t(FIELD_LABELS[field]), classes="plan-label")
+                    yield Input(placeholder=t(FIELD_HINTS[field]), id=f"form-{field}", classes="plan-field")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
@@ -63,14 +66,14 @@ class SessionsScreen(PlanScreen):
         table: DataTable[str] = self.query_one("#plan-list", DataTable)
         table.clear()
         for row in rows:
-            table.add_row(f"{row.day:%m-%d}{t('plan.' + row.half)}", row.van_id, row.theme[:12], row.stop[:10],
+            table.add_row(f"{row.day:%m-%d}{t(HALF_DAY_WORDS[row.half])}", row.van_id, row.theme[:12], row.stop[:10],
                           f"{row.order_deadline:%m-%d}", "、".join(name for _, name in row.items)[:24])
-        self.note(note or (t("central.empty") if not rows else ""))
+        self.note(note or (t("Nothing yet") if not rows else ""))
 
     def action_create(self) -> None:
         form = self.form()
         self.call_store(lambda conn: desk.create_session_from_form(conn, form),
-                        lambda session: self.reload(t("plan.session_created", session=session.session_id)))
+                        lambda session: self.reload(t("Session #{session} created", session=session.session_id)))
 
     def action_announce(self) -> None:
         table: DataTable[str] = self.query_one("#plan-list", DataTable)
@@ -78,14 +81,15 @@ class SessionsScreen(PlanScreen):
             return
         font = default_cjk_font()
         if font is None:
-            self.note(t("plan.no_font"))
+            self.note(t("No Chinese font (install fonts-wqy-microhei)"))
             return
         session, qr = self.rows[table.cursor_row], self.form()["qr"].strip()
         if not qr:  # the code must lead somewhere real: the dispatcher's WeChat article or 点单 page
             self.query_one("#form-qr", Input).focus()
-            self.note(t("plan.form.qr"))
+            hint = FIELD_HINTS["qr"]
+            self.note(t(hint))
             return
         app: Any = self.app
         folder: Path = app.config.data_path / "exports"
         self.call_store(lambda conn: desk.announce_session(conn, session.session_id, qr, folder, [font.path]),
-                        lambda files: self.note(t("plan.announced", count=len(files), folder=str(folder))))
+                        lambda files: self.note(t("Wrote {count} files to {folder}", count=len(files), folder=str(folder))))

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
-from tui.i18n import Translated
 from tui.messages import DevicesChanged
 from tui.widgets.device_bar import DeviceBar
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.van_header import VanHeader
 
 if TYPE_CHECKING:
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from tui.app import GovanApp
 
 
-class VanScreen(Translated, Screen):
+class VanScreen(Screen):
     """Subclasses yield their content from `compose_body`."""
 
     DEFAULT_CSS = """
@@ -44,11 +43,11 @@ class VanScreen(Translated, Screen):
         return session.trip.id
 
     def compose(self) -> ComposeResult:
-        yield VanHeader(self.van.now)
+        yield VanHeader(self.govan.now)
         with Vertical(classes="van-body"):
             yield from self.compose_body()
-        yield DeviceBar(self.govan.link.status, terminal=lambda: self.van.terminal)
-        yield Footer(compact=True)
+        yield DeviceBar(self.govan.link.status, terminal=lambda: self.govan.link.terminal)  # the link is the bus: no store needed to paint
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

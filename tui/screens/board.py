@@ -13,14 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from daemon.messages import QueueBoard
-from tui.i18n import Translated, t
+from tui.i18n import pt, t
 from tui.messages import BoardChanged, DevicesChanged
 from tui.widgets.big_text import BigText
 
 SHOWN_LARGE = 3
 
 
-class BoardScreen(Translated, Screen):
+class BoardScreen(Screen):
     DEFAULT_CSS = """
     BoardScreen { layout: vertical; }
     BoardScreen #board-title { height: 1; content-align: center middle; text-style: bold; background: $primary; width: 100%; }
@@ -39,18 +39,18 @@ class BoardScreen(Translated, Screen):
         self.board: QueueBoard | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(t("board.title"), id="board-title")
+        yield Static(t("Longgang Mobile Government Service · Now calling"), id="board-title")
         yield VerticalScroll(id="board-calls")
         yield Static(id="board-recent")
         yield Static(id="board-waiting")
-        yield Static(t("board.waiting_for_data"), id="board-status")
+        yield Static(t("Waiting for queue data…"), id="board-status")
 
     def on_board_changed(self, message: BoardChanged) -> None:
         self.show(message.board)
 
     def on_devices_changed(self, message: DevicesChanged) -> None:
         status = message.status
-        note = "" if status.broker_connected else t("board.disconnected")
+        note = "" if status.broker_connected else t("Disconnected: this may not be current")
         self.query_one("#board-status", Static).update(note)
 
     def show(self, board: QueueBoard) -> None:
@@ -64,25 +64,25 @@ class BoardScreen(Translated, Screen):
                     BigText(call.number, style="bold yellow" if index == 0 else "bold"),
                     Static("→", classes="board-arrow"),
                     BigText(call.window, style="bold"),
-                    Static(t("board.window_suffix"), classes="board-window"),
+                    Static(t("window"), classes="board-window"),
                     classes="board-call",
                 ))
             else:
-                rows.append(Static(t("board.call_line", number=call.number, window=call.window)))
+                rows.append(Static(t("{number} to window {window}", number=call.number, window=call.window)))
         if not rows:
-            rows.append(Static(Text(t("board.nobody_called"), style="dim")))
+            rows.append(Static(Text(t("Nobody called yet"), style="dim")))
         calls.mount_all(rows)
         calling = {call.number for call in board.calling}
         earlier = [call for call in board.recent if call.number not in calling]
         recent = Text()
         if earlier:
-            recent.append(t("board.recent") + "  ", style="bold")
-            recent.append("   ".join(t("board.recent_call", number=call.number, window=call.window) for call in earlier))
+            recent.append(t("Called before") + "  ", style="bold")
+            recent.append("   ".join(t("{number}→window {window}", number=call.number, window=call.window) for call in earlier))
         self.query_one("#board-recent", Static).update(recent)
-        waiting = Text(t("board.waiting") + "  ", style="bold")
+        waiting = Text(pt("board.waiting", "Waiting") + "  ", style="bold")
         for letter, count in board.waiting.items():
-            waiting.append(t("board.waiting_count", letter=letter, count=count) + "   ")
+            waiting.append(t("{letter}: {count}", letter=letter, count=count) + "   ")
         if not board.waiting:
-            waiting.append(t("board.nobody_waiting"), style="dim")
+            waiting.append(t("nobody"), style="dim")
         self.query_one("#board-waiting", Static).update(waiting)
         self.query_one("#board-status", Static).update("")

@@ -19,11 +19,12 @@ from flows import login
 from flows.captain import LiveTrip, TripWatch
 from flows.trip import Trip, recent_trips
 from tui import figure_format as fmt
-from tui.i18n import t
+from tui.i18n import N_, NC_, pt, t
 from tui.incident_line import incident_text
 from tui.messages import DeviceFaulted, DevicesChanged, QueueChanged
 from tui.problems import describe
 from tui.screens.base import VanScreen
+from tui.terms import TRIP_MODE_WORDS, TRIP_STATUS_WORDS
 from tui.widgets.ask_text import AskText
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.choose import Choose
@@ -35,16 +36,16 @@ TRIPS_PAGE = 20
 
 class CaptainScreen(VanScreen):
     BINDINGS = [
-        Binding("s", "summary", "captain.key.summary"),
-        Binding("n", "notes", "captain.key.notes"),
-        Binding("g", "suggestion", "captain.key.suggestion"),
-        Binding("w", "crew", "captain.key.crew"),
-        Binding("c", "close_trip", "captain.key.close"),
-        Binding("u", "follow_ups", "captain.key.follow_ups"),
-        Binding("e", "evaluation", "captain.key.evaluation"),
-        Binding("p", "plan", "captain.key.plan"),
-        Binding("k", "unlock", "captain.key.unlock"),
-        Binding("f5", "refresh", "key.refresh"),
+        Binding("s", "summary", N_("Summary")),
+        Binding("n", "notes", N_("Notes")),
+        Binding("g", "suggestion", N_("Suggestion")),
+        Binding("w", "crew", N_("Crew")),
+        Binding("c", "close_trip", N_("Close trip")),
+        Binding("u", "follow_ups", N_("Follow-ups")),
+        Binding("e", "evaluation", N_("Evaluation")),
+        Binding("p", "plan", N_("Centre's plan")),
+        Binding("k", "unlock", N_("Unlock")),
+        Binding("f5", "refresh", N_("Refresh")),
     ]
     DEFAULT_CSS = """
     CaptainScreen #captain-title { height: auto; padding: 0 1; background: $boost; text-style: bold; }
@@ -73,11 +74,11 @@ class CaptainScreen(VanScreen):
         with Horizontal(id="captain-body"):
             with Vertical(id="captain-queue"):
                 yield Static(id="captain-tickets")
-                yield BarChart(t("summary.chart.arrivals"), [], empty=t("summary.none"), id="captain-arrivals")
+                yield BarChart(t("Arrivals per hour"), [], empty=t("none"), id="captain-arrivals")
             with Vertical(id="captain-side"):
                 yield Static(id="captain-cases")
                 yield Static(id="captain-ratings")
-                yield BarChart("", [], empty=t("summary.none"), id="captain-levels")
+                yield BarChart("", [], empty=t("none"), id="captain-levels")
         yield Static(id="captain-devices")
 
     def on_mount(self) -> None:
@@ -135,66 +136,66 @@ class CaptainScreen(VanScreen):
         self.query_one("#captain-cases", Static).update(self._cases(live))
         self.query_one("#captain-ratings", Static).update(self._ratings(live))
         self.query_one("#captain-levels", BarChart).show(
-            [Bar(t("summary.level", score=score), count, str(count), "green" if score >= 3 else "red")
+            [Bar(t("{score}★", score=score), count, str(count), "green" if score >= 3 else "red")
              for score, count in live.ratings.items()])
         self.query_one("#captain-devices", Static).update(self._devices(live))
 
     def _title(self, live: LiveTrip) -> Text:
         trip = live.trip
-        return Text(t("captain.title", stop=trip.stop_name, date=trip.trip_date.isoformat(),
-                      mode=t("trip.mode." + trip.mode), start=fmt.clock_time(live.opened_at),
+        return Text(t("{stop} · {date} {mode} · open since {start}, {hours} · crew of {crew}", stop=trip.stop_name, date=trip.trip_date.isoformat(),
+                      mode=t(TRIP_MODE_WORDS[trip.mode]), start=fmt.clock_time(live.opened_at),
                       hours=fmt.duration(live.open_s), crew=len(trip.crew)))
 
     def _queue(self, live: LiveTrip) -> Table:
         summary = live.summary
-        table = Table(title=t("captain.queue"), title_justify="left", title_style="bold", expand=True,
+        table = Table(title=t("Tickets and service"), title_justify="left", title_style="bold", expand=True,
                       box=None, padding=(0, 1), show_edge=False)
-        table.add_column(t("captain.col.category"), no_wrap=True, overflow="ellipsis")
-        for key in ("captain.col.issued", "captain.col.waiting", "captain.col.served", "captain.col.no_shows"):
+        table.add_column(t("Queue"), no_wrap=True, overflow="ellipsis", ratio=1)  # it gives way: the figures never do
+        for key in (N_("Issued"), NC_("captain.col.waiting", "Wait"), N_("Served"), N_("No-show")):
             table.add_column(t(key), justify="right", no_wrap=True, min_width=cell_len(t(key)))
         for group in summary.by_category:
             f = group.figures
             table.add_row(f"{group.key} {group.name}", str(f.tickets), str(f.waiting), str(f.served), str(f.no_shows))
         o = summary.overall
-        table.add_row(Text(t("captain.total"), style="bold"), str(o.tickets), str(o.waiting), str(o.served),
+        table.add_row(Text(t("Total"), style="bold"), str(o.tickets), str(o.waiting), str(o.served),
                       str(o.no_shows), style="bold")
-        table.caption = t("captain.waits", median=fmt.minutes(o.wait_median_s), p90=fmt.minutes(o.wait_p90_s))
+        table.caption = t("Waits: median {median}, p90 {p90}", median=fmt.minutes(o.wait_median_s), p90=fmt.minutes(o.wait_p90_s))
         table.caption_justify = "left"
         return table
 
     def _cases(self, live: LiveTrip) -> Text:
         o = live.summary.overall
-        text = Text().append(t("captain.cases", cases=o.cases) + "\n", style="bold")
-        text.append(t("captain.outcomes", on_site=o.completed_on_site, forwarded=o.accepted_forwarded,
+        text = Text().append(t("Cases: {cases}", cases=o.cases) + "\n", style="bold")
+        text.append(t("on site {on_site} · forwarded {forwarded} · not done {not_done} · consult {consult}", on_site=o.completed_on_site, forwarded=o.accepted_forwarded,
                       not_done=o.not_done, consult=o.consult_only) + "\n")
-        text.append(t("captain.completion", rate=fmt.rate(o.completion_rate)) + "\n")
-        text.append(t("captain.service", median=fmt.minutes(o.service_median_s), p90=fmt.minutes(o.service_p90_s)))
+        text.append(t("Completion rate {rate}", rate=fmt.rate(o.completion_rate)) + "\n")
+        text.append(t("Service: median {median}, p90 {p90}", median=fmt.minutes(o.service_median_s), p90=fmt.minutes(o.service_p90_s)))
         return text
 
     def _ratings(self, live: LiveTrip) -> Text:
         summary = live.summary
         o = summary.overall
-        text = Text().append(t("captain.ratings", ratings=o.ratings) + "\n", style="bold")
-        text.append(t("captain.rates", satisfaction=fmt.rate(o.satisfaction_rate), praise=fmt.rate(o.praise_rate))
+        text = Text().append(t("Ratings: {ratings}", ratings=o.ratings) + "\n", style="bold")
+        text.append(t("Satisfaction {satisfaction} · praise {praise}", satisfaction=fmt.rate(o.satisfaction_rate), praise=fmt.rate(o.praise_rate))
                     + "\n")
-        text.append(t("captain.bad", bad=o.bad_reviews, open=summary.follow_ups_open),
+        text.append(t("Bad reviews {bad}, {open} to follow up", bad=o.bad_reviews, open=summary.follow_ups_open),
                     style="bold red" if summary.follow_ups_open else "")
-        text.append("\n" + t("captain.suggestions", count=summary.suggestions))
+        text.append("\n" + t("Suggestions: {count}", count=summary.suggestions))
         return text
 
     def _devices(self, live: LiveTrip) -> Text:
         if not live.incidents:
-            return Text(t("captain.no_incidents"), style="dim")
+            return Text(t("No device trouble recorded on this trip"), style="dim")
         tz = self.van.config.tz
-        text = Text().append(t("captain.incidents", count=live.troubles) + "\n", style="bold")
+        text = Text().append(t("Device trouble: {count} (recorded while a terminal is open)", count=live.troubles) + "\n", style="bold")
         for index, incident in enumerate(live.incidents[-6:]):
             text.append("; " if index else "").append_text(incident_text(incident, tz))
         return text
 
     def _show_past_trips(self) -> None:
-        self.query_one("#captain-title", Static).update(Text(t("captain.no_trip"), style="bold"))
+        self.query_one("#captain-title", Static).update(Text(t("No trip is open. Enter shows the chosen trip's summary; U follow-ups, E evaluation"), style="bold"))
         table = self.query_one("#captain-trips", DataTable)
-        table.add_columns(t("captain.col.date"), t("captain.col.stop"), t("captain.col.mode"), t("captain.col.status"))
+        table.add_columns(pt("captain.col.date", "Date"), t("Stop"), t("Mode"), t("Status"))
         self._show_older_trips()
         table.focus()
         self.refresh_bindings()
@@ -205,8 +206,8 @@ class CaptainScreen(VanScreen):
         self.past += page
         table = self.query_one("#captain-trips", DataTable)
         for trip in page:
-            table.add_row(trip.trip_date.isoformat(), trip.stop_name, t("trip.mode." + trip.mode),
-                          t("captain.status." + trip.status), key=str(trip.id))
+            table.add_row(trip.trip_date.isoformat(), trip.stop_name, t(TRIP_MODE_WORDS[trip.mode]),
+                          t(TRIP_STATUS_WORDS[trip.status]), key=str(trip.id))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.live is None and self.more_past and event.cursor_row == len(self.past) - 1:
@@ -249,10 +250,10 @@ class CaptainScreen(VanScreen):
             if problem is not None:
                 self.notify(describe(problem), severity="error")
                 return
-            self.notify(t("captain.suggestion_kept"))
+            self.notify(t("Suggestion kept"))
             self.refresh_view()
 
-        self.app.push_screen(AskText(t("captain.ask_suggestion")), done)
+        self.app.push_screen(AskText(t("A suggestion received (in the person's words)")), done)
 
     def action_crew(self) -> None:
         from tui.screens.trip_setup import TripSetupScreen
@@ -285,9 +286,9 @@ class CaptainScreen(VanScreen):
         """A staff member locked out by wrong PINs may try again at once."""
         locked = login.locks(self.van)
         if not locked:
-            self.notify(t("captain.nobody_locked"))
+            self.notify(t("Nobody is locked out"))
             return
-        choices = [(t("captain.locked_until", name=lock.staff.name, until=lock.until.strftime("%H:%M")),
+        choices = [(t("{name} (locked until {until})", name=lock.staff.name, until=lock.until.strftime("%H:%M")),
                     str(lock.staff.id)) for lock in locked]
 
         def done(choice: str | None) -> None:
@@ -297,6 +298,6 @@ class CaptainScreen(VanScreen):
             if problem is not None:
                 self.notify(describe(problem), severity="error")
                 return
-            self.notify(t("captain.unlocked"))
+            self.notify(t("Unlocked: they can sign in again"))
 
-        self.app.push_screen(Choose(t("captain.ask_unlock"), choices), done)
+        self.app.push_screen(Choose(t("Unlock whom (locked out by wrong PINs)"), choices), done)

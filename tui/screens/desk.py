@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Static
 from core.problems import Problem
 from flows.desk import Action, DeskFlow, Hold, Item, ReplaceAsked, Slip, Ticket
 from flows.slips import SlipOutcome
-from tui.i18n import t
+from tui.i18n import N_, NC_, t
 from tui.item_search import ItemSearch
 from tui.messages import CardRead, CodeScanned, DevicesChanged, QueueChanged
 from tui.problems import describe
@@ -40,7 +40,7 @@ KEYS = "1234567890"
 # (sorting, layout), and a desk issuing all day grew slower with every ticket (issue 17).
 TABLE_ROWS = 100
 _COLUMNS = ("number", "item", "priority", "print", "status")
-_CARD_WARNINGS = {"expired": "card.expired", "check_digit": "desk.card.check_digit"}
+_CARD_WARNINGS = {"expired": N_("card expired"), "check_digit": N_("the card's number fails its check")}
 
 
 def _fixed_width(column: str, heading: str) -> int | None:
@@ -54,15 +54,15 @@ def _fixed_width(column: str, heading: str) -> int | None:
 class DeskScreen(VanScreen):
     COMMANDS = {ItemSearch}
     BINDINGS = [
-        Binding("1", "issue('1')", "desk.key.frequent", key_display="1…0"),
+        Binding("1", "issue('1')", N_("Frequent items"), key_display="1…0"),
         *[Binding(key, f"issue('{key}')", show=False) for key in KEYS[1:]],
-        Binding("r", "reprint", "desk.key.reprint"),
-        Binding("w", "write", "desk.key.write"),
-        Binding("c", "cancel", "desk.key.cancel"),
-        Binding("a", "appointment", "desk.key.appointment"),
-        Binding("d", "toggle_disabled", "desk.key.disabled"),
-        Binding("escape", "clear_person", "desk.key.clear_person"),
-        Binding("f12", "take_device", "desk.key.take"),
+        Binding("r", "reprint", N_("Reprint")),
+        Binding("w", "write", N_("Hand over in writing")),
+        Binding("c", "cancel", N_("Cancel ticket")),
+        Binding("a", "appointment", N_("Appointment code")),
+        Binding("d", "toggle_disabled", N_("Special priority")),
+        Binding("escape", "clear_person", N_("Clear person")),
+        Binding("f12", "take_device", N_("Take device")),
     ]
 
     def __init__(self) -> None:
@@ -80,7 +80,7 @@ class DeskScreen(VanScreen):
             yield Static("", id="desk-holds")
             with Horizontal(id="desk-middle"):
                 with Vertical(id="desk-last"):
-                    yield Static(t("desk.last_ticket"))
+                    yield Static(t("Last ticket"))
                     yield BigText("", id="desk-number")
                     yield Static(id="desk-print")
                 yield DataTable(id="desk-tickets", cursor_type="row", zebra_stripes=True)
@@ -91,8 +91,8 @@ class DeskScreen(VanScreen):
         assert session is not None and session.trip is not None
         self.flow = DeskFlow(self.van, session.staff, session.trip)
         table = self.query_one("#desk-tickets", DataTable)
-        for key, label in zip(_COLUMNS, ("desk.col.number", "desk.col.item", "desk.col.priority", "desk.col.print",
-                                         "desk.col.status"), strict=True):
+        for key, label in zip(_COLUMNS, (N_("No."), N_("Item"), N_("Prio."), NC_("desk.col.print", "Print"),
+                                         N_("Status")), strict=True):
             table.add_column(t(label), key=key, width=_fixed_width(key, t(label)))
         self.query_one("#desk-items", Static).update(self._keys_text())
         self.fill_table()
@@ -124,7 +124,7 @@ class DeskScreen(VanScreen):
         half = (len(cells) + 1) // 2
         for left, right in zip(cells[:half], [*cells[half:], Text("")], strict=False):
             grid.add_row(left, right)
-        return Group(Text(t("desk.frequent"), style="bold"), grid)
+        return Group(Text(t("Press a number for a ticket (Ctrl+P searches every item, pinyin initials work)"), style="bold"), grid)
 
     # The tickets: the newest TABLE_ROWS once, then one row at a time.
     def fill_table(self) -> None:
@@ -170,7 +170,7 @@ class DeskScreen(VanScreen):
 
     def show_waiting(self) -> None:
         waiting = "  ".join(f"{letter} {count}" for letter, count in self.desk.waiting().items()) or "0"
-        self.query_one("#desk-waiting", Static).update(t("desk.waiting", counts=waiting))
+        self.query_one("#desk-waiting", Static).update(t("Waiting  {counts}", counts=waiting))
 
     def show_last(self) -> None:
         ticket = self.desk.last
@@ -183,15 +183,15 @@ class DeskScreen(VanScreen):
         """What the ticket's paper is now, in words that say which it is."""
         slip = self.desk.slips.get(ticket.id)
         if ticket.status == "cancelled":
-            return Text(t("slip.cancelled"), style="bold")
+            return Text(t("cancelled; never called"), style="bold")
         if ticket.print_state == "written":
-            return Text(t("slip.written"), style="green")
+            return Text(t("handed over in writing; in the queue"), style="green")
         if ticket.print_state != "failed":
             return Text(t(PRINT_WORDS[ticket.print_state]), style=PRINT_STYLE[ticket.print_state])
         reason = describe(slip.problem) if slip is not None and slip.problem is not None else ""
-        text = Text(t("slip.failed", reason=reason) if reason else t("print.failed"), style="bold red")
+        text = Text(t("NOT printed: {reason}", reason=reason) if reason else t("NOT printed"), style="bold red")
         if ticket.status == "waiting":
-            text.append("\n" + t("slip.held"), style="red").append("\n" + t("slip.choose"), style="bold")
+            text.append("\n" + t("not called or counted until settled"), style="red").append("\n" + t("R reprint · W in writing · C cancel"), style="bold")
         return text
 
     def on_queue_changed(self, message: QueueChanged) -> None:
@@ -207,19 +207,19 @@ class DeskScreen(VanScreen):
     def show_person(self) -> None:
         person = self.desk.person
         if person is None:
-            text = Text(t("desk.no_person"), style="dim")
+            text = Text(t("No person linked: read an ID card to link and prioritise by age, scan an appointment code to check in"), style="dim")
         elif person.citizen_id is None:
-            text = Text(t("desk.card_not_linked", name=person.name), style="yellow")
+            text = Text(t("{name}'s card number does not validate; this ticket is not linked to the person", name=person.name), style="yellow")
         else:
-            text = Text(t("desk.person", name=person.name, id=person.id_number))
+            text = Text(t("Person {name} {id}", name=person.name, id=person.id_number))
             if person.age is not None:
-                text.append("  " + t("desk.person.age", age=person.age))
+                text.append("  " + t("aged {age}", age=person.age))
         if person is not None:
             for warning in person.warnings:
                 text.append("  " + t(_CARD_WARNINGS[warning.value]), style="bold red")
         priority = self.desk.priority()
         if priority is not None and (person is not None or self.desk.disabled):
-            text.append("  " + t("desk.next_priority", priority=t(PRIORITY_WORDS[priority])), style="bold green")
+            text.append("  " + t("next ticket: {priority} priority", priority=t(PRIORITY_WORDS[priority])), style="bold green")
         self.query_one("#desk-person", Static).update(text)
 
     def on_card_read(self, message: CardRead) -> None:
@@ -234,8 +234,8 @@ class DeskScreen(VanScreen):
             self.show_person()
 
     def ask_to_replace(self, asked: ReplaceAsked) -> None:
-        choices = [(t("desk.replace.keep", name=asked.current_name), "keep"),
-                   (t("desk.replace.replace", name=asked.card_name), "replace")]
+        choices = [(t("Keep {name} for the next ticket", name=asked.current_name), "keep"),
+                   (t("The next ticket for {name}", name=asked.card_name), "replace")]
 
         def answered(choice: str | None) -> None:
             if choice == "replace":
@@ -246,7 +246,7 @@ class DeskScreen(VanScreen):
                 self.desk.keep_person()
             self.show_person()
 
-        self.app.push_screen(Choose(t("intake.replace.title", card=asked.card_name, current=asked.current_name),
+        self.app.push_screen(Choose(t("The card is {card}'s, not {current}'s. Replace the person?", card=asked.card_name, current=asked.current_name),
                                     choices), answered)
 
     def action_clear_person(self) -> None:
@@ -273,7 +273,7 @@ class DeskScreen(VanScreen):
 
     def issued(self, ticket: Ticket | Problem) -> None:
         if isinstance(ticket, Problem):
-            self.notify(describe(ticket), title=t("desk.cannot_issue"), severity="error")
+            self.notify(describe(ticket), title=t("Cannot issue a ticket"), severity="error")
             return
         # The print command first: the table's update and its redraw come after it is sent.
         self.print_slip(ticket.id, again=False)
@@ -296,14 +296,14 @@ class DeskScreen(VanScreen):
         label = result.ticket.label
         if result.outcome is SlipOutcome.FAILED:
             reason = describe(result.problem) if result.problem is not None else ""
-            key = "slip.toast.held" if result.held else "slip.toast.failed"
+            key = N_("{label} did not print: {reason}. It is not called or counted: reprint it, hand it over in writing, or cancel it") if result.held else N_("{label} did not print: {reason}")
             self.notify(t(key, label=label, reason=reason), severity="error", timeout=10)
         elif result.outcome is SlipOutcome.WRITTEN:
-            self.notify(t("slip.toast.written", label=label))
+            self.notify(t("{label} handed over in writing; it is in the queue", label=label))
         elif result.outcome is SlipOutcome.CANCELLED:
-            self.notify(t("slip.toast.cancelled", label=label))
+            self.notify(t("{label} cancelled; it will not be called", label=label))
         elif result.warning is not None:
-            self.notify(t("slip.toast.warning", label=label, reason=describe(result.warning)), severity="warning")
+            self.notify(t("{label} printed; {reason}", label=label, reason=describe(result.warning)), severity="warning")
         # NoMatches: the screen closed while the printer was still answering; the store has the result.
         with contextlib.suppress(NoMatches):
             self.show_ticket(result.ticket)
@@ -365,7 +365,7 @@ class DeskScreen(VanScreen):
             if code:
                 self.issued(self.desk.check_in(code))
 
-        self.app.push_screen(AskText(t("desk.ask_code")), done)
+        self.app.push_screen(AskText(t("Type the appointment check-in code (8 characters)")), done)
 
     # The reader and the scanner
     @work(group="holds", exclusive=True)

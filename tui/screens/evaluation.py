@@ -16,22 +16,22 @@ from textual.widgets import DataTable, Static
 from core.problems import Problem
 from flows.evaluation import EvaluationFlow
 from tui import figure_format as fmt
-from tui.i18n import t
+from tui.i18n import N_, NC_, t
 from tui.problems import describe
 from tui.screens.base import VanScreen
+from tui.terms import EVALUATION_BY_WORDS
 from tui.widgets.ask_text import AskText
 
-COLUMNS = ("evaluation.col.rank", "evaluation.col.name", "evaluation.col.trips", "evaluation.col.cases",
-           "evaluation.col.completion", "evaluation.col.satisfaction", "evaluation.col.praise",
-           "evaluation.col.cooperation", "evaluation.col.score")
+COLUMNS = (N_("Rank"), NC_("evaluation.col.name", "Name"), NC_("evaluation.col.trips", "Trips"), N_("Cases"),
+           N_("Done %"), N_("Satisf."), N_("Praise"), N_("Coop."), N_("Score"))
 
 
 class EvaluationScreen(VanScreen):
     BINDINGS = [
-        Binding("p", "period", "evaluation.key.period"),
-        Binding("w", "switch", "evaluation.key.switch"),
-        Binding("ctrl+e", "export", "evaluation.key.export"),
-        Binding("escape", "back", "key.back"),
+        Binding("p", "period", N_("Period")),
+        Binding("w", "switch", N_("Staff/windows")),
+        Binding("ctrl+e", "export", N_("Export CSV")),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     EvaluationScreen #evaluation-head { height: auto; padding: 0 1; background: $boost; }
@@ -60,9 +60,9 @@ class EvaluationScreen(VanScreen):
         """The ranking as the flow has it, and what went wrong getting it, if anything."""
         flow = self.flow
         w = flow.weights
-        head = Text().append(t("evaluation.title", by=t("evaluation.by." + flow.by), start=flow.date_from.isoformat(),
+        head = Text().append(t("Evaluation ({by}): {start} to {end}", by=t(EVALUATION_BY_WORDS[flow.by]), start=flow.date_from.isoformat(),
                                end=flow.date_to.isoformat()) + "\n", style="bold")
-        head.append(t("evaluation.weights", trips=w.trips, cases=w.cases, completion=w.completion,
+        head.append(t("Weights: trips {trips} · cases {cases} · completion {completion} · satisfaction {satisfaction} · praise {praise} · cooperation {cooperation}", trips=w.trips, cases=w.cases, completion=w.completion,
                       satisfaction=w.satisfaction, praise=w.praise, cooperation=w.cooperation), style="dim")
         self.query_one("#evaluation-head", Static).update(head)
         table = self.query_one(DataTable)
@@ -76,7 +76,7 @@ class EvaluationScreen(VanScreen):
         if problem is not None:
             self._say(Text(describe(problem), style="bold red"))
         elif not flow.ranking:
-            self._say(Text(t("evaluation.nobody"), style="dim"))
+            self._say(Text(t("No trips in this period"), style="dim"))
         else:
             self._say(Text(""))
 
@@ -89,7 +89,7 @@ class EvaluationScreen(VanScreen):
                 self.show(self.flow.set_period(answer))
 
         current = f"{self.flow.date_from.isoformat()} {self.flow.date_to.isoformat()}"
-        self.app.push_screen(AskText(t("evaluation.ask_period"), current), done)
+        self.app.push_screen(AskText(t("Period: first and last day (e.g. 2026-11-01 2026-11-30)"), current), done)
 
     def action_switch(self) -> None:
         self.show(self.flow.switch())
@@ -97,9 +97,9 @@ class EvaluationScreen(VanScreen):
     def action_export(self) -> None:
         path = self.flow.export()
         if isinstance(path, Problem):
-            self._say(Text(t("summary.export_failed", detail=describe(path)), style="bold red"))
+            self._say(Text(t("Export failed: {detail}", detail=describe(path)), style="bold red"))
             return
-        self._say(Text(t("evaluation.exported", path=str(path)), style="green"))
+        self._say(Text(t("Exported {path}", path=str(path)), style="green"))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -17,9 +17,10 @@ from textual.widgets import DataTable, Static
 from core.problems import Code, Problem
 from flows.followup import Action, FollowUpFlow, FollowUpLine
 from tui import figure_format as fmt
-from tui.i18n import t
+from tui.i18n import N_, t
 from tui.problems import describe
 from tui.screens.base import VanScreen
+from tui.terms import FOLLOWUP_ASK_WORDS, FOLLOWUP_DONE_WORDS, FOLLOWUP_STATE_WORDS, RATING_LEVEL_WORDS
 from tui.widgets.ask_text import AskText
 
 STATE_STYLE = {"open": "red", "called_back": "yellow", "fixed": "cyan", "closed": "green"}
@@ -29,12 +30,12 @@ NOT_YOURS = (Code.CAPTAIN_ONLY, Code.FOLLOW_UP_OWN_RATING)
 
 class FollowUpsScreen(VanScreen):
     BINDINGS = [
-        Binding("b", "step('callback')", "followups.key.callback"),
-        Binding("x", "step('fix')", "followups.key.fix"),
-        Binding("r", "step('report')", "followups.key.report"),
-        Binding("p", "phone", "followups.key.phone"),
-        Binding("a", "toggle_closed", "followups.key.all"),
-        Binding("escape", "back", "key.back"),
+        Binding("b", "step('callback')", N_("Callback")),
+        Binding("x", "step('fix')", N_("Fix")),
+        Binding("r", "step('report')", N_("Report back")),
+        Binding("p", "phone", N_("Phone")),
+        Binding("a", "toggle_closed", N_("Show closed")),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     FollowUpsScreen #followups-figure { height: auto; padding: 0 1; background: $boost; }
@@ -57,8 +58,8 @@ class FollowUpsScreen(VanScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key in ("followups.col.deadline", "followups.col.ticket", "followups.col.state", "followups.col.rating",
-                    "followups.col.named", "followups.col.staff", "followups.col.trip"):
+        for key in (N_("Due"), N_("Ticket"), N_("State"), N_("Rating"),
+                    N_("Named"), N_("Staff"), N_("Trip")):
             table.add_column(t(key), key=key)
         self.refresh_view()
         table.focus()
@@ -72,12 +73,12 @@ class FollowUpsScreen(VanScreen):
         for line in flow.lines:
             overdue = line.overdue(today)
             late = "bold red" if overdue else ""
-            deadline = line.follow_up.deadline.isoformat() + (" " + t("summary.overdue") if overdue else "")
+            deadline = line.follow_up.deadline.isoformat() + (" " + t("overdue") if overdue else "")
             state = line.follow_up.status
             table.add_row(
                 Text(deadline, style=late), Text(line.ticket, style=late),
-                Text(t("followups.state." + state), style=STATE_STYLE[state]), f"{line.score} {line.level}",
-                t("summary.yes") if line.named else t("summary.no"), line.staff_name or "—",
+                Text(t(FOLLOWUP_STATE_WORDS[state]), style=STATE_STYLE[state]), f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]),
+                t("yes") if line.named else t("no"), line.staff_name or "—",
                 line.trip_date.isoformat(), key=str(line.follow_up.id))
         if flow.selected is not None:
             table.move_cursor(row=flow.lines.index(flow.selected))
@@ -87,12 +88,12 @@ class FollowUpsScreen(VanScreen):
     def _figure(self) -> Text:
         """The named-差评 callback rule as a figure, for this year so far."""
         rule = self.flow.callback_rule()
-        text = Text(t("followups.rule", year=rule.year, called=rule.called_back, named=rule.named,
+        text = Text(t("Named bad reviews called back in {year}: {called}/{named} = {rate} (the rule is 100%)", year=rule.year, called=rule.called_back, named=rule.named,
                       rate=fmt.rate(rule.rate)), style="bold green" if rule.kept else "bold red")
         today = self.flow.today
         open_lines = [line for line in self.flow.lines if line.follow_up.status != "closed"]
         overdue = sum(1 for line in open_lines if line.overdue(today))
-        text.append("   " + t("followups.counts", open=len(open_lines), overdue=overdue),
+        text.append("   " + t("{open} open, {overdue} overdue", open=len(open_lines), overdue=overdue),
                     style="bold red" if overdue else "")
         return text
 
@@ -106,20 +107,20 @@ class FollowUpsScreen(VanScreen):
         line = self.flow.selected
         detail = self.query_one("#followups-detail", Static)
         if line is None:
-            detail.update(Text(t("followups.none"), style="dim"))
+            detail.update(Text(t("No bad reviews to follow up"), style="dim"))
             return
         tz = self.van.config.tz
         f = line.follow_up
-        text = Text(t("followups.comment", ticket=line.ticket, stop=line.stop_name, comment=line.comment or "—") + "\n")
+        text = Text(t("{ticket} ({stop}) comment: {comment}", ticket=line.ticket, stop=line.stop_name, comment=line.comment or "—") + "\n")
         text.append_text(self._phone(line)).append("\n")
         for step, at, by, note in (("callback", f.callback_at, line.callback_by_name, f.callback_note),
                                    ("fix", f.fix_at, line.fix_by_name, f.fix_note),
                                    ("report", f.report_at, line.report_by_name, f.report_note)):
             if at:
-                text.append(t("followups.done." + step, time=fmt.stored_time(at, tz, "%m-%d %H:%M"), by=by or "—",
+                text.append(t(FOLLOWUP_DONE_WORDS[step], time=fmt.stored_time(at, tz, "%m-%d %H:%M"), by=by or "—",
                               note=note or "") + "\n")
         if f.status != "closed" and not line.overdue(self.flow.today):
-            text.append(t("followups.days_left", deadline=f.deadline.isoformat(),
+            text.append(t("Due {deadline}: {days} working day(s) left", deadline=f.deadline.isoformat(),
                           days=self.flow.working_days_left(line)), style="dim")
         refusal = self.flow.refusal(Action.CALLBACK)
         if refusal is not None and refusal.code in NOT_YOURS:
@@ -128,12 +129,12 @@ class FollowUpsScreen(VanScreen):
 
     def _phone(self, line: FollowUpLine) -> Text:
         if not line.named:
-            return Text(t("followups.phone_anonymous"), style="dim")
+            return Text(t("Anonymous: no number to call back"), style="dim")
         if line.masked_phone is None:
-            return Text(t("followups.phone_none"), style="dim")
+            return Text(t("No number on file to call back"), style="dim")
         if self.flow.phone is not None:
-            return Text(t("followups.phone_shown", phone=self.flow.phone), style="bold")
-        return Text(t("followups.phone_masked", phone=line.masked_phone))
+            return Text(t("Number to call back: {phone} (recorded in the audit log)", phone=self.flow.phone), style="bold")
+        return Text(t("Number to call back: {phone} (P shows it in full; the audit log records it)", phone=line.masked_phone))
 
     def _allowed(self, action: Action) -> bool | None:
         """Shown and usable; shown dimmed while it is not the step's turn; gone when it is not this person's."""
@@ -162,10 +163,10 @@ class FollowUpsScreen(VanScreen):
                 return
             recorded = self.flow.record(action, note)
             if isinstance(recorded, Problem):
-                self.notify(describe(recorded), title=t("followups.cannot"), severity="error")
+                self.notify(describe(recorded), title=t("Not recorded"), severity="error")
             self.refresh_view()
 
-        self.app.push_screen(AskText(t("followups.ask." + step, ticket=line.ticket)), done)
+        self.app.push_screen(AskText(t(FOLLOWUP_ASK_WORDS[step], ticket=line.ticket)), done)
 
     def action_phone(self) -> None:
         phone = self.flow.read_phone()

@@ -39,8 +39,8 @@ from flows.intake import (
     Step,
     Waybill,
 )
-from flows.reasons import parse
-from tui.i18n import t
+from flows.reasons import ABANDONED, parse
+from tui.i18n import N_, NC_, pt, t
 from tui.item_search import ItemSearch
 from tui.messages import CardRead as CardReadMessage
 from tui.messages import CodeScanned, DevicesChanged
@@ -48,7 +48,16 @@ from tui.navigation import NAVIGATION_KEYS
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.screens.intake_dialogs import AppointmentOffer
-from tui.strings import STRINGS
+from tui.terms import (
+    ABANDONED_WORDS,
+    CARD_WORDS,
+    DEVICE_NAMES,
+    NOT_DONE_WORDS,
+    OUTCOME_WORDS,
+    PERSON_FILED_WORDS,
+    PRINTOUT_WORDS,
+    STEP_WORDS,
+)
 from tui.widgets.ask_text import AskText
 from tui.widgets.captures import CapturesList
 from tui.widgets.choose import Choose
@@ -58,7 +67,7 @@ from tui.widgets.person_form import PersonForm
 
 # A terminal this big shows capture pictures beside the checklist.
 PICTURES_MIN_SIZE = (100, 30)
-DELIVERY_KEYS = Binding.Group("intake.key.delivery_group", compact=True)
+DELIVERY_KEYS = Binding.Group(NC_("intake.key.delivery_group", "Delivery"), compact=True)
 # The device bar already says the daemon or the broker is away; the holds line need not repeat it.
 _SAID_BY_THE_DEVICE_BAR = (Code.DAEMON_OFFLINE, Code.DAEMON_NO_BROKER)
 _ACTIONS = {
@@ -72,20 +81,20 @@ _DELIVERY_ACTIONS = {"on_site": Action.DELIVER_ON_SITE, "post": Action.DELIVER_P
 class IntakeScreen(VanScreen):
     COMMANDS = {ItemSearch}
     BINDINGS = [
-        Binding("f5", "next", "intake.key.next"),
-        Binding("f5", "another_item", "intake.key.another_item"),
-        Binding("f6", "toggle_full_id", "intake.key.show_id"),
-        Binding("f6", "delivery('on_site')", "intake.key.on_site", group=DELIVERY_KEYS),
-        Binding("f7", "retype_id", "intake.key.retype_id"),
-        Binding("f7", "delivery('post')", "intake.key.post", group=DELIVERY_KEYS),
-        Binding("f8", "choose_item", "intake.key.choose_item"),
-        Binding("f8", "delivery('door')", "intake.key.door", group=DELIVERY_KEYS),
-        Binding("f9", "record", "intake.key.record"),
-        Binding("f10", "finish_visit", "intake.key.finish"),
-        Binding("f10", "abandon", "intake.key.abandon"),
-        Binding("f11", "reprint", "intake.key.reprint"),
-        Binding("f12", "take_device", "intake.key.take"),
-        Binding("escape", "back", "intake.key.back"),
+        Binding("f5", "next", N_("Next")),
+        Binding("f5", "another_item", N_("Another item")),
+        Binding("f6", "toggle_full_id", N_("Show/hide ID")),
+        Binding("f6", "delivery('on_site')", N_("On site"), group=DELIVERY_KEYS),
+        Binding("f7", "retype_id", N_("Type ID")),
+        Binding("f7", "delivery('post')", N_("Post"), group=DELIVERY_KEYS),
+        Binding("f8", "choose_item", N_("Choose item")),
+        Binding("f8", "delivery('door')", N_("To the door"), group=DELIVERY_KEYS),
+        Binding("f9", "record", N_("Record")),
+        Binding("f10", "finish_visit", N_("Finish, rate")),
+        Binding("f10", "abandon", N_("Abandon")),
+        Binding("f11", "reprint", N_("Reprint")),
+        Binding("f12", "take_device", N_("Take device")),
+        Binding("escape", "back", N_("Back")),
         *[Binding(key, "stay", show=False) for key in NAVIGATION_KEYS],
     ]
 
@@ -108,8 +117,8 @@ class IntakeScreen(VanScreen):
             with Vertical(id="step-materials"):
                 yield Static(id="item-line")
                 with Horizontal(id="lookup-row"):
-                    yield Label(t("intake.lookup"))
-                    yield Input(placeholder=t("intake.lookup_placeholder"), id="case-lookup", compact=True)
+                    yield Label(t("Case number"))
+                    yield Input(placeholder=t("scan a receipt or type"), id="case-lookup", compact=True)
                     yield Static("", id="lookup-result")
                 with Horizontal(id="materials-body"):
                     yield MaterialsTable(id="materials-table")
@@ -126,7 +135,7 @@ class IntakeScreen(VanScreen):
         started = IntakeFlow.start(self.van, self.ticket_id, staff=session.staff, trip=session.trip,
                                    window=session.seat.window if session.seat else None)
         if isinstance(started, Problem):
-            self.notify(describe(started), title=t("intake.cannot_start"), severity="error")
+            self.notify(describe(started), title=t("Cannot start serving"), severity="error")
             self.app.pop_screen()
             return
         self.flow = started
@@ -174,7 +183,7 @@ class IntakeScreen(VanScreen):
 
     def show_title(self) -> None:
         flow = self.intake
-        text = Text(t("intake.title", label=flow.ticket.label), style="bold")
+        text = Text(t("Intake {label}", label=flow.ticket.label), style="bold")
         if flow.item is not None:
             text.append(f"  {flow.item.name}")
         if flow.person.name:
@@ -184,7 +193,7 @@ class IntakeScreen(VanScreen):
         current = Step.OUTCOME if flow.step is Step.RECORDED else flow.step
         for number, step in enumerate((Step.PERSON, Step.MATERIALS, Step.OUTCOME), start=1):
             style = "bold reverse" if step is current else "dim"
-            steps.append(f" {number} {t('intake.step.' + step.value)} ", style=style)
+            steps.append(f" {number} {t(STEP_WORDS[step.value])} ", style=style)
         self.query_one("#intake-step", Static).update(steps, layout=not self.step_drawn)
         self.step_drawn = True  # the same words each time, so the same width
 
@@ -210,7 +219,7 @@ class IntakeScreen(VanScreen):
         return True
 
     def action_stay(self) -> None:
-        self.notify(t("intake.finish_first"), severity="warning")
+        self.notify(t("Finish this intake first (record an outcome, then F10)"), severity="warning")
 
     def action_back(self) -> None:
         flow = self.intake
@@ -257,14 +266,14 @@ class IntakeScreen(VanScreen):
 
     @staticmethod
     def _hold_text(hold: Hold) -> str:
-        device = t("device." + hold.device.split("-")[0])
+        device = t(DEVICE_NAMES[hold.device.split("-")[0]])
         if hold.elsewhere:
-            where = t("intake.device.desk") if hold.held.window is None else t("intake.device.window",
+            where = t("the desk") if hold.held.window is None else t("window {window}",
                                                                                 window=hold.held.window)
-            return t("intake.device.held", device=device, where=where, name=hold.held.name)
+            return t("{device} is in use at {where} by {name} · F12 to take it", device=device, where=where, name=hold.held.name)
         if hold.held.mine or hold.problem is None or hold.problem.code in _SAID_BY_THE_DEVICE_BAR:
             return ""
-        return f"{device}：{describe(hold.problem)}"
+        return t("{what}: {detail}", what=device, detail=describe(hold.problem))
 
     # Step 1: the person
     def on_card_read(self, message: CardReadMessage) -> None:
@@ -281,9 +290,9 @@ class IntakeScreen(VanScreen):
             self.show_card(read)
 
     def ask_to_replace(self, asked: ReplaceAsked) -> None:
-        current = asked.current_name or t("intake.person.this_person")
-        choices = [(t("intake.replace.keep", name=current), "keep"),
-                   (t("intake.replace.replace", name=asked.card_name), "replace")]
+        current = asked.current_name or t("the person being served")
+        choices = [(t("Keep {name}", name=current), "keep"),
+                   (t("Replace with {name} (the phone and the rest are cleared)", name=asked.card_name), "replace")]
 
         def answered(choice: str | None) -> None:
             if choice == "replace":
@@ -293,7 +302,7 @@ class IntakeScreen(VanScreen):
             else:
                 self.intake.keep_person()
 
-        self.app.push_screen(Choose(t("intake.replace.title", card=asked.card_name, current=current), choices),
+        self.app.push_screen(Choose(t("The card is {card}'s, not {current}'s. Replace the person?", card=asked.card_name, current=current), choices),
                              answered)
 
     def show_card(self, read: CardRead) -> None:
@@ -306,9 +315,10 @@ class IntakeScreen(VanScreen):
         self.query_one("#person-phone", Input).focus()
         if not had_number:
             self.refresh_bindings()  # F6 (show the number) becomes available
-        # Show the card first; the store's write (an fsync) follows the repaint. The screen is
-        # marked for repaint now, so the callback waits for the frame instead of the next idle.
-        self.refresh()
+        # Show the card first; the store's write (an fsync) follows the repaint. The form is marked
+        # for repaint now, so the callback waits for the frame instead of the next idle; the form
+        # only, not the screen: a whole-screen repaint rendered every line of every widget (bench/intake_fill.py).
+        form.refresh()
         self.call_after_refresh(self._file_card_holder, read)
 
     def _file_card_holder(self, read: CardRead) -> None:
@@ -322,16 +332,16 @@ class IntakeScreen(VanScreen):
         form.show(filed.person)
         warnings = self._card_warnings(read)
         if filed.outcome == "not_filed":
-            warnings.append(t("intake.person.warn.not_filed", card=t("intake.card." + filed.card_type)))
+            warnings.append(t("A {card} number cannot be kept on file; this visit is not linked to a record", card=t(CARD_WORDS[filed.card_type])))
         else:
-            form.show_notice(t("intake.person." + filed.outcome))
+            form.show_notice(t(PERSON_FILED_WORDS[filed.outcome]))
         form.show_warnings(warnings)
         self.show_title()
 
     @staticmethod
     def _card_warnings(read: CardRead) -> list[str]:
-        words = {CardWarning.EXPIRED: t("intake.person.warn.expired", valid_to=read.card.valid_to),
-                 CardWarning.CHECK_DIGIT: t("intake.person.warn.check_digit")}
+        words = {CardWarning.EXPIRED: t("The card has expired (valid to {valid_to}); tell the person to renew it", valid_to=read.card.valid_to),
+                 CardWarning.CHECK_DIGIT: t("The card's ID number fails its check digit: the card may be damaged or wrong; check it")}
         return [words[warning] for warning in read.warnings]
 
     @on(PersonForm.IdNumberTyped)
@@ -342,7 +352,7 @@ class IntakeScreen(VanScreen):
         form = self.person_form
         entered = self.intake.enter_id_number(text, form.values())
         if isinstance(entered, Problem):
-            form.show_id_error(t("intake.person.id_invalid", reason=describe(entered)))
+            form.show_id_error(t("Wrong number: {reason}", reason=describe(entered)))
             return False
         form.show_id_error("")
         form.show_card(None)
@@ -386,7 +396,7 @@ class IntakeScreen(VanScreen):
                 self._focus_field_of(moved)
                 return
             form.show(flow.person)
-            self.status("" if flow.citizen is not None else t("intake.no_person"))
+            self.status("" if flow.citizen is not None else t("No person on file: this case is not linked to one"))
             self.show_step()
             if flow.case is None and flow.allowed(Action.CHOOSE_ITEM):
                 self.action_choose_item()
@@ -410,7 +420,7 @@ class IntakeScreen(VanScreen):
     def choose_item(self, code: str) -> None:
         opened = self.intake.choose_item(code)
         if isinstance(opened, Problem):
-            self.status(t("intake.cannot_open_case", reason=describe(opened)), error=True)
+            self.status(t("Cannot open the case: {reason}", reason=describe(opened)), error=True)
             return
         self.status("")
         self.show_step()
@@ -423,7 +433,7 @@ class IntakeScreen(VanScreen):
         line = self.query_one("#item-line", Static)
         item = view.item
         if item is None:
-            line.update(Text(t("intake.no_item"), style="bold yellow"))
+            line.update(Text(t("Choose the service item (F8; pinyin initials work)"), style="bold yellow"))
         else:
             line.update(self._item_text(item))
         if view.case is None:
@@ -439,14 +449,14 @@ class IntakeScreen(VanScreen):
 
     def _item_text(self, item: Item) -> Text:
         text = Text(item.name, style="bold")
-        text.append(f"（{self.intake.department_name(item.department)}）  ")
-        text.append(t("intake.item.on_site") if item.completion == "on_site" else t("intake.item.back_office"))
-        text.append("  ·  " + (t("intake.item.limit_immediate") if item.time_limit_days == 0
-                               else t("intake.item.limit_days", days=item.time_limit_days)))
-        fee = t("intake.item.free") if item.fee_fen == 0 else t("intake.item.fee", yuan=f"{item.fee_yuan:g}")
+        text.append(t("({detail})", detail=self.intake.department_name(item.department)) + "  ")
+        text.append(t("completed on site") if item.completion == "on_site" else t("back office"))
+        text.append("  ·  " + (t("immediate") if item.time_limit_days == 0
+                               else t("{days} working days", days=item.time_limit_days)))
+        fee = t("free") if item.fee_fen == 0 else t("fee {yuan} yuan", yuan=f"{item.fee_yuan:g}")
         text.append("  ·  " + fee)
         if item.mailable:
-            text.append("  ·  " + t("intake.item.mailable"))
+            text.append("  ·  " + t("can be mailed"))
         return text
 
     def on_resize(self, event: Resize) -> None:
@@ -469,18 +479,18 @@ class IntakeScreen(VanScreen):
         table = self.materials_table
         table.busy = True
         table.refresh_bindings()
-        self.status(t("intake.capture.photo_now") if photo else t("intake.capture.copy_now"))
+        self.status(t("Ask the person to face the camera; taking the ID photo…") if photo else t("Place the document under the camera; capturing and stamping it…"))
         try:
             captured = await self.intake.capture(material, photo=photo)
         finally:
             table.busy = False
             table.refresh_bindings()
         if isinstance(captured, Problem):
-            self.status(t("intake.capture.failed", detail=describe(captured)), error=True)
+            self.status(t("Capture failed: {detail}", detail=describe(captured)), error=True)
             return
-        note = t("intake.capture.done", file=file_summary(captured.attachment))
+        note = t("Captured: {file}", file=file_summary(captured.attachment))
         if captured.warnings:
-            note += "  " + t("intake.capture.warnings", count=captured.warnings)
+            note += "  " + t("the camera made {count} note(s) about the picture: check it", count=captured.warnings)
         self.status(note)
         if self.is_attached and self.intake.step is Step.MATERIALS:
             self.show_materials()
@@ -494,10 +504,10 @@ class IntakeScreen(VanScreen):
         if isinstance(found, Problem):
             result.update(Text(describe(found), style="red"))
             return
-        state = t("intake.outcome." + found.outcome) if found.outcome else t("intake.lookup_open")
+        state = t(OUTCOME_WORDS[found.outcome]) if found.outcome else t("in progress")
         if found.reason:
-            state += f"：{reason_text(found.reason)}"
-        result.update(t("intake.lookup_found", number=found.number, item=found.item_name, state=state))
+            state = t("{what}: {detail}", what=state, detail=reason_text(found.reason))
+        result.update(t("{number} {item}: {state}", number=found.number, item=found.item_name, state=state))
         if found.opened is not None:
             self.show_step()
 
@@ -525,7 +535,7 @@ class IntakeScreen(VanScreen):
                                 mailable=flow.item.mailable, address=flow.delivery_address())
         assert flow.case is not None
         self.query_one("#outcome-item", Static).update(
-            t("intake.outcome_for", item=flow.item.name, number=flow.number_of(flow.case)))
+            t("Outcome: {item} (case {number})", item=flow.item.name, number=flow.number_of(flow.case)))
         self.query_one("#recorded", Static).update("")
         self.query_one(OutcomeChoice).focus()
 
@@ -563,9 +573,9 @@ class IntakeScreen(VanScreen):
     def ask_about_missing(self, missing: MissingMaterials) -> None:
         outcome = self.intake.outcome
         assert outcome is not None
-        choices = [(t("intake.missing.back"), "back"),
-                   (t("intake.missing.record_anyway", outcome=t("intake.outcome." + outcome)), "confirm"),
-                   (t("intake.missing.not_done"), "not_done")]
+        choices = [(t("Back to the materials"), "back"),
+                   (t("Checked: record it as {outcome} anyway", outcome=t(OUTCOME_WORDS[outcome])), "confirm"),
+                   (t("Record it as not done: materials missing"), "not_done")]
 
         def answered(choice: str | None) -> None:
             if choice == "confirm":
@@ -573,7 +583,7 @@ class IntakeScreen(VanScreen):
             elif choice == "not_done":
                 self.record_not_done_for_missing()
 
-        self.app.push_screen(Choose(t("intake.missing.title", materials="、".join(missing.materials)), choices),
+        self.app.push_screen(Choose(t("Required materials are missing: {materials}", materials=pt("list separator", ", ").join(missing.materials)), choices),
                              answered)
 
     def record_not_done_for_missing(self) -> None:
@@ -585,11 +595,11 @@ class IntakeScreen(VanScreen):
         self.show_recorded(self.intake.record(OutcomeDetails(reason=NotDone.MISSING_MATERIALS)))
 
     def _recorded_text(self, case: Case) -> Text:
-        text = Text(t("intake.recorded", outcome=t("intake.outcome." + (case.outcome or "")),
+        text = Text(t("Recorded: {outcome}, case {number}", outcome=t(OUTCOME_WORDS[(case.outcome or "")]),
                       number=self.intake.number_of(case)), style="bold green")
         if case.outcome == "accepted_forwarded":
-            text.append("\n" + t("intake.forwarded"))
-        text.append("\n" + t("intake.recorded_next"), style="dim")
+            text.append("\n" + t("The case and its materials go to the back office (queued)"))
+        text.append("\n" + t("F5 another item · F10 finish and invite the rating · F11 reprint"), style="dim")
         return text
 
     @work(group="print", exclusive=True)
@@ -599,27 +609,27 @@ class IntakeScreen(VanScreen):
             visit = await self.app.push_screen_wait(AppointmentOffer(missing=recorded.missing,
                                                                      book=self.intake.book_return_visit))
             if visit is not None:
-                self.notify(t("intake.appointment.booked", at=visit.at.strftime("%Y-%m-%d %H:%M"), code=visit.code))
-        self.status(t("intake.print.printing"))
+                self.notify(t("Booked for {at}, code {code}", at=visit.at.strftime("%Y-%m-%d %H:%M"), code=visit.code))
+        self.status(t("Printing…"))
         self.show_printed(await self.intake.print_receipts(visit))
 
     def show_printed(self, results: list[PrintResult]) -> None:
         if not self.is_attached:
             return
         self.refresh_bindings()
-        failed = [t("intake.print.failed", what=t("intake.print." + result.kind), detail=describe(result.result))
+        failed = [t("The {what} did not print: {detail}", what=t(PRINTOUT_WORDS[result.kind]), detail=describe(result.result))
                   for result in results if isinstance(result.result, Problem)]
         notes = [describe(result.result.warning) for result in results
                  if not isinstance(result.result, Problem) and result.result.warning is not None]
         if failed:
-            self.status("\n".join([*failed, t("intake.print.reprint_hint")]), error=True)
+            self.status("\n".join([*failed, t("Check the printer, then F11 to reprint")]), error=True)
         elif results:
-            done = t("intake.print.done", what="、".join(t("intake.print." + result.kind) for result in results))
+            done = t("Printed: {what}", what=pt("list separator", ", ").join(t(PRINTOUT_WORDS[result.kind]) for result in results))
             self.status("  ".join([done, *notes]))
 
     @work(group="print", exclusive=True)
     async def action_reprint(self) -> None:
-        self.status(t("intake.print.printing"))
+        self.status(t("Printing…"))
         self.show_printed(await self.intake.reprint())
 
     # The end of the visit
@@ -646,16 +656,16 @@ class IntakeScreen(VanScreen):
     def action_abandon(self) -> None:
         """Why the visit ends with nothing recorded for it (or for its open case); Escape goes back to it."""
         flow = self.intake
-        choices = [(t("intake.reason." + reason.code), reason.value) for reason in Abandoned]
-        title = (t("intake.abandon.title_case", item=flow.item.name) if flow.case is not None and flow.item
-                 else t("intake.abandon.title"))
+        choices = [(t(ABANDONED_WORDS[reason.value]), reason.value) for reason in Abandoned]
+        title = (t("{item} has no outcome yet. Choose why and press Enter to record it as abandoned; Esc goes back to it", item=flow.item.name) if flow.case is not None and flow.item
+                 else t("Abandon this visit? Choose why and press Enter; Esc goes back to it"))
 
         def answered(choice: str | None) -> None:
             if choice is None:
                 return  # back to the visit
             reason = Abandoned(choice)
             if reason is Abandoned.OTHER:
-                self.app.push_screen(AskText(t("intake.abandon.other")),
+                self.app.push_screen(AskText(t("Why is it abandoned?")),
                                      lambda detail: self.abandon(reason, detail) if detail is not None else None)
             else:
                 self.abandon(reason, "")
@@ -669,7 +679,7 @@ class IntakeScreen(VanScreen):
             self.status(describe(abandoned), error=True)
             return
         await self.let_go_of_devices()
-        self.notify(t("intake.abandoned_visit", label=self.intake.ticket.label, reason=t("intake.reason." + reason.code)))
+        self.notify(t("{label} abandoned: {reason}", label=self.intake.ticket.label, reason=t(ABANDONED_WORDS[reason.value])))
         self.app.pop_screen()
 
     @work(group="end", exclusive=True)
@@ -689,6 +699,6 @@ class IntakeScreen(VanScreen):
 def reason_text(stored: str) -> str:
     """A stored reason ('missing_materials: 居民户口簿') in the clerk's language."""
     code, detail = parse(stored)
-    key = "intake.reason." + code
-    label = t(key) if key in STRINGS else code
-    return f"{label}：{detail}" if detail else label
+    words = NOT_DONE_WORDS.get(code) or ABANDONED_WORDS.get(code.removeprefix(ABANDONED))
+    label = t(words) if words else code
+    return t("{what}: {detail}", what=label, detail=detail) if detail else label

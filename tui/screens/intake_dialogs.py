@@ -9,20 +9,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from core.problems import Problem
 from flows.intake import BookedVisit
-from tui.i18n import Translated, t
+from tui.i18n import N_, pt, t
 from tui.problems import describe
+from tui.widgets.key_bar import KeyBar
 
 
-class AppointmentOffer(Translated, ModalScreen[BookedVisit | None]):
+class AppointmentOffer(ModalScreen[BookedVisit | None]):
     """Offer a time to come back; Enter books it (through `book`, which says what is wrong), Escape declines."""
 
     BINDINGS = [
-        Binding("enter", "book", "intake.appointment.key.book"),
-        Binding("escape", "decline", "intake.appointment.key.decline"),
+        Binding("enter", "book", N_("Book")),
+        Binding("escape", "decline", N_("No appointment")),
     ]
     DEFAULT_CSS = """
     AppointmentOffer { align: center middle; }
@@ -38,13 +39,13 @@ class AppointmentOffer(Translated, ModalScreen[BookedVisit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("intake.appointment.offer"))
+            yield Label(t("Book a visit to come back?"))
             if self.missing:
-                yield Static(t("intake.appointment.missing", materials="、".join(self.missing)))
-            yield Label(t("intake.appointment.when"))
-            yield Input(placeholder=t("intake.appointment.placeholder"), id="appointment-at")
+                yield Static(t("To bring: {materials}", materials=pt("list separator", ", ").join(self.missing)))
+            yield Label(t("Type a date and time, Enter books it; Esc for none"))
+            yield Input(placeholder=t("e.g. 2026-11-25 09:30"), id="appointment-at")
             yield Static("", id="appointment-error")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -7,15 +7,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label
 
-from tui.i18n import t
+from tui.i18n import N_, t
 from tui.messages import QueueChanged
 from tui.screens.base import VanScreen
 
 
 class NoTripScreen(VanScreen):
     BINDINGS = [
-        Binding("f5", "refresh", "key.refresh"),
-        Binding("o", "open_trip", "key.open_trip"),
+        Binding("f5", "refresh", N_("Refresh")),
+        Binding("o", "open_trip", N_("Open trip")),
     ]
     DEFAULT_CSS = """
     NoTripScreen #no-trip { margin: 1 2; height: auto; }
@@ -25,8 +25,8 @@ class NoTripScreen(VanScreen):
     def compose_body(self) -> ComposeResult:
         captain = self.govan.session is not None and self.govan.session.is_captain
         with Vertical(id="no-trip"):
-            yield Label(t("notrip.title"), classes="title")
-            yield Label(t("notrip.captain") if captain else t("notrip.staff"))
+            yield Label(t("No trip is open today"), classes="title")
+            yield Label(t("Press O to open today's trip: the stop, the mode, and each person's window and categories.") if captain else t("Ask the captain to sign in and open today's trip, then press F5."))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_trip":

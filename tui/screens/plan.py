@@ -11,24 +11,25 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from core.plan import WEEKDAY_NAMES
 from flows.plan import PlanView, plan_view, seen
-from tui.i18n import t
+from tui.i18n import N_, pt, t
 from tui.screens.base import VanScreen
+from tui.terms import BOOKING_KIND_WORDS, HALF_DAY_WORDS, PLAN_VIEW_KIND_WORDS, WEEKDAY_WORDS
 
 
 def _slot_text(slot: dict[str, Any] | None) -> str:
     if slot is None:
-        return t("planview.none")
-    what = t(f"planview.kind.{slot['kind']}")
+        return pt("plan.slot", "(none)")
+    kind: str = slot["kind"]
+    what = t(PLAN_VIEW_KIND_WORDS[kind])
     where = slot.get("session") or slot.get("stop") or ""
     return f"{what} {where}".strip()
 
 
 class PlanScreen(VanScreen):
     BINDINGS = [
-        Binding("a", "seen", "planview.key.seen"),
-        Binding("escape", "back", "key.back"),
+        Binding("a", "seen", N_("Seen")),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     PlanScreen #plan-changes { height: auto; max-height: 6; padding: 0 1; background: $boost; }
@@ -44,39 +45,37 @@ class PlanScreen(VanScreen):
 
     def on_mount(self) -> None:
         week_table: DataTable[str] = self.query_one("#plan-week", DataTable)
-        week_table.add_columns(*(t(key) for key in ("planview.col.day", "planview.col.time", "planview.col.what",
-                                                     "planview.col.note")))
+        week_table.add_columns(pt("plan.col", "Day"), pt("plan.col", "Time"), pt("plan.col", "Plan"), pt("plan.col", "Note"))
         bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
-        bookings.add_columns(*(t(key) for key in ("planview.col.time", "planview.col.kind", "planview.col.who",
-                                                   "planview.col.items", "planview.col.address",
-                                                   "planview.col.needs")))
+        bookings.add_columns(pt("plan.col", "Time"), pt("plan.col", "Kind"), pt("plan.col", "Who"), pt("plan.col", "Items"),
+                             pt("plan.col", "Address"), pt("plan.col", "Needs"))
         self.show(plan_view(self.van))
 
     def show(self, view: PlanView) -> None:
         self.view = view
         if view.changes:
-            lines = [t("planview.changed_head")] + [
-                t("planview.change", day=change.day[5:], half=t(f"planview.{change.half}"),
+            lines = [t("The centre changed the plan (A: seen):")] + [
+                t("{day} {half}: {before} → {after}", day=change.day[5:], half=t(HALF_DAY_WORDS[change.half]),
                   before=_slot_text(change.before), after=_slot_text(change.after))
                 for _, change in view.changes[:5]]
         elif view.unseen:
-            lines = [t("planview.new_week", weeks="、".join(plan.week for plan in view.unseen))]
+            lines = [t("New week plan received: {weeks} (A: seen)", weeks="、".join(plan.week for plan in view.unseen))]
         else:
-            lines = [t("planview.nothing_new")]
+            lines = [t("Nothing new in the plan")]
         self.query_one("#plan-changes", Static).update("\n".join(lines))
         week_table: DataTable[str] = self.query_one("#plan-week", DataTable)
         week_table.clear()
         for plan in view.weeks:
             for slot in plan.slots:
                 day = slot["day"]
-                weekday = WEEKDAY_NAMES[date.fromisoformat(day).weekday()]
+                weekday = t(WEEKDAY_WORDS[date.fromisoformat(day).weekday()])
                 week_table.add_row(f"{day[5:]} {weekday}", f"{slot['start']}–{slot['end']}", _slot_text(slot),
                                    slot.get("note") or "")
         bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
         bookings.clear()
         for booking in view.bookings:
             local = datetime.fromisoformat(booking.scheduled_at).astimezone(self.van.config.tz)
-            bookings.add_row(f"{local:%H:%M}", t(f"planview.booking.{booking.kind}"),
+            bookings.add_row(f"{local:%H:%M}", t(BOOKING_KIND_WORDS[booking.kind]),
                              booking.group_name or booking.who, ",".join(booking.items)[:20], booking.address or "",
                              "、".join(booking.needs))
 

@@ -21,22 +21,23 @@ from textual.widgets import Input, Label, Static
 
 from core.problems import Problem
 from flows.rating import SCORES, Action, RatingFlow, Step
-from tui.i18n import t
+from tui.i18n import N_, pt, t
 from tui.messages import QueueChanged
 from tui.navigation import NAVIGATION_KEYS
 from tui.problems import describe
 from tui.screens.base import VanScreen
+from tui.terms import RATING_LEVEL_WORDS
 
-RATE_GROUP = Binding.Group("intake.rating.key.rate", compact=True)
+RATE_GROUP = Binding.Group(N_("Rate"), compact=True)
 
 
 class RatingScreen(VanScreen):
     AUTO_FOCUS = ""  # nothing chosen, nothing highlighted: focus would mark a place on the screen
     BINDINGS = [
-        *[Binding(str(score), f"rate({score})", "intake.rating.key.rate", group=RATE_GROUP) for score in sorted(SCORES)],
-        Binding("f8", "decline", "intake.rating.key.skip"),
-        Binding("tab", "type", "intake.rating.key.type"),
-        Binding("f10", "done", "intake.rating.key.done"),
+        *[Binding(str(score), f"rate({score})", N_("Rate"), group=RATE_GROUP) for score in sorted(SCORES)],
+        Binding("f8", "decline", N_("Skip")),
+        Binding("tab", "type", N_("Type")),
+        Binding("f10", "done", N_("Done")),
         *[Binding(key, "stay", show=False) for key in NAVIGATION_KEYS],
     ]
 
@@ -47,19 +48,19 @@ class RatingScreen(VanScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="rating"):
-            yield Label(t("intake.rating.invite", label=self.flow.ticket.label), id="rating-invite")
-            yield Static(t("intake.rating.how"))
+            yield Label(t("{label}: please rate this visit", label=self.flow.ticket.label), id="rating-invite")
+            yield Static(t("Press 1–5 to rate, F8 not to rate, Tab to say why. Ratings help us improve."))
             with Horizontal(id="rating-levels"):
                 for score in SCORES:
-                    yield Static(f"{score}  {t('intake.rating.level.' + str(score))}", classes="level",
+                    yield Static(f"{score}\n{t(RATING_LEVEL_WORDS[str(score)])}", classes="level",
                                  id=f"level-{score}")
             yield Static("", id="rating-result")
             with Horizontal(id="comment-row", classes="rating-row"):
                 yield Label("", id="comment-label")
                 yield Input(id="comment", compact=True)
             with Horizontal(id="suggestion-row", classes="rating-row"):
-                yield Label(t("intake.rating.suggestion"))
-                yield Input(placeholder=t("intake.rating.suggestion_placeholder"), id="suggestion", compact=True)
+                yield Label(t("Suggestion"))
+                yield Input(placeholder=t("optional: an idea for the service (kept apart from the rating)"), id="suggestion", compact=True)
             yield Static("", id="rating-error")
 
     def on_mount(self) -> None:
@@ -73,22 +74,22 @@ class RatingScreen(VanScreen):
         if flow.step is Step.ELSEWHERE:
             result.update(self._elsewhere)
         elif flow.step is Step.DECLINED:
-            result.update(t("intake.rating.skipped"))
+            result.update(t("Not rated"))
         elif flow.score is not None:
-            text = Text(t("intake.rating.chosen", level=f"{flow.score} {t('intake.rating.level.' + str(flow.score))}"),
+            text = Text(t("Your rating: {level} (it can change until F10)", level=f"{flow.score} {t(RATING_LEVEL_WORDS[str(flow.score)])}"),
                         style="bold")
             deadline = flow.follow_up_deadline()
             if deadline is not None:
-                text.append("\n" + t("intake.rating.follow_up", deadline=deadline.isoformat(),
+                text.append("\n" + t("A follow-up will be opened: callback, fix and report back within {days} working days (by {deadline})", deadline=deadline.isoformat(),
                                      days=self.van.config.service.followup_working_days), style="bold yellow")
             result.update(text)
         else:
             result.update("")
         self.query_one("#comment-row").display = flow.score is not None
         self.query_one("#comment-label", Label).update(
-            t("intake.rating.comment_bad") if flow.is_bad else t("intake.rating.comment"))
+            t("What went wrong") if flow.is_bad else pt("intake.rating.comment", "Comment"))
         self.query_one("#comment", Input).placeholder = (
-            t("intake.rating.comment_bad_placeholder") if flow.is_bad else t("intake.rating.comment_placeholder"))
+            t("the person's own words, for the callback") if flow.is_bad else t("optional: say why"))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -105,14 +106,14 @@ class RatingScreen(VanScreen):
         given = self.flow.given_elsewhere()
         if given is None:
             return
-        text = Text(t("intake.rating.elsewhere"), style="bold")
+        text = Text(t("The person rated on their phone or the window's tablet"), style="bold")
         if given.follow_up:
-            text.append("\n" + t("intake.rating.elsewhere_follow_up"), style="bold yellow")
+            text.append("\n" + t("A bad-review follow-up was opened"), style="bold yellow")
         self._elsewhere = text
         self.show()
 
     def action_stay(self) -> None:
-        self.notify(t("intake.rating.finish_first"), severity="warning")
+        self.notify(t("Finish the rating first (F10)"), severity="warning")
 
     def action_rate(self, score: int) -> None:
         problem = self.flow.choose(score)
@@ -146,6 +147,6 @@ class RatingScreen(VanScreen):
             self.query_one("#rating-error", Static).update(describe(rated))
             return
         if rated.rating is not None:
-            self.notify(t("intake.rating.thanks", level=f"{rated.rating.score} "
-                                                        f"{t('intake.rating.level.' + str(rated.rating.score))}"))
+            self.notify(t("Rated: {level}. Thank you!", level=f"{rated.rating.score} "
+                                                        f"{t(RATING_LEVEL_WORDS[str(rated.rating.score)])}"))
         self.app.pop_screen()

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from core.problems import Problem
 from flows.session import session_for
 from flows.trip import Action, TripClose
-from tui.i18n import t
+from tui.i18n import N_, pt, t
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.widgets.choose import Choose
@@ -26,11 +26,11 @@ MARKS = "12345"
 
 class TripCloseScreen(VanScreen):
     BINDINGS = [
-        Binding("1", "mark(1)", "close.key.mark", key_display="1…5"),
+        Binding("1", "mark(1)", N_("Cooperation mark"), key_display="1…5"),
         *[Binding(mark, f"mark({mark})", show=False) for mark in MARKS[1:]],
-        Binding("n", "notes", "captain.key.notes"),
-        Binding("ctrl+s", "close", "close.key.close"),
-        Binding("escape", "back", "key.back"),
+        Binding("n", "notes", N_("Notes")),
+        Binding("ctrl+s", "close", N_("Close and summarise")),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     TripCloseScreen #close-form { height: 1fr; padding: 0 1; }
@@ -51,14 +51,14 @@ class TripCloseScreen(VanScreen):
         with Vertical(id="close-form"):
             yield Static(id="close-title")
             yield Static(id="close-check")
-            yield Static(t("close.crew_help"))
+            yield Static(t("Crew cooperation (pick a person, press 1–5)"))
             yield DataTable(id="close-crew", cursor_type="row")
             yield Static(id="close-notes")
             yield Static("", id="close-error")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(t("trip.col.window"), t("trip.col.name"), t("trip.col.categories"), t("close.col.mark"))
+        table.add_columns(pt("trip.col.window", "Window"), pt("trip.col.name", "Name"), t("Categories"), t("Cooperation"))
         self.refresh_view()
         table.focus()
 
@@ -72,16 +72,16 @@ class TripCloseScreen(VanScreen):
         flow = self.flow
         trip, blockers = flow.trip, flow.blockers
         self.query_one("#close-title", Static).update(
-            t("close.title", stop=trip.stop_name, date=trip.trip_date.isoformat()))
+            t("Close the trip: {stop} · {date}", stop=trip.stop_name, date=trip.trip_date.isoformat()))
         check = Text()
         if blockers.serving:
-            check.append(t("close.serving", count=blockers.serving) + "\n", style="bold red")
+            check.append(t("{count} being served: finish them first", count=blockers.serving) + "\n", style="bold red")
         if blockers.unrecorded:
-            check.append(t("close.unrecorded", count=blockers.unrecorded) + "\n", style="bold red")
+            check.append(t("{count} case(s) without an outcome: record them first", count=blockers.unrecorded) + "\n", style="bold red")
         if blockers.pending:
-            check.append(t("close.pending", count=blockers.pending) + "\n", style="yellow")
+            check.append(t("{count} ticket(s) still waiting or called: they become no-shows", count=blockers.pending) + "\n", style="yellow")
         if not blockers.blocked:
-            check.append(t("close.ready"), style="green")
+            check.append(t("Ready: Ctrl+S closes the trip and makes the summary"), style="green")
         self.query_one("#close-check", Static).update(check)
         table = self.query_one(DataTable)
         row = table.cursor_row
@@ -89,13 +89,13 @@ class TripCloseScreen(VanScreen):
         for member in trip.crew:
             mark = "—" if member.cooperation is None else "★" * member.cooperation
             if member.staff_id == flow.captain.id:
-                mark = t("close.captain_self")
+                mark = t("the captain")
             table.add_row(member.window, member.name, " ".join(member.categories), mark, key=str(member.staff_id))
         if trip.crew:
             table.move_cursor(row=min(row, len(trip.crew) - 1))
         self._select()
         self.query_one("#close-notes", Static).update(
-            Text(t("close.notes", notes=flow.notes) if flow.notes else t("close.no_notes"),
+            Text(t("Notes: {notes}", notes=flow.notes) if flow.notes else t("No captain's notes yet (N to write them)"),
                  style="" if flow.notes else "dim"))
 
     def _select(self) -> None:
@@ -151,20 +151,20 @@ class TripCloseScreen(VanScreen):
             if choice == "yes":
                 self.close_trip(abandon_waiting=True)
 
-        self.app.push_screen(Choose(t("close.confirm_pending", count=pending),
-                                    [(t("close.confirm_yes"), "yes"), (t("close.confirm_no"), "no")]), done)
+        self.app.push_screen(Choose(t("{count} ticket(s) not served: close and mark them no-show?", count=pending),
+                                    [(t("Close, mark them no-show"), "yes"), (t("Not yet"), "no")]), done)
 
     def close_trip(self, *, abandon_waiting: bool) -> None:
         from tui.screens.summary import SummaryScreen
 
         closed = self.flow.close(abandon_waiting=abandon_waiting)
         if isinstance(closed, Problem):
-            self._error(t("close.cannot", reason=describe(closed)))
+            self._error(t("Cannot close the trip: {reason}", reason=describe(closed)))
             self.refresh_view()
             return
         app = self.govan
         app.session = session_for(self.van, self.flow.captain)
-        app.sub_title = t("session.no_trip", name=self.flow.captain.name)
+        app.sub_title = t("{name} · no open trip", name=self.flow.captain.name)
         # The live view underneath is of a trip that is over: the app opens the captain's view
         # afresh, now the list of trips (the app owns that way, so this screen, which the
         # captain's view opens, does not import it back), and the summary on top.

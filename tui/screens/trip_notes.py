@@ -11,19 +11,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from flows.trip import notes, save_notes
-from tui.i18n import Translated, t
+from tui.i18n import N_, t
 from tui.problems import describe
 
 if TYPE_CHECKING:
     from tui.app import GovanApp
 
 
-class TripNotesScreen(Translated, ModalScreen[bool]):
+class TripNotesScreen(ModalScreen[bool]):
     """Ctrl+S saves, Escape leaves the notes as they were."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "notes.key.save"),
-        Binding("escape", "cancel", "key.cancel"),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     TripNotesScreen { align: center middle; }
@@ -43,10 +43,10 @@ class TripNotesScreen(Translated, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("notes.title"))
+            yield Label(t("Captain's notes (part of this trip's summary)"))
             yield TextArea(notes(self.govan.van, self.trip_id), id="notes-text")
             yield Label("", id="notes-error")
-            yield Label(t("notes.help"))
+            yield Label(t("Ctrl+S saves · Esc leaves them as they were"))
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

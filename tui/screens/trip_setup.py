@@ -10,9 +10,10 @@ from textual.widgets import DataTable, Input, Label, Select
 
 from core.problems import Problem
 from flows.trip import DESK_KEYS, MODES, Action, Trip, TripSetup
-from tui.i18n import t
+from tui.i18n import N_, NC_, pt, t
 from tui.problems import describe
 from tui.screens.base import VanScreen
+from tui.terms import ROLE_WORDS, TRIP_MODE_WORDS
 from tui.widgets.ask_text import AskText
 from tui.widgets.choose import Choose
 
@@ -21,16 +22,16 @@ NO_ITEM = ""  # the Choose value that leaves a key empty
 
 class TripSetupScreen(VanScreen):
     BINDINGS = [
-        Binding("w", "set_window", "trip.key.window"),
-        Binding("c", "set_categories", "trip.key.categories"),
-        Binding("delete", "unseat", "trip.key.unseat"),
-        Binding("k", "set_key", "trip.key.desk_key"),
-        Binding("plus", "move_key(-1)", "trip.key.key_up", key_display="+"),
-        Binding("minus", "move_key(1)", "trip.key.key_down", key_display="-"),
+        Binding("w", "set_window", NC_("trip.key.window", "Window")),
+        Binding("c", "set_categories", N_("Categories")),
+        Binding("delete", "unseat", N_("Unseat")),
+        Binding("k", "set_key", N_("Desk key")),
+        Binding("plus", "move_key(-1)", N_("Up"), key_display="+"),
+        Binding("minus", "move_key(1)", N_("Down"), key_display="-"),
         # One Ctrl+S: it opens a new trip, or applies the crew to the open one.
-        Binding("ctrl+s", "open", "key.open_trip"),
-        Binding("ctrl+s", "change_crew", "trip.key.apply_crew"),
-        Binding("escape", "back", "key.back"),
+        Binding("ctrl+s", "open", N_("Open trip")),
+        Binding("ctrl+s", "change_crew", N_("Save crew")),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     TripSetupScreen #trip-form { height: auto; padding: 0 1; }
@@ -54,15 +55,15 @@ class TripSetupScreen(VanScreen):
         flow = self.flow
         with Vertical(id="trip-form"):
             if flow.trip is None:
-                yield Label(t("trip.title", date=self.van.now().date().isoformat()))
+                yield Label(t("Open today's trip ({date}): stop, mode, and each person's window and categories", date=self.van.now().date().isoformat()))
                 with Horizontal():
-                    yield Select([(stop.name, stop.id) for stop in flow.stops], prompt=t("trip.stop"),
+                    yield Select([(stop.name, stop.id) for stop in flow.stops], prompt=t("Stop"),
                                  id="trip-stop", value=flow.stops[0].id if flow.stops else Select.NULL)
-                    yield Select([(t("trip.mode." + mode), mode) for mode in MODES], id="trip-mode",
+                    yield Select([(t(TRIP_MODE_WORDS[mode]), mode) for mode in MODES], id="trip-mode",
                                  value="fixed", allow_blank=False)
-                    yield Input(placeholder=t("trip.theme"), id="trip-theme")
+                    yield Input(placeholder=t("Theme (optional)"), id="trip-theme")
             else:
-                yield Label(t("trip.crew_title", stop=flow.trip.stop_name, date=flow.trip.trip_date.isoformat()))
+                yield Label(t("Change the crew: {stop} · {date}", stop=flow.trip.stop_name, date=flow.trip.trip_date.isoformat()))
         with Horizontal(id="trip-tables"):
             yield DataTable(id="trip-crew", cursor_type="row")
             if flow.allowed(Action.DESK_KEYS):
@@ -71,9 +72,9 @@ class TripSetupScreen(VanScreen):
 
     def on_mount(self) -> None:
         crew = self.query_one("#trip-crew", DataTable)
-        crew.add_columns(t("trip.col.name"), t("trip.col.role"), t("trip.col.window"), t("trip.col.categories"))
+        crew.add_columns(pt("trip.col.name", "Name"), t("Role"), pt("trip.col.window", "Window"), t("Categories"))
         if self.flow.allowed(Action.DESK_KEYS):
-            self.query_one("#trip-keys", DataTable).add_columns(t("trip.col.key"), t("trip.col.item"))
+            self.query_one("#trip-keys", DataTable).add_columns(t("Key"), t("Desk key item"))
         self._fill()
         crew.focus()
 
@@ -83,7 +84,7 @@ class TripSetupScreen(VanScreen):
         crew.clear()
         for person in self.flow.people:
             seat = self.flow.seats.get(person.id)
-            crew.add_row(person.name, t("role." + person.role), seat.window if seat else "—",
+            crew.add_row(person.name, t(ROLE_WORDS[person.role]), seat.window if seat else "—",
                          " ".join(seat.categories) if seat else "—", key=str(person.id))
         if self.flow.people:
             crew.move_cursor(row=min(row, len(self.flow.people) - 1))
@@ -130,7 +131,7 @@ class TripSetupScreen(VanScreen):
             if answer is not None:
                 self._say(self.flow.seat_at(person, answer))
 
-        self.app.push_screen(AskText(t("trip.ask_window"), seat.window if seat else ""), done)
+        self.app.push_screen(AskText(t("Window number (empty: not seated)"), seat.window if seat else ""), done)
 
     def action_set_categories(self) -> None:
         person = self._current()
@@ -143,7 +144,7 @@ class TripSetupScreen(VanScreen):
             if answer is not None:
                 self._say(self.flow.serve(person, answer))
 
-        self.app.push_screen(AskText(t("trip.ask_categories", known=known), " ".join(seat.categories) if seat else ""),
+        self.app.push_screen(AskText(t("Queue letters served (choose from {known})", known=known), " ".join(seat.categories) if seat else ""),
                              done)
 
     def action_unseat(self) -> None:
@@ -154,7 +155,7 @@ class TripSetupScreen(VanScreen):
 
     def action_set_key(self) -> None:
         index = self.query_one("#trip-keys", DataTable).cursor_row
-        choices = [(t("trip.key_empty"), NO_ITEM)] + [(f"{item.name}  {item.code}", item.code)
+        choices = [(t("(none)"), NO_ITEM)] + [(f"{item.name}  {item.code}", item.code)
                                                        for item in self.flow.items.values()]
 
         def done(code: str | None) -> None:
@@ -162,7 +163,7 @@ class TripSetupScreen(VanScreen):
                 self.flow.set_desk_key(index, code or None)
                 self._fill_keys(index)
 
-        self.app.push_screen(Choose(t("trip.ask_key", key=DESK_KEYS[index]), choices), done)
+        self.app.push_screen(Choose(t("Which item key {key} issues tickets for", key=DESK_KEYS[index]), choices), done)
 
     def action_move_key(self, step: int) -> None:
         keys = self.query_one("#trip-keys", DataTable)
@@ -184,6 +185,6 @@ class TripSetupScreen(VanScreen):
                                 str(self.query_one("#trip-mode", Select).value),
                                 self.query_one("#trip-theme", Input).value)
         if isinstance(opened, Problem):
-            self.query_one("#trip-error", Label).update(t("trip.cannot_open", reason=describe(opened)))
+            self.query_one("#trip-error", Label).update(t("Cannot open the trip: {reason}", reason=describe(opened)))
             return
         self.govan.route()

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from core.problems import Code, Problem
 from flows.slips import SlipOutcome
 from flows.window import Action, Item, Slip, Ticket, ToQueue, ToWindow, Transferred, WindowFlow
-from tui.i18n import t
+from tui.i18n import N_, pt, t
 from tui.messages import QueueChanged
 from tui.problems import describe
 from tui.queue_words import PRIORITY_WORDS, STATUS_WORDS
@@ -35,16 +35,16 @@ _ACTIONS = {
 
 class WindowScreen(VanScreen):
     BINDINGS = [
-        Binding("n", "call_next", "window.key.call_next"),
-        Binding("r", "recall", "window.key.recall"),
-        Binding("x", "no_show", "window.key.no_show"),
-        Binding("y", "defer", "window.key.defer"),
-        Binding("t", "transfer", "window.key.transfer"),
-        Binding("s", "start_service", "window.key.start"),
-        Binding("s", "resume_service", "window.key.resume"),
-        Binding("f11", "reprint", "window.key.reprint"),
-        Binding("w", "write", "window.key.write"),
-        Binding("c", "cancel", "window.key.cancel"),
+        Binding("n", "call_next", N_("Call next")),
+        Binding("r", "recall", N_("Recall")),
+        Binding("x", "no_show", N_("No-show")),
+        Binding("y", "defer", N_("Put back")),
+        Binding("t", "transfer", N_("Transfer")),
+        Binding("s", "start_service", N_("Start service")),
+        Binding("s", "resume_service", N_("Continue service")),
+        Binding("f11", "reprint", N_("Reprint new number")),
+        Binding("w", "write", N_("Hand over in writing")),
+        Binding("c", "cancel", N_("Cancel new number")),
     ]
 
     def __init__(self) -> None:
@@ -65,7 +65,7 @@ class WindowScreen(VanScreen):
         yield Static(id="window-title")
         with Horizontal(id="window-body"):
             with Vertical(id="window-current"):
-                yield Static(t("window.current"))
+                yield Static(t("Now serving"))
                 yield BigText("", id="window-number")
                 yield Static(id="window-ticket")
                 yield Static("", id="window-held")
@@ -77,9 +77,9 @@ class WindowScreen(VanScreen):
         session = self.govan.session
         assert session is not None and session.trip is not None and session.seat is not None
         self.flow = WindowFlow(self.van, session.staff, session.trip, session.seat.window)
-        served = "、".join(f"{letter}（{self.window.department_name(letter) or '?'}）"
+        served = pt("list separator", ", ").join(t("{name} ({detail})", name=letter, detail=self.window.department_name(letter) or "?")
                           for letter in self.window.seat.categories)
-        self.query_one("#window-title", Static).update(t("window.title", window=self.window.window,
+        self.query_one("#window-title", Static).update(t("Window {window} · serving {categories}", window=self.window.window,
                                                          categories=served))
         self.show()
 
@@ -115,17 +115,17 @@ class WindowScreen(VanScreen):
         details = self.query_one("#window-ticket", Static)
         if ticket is None:
             number.show("---", "dim")
-            details.update(Text(t("window.idle"), style="dim"))
+            details.update(Text(t("Free: press N to call the next number"), style="dim"))
             return
         number.show(ticket.label, "bold")
-        text = Text(t("window.ticket_item", item=self.window.item_name(ticket.item_code) or "—") + "\n")
-        text.append(t("window.ticket_status", status=t(STATUS_WORDS[ticket.status]), calls=ticket.call_count) + "\n")
+        text = Text(t("Item: {item}", item=self.window.item_name(ticket.item_code) or "—") + "\n")
+        text.append(t("Status: {status} · called {calls}×", status=t(STATUS_WORDS[ticket.status]), calls=ticket.call_count) + "\n")
         if ticket.priority_reason:
             text.append(t(PRIORITY_WORDS[ticket.priority_reason]) + "\n", style="bold green")
         if ticket.deferrals:
-            text.append(t("window.deferrals", count=ticket.deferrals) + "\n", style="yellow")
+            text.append(t("put back {count}×", count=ticket.deferrals) + "\n", style="yellow")
         minutes = int(self.window.waited(ticket).total_seconds() // 60)
-        text.append(t("window.waited", minutes=minutes), style="dim")
+        text.append(t("waited {minutes} min", minutes=minutes), style="dim")
         details.update(text)
 
     def _show_held(self) -> None:
@@ -135,21 +135,21 @@ class WindowScreen(VanScreen):
         if held is not None:
             reason = describe(held.problem) if held.problem is not None else ""
             widget.update(Text.assemble(
-                (t("window.held", number=held.ticket.label, reason=reason) + "\n", "bold red"),
-                (t("slip.held") + "\n", "red"), (t("window.held_choose"), "bold")))
+                (t("New number {number} NOT printed: {reason}", number=held.ticket.label, reason=reason) + "\n", "bold red"),
+                (t("not called or counted until settled") + "\n", "red"), (t("F11 reprint · W hand over in writing · C cancel"), "bold")))
 
     def _show_side(self) -> None:
         seat = self.window.seat
-        waiting = Text(t("window.waiting") + "\n", style="bold")
+        waiting = Text(pt("window.waiting", "Waiting") + "\n", style="bold")
         counts = self.window.waiting()
         for letter, count in counts.items():
             waiting.append(f"{letter}  {count}\n", style="bold" if letter in seat.categories else "dim")
         if not counts:
-            waiting.append(t("window.nobody_waiting") + "\n", style="dim")
+            waiting.append(t("Nobody is waiting") + "\n", style="dim")
         self.query_one("#window-waiting", Static).update(waiting)
-        recent = Text(t("window.recent") + "\n", style="bold")
+        recent = Text(t("Last called") + "\n", style="bold")
         for call in self.window.recent_calls():
-            recent.append(t("window.recent_line", number=call.label, window=call.window,
+            recent.append(t("{number} → window {window} {time}", number=call.label, window=call.window,
                             time=call.at.strftime("%H:%M")) + "\n")
         self.query_one("#window-recent", Static).update(recent)
 
@@ -168,7 +168,7 @@ class WindowScreen(VanScreen):
     # Acting on the ticket
     def _done(self, result: Ticket | Problem | None) -> Ticket | None:
         if isinstance(result, Problem):
-            self.notify(describe(result), title=t("window.cannot"), severity="error")
+            self.notify(describe(result), title=pt("window.cannot", "Not done"), severity="error")
             result = None
         self.show()
         return result
@@ -176,7 +176,7 @@ class WindowScreen(VanScreen):
     def action_call_next(self) -> None:
         called = self.window.call_next()
         if called is None:
-            self.notify(t("window.nobody_waiting"))
+            self.notify(t("Nobody is waiting"))
         self._done(called)
 
     def action_recall(self) -> None:
@@ -188,7 +188,7 @@ class WindowScreen(VanScreen):
     def action_defer(self) -> None:
         deferred = self._done(self.window.defer())
         if deferred is not None:
-            self.notify(t("window.deferred", number=deferred.label, places=deferred.let_pass))
+            self.notify(t("{number} put back: called again after {places} others", number=deferred.label, places=deferred.let_pass))
 
     def action_start_service(self) -> None:
         self._serve()
@@ -214,8 +214,8 @@ class WindowScreen(VanScreen):
             return
         by_choice = {f"window:{target.window}" if isinstance(target, ToWindow) else f"queue:{target.category}": target
                      for target in targets}
-        choices = [(t("window.to_window", window=target.window, name=target.name) if isinstance(target, ToWindow)
-                    else t("window.to_category", letter=target.category, name=target.department), choice)
+        choices = [(t("window {window} ({name})", window=target.window, name=target.name) if isinstance(target, ToWindow)
+                    else t("queue {letter} {name} (new number)", letter=target.category, name=target.department), choice)
                    for choice, target in by_choice.items()]
 
         def chosen(choice: str | None) -> None:
@@ -227,7 +227,7 @@ class WindowScreen(VanScreen):
             else:
                 self.transfer(target, target.items[0].code if isinstance(target, ToQueue) and target.items else None)
 
-        self.app.push_screen(Choose(t("window.transfer_title", number=ticket.label), choices), chosen)
+        self.app.push_screen(Choose(t("Transfer {number} to:", number=ticket.label), choices), chosen)
 
     def choose_item(self, target: ToQueue) -> None:
         items: dict[str, Item] = {item.code: item for item in target.items}
@@ -236,7 +236,7 @@ class WindowScreen(VanScreen):
             if code is not None:
                 self.transfer(target, code)
 
-        self.app.push_screen(Choose(t("window.choose_item", letter=target.category, name=target.department),
+        self.app.push_screen(Choose(t("Queue {letter} {name}: which item?", letter=target.category, name=target.department),
                                     [(item.name, code) for code, item in items.items()]), chosen)
 
     def transfer(self, target: ToWindow | ToQueue, item_code: str | None) -> None:
@@ -257,14 +257,14 @@ class WindowScreen(VanScreen):
         if isinstance(result, Problem):
             self.notify(describe(result), severity="error")
         elif result.outcome is SlipOutcome.PRINTED:
-            self.notify(t("window.transfer_printed", number=result.ticket.label))
+            self.notify(t("New number {number} printed", number=result.ticket.label))
         elif result.outcome is SlipOutcome.FAILED:
             reason = describe(result.problem) if result.problem is not None else ""
-            self.notify(t("slip.toast.held", label=result.ticket.label, reason=reason), severity="error", timeout=10)
+            self.notify(t("{label} did not print: {reason}. It is not called or counted: reprint it, hand it over in writing, or cancel it", label=result.ticket.label, reason=reason), severity="error", timeout=10)
         elif result.outcome is SlipOutcome.WRITTEN:
-            self.notify(t("slip.toast.written", label=result.ticket.label))
+            self.notify(t("{label} handed over in writing; it is in the queue", label=result.ticket.label))
         else:
-            self.notify(t("slip.toast.cancelled", label=result.ticket.label))
+            self.notify(t("{label} cancelled; it will not be called", label=result.ticket.label))
         if self.is_attached:
             self.show()
 

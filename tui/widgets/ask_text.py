@@ -9,13 +9,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from tui.i18n import Translated
+from tui.i18n import N_
 
 
-class AskText(Translated, ModalScreen[str | None]):
+class AskText(ModalScreen[str | None]):
     """One line of input; Enter answers, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "key.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     AskText { align: center middle; }
     AskText > Vertical { width: 60; height: auto; border: round $accent; padding: 0 1; background: $panel; }

@@ -23,6 +23,7 @@ from textual.widgets import Static
 from core.sealing import SealError
 from flows.intake import Attachment
 from tui.i18n import t
+from tui.terms import CAPTURE_KIND_WORDS
 from tui.widgets.materials import file_summary
 
 THUMB_COLUMNS = 16
@@ -68,7 +69,7 @@ class CapturesList(VerticalScroll):
         self.with_pictures = False
 
     def compose(self):  # noqa: ANN201
-        yield Static(t("intake.captures.none"), id="captures-text")
+        yield Static(t("Nothing captured yet"), id="captures-text")
 
     def show(
         self,
@@ -100,14 +101,14 @@ class CapturesList(VerticalScroll):
 
     def _render_list(self) -> None:
         if not self.attachments:
-            self.query_one("#captures-text", Static).update(t("intake.captures.none"))
+            self.query_one("#captures-text", Static).update(t("Nothing captured yet"))
             return
         text = Text()
         for attachment in self.attachments:
             picture = self.pictures.get(attachment.path or "") if self.with_pictures else None
             if picture is not None:
                 text.append_text(picture)
-            text.append(t("intake.capture.kind." + attachment.kind), style="bold")
+            text.append(t(CAPTURE_KIND_WORDS[attachment.kind]), style="bold")
             material = self.materials.get(attachment.id)
             if material:
                 text.append(f" · {material}")
@@ -115,5 +116,5 @@ class CapturesList(VerticalScroll):
             if attachment.certified_by is not None and attachment.certified_at:
                 at = datetime.fromisoformat(attachment.certified_at).astimezone(self.tz).strftime("%m-%d %H:%M")
                 who = self.staff_names.get(attachment.certified_by, "")
-                text.append(t("intake.capture.certified", staff=who, at=at) + "\n", style="green")
+                text.append(t("checked by {staff} {at}", staff=who, at=at) + "\n", style="green")
         self.query_one("#captures-text", Static).update(text)

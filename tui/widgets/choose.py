@@ -10,11 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.i18n import Translated
+from tui.i18n import N_
 
 
-class Choose(Translated, ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "key.cancel")]
+class Choose(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     Choose { align: center middle; }
     Choose > Vertical { width: 60; height: auto; max-height: 80%; border: round $accent; padding: 0 1; background: $panel; }

@@ -11,8 +11,9 @@ from textual.widgets import Static
 from core.devices import CLAIMABLE, DEVICES, OPTIONAL
 from daemon.messages import Status
 from flows.claims import parse_label
-from tui.i18n import t
+from tui.i18n import N_, pt, t
 from tui.problems import describe
+from tui.terms import DEVICE_NAMES, STATE_WORDS
 
 STYLE = {
     "online": "green", "ready": "green", "busy": "yellow",
@@ -43,30 +44,30 @@ class DeviceBar(Static):
         self.update(render_status(status, self.terminal()))
 
 
-HELD_WORDS = {"idreader": "bar.held.idreader", "scanner": "bar.held.scanner"}
+HELD_WORDS = {"idreader": N_("ID reader in use at {where} by {name}"), "scanner": N_("scanner in use at {where} by {name}")}
 
 
 def render_status(status: Status, terminal: str = "") -> Text:
     """One line of states, then one short line of the devices that are not fine, then who else holds what."""
     line = Text()
     daemon_state = "online" if status.daemon_online else "offline"
-    line.append(f"{t('device.daemon')} ").append(t("state." + daemon_state), STYLE[daemon_state])
+    line.append(f"{t(DEVICE_NAMES['daemon'])} ").append(t(STATE_WORDS[daemon_state]), STYLE[daemon_state])
     troubles: list[str] = []
     for device in DEVICES:
         state = status.devices.get(device)
         if state is None or (device in OPTIONAL and (state.state == "disabled" or state.driver in ("", "none"))):
             continue  # a van without a speaker is not in trouble; one is shown once the daemon has said it has it
-        line.append(f"  {t('device.' + device)} ").append(t("state." + state.state), STYLE[state.state])
+        line.append(f"  {t(DEVICE_NAMES[device])} ").append(t(STATE_WORDS[state.state]), STYLE[state.state])
         if state.state in ("offline", "error") and status.daemon_online and (state.problem or state.detail):
             why = describe(state.problem) if state.problem is not None else state.detail
-            troubles.append(f"{t('device.' + device)}: {why}")
+            troubles.append(t("{what}: {detail}", what=t(DEVICE_NAMES[device]), detail=why))
     if not status.broker_connected:
-        why = status.devices[DEVICES[0]].detail
-        troubles.insert(0, f"{t('state.no_broker')}: {why}" if why else t("state.no_broker"))
+        # The client's detail ("no answer from the MQTT broker at …") is English for the log, not for staff.
+        troubles.insert(0, t("no connection to the MQTT broker"))
     elif not status.daemon_online:
-        troubles.insert(0, t("state.daemon_offline"))
+        troubles.insert(0, t("the device daemon is not running"))
     if troubles:
-        line.append("\n").append("; ".join(troubles), "red")
+        line.append("\n").append(pt("clause separator", "; ").join(troubles), "red")
     held = [_held_elsewhere(device, status, terminal) for device in CLAIMABLE]
     if any(held):
         line.append("\n").append("  ".join(words for words in held if words), "yellow")
@@ -78,5 +79,5 @@ def _held_elsewhere(device: str, status: Status, terminal: str) -> str:
     if holder is None or holder.terminal is None or holder.terminal == terminal:
         return ""
     window, name = parse_label(holder.label)
-    where = t("bar.where.window", window=window) if window else t("bar.where.desk")
+    where = t("window {window}", window=window) if window else t("the desk")
     return t(HELD_WORDS[device], where=where, name=name or "")

@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from flows.intake import Attachment, Material
-from tui.i18n import Translated, t
+from tui.i18n import N_, NC_, t
+from tui.terms import MATERIAL_STATE_WORDS
 
 Action = Literal["original_seen", "capture_copy", "capture_photo", "missing"]
 STATE_STYLE = {"original_seen": "green", "copy_captured": "bold green", "missing": "yellow"}
@@ -23,7 +24,7 @@ STATE_STYLE = {"original_seen": "green", "copy_captured": "bold green", "missing
 
 def file_summary(attachment: Attachment) -> str:
     """Name and size: what every terminal can show of a capture."""
-    name = attachment.path.rsplit("/", 1)[-1] if attachment.path else t("intake.capture.purged")
+    name = attachment.path.rsplit("/", 1)[-1] if attachment.path else t("file deleted by retention")
     return f"{name} {size_text(attachment.bytes)}" if attachment.bytes is not None else name
 
 
@@ -37,12 +38,12 @@ def size_text(size: int | None) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-class MaterialsTable(Translated, DataTable[Text | str]):
+class MaterialsTable(DataTable[Text | str]):
     BINDINGS = [
-        Binding("o", "choose('original_seen')", "intake.materials.key.original"),
-        Binding("c", "choose('capture_copy')", "intake.materials.key.copy"),
-        Binding("p", "choose('capture_photo')", "intake.materials.key.photo"),
-        Binding("m", "choose('missing')", "intake.materials.key.missing"),
+        Binding("o", "choose('original_seen')", N_("Original seen")),
+        Binding("c", "choose('capture_copy')", N_("Capture copy")),
+        Binding("p", "choose('capture_photo')", NC_("intake.materials.key.photo", "ID photo")),
+        Binding("m", "choose('missing')", N_("Missing")),
     ]
     DEFAULT_CSS = """
     MaterialsTable { height: auto; max-height: 12; }
@@ -62,9 +63,9 @@ class MaterialsTable(Translated, DataTable[Text | str]):
 
     def on_mount(self) -> None:
         self.add_column("#", width=2)
-        self.add_column(t("intake.materials.col.material"))
-        self.add_column(t("intake.materials.col.state"))
-        self.add_column(t("intake.materials.col.file"))
+        self.add_column(t("Material"))
+        self.add_column(t("State"))
+        self.add_column(t("File"))
 
     def show(self, lines: Sequence[Material], attachments: Mapping[int, Attachment], *, photo_lines: Set[str]) -> None:
         """The checklist; `photo_lines` are those an ID photo is for (the rest take a stamped copy)."""
@@ -77,7 +78,7 @@ class MaterialsTable(Translated, DataTable[Text | str]):
             self.add_row(
                 str(number),
                 line.material,
-                Text(t("intake.materials.state." + line.state), style=STATE_STYLE[line.state]),
+                Text(t(MATERIAL_STATE_WORDS[line.state]), style=STATE_STYLE[line.state]),
                 file_summary(attachment) if attachment else "",
             )
         if self.lines:

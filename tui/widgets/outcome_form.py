@@ -19,22 +19,23 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flows.intake import Delivery, NotDone, Outcome, OutcomeDetails
-from tui.i18n import Translated, t
+from tui.i18n import N_, NC_, pt, t
+from tui.terms import DELIVERY_WORDS, NOT_DONE_WORDS, OUTCOME_WORDS
 
 OUTCOMES: tuple[Outcome, ...] = ("completed_on_site", "accepted_forwarded", "not_done", "consult_only")
 DELIVERIES: tuple[Delivery, ...] = ("on_site", "post", "door")
 DELIVERY_KEYS = {"on_site": "F6", "post": "F7", "door": "F8"}
-OUTCOME_KEYS = Binding.Group("intake.outcome.key.group", compact=True)
+OUTCOME_KEYS = Binding.Group(N_("Outcome"), compact=True)
 
 
-class OutcomeChoice(Translated, Widget, can_focus=True):
+class OutcomeChoice(Widget, can_focus=True):
     """Four outcomes on keys 1-4; the chosen one is marked, nothing is chosen to begin with."""
 
     BINDINGS = [
-        Binding("1", "choose('completed_on_site')", "intake.outcome.key.completed", group=OUTCOME_KEYS),
-        Binding("2", "choose('accepted_forwarded')", "intake.outcome.key.accepted", group=OUTCOME_KEYS),
-        Binding("3", "choose('not_done')", "intake.outcome.key.not_done", group=OUTCOME_KEYS),
-        Binding("4", "choose('consult_only')", "intake.outcome.key.consult", group=OUTCOME_KEYS),
+        Binding("1", "choose('completed_on_site')", N_("Completed"), group=OUTCOME_KEYS),
+        Binding("2", "choose('accepted_forwarded')", N_("Accepted"), group=OUTCOME_KEYS),
+        Binding("3", "choose('not_done')", NC_("intake.outcome.key.not_done", "Not done"), group=OUTCOME_KEYS),
+        Binding("4", "choose('consult_only')", N_("Consult"), group=OUTCOME_KEYS),
     ]
     DEFAULT_CSS = """
     OutcomeChoice { height: auto; padding: 0 1; }
@@ -52,9 +53,9 @@ class OutcomeChoice(Translated, Widget, can_focus=True):
         self.chosen: Outcome | None = None
 
     def render(self) -> Text:
-        text = Text(t("intake.outcome.choose") + "  ", style="bold")
+        text = Text(t("Outcome") + "  ", style="bold")
         for number, outcome in enumerate(OUTCOMES, start=1):
-            label = f" {number} {t('intake.outcome.' + outcome)} "
+            label = f" {number} {t(OUTCOME_WORDS[outcome])} "
             if outcome == "completed_on_site" and not self.on_site_allowed:
                 text.append(label, style="dim strike")
             elif outcome == self.chosen:
@@ -63,7 +64,7 @@ class OutcomeChoice(Translated, Widget, can_focus=True):
                 text.append(label)
             text.append(" ")
         if not self.on_site_allowed:
-            text.append("\n" + t("intake.outcome.back_office_item"), style="dim")
+            text.append("\n" + t("This item is processed in the back office, not on site"), style="dim")
         return text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -100,21 +101,21 @@ class OutcomeForm(Vertical):
         with Vertical(id="delivery"):
             yield Static(id="delivery-choices")
             with Horizontal(id="delivery-address-row"):
-                yield Label(t("intake.delivery.address"), classes="field-label")
+                yield Label(pt("intake.delivery.address", "Address"), classes="field-label")
                 yield Input(id="delivery-address", compact=True)
             with Horizontal(id="delivery-waybill-row"):
-                yield Label(t("intake.delivery.waybill"), classes="field-label")
-                yield Input(placeholder=t("intake.delivery.waybill_placeholder"), id="delivery-waybill", compact=True)
+                yield Label(t("Waybill"), classes="field-label")
+                yield Input(placeholder=t("scan the waybill"), id="delivery-waybill", compact=True)
             with Horizontal(id="delivery-date-row"):
-                yield Label(t("intake.delivery.date"), classes="field-label")
-                yield Input(placeholder=t("intake.delivery.date_placeholder"), id="delivery-date", compact=True)
+                yield Label(pt("intake.delivery.date", "Date"), classes="field-label")
+                yield Input(placeholder=t("YYYY-MM-DD"), id="delivery-date", compact=True)
         with Vertical(id="reasons"):
-            yield Label(t("intake.reason.title"))
-            yield OptionList(*[Option(t("intake.reason." + code), id=code) for code in NotDone], id="reason-list",
+            yield Label(t("Why it was not done (arrow keys)"))
+            yield OptionList(*[Option(t(NOT_DONE_WORDS[code]), id=code) for code in NotDone], id="reason-list",
                              compact=True)
             with Horizontal():
-                yield Label(t("intake.reason.detail"), classes="field-label")
-                yield Input(placeholder=t("intake.reason.detail_placeholder"), id="reason-detail", compact=True)
+                yield Label(t("Details"), classes="field-label")
+                yield Input(placeholder=t("required for Other"), id="reason-detail", compact=True)
         yield Static("", id="outcome-error")
 
     def on_mount(self) -> None:
@@ -160,16 +161,16 @@ class OutcomeForm(Vertical):
         self.query_one("#delivery-address-row").display = self.delivery in ("post", "door")
         self.query_one("#delivery-waybill-row").display = self.delivery == "post"
         self.query_one("#delivery-date-row").display = self.delivery == "door"
-        text = Text(t("intake.delivery.title") + "  ", style="bold")
+        text = Text(t("Result") + "  ", style="bold")
         for delivery in DELIVERIES:
-            label = f" {DELIVERY_KEYS[delivery]} {t('intake.delivery.' + delivery)} "
+            label = f" {DELIVERY_KEYS[delivery]} {t(DELIVERY_WORDS[delivery])} "
             if delivery == "post" and not self.mailable:
                 text.append(label, style="dim strike")
             else:
                 text.append(label, style="bold reverse" if delivery == self.delivery else "")
             text.append(" ")
         if not self.mailable:
-            text.append("\n" + t("intake.delivery.not_mailable"), style="dim")
+            text.append("\n" + t("This item's result cannot be mailed"), style="dim")
         self.query_one("#delivery-choices", Static).update(text)
 
     def show_error(self, text: str) -> None:

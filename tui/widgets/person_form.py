@@ -23,22 +23,23 @@ from textual.widgets import Input, Label, Static
 from core.masking import mask_id_number
 from daemon.messages import CardEvent
 from flows.intake import PersonDetails
-from tui.i18n import Translated, t
+from tui.i18n import N_, pt, t
+from tui.terms import CARD_WORDS, SEX_WORDS
 
 SEXES = ("1", "2", "9", "0")
 
 
 def card_description(card: CardEvent) -> str:
     """The card type, with the extra fields HK/Macao/Taiwan and foreigners' cards carry."""
-    parts = [t("intake.card." + card.card_type)]
+    parts = [t(CARD_WORDS[card.card_type])]
     if card.permit_number:
-        parts.append(t("intake.card.permit_number", number=card.permit_number))
+        parts.append(t("travel permit {number}", number=card.permit_number))
     if card.issue_count:
-        parts.append(t("intake.card.issue_count", count=card.issue_count))
+        parts.append(t("issue {count}", count=card.issue_count))
     if card.name_en:
-        parts.append(t("intake.card.name_en", name=card.name_en))
+        parts.append(t("English name {name}", name=card.name_en))
     if card.nationality:
-        parts.append(t("intake.card.nationality", code=card.nationality))
+        parts.append(t("nationality {code}", code=card.nationality))
     return " · ".join(parts)
 
 
@@ -68,10 +69,10 @@ class FieldInput(Input):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
-class SexChoice(Translated, Widget, can_focus=True):
+class SexChoice(Widget, can_focus=True):
     """Sex as a small cycling choice (Space); repainting it never needs a new layout."""
 
-    BINDINGS = [Binding("space", "next", "intake.person.key.sex")]
+    BINDINGS = [Binding("space", "next", N_("Change sex"))]
     DEFAULT_CSS = """
     SexChoice { width: 12; height: 1; }
     SexChoice:focus { background: $boost; text-style: bold; }
@@ -83,8 +84,8 @@ class SexChoice(Translated, Widget, can_focus=True):
 
     def render(self) -> Text:
         if self.value is None:
-            return Text(t("intake.person.sex_prompt") + " ▸", style="dim")
-        return Text(t("intake.sex." + self.value) + " ▸")
+            return Text(t("Choose") + " ▸", style="dim")
+        return Text(t(SEX_WORDS[self.value]) + " ▸")
 
     def set(self, value: str | None) -> None:
         self.value = value if value in SEXES else None
@@ -105,8 +106,9 @@ class PersonForm(Vertical):
     PersonForm { height: auto; padding: 0 1; }
     PersonForm Horizontal { height: 1; margin-bottom: 1; }
     PersonForm Static { height: 1; }
-    PersonForm .field-label { width: 6; color: $text-muted; }
-    PersonForm .field-label-wide { width: 9; color: $text-muted; padding-left: 1; }
+    /* At least the Chinese labels' width, wider for an English one (Ethnicity): never cut. */
+    PersonForm .field-label { width: auto; min-width: 6; padding-right: 1; color: $text-muted; }
+    PersonForm .field-label-wide { width: auto; min-width: 9; color: $text-muted; padding: 0 1; }
     PersonForm #person-card { width: 1fr; }
     PersonForm #person-validity { width: 32; text-align: right; }
     PersonForm #person-id-shown { width: 24; text-style: bold; }
@@ -134,27 +136,27 @@ class PersonForm(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label(t("intake.person.card"), classes="field-label")
-            yield Static(t("intake.person.no_card"), id="person-card")
+            yield Label(t("Card"), classes="field-label")
+            yield Static(t("Place the ID card on the reader, or F7 to type the number"), id="person-card")
             yield Static("", id="person-validity")
         with Horizontal():
-            yield Label(t("intake.person.id_number"), classes="field-label")
+            yield Label(t("ID no."), classes="field-label")
             yield Static("", id="person-id-shown")
-            yield Input(placeholder=t("intake.person.id_placeholder"), id="person-id-input", compact=True)
-            yield Label(t("intake.person.name"), classes="field-label-wide")
+            yield Input(placeholder=t("18-character ID number"), id="person-id-input", compact=True)
+            yield Label(pt("intake.person.name", "Name"), classes="field-label-wide")
             yield FieldInput(id="person-name", compact=True)
         with Horizontal():
-            yield Label(t("intake.person.sex"), classes="field-label")
+            yield Label(t("Sex"), classes="field-label")
             yield SexChoice(id="person-sex")
-            yield Label(t("intake.person.nation"), classes="field-label-wide")
+            yield Label(t("Ethnicity"), classes="field-label-wide")
             yield FieldInput(id="person-nation", compact=True)
-            yield Label(t("intake.person.birth"), classes="field-label-wide")
+            yield Label(t("Born"), classes="field-label-wide")
             yield Static("", id="person-birth")
         with Horizontal():
-            yield Label(t("intake.person.address"), classes="field-label")
+            yield Label(pt("intake.person.address", "Address"), classes="field-label")
             yield FieldInput(id="person-address", compact=True)
         with Horizontal():
-            yield Label(t("intake.person.phone"), classes="field-label")
+            yield Label(t("Phone"), classes="field-label")
             yield FieldInput(id="person-phone", compact=True)
             yield Static("", id="person-id-error")
         yield Static("", id="person-warnings")
@@ -185,11 +187,11 @@ class PersonForm(Vertical):
 
     def show_card(self, card: CardEvent | None) -> None:
         if card is None:
-            self._put("#person-card", t("intake.person.no_card"))
+            self._put("#person-card", t("Place the ID card on the reader, or F7 to type the number"))
             self._put("#person-validity", "")
             return
         self._put("#person-card", card_description(card))
-        validity = t("intake.person.validity", start=card.valid_from, end=card.valid_to)
+        validity = t("valid {start} to {end}", start=card.valid_from, end=card.valid_to)
         self._put("#person-validity", Text(validity, style="bold red") if card.expired else Text(validity))
 
     def show_warnings(self, warnings: list[str]) -> None:
