@@ -56,5 +56,5 @@ clean:
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k t -k N_ -k pt:1c,2 -k NC_:1c,2 \
 		--no-location --sort-output --project govan -o tui/locale/govan.pot .
-	$(BIN)/pybabel update -i tui/locale/govan.pot -d tui/locale -D govan --width 120 --no-fuzzy-matching
+	$(BIN)/pybabel update -i tui/locale/govan.pot -d tui/locale -D govan --width 120 --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d tui/locale -D govan

@@ -43,12 +43,26 @@ _COLUMNS = ("number", "item", "priority", "print", "status")
 _CARD_WARNINGS = {"expired": N_("card expired"), "check_digit": N_("the card's number fails its check")}
 
 
-def _fixed_width(column: str, heading: str) -> int | None:
-    """The print-state and status columns fit their longest words; the others fit what each new row brings."""
-    words = {"print": PRINT_WORDS, "status": STATUS_WORDS}.get(column)
-    if words is None:
-        return None
-    return max(cell_len(text) for text in [heading, *(t(key) for key in words.values())])
+# The cells a label like A123 takes; the table pads each column with one cell on either side,
+# and keeps two for its scrollbar.
+_LABEL_CELLS = 4
+_CELL_PADDING = 2
+_SCROLLBAR = 2
+_MIN_ITEM_CELLS = 8
+
+
+def _column_widths(headings: dict[str, str], table_cells: int) -> dict[str, int]:
+    """Every column's width, fixed: a column that re-measures itself measures every row it has,
+    a cost that grew with the day (issue 17). Each fits its heading and its longest words; the
+    item takes what is left of the table's width, so nothing else is cut at 80 columns."""
+    words = {"number": [], "priority": PRIORITY_WORDS.values(), "print": PRINT_WORDS.values(),
+             "status": STATUS_WORDS.values()}
+    widths = {column: max(cell_len(text) for text in [headings[column], *(t(word) for word in words[column])])
+              for column in words}
+    widths["number"] = max(widths["number"], _LABEL_CELLS)
+    rest = table_cells - sum(widths.values()) - _CELL_PADDING * len(headings) - _SCROLLBAR
+    widths["item"] = max(rest, _MIN_ITEM_CELLS, cell_len(headings["item"]))
+    return widths
 
 
 class DeskScreen(VanScreen):
@@ -91,9 +105,14 @@ class DeskScreen(VanScreen):
         assert session is not None and session.trip is not None
         self.flow = DeskFlow(self.van, session.staff, session.trip)
         table = self.query_one("#desk-tickets", DataTable)
-        for key, label in zip(_COLUMNS, (N_("No."), N_("Item"), N_("Prio."), NC_("desk.col.print", "Print"),
-                                         N_("Status")), strict=True):
-            table.add_column(t(label), key=key, width=_fixed_width(key, t(label)))
+        headings = dict(zip(_COLUMNS, (t(N_("No.")), t(N_("Item")), t(N_("Prio.")), t(NC_("desk.col.print", "Print")),
+                                       t(N_("Status"))), strict=True))
+        # The table's width before layout: the screen's, less the last ticket's panel beside it.
+        beside = self.query_one("#desk-last").styles.width
+        table_cells = self.app.size.width - (int(beside.value) if beside is not None else 0)
+        widths = _column_widths(headings, table_cells)
+        for key in _COLUMNS:
+            table.add_column(headings[key], key=key, width=widths[key])
         self.query_one("#desk-items", Static).update(self._keys_text())
         self.fill_table()
         self.show_person()
