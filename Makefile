@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test lint format-check lock bench venv clean messages
+.PHONY: demo test lint lock bench venv clean messages
 
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "govan needs python3 >= 3.11; found " + sys.version.split()[0])'
@@ -23,14 +23,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The house rules (pyproject.toml has the why of each setting): ruff everywhere, mypy strict
-# on core/, flows/, db/ and planning/. `format-check` joins lint once the lead has formatted the tree.
+# The house rules (pyproject.toml has the why of each setting): ruff's rules and its formatter
+# everywhere, mypy strict on core/, flows/, db/ and planning/.
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy core flows db planning
-
-format-check: $(STAMP)
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy core flows db planning
 
 # Resolve pyproject.toml's ranges afresh in a scratch venv and pin what came into $(LOCK).
 # Then run `make lint test` before committing the new lock.

@@ -40,8 +40,9 @@ def run(script: Path) -> tuple[list[Figure], str | None, float]:
     started = time.monotonic()
     lines: list[str] = []
     try:
-        process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         assert process.stdout is not None
         for line in process.stdout:
             print(f"  {line}", end="", flush=True)
@@ -51,14 +52,26 @@ def run(script: Path) -> tuple[list[Figure], str | None, float]:
         process.kill()
         timeout = LONGER_TIMEOUT_S.get(script.name, SCRIPT_TIMEOUT_S)
         return parse("".join(lines)), f"timed out after {timeout} s", time.monotonic() - started
-    error = None if process.returncode == 0 else f"exited with status {process.returncode}: {lines[-1].strip() if lines else ''}"
+    error = (
+        None
+        if process.returncode == 0
+        else f"exited with status {process.returncode}: {lines[-1].strip() if lines else ''}"
+    )
     return parse("".join(lines)), error, time.monotonic() - started
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor() or "unknown CPU")
-    return f"{os.cpu_count()} cores, {model}; Python {platform.python_version()}; {platform.system()} {platform.release()}"
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    return (
+        f"{os.cpu_count()} cores, {model}; Python {platform.python_version()}; {platform.system()} {platform.release()}"
+    )
 
 
 def _number(value: float) -> str:
@@ -84,8 +97,10 @@ def markdown(results: dict[str, tuple[list[Repeated], str | None, float]], total
             figure = result.figure
             floor = f"{_number(result.floor)} {figure.unit} ({figure.floor_label})" if result.floor is not None else "—"
             ratio = f"{result.ratio:.2f}×" if result.ratio is not None else "—"
-            rows.append(f"| {figure.label} | {figure.goal or '—'} | {_measured(result)} | {floor} "
-                        f"| {ratio} | {STATUS[result.verdict]} |")
+            rows.append(
+                f"| {figure.label} | {figure.goal or '—'} | {_measured(result)} | {floor} "
+                f"| {ratio} | {STATUS[result.verdict]} |"
+            )
             note = figure.note[:1].upper() + figure.note[1:]
             if result.verdict in ("missed", "unstable"):
                 how = "against" if result.verdict == "missed" else "moving across"

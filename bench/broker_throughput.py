@@ -51,9 +51,28 @@ def _client_tools() -> tuple[str, str]:
 
 def _subscriber(port: int, passwords: dict[str, str], count: int) -> subprocess.Popen[bytes]:
     _, sub = _client_tools()
-    return subprocess.Popen([sub, "-h", "127.0.0.1", "-p", str(port), "-u", STAFF_USER, "-i", STAFF_USER,
-                             "-P", passwords[TUI_USER],
-                             "-t", TOPIC, "-q", "1", "-C", str(count)], stdout=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            sub,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-u",
+            STAFF_USER,
+            "-i",
+            STAFF_USER,
+            "-P",
+            passwords[TUI_USER],
+            "-t",
+            TOPIC,
+            "-q",
+            "1",
+            "-C",
+            str(count),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
 
 
 async def _wait(process: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -74,8 +93,24 @@ async def _floor(port: int, passwords: dict[str, str], count: int) -> float:
     started = time.perf_counter()
     # Asynchronously: the embedded broker runs in this very event loop and must keep serving.
     publisher = await asyncio.create_subprocess_exec(
-        pub, "-h", "127.0.0.1", "-p", str(port), "-u", DAEMON_USER, "-i", DAEMON_USER,
-        "-P", passwords[DAEMON_USER], "-t", TOPIC, "-q", "1", "-l", stdin=asyncio.subprocess.PIPE)
+        pub,
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-u",
+        DAEMON_USER,
+        "-i",
+        DAEMON_USER,
+        "-P",
+        passwords[DAEMON_USER],
+        "-t",
+        TOPIC,
+        "-q",
+        "1",
+        "-l",
+        stdin=asyncio.subprocess.PIPE,
+    )
     async with asyncio.timeout(120):
         await publisher.communicate(lines)
     await _wait(subscriber)
@@ -125,14 +160,27 @@ def main(size: int | None = None) -> None:
     print("floor: mosquitto_pub -l alone against the same mosquitto, same run")
     label = "mosquitto_pub alone via mosquitto"
     report(
-        Figure("bus_throughput_mosquitto", "bus: messages/s to one subscriber via mosquitto", count / ours, "msg/s",
-               count / floor, label,
-               note="the bus waits for each PUBACK before sending the next message, where mosquitto_pub keeps "
-                    "20 in flight; the daemon sends a few messages a second, so there is no goal, but a window "
-                    "of in-flight publishes would close the gap if ever needed"),
-        Figure("bus_throughput_embedded", "bus: messages/s to one subscriber via the embedded broker",
-               count / embedded, "msg/s", count / floor, label),
+        Figure(
+            "bus_throughput_mosquitto",
+            "bus: messages/s to one subscriber via mosquitto",
+            count / ours,
+            "msg/s",
+            count / floor,
+            label,
+            note="the bus waits for each PUBACK before sending the next message, where mosquitto_pub keeps "
+            "20 in flight; the daemon sends a few messages a second, so there is no goal, but a window "
+            "of in-flight publishes would close the gap if ever needed",
+        ),
+        Figure(
+            "bus_throughput_embedded",
+            "bus: messages/s to one subscriber via the embedded broker",
+            count / embedded,
+            "msg/s",
+            count / floor,
+            label,
+        ),
     )
+
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else None)

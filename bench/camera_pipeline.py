@@ -96,14 +96,22 @@ def main(size: int | None = None) -> None:
     font = default_cjk_font()
     result = document.process_document(data)  # warm-up, and the output's size
     samples: dict[str, list[float]] = {
-        "floor": [], "document": [], "full_floor": [], "full": [], "certified": [], "id_photo": []}
+        "floor": [],
+        "document": [],
+        "full_floor": [],
+        "full": [],
+        "certified": [],
+        "id_photo": [],
+    }
     for _ in range(runs):
         samples["floor"].append(_timed(lambda: _decode(data)))
         samples["document"].append(_timed(lambda: document.process_document(data)))
         samples["full_floor"].append(_timed(lambda: _decode(full)))
         samples["full"].append(_timed(lambda: document.process_document(full)))
         if font is not None:
-            samples["certified"].append(_timed(lambda: document.process_document(data, certification=CERTIFIED, font=font)))
+            samples["certified"].append(
+                _timed(lambda: document.process_document(data, certification=CERTIFIED, font=font))
+            )
         samples["id_photo"].append(_timed(lambda: process_id_photo(portrait)))
     median = {name: statistics.median(values) for name, values in samples.items() if values}
     floor = median["floor"]
@@ -115,24 +123,61 @@ def main(size: int | None = None) -> None:
     ratio = median["document"] / floor
     full_ratio = median["full"] / median["full_floor"]
     limit = GOAL_RATIO * floor
-    slow = ("the progressive JPEG encode (required; about as long as the decode) and straightening dominate; "
-            "straightening already runs on every core, so a busy machine slows it most")
+    slow = (
+        "the progressive JPEG encode (required; about as long as the decode) and straightening dominate; "
+        "straightening already runs on every core, so a busy machine slows it most"
+    )
     figures = [
-        Figure("camera_document_ms", "camera: document mode on a 12 MP JPEG, median", median["document"], "ms",
-               floor, "Pillow decode of the same file", goal=f"≤ {GOAL_RATIO:g}× floor", met=ratio <= GOAL_RATIO,
-               note="" if ratio <= GOAL_RATIO else slow),
-        Figure("camera_document_full_ms", "camera: document mode, a page filling the frame, median", median["full"],
-               "ms", median["full_floor"], "Pillow decode of the same file", goal=f"≤ {GOAL_RATIO:g}× floor",
-               met=full_ratio <= GOAL_RATIO, note="" if full_ratio <= GOAL_RATIO else slow),
+        Figure(
+            "camera_document_ms",
+            "camera: document mode on a 12 MP JPEG, median",
+            median["document"],
+            "ms",
+            floor,
+            "Pillow decode of the same file",
+            goal=f"≤ {GOAL_RATIO:g}× floor",
+            met=ratio <= GOAL_RATIO,
+            note="" if ratio <= GOAL_RATIO else slow,
+        ),
+        Figure(
+            "camera_document_full_ms",
+            "camera: document mode, a page filling the frame, median",
+            median["full"],
+            "ms",
+            median["full_floor"],
+            "Pillow decode of the same file",
+            goal=f"≤ {GOAL_RATIO:g}× floor",
+            met=full_ratio <= GOAL_RATIO,
+            note="" if full_ratio <= GOAL_RATIO else slow,
+        ),
     ]
     if "certified" in median:
-        figures.append(Figure("camera_document_certified_ms", "camera: document mode with certify stamp, median",
-                              median["certified"], "ms", floor, "Pillow decode of the same file"))
-    figures.append(Figure("camera_id_photo_ms", "camera: ID photo from a 12 MP portrait, median",
-                          median["id_photo"], "ms", floor, "Pillow decode of the same file"))
-    print(f"document mode ÷ decode: {ratio:.2f} (goal ≤ {GOAL_RATIO:g}, i.e. ≤ {limit:.0f} ms); "
-          f"a page filling the frame: {full_ratio:.2f}")
+        figures.append(
+            Figure(
+                "camera_document_certified_ms",
+                "camera: document mode with certify stamp, median",
+                median["certified"],
+                "ms",
+                floor,
+                "Pillow decode of the same file",
+            )
+        )
+    figures.append(
+        Figure(
+            "camera_id_photo_ms",
+            "camera: ID photo from a 12 MP portrait, median",
+            median["id_photo"],
+            "ms",
+            floor,
+            "Pillow decode of the same file",
+        )
+    )
+    print(
+        f"document mode ÷ decode: {ratio:.2f} (goal ≤ {GOAL_RATIO:g}, i.e. ≤ {limit:.0f} ms); "
+        f"a page filling the frame: {full_ratio:.2f}"
+    )
     report(*figures)
+
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -73,11 +73,21 @@ def day_of(van: str, cases: int, day: date, rng: random.Random) -> list[Envelope
         person = staff[case_id % 5]
         accepted = case_id % 3 == 0
         body: dict[str, Any] = {
-            "case_id": case_id, "trip_id": trip, "trip_date": day.isoformat(), "item_code": "residence_permit",
-            "item_name": "居住证", "department": "police", "staff": person, "opened_at": at, "outcome_at": at,
-            "closed_at": at, "delivery": "on_site", "materials": [],
+            "case_id": case_id,
+            "trip_id": trip,
+            "trip_date": day.isoformat(),
+            "item_code": "residence_permit",
+            "item_name": "居住证",
+            "department": "police",
+            "staff": person,
+            "opened_at": at,
+            "outcome_at": at,
+            "closed_at": at,
+            "delivery": "on_site",
+            "materials": [],
             "outcome": "accepted_forwarded" if accepted else ("not_done" if case_id % 10 == 1 else "completed_on_site"),
-            "reason": "材料不全" if case_id % 10 == 1 and not accepted else None}
+            "reason": "材料不全" if case_id % 10 == 1 and not accepted else None,
+        }
         if accepted:
             body["applicant"] = {"name": "张三", "id_number": "330383198001011234", "phone": "13800000000"}
             body["attachments"] = [{"id": case_id, "kind": "document", "sha256": sha, "content": content}]
@@ -85,45 +95,125 @@ def day_of(van: str, cases: int, day: date, rng: random.Random) -> list[Envelope
     tickets = round(cases * TICKETS_PER_CASE)
     for rating_id in range(1, int(tickets * 0.6) + 1):
         score = rng.choices([5, 4, 3, 2, 1], [70, 20, 7, 2, 1])[0]
-        out.append(Envelope(new_msg_id(), "rating", at, {
-            "rating_id": rating_id, "trip_id": trip, "score": score, "named": score <= 2, "staff": staff[rating_id % 5],
-            "comment": "", "rated_at": at, "ticket": f"A{rating_id:03d}"}))
+        out.append(
+            Envelope(
+                new_msg_id(),
+                "rating",
+                at,
+                {
+                    "rating_id": rating_id,
+                    "trip_id": trip,
+                    "score": score,
+                    "named": score <= 2,
+                    "staff": staff[rating_id % 5],
+                    "comment": "",
+                    "rated_at": at,
+                    "ticket": f"A{rating_id:03d}",
+                },
+            )
+        )
         if score <= 2 and rng.random() < 1.0:
-            out.append(Envelope(new_msg_id(), "followup", at, {
-                "followup_id": rating_id, "rating_id": rating_id, "trip_id": trip, "status": "open", "opened_at": at,
-                "deadline": (day + timedelta(days=7)).isoformat()}))
+            out.append(
+                Envelope(
+                    new_msg_id(),
+                    "followup",
+                    at,
+                    {
+                        "followup_id": rating_id,
+                        "rating_id": rating_id,
+                        "trip_id": trip,
+                        "status": "open",
+                        "opened_at": at,
+                        "deadline": (day + timedelta(days=7)).isoformat(),
+                    },
+                )
+            )
     for suggestion_id in range(1, 13):
-        out.append(Envelope(new_msg_id(), "suggestion", at, {
-            "suggestion_id": suggestion_id, "trip_id": trip, "text": "希望周末也来", "received_at": at}))
+        out.append(
+            Envelope(
+                new_msg_id(),
+                "suggestion",
+                at,
+                {"suggestion_id": suggestion_id, "trip_id": trip, "text": "希望周末也来", "received_at": at},
+            )
+        )
     for incident_id in range(1, 4):
-        out.append(Envelope(new_msg_id(), "incident", at, {
-            "incident_id": incident_id, "device": "printer", "kind": "state", "state": "error",
-            "detail": "paper out", "at": at}))
-    out.append(Envelope(new_msg_id(), "trip.summary", at, {
-        "trip": {"id": trip, "date": day.isoformat(), "stop": "新城社区", "mode": "fixed", "captain": "陈车长"},
-        "overall": {"tickets": tickets, "cases": cases, "completion_rate": 0.9, "satisfaction_rate": 0.97,
-                    "praise_rate": 0.9, "wait_median_s": 600, "wait_p90_s": 1500},
-        "crew": [{"staff_id": n, "name": person["name"], "cooperation": 4 + n % 2} for n, person in enumerate(staff)],
-        "by_staff": [{"key": n, "name": person["name"], "cases": cases // 5, "completed_on_site": cases // 8,
-                      "accepted_forwarded": cases // 15, "not_done": cases // 50, "ratings": tickets // 8,
-                      "satisfied": tickets // 9, "praised": tickets // 10} for n, person in enumerate(staff)],
-        "staff": {str(n): person for n, person in enumerate(staff)}}))
+        out.append(
+            Envelope(
+                new_msg_id(),
+                "incident",
+                at,
+                {
+                    "incident_id": incident_id,
+                    "device": "printer",
+                    "kind": "state",
+                    "state": "error",
+                    "detail": "paper out",
+                    "at": at,
+                },
+            )
+        )
+    out.append(
+        Envelope(
+            new_msg_id(),
+            "trip.summary",
+            at,
+            {
+                "trip": {"id": trip, "date": day.isoformat(), "stop": "新城社区", "mode": "fixed", "captain": "陈车长"},
+                "overall": {
+                    "tickets": tickets,
+                    "cases": cases,
+                    "completion_rate": 0.9,
+                    "satisfaction_rate": 0.97,
+                    "praise_rate": 0.9,
+                    "wait_median_s": 600,
+                    "wait_p90_s": 1500,
+                },
+                "crew": [
+                    {"staff_id": n, "name": person["name"], "cooperation": 4 + n % 2} for n, person in enumerate(staff)
+                ],
+                "by_staff": [
+                    {
+                        "key": n,
+                        "name": person["name"],
+                        "cases": cases // 5,
+                        "completed_on_site": cases // 8,
+                        "accepted_forwarded": cases // 15,
+                        "not_done": cases // 50,
+                        "ratings": tickets // 8,
+                        "satisfied": tickets // 9,
+                        "praised": tickets // 10,
+                    }
+                    for n, person in enumerate(staff)
+                ],
+                "staff": {str(n): person for n, person in enumerate(staff)},
+            },
+        )
+    )
     return out
 
 
 class Mosquitto:
     def __init__(self, folder: Path, vans: list[str]) -> None:
         port = _free_port()
-        self.files = write_centre_broker_files(Config(), folder, vans, port=port, bind="127.0.0.1",
-                                               run_as=getpass.getuser())
-        self.process = subprocess.Popen(["mosquitto", "-c", str(self.files.conf)], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.files = write_centre_broker_files(
+            Config(), folder, vans, port=port, bind="127.0.0.1", run_as=getpass.getuser()
+        )
+        self.process = subprocess.Popen(
+            ["mosquitto", "-c", str(self.files.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(0.5)
 
     def client(self, user: str) -> aiomqtt.Client:
-        return aiomqtt.Client("127.0.0.1", self.files.port, username=user, identifier=user,
-                              password=self.files.password_file(user).read_text().strip(),
-                              protocol=aiomqtt.ProtocolVersion.V311, max_inflight_messages=200)
+        return aiomqtt.Client(
+            "127.0.0.1",
+            self.files.port,
+            username=user,
+            identifier=user,
+            password=self.files.password_file(user).read_text().strip(),
+            protocol=aiomqtt.ProtocolVersion.V311,
+            max_inflight_messages=200,
+        )
 
     def close(self) -> None:
         self.process.terminate()
@@ -169,7 +259,9 @@ class VanClient:
                             self.all_acked.set()
 
 
-async def fleet_run(broker: Mosquitto, days: dict[str, list[Envelope]], rate: float | None) -> tuple[float, list[float]]:
+async def fleet_run(
+    broker: Mosquitto, days: dict[str, list[Envelope]], rate: float | None
+) -> tuple[float, list[float]]:
     """Send every van's envelopes (all at once, or at `rate` msg/s for the fleet); seconds until all are acked."""
     vans = [VanClient(broker, van) for van in days]
     async with asyncio.TaskGroup() as group:
@@ -251,7 +343,7 @@ async def floor_take_in(url: str, days: dict[str, list[Envelope]], blobs: store.
     messages = [(van, envelope) for van, envelopes in days.items() for envelope in envelopes]
     started = time.perf_counter()
     for start in range(0, len(messages), 500):
-        await store.take_in(conn, messages[start:start + 500], blobs, connector="none")
+        await store.take_in(conn, messages[start : start + 500], blobs, connector="none")
     took = time.perf_counter() - started
     await conn.close()
     return len(messages) / took
@@ -262,32 +354,40 @@ def make_year(url: str, vans: list[str], cases: int) -> int:
     tickets = round(cases * TICKETS_PER_CASE)
     with psycopg.connect(url, autocommit=True) as conn:
         for n, van in enumerate(vans):
-            conn.execute("""INSERT INTO vans (van_id, first_seen_at, last_seen_at) VALUES (%s, now(), now())
-                            ON CONFLICT DO NOTHING""", [van])
+            conn.execute(
+                """INSERT INTO vans (van_id, first_seen_at, last_seen_at) VALUES (%s, now(), now())
+                            ON CONFLICT DO NOTHING""",
+                [van],
+            )
             conn.execute(
                 """INSERT INTO trips (van_id, trip_id, trip_date, stop, tickets, cases, completion_rate,
                                       satisfaction_rate, praise_rate, wait_median_s, summary)
                    SELECT %s, d, DATE '2025-01-01' + d, '新城社区', %s, %s, 0.9, 0.97, 0.9, 600, '{}'::jsonb
-                   FROM generate_series(1, %s) d ON CONFLICT DO NOTHING""", [van, tickets, cases, TRIPS_A_YEAR])
+                   FROM generate_series(1, %s) d ON CONFLICT DO NOTHING""",
+                [van, tickets, cases, TRIPS_A_YEAR],
+            )
             conn.execute(
                 """INSERT INTO trip_staff (van_id, trip_id, staff_key, name, department, trip_date, cooperation, cases,
                                            completed, forwarded, not_done, ratings, satisfied, praised)
                    SELECT %s, d, %s || '-s' || s, '专员' || s, 'police', DATE '2025-01-01' + d, 3 + (d + s) %% 3,
                           %s / 5, %s / 8, %s / 15, %s / 50, %s / 8, %s / 9, %s / 10
                    FROM generate_series(1, %s) d, generate_series(1, 5) s ON CONFLICT DO NOTHING""",
-                [van, van, cases, cases, cases, cases, tickets, tickets, tickets, TRIPS_A_YEAR])
+                [van, van, cases, cases, cases, cases, tickets, tickets, tickets, TRIPS_A_YEAR],
+            )
             conn.execute(
                 """INSERT INTO cases (van_id, case_id, trip_id, trip_date, item_code, outcome, staff_login, outcome_at)
                    SELECT %s, 1000000 + g, 1 + g / %s, DATE '2025-01-01' + 1 + g / %s, 'residence_permit',
                           CASE WHEN g %% 3 = 0 THEN 'accepted_forwarded' ELSE 'completed_on_site' END,
                           %s || '-s' || (1 + g %% 5), now()
                    FROM generate_series(0, %s - 1) g ON CONFLICT DO NOTHING""",
-                [van, cases, cases, van, cases * TRIPS_A_YEAR])
+                [van, cases, cases, van, cases * TRIPS_A_YEAR],
+            )
             conn.execute(
                 """INSERT INTO ratings (van_id, rating_id, trip_id, score, named, staff_login, rated_at)
                    SELECT %s, 1000000 + g, 1 + g / %s, 5 - (g %% 100 = 0)::int * 4, g %% 100 = 0, %s || '-s' || (1 + g %% 5),
                           now() FROM generate_series(0, %s - 1) g ON CONFLICT DO NOTHING""",
-                [van, int(tickets * 0.6), van, int(tickets * 0.6) * TRIPS_A_YEAR])
+                [van, int(tickets * 0.6), van, int(tickets * 0.6) * TRIPS_A_YEAR],
+            )
             print(f"  year: {n + 1}/{len(vans)} vans", flush=True)
         # What ingest keeps: the running counts per van.
         conn.execute("""UPDATE vans v SET cases = (SELECT count(*) FROM cases c WHERE c.van_id = v.van_id),
@@ -329,12 +429,22 @@ def main(size: int | None = None) -> None:
         payload_bytes = sum(len(envelope.encode()) for day in days.values() for envelope in day)
         floor_rate = asyncio.run(floor_take_in(floor_url, days, store.Blobs(folder / "floor-blobs")))
 
-        config = config_module.validate(msgspec.convert({
-            "data_dir": str(folder / "centre"), "central": {
-                "database_url": fleet_url, "mqtt_url": f"mqtt://127.0.0.1:{broker.files.port}",
-                "username": CENTRAL_USER_AT_CENTRE,
-                "password_file": str(broker.files.password_file(CENTRAL_USER_AT_CENTRE)), "connector": "none"}},
-            Config), "bench")
+        config = config_module.validate(
+            msgspec.convert(
+                {
+                    "data_dir": str(folder / "centre"),
+                    "central": {
+                        "database_url": fleet_url,
+                        "mqtt_url": f"mqtt://127.0.0.1:{broker.files.port}",
+                        "username": CENTRAL_USER_AT_CENTRE,
+                        "password_file": str(broker.files.password_file(CENTRAL_USER_AT_CENTRE)),
+                        "connector": "none",
+                    },
+                },
+                Config,
+            ),
+            "bench",
+        )
         before = database_size(fleet_url)
 
         async def with_centre() -> tuple[float, list[float], float, list[float]]:
@@ -345,8 +455,10 @@ def main(size: int | None = None) -> None:
                 await centre.connected.wait()
             took, _ = await fleet_run(broker, days, None)
             rate = messages / took
-            paced_days = {van: day_of(van, max(1, cases // 10), today + timedelta(days=1), rng)[:max(20, cases // 5)]
-                          for van in vans}
+            paced_days = {
+                van: day_of(van, max(1, cases // 10), today + timedelta(days=1), rng)[: max(20, cases // 5)]
+                for van in vans
+            }
             _, lags = await fleet_run(broker, paced_days, rate / 2)
             stop.set()
             await task
@@ -362,27 +474,64 @@ def main(size: int | None = None) -> None:
             status_ms = timed(lambda: views.fleet(conn, online_minutes=3))
             evaluation_ms = timed(lambda: views.evaluation(conn, date(2025, 1, 1), date(2025, 12, 31), weights))
             floor_status_ms = timed(lambda: conn.execute("SELECT count(*) FROM vans").fetchone())
-            floor_evaluation_ms = timed(lambda: conn.execute(
-                "SELECT count(*) FROM trip_staff WHERE trip_date BETWEEN '2025-01-01' AND '2025-12-31'").fetchone())
-        print(f"centre benchmark: {VANS} vans × {cases} cases and {round(cases * TICKETS_PER_CASE)} tickets a day: "
-              f"{messages} messages ({payload_bytes / 1e6:.1f} MB) in {took:.1f} s; a year: {rows} cases")
+            floor_evaluation_ms = timed(
+                lambda: conn.execute(
+                    "SELECT count(*) FROM trip_staff WHERE trip_date BETWEEN '2025-01-01' AND '2025-12-31'"
+                ).fetchone()
+            )
+        print(
+            f"centre benchmark: {VANS} vans × {cases} cases and {round(cases * TICKETS_PER_CASE)} tickets a day: "
+            f"{messages} messages ({payload_bytes / 1e6:.1f} MB) in {took:.1f} s; a year: {rows} cases"
+        )
         report(
-            Figure("centre_ingest_rate", f"centre: ingest, {VANS} vans' day via mosquitto, stored and acked",
-                   rate, "msg/s", floor_rate, "the same take_in with no broker, same batches"),
-            Figure("centre_lag_p99", "centre: van publish → ack back at the van, p99, at half that rate",
-                   percentile(lags, 0.99), "ms", percentile(echo, 0.99), "publish → echo via the same mosquitto"),
-            Figure("centre_pg_month", "centre: PostgreSQL growth per 30 days at this size", day_bytes * 30 / 1e6,
-                   "MB", payload_bytes * 30 / 1e6, "the payloads themselves"),
-            Figure("centre_status_year", f"centre: `govan central status` over a year ({rows} cases)", status_ms, "ms",
-                   floor_status_ms, "bare count(*) of the vans", goal=f"≤ {GOAL_STATUS_MS:g} ms",
-                   met=status_ms <= GOAL_STATUS_MS,
-                   note="" if status_ms <= GOAL_STATUS_MS else "the open follow-ups are still counted per van; "
-                   "keep them as a running count too"),
-            Figure("centre_evaluation_year", "centre: staff evaluation across the fleet over a year", evaluation_ms,
-                   "ms", floor_evaluation_ms, "bare count(*) of the year's staff-trip rows",
-                   goal=f"≤ {GOAL_EVALUATION_MS:g} ms",
-                   met=evaluation_ms <= GOAL_EVALUATION_MS,
-                   note="" if evaluation_ms <= GOAL_EVALUATION_MS else "aggregate trip_staff per month ahead"),
+            Figure(
+                "centre_ingest_rate",
+                f"centre: ingest, {VANS} vans' day via mosquitto, stored and acked",
+                rate,
+                "msg/s",
+                floor_rate,
+                "the same take_in with no broker, same batches",
+            ),
+            Figure(
+                "centre_lag_p99",
+                "centre: van publish → ack back at the van, p99, at half that rate",
+                percentile(lags, 0.99),
+                "ms",
+                percentile(echo, 0.99),
+                "publish → echo via the same mosquitto",
+            ),
+            Figure(
+                "centre_pg_month",
+                "centre: PostgreSQL growth per 30 days at this size",
+                day_bytes * 30 / 1e6,
+                "MB",
+                payload_bytes * 30 / 1e6,
+                "the payloads themselves",
+            ),
+            Figure(
+                "centre_status_year",
+                f"centre: `govan central status` over a year ({rows} cases)",
+                status_ms,
+                "ms",
+                floor_status_ms,
+                "bare count(*) of the vans",
+                goal=f"≤ {GOAL_STATUS_MS:g} ms",
+                met=status_ms <= GOAL_STATUS_MS,
+                note=""
+                if status_ms <= GOAL_STATUS_MS
+                else "the open follow-ups are still counted per van; keep them as a running count too",
+            ),
+            Figure(
+                "centre_evaluation_year",
+                "centre: staff evaluation across the fleet over a year",
+                evaluation_ms,
+                "ms",
+                floor_evaluation_ms,
+                "bare count(*) of the year's staff-trip rows",
+                goal=f"≤ {GOAL_EVALUATION_MS:g} ms",
+                met=evaluation_ms <= GOAL_EVALUATION_MS,
+                note="" if evaluation_ms <= GOAL_EVALUATION_MS else "aggregate trip_staff per month ahead",
+            ),
         )
     finally:
         broker.close()

@@ -50,14 +50,19 @@ async def _capture(config_path: Path, captures: int) -> list[float]:
 def main(size: int | None = None) -> None:
     captures = size or 100
     settle_s = min(SETTLE_S, 5.0 * captures)  # a tiny run (the smoke test) waits less
-    with tempfile.TemporaryDirectory(prefix="govan-bench-captures-") as directory, \
-            mosquitto(Path(directory) / "mosquitto") as (files, _):
+    with (
+        tempfile.TemporaryDirectory(prefix="govan-bench-captures-") as directory,
+        mosquitto(Path(directory) / "mosquitto") as (files, _),
+    ):
         devices = dict.fromkeys(("idreader", "scanner", "printer", "camera"), "sim")
         config = van_config(Path(directory) / "data", devices, mosquitto_settings(files))
         config_path = Path(directory) / "govan.toml"
         config_path.write_text(config_module.to_toml(config), encoding="utf-8")
-        daemon = subprocess.Popen([sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             time.sleep(0.5)
             asyncio.run(wait_until_ready(config_path))
@@ -71,18 +76,35 @@ def main(size: int | None = None) -> None:
         finally:
             daemon.terminate()
             daemon.wait(10)
-    print(f"{captures} document captures on the emulated 5 MP camera, all four devices on emulators, external mosquitto")
-    print(f"capture latency (command → result): median {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p90 {percentile(latencies, 0.9) * 1000:.0f} ms, first {latencies[0] * 1000:.0f} ms")
-    print(f"right after the last capture: daemon {right_after[0]:.1f} MB, worker processes "
-          f"{', '.join(f'{worker:.1f} MB' for worker in right_after[1]) or 'none'}")
+    print(
+        f"{captures} document captures on the emulated 5 MP camera, all four devices on emulators, external mosquitto"
+    )
+    print(
+        f"capture latency (command → result): median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p90 {percentile(latencies, 0.9) * 1000:.0f} ms, first {latencies[0] * 1000:.0f} ms"
+    )
+    print(
+        f"right after the last capture: daemon {right_after[0]:.1f} MB, worker processes "
+        f"{', '.join(f'{worker:.1f} MB' for worker in right_after[1]) or 'none'}"
+    )
     print(f"{settle_s:g} s later: daemon {after - sum(workers):.1f} MB, {len(workers)} worker processes left")
     report(
-        Figure("daemon_captures_rss", f"daemon: RSS {settle_s:g} s after {captures} captures", after, "MB", rest,
-               "the same daemon at rest before them", goal=f"≤ {GOAL_RSS_MB:g} MB", met=after <= GOAL_RSS_MB,
-               note="" if after <= GOAL_RSS_MB else (
-                   "the imaging runs in a worker process that ends 10 s after its last task; what is left is the "
-                   "daemon's own share: Pillow's modules and the buffers of the last picture and JPEG")),
+        Figure(
+            "daemon_captures_rss",
+            f"daemon: RSS {settle_s:g} s after {captures} captures",
+            after,
+            "MB",
+            rest,
+            "the same daemon at rest before them",
+            goal=f"≤ {GOAL_RSS_MB:g} MB",
+            met=after <= GOAL_RSS_MB,
+            note=""
+            if after <= GOAL_RSS_MB
+            else (
+                "the imaging runs in a worker process that ends 10 s after its last task; what is left is the "
+                "daemon's own share: Pillow's modules and the buffers of the last picture and JPEG"
+            ),
+        ),
     )
 
 

@@ -35,14 +35,19 @@ def cpu_seconds(pid: int) -> float:
 
 def main(size: int | None = None) -> None:
     seconds = size or 60
-    with tempfile.TemporaryDirectory(prefix="govan-bench-rest-") as directory, \
-            mosquitto(Path(directory) / "mosquitto") as (files, broker):
+    with (
+        tempfile.TemporaryDirectory(prefix="govan-bench-rest-") as directory,
+        mosquitto(Path(directory) / "mosquitto") as (files, broker),
+    ):
         devices = dict.fromkeys(("idreader", "scanner", "printer", "camera"), "sim")
         config = van_config(Path(directory) / "data", devices, mosquitto_settings(files))
         config_path = Path(directory) / "govan.toml"
         config_path.write_text(config_module.to_toml(config), encoding="utf-8")
-        daemon = subprocess.Popen([sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "govan", "daemon", "--config", str(config_path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             time.sleep(0.5)
             asyncio.run(wait_until_ready(config_path))
@@ -58,19 +63,40 @@ def main(size: int | None = None) -> None:
             daemon.wait(10)
     print(f"daemon at rest for {elapsed:.0f} s, all four devices on emulators, external mosquitto")
     report(
-        Figure("daemon_rest_rss", "daemon at rest: RSS", daemon_rss, "MB", broker_rss, "mosquitto's own RSS",
-               goal=f"≤ {GOAL_RSS_MB:g} MB", met=daemon_rss <= GOAL_RSS_MB,
-               note="" if daemon_rss <= GOAL_RSS_MB else (
-                   "CPython with aiomqtt/paho, msgspec, pyserial, Pillow (the camera emulator and pipeline) and "
-                   "the four in-process emulators; with real devices the emulators and their Pillow drawing "
-                   "are not loaded, and importing Pillow only on the first capture would save more")),
-        Figure("daemon_rest_cpu", "daemon at rest: CPU, % of one core", daemon_percent, "%", broker_percent,
-               "mosquitto's own CPU, same window", goal=f"≤ {GOAL_CPU_PERCENT:g} %",
-               met=daemon_percent <= GOAL_CPU_PERCENT,
-               note="" if daemon_percent <= GOAL_CPU_PERCENT else (
-                   "the ID reader's find-card poll every 300 ms (and the emulator answering it in the same "
-                   "process) and the printer's status poll every 2 s dominate; a slower poll when no card "
-                   "was seen for a while would cut it")),
+        Figure(
+            "daemon_rest_rss",
+            "daemon at rest: RSS",
+            daemon_rss,
+            "MB",
+            broker_rss,
+            "mosquitto's own RSS",
+            goal=f"≤ {GOAL_RSS_MB:g} MB",
+            met=daemon_rss <= GOAL_RSS_MB,
+            note=""
+            if daemon_rss <= GOAL_RSS_MB
+            else (
+                "CPython with aiomqtt/paho, msgspec, pyserial, Pillow (the camera emulator and pipeline) and "
+                "the four in-process emulators; with real devices the emulators and their Pillow drawing "
+                "are not loaded, and importing Pillow only on the first capture would save more"
+            ),
+        ),
+        Figure(
+            "daemon_rest_cpu",
+            "daemon at rest: CPU, % of one core",
+            daemon_percent,
+            "%",
+            broker_percent,
+            "mosquitto's own CPU, same window",
+            goal=f"≤ {GOAL_CPU_PERCENT:g} %",
+            met=daemon_percent <= GOAL_CPU_PERCENT,
+            note=""
+            if daemon_percent <= GOAL_CPU_PERCENT
+            else (
+                "the ID reader's find-card poll every 300 ms (and the emulator answering it in the same "
+                "process) and the printer's status poll every 2 s dominate; a slower poll when no card "
+                "was seen for a while would cut it"
+            ),
+        ),
     )
 
 

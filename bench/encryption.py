@@ -57,8 +57,11 @@ def main(size: int | None = None) -> None:
     trips = max(2, min(250, tickets // 100))
     per_writer = max(20, min(500, tickets // 40))
     # (mode for the writers, opener): the encrypted store, and the two plain floors.
-    sides = {"encrypted": ("issue", db.open_store), "same build": ("plain-issue", open_plain),
-             "stdlib": ("stdlib-issue", _open_stdlib)}
+    sides = {
+        "encrypted": ("issue", db.open_store),
+        "same build": ("plain-issue", open_plain),
+        "stdlib": ("stdlib-issue", _open_stdlib),
+    }
     issue: dict[str, list[float]] = {side: [] for side in sides}
     shift: dict[str, list[float]] = {side: [] for side in sides}
     with tempfile.TemporaryDirectory(prefix="govan-bench-encryption-") as directory:
@@ -76,8 +79,9 @@ def main(size: int | None = None) -> None:
         for side, (_, opener) in sides.items():
             big, _, _ = _build_year(folder / f"{side}-year.db", tickets, trips, random.Random(2026), opener)
             stores[side] = opener(folder / f"{side}-year.db")
-        shift_tickets = next(stores["encrypted"].query("SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ?",
-                                                       [big]))["n"]
+        shift_tickets = next(stores["encrypted"].query("SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ?", [big]))[
+            "n"
+        ]
         for _ in range(3):
             for side, store in stores.items():
                 shift[side] += _time(lambda store=store: db.shift_summary(store, big), 7)
@@ -86,27 +90,57 @@ def main(size: int | None = None) -> None:
         for store in stores.values():
             store.close()
 
-    print(f"encryption benchmark: {WRITERS} writers × {per_writer} tickets on each file; shift summary of a "
-          f"{shift_tickets}-ticket trip in a year of {tickets} tickets; floors: the same on plain SQLite, through "
-          "the standard library (the goal's) and through sqlcipher3 without a key (the same SQLite build)")
+    print(
+        f"encryption benchmark: {WRITERS} writers × {per_writer} tickets on each file; shift summary of a "
+        f"{shift_tickets}-ticket trip in a year of {tickets} tickets; floors: the same on plain SQLite, through "
+        "the standard library (the goal's) and through sqlcipher3 without a key (the same SQLite build)"
+    )
     p99 = {side: percentile(samples, 0.99) for side, samples in issue.items()}
     summary = {side: statistics.median(samples) for side, samples in shift.items()}
     goal = f"≤ {GOAL_RATIO}× plain"
-    why = ("every page read is decrypted and its HMAC checked (the cipher-only row is that share); "
-           "a small or contended run is within noise of the line: repeat it")
+    why = (
+        "every page read is decrypted and its HMAC checked (the cipher-only row is that share); "
+        "a small or contended run is within noise of the line: repeat it"
+    )
     report(
-        Figure("encrypted_issue_ticket_p99", f"SQLCipher: issue ticket, {WRITERS} writers, p99", p99["encrypted"],
-               "ms", p99["stdlib"], "the same on plain SQLite (stdlib sqlite3)", goal=goal,
-               met=p99["encrypted"] <= GOAL_RATIO * p99["stdlib"],
-               note="" if p99["encrypted"] <= GOAL_RATIO * p99["stdlib"] else why),
-        Figure("encrypted_issue_ticket_p99_same_build", f"SQLCipher: issue ticket, {WRITERS} writers, p99, "
-               "cipher only", p99["encrypted"], "ms", p99["same build"], "the same on plain SQLite, same build"),
-        Figure("encrypted_shift_summary", f"SQLCipher: shift summary, {shift_tickets}-ticket trip",
-               summary["encrypted"], "ms", summary["stdlib"], "the same on plain SQLite (stdlib sqlite3)", goal=goal,
-               met=summary["encrypted"] <= GOAL_RATIO * summary["stdlib"],
-               note="" if summary["encrypted"] <= GOAL_RATIO * summary["stdlib"] else why),
-        Figure("encrypted_shift_summary_same_build", f"SQLCipher: shift summary, {shift_tickets}-ticket trip, "
-               "cipher only", summary["encrypted"], "ms", summary["same build"], "the same on plain SQLite, same build"),
+        Figure(
+            "encrypted_issue_ticket_p99",
+            f"SQLCipher: issue ticket, {WRITERS} writers, p99",
+            p99["encrypted"],
+            "ms",
+            p99["stdlib"],
+            "the same on plain SQLite (stdlib sqlite3)",
+            goal=goal,
+            met=p99["encrypted"] <= GOAL_RATIO * p99["stdlib"],
+            note="" if p99["encrypted"] <= GOAL_RATIO * p99["stdlib"] else why,
+        ),
+        Figure(
+            "encrypted_issue_ticket_p99_same_build",
+            f"SQLCipher: issue ticket, {WRITERS} writers, p99, cipher only",
+            p99["encrypted"],
+            "ms",
+            p99["same build"],
+            "the same on plain SQLite, same build",
+        ),
+        Figure(
+            "encrypted_shift_summary",
+            f"SQLCipher: shift summary, {shift_tickets}-ticket trip",
+            summary["encrypted"],
+            "ms",
+            summary["stdlib"],
+            "the same on plain SQLite (stdlib sqlite3)",
+            goal=goal,
+            met=summary["encrypted"] <= GOAL_RATIO * summary["stdlib"],
+            note="" if summary["encrypted"] <= GOAL_RATIO * summary["stdlib"] else why,
+        ),
+        Figure(
+            "encrypted_shift_summary_same_build",
+            f"SQLCipher: shift summary, {shift_tickets}-ticket trip, cipher only",
+            summary["encrypted"],
+            "ms",
+            summary["same build"],
+            "the same on plain SQLite, same build",
+        ),
     )
 
 

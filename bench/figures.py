@@ -107,7 +107,7 @@ def emit(*figures: Figure) -> None:
 
 
 def parse(output: str) -> list[Figure]:
-    return [Figure(**json.loads(line[len(PREFIX):])) for line in output.splitlines() if line.startswith(PREFIX)]
+    return [Figure(**json.loads(line[len(PREFIX) :])) for line in output.splitlines() if line.startswith(PREFIX)]
 
 
 def percentile(samples: list[float], fraction: float) -> float:

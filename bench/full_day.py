@@ -74,15 +74,19 @@ FLAT_RATIO = 1.2
 GOAL_PEAK_MS = 50.0
 GOAL_GROWTH_MB = 5.0
 # Why a goal was missed, as profiled (issue 17); each ends with what would close it.
-FOOTER_LEAK = ("Textual 8.2.8's Footer keeps the key widgets of every refresh_bindings() alive "
-               "(Textualize/textual#6666): window 2's tracemalloc shows about 14 new widgets, each with its styles "
-               "and message queue, per ticket it handled. A window refreshes its keys on each call and no-show, the "
-               "desk on each ticket's print state (R is greyed while it prints). The own footer of issue 15 (branch "
-               "language) is the fix; rerun this day after it")
-DESK_FRAMES = ("the desk's loop draws too: every ticket redraws its whole screen (about 36 KB to the terminal a "
-               "ticket: a new row changes the table's size, and the footer recomposes with ever more dead widgets, "
-               "textual#6666), and the print command waits behind those frames. With the footer fixed, the next step "
-               "is to keep the table's size fixed (a page of rows) so a ticket redraws rows, not the screen")
+FOOTER_LEAK = (
+    "Textual 8.2.8's Footer keeps the key widgets of every refresh_bindings() alive "
+    "(Textualize/textual#6666): window 2's tracemalloc shows about 14 new widgets, each with its styles "
+    "and message queue, per ticket it handled. A window refreshes its keys on each call and no-show, the "
+    "desk on each ticket's print state (R is greyed while it prints). The own footer of issue 15 (branch "
+    "language) is the fix; rerun this day after it"
+)
+DESK_FRAMES = (
+    "the desk's loop draws too: every ticket redraws its whole screen (about 36 KB to the terminal a "
+    "ticket: a new row changes the table's size, and the footer recomposes with ever more dead widgets, "
+    "textual#6666), and the print command waits behind those frames. With the footer fixed, the next step "
+    "is to keep the table's size fixed (a page of rows) so a ticket redraws rows, not the screen"
+)
 CAPTURES = 100
 SETTLE_S = 2.0
 CAPTURE_SETTLE_S = 15.0
@@ -115,8 +119,9 @@ class Terminal:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         command = [sys.executable, "-m", "bench.full_day", "--tui", str(config_path), str(trace or "")]
         environment = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
-        process = subprocess.Popen(command, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=environment,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=environment, start_new_session=True
+        )
         os.close(slave)
         os.set_blocking(master, False)
         terminal = cls(name, process, master)
@@ -144,7 +149,9 @@ class Terminal:
                     await self.arrived.wait()
         except TimeoutError:
             shown = _ESCAPES.sub(b"", bytes(self.screen[-2000:])).decode(errors="replace")
-            raise SystemExit(f"{self.name} did not show {words!r} within {timeout:g} s; it ends with {shown!r}") from None
+            raise SystemExit(
+                f"{self.name} did not show {words!r} within {timeout:g} s; it ends with {shown!r}"
+            ) from None
 
     def stop(self) -> None:
         asyncio.get_running_loop().remove_reader(self.master)
@@ -229,8 +236,10 @@ def _tui_process(config_path: str, trace: str) -> int:
 
 def _set_keys(store, trip_id: int) -> tuple[str, str]:  # noqa: ANN001
     """Keys 1 and 2 of the desk: an item of queue A (window 1's) and one of queue F (window 2's)."""
-    codes = [catalogue.list_items(store, department=catalogue.department_for_category(store, letter).code)[0].code
-             for letter in ("A", "F")]
+    codes = [
+        catalogue.list_items(store, department=catalogue.department_for_category(store, letter).code)[0].code
+        for letter in ("A", "F")
+    ]
     trips.set_desk_keys(store, trip_id, codes)
     return "1", "2"
 
@@ -271,8 +280,9 @@ async def _run(tickets: int, directory: Path, files, mosquitto_pid: int) -> Day:
     store.close()
     pins = {login.login: login.pin for login in data.logins}
     day = Day()
-    daemon = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.full_day", "--daemon", str(config_path),
-                                                  cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+    daemon = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.full_day", "--daemon", str(config_path), cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
     assert daemon.stdout is not None
     terminals: dict[str, Terminal] = {}
     trace = directory / "window-2.tracemalloc"
@@ -281,12 +291,18 @@ async def _run(tickets: int, directory: Path, files, mosquitto_pid: int) -> Day:
             if (await daemon.stdout.readline()).strip() != b"ready":
                 raise SystemExit("the daemon did not start")
         printed = Printed(daemon.stdout)
-        terminals = {"desk": Terminal.start("desk", config_path, None),
-                     "window 1": Terminal.start("window 1", config_path, None),
-                     "window 2": Terminal.start("window 2", config_path, trace)}
+        terminals = {
+            "desk": Terminal.start("desk", config_path, None),
+            "window 1": Terminal.start("window 1", config_path, None),
+            "window 2": Terminal.start("window 2", config_path, trace),
+        }
         last_name = names[-1]
         # One after another: three terminals starting at once on a busy machine may drop early keys.
-        for name, login, words in (("desk", "d01", "刚取的号"), ("window 1", "s01", "当前号"), ("window 2", "s02", "当前号")):
+        for name, login, words in (
+            ("desk", "d01", "刚取的号"),
+            ("window 1", "s01", "当前号"),
+            ("window 2", "s02", "当前号"),
+        ):
             await _sign_in(terminals[name], logins.index(login), pins[login], words, last_name)
         await asyncio.sleep(SETTLE_S)
         pids = {name: terminal.process.pid for name, terminal in terminals.items()}
@@ -349,8 +365,9 @@ async def _run(tickets: int, directory: Path, files, mosquitto_pid: int) -> Day:
             # The floor: the same kind of ticket, printed by a plain client (publish → last byte).
             for number in range(WARMUP + 20):
                 started = time.perf_counter()
-                result = await client.command("printer", "print", PrintCommand(job_id=f"floor-{number}",
-                                                                                document=TICKET), timeout=10)
+                result = await client.command(
+                    "printer", "print", PrintCommand(job_id=f"floor-{number}", document=TICKET), timeout=10
+                )
                 arrived = await printed.next()
                 if result.state != "done":
                     raise SystemExit(f"floor print {number}: {result.detail}")
@@ -359,8 +376,9 @@ async def _run(tickets: int, directory: Path, files, mosquitto_pid: int) -> Day:
             day.daemon_before_captures = rss_mb(daemon.pid)
             captures = CAPTURES if tickets >= 1000 else 1
             for number in range(captures):
-                result = await client.command("camera", "capture", CaptureCommand(job_id=f"day-{number}",
-                                                                                  mode="document"), timeout=60)
+                result = await client.command(
+                    "camera", "capture", CaptureCommand(job_id=f"day-{number}", mode="document"), timeout=60
+                )
                 if result.state != "done":
                     raise SystemExit(f"capture {number}: {result.detail}")
             await cancel_and_wait(collecting)
@@ -408,43 +426,96 @@ def _figures(day: Day, tickets: int) -> list[Figure]:
     first, last = f"issued {span}", f"issued {2 * span}"
     late_first, late_last = f"issued {morning - span}", "peak"
     figures = [
-        Figure("full_day_key_printed_quiet_p50", f"full day: desk key → ticket printed, p50, ≤ {QUIET_WAITING} waiting",
-               quiet_p50, "ms", floor_p50, "the same kind of ticket from a plain client, publish → last byte"),
-        Figure("full_day_key_printed_peak_p50", f"full day: desk key → ticket printed, p50, {peak_from}+ waiting",
-               peak_p50, "ms", quiet_p50, f"the same at ≤ {QUIET_WAITING} waiting",
-               goal=f"≤ {FLAT_RATIO:g}× floor and ≤ {GOAL_PEAK_MS:g} ms", met=peak_p50 <= limit,
-               note="" if peak_p50 <= limit else DESK_FRAMES),
-        Figure("full_day_key_printed_peak_p99", f"full day: desk key → ticket printed, p99, {peak_from}+ waiting",
-               percentile(peak, 0.99), "ms", percentile(quiet, 0.99), f"the same at ≤ {QUIET_WAITING} waiting"),
+        Figure(
+            "full_day_key_printed_quiet_p50",
+            f"full day: desk key → ticket printed, p50, ≤ {QUIET_WAITING} waiting",
+            quiet_p50,
+            "ms",
+            floor_p50,
+            "the same kind of ticket from a plain client, publish → last byte",
+        ),
+        Figure(
+            "full_day_key_printed_peak_p50",
+            f"full day: desk key → ticket printed, p50, {peak_from}+ waiting",
+            peak_p50,
+            "ms",
+            quiet_p50,
+            f"the same at ≤ {QUIET_WAITING} waiting",
+            goal=f"≤ {FLAT_RATIO:g}× floor and ≤ {GOAL_PEAK_MS:g} ms",
+            met=peak_p50 <= limit,
+            note="" if peak_p50 <= limit else DESK_FRAMES,
+        ),
+        Figure(
+            "full_day_key_printed_peak_p99",
+            f"full day: desk key → ticket printed, p99, {peak_from}+ waiting",
+            percentile(peak, 0.99),
+            "ms",
+            percentile(quiet, 0.99),
+            f"the same at ≤ {QUIET_WAITING} waiting",
+        ),
     ]
     for process in ("desk", "window 1"):
         early = _per_ticket_ms(day, process, first, last, span)
         late = _per_ticket_ms(day, process, late_first, late_last, span)
         # CPU is read in clock ticks (10 ms): a span shorter than a few ticks is within that.
         met = late <= FLAT_RATIO * early + CLOCK_TICK_S * 1000 / span
-        figures.append(Figure(
-            f"full_day_cpu_{process.replace(' ', '_')}", f"full day: {process} CPU per ticket, {morning - span}–{morning} "
-            "waiting", late, "ms", early, f"the same {process} over tickets {span + 1}–{2 * span}",
-            goal=f"≤ {FLAT_RATIO:g}× floor", met=met,
-            note="" if met else DESK_FRAMES))
-    growth_note = "tracemalloc's top growth over the day: " + "; ".join(
-        line.replace(str(ROOT) + "/", "") for line in day.growth[:3]) if day.growth else ""
+        figures.append(
+            Figure(
+                f"full_day_cpu_{process.replace(' ', '_')}",
+                f"full day: {process} CPU per ticket, {morning - span}–{morning} waiting",
+                late,
+                "ms",
+                early,
+                f"the same {process} over tickets {span + 1}–{2 * span}",
+                goal=f"≤ {FLAT_RATIO:g}× floor",
+                met=met,
+                note="" if met else DESK_FRAMES,
+            )
+        )
+    growth_note = (
+        "tracemalloc's top growth over the day: "
+        + "; ".join(line.replace(str(ROOT) + "/", "") for line in day.growth[:3])
+        if day.growth
+        else ""
+    )
     for process in ("desk", "window 1", "window 2"):
         end, start = day.rss_end[process], day.rss_start[process]
         met = end <= start + GOAL_GROWTH_MB
         note = f"{FOOTER_LEAK}. {growth_note}" if process == "window 2" else FOOTER_LEAK
-        figures.append(Figure(
-            f"full_day_rss_{process.replace(' ', '_')}", f"full day: {process} RSS at the end of {tickets} tickets",
-            end, "MB", start, "the same process signed in, before the first ticket",
-            goal=f"≤ floor + {GOAL_GROWTH_MB:g} MB", met=met,
-            note=note if met else f"it grew {end - start:.1f} MB: {note}"))
+        figures.append(
+            Figure(
+                f"full_day_rss_{process.replace(' ', '_')}",
+                f"full day: {process} RSS at the end of {tickets} tickets",
+                end,
+                "MB",
+                start,
+                "the same process signed in, before the first ticket",
+                goal=f"≤ floor + {GOAL_GROWTH_MB:g} MB",
+                met=met,
+                note=note if met else f"it grew {end - start:.1f} MB: {note}",
+            )
+        )
     for process in ("daemon", "mosquitto"):
-        figures.append(Figure(
-            f"full_day_rss_{process}", f"full day: {process} RSS at the end of {tickets} tickets",
-            day.rss_end[process], "MB", day.rss_start[process], "the same process before the first ticket"))
-    figures.append(Figure(
-        "full_day_daemon_captures", "full day: daemon RSS after the day and its captures", day.daemon_after_captures,
-        "MB", day.daemon_before_captures, "the same daemon after the day, before the captures"))
+        figures.append(
+            Figure(
+                f"full_day_rss_{process}",
+                f"full day: {process} RSS at the end of {tickets} tickets",
+                day.rss_end[process],
+                "MB",
+                day.rss_start[process],
+                "the same process before the first ticket",
+            )
+        )
+    figures.append(
+        Figure(
+            "full_day_daemon_captures",
+            "full day: daemon RSS after the day and its captures",
+            day.daemon_after_captures,
+            "MB",
+            day.daemon_before_captures,
+            "the same daemon after the day, before the captures",
+        )
+    )
     return figures
 
 
@@ -460,10 +531,14 @@ def main(size: int | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="govan-bench-day-") as directory, _broker(Path(directory)) as (files, pid):
         day = asyncio.run(_run(tickets, Path(directory), files, pid))
     quiet = [ms for waiting, ms in day.key_printed[WARMUP:] if waiting <= QUIET_WAITING]
-    print(f"A full day: {tickets} tickets, {tickets // 2} waiting at the peak; the desk and two windows as "
-          f"`govan tui` on real ptys; the daemon (printer and camera on sim) and mosquitto as shipped")
-    print(f"key → printed: mean {statistics.fmean(ms for _, ms in day.key_printed):.1f} ms over the day, "
-          f"{statistics.fmean(quiet):.1f} ms at the start")
+    print(
+        f"A full day: {tickets} tickets, {tickets // 2} waiting at the peak; the desk and two windows as "
+        f"`govan tui` on real ptys; the daemon (printer and camera on sim) and mosquitto as shipped"
+    )
+    print(
+        f"key → printed: mean {statistics.fmean(ms for _, ms in day.key_printed):.1f} ms over the day, "
+        f"{statistics.fmean(quiet):.1f} ms at the start"
+    )
     for name, sent in day.screen_bytes.items():
         print(f"{name}: {sent / tickets / 1024:.1f} KB to its terminal per ticket")
     for process in day.rss_start:

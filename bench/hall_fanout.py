@@ -57,8 +57,15 @@ class Page:
     async def follow(self) -> None:
         reader, writer = await asyncio.open_connection(self.url.hostname, self.url.port)
         connection = h11.Connection(h11.CLIENT)
-        writer.write(connection.send(h11.Request(method="GET", target=self.url.path, headers=[
-            ("Host", self.url.netloc), ("Accept", "text/event-stream")])))
+        writer.write(
+            connection.send(
+                h11.Request(
+                    method="GET",
+                    target=self.url.path,
+                    headers=[("Host", self.url.netloc), ("Accept", "text/event-stream")],
+                )
+            )
+        )
         writer.write(connection.send(h11.EndOfMessage()))
         buffer = ""
         try:
@@ -118,7 +125,7 @@ async def measure(pages: int) -> dict[str, float]:
             cpu = cpu_seconds(pid)
             await calls(hall, CALLS, hops)
             cpu_alone = cpu_seconds(pid) - cpu
-            followed = issued[2 * CALLS + 1:][:pages]  # the pages further back than every call reaches
+            followed = issued[2 * CALLS + 1 :][:pages]  # the pages further back than every call reaches
             urls = [ticket_page_url(hall.store, hall.van.config, ticket.id) for ticket in followed]
             watchers = [Page(url.replace("/t/", "/api/ticket/") + "/events") for url in urls if url]
             tasks = [asyncio.create_task(watcher.follow()) for watcher in watchers]
@@ -140,28 +147,62 @@ async def measure(pages: int) -> dict[str, float]:
             if wanted in watcher.arrived:
                 fanout.append((watcher.arrived[wanted] - started) * 1000)
     missing = len(watchers) * len(started_at) - len(fanout)
-    return {"rss_alone": rss_alone, "rss_pages": rss_pages, "cpu_alone": cpu_alone / elapsed * 100,
-            "cpu_pages": cpu_pages / elapsed * 100, "fanout_p50": percentile(fanout, 0.5),
-            "fanout_p99": percentile(fanout, 0.99), "hop_p99": percentile(hops, 0.99), "missing": missing,
-            "pages": len(watchers)}
+    return {
+        "rss_alone": rss_alone,
+        "rss_pages": rss_pages,
+        "cpu_alone": cpu_alone / elapsed * 100,
+        "cpu_pages": cpu_pages / elapsed * 100,
+        "fanout_p50": percentile(fanout, 0.5),
+        "fanout_p99": percentile(fanout, 0.99),
+        "hop_p99": percentile(hops, 0.99),
+        "missing": missing,
+        "pages": len(watchers),
+    }
 
 
 def main(size: int | None = None) -> None:
     pages = size or 200
     got = asyncio.run(measure(pages))
-    print(f"{got['pages']:.0f} pages, {CALLS} calls: fan-out p50 {got['fanout_p50']:.0f} ms, p99 "
-          f"{got['fanout_p99']:.0f} ms ({got['missing']:.0f} updates missing); RSS {got['rss_pages']:.1f} MB")
+    print(
+        f"{got['pages']:.0f} pages, {CALLS} calls: fan-out p50 {got['fanout_p50']:.0f} ms, p99 "
+        f"{got['fanout_p99']:.0f} ms ({got['missing']:.0f} updates missing); RSS {got['rss_pages']:.1f} MB"
+    )
     rss_met, fan_met = got["rss_pages"] <= GOAL_RSS_MB, got["fanout_p99"] <= GOAL_FANOUT_MS and not got["missing"]
     report(
-        Figure("hall_fanout_rss", f"govan web: RSS with {pages} phone pages on SSE", got["rss_pages"], "MB",
-               got["rss_alone"], "govan web's own RSS before the pages connected", goal=f"≤ {GOAL_RSS_MB:g} MB",
-               met=rss_met, note="" if rss_met else "see the script's docstring"),
-        Figure("hall_fanout_cpu", f"govan web: CPU while {CALLS} calls reach {pages} pages, % of one core",
-               got["cpu_pages"], "%", got["cpu_alone"], "the same calls with no page connected"),
-        Figure("hall_fanout_p99", f"govan web: call → new place on all {pages} pages, p99", got["fanout_p99"], "ms",
-               got["hop_p99"], "the board message to a plain subscriber, p99", goal=f"≤ {GOAL_FANOUT_MS:g} ms",
-               met=fan_met, note="" if fan_met else f"{got['missing']:.0f} updates missing" if got["missing"]
-               else "see the script's docstring"),
+        Figure(
+            "hall_fanout_rss",
+            f"govan web: RSS with {pages} phone pages on SSE",
+            got["rss_pages"],
+            "MB",
+            got["rss_alone"],
+            "govan web's own RSS before the pages connected",
+            goal=f"≤ {GOAL_RSS_MB:g} MB",
+            met=rss_met,
+            note="" if rss_met else "see the script's docstring",
+        ),
+        Figure(
+            "hall_fanout_cpu",
+            f"govan web: CPU while {CALLS} calls reach {pages} pages, % of one core",
+            got["cpu_pages"],
+            "%",
+            got["cpu_alone"],
+            "the same calls with no page connected",
+        ),
+        Figure(
+            "hall_fanout_p99",
+            f"govan web: call → new place on all {pages} pages, p99",
+            got["fanout_p99"],
+            "ms",
+            got["hop_p99"],
+            "the board message to a plain subscriber, p99",
+            goal=f"≤ {GOAL_FANOUT_MS:g} ms",
+            met=fan_met,
+            note=""
+            if fan_met
+            else f"{got['missing']:.0f} updates missing"
+            if got["missing"]
+            else "see the script's docstring",
+        ),
     )
 
 

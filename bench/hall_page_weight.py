@@ -44,8 +44,11 @@ async def measure() -> dict[str, tuple[float, float, list[str]]]:
             await asyncio.sleep(0.5)
             token_url = ticket_page_url(hall.store, hall.van.config, ticket.id) or ""
             path = token_url.removeprefix(hall.url)
-            pages = {"board": ("/board", "/api/board/state"), "phone": (path, path.replace("/t/", "/api/ticket/")),
-                     "tablet": ("/rate/1", "/api/rate/1")}
+            pages = {
+                "board": ("/board", "/api/board/state"),
+                "phone": (path, path.replace("/t/", "/api/ticket/")),
+                "tablet": ("/rate/1", "/api/rate/1"),
+            }
             weights = {}
             for name, (page, data) in pages.items():
                 total, external = await asyncio.to_thread(weigh, hall.url, page)
@@ -58,10 +61,22 @@ def main(size: int | None = None) -> None:
     figures = []
     for name, (kb, data_kb, external) in weights.items():
         met = kb <= GOAL_KB and not external
-        print(f"{name}: {kb:.1f} KB with its styles and scripts; its data {data_kb:.2f} KB; external: {external or 'none'}")
-        figures.append(Figure(f"hall_page_weight_{name}", f"govan web: {name} page with its styles and scripts", kb,
-                              "KB", data_kb, "the JSON it shows", goal=f"≤ {GOAL_KB:g} KB, nothing external",
-                              met=met, note="" if met else f"fetches {external}" if external else "too heavy"))
+        print(
+            f"{name}: {kb:.1f} KB with its styles and scripts; its data {data_kb:.2f} KB; external: {external or 'none'}"
+        )
+        figures.append(
+            Figure(
+                f"hall_page_weight_{name}",
+                f"govan web: {name} page with its styles and scripts",
+                kb,
+                "KB",
+                data_kb,
+                "the JSON it shows",
+                goal=f"≤ {GOAL_KB:g} KB, nothing external",
+                met=met,
+                note="" if met else f"fetches {external}" if external else "too heavy",
+            )
+        )
     report(*figures)
 
 

@@ -53,10 +53,15 @@ class Hall:
 @contextlib.asynccontextmanager
 async def hall_running(directory: Path) -> AsyncIterator[Hall]:
     port = free_port()
-    config = van_config(directory / "data", dict.fromkeys(("idreader", "scanner", "printer", "camera", "speaker"),
-                                                          "sim"))
-    config = config_module.validate(msgspec.structs.replace(config, web=config_module.WebConfig(
-        listen=f"127.0.0.1:{port}", public_url=f"http://127.0.0.1:{port}")), "benchmark settings")
+    config = van_config(
+        directory / "data", dict.fromkeys(("idreader", "scanner", "printer", "camera", "speaker"), "sim")
+    )
+    config = config_module.validate(
+        msgspec.structs.replace(
+            config, web=config_module.WebConfig(listen=f"127.0.0.1:{port}", public_url=f"http://127.0.0.1:{port}")
+        ),
+        "benchmark settings",
+    )
     config.data_path.mkdir(parents=True, exist_ok=True)
     config_path = directory / "govan.toml"
     config_path.write_text(config_module.to_toml(config), encoding="utf-8")
@@ -82,8 +87,11 @@ async def hall_running(directory: Path) -> AsyncIterator[Hall]:
 
 
 def _start_web(config_path: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "govan", "web", "--config", str(config_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "govan", "web", "--config", str(config_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _get(url: str) -> bytes:

@@ -45,8 +45,6 @@ GOAL_ABOVE_FLOOR_MS = 5.0
 BENCH_TIMINGS = PollTimings(find_interval_s=0.05)
 
 
-
-
 async def _next_card(events: AsyncIterator[object]) -> tuple[CardEvent, float]:
     async for event in events:
         if isinstance(event, CardEvent):
@@ -109,7 +107,9 @@ async def _measure_with(daemon: Daemon, config: Config, reads: int) -> dict[str,
 
 
 def _ping(number: int, padding: str) -> QueueEvent:
-    return QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category=padding or "A", window=None), at="")
+    return QueueEvent(
+        type="bench.ping", ticket=QueueTicket(number=str(number), category=padding or "A", window=None), at=""
+    )
 
 
 def _figures(samples: dict[str, list[float]], kind: BrokerKind) -> list[Figure]:
@@ -119,11 +119,23 @@ def _figures(samples: dict[str, list[float]], kind: BrokerKind) -> list[Figure]:
     limit = floor_p99 + GOAL_ABOVE_FLOOR_MS
     floor_label = "one broker hop, same run"
     return [
-        Figure(*on_broker("idreader_latency_p50", "ID card: last byte of read reply → card event, p50", kind),
-               percentile(card, 0.5), "ms", percentile(floor, 0.5), floor_label),
-        Figure(*on_broker("idreader_latency_p99", "ID card: last byte of read reply → card event, p99", kind), p99,
-               "ms", floor_p99, floor_label, goal=f"≤ floor + {GOAL_ABOVE_FLOOR_MS:g} ms", met=p99 <= limit,
-               note="" if p99 <= limit else "the driver or the bus adds latency beyond one hop; profile the read path"),
+        Figure(
+            *on_broker("idreader_latency_p50", "ID card: last byte of read reply → card event, p50", kind),
+            percentile(card, 0.5),
+            "ms",
+            percentile(floor, 0.5),
+            floor_label,
+        ),
+        Figure(
+            *on_broker("idreader_latency_p99", "ID card: last byte of read reply → card event, p99", kind),
+            p99,
+            "ms",
+            floor_p99,
+            floor_label,
+            goal=f"≤ floor + {GOAL_ABOVE_FLOOR_MS:g} ms",
+            met=p99 <= limit,
+            note="" if p99 <= limit else "the driver or the bus adds latency beyond one hop; profile the read path",
+        ),
     ]
 
 
@@ -134,10 +146,13 @@ def main(size: int | None = None) -> None:
     for kind in BROKERS:
         with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
             samples = asyncio.run(_measure(reads, Path(data_dir), kind))
-        print(f"ID-card read latency over {reads} reads (after warm-up) via {kind}, emulator on a pty; "
-              f"floor: one broker traversal, mean {statistics.fmean(samples['floor']):.2f} ms")
+        print(
+            f"ID-card read latency over {reads} reads (after warm-up) via {kind}, emulator on a pty; "
+            f"floor: one broker traversal, mean {statistics.fmean(samples['floor']):.2f} ms"
+        )
         figures += _figures(samples, kind)
     report(*figures)
+
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else None)

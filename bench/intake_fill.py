@@ -116,8 +116,11 @@ async def _daemon_process(config_path: str) -> None:
 
 
 async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
-    settings = {"data_dir": str(data_dir), "mqtt": {"embedded_port": free_port()},
-                "devices": {"idreader": {"driver": "sim"}}}
+    settings = {
+        "data_dir": str(data_dir),
+        "mqtt": {"embedded_port": free_port()},
+        "devices": {"idreader": {"driver": "sim"}},
+    }
     config = config_module.validate(msgspec.convert(settings, config_module.Config), "benchmark settings")
     config.data_path.mkdir(parents=True, exist_ok=True)
     config_path = data_dir / "govan.toml"
@@ -129,8 +132,15 @@ async def _measure(reads: int, data_dir: Path) -> dict[str, list[float]]:
 
     # perf_counter is CLOCK_MONOTONIC, one clock for both processes.
     daemon = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.intake_fill", "--daemon", str(config_path), cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bench.intake_fill",
+        "--daemon",
+        str(config_path),
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
     assert daemon.stdin is not None and daemon.stdout is not None
     async with asyncio.timeout(30):
         started = await daemon.stdout.readline()
@@ -201,20 +211,39 @@ def main(size: int | None = None) -> None:
     raw_p99, p99 = percentile(raw, 0.99), percentile(form, 0.99)
     limit = raw_p99 + GOAL_ABOVE_RAW_MS
     floor_label = "the same card event to a plain subscriber"
-    print(f"Intake form fill over {reads} reads (after warm-up): the daemon in its own process with the sim "
-          f"ID reader, embedded broker; the TUI headless on the intake screen")
+    print(
+        f"Intake form fill over {reads} reads (after warm-up): the daemon in its own process with the sim "
+        f"ID reader, embedded broker; the TUI headless on the intake screen"
+    )
     print(f"mean: form {statistics.fmean(form):.2f} ms, raw card event {statistics.fmean(raw):.2f} ms")
     report(
-        Figure("intake_fill_p50", "intake: last reply byte → name in the form, p50", percentile(form, 0.5), "ms",
-               percentile(raw, 0.5), floor_label),
-        Figure("intake_fill_p99", "intake: last reply byte → name in the form, p99", p99, "ms", raw_p99, floor_label,
-               goal=f"≤ floor + {GOAL_ABOVE_RAW_MS:g} ms", met=p99 <= limit,
-               note="" if p99 <= limit else (
-                   "profiled (cProfile over 60 reads): each card costs about two new layouts, and a layout's "
-                   "frame renders every line of every widget (~27 ms of CPU a frame on a loaded machine): F7 and "
-                   "the card switch the ID number between its typed field and its masked text (a display toggle, "
-                   "so a layout). A card no longer repaints the whole screen, only the form (render time -24% in "
-                   "the profile); next, one widget for the typed and the shown number, so a card needs no layout")),
+        Figure(
+            "intake_fill_p50",
+            "intake: last reply byte → name in the form, p50",
+            percentile(form, 0.5),
+            "ms",
+            percentile(raw, 0.5),
+            floor_label,
+        ),
+        Figure(
+            "intake_fill_p99",
+            "intake: last reply byte → name in the form, p99",
+            p99,
+            "ms",
+            raw_p99,
+            floor_label,
+            goal=f"≤ floor + {GOAL_ABOVE_RAW_MS:g} ms",
+            met=p99 <= limit,
+            note=""
+            if p99 <= limit
+            else (
+                "profiled (cProfile over 60 reads): each card costs about two new layouts, and a layout's "
+                "frame renders every line of every widget (~27 ms of CPU a frame on a loaded machine): F7 and "
+                "the card switch the ID number between its typed field and its masked text (a display toggle, "
+                "so a layout). A card no longer repaints the whole screen, only the form (render time -24% in "
+                "the profile); next, one widget for the typed and the shown number, so a card needs no layout"
+            ),
+        ),
     )
 
 

@@ -24,9 +24,19 @@ MONDAY = date(2026, 12, 7)
 
 def stops(count: int) -> list[StopDemand]:
     """A city's stops with uneven demand: some busy, some waiting for requests, some long unvisited."""
-    return [StopDemand(i, f"stop-{i}", KINDS[i % 4], 15 + (i * 37) % 90, (i * 5) % 7, None if i % 5 == 0 else 3 + i * 4,
-                       visits=2 if i % 6 == 0 else 1, closed_weekdays=frozenset({2}) if i % 4 == 3 else frozenset())
-            for i in range(count)]
+    return [
+        StopDemand(
+            i,
+            f"stop-{i}",
+            KINDS[i % 4],
+            15 + (i * 37) % 90,
+            (i * 5) % 7,
+            None if i % 5 == 0 else 3 + i * 4,
+            visits=2 if i % 6 == 0 else 1,
+            closed_weekdays=frozenset({2}) if i % 4 == 3 else frozenset(),
+        )
+        for i in range(count)
+    ]
 
 
 def trivial() -> None:
@@ -59,15 +69,26 @@ def main(runs: int | None = None) -> None:
             drafted.append((time.perf_counter() - started) * 1000)
             optimal = optimal and draft.optimal
         results[vans] = (statistics.median(drafted), statistics.median(floor), optimal)
-        print(f"{vans} vans: draft median {results[vans][0]:.1f} ms, floor {results[vans][1]:.1f} ms, "
-              f"optimal every time: {optimal}")
+        print(
+            f"{vans} vans: draft median {results[vans][0]:.1f} ms, floor {results[vans][1]:.1f} ms, "
+            f"optimal every time: {optimal}"
+        )
     figures = []
     for vans, (value, floor_ms, optimal) in results.items():
         met = value <= GOAL_MS and optimal
-        figures.append(Figure(
-            f"plan_draft_{vans}_vans", f"planning: CP-SAT draft, 12 stops × 14 half-days × {vans} vans, median",
-            value, "ms", floor_ms, "CP-SAT solving a one-variable model", goal="< 1000 ms, proved optimal", met=met,
-            note="" if met else "not proved optimal within the time limit" if not optimal else ""))
+        figures.append(
+            Figure(
+                f"plan_draft_{vans}_vans",
+                f"planning: CP-SAT draft, 12 stops × 14 half-days × {vans} vans, median",
+                value,
+                "ms",
+                floor_ms,
+                "CP-SAT solving a one-variable model",
+                goal="< 1000 ms, proved optimal",
+                met=met,
+                note="" if met else "not proved optimal within the time limit" if not optimal else "",
+            )
+        )
     report(*figures)
 
 

@@ -39,22 +39,22 @@ from devices.printer.document import (
 from devices.printer.emulator import Receipt
 from govan.config import Config
 
-TICKET = Document(blocks=[
-    TextBlock(text="龙港市流动政务客厅", align="center", size=(2, 2), bold=True),
-    TextBlock(text="A012", align="center", size=(4, 4)),
-    RuleBlock(),
-    TextBlock(text="业务：社保 · 请到3号窗口"),
-    TextBlock(text="前面还有 5 人等候，请留意叫号。"),
-    TextBlock(text="2026-11-26 09:41"),
-    QrBlock(data="https://example.gov.cn/q/A012"),
-    BarcodeBlock(data="A012"),
-    FeedBlock(lines=2),
-    CutBlock(),
-])
+TICKET = Document(
+    blocks=[
+        TextBlock(text="龙港市流动政务客厅", align="center", size=(2, 2), bold=True),
+        TextBlock(text="A012", align="center", size=(4, 4)),
+        RuleBlock(),
+        TextBlock(text="业务：社保 · 请到3号窗口"),
+        TextBlock(text="前面还有 5 人等候，请留意叫号。"),
+        TextBlock(text="2026-11-26 09:41"),
+        QrBlock(data="https://example.gov.cn/q/A012"),
+        BarcodeBlock(data="A012"),
+        FeedBlock(lines=2),
+        CutBlock(),
+    ]
+)
 WARMUP = 20
 GOAL_P99_MS = 30.0
-
-
 
 
 async def _our_ping(events: AsyncIterator[object], number: str) -> None:
@@ -99,7 +99,9 @@ async def _measure_with(daemon: Daemon, config: Config, jobs: int) -> dict[str, 
                 samples["last_byte"].append((arrived[emulator.printed] - started) * 1000)
                 samples["result"].append((answered - started) * 1000)
 
-            hop = QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at="")
+            hop = QueueEvent(
+                type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at=""
+            )
             started = time.perf_counter()
             client.publish(client.topics.queue_event, hop)
             async with asyncio.timeout(5):
@@ -114,15 +116,37 @@ def _figures(samples: dict[str, list[float]], kind: BrokerKind) -> list[Figure]:
     floor_label = "one broker hop, same run"
     p99 = percentile(samples["last_byte"], 0.99)
     return [
-        Figure(*on_broker("print_latency_p50", "print: publish → last byte at the printer, p50", kind),
-               percentile(samples["last_byte"], 0.5), "ms", percentile(floor, 0.5), floor_label),
-        Figure(*on_broker("print_latency_p99", "print: publish → last byte at the printer, p99", kind), p99, "ms",
-               percentile(floor, 0.99), floor_label, goal=f"≤ {GOAL_P99_MS:g} ms", met=p99 <= GOAL_P99_MS,
-               note="" if p99 <= GOAL_P99_MS else "the broker hop dominates; check TCP_NODELAY and machine load"),
-        Figure(*on_broker("print_result_p50", "print: publish → result received, p50", kind),
-               percentile(samples["result"], 0.5), "ms", percentile(floor, 0.5), floor_label),
-        Figure(*on_broker("print_result_p99", "print: publish → result received, p99", kind),
-               percentile(samples["result"], 0.99), "ms", percentile(floor, 0.99), floor_label),
+        Figure(
+            *on_broker("print_latency_p50", "print: publish → last byte at the printer, p50", kind),
+            percentile(samples["last_byte"], 0.5),
+            "ms",
+            percentile(floor, 0.5),
+            floor_label,
+        ),
+        Figure(
+            *on_broker("print_latency_p99", "print: publish → last byte at the printer, p99", kind),
+            p99,
+            "ms",
+            percentile(floor, 0.99),
+            floor_label,
+            goal=f"≤ {GOAL_P99_MS:g} ms",
+            met=p99 <= GOAL_P99_MS,
+            note="" if p99 <= GOAL_P99_MS else "the broker hop dominates; check TCP_NODELAY and machine load",
+        ),
+        Figure(
+            *on_broker("print_result_p50", "print: publish → result received, p50", kind),
+            percentile(samples["result"], 0.5),
+            "ms",
+            percentile(floor, 0.5),
+            floor_label,
+        ),
+        Figure(
+            *on_broker("print_result_p99", "print: publish → result received, p99", kind),
+            percentile(samples["result"], 0.99),
+            "ms",
+            percentile(floor, 0.99),
+            floor_label,
+        ),
     ]
 
 
@@ -133,10 +157,13 @@ def main(size: int | None = None) -> None:
     for kind in BROKERS:
         with tempfile.TemporaryDirectory(prefix="govan-bench-") as data_dir:
             samples = asyncio.run(_measure(jobs, Path(data_dir), kind))
-        print(f"print latency over {jobs} ticket jobs (after warm-up) via {kind}, virtual printer on loopback; "
-              f"floor: one broker traversal, mean {statistics.fmean(samples['floor']):.2f} ms")
+        print(
+            f"print latency over {jobs} ticket jobs (after warm-up) via {kind}, virtual printer on loopback; "
+            f"floor: one broker traversal, mean {statistics.fmean(samples['floor']):.2f} ms"
+        )
         figures += _figures(samples, kind)
     report(*figures)
+
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -67,8 +67,10 @@ async def _measure_with(config: Config, scans: int) -> tuple[list[str], list[str
         await asyncio.sleep(0.1)
         started = time.perf_counter()
         for number in range(scans):
-            client.publish(client.topics.queue_event,
-                           QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at=""))
+            client.publish(
+                client.topics.queue_event,
+                QueueEvent(type="bench.ping", ticket=QueueTicket(number=str(number), category="A", window=None), at=""),
+            )
             await asyncio.sleep(max(0.0, started + (number + 1) * WINDOW_S / scans - time.perf_counter()))
         async with asyncio.timeout(30):
             await receiving
@@ -85,16 +87,33 @@ def main(size: int | None = None) -> None:
             sent, received, scan_s, floor_s = asyncio.run(_measure(scans, Path(directory), kind))
         lost = len(sent) - len(received)
         in_order = received == sent[: len(received)]
-        print(f"scan burst via {kind}: {scans} codes written to the emulator's pty over {WINDOW_S:g} s; "
-              f"{len(received)} received in {scan_s:.2f} s, {'in order' if in_order else 'OUT OF ORDER'}; "
-              f"floor: as many plain messages at the same pace, last one after {floor_s:.2f} s")
+        print(
+            f"scan burst via {kind}: {scans} codes written to the emulator's pty over {WINDOW_S:g} s; "
+            f"{len(received)} received in {scan_s:.2f} s, {'in order' if in_order else 'OUT OF ORDER'}; "
+            f"floor: as many plain messages at the same pace, last one after {floor_s:.2f} s"
+        )
         figures += [
-            Figure(*on_broker("scan_burst_delivered", f"scanner: {scans} scans in {WINDOW_S:g} s, delivered in order",
-                              kind), float(len(received) if in_order else 0), "scans", float(scans), "scans sent",
-                   goal=f"all {scans}, in order", met=lost == 0 and in_order,
-                   note="" if lost == 0 and in_order else "scans were lost or reordered between the pty and the subscriber"),
-            Figure(*on_broker("scan_burst_seconds", "scanner: first code written → last scan event received", kind),
-                   scan_s * 1000, "ms", floor_s * 1000, "as many plain messages at the same pace, same broker"),
+            Figure(
+                *on_broker(
+                    "scan_burst_delivered", f"scanner: {scans} scans in {WINDOW_S:g} s, delivered in order", kind
+                ),
+                float(len(received) if in_order else 0),
+                "scans",
+                float(scans),
+                "scans sent",
+                goal=f"all {scans}, in order",
+                met=lost == 0 and in_order,
+                note=""
+                if lost == 0 and in_order
+                else "scans were lost or reordered between the pty and the subscriber",
+            ),
+            Figure(
+                *on_broker("scan_burst_seconds", "scanner: first code written → last scan event received", kind),
+                scan_s * 1000,
+                "ms",
+                floor_s * 1000,
+                "as many plain messages at the same pace, same broker",
+            ),
         ]
     report(*figures)
 

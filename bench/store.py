@@ -44,8 +44,8 @@ GOAL_EVALUATION_MS = 500.0
 TRIPS_PAGE = 20
 
 
-
 # 1. Writers ------------------------------------------------------------------
+
 
 def _writer(path: str, mode: str, count: int, category: str) -> None:
     """One writer process: waits for "go" on stdin, prints its latencies (ms) as JSON.
@@ -73,8 +73,12 @@ def _writer(path: str, mode: str, count: int, category: str) -> None:
 
 def _run_writers(path: Path, mode: str, count: int, categories: str) -> list[float]:
     processes = [
-        subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--writer", str(path), mode, str(count), categories[n]],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--writer", str(path), mode, str(count), categories[n]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for n in range(WRITERS)
     ]
     for process in processes:
@@ -109,12 +113,14 @@ def _van(path: Path, opener: Callable[[Path], Database] = db.open_store) -> None
 
 # 2-3. A year of data -----------------------------------------------------------
 
+
 def _stamp(moment: datetime) -> str:
     return clock.to_text(moment)
 
 
-def _build_year(path: Path, tickets: int, trips: int, rng: random.Random,
-                opener: Callable[[Path], Database] = db.open_store) -> tuple[int, date, date]:
+def _build_year(
+    path: Path, tickets: int, trips: int, rng: random.Random, opener: Callable[[Path], Database] = db.open_store
+) -> tuple[int, date, date]:
     """A year of closed trips; trip 1 has SHIFT_TICKETS tickets (or fewer when scaled down).
     Returns (the big trip's id, first day, last day)."""
     store = opener(path)
@@ -127,9 +133,11 @@ def _build_year(path: Path, tickets: int, trips: int, rng: random.Random,
         for n in range(24):
             department = departments[n % len(departments)]
             role = "captain" if n < 3 else "staff"
-            store.execute("INSERT INTO staff (id, login, name, role, department, pin_hash, created_at)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          [n + 1, f"u{n:02d}", f"员工{n:02d}", role, department.code, pin_hash, "2025-01-01T00:00:00+00:00"])
+            store.execute(
+                "INSERT INTO staff (id, login, name, role, department, pin_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [n + 1, f"u{n:02d}", f"员工{n:02d}", role, department.code, pin_hash, "2025-01-01T00:00:00+00:00"],
+            )
             people.append((n + 1, department))
         store.execute("INSERT INTO stops (id, name, kind) VALUES (1, '基准测试站点', 'community')")
 
@@ -137,14 +145,26 @@ def _build_year(path: Path, tickets: int, trips: int, rng: random.Random,
         big = min(SHIFT_TICKETS, tickets // 2)
         per_trip = [big] + [(tickets - big) // (trips - 1)] * (trips - 1)
         per_trip[-1] += tickets - sum(per_trip)
-        rows: dict[str, list[tuple]] = {name: [] for name in
-                                        ("trips", "crew", "categories", "tickets", "cases", "ratings", "follow_ups")}
+        rows: dict[str, list[tuple]] = {
+            name: [] for name in ("trips", "crew", "categories", "tickets", "cases", "ratings", "follow_ups")
+        }
         ticket_id = case_id = rating_id = 0
         for trip_no, count in enumerate(per_trip, start=1):
             day = first_day + timedelta(days=trip_no * 365 // (trips + 1))
             opened = datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)  # 09:00 in Longgang
-            rows["trips"].append((trip_no, day.isoformat(), 1, 1 + trip_no % 3, "fixed", "closed", _stamp(opened),
-                                  _stamp(opened), _stamp(opened + timedelta(hours=8))))
+            rows["trips"].append(
+                (
+                    trip_no,
+                    day.isoformat(),
+                    1,
+                    1 + trip_no % 3,
+                    "fixed",
+                    "closed",
+                    _stamp(opened),
+                    _stamp(opened),
+                    _stamp(opened + timedelta(hours=8)),
+                )
+            )
             crew = rng.sample(people, 6)
             by_letter = {}
             for window, (staff_id, department) in enumerate(crew, start=1):
@@ -162,45 +182,90 @@ def _build_year(path: Path, tickets: int, trips: int, rng: random.Random,
                 called = issued + timedelta(seconds=rng.uniform(30, 1800))
                 no_show = rng.random() < 0.05
                 done = called + timedelta(seconds=rng.uniform(120, 900))
-                rows["tickets"].append((ticket_id, trip_no, letter, numbers[letter], staff_id, staff_id and str(
-                    crew.index((staff_id, department)) + 1), "no_show" if no_show else "done", _stamp(issued),
-                    _stamp(called), _stamp(called), None if no_show else _stamp(called), _stamp(done)))
+                rows["tickets"].append(
+                    (
+                        ticket_id,
+                        trip_no,
+                        letter,
+                        numbers[letter],
+                        staff_id,
+                        staff_id and str(crew.index((staff_id, department)) + 1),
+                        "no_show" if no_show else "done",
+                        _stamp(issued),
+                        _stamp(called),
+                        _stamp(called),
+                        None if no_show else _stamp(called),
+                        _stamp(done),
+                    )
+                )
                 if no_show:
                     continue
                 case_id += 1
-                outcome = rng.choices(("completed_on_site", "accepted_forwarded", "not_done", "consult_only"),
-                                      (50, 25, 10, 15))[0]
-                rows["cases"].append((case_id, trip_no, ticket_id, rng.choice(items[department.code]), staff_id,
-                                      "closed", outcome, "材料不齐" if outcome == "not_done" else None,
-                                      _stamp(called), _stamp(done), _stamp(done)))
+                outcome = rng.choices(
+                    ("completed_on_site", "accepted_forwarded", "not_done", "consult_only"), (50, 25, 10, 15)
+                )[0]
+                rows["cases"].append(
+                    (
+                        case_id,
+                        trip_no,
+                        ticket_id,
+                        rng.choice(items[department.code]),
+                        staff_id,
+                        "closed",
+                        outcome,
+                        "材料不齐" if outcome == "not_done" else None,
+                        _stamp(called),
+                        _stamp(done),
+                        _stamp(done),
+                    )
+                )
                 if rng.random() < 0.6:
                     rating_id += 1
                     score = rng.choices((5, 4, 3, 2, 1), (60, 25, 9, 4, 2))[0]
                     named = rng.random() < 0.5
-                    rows["ratings"].append((rating_id, ticket_id, score, int(named), staff_id,
-                                            _stamp(done + timedelta(minutes=1))))
+                    rows["ratings"].append(
+                        (rating_id, ticket_id, score, int(named), staff_id, _stamp(done + timedelta(minutes=1)))
+                    )
                     if score <= 2:
                         callback = _stamp(done + timedelta(days=1)) if rng.random() < 0.8 else None
-                        rows["follow_ups"].append((rating_id, _stamp(done), (day + timedelta(days=7)).isoformat(),
-                                                   "called_back" if callback else "open", callback))
-        store.conn.executemany("INSERT INTO trips (id, trip_date, stop_id, captain_id, mode, status, created_at,"
-                               " opened_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["trips"])
-        store.conn.executemany("INSERT INTO trip_crew (trip_id, staff_id, window, cooperation) VALUES (?, ?, ?, ?)",
-                               rows["crew"])
-        store.conn.executemany("INSERT INTO crew_categories (trip_id, staff_id, category) VALUES (?, ?, ?)",
-                               rows["categories"])
+                        rows["follow_ups"].append(
+                            (
+                                rating_id,
+                                _stamp(done),
+                                (day + timedelta(days=7)).isoformat(),
+                                "called_back" if callback else "open",
+                                callback,
+                            )
+                        )
+        store.conn.executemany(
+            "INSERT INTO trips (id, trip_date, stop_id, captain_id, mode, status, created_at,"
+            " opened_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows["trips"],
+        )
+        store.conn.executemany(
+            "INSERT INTO trip_crew (trip_id, staff_id, window, cooperation) VALUES (?, ?, ?, ?)", rows["crew"]
+        )
+        store.conn.executemany(
+            "INSERT INTO crew_categories (trip_id, staff_id, category) VALUES (?, ?, ?)", rows["categories"]
+        )
         store.conn.executemany(
             "INSERT INTO tickets (id, trip_id, category, number, staff_id, window, status, issued_at, called_at,"
-            " last_called_at, serving_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["tickets"])
+            " last_called_at, serving_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows["tickets"],
+        )
         store.conn.executemany(
             "INSERT INTO cases (id, trip_id, ticket_id, item_code, staff_id, status, outcome, reason, opened_at,"
-            " outcome_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["cases"])
+            " outcome_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows["cases"],
+        )
         store.conn.executemany(
             "INSERT INTO ratings (id, ticket_id, score, named, staff_id, rated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            rows["ratings"])
+            rows["ratings"],
+        )
         store.conn.executemany(
             "INSERT INTO follow_ups (rating_id, opened_at, deadline, status, callback_at) VALUES (?, ?, ?, ?, ?)",
-            rows["follow_ups"])
+            rows["follow_ups"],
+        )
     store.execute("ANALYZE")
     store.close()
     last_day = first_day + timedelta(days=364)
@@ -236,48 +301,98 @@ def main(size: int | None = None) -> None:
         shift_tickets = next(store.query("SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ?", [big_trip]))["n"]
         repeats = 20
         shift = _time(lambda: db.shift_summary(store, big_trip), repeats)
-        shift_floor = _time(lambda: list(store.query(
-            """SELECT (SELECT COUNT(*) FROM tickets WHERE trip_id = :t) + (SELECT COUNT(*) FROM cases WHERE trip_id = :t)
+        shift_floor = _time(
+            lambda: list(
+                store.query(
+                    """SELECT (SELECT COUNT(*) FROM tickets WHERE trip_id = :t) + (SELECT COUNT(*) FROM cases WHERE trip_id = :t)
                       + (SELECT COUNT(*) FROM ratings r JOIN tickets tk ON tk.id = r.ticket_id WHERE tk.trip_id = :t)""",
-            {"t": big_trip})), repeats)
+                    {"t": big_trip},
+                )
+            ),
+            repeats,
+        )
         evaluation = _time(lambda: db.evaluate(store, first_day, last_day), 5)
-        evaluation_floor = _time(lambda: list(store.query(
-            """WITH scope AS (SELECT id FROM trips WHERE trip_date BETWEEN :a AND :b)
+        evaluation_floor = _time(
+            lambda: list(
+                store.query(
+                    """WITH scope AS (SELECT id FROM trips WHERE trip_date BETWEEN :a AND :b)
                SELECT (SELECT COUNT(*) FROM tickets WHERE trip_id IN scope)
                       + (SELECT COUNT(*) FROM cases WHERE trip_id IN scope)
                       + (SELECT COUNT(*) FROM ratings r JOIN tickets tk ON tk.id = r.ticket_id
                          WHERE tk.trip_id IN scope)""",
-            {"a": first_day.isoformat(), "b": last_day.isoformat()})), 5)
+                    {"a": first_day.isoformat(), "b": last_day.isoformat()},
+                )
+            ),
+            5,
+        )
         trips_page = _time(lambda: recent_trips(store, limit=TRIPS_PAGE), repeats)
-        trips_page_floor = _time(lambda: list(store.query(
-            "SELECT * FROM trips ORDER BY trip_date DESC, id DESC LIMIT ?", [TRIPS_PAGE])), repeats)
+        trips_page_floor = _time(
+            lambda: list(store.query("SELECT * FROM trips ORDER BY trip_date DESC, id DESC LIMIT ?", [TRIPS_PAGE])),
+            repeats,
+        )
         year_tickets = next(store.query("SELECT COUNT(*) AS n FROM tickets"))["n"]
         ranked = len(db.evaluate(store, first_day, last_day))
         store.close()
 
     shift_ms, evaluation_ms = statistics.median(shift), statistics.median(evaluation)
-    print(f"store benchmark: {WRITERS} writers × {per_writer} tickets; a year of {trips} trips and "
-          f"{year_tickets} tickets (built in {built_s:.1f} s), {ranked} staff ranked")
+    print(
+        f"store benchmark: {WRITERS} writers × {per_writer} tickets; a year of {trips} trips and "
+        f"{year_tickets} tickets (built in {built_s:.1f} s), {ranked} staff ranked"
+    )
     print("floors: bare INSERT+COMMIT by the same writers on the same file; bare SELECT COUNT(*) over the same rows")
     print("summary and evaluation: median of repeated runs after one warm-up")
     report(
-        Figure("store_issue_ticket_p50", f"store: issue ticket, {WRITERS} writers, p50", percentile(issue, 0.5), "ms",
-               percentile(floor_writes, 0.5), "bare INSERT+COMMIT, same writers"),
-        Figure("store_issue_ticket_p99", f"store: issue ticket, {WRITERS} writers, p99", percentile(issue, 0.99), "ms",
-               percentile(floor_writes, 0.99), "bare INSERT+COMMIT, same writers"),
-        Figure("store_shift_summary", f"store: shift summary, {shift_tickets}-ticket trip", shift_ms, "ms",
-               statistics.median(shift_floor), "bare COUNT over the same rows", goal=f"≤ {GOAL_SHIFT_MS:g} ms",
-               met=shift_ms <= GOAL_SHIFT_MS,
-               note="" if shift_ms <= GOAL_SHIFT_MS else "the sorts behind medians and p90s dominate; "
-                    "a window-function percentile over an index on (trip_id, called_at) would cut them"),
-        Figure("store_evaluation_year", f"store: staff evaluation, {trips} trips / {year_tickets} tickets",
-               evaluation_ms, "ms", statistics.median(evaluation_floor), "bare COUNT over the same rows",
-               goal=f"≤ {GOAL_EVALUATION_MS:g} ms", met=evaluation_ms <= GOAL_EVALUATION_MS,
-               note="" if evaluation_ms <= GOAL_EVALUATION_MS else "one pass per staff member; aggregate per trip first"),
-        Figure("store_trips_page", f"store: the captain's page of {TRIPS_PAGE} past trips among {trips}",
-               statistics.median(trips_page), "ms", statistics.median(trips_page_floor),
-               f"bare SELECT of the same {TRIPS_PAGE} trips"),
+        Figure(
+            "store_issue_ticket_p50",
+            f"store: issue ticket, {WRITERS} writers, p50",
+            percentile(issue, 0.5),
+            "ms",
+            percentile(floor_writes, 0.5),
+            "bare INSERT+COMMIT, same writers",
+        ),
+        Figure(
+            "store_issue_ticket_p99",
+            f"store: issue ticket, {WRITERS} writers, p99",
+            percentile(issue, 0.99),
+            "ms",
+            percentile(floor_writes, 0.99),
+            "bare INSERT+COMMIT, same writers",
+        ),
+        Figure(
+            "store_shift_summary",
+            f"store: shift summary, {shift_tickets}-ticket trip",
+            shift_ms,
+            "ms",
+            statistics.median(shift_floor),
+            "bare COUNT over the same rows",
+            goal=f"≤ {GOAL_SHIFT_MS:g} ms",
+            met=shift_ms <= GOAL_SHIFT_MS,
+            note=""
+            if shift_ms <= GOAL_SHIFT_MS
+            else "the sorts behind medians and p90s dominate; "
+            "a window-function percentile over an index on (trip_id, called_at) would cut them",
+        ),
+        Figure(
+            "store_evaluation_year",
+            f"store: staff evaluation, {trips} trips / {year_tickets} tickets",
+            evaluation_ms,
+            "ms",
+            statistics.median(evaluation_floor),
+            "bare COUNT over the same rows",
+            goal=f"≤ {GOAL_EVALUATION_MS:g} ms",
+            met=evaluation_ms <= GOAL_EVALUATION_MS,
+            note="" if evaluation_ms <= GOAL_EVALUATION_MS else "one pass per staff member; aggregate per trip first",
+        ),
+        Figure(
+            "store_trips_page",
+            f"store: the captain's page of {TRIPS_PAGE} past trips among {trips}",
+            statistics.median(trips_page),
+            "ms",
+            statistics.median(trips_page_floor),
+            f"bare SELECT of the same {TRIPS_PAGE} trips",
+        ),
     )
+
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--writer":

@@ -48,15 +48,31 @@ def main(size: int | None = None) -> None:
     job = encode(document, Profile.for_paper(80))
     words = b"".join(block.text.encode("gb18030") + b"\n" for block in document.blocks if isinstance(block, TextBlock))
     words += b"".join(block.data.encode() for block in document.blocks if isinstance(block, QrBlock))
-    print(f"a queue ticket: {len(job)} bytes, {serial_ms(len(job)):.0f} ms at {BAUD} baud; "
-          f"its words and QR address alone: {len(words)} bytes")
+    print(
+        f"a queue ticket: {len(job)} bytes, {serial_ms(len(job)):.0f} ms at {BAUD} baud; "
+        f"its words and QR address alone: {len(words)} bytes"
+    )
     floor_label = "the ticket's words in GB 18030 and its QR address alone"
     report(
-        Figure("ticket_bytes", "printer: a queue ticket's print job", len(job), "bytes", len(words), floor_label,
-               goal=f"≤ {GOAL_BYTES} bytes", met=len(job) <= GOAL_BYTES,
-               note="" if len(job) <= GOAL_BYTES else "a block is sent as a picture where the font would do"),
-        Figure("ticket_serial_ms", f"printer: a queue ticket's transfer at {BAUD} baud", serial_ms(len(job)), "ms",
-               serial_ms(len(words)), f"{floor_label}, at {BAUD} baud"),
+        Figure(
+            "ticket_bytes",
+            "printer: a queue ticket's print job",
+            len(job),
+            "bytes",
+            len(words),
+            floor_label,
+            goal=f"≤ {GOAL_BYTES} bytes",
+            met=len(job) <= GOAL_BYTES,
+            note="" if len(job) <= GOAL_BYTES else "a block is sent as a picture where the font would do",
+        ),
+        Figure(
+            "ticket_serial_ms",
+            f"printer: a queue ticket's transfer at {BAUD} baud",
+            serial_ms(len(job)),
+            "ms",
+            serial_ms(len(words)),
+            f"{floor_label}, at {BAUD} baud",
+        ),
     )
 
 

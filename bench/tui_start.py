@@ -52,8 +52,9 @@ Timed(config.load(sys.argv[1])).run(headless=True)
 
 def _start_time(code: str, *args: str) -> float:
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     assert process.stdout is not None
     for line in process.stdout:
         if line.strip() == MARKER:
@@ -93,16 +94,27 @@ def main(size: int | None = None) -> None:
     bare_ms, govan_ms = statistics.median(bare), statistics.median(govan)
     ratio = govan_ms / bare_ms
     print(f"TUI cold start to the first screen ready for keys, median of {runs} runs each")
-    report(Figure(
-        "tui_start", "TUI: cold start to the login screen ready for keys, median", govan_ms, "ms",
-        bare_ms, "a bare Textual app started the same way", goal=f"≤ {GOAL_RATIO:g}× floor", met=ratio <= GOAL_RATIO,
-        note="" if ratio <= GOAL_RATIO else (
-            "the login screen is painted before the store opens (sqlite-utils and the flows are imported in a "
-            "thread, the staff list filled after), which took the store stack out of this span; what remains, "
-            "by a profile, is Textual styling and drawing a real screen (header and clock, staff list, PIN "
-            "field, device bar, key bar) where the floor draws one label, and our config's imports (msgspec, "
-            "tomllib, core's tables)"),
-    ))
+    report(
+        Figure(
+            "tui_start",
+            "TUI: cold start to the login screen ready for keys, median",
+            govan_ms,
+            "ms",
+            bare_ms,
+            "a bare Textual app started the same way",
+            goal=f"≤ {GOAL_RATIO:g}× floor",
+            met=ratio <= GOAL_RATIO,
+            note=""
+            if ratio <= GOAL_RATIO
+            else (
+                "the login screen is painted before the store opens (sqlite-utils and the flows are imported in a "
+                "thread, the staff list filled after), which took the store stack out of this span; what remains, "
+                "by a profile, is Textual styling and drawing a real screen (header and clock, staff list, PIN "
+                "field, device bar, key bar) where the floor draws one label, and our config's imports (msgspec, "
+                "tomllib, core's tables)"
+            ),
+        )
+    )
 
 
 if __name__ == "__main__":

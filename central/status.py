@@ -17,18 +17,35 @@ def run_status(config: Config, *, as_json: bool) -> int:
     with views.open_store(url) as conn:
         lines = views.fleet(conn, online_minutes=config.central.online_minutes)
     if as_json:
-        print(json.dumps({"vans": [
-            {"van_id": line.van_id, "last_seen_at": line.last_seen_at.isoformat() if line.last_seen_at else None,
-             "online": line.online, "cases": line.cases, "trips": line.trips, "ratings": line.ratings,
-             "followups_open": line.followups_open} for line in lines]}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "vans": [
+                        {
+                            "van_id": line.van_id,
+                            "last_seen_at": line.last_seen_at.isoformat() if line.last_seen_at else None,
+                            "online": line.online,
+                            "cases": line.cases,
+                            "trips": line.trips,
+                            "ratings": line.ratings,
+                            "followups_open": line.followups_open,
+                        }
+                        for line in lines
+                    ]
+                },
+                ensure_ascii=False,
+            )
+        )
         return 0
     if not lines:
         print("no van has been heard from yet")
     for line in lines:
         seen = line.last_seen_at.isoformat(timespec="seconds") if line.last_seen_at else "-"
-        print(f"{line.van_id:<12} {'online' if line.online else 'offline':<8} last seen {seen}  cases {line.cases}"
-              f"  trips {line.trips}  ratings {line.ratings}  follow-ups open {line.followups_open}"
-              f"  outbox {line.outbox_pending}")
+        print(
+            f"{line.van_id:<12} {'online' if line.online else 'offline':<8} last seen {seen}  cases {line.cases}"
+            f"  trips {line.trips}  ratings {line.ratings}  follow-ups open {line.followups_open}"
+            f"  outbox {line.outbox_pending}"
+        )
     return 0
 
 

@@ -81,8 +81,10 @@ def migrate_sync(conn: psycopg.Connection[Any]) -> list[str]:
     applied = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(7734001)")
-        conn.execute("CREATE TABLE IF NOT EXISTS central_migrations (name text PRIMARY KEY, "
-                     "applied_at timestamptz NOT NULL DEFAULT now())")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS central_migrations (name text PRIMARY KEY, "
+            "applied_at timestamptz NOT NULL DEFAULT now())"
+        )
         done = {row[0] for row in conn.execute("SELECT name FROM central_migrations")}
         for name, statements in MIGRATIONS:
             if name in done:
@@ -115,8 +117,9 @@ class Batch:
     rejected: int = 0
 
 
-async def take_in(conn: psycopg.AsyncConnection[Any], messages: list[tuple[str, Envelope]], blobs: Blobs,
-                  *, connector: str) -> Batch:
+async def take_in(
+    conn: psycopg.AsyncConnection[Any], messages: list[tuple[str, Envelope]], blobs: Blobs, *, connector: str
+) -> Batch:
     """Store a batch of (van_id, envelope) in one transaction; acknowledge `Batch.acks` after it returns."""
     batch = Batch()
     async with conn.transaction():
@@ -127,29 +130,40 @@ async def take_in(conn: psycopg.AsyncConnection[Any], messages: list[tuple[str, 
             except Rejected as error:
                 batch.rejected += 1
                 log.warning("rejected %s %s from %s: %s", message.kind, message.msg_id, van_id, error)
-                await conn.execute("INSERT INTO rejects (van_id, msg_id, kind, reason) VALUES (%s, %s, %s, %s)",
-                                   [van_id, message.msg_id, message.kind, str(error)[:500]])
+                await conn.execute(
+                    "INSERT INTO rejects (van_id, msg_id, kind, reason) VALUES (%s, %s, %s, %s)",
+                    [van_id, message.msg_id, message.kind, str(error)[:500]],
+                )
             except (KeyError, TypeError, ValueError, psycopg.errors.DataError) as error:
                 batch.rejected += 1
                 reason = f"{type(error).__name__}: {str(error)[:200]}"
                 log.warning("rejected %s %s from %s: %s", message.kind, message.msg_id, van_id, reason)
-                await conn.execute("INSERT INTO rejects (van_id, msg_id, kind, reason) VALUES (%s, %s, %s, %s)",
-                                   [van_id, message.msg_id, message.kind, reason])
+                await conn.execute(
+                    "INSERT INTO rejects (van_id, msg_id, kind, reason) VALUES (%s, %s, %s, %s)",
+                    [van_id, message.msg_id, message.kind, reason],
+                )
     return batch
 
 
-async def _take_one(conn: psycopg.AsyncConnection[Any], van_id: str, message: Envelope, blobs: Blobs, batch: Batch,
-                    connector: str) -> None:
-    await conn.execute("""INSERT INTO vans (van_id, first_seen_at, last_seen_at) VALUES (%s, now(), now())
-                          ON CONFLICT (van_id) DO UPDATE SET last_seen_at = now()""", [van_id])
+async def _take_one(
+    conn: psycopg.AsyncConnection[Any], van_id: str, message: Envelope, blobs: Blobs, batch: Batch, connector: str
+) -> None:
+    await conn.execute(
+        """INSERT INTO vans (van_id, first_seen_at, last_seen_at) VALUES (%s, now(), now())
+                          ON CONFLICT (van_id) DO UPDATE SET last_seen_at = now()""",
+        [van_id],
+    )
     body = message.body
     if message.kind == ACK:
-        await conn.execute("DELETE FROM down_outbox WHERE van_id = %s AND msg_id = ANY(%s::uuid[])",
-                           [van_id, body["acks"]])
+        await conn.execute(
+            "DELETE FROM down_outbox WHERE van_id = %s AND msg_id = ANY(%s::uuid[])", [van_id, body["acks"]]
+        )
         return
     if message.kind == HEARTBEAT:
-        await conn.execute("UPDATE vans SET outbox_pending = %s, oldest_pending_at = %s WHERE van_id = %s",
-                           [int(body.get("outbox_pending") or 0), body.get("oldest_pending_at"), van_id])
+        await conn.execute(
+            "UPDATE vans SET outbox_pending = %s, oldest_pending_at = %s WHERE van_id = %s",
+            [int(body.get("outbox_pending") or 0), body.get("oldest_pending_at"), van_id],
+        )
         batch.acks.setdefault(van_id, []).append(message.msg_id)
         return
     stored = body
@@ -158,7 +172,8 @@ async def _take_one(conn: psycopg.AsyncConnection[Any], van_id: str, message: En
     cursor = await conn.execute(
         """INSERT INTO inbox (van_id, msg_id, kind, at, body) VALUES (%s, %s, %s, %s, %s)
            ON CONFLICT (van_id, msg_id) DO NOTHING RETURNING 1""",
-        [van_id, message.msg_id, message.kind, message.at, Jsonb(stored)])
+        [van_id, message.msg_id, message.kind, message.at, Jsonb(stored)],
+    )
     if await cursor.fetchone() is None:
         batch.repeated += 1
     else:
@@ -180,8 +195,7 @@ def _store_files(body: dict[str, Any], blobs: Blobs) -> dict[str, Any]:
                 raise Rejected(f"attachment {item.get('id')}: its bytes do not match its sha256")
             blobs.put(sha, data)
             stored = True
-        kept.append({key: value for key, value in item.items() if key != "content"} | {"stored": stored,
-                                                                                     "sha256": sha})
+        kept.append({key: value for key, value in item.items() if key != "content"} | {"stored": stored, "sha256": sha})
     return body | {"attachments": kept}
 
 
@@ -196,8 +210,9 @@ async def _count(conn: psycopg.AsyncConnection[Any], van_id: str, what: str, cur
         await conn.execute(f"UPDATE vans SET {what} = {what} + 1 WHERE van_id = %s", [van_id])
 
 
-async def _case(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                connector: str) -> None:
+async def _case(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     staff = body.get("staff") or {}
     case_id = int(body["case_id"])
     outcome = body.get("outcome") or "accepted_forwarded"
@@ -211,41 +226,82 @@ async def _case(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str,
                closed_at = COALESCE(excluded.closed_at, cases.closed_at),
                waybill = COALESCE(cases.waybill, excluded.waybill)
            RETURNING xmax = 0""",
-        [van_id, case_id, body.get("trip_id"), body.get("trip_date"), body["item_code"], body.get("item_name"),
-         body.get("department"), outcome, body.get("reason"), body.get("delivery"), body.get("delivery_date"),
-         body.get("waybill"), staff.get("login"), staff.get("name"), body.get("ticket"), _time(body.get("opened_at")),
-         _time(body.get("outcome_at") or body.get("accepted_at")), _time(body.get("closed_at")),
-         Jsonb(body["applicant"]) if body.get("applicant") else None, body.get("delivery_address"),
-         Jsonb(body.get("materials", []))])
+        [
+            van_id,
+            case_id,
+            body.get("trip_id"),
+            body.get("trip_date"),
+            body["item_code"],
+            body.get("item_name"),
+            body.get("department"),
+            outcome,
+            body.get("reason"),
+            body.get("delivery"),
+            body.get("delivery_date"),
+            body.get("waybill"),
+            staff.get("login"),
+            staff.get("name"),
+            body.get("ticket"),
+            _time(body.get("opened_at")),
+            _time(body.get("outcome_at") or body.get("accepted_at")),
+            _time(body.get("closed_at")),
+            Jsonb(body["applicant"]) if body.get("applicant") else None,
+            body.get("delivery_address"),
+            Jsonb(body.get("materials", [])),
+        ],
+    )
     await _count(conn, van_id, "cases", cursor)
     for item in body.get("attachments", []):
         await conn.execute(
             """INSERT INTO attachments (van_id, case_id, attachment_id, kind, sha256, bytes, certified_by, certified_at,
                                         stored)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
-            [van_id, case_id, int(item["id"]), item["kind"], item["sha256"], item.get("bytes"),
-             item.get("certified_by"), _time(item.get("certified_at")), bool(item.get("stored"))])
+            [
+                van_id,
+                case_id,
+                int(item["id"]),
+                item["kind"],
+                item["sha256"],
+                item.get("bytes"),
+                item.get("certified_by"),
+                _time(item.get("certified_at")),
+                bool(item.get("stored")),
+            ],
+        )
     if outcome == "accepted_forwarded" and connector != "none":
-        await conn.execute("""INSERT INTO backoffice (van_id, case_id, connector, state) VALUES (%s, %s, %s, 'pending')
-                              ON CONFLICT DO NOTHING""", [van_id, case_id, connector])
+        await conn.execute(
+            """INSERT INTO backoffice (van_id, case_id, connector, state) VALUES (%s, %s, %s, 'pending')
+                              ON CONFLICT DO NOTHING""",
+            [van_id, case_id, connector],
+        )
 
 
-async def _delivered(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                     connector: str) -> None:
+async def _delivered(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     waybill = (body.get("waybill") or "").strip().upper() or None
     carrier = carrier_of(waybill) if waybill else None
     await conn.execute(
         """INSERT INTO deliveries (van_id, case_id, delivery, waybill, carrier, delivered_at)
            VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (van_id, case_id) DO UPDATE
            SET waybill = excluded.waybill, carrier = excluded.carrier, delivered_at = excluded.delivered_at""",
-        [van_id, int(body["case_id"]), body["delivery"], waybill, carrier.value if carrier else None,
-         _time(body.get("delivered_at"))])
-    await conn.execute("UPDATE cases SET waybill = %s WHERE van_id = %s AND case_id = %s",
-                       [waybill, van_id, int(body["case_id"])])
+        [
+            van_id,
+            int(body["case_id"]),
+            body["delivery"],
+            waybill,
+            carrier.value if carrier else None,
+            _time(body.get("delivered_at")),
+        ],
+    )
+    await conn.execute(
+        "UPDATE cases SET waybill = %s WHERE van_id = %s AND case_id = %s", [waybill, van_id, int(body["case_id"])]
+    )
 
 
-async def _trip(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                connector: str) -> None:
+async def _trip(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     trip, overall = body["trip"], body.get("overall", {})
     trip_id = int(trip["id"])
     cursor = await conn.execute(
@@ -257,10 +313,25 @@ async def _trip(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str,
                satisfaction_rate = excluded.satisfaction_rate, praise_rate = excluded.praise_rate,
                wait_median_s = excluded.wait_median_s, wait_p90_s = excluded.wait_p90_s
            RETURNING xmax = 0""",
-        [van_id, trip_id, trip["date"], trip.get("stop"), trip.get("mode"), trip.get("captain"),
-         _time(trip.get("opened_at")), _time(trip.get("closed_at")), int(overall.get("tickets") or 0),
-         int(overall.get("cases") or 0), overall.get("completion_rate"), overall.get("satisfaction_rate"),
-         overall.get("praise_rate"), overall.get("wait_median_s"), overall.get("wait_p90_s"), Jsonb(body)])
+        [
+            van_id,
+            trip_id,
+            trip["date"],
+            trip.get("stop"),
+            trip.get("mode"),
+            trip.get("captain"),
+            _time(trip.get("opened_at")),
+            _time(trip.get("closed_at")),
+            int(overall.get("tickets") or 0),
+            int(overall.get("cases") or 0),
+            overall.get("completion_rate"),
+            overall.get("satisfaction_rate"),
+            overall.get("praise_rate"),
+            overall.get("wait_median_s"),
+            overall.get("wait_p90_s"),
+            Jsonb(body),
+        ],
+    )
     await _count(conn, van_id, "trips", cursor)
     directory = body.get("staff", {})
     cooperation = {str(member.get("staff_id")): member.get("cooperation") for member in body.get("crew", [])}
@@ -275,27 +346,52 @@ async def _trip(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str,
             """INSERT INTO trip_staff (van_id, trip_id, staff_key, name, department, trip_date, cooperation, cases,
                                        completed, forwarded, not_done, ratings, satisfied, praised)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-            [van_id, trip_id, key, person.get("name") or names.get(staff_id) or group.get("name") or key,
-             person.get("department"), trip["date"], cooperation.get(staff_id), int(group.get("cases") or 0),
-             int(group.get("completed_on_site") or 0), int(group.get("accepted_forwarded") or 0),
-             int(group.get("not_done") or 0), int(group.get("ratings") or 0), int(group.get("satisfied") or 0),
-             int(group.get("praised") or 0)])
+            [
+                van_id,
+                trip_id,
+                key,
+                person.get("name") or names.get(staff_id) or group.get("name") or key,
+                person.get("department"),
+                trip["date"],
+                cooperation.get(staff_id),
+                int(group.get("cases") or 0),
+                int(group.get("completed_on_site") or 0),
+                int(group.get("accepted_forwarded") or 0),
+                int(group.get("not_done") or 0),
+                int(group.get("ratings") or 0),
+                int(group.get("satisfied") or 0),
+                int(group.get("praised") or 0),
+            ],
+        )
 
 
-async def _rating(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                  connector: str) -> None:
+async def _rating(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     staff = body.get("staff") or {}
     cursor = await conn.execute(
         """INSERT INTO ratings (van_id, rating_id, trip_id, score, named, staff_login, staff_name, comment, ticket,
                                 rated_at)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING true""",
-        [van_id, int(body["rating_id"]), body.get("trip_id"), int(body["score"]), bool(body.get("named")),
-         staff.get("login"), staff.get("name"), body.get("comment") or "", body.get("ticket"), body["rated_at"]])
+        [
+            van_id,
+            int(body["rating_id"]),
+            body.get("trip_id"),
+            int(body["score"]),
+            bool(body.get("named")),
+            staff.get("login"),
+            staff.get("name"),
+            body.get("comment") or "",
+            body.get("ticket"),
+            body["rated_at"],
+        ],
+    )
     await _count(conn, van_id, "ratings", cursor)
 
 
-async def _followup(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                    connector: str) -> None:
+async def _followup(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     status = body["status"]
     if status not in FOLLOWUP_ORDER:
         raise Rejected(f"unknown follow-up status {str(status)[:20]!r}")
@@ -308,63 +404,124 @@ async def _followup(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[
                steps = excluded.steps, updated_at = now()
            WHERE (CASE followups.status WHEN 'open' THEN 0 WHEN 'called_back' THEN 1 WHEN 'fixed' THEN 2 ELSE 3 END)
                <= %s""",
-        [van_id, int(body["followup_id"]), int(body["rating_id"]), body.get("trip_id"), status, body["opened_at"],
-         body["deadline"], _time(body.get("closed_at")), Jsonb(steps), FOLLOWUP_ORDER[status]])
+        [
+            van_id,
+            int(body["followup_id"]),
+            int(body["rating_id"]),
+            body.get("trip_id"),
+            status,
+            body["opened_at"],
+            body["deadline"],
+            _time(body.get("closed_at")),
+            Jsonb(steps),
+            FOLLOWUP_ORDER[status],
+        ],
+    )
 
 
-async def _suggestion(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                      connector: str) -> None:
+async def _suggestion(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     await conn.execute(
         """INSERT INTO suggestions (van_id, suggestion_id, trip_id, text, received_at, response, responded_at)
            VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (van_id, suggestion_id) DO UPDATE
            SET response = COALESCE(excluded.response, suggestions.response),
                responded_at = COALESCE(excluded.responded_at, suggestions.responded_at)""",
-        [van_id, int(body["suggestion_id"]), body.get("trip_id"), body["text"], body["received_at"],
-         body.get("response"), _time(body.get("responded_at"))])
+        [
+            van_id,
+            int(body["suggestion_id"]),
+            body.get("trip_id"),
+            body["text"],
+            body["received_at"],
+            body.get("response"),
+            _time(body.get("responded_at")),
+        ],
+    )
 
 
-async def _incident(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                    connector: str) -> None:
+async def _incident(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     await conn.execute(
         """INSERT INTO incidents (van_id, incident_id, device, kind, state, detail, at)
            VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
-        [van_id, int(body["incident_id"]), body["device"], body["kind"], body.get("state") or "",
-         body.get("detail") or "", body["at"]])
+        [
+            van_id,
+            int(body["incident_id"]),
+            body["device"],
+            body["kind"],
+            body.get("state") or "",
+            body.get("detail") or "",
+            body["at"],
+        ],
+    )
 
 
-async def _booking(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                   connector: str) -> None:
+async def _booking(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     await conn.execute(
         """INSERT INTO booking_requests (van_id, appointment_id, kind, group_name, head_count, special_needs,
                                          scheduled_at, items, contact, booked_at)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
-        [van_id, int(body["appointment_id"]), body["kind"], body.get("group_name"), int(body.get("head_count") or 1),
-         body.get("special_needs") or "", _time(body.get("scheduled_at")), Jsonb(body.get("items", [])),
-         Jsonb(body["contact"]) if body.get("contact") else None, _time(body.get("booked_at"))])
+        [
+            van_id,
+            int(body["appointment_id"]),
+            body["kind"],
+            body.get("group_name"),
+            int(body.get("head_count") or 1),
+            body.get("special_needs") or "",
+            _time(body.get("scheduled_at")),
+            Jsonb(body.get("items", [])),
+            Jsonb(body["contact"]) if body.get("contact") else None,
+            _time(body.get("booked_at")),
+        ],
+    )
 
 
-async def _reveal(conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch,
-                  connector: str) -> None:
+async def _reveal(
+    conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
+) -> None:
     staff = body.get("staff") or {}
     await conn.execute(
         """INSERT INTO reveals (van_id, audit_id, at, staff_id, staff_login, staff_name, subject, subject_id, detail)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
-        [van_id, int(body["audit_id"]), body["at"], body.get("staff_id"), staff.get("login"), staff.get("name"),
-         body["subject"], body.get("subject_id"), body.get("detail") or ""])
+        [
+            van_id,
+            int(body["audit_id"]),
+            body["at"],
+            body.get("staff_id"),
+            staff.get("login"),
+            staff.get("name"),
+            body["subject"],
+            body.get("subject_id"),
+            body.get("detail") or "",
+        ],
+    )
 
 
 PROJECT = {
-    "case.accepted": _case, "case.outcome": _case, "case.delivered": _delivered, "trip.summary": _trip,
-    "rating": _rating, "followup": _followup, "suggestion": _suggestion, "incident": _incident,
-    "booking.request": _booking, "audit.view": _reveal,
+    "case.accepted": _case,
+    "case.outcome": _case,
+    "case.delivered": _delivered,
+    "trip.summary": _trip,
+    "rating": _rating,
+    "followup": _followup,
+    "suggestion": _suggestion,
+    "incident": _incident,
+    "booking.request": _booking,
+    "audit.view": _reveal,
 }
 
 
-async def send_down(conn: psycopg.AsyncConnection[Any], van_id: str, kind: str, body: dict[str, Any],
-                    msg_id: str) -> None:
+async def send_down(
+    conn: psycopg.AsyncConnection[Any], van_id: str, kind: str, body: dict[str, Any], msg_id: str
+) -> None:
     """Queue a message for a van, in the caller's transaction; it stays until the van acknowledges it."""
-    await conn.execute("INSERT INTO down_outbox (van_id, msg_id, kind, body) VALUES (%s, %s, %s, %s)",
-                       [van_id, msg_id, kind, Jsonb(body)])
+    await conn.execute(
+        "INSERT INTO down_outbox (van_id, msg_id, kind, body) VALUES (%s, %s, %s, %s)",
+        [van_id, msg_id, kind, Jsonb(body)],
+    )
 
 
 def working_days_after(start: date, days: int) -> date:
@@ -378,5 +535,8 @@ def working_days_after(start: date, days: int) -> date:
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=lambda item: item.isoformat()
-                      if isinstance(item, datetime | date) else str(item))
+    return json.dumps(
+        value,
+        ensure_ascii=False,
+        default=lambda item: item.isoformat() if isinstance(item, datetime | date) else str(item),
+    )

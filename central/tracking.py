@@ -16,8 +16,7 @@ from core.waybill import TrackingState
 
 __all__ = ["SimTracking", "TrackingEvent", "TrackingProvider"]
 
-USUAL_PATH = (TrackingState.COLLECTED, TrackingState.IN_TRANSIT, TrackingState.OUT_FOR_DELIVERY,
-              TrackingState.SIGNED)
+USUAL_PATH = (TrackingState.COLLECTED, TrackingState.IN_TRANSIT, TrackingState.OUT_FOR_DELIVERY, TrackingState.SIGNED)
 
 
 @dataclass(frozen=True)

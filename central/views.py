@@ -22,9 +22,28 @@ from central.postgres import LocalPostgres
 from govan.config import Config
 
 __all__ = [
-    "BackofficeLine", "Evaluation", "FollowupLine", "RevealLine", "SuggestionLine", "TripLine", "VanLine", "Weights",
-    "backoffice", "backoffice_counts", "evaluation", "export", "fleet", "open_store", "overdue_followups",
-    "period_ending", "reveals", "store_url", "suggestions", "today_in", "trips", "weights_of",
+    "BackofficeLine",
+    "Evaluation",
+    "FollowupLine",
+    "RevealLine",
+    "SuggestionLine",
+    "TripLine",
+    "VanLine",
+    "Weights",
+    "backoffice",
+    "backoffice_counts",
+    "evaluation",
+    "export",
+    "fleet",
+    "open_store",
+    "overdue_followups",
+    "period_ending",
+    "reveals",
+    "store_url",
+    "suggestions",
+    "today_in",
+    "trips",
+    "weights_of",
 ]
 
 
@@ -67,7 +86,9 @@ def fleet(conn: psycopg.Connection[Any], *, online_minutes: int) -> list[VanLine
                   v.cases, v.trips, v.ratings,
                   (SELECT count(*) FROM followups f WHERE f.van_id = v.van_id AND f.status <> 'closed'),
                   v.outbox_pending, v.oldest_pending_at
-           FROM vans v ORDER BY v.van_id""", [online_minutes]).fetchall()
+           FROM vans v ORDER BY v.van_id""",
+        [online_minutes],
+    ).fetchall()
     return [VanLine(*row) for row in rows]
 
 
@@ -86,14 +107,16 @@ class TripLine:
     wait_p90_s: float | None
 
 
-def trips(conn: psycopg.Connection[Any], *, van_id: str | None = None, since: date | None = None,
-          limit: int = 200) -> list[TripLine]:
+def trips(
+    conn: psycopg.Connection[Any], *, van_id: str | None = None, since: date | None = None, limit: int = 200
+) -> list[TripLine]:
     rows = conn.execute(
         """SELECT van_id, trip_id, trip_date, stop, tickets, cases, completion_rate, satisfaction_rate, praise_rate,
                   wait_median_s, wait_p90_s FROM trips
            WHERE (%s::text IS NULL OR van_id = %s) AND (%s::date IS NULL OR trip_date >= %s)
            ORDER BY trip_date DESC, van_id, trip_id DESC LIMIT %s""",
-        [van_id, van_id, since, since, limit]).fetchall()
+        [van_id, van_id, since, since, limit],
+    ).fetchall()
     return [TripLine(*row) for row in rows]
 
 
@@ -118,7 +141,9 @@ def backoffice(conn: psycopg.Connection[Any], *, state: str | None = None, limit
            FROM backoffice b JOIN cases c USING (van_id, case_id)
            LEFT JOIN deliveries d USING (van_id, case_id)
            WHERE %s::text IS NULL OR b.state = %s
-           ORDER BY c.outcome_at DESC NULLS LAST LIMIT %s""", [state, state, limit]).fetchall()
+           ORDER BY c.outcome_at DESC NULLS LAST LIMIT %s""",
+        [state, state, limit],
+    ).fetchall()
     return [BackofficeLine(*row) for row in rows]
 
 
@@ -145,9 +170,13 @@ def overdue_followups(conn: psycopg.Connection[Any], *, today: date) -> list[Fol
            UNION ALL
            SELECT 'delivery', van_id, case_id, state, deadline, opened_at FROM delivery_followups
            WHERE closed_at IS NULL AND deadline < %s
-           ORDER BY 5, 2, 3""", [today, today]).fetchall()
-    return [FollowupLine(kind, van, ref, status, deadline, opened, (today - deadline).days)
-            for kind, van, ref, status, deadline, opened in rows]
+           ORDER BY 5, 2, 3""",
+        [today, today],
+    ).fetchall()
+    return [
+        FollowupLine(kind, van, ref, status, deadline, opened, (today - deadline).days)
+        for kind, van, ref, status, deadline, opened in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -160,8 +189,11 @@ class SuggestionLine:
 
 
 def suggestions(conn: psycopg.Connection[Any], *, limit: int = 200) -> list[SuggestionLine]:
-    rows = conn.execute("""SELECT van_id, suggestion_id, received_at, text, response FROM suggestions
-                           ORDER BY received_at DESC LIMIT %s""", [limit]).fetchall()
+    rows = conn.execute(
+        """SELECT van_id, suggestion_id, received_at, text, response FROM suggestions
+                           ORDER BY received_at DESC LIMIT %s""",
+        [limit],
+    ).fetchall()
     return [SuggestionLine(*row) for row in rows]
 
 
@@ -221,7 +253,8 @@ def evaluation(conn: psycopg.Connection[Any], date_from: date, date_to: date, we
            SELECT rank() OVER (ORDER BY score DESC), staff_key, name, vans, trips, cases, completion_rate,
                   satisfaction_rate, praise_rate, cooperation::float, score
            FROM scored ORDER BY 1, 2""",
-        {"from": date_from, "to": date_to, "total": total, **values}).fetchall()
+        {"from": date_from, "to": date_to, "total": total, **values},
+    ).fetchall()
     return [Evaluation(*row) for row in rows]
 
 
@@ -243,7 +276,8 @@ def reveals(conn: psycopg.Connection[Any], start: date, end: date, *, van_id: st
     rows = conn.execute(
         """SELECT van_id, at, staff_login, staff_name, subject, subject_id, detail FROM reveals
            WHERE at >= %s AND at < %s AND (%s::text IS NULL OR van_id = %s) ORDER BY at, van_id, audit_id""",
-        [start, end + timedelta(days=1), van_id, van_id]).fetchall()
+        [start, end + timedelta(days=1), van_id, van_id],
+    ).fetchall()
     return [RevealLine(*row) for row in rows]
 
 
@@ -261,8 +295,10 @@ def export(lines: list[Any], fmt: str) -> str:
         return out.getvalue()
     if fmt == "md":
         head = "| " + " | ".join(names) + " |\n|" + "---|" * len(names) + "\n"
-        return head + "".join("| " + " | ".join("" if r[n] is None else str(r[n]).replace("|", "\\|") for n in names)
-                              + " |\n" for r in records)
+        return head + "".join(
+            "| " + " | ".join("" if r[n] is None else str(r[n]).replace("|", "\\|") for n in names) + " |\n"
+            for r in records
+        )
     raise ValueError(f"unknown export format {fmt!r}; use md, csv or json")
 
 

@@ -19,7 +19,7 @@ def parse_case_number(text: str, van_id: str) -> int | None:
     """The case id in a typed or scanned case number (or a receipt's QR), if it is this van's."""
     code = text.strip().upper()
     if code.startswith(CASE_QR_PREFIX):
-        code = code[len(CASE_QR_PREFIX):]
+        code = code[len(CASE_QR_PREFIX) :]
     match = _CASE_NUMBER.fullmatch(code)
     if match is None or match.group("van") != van_id.upper():
         return None

@@ -17,17 +17,39 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
-    "ACK", "DOWN_KINDS", "HEARTBEAT", "UP_KINDS", "Envelope", "EnvelopeError", "ack", "down_topic", "new_msg_id",
-    "parse", "up_topic", "van_of",
+    "ACK",
+    "DOWN_KINDS",
+    "HEARTBEAT",
+    "UP_KINDS",
+    "Envelope",
+    "EnvelopeError",
+    "ack",
+    "down_topic",
+    "new_msg_id",
+    "parse",
+    "up_topic",
+    "van_of",
 ]
 
 ACK = "ack"
 HEARTBEAT = "heartbeat"
 # What a van sends up. Case kinds carry their outcome; case.accepted carries the materials and files.
-UP_KINDS = frozenset({
-    ACK, HEARTBEAT, "case.accepted", "case.outcome", "case.delivered", "trip.summary", "rating", "followup",
-    "suggestion", "incident", "booking.request", "audit.view",
-})
+UP_KINDS = frozenset(
+    {
+        ACK,
+        HEARTBEAT,
+        "case.accepted",
+        "case.outcome",
+        "case.delivered",
+        "trip.summary",
+        "rating",
+        "followup",
+        "suggestion",
+        "incident",
+        "booking.request",
+        "audit.view",
+    }
+)
 # What the centre sends down: receipts of the back office and where a mailed result is; the van's week
 # plan, and bookings made or confirmed by the dispatcher (planning/).
 DOWN_KINDS = frozenset({ACK, "case.receipt", "case.tracking", "plan.week", "booking.confirmed", "booking.cancelled"})
@@ -50,8 +72,11 @@ class Envelope:
     body: dict[str, Any]
 
     def encode(self) -> bytes:
-        return json.dumps({"msg_id": self.msg_id, "kind": self.kind, "at": self.at, "body": self.body},
-                          ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(
+            {"msg_id": self.msg_id, "kind": self.kind, "at": self.at, "body": self.body},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
 
 
 def new_msg_id() -> str:
@@ -113,7 +138,7 @@ def van_of(topic: str, prefix: str) -> str | None:
     head = prefix + "/"
     if not topic.startswith(head):
         return None
-    parts = topic[len(head):].split("/")
+    parts = topic[len(head) :].split("/")
     if len(parts) != 3 or parts[1] != "central" or parts[2] not in ("up", "down") or not _VAN.fullmatch(parts[0]):
         return None
     return parts[0]

@@ -16,7 +16,13 @@ from datetime import date
 from core.problems import Code, Problem
 
 __all__ = [
-    "birth_date", "check_character", "is_valid", "is_valid_foreign_2017", "normalize", "problem", "sex",
+    "birth_date",
+    "check_character",
+    "is_valid",
+    "is_valid_foreign_2017",
+    "normalize",
+    "problem",
+    "sex",
 ]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

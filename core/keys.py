@@ -24,7 +24,14 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from core.problems import Code, ProblemError
 
 __all__ = [
-    "CREDENTIAL_NAME", "KEY_FILE_NAME", "KeyFileError", "VanKeys", "ensure_keys", "key_path", "load_keys", "write_key",
+    "CREDENTIAL_NAME",
+    "KEY_FILE_NAME",
+    "KeyFileError",
+    "VanKeys",
+    "ensure_keys",
+    "key_path",
+    "load_keys",
+    "write_key",
 ]
 
 KEY_FILE_NAME = "govan.key"
@@ -107,8 +114,11 @@ def load_keys(data_dir: Path) -> VanKeys:
         secret = b""
     if len(secret) != _KEY_BYTES:
         raise KeyFileError(Code.KEY_UNREADABLE, path=str(path), detail="not 64 hexadecimal digits")
-    return VanKeys(store=_derive(secret, b"govan store key", 32), store_salt=_derive(secret, b"govan store salt", 16),
-                   files=_derive(secret, b"govan files key", 32))
+    return VanKeys(
+        store=_derive(secret, b"govan store key", 32),
+        store_salt=_derive(secret, b"govan store salt", 16),
+        files=_derive(secret, b"govan files key", 32),
+    )
 
 
 def _derive(secret: bytes, purpose: bytes, length: int) -> bytes:

@@ -16,8 +16,22 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 __all__ = [
-    "CHECKIN_ALPHABET", "CHECKIN_LENGTH", "HALVES", "SHANGHAI", "SLOT_KINDS", "WEEKDAY_NAMES", "Change", "Half",
-    "HalfDay", "SlotKind", "diff_slots", "half_days", "hours_of", "new_checkin_code", "parse_week", "week_of",
+    "CHECKIN_ALPHABET",
+    "CHECKIN_LENGTH",
+    "HALVES",
+    "SHANGHAI",
+    "SLOT_KINDS",
+    "WEEKDAY_NAMES",
+    "Change",
+    "Half",
+    "HalfDay",
+    "SlotKind",
+    "diff_slots",
+    "half_days",
+    "hours_of",
+    "new_checkin_code",
+    "parse_week",
+    "week_of",
 ]
 
 Half = Literal["am", "pm"]

@@ -217,7 +217,9 @@ class Code(StrEnum):
     SEAT_CATEGORIES = "seat.categories"  # known: the letters a window may serve
     SETUP_NO_STOP = "setup.no_stop"
     SETUP_NO_CREW = "setup.no_crew"
-    CREW_WINDOW_BUSY = "crew.window_busy"  # window, ticket: a window that has a ticket called or served keeps its person
+    CREW_WINDOW_BUSY = (
+        "crew.window_busy"  # window, ticket: a window that has a ticket called or served keeps its person
+    )
     EXPORT_FAILED = "export.failed"  # folder, reason (the system's words)
     EVALUATION_PERIOD = "evaluation.period"  # a period that does not read as two dates, first not after last
     # The desk and the window (flows.desk, flows.window, flows.slips)

@@ -34,9 +34,9 @@ def seal(key: bytes, data: bytes, *, name: str) -> bytes:
 def unseal(key: bytes, sealed: bytes, *, name: str) -> bytes:
     if not sealed.startswith(MAGIC):
         raise SealError(Code.SEAL_NOT_SEALED, name=name)
-    nonce = sealed[len(MAGIC):len(MAGIC) + _NONCE]
+    nonce = sealed[len(MAGIC) : len(MAGIC) + _NONCE]
     try:
-        return AESGCM(key).decrypt(nonce, sealed[len(MAGIC) + _NONCE:], name.encode("utf-8"))
+        return AESGCM(key).decrypt(nonce, sealed[len(MAGIC) + _NONCE :], name.encode("utf-8"))
     except InvalidTag:
         raise SealError(Code.SEAL_DOES_NOT_OPEN, name=name) from None
 

@@ -28,4 +28,3 @@ async def cancel_and_wait(*tasks: asyncio.Task[Any]) -> None:
     for task in tasks:
         if not task.cancelled():
             task.exception()  # retrieved here; the caller reads the results it cares about
-

@@ -11,8 +11,17 @@ from daemon.credentials import CENTRAL_USER, DAEMON_USER, SUPPORT_USER, SYNC_USE
 
 # The daemon reports: availability, device states, events (on the contract's topics and, for the
 # terminal holding the device, on that terminal's own), command results and who holds what.
-DAEMON_WRITES = ("daemon/state", "+/state", "+/error", "+/card", "+/scan", "terminal/+/+/card", "terminal/+/+/scan",
-                 "+/result", "+/holder")
+DAEMON_WRITES = (
+    "daemon/state",
+    "+/state",
+    "+/error",
+    "+/card",
+    "+/scan",
+    "terminal/+/+/card",
+    "terminal/+/+/scan",
+    "+/result",
+    "+/holder",
+)
 # Staff programs command devices, claim readers and scanners, drive emulators and announce the queue.
 TUI_WRITES = ("printer/print", "camera/capture", "speaker/say", "+/test", "+/claim", "+/release", "sim/#", "queue/#")
 # The daemon, and support tools (govan rig), read everything under the base.
@@ -38,9 +47,11 @@ def events_of(user: str) -> str:
 
 
 def publish_rules(base: str, staff_users: Iterable[str]) -> dict[str, list[str]]:
-    rules = {DAEMON_USER: [f"{base}/{topic}" for topic in DAEMON_WRITES],
-             SYNC_USER: [f"{base}/{CENTRAL_UP}"],
-             CENTRAL_USER: [f"{base.rpartition('/')[0]}/+/{CENTRAL_DOWN}"]}
+    rules = {
+        DAEMON_USER: [f"{base}/{topic}" for topic in DAEMON_WRITES],
+        SYNC_USER: [f"{base}/{CENTRAL_UP}"],
+        CENTRAL_USER: [f"{base.rpartition('/')[0]}/+/{CENTRAL_DOWN}"],
+    }
     for user in staff_users:
         rules[user] = [f"{base}/{topic}" for topic in (*TUI_WRITES, presence_of(user))]
     rules[SUPPORT_USER] = [f"{base}/{topic}" for topic in TUI_WRITES]

@@ -56,16 +56,22 @@ class AdmitClient(BaseAuthPlugin):
 
     async def authenticate(self, *, session: Session) -> bool:
         expected = self.config.digests.get(session.username or "")
-        if expected is None or session.password is None or \
-                not hmac.compare_digest(password_digest(session.password), expected):
+        if (
+            expected is None
+            or session.password is None
+            or not hmac.compare_digest(password_digest(session.password), expected)
+        ):
             log.warning("refused MQTT client %r: unknown user or wrong password", session.username)
             return False
         if session.client_id != session.username:
             log.warning("refused MQTT client %r: its client id must be its username", session.username)
             return False
         if session.will_flag and not self._may_publish(session.username or "", session.will_topic or ""):
-            log.warning("refused MQTT client %r: its last will is on %s, which it may not publish",
-                        session.username, session.will_topic)
+            log.warning(
+                "refused MQTT client %r: its last will is on %s, which it may not publish",
+                session.username,
+                session.will_topic,
+            )
             return False
         return True
 
@@ -122,8 +128,10 @@ def broker_config(passwd: Path, base: str, staff_slots: int) -> dict:
         # amqtt skips a listener without "bind"; the external listener never binds it.
         "listeners": {LISTENER: {"type": "external", "bind": f"{LOOPBACK}:0"}},
         "plugins": {
-            f"{__name__}.{AdmitClient.__name__}": {"digests": read_embedded_passwd(passwd),
-                                                    "publish_rules": publishing},
+            f"{__name__}.{AdmitClient.__name__}": {
+                "digests": read_embedded_passwd(passwd),
+                "publish_rules": publishing,
+            },
             "amqtt.plugins.topic_checking.TopicAccessControlListPlugin": {
                 "acl": read_rules(base, staff),
                 "publish_acl": publishing,

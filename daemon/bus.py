@@ -216,6 +216,8 @@ async def connect_once(connection: Connection, timeout: float) -> None:
         async with asyncio.timeout(timeout):
             await connection.attempted.wait()
     except TimeoutError:
-        raise BrokerUnreachable(f"no answer from the MQTT broker at {connection.address} within {timeout:g} s") from None
+        raise BrokerUnreachable(
+            f"no answer from the MQTT broker at {connection.address} within {timeout:g} s"
+        ) from None
     if not connection.connected.is_set():
         raise BrokerUnreachable(f"cannot connect to the MQTT broker at {connection.address}: {connection.last_error}")

@@ -64,8 +64,11 @@ class Claim:
         held_by = self.holder.terminal
         if held_by not in (None, claim.terminal) and not claim.take:
             label = self.holder.label or held_by
-            return self._result(claim.job_id, f"{self.device} is held by {label}",
-                                Problem(Code.DEVICE_HELD, {"terminal": held_by, "label": self.holder.label}))
+            return self._result(
+                claim.job_id,
+                f"{self.device} is held by {label}",
+                Problem(Code.DEVICE_HELD, {"terminal": held_by, "label": self.holder.label}),
+            )
         if held_by == claim.terminal:
             detail = f"{self.device} is held by this terminal"
             if claim.label != self.holder.label:

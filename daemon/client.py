@@ -56,7 +56,14 @@ from daemon.topics import Topics
 from govan.config import Config
 
 __all__ = [
-    "BrokerUnreachable", "CommandTimeout", "CredentialsError", "DaemonClient", "DeviceError", "Event", "Status", "Topics",
+    "BrokerUnreachable",
+    "CommandTimeout",
+    "CredentialsError",
+    "DaemonClient",
+    "DeviceError",
+    "Event",
+    "Status",
+    "Topics",
 ]
 log = logging.getLogger(__name__)
 OFFLINE = encode(TerminalState(state="offline"))
@@ -115,8 +122,13 @@ class DaemonClient:
     async def start(self, timeout: float = 5.0) -> None:
         """Claim a staff slot and connect; raises CredentialsError or BrokerUnreachable if either fails."""
         base = self.topics.base
-        subscriptions = [f"{base}/+/state", f"{base}/+/result", f"{base}/+/error", f"{base}/+/holder",
-                         f"{base}/queue/#"]
+        subscriptions = [
+            f"{base}/+/state",
+            f"{base}/+/result",
+            f"{base}/+/error",
+            f"{base}/+/holder",
+            f"{base}/queue/#",
+        ]
         if self.support:
             self.connection.address = broker_address(self.config, "support")
             subscriptions += [f"{base}/+/card", f"{base}/+/scan"]
@@ -170,12 +182,21 @@ class DaemonClient:
                     why, problem = "the daemon is offline", Problem(Code.DAEMON_OFFLINE)
                 else:
                     reason = self.connection.last_error or ""
-                    why, problem = "no connection to the MQTT broker", Problem(Code.DAEMON_NO_BROKER, {"reason": reason})
-                state = DeviceState(state="offline", detail=why, driver=state.driver if state else "", since="",
-                                    problem=problem)
+                    why, problem = (
+                        "no connection to the MQTT broker",
+                        Problem(Code.DAEMON_NO_BROKER, {"reason": reason}),
+                    )
+                state = DeviceState(
+                    state="offline", detail=why, driver=state.driver if state else "", since="", problem=problem
+                )
             elif state is None:
-                state = DeviceState(state="offline", detail="no state published yet", driver="", since="",
-                                    problem=Problem(Code.DEVICE_NO_STATE))
+                state = DeviceState(
+                    state="offline",
+                    detail="no state published yet",
+                    driver="",
+                    since="",
+                    problem=Problem(Code.DEVICE_NO_STATE),
+                )
             devices[device] = state
         holders = {device: self.holder(device) for device in self.devices if kind_of(device) in CLAIMABLE}
         return Status(broker_connected=connected, daemon=self._daemon, devices=devices, holders=holders)
@@ -187,6 +208,7 @@ class DaemonClient:
 
     async def wait_for_daemon(self, timeout: float) -> bool:
         """True once the daemon and all device states have been heard, False on timeout."""
+
         def heard() -> bool:  # the daemon and a state of its own from every device
             return self.status.daemon_online and set(self._devices) >= set(self.devices)
 
@@ -216,8 +238,9 @@ class DaemonClient:
             queue.put_nowait(status)
 
     # Claims
-    async def claim(self, device: str, label: str, *, take: bool = False,
-                    timeout: float = CLAIM_TIMEOUT_S) -> JobResult:
+    async def claim(
+        self, device: str, label: str, *, take: bool = False, timeout: float = CLAIM_TIMEOUT_S
+    ) -> JobResult:
         """Hold a reader or scanner for this terminal: its card reads or scans come here from now on.
 
         Failed, with problem `device.held` (terminal, label), when another terminal holds it,
@@ -357,4 +380,3 @@ class DaemonClient:
             self._emit(decode(payload, QueueEvent))
         elif (device, kind) == ("queue", "board"):
             self._emit(decode(payload, QueueBoard))
-

@@ -123,8 +123,10 @@ def ensure_embedded_credentials(config: Config) -> Path:
             write_secret(path, secrets.token_urlsafe(24) + "\n")
         digests[user] = password_digest(read_password_file(path, "embedded broker password"))
     # Every staff slot shares the staff password.
-    lines = [*(f"{user}:{digests[user]}\n" for user in SERVICE_USERS),
-             *(f"{user}:{digests[TUI_USER]}\n" for user in staff)]
+    lines = [
+        *(f"{user}:{digests[user]}\n" for user in SERVICE_USERS),
+        *(f"{user}:{digests[TUI_USER]}\n" for user in staff),
+    ]
     write_secret(passwd, "".join(lines))
     return passwd
 
@@ -147,7 +149,9 @@ def read_password_file(path: Path, key: str) -> str:
     except OSError as error:
         raise CredentialsError(f"{key} = {str(path)!r}: cannot read it ({error.strerror})") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise CredentialsError(f"{key} = {str(path)!r}: readable by others (mode {stat.filemode(mode)}); run chmod 600 on it")
+        raise CredentialsError(
+            f"{key} = {str(path)!r}: readable by others (mode {stat.filemode(mode)}); run chmod 600 on it"
+        )
     if not password:
         raise CredentialsError(f"{key} = {str(path)!r}: the file is empty")
     return password

@@ -104,12 +104,16 @@ class JobJournal:
                     log.warning("job journal %s line %d unreadable (%s); skipped", self.path, number, error)
         stamp = now.isoformat(timespec="milliseconds")
         for device, job_id in started:
-            result = JobResult(job_id=job_id, state="failed", detail=INTERRUPTED, at=stamp,
-                               problem=Problem(Code.JOB_INTERRUPTED))
+            result = JobResult(
+                job_id=job_id, state="failed", detail=INTERRUPTED, at=stamp, problem=Problem(Code.JOB_INTERRUPTED)
+            )
             self._interrupted[(device, job_id)] = result
         if started:
-            log.warning("job journal %s: %d job(s) cut off by a stop; they will be answered as interrupted",
-                        self.path, len(started))
+            log.warning(
+                "job journal %s: %d job(s) cut off by a stop; they will be answered as interrupted",
+                self.path,
+                len(started),
+            )
 
     def compact(self, now: datetime) -> None:
         """Drop the results older than the retention period, as of `now`; atomic."""

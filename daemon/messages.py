@@ -323,8 +323,13 @@ class Status:
     @classmethod
     def unreachable(cls, reason: str) -> Status:
         """No connection at all: every device offline, for `reason`."""
-        offline = DeviceState(state="offline", detail=reason, driver="", since="",
-                              problem=Problem(Code.DAEMON_NO_BROKER, {"reason": reason}))
+        offline = DeviceState(
+            state="offline",
+            detail=reason,
+            driver="",
+            since="",
+            problem=Problem(Code.DAEMON_NO_BROKER, {"reason": reason}),
+        )
         return cls(broker_connected=False, daemon=None, devices=dict.fromkeys(DEVICES, offline))
 
 

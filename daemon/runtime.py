@@ -44,8 +44,11 @@ class DisabledUnit(DeviceUnit):
     """`driver = "none"`: the device is switched off in the configuration."""
 
     async def run(self) -> None:
-        self.ctx.set_state("disabled", f'driver = "none" in [{self.ctx.config.devices.table(self.ctx.device)}]',
-                           Problem(Code.DEVICE_DISABLED, {"device": self.ctx.device}))
+        self.ctx.set_state(
+            "disabled",
+            f'driver = "none" in [{self.ctx.config.devices.table(self.ctx.device)}]',
+            Problem(Code.DEVICE_DISABLED, {"device": self.ctx.device}),
+        )
         await asyncio.Event().wait()
 
 
@@ -131,8 +134,11 @@ class DeviceRuntime:
             await self.unit.start()
         except Exception as error:  # a unit that cannot even start must not stop the daemon
             log.exception("%s: cannot start the %s driver", self.device, self.driver)
-            self.set_state("error", f"cannot start driver {self.driver!r}: {error}",
-                           Problem(Code.DEVICE_START_FAILED, {"driver": self.driver, "error": str(error)}))
+            self.set_state(
+                "error",
+                f"cannot start driver {self.driver!r}: {error}",
+                Problem(Code.DEVICE_START_FAILED, {"driver": self.driver, "error": str(error)}),
+            )
             return
         delay = RETRY_FLOOR_S
         try:
@@ -146,7 +152,9 @@ class DeviceRuntime:
                 except Exception as error:
                     log.exception("%s: driver failed", self.device)
                     reason = f"{type(error).__name__}: {error}"
-                    self.set_state("error", f"driver failed: {reason}", Problem(Code.DEVICE_DRIVER_FAILED, {"error": reason}))
+                    self.set_state(
+                        "error", f"driver failed: {reason}", Problem(Code.DEVICE_DRIVER_FAILED, {"error": reason})
+                    )
                 if loop.time() - started > STABLE_AFTER_S:
                     delay = RETRY_FLOOR_S
                 await asyncio.sleep(delay)
@@ -174,7 +182,9 @@ class DeviceRuntime:
                 self.error(f"{detail} (no job_id, so no result can be sent)", problem)
             else:
                 log.warning("%s", detail)
-                self._answer(JobResult(job_id=job_id, state="failed", detail=detail, at=self.now_iso(), problem=problem))
+                self._answer(
+                    JobResult(job_id=job_id, state="failed", detail=detail, at=self.now_iso(), problem=problem)
+                )
             return
         job_id: str = message.job_id  # type: ignore[attr-defined]
         if isinstance(message, ClaimCommand | ReleaseCommand):
@@ -235,12 +245,16 @@ class DeviceRuntime:
             return failed(fault.detail, fault.problem)
         except TimeoutError:
             seconds = self.unit.command_timeout_s
-            return failed(f"{command} timed out after {seconds:g} s",
-                          Problem(Code.JOB_TIMED_OUT, {"command": command, "seconds": seconds}))
+            return failed(
+                f"{command} timed out after {seconds:g} s",
+                Problem(Code.JOB_TIMED_OUT, {"command": command, "seconds": seconds}),
+            )
         except Exception as error:
             log.exception("%s: %s failed", self.device, command)
-            return failed(f"internal error: {type(error).__name__}",
-                          Problem(Code.JOB_INTERNAL_ERROR, {"error": type(error).__name__}))
+            return failed(
+                f"internal error: {type(error).__name__}",
+                Problem(Code.JOB_INTERNAL_ERROR, {"error": type(error).__name__}),
+            )
         finally:
             if self.state == "busy":
                 self.set_state("ready", self._detail, self._problem)
@@ -263,15 +277,21 @@ class DeviceRuntime:
         if expires_at is None or expires_at >= self.now():
             return None
         expired = expires_at.isoformat(timespec="seconds")
-        return JobResult(job_id=message.job_id, state="failed",  # type: ignore[attr-defined]
-                         detail=f"expired at {expired}: the sender had stopped waiting, so it was not carried out",
-                         at=self.now_iso(), problem=Problem(Code.JOB_EXPIRED, {"expires_at": expired}))
+        return JobResult(
+            job_id=message.job_id,
+            state="failed",  # type: ignore[attr-defined]
+            detail=f"expired at {expired}: the sender had stopped waiting, so it was not carried out",
+            at=self.now_iso(),
+            problem=Problem(Code.JOB_EXPIRED, {"expires_at": expired}),
+        )
 
     # Emulator control
     def submit_sim(self, action: str, payload: bytes) -> None:
         if self.driver != "sim":
-            self.error(f"ignored sim/{self.device}/{action}: the driver is {self.driver!r}, not 'sim'",
-                       Problem(Code.SIM_NOT_EMULATED, {"device": self.device, "driver": self.driver}))
+            self.error(
+                f"ignored sim/{self.device}/{action}: the driver is {self.driver!r}, not 'sim'",
+                Problem(Code.SIM_NOT_EMULATED, {"device": self.device, "driver": self.driver}),
+            )
             return
         self._sim_actions.put_nowait((action, payload))
 
@@ -280,7 +300,9 @@ class DeviceRuntime:
             action, payload = await self._sim_actions.get()
             where = f"sim/{self.device}/{action}"
             if self.unit is None:
-                self.error(f"{where}: the emulator is not running", Problem(Code.SIM_NOT_RUNNING, {"device": self.device}))
+                self.error(
+                    f"{where}: the emulator is not running", Problem(Code.SIM_NOT_RUNNING, {"device": self.device})
+                )
                 continue
             try:
                 await self.unit.sim(action, payload)
@@ -290,5 +312,7 @@ class DeviceRuntime:
                 self.error(f"{where}: {error}", Problem(Code.SIM_REJECTED, {"action": action, "reason": str(error)}))
             except Exception as error:
                 log.exception("%s: sim action %s failed", self.device, action)
-                self.error(f"{where}: internal error: {type(error).__name__}",
-                           Problem(Code.JOB_INTERNAL_ERROR, {"error": type(error).__name__}))
+                self.error(
+                    f"{where}: internal error: {type(error).__name__}",
+                    Problem(Code.JOB_INTERNAL_ERROR, {"error": type(error).__name__}),
+                )

@@ -46,7 +46,9 @@ class Daemon:
                 from daemon.broker import EmbeddedBroker  # amqtt is only loaded when embedded
 
                 passwd = ensure_embedded_credentials(self.config)
-                broker = EmbeddedBroker(self.config.mqtt.embedded_port, passwd, self.topics.base, self.config.mqtt.staff_slots)
+                broker = EmbeddedBroker(
+                    self.config.mqtt.embedded_port, passwd, self.topics.base, self.config.mqtt.staff_slots
+                )
                 await stack.enter_async_context(broker)
             connection = self.connection = Connection(
                 broker_address(self.config, "daemon"),

@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from core.devices import CLAIMABLE, kind_of
 
 # Commands by device kind; a window's reader ("idreader-w2") takes those of "idreader".
-COMMANDS = {"idreader": ("test",), "scanner": ("test",), "printer": ("print", "test"), "camera": ("capture", "test"),
-            "speaker": ("say", "test")}
+COMMANDS = {
+    "idreader": ("test",),
+    "scanner": ("test",),
+    "printer": ("print", "test"),
+    "camera": ("capture", "test"),
+    "speaker": ("say", "test"),
+}
 # Claims are commands too, answered on the device's result topic, for what a terminal claims.
 CLAIM_COMMANDS = ("claim", "release")
 
@@ -87,4 +92,4 @@ class Topics:
     def relative(self, topic: str) -> list[str] | None:
         """The parts of `topic` under the base, or None when it is not ours."""
         prefix = self.base + "/"
-        return topic[len(prefix):].split("/") if topic.startswith(prefix) else None
+        return topic[len(prefix) :].split("/") if topic.startswith(prefix) else None

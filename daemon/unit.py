@@ -110,13 +110,17 @@ class DeviceUnit(abc.ABC):
 
     async def execute(self, command: str, message: msgspec.Struct) -> JobOutcome:
         """Run one command ("print", "capture", "test") while the device is ready."""
-        raise JobFailed(f"{self.ctx.device} does not support '{command}'",
-                        Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}))
+        raise JobFailed(
+            f"{self.ctx.device} does not support '{command}'",
+            Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}),
+        )
 
     async def sim(self, action: str, payload: bytes) -> None:
         """Serve B/sim/{device}/{action}; only sim units override this."""
-        raise JobFailed(f"{self.ctx.device} is not emulated (driver = \"{self.ctx.driver}\")",
-                        Problem(Code.SIM_NOT_EMULATED, {"device": self.ctx.device, "driver": self.ctx.driver}))
+        raise JobFailed(
+            f'{self.ctx.device} is not emulated (driver = "{self.ctx.driver}")',
+            Problem(Code.SIM_NOT_EMULATED, {"device": self.ctx.device, "driver": self.ctx.driver}),
+        )
 
     def sim_rejected(self, action: str, reason: str) -> JobFailed:
         """A sim action this unit cannot carry out, e.g. an unknown preset."""

@@ -123,7 +123,8 @@ class _Child:
         try:
             process = subprocess.Popen(
                 [sys.executable, "-c", f"from daemon.worker import serve; serve({theirs.fileno()})"],
-                stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
             )
         finally:
             theirs.close()
@@ -140,8 +141,10 @@ class _Child:
         except (EOFError, OSError):
             self.connection.close()
             status = self._wait()
-            raise WorkerDied(f"the {self.name} worker process ended unexpectedly (exit code {status})",
-                             Problem(Code.DAEMON_WORKER_DIED, {"exit_code": status})) from None
+            raise WorkerDied(
+                f"the {self.name} worker process ended unexpectedly (exit code {status})",
+                Problem(Code.DAEMON_WORKER_DIED, {"exit_code": status}),
+            ) from None
         if remote:
             value.__cause__ = RemoteTraceback(remote)
         return outcome, value

@@ -95,15 +95,28 @@ def book(
                 """INSERT INTO appointments (kind, citizen_id, group_name, head_count, special_needs, scheduled_at,
                                              trip_id, checkin_code, booked_by, created_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [kind, citizen_id, (group_name or "").strip() or None, head_count, (special_needs or "").strip(),
-                 scheduled, trip_id, _new_code(db), booked_by, clock.to_text(clock.resolve(now))])
+                [
+                    kind,
+                    citizen_id,
+                    (group_name or "").strip() or None,
+                    head_count,
+                    (special_needs or "").strip(),
+                    scheduled,
+                    trip_id,
+                    _new_code(db),
+                    booked_by,
+                    clock.to_text(clock.resolve(now)),
+                ],
+            )
         except IntegrityError:
             raise NotFound(Code.STORE_UNKNOWN_REFERENCE, record="appointment") from None
         appointment_id = cursor.lastrowid
         assert appointment_id is not None
         for position, code in enumerate(dict.fromkeys(items)):
-            db.execute("INSERT INTO appointment_items (appointment_id, position, item_code) VALUES (?, ?, ?)",
-                       [appointment_id, position, code])
+            db.execute(
+                "INSERT INTO appointment_items (appointment_id, position, item_code) VALUES (?, ?, ?)",
+                [appointment_id, position, code],
+            )
         return get(db, appointment_id)
 
 
@@ -133,10 +146,19 @@ def check_in(
         if item_code is not None and item_code not in appointment.items:
             raise InvalidValue(Code.APPOINTMENT_OTHER_ITEM, appointment=appointment.id, item=item_code)
         ticket = issue_ticket(
-            db, trip_id, item_code=item_code or appointment.items[0], citizen_id=appointment.citizen_id,
-            appointment_id=appointment.id, priority_age=priority_age, now=moment, tz=tz)
-        db.execute("UPDATE appointments SET status = 'checked_in', checked_in_at = ?, trip_id = ? WHERE id = ?",
-                   [clock.to_text(moment), trip_id, appointment.id])
+            db,
+            trip_id,
+            item_code=item_code or appointment.items[0],
+            citizen_id=appointment.citizen_id,
+            appointment_id=appointment.id,
+            priority_age=priority_age,
+            now=moment,
+            tz=tz,
+        )
+        db.execute(
+            "UPDATE appointments SET status = 'checked_in', checked_in_at = ?, trip_id = ? WHERE id = ?",
+            [clock.to_text(moment), trip_id, appointment.id],
+        )
         return ticket
 
 
@@ -168,7 +190,8 @@ def list_for_day(db: Database, day: date, *, tz: ZoneInfo = clock.SHANGHAI) -> l
     start = datetime.combine(day, datetime.min.time(), tz)
     rows = db.query(
         "SELECT * FROM appointments WHERE scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at, id",
-        [clock.to_text(start), clock.to_text(start + timedelta(days=1))])
+        [clock.to_text(start), clock.to_text(start + timedelta(days=1))],
+    )
     return [_appointment(db, row) for row in rows]
 
 
@@ -176,7 +199,7 @@ def parse_code(text: str) -> str:
     """A check-in code from what was typed or scanned ('GOVAN-APPT:7K3M9QXA' or '7k3m-9qxa')."""
     code = (text or "").strip().upper()
     if code.startswith(QR_PREFIX):
-        code = code[len(QR_PREFIX):]
+        code = code[len(QR_PREFIX) :]
     code = code.replace("-", "").replace(" ", "")
     if len(code) != CHECKIN_LENGTH or any(ch not in CHECKIN_ALPHABET for ch in code):
         raise InvalidValue(Code.APPOINTMENT_CODE_FORM, length=CHECKIN_LENGTH)
@@ -191,6 +214,10 @@ def _new_code(db: Database) -> str:
 
 
 def _appointment(db: Database, row: Mapping[str, Any]) -> Appointment:
-    items = tuple(r["item_code"] for r in db.query(
-        "SELECT item_code FROM appointment_items WHERE appointment_id = ? ORDER BY position", [row["id"]]))
+    items = tuple(
+        r["item_code"]
+        for r in db.query(
+            "SELECT item_code FROM appointment_items WHERE appointment_id = ? ORDER BY position", [row["id"]]
+        )
+    )
     return Appointment(**row, items=items)

@@ -103,8 +103,9 @@ def open_case(
             if ticket.status != "serving":
                 raise WrongState(Code.TICKET_NOT_SERVING, ticket=ticket.label, status=ticket.status)
             if trip_id is not None and trip_id != ticket.trip_id:
-                raise InvalidValue(Code.CASE_TICKET_OTHER_TRIP, ticket=ticket.label, ticket_trip=ticket.trip_id,
-                                   trip=trip_id)
+                raise InvalidValue(
+                    Code.CASE_TICKET_OTHER_TRIP, ticket=ticket.label, ticket_trip=ticket.trip_id, trip=trip_id
+                )
             trip_id = ticket.trip_id
             citizen_id = citizen_id if citizen_id is not None else ticket.citizen_id
         if trip_id is None:
@@ -116,12 +117,15 @@ def open_case(
             raise NotFound(Code.CITIZEN_NOT_FOUND, citizen=citizen_id)
         cursor = db.execute(
             "INSERT INTO cases (trip_id, ticket_id, item_code, citizen_id, staff_id, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [trip_id, ticket_id, item_code, citizen_id, staff_id, stamp])
+            [trip_id, ticket_id, item_code, citizen_id, staff_id, stamp],
+        )
         case_id = cursor.lastrowid
         assert case_id is not None
         for position, material in enumerate(item.materials):
-            db.execute("INSERT INTO case_materials (case_id, position, material) VALUES (?, ?, ?)",
-                       [case_id, position, material])
+            db.execute(
+                "INSERT INTO case_materials (case_id, position, material) VALUES (?, ?, ?)",
+                [case_id, position, material],
+            )
         return get_case(db, case_id)
 
 
@@ -157,8 +161,17 @@ def add_attachment(
         cursor = db.execute(
             """INSERT INTO attachments (case_id, kind, path, sha256, bytes, certified_by, certified_at, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [case.id, kind, path, sha256.lower(), size_bytes, certified_by,
-             clock.to_text(certified_at) if certified_at else None, clock.to_text(clock.resolve(now))])
+            [
+                case.id,
+                kind,
+                path,
+                sha256.lower(),
+                size_bytes,
+                certified_by,
+                clock.to_text(certified_at) if certified_at else None,
+                clock.to_text(clock.resolve(now)),
+            ],
+        )
         attachment_id = cursor.lastrowid
         assert attachment_id is not None
         if material is not None:
@@ -188,8 +201,10 @@ def _set_material(db: Database, case: Case, material: str, state: MaterialState,
             raise InvalidValue(Code.ATTACHMENT_OTHER_CASE, attachment=attachment_id, case=case.id)
     elif attachment_id is not None:
         raise InvalidValue(Code.CASE_ATTACHMENT_NOT_A_COPY)
-    db.execute("UPDATE case_materials SET state = ?, attachment_id = ? WHERE case_id = ? AND material = ?",
-               [state, attachment_id, case.id, material])
+    db.execute(
+        "UPDATE case_materials SET state = ?, attachment_id = ? WHERE case_id = ? AND material = ?",
+        [state, attachment_id, case.id, material],
+    )
 
 
 def record_outcome(
@@ -254,12 +269,23 @@ def record_outcome(
         db.execute(
             """UPDATE cases SET outcome = ?, reason = ?, delivery = ?, delivery_address = ?, waybill = ?,
                       delivery_date = ?, outcome_at = ?, status = ?, closed_at = ? WHERE id = ?""",
-            [outcome, reason, delivery, delivery_address, (waybill or "").strip() or None,
-             delivery_date.isoformat() if delivery_date else None, stamp, status,
-             stamp if status == "closed" else None, case_id])
+            [
+                outcome,
+                reason,
+                delivery,
+                delivery_address,
+                (waybill or "").strip() or None,
+                delivery_date.isoformat() if delivery_date else None,
+                stamp,
+                status,
+                stamp if status == "closed" else None,
+                case_id,
+            ],
+        )
         if outcome == "accepted_forwarded":
-            outbox.enqueue(db, "case.accepted", _forward_payload(db, get_case(db, case_id), item.name),
-                           case_id=case_id, now=moment)
+            outbox.enqueue(
+                db, "case.accepted", _forward_payload(db, get_case(db, case_id), item.name), case_id=case_id, now=moment
+            )
         return get_case(db, case_id)
 
 
@@ -284,8 +310,10 @@ def confirm_delivery(db: Database, case_id: int, *, waybill: str | None = None, 
             raise InvalidValue(Code.CASE_WAYBILL_MISSING)
         if case.delivery != "post" and waybill:
             raise InvalidValue(Code.CASE_WAYBILL_NOT_POST)
-        db.execute("UPDATE cases SET status = 'closed', waybill = ?, closed_at = ? WHERE id = ?",
-                   [waybill, clock.to_text(clock.resolve(now)), case_id])
+        db.execute(
+            "UPDATE cases SET status = 'closed', waybill = ?, closed_at = ? WHERE id = ?",
+            [waybill, clock.to_text(clock.resolve(now)), case_id],
+        )
         return get_case(db, case_id)
 
 
@@ -330,26 +358,49 @@ def _forward_payload(db: Database, case: Case, item_name: str) -> dict[str, Any]
     at sync time, so personal data stays in one place."""
     attachments = {a.id: a for a in list_attachments(db, case.id)}
     return {
-        "case_id": case.id, "trip_id": case.trip_id, "item_code": case.item_code, "item_name": item_name,
-        "citizen_id": case.citizen_id, "staff_id": case.staff_id, "accepted_at": case.outcome_at,
-        "delivery": case.delivery, "delivery_date": case.delivery_date,
+        "case_id": case.id,
+        "trip_id": case.trip_id,
+        "item_code": case.item_code,
+        "item_name": item_name,
+        "citizen_id": case.citizen_id,
+        "staff_id": case.staff_id,
+        "accepted_at": case.outcome_at,
+        "delivery": case.delivery,
+        "delivery_date": case.delivery_date,
         "materials": [
-            {"material": line.material, "state": line.state,
-             "attachment": None if line.attachment_id is None else {
-                 "id": line.attachment_id, "kind": attachments[line.attachment_id].kind,
-                 "path": attachments[line.attachment_id].path, "sha256": attachments[line.attachment_id].sha256}}
+            {
+                "material": line.material,
+                "state": line.state,
+                "attachment": None
+                if line.attachment_id is None
+                else {
+                    "id": line.attachment_id,
+                    "kind": attachments[line.attachment_id].kind,
+                    "path": attachments[line.attachment_id].path,
+                    "sha256": attachments[line.attachment_id].sha256,
+                },
+            }
             for line in case.materials
         ],
-        "attachments": [{"id": a.id, "kind": a.kind, "path": a.path, "sha256": a.sha256,
-                         "certified_by": a.certified_by, "certified_at": a.certified_at}
-                        for a in attachments.values()],
+        "attachments": [
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "path": a.path,
+                "sha256": a.sha256,
+                "certified_by": a.certified_by,
+                "certified_at": a.certified_at,
+            }
+            for a in attachments.values()
+        ],
     }
 
 
 def _case(db: Database, row: Mapping[str, Any]) -> Case:
     materials = tuple(
         Material(r["material"], r["state"], r["attachment_id"])
-        for r in db.query("SELECT * FROM case_materials WHERE case_id = ? ORDER BY position", [row["id"]]))
+        for r in db.query("SELECT * FROM case_materials WHERE case_id = ? ORDER BY position", [row["id"]])
+    )
     values = {key: value for key, value in row.items() if key != "delivery_address"}
     return Case(**values, materials=materials, has_delivery_address=row["delivery_address"] is not None)
 

@@ -30,8 +30,18 @@ from db.errors import InvalidValue, UnknownCategory, UnknownItem
 Completion = Literal["on_site", "back_office"]
 COMPLETIONS: tuple[Completion, ...] = ("on_site", "back_office")
 CSV_COLUMNS = (
-    "code", "name", "department", "department_name", "queue_letter", "materials",
-    "completion", "mailable", "fee_yuan", "time_limit_days", "enabled", "needs_id_photo",
+    "code",
+    "name",
+    "department",
+    "department_name",
+    "queue_letter",
+    "materials",
+    "completion",
+    "mailable",
+    "fee_yuan",
+    "time_limit_days",
+    "enabled",
+    "needs_id_photo",
 )
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _PHOTO_WORDS = ("照片", "相片")
@@ -88,6 +98,7 @@ class LoadReport:
 
 # Reading ---------------------------------------------------------------------
 
+
 def get_item(db: Database, code: str) -> Item:
     rows = list(db.query("SELECT * FROM service_items WHERE code = ?", [code]))
     if not rows:
@@ -115,7 +126,7 @@ def list_items(
         params += [trip_id, trip_id]
     rows = db.query(
         f"""SELECT i.* FROM service_items i JOIN departments d ON d.code = i.department
-            WHERE {' AND '.join(where)} ORDER BY d.queue_letter, i.code""",
+            WHERE {" AND ".join(where)} ORDER BY d.queue_letter, i.code""",
         params,
     )
     return [_item(row) for row in rows]
@@ -134,15 +145,23 @@ def department_for_category(db: Database, category: str) -> Department:
 
 def _item(row: Mapping[str, Any]) -> Item:
     return Item(
-        code=row["code"], name=row["name"], department=row["department"],
-        materials=tuple(json.loads(row["materials"])), completion=row["completion"],
-        mailable=bool(row["mailable"]), fee_fen=row["fee_fen"], time_limit_days=row["time_limit_days"],
-        needs_id_photo=bool(row["needs_id_photo"]), enabled=bool(row["enabled"]),
-        added_at=row["added_at"], changed_at=row["changed_at"],
+        code=row["code"],
+        name=row["name"],
+        department=row["department"],
+        materials=tuple(json.loads(row["materials"])),
+        completion=row["completion"],
+        mailable=bool(row["mailable"]),
+        fee_fen=row["fee_fen"],
+        time_limit_days=row["time_limit_days"],
+        needs_id_photo=bool(row["needs_id_photo"]),
+        enabled=bool(row["enabled"]),
+        added_at=row["added_at"],
+        changed_at=row["changed_at"],
     )
 
 
 # Writing ---------------------------------------------------------------------
+
 
 def load(db: Database, catalogue: Catalogue, *, now: datetime | None = None) -> LoadReport:
     """Upsert departments and items by code in one transaction."""
@@ -181,22 +200,31 @@ def _upsert_department(db: Database, department: Department) -> None:
     existing = list(db.query("SELECT * FROM departments WHERE code = ?", [department.code]))
     try:
         if not existing:
-            db.execute("INSERT INTO departments (code, name, queue_letter) VALUES (?, ?, ?)",
-                       [department.code, department.name, department.queue_letter])
+            db.execute(
+                "INSERT INTO departments (code, name, queue_letter) VALUES (?, ?, ?)",
+                [department.code, department.name, department.queue_letter],
+            )
         elif Department(**existing[0]) != department:
-            db.execute("UPDATE departments SET name = ?, queue_letter = ? WHERE code = ?",
-                       [department.name, department.queue_letter, department.code])
+            db.execute(
+                "UPDATE departments SET name = ?, queue_letter = ? WHERE code = ?",
+                [department.name, department.queue_letter, department.code],
+            )
     except IntegrityError:
-        raise InvalidValue(Code.CATALOGUE_LETTER_TAKEN, department=department.code,
-                           letter=department.queue_letter) from None
+        raise InvalidValue(
+            Code.CATALOGUE_LETTER_TAKEN, department=department.code, letter=department.queue_letter
+        ) from None
 
 
 def _upsert_item(db: Database, item: ItemSpec, stamp: str, report: LoadReport) -> None:
     values = {
-        "name": item.name, "department": item.department,
+        "name": item.name,
+        "department": item.department,
         "materials": json.dumps(list(item.materials), ensure_ascii=False),
-        "completion": item.completion, "mailable": int(item.mailable), "fee_fen": item.fee_fen,
-        "time_limit_days": item.time_limit_days, "needs_id_photo": int(item.needs_id_photo),
+        "completion": item.completion,
+        "mailable": int(item.mailable),
+        "fee_fen": item.fee_fen,
+        "time_limit_days": item.time_limit_days,
+        "needs_id_photo": int(item.needs_id_photo),
         "enabled": int(item.enabled),
     }
     existing = list(db.query("SELECT * FROM service_items WHERE code = ?", [item.code]))
@@ -209,14 +237,17 @@ def _upsert_item(db: Database, item: ItemSpec, stamp: str, report: LoadReport) -
         report.added.append(item.code)
     elif any(existing[0][key] != value for key, value in values.items()):
         assignments = ", ".join(f"{key} = ?" for key in values)
-        db.execute(f"UPDATE service_items SET {assignments}, changed_at = ? WHERE code = ?",
-                   [*values.values(), stamp, item.code])
+        db.execute(
+            f"UPDATE service_items SET {assignments}, changed_at = ? WHERE code = ?",
+            [*values.values(), stamp, item.code],
+        )
         report.changed.append(item.code)
     else:
         report.unchanged.append(item.code)
 
 
 # Files -----------------------------------------------------------------------
+
 
 def import_file(db: Database, path: str | Path, *, now: datetime | None = None) -> LoadReport:
     """Load a .toml or .csv catalogue file."""
@@ -255,8 +286,10 @@ def parse_toml(text: str, source: str = "catalogue") -> Catalogue:
     unknown = set(raw) - {"departments", "items"}
     if unknown:
         raise InvalidValue(Code.CATALOGUE_UNKNOWN_TABLE, source=source, table=min(unknown))
-    departments = [_department_spec(entry, f"{source}: departments[{n}]")
-                   for n, entry in enumerate(_table_list(raw, "departments", source))]
+    departments = [
+        _department_spec(entry, f"{source}: departments[{n}]")
+        for n, entry in enumerate(_table_list(raw, "departments", source))
+    ]
     items = [_item_spec(entry, f"{source}: items[{n}]") for n, entry in enumerate(_table_list(raw, "items", source))]
     return _checked(Catalogue(tuple(departments), tuple(items)), source)
 
@@ -279,10 +312,14 @@ def parse_csv(text: str, source: str = "catalogue") -> Catalogue:
         if departments.setdefault(department.code, department) != department:
             raise InvalidValue(Code.CATALOGUE_DEPARTMENT_CONFLICT, where=where, department=department.code)
         raw_item: dict[str, object] = {
-            "code": row["code"], "name": row["name"], "department": row["department"],
+            "code": row["code"],
+            "name": row["name"],
+            "department": row["department"],
             "materials": [m.strip() for m in re.split(r"[;；]", row["materials"]) if m.strip()],
-            "completion": row["completion"], "mailable": _csv_bool(row["mailable"], where, "mailable"),
-            "fee_yuan": row["fee_yuan"], "time_limit_days": _csv_int(row["time_limit_days"], where),
+            "completion": row["completion"],
+            "mailable": _csv_bool(row["mailable"], where, "mailable"),
+            "fee_yuan": row["fee_yuan"],
+            "time_limit_days": _csv_int(row["time_limit_days"], where),
             "enabled": _csv_bool(row["enabled"], where, "enabled"),
         }
         if row["needs_id_photo"].strip():
@@ -294,16 +331,28 @@ def parse_csv(text: str, source: str = "catalogue") -> Catalogue:
 def to_toml(db: Database) -> str:
     lines = ["# govan service catalogue (可办事项清单)", ""]
     for department in list_departments(db):
-        lines += ["[[departments]]", f"code = {_toml_str(department.code)}", f"name = {_toml_str(department.name)}",
-                  f"queue_letter = {_toml_str(department.queue_letter)}", ""]
+        lines += [
+            "[[departments]]",
+            f"code = {_toml_str(department.code)}",
+            f"name = {_toml_str(department.name)}",
+            f"queue_letter = {_toml_str(department.queue_letter)}",
+            "",
+        ]
     for item in list_items(db, enabled_only=False):
         materials = ", ".join(_toml_str(material) for material in item.materials)
         lines += [
-            "[[items]]", f"code = {_toml_str(item.code)}", f"name = {_toml_str(item.name)}",
-            f"department = {_toml_str(item.department)}", f"materials = [{materials}]",
-            f"completion = {_toml_str(item.completion)}", f"mailable = {_toml_bool(item.mailable)}",
-            f"fee_yuan = {_yuan_text(item.fee_fen)}", f"time_limit_days = {item.time_limit_days}",
-            f"needs_id_photo = {_toml_bool(item.needs_id_photo)}", f"enabled = {_toml_bool(item.enabled)}", "",
+            "[[items]]",
+            f"code = {_toml_str(item.code)}",
+            f"name = {_toml_str(item.name)}",
+            f"department = {_toml_str(item.department)}",
+            f"materials = [{materials}]",
+            f"completion = {_toml_str(item.completion)}",
+            f"mailable = {_toml_bool(item.mailable)}",
+            f"fee_yuan = {_yuan_text(item.fee_fen)}",
+            f"time_limit_days = {item.time_limit_days}",
+            f"needs_id_photo = {_toml_bool(item.needs_id_photo)}",
+            f"enabled = {_toml_bool(item.enabled)}",
+            "",
         ]
     return "\n".join(lines)
 
@@ -315,15 +364,27 @@ def to_csv(db: Database) -> str:
     writer.writerow(CSV_COLUMNS)
     for item in list_items(db, enabled_only=False):
         department = departments[item.department]
-        writer.writerow([
-            item.code, item.name, item.department, department.name, department.queue_letter,
-            ";".join(item.materials), item.completion, _csv_bool_text(item.mailable), _yuan_text(item.fee_fen),
-            item.time_limit_days, _csv_bool_text(item.enabled), _csv_bool_text(item.needs_id_photo),
-        ])
+        writer.writerow(
+            [
+                item.code,
+                item.name,
+                item.department,
+                department.name,
+                department.queue_letter,
+                ";".join(item.materials),
+                item.completion,
+                _csv_bool_text(item.mailable),
+                _yuan_text(item.fee_fen),
+                item.time_limit_days,
+                _csv_bool_text(item.enabled),
+                _csv_bool_text(item.needs_id_photo),
+            ]
+        )
     return out.getvalue()
 
 
 # Checking --------------------------------------------------------------------
+
 
 def _table_list(raw: Mapping[str, Any], key: str, source: str) -> list[Mapping[str, Any]]:
     value = raw.get(key, [])
@@ -343,8 +404,18 @@ def _department_spec(entry: Mapping[str, Any], where: str) -> Department:
 
 
 def _item_spec(entry: Mapping[str, Any], where: str) -> ItemSpec:
-    allowed = {"code", "name", "department", "materials", "completion", "mailable", "fee_yuan",
-               "time_limit_days", "needs_id_photo", "enabled"}
+    allowed = {
+        "code",
+        "name",
+        "department",
+        "materials",
+        "completion",
+        "mailable",
+        "fee_yuan",
+        "time_limit_days",
+        "needs_id_photo",
+        "enabled",
+    }
     _no_unknown_keys(entry, allowed, where)
     code = _code(entry.get("code"), where)
     where = f"{where}: item {code!r}"

@@ -75,8 +75,11 @@ def find_or_create(
         raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="citizen.sex", allowed=", ".join(_SEXES))
     name, address = (name or "").strip() or None, (address or "").strip() or None
     phone = contact.normalize_phone(phone or "") or None
-    problems = (contact.name_problem(name) if name else None, contact.phone_problem(phone) if phone else None,
-                contact.address_problem(address, required=False) if address else None)
+    problems = (
+        contact.name_problem(name) if name else None,
+        contact.phone_problem(phone) if phone else None,
+        contact.address_problem(address, required=False) if address else None,
+    )
     for problem in problems:
         if problem is not None:
             raise InvalidValue(problem.code, **problem.params)
@@ -100,17 +103,27 @@ def find_or_create(
             )
             citizen_id = cursor.lastrowid
             assert citizen_id is not None
-            audit.record(db, "create", "citizen", citizen_id,
-                         "fields: id_number, " + ", ".join(values), staff_id=staff_id, now=moment)
+            audit.record(
+                db,
+                "create",
+                "citizen",
+                citizen_id,
+                "fields: id_number, " + ", ".join(values),
+                staff_id=staff_id,
+                now=moment,
+            )
         else:
             citizen_id = rows[0]["id"]
             changed = {key: value for key, value in wanted.items() if value is not None and rows[0][key] != value}
             if changed:
                 assignments = ", ".join(f"{key} = ?" for key in changed)
-                db.execute(f"UPDATE citizens SET {assignments}, updated_at = ? WHERE id = ?",
-                           [*changed.values(), stamp, citizen_id])
-                audit.record(db, "update", "citizen", citizen_id, "fields: " + ", ".join(changed),
-                             staff_id=staff_id, now=moment)
+                db.execute(
+                    f"UPDATE citizens SET {assignments}, updated_at = ? WHERE id = ?",
+                    [*changed.values(), stamp, citizen_id],
+                )
+                audit.record(
+                    db, "update", "citizen", citizen_id, "fields: " + ", ".join(changed), staff_id=staff_id, now=moment
+                )
             else:
                 # The caller now holds whatever was on file (phone, address…): that is a view.
                 audit.record(db, "view", "citizen", citizen_id, "found by ID number", staff_id=staff_id, now=moment)
@@ -140,8 +153,10 @@ def set_disabled(
     db: Database, citizen_id: int, disabled: bool, *, staff_id: int | None, now: datetime | None = None
 ) -> None:
     with immediate(db):
-        cursor = db.execute("UPDATE citizens SET disabled = ?, updated_at = ? WHERE id = ? AND purged_at IS NULL",
-                            [int(disabled), clock.to_text(clock.resolve(now)), citizen_id])
+        cursor = db.execute(
+            "UPDATE citizens SET disabled = ?, updated_at = ? WHERE id = ? AND purged_at IS NULL",
+            [int(disabled), clock.to_text(clock.resolve(now)), citizen_id],
+        )
         if cursor.rowcount == 0:
             raise NotFound(Code.CITIZEN_GONE, citizen=citizen_id)
         audit.record(db, "update", "citizen", citizen_id, "fields: disabled", staff_id=staff_id, now=now)
@@ -149,10 +164,16 @@ def set_disabled(
 
 def _citizen(row: Mapping[str, Any]) -> Citizen:
     return Citizen(
-        id=row["id"], id_number=row["id_number"], name=row["name"], sex=row["sex"],
+        id=row["id"],
+        id_number=row["id_number"],
+        name=row["name"],
+        sex=row["sex"],
         birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
-        phone=row["phone"], address=row["address"], disabled=bool(row["disabled"]),
-        purged=row["purged_at"] is not None, masked_id_number=mask_id_number(row["id_number"]),
+        phone=row["phone"],
+        address=row["address"],
+        disabled=bool(row["disabled"]),
+        purged=row["purged_at"] is not None,
+        masked_id_number=mask_id_number(row["id_number"]),
         masked_name=mask_name(row["name"]),
     )
 

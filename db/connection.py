@@ -38,8 +38,16 @@ from db.migrations import migrate as apply_migrations
 from db.transactions import immediate as immediate
 
 __all__ = [
-    "DEFAULT_BUSY_TIMEOUT_S", "DatabaseError", "DriverError", "IntegrityError", "OperationalError", "files_key",
-    "immediate", "is_plain", "open_store", "store_keys",
+    "DEFAULT_BUSY_TIMEOUT_S",
+    "DatabaseError",
+    "DriverError",
+    "IntegrityError",
+    "OperationalError",
+    "files_key",
+    "immediate",
+    "is_plain",
+    "open_store",
+    "store_keys",
 ]
 
 DEFAULT_BUSY_TIMEOUT_S = 10.0
@@ -138,8 +146,12 @@ def _encrypt_plain(path: Path, keys: VanKeys) -> None:
             plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             sealing.write_sealed(keys.files, path.with_name(f"{path.name}.plain-{stamp}.sealed"), path.read_bytes())
-            tables = [row[0] for row in plain.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            tables = [
+                row[0]
+                for row in plain.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
             counts = {table: _count(plain, table) for table in tables}
             version = plain.execute("PRAGMA user_version").fetchone()[0]
             _create_private(target)

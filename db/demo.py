@@ -57,10 +57,17 @@ def load(db: Database, *, now: datetime | None = None, tz: ZoneInfo = clock.SHAN
         if list(db.query("SELECT 1 FROM staff LIMIT 1")):
             raise WrongState(Code.DEMO_STORE_NOT_EMPTY)
         catalogue.load_default(db, now=moment)
-        people = {login: staff.add_staff(db, login, name, role, pin, department=department, now=moment)  # type: ignore[arg-type]
-                  for login, name, role, department, pin, _, _ in _CREW}
-        stop = trips.add_stop(db, "龙港市新城社区党群服务中心", "community",
-                              address="龙港市新城社区（示例地址）", contact="社区服务中心值班电话")
+        people = {
+            login: staff.add_staff(db, login, name, role, pin, department=department, now=moment)  # type: ignore[arg-type]
+            for login, name, role, department, pin, _, _ in _CREW
+        }
+        stop = trips.add_stop(
+            db,
+            "龙港市新城社区党群服务中心",
+            "community",
+            address="龙港市新城社区（示例地址）",
+            contact="社区服务中心值班电话",
+        )
         trip = trips.plan_trip(db, today, stop.id, people["c01"].id, "fixed", now=moment)
         for login, _, _, _, _, window, categories in _CREW:
             if window is not None:
@@ -68,21 +75,58 @@ def load(db: Database, *, now: datetime | None = None, tz: ZoneInfo = clock.SHAN
         trips.open_trip(db, trip.id, now=moment)
 
         dispatcher = people["d01"].id
-        wang = citizens.find_or_create(db, demo_id_number("330383", "19860911", "446"), name="王美娜",
-                                       phone="13800000001", staff_id=dispatcher, now=moment)
-        li = citizens.find_or_create(db, demo_id_number("330327", "19480302", "215"), name="李阿公",
-                                     phone="13800000002", address="龙港市新城社区（示例地址）",
-                                     disabled=True, staff_id=dispatcher, now=moment)
+        wang = citizens.find_or_create(
+            db,
+            demo_id_number("330383", "19860911", "446"),
+            name="王美娜",
+            phone="13800000001",
+            staff_id=dispatcher,
+            now=moment,
+        )
+        li = citizens.find_or_create(
+            db,
+            demo_id_number("330327", "19480302", "215"),
+            name="李阿公",
+            phone="13800000002",
+            address="龙港市新城社区（示例地址）",
+            disabled=True,
+            staff_id=dispatcher,
+            now=moment,
+        )
         morning = datetime.combine(today, time(9, 30), tz)
         booked = [
-            appointments.book(db, "individual", morning, ["residence_permit"], citizen_id=wang.id,
-                              trip_id=trip.id, booked_by=dispatcher, now=moment),
-            appointments.book(db, "home_visit", morning + timedelta(hours=5), ["pension_certification"],
-                              citizen_id=li.id, special_needs="行动不便，需上门认证", trip_id=trip.id,
-                              booked_by=dispatcher, now=moment),
-            appointments.book(db, "group", morning + timedelta(hours=1), ["social_insurance_enrol"],
-                              group_name="新城工业园某企业新入职员工", head_count=12, trip_id=trip.id,
-                              booked_by=dispatcher, now=moment),
+            appointments.book(
+                db,
+                "individual",
+                morning,
+                ["residence_permit"],
+                citizen_id=wang.id,
+                trip_id=trip.id,
+                booked_by=dispatcher,
+                now=moment,
+            ),
+            appointments.book(
+                db,
+                "home_visit",
+                morning + timedelta(hours=5),
+                ["pension_certification"],
+                citizen_id=li.id,
+                special_needs="行动不便，需上门认证",
+                trip_id=trip.id,
+                booked_by=dispatcher,
+                now=moment,
+            ),
+            appointments.book(
+                db,
+                "group",
+                morning + timedelta(hours=1),
+                ["social_insurance_enrol"],
+                group_name="新城工业园某企业新入职员工",
+                head_count=12,
+                trip_id=trip.id,
+                booked_by=dispatcher,
+                now=moment,
+            ),
         ]
     return DemoData(
         trip_id=trip.id,

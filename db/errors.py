@@ -10,8 +10,16 @@ from __future__ import annotations
 from core.problems import ProblemError
 
 __all__ = [
-    "AlreadyRated", "BadCredentials", "InvalidIdNumber", "InvalidValue", "LoginLocked", "NotFound", "StoreError",
-    "UnknownCategory", "UnknownItem", "WrongState",
+    "AlreadyRated",
+    "BadCredentials",
+    "InvalidIdNumber",
+    "InvalidValue",
+    "LoginLocked",
+    "NotFound",
+    "StoreError",
+    "UnknownCategory",
+    "UnknownItem",
+    "WrongState",
 ]
 
 

@@ -90,10 +90,14 @@ def get_line(db: Database, follow_up_id: int) -> FollowUpLine:
 def callback_phone(db: Database, follow_up_id: int, *, staff_id: int, now: datetime | None = None) -> str:
     """The full number to call a named 差评 back on; who read it, and why, goes into the audit log."""
     with immediate(db):
-        rows = list(db.query(
-            """SELECT r.named, tk.citizen_id, c.phone FROM follow_ups f JOIN ratings r ON r.id = f.rating_id
+        rows = list(
+            db.query(
+                """SELECT r.named, tk.citizen_id, c.phone FROM follow_ups f JOIN ratings r ON r.id = f.rating_id
                JOIN tickets tk ON tk.id = r.ticket_id LEFT JOIN citizens c ON c.id = tk.citizen_id
-               WHERE f.id = ?""", [follow_up_id]))
+               WHERE f.id = ?""",
+                [follow_up_id],
+            )
+        )
         if not rows:
             raise NotFound(Code.FOLLOW_UP_NOT_FOUND, follow_up=follow_up_id)
         row = rows[0]
@@ -101,8 +105,15 @@ def callback_phone(db: Database, follow_up_id: int, *, staff_id: int, now: datet
             raise WrongState(Code.FOLLOW_UP_ANONYMOUS, follow_up=follow_up_id)
         if not row["phone"]:
             raise NotFound(Code.FOLLOW_UP_NO_PHONE, follow_up=follow_up_id)
-        audit.record(db, "view", "citizen", row["citizen_id"], f"phone, to call back follow-up #{follow_up_id}",
-                     staff_id=staff_id, now=now)
+        audit.record(
+            db,
+            "view",
+            "citizen",
+            row["citizen_id"],
+            f"phone, to call back follow-up #{follow_up_id}",
+            staff_id=staff_id,
+            now=now,
+        )
         return str(row["phone"])
 
 
@@ -110,9 +121,19 @@ def _line(row: dict[str, Any]) -> FollowUpLine:
     values = {name: row[f"f_{name}"] for name in _FOLLOW_UP_FIELDS}
     values["deadline"] = date.fromisoformat(values["deadline"])
     return FollowUpLine(
-        follow_up=FollowUp(**values), ticket=row["ticket"], trip_id=row["trip_id"],
-        trip_date=date.fromisoformat(row["trip_date"]), stop_name=row["stop_name"], score=row["score"],
-        named=bool(row["named"]), staff_id=row["staff_id"], staff_name=row["staff_name"], comment=row["comment"],
-        rated_at=row["rated_at"], callback_by_name=row["callback_by_name"], fix_by_name=row["fix_by_name"],
-        report_by_name=row["report_by_name"], masked_phone=mask_phone(row["phone"]) or None,
+        follow_up=FollowUp(**values),
+        ticket=row["ticket"],
+        trip_id=row["trip_id"],
+        trip_date=date.fromisoformat(row["trip_date"]),
+        stop_name=row["stop_name"],
+        score=row["score"],
+        named=bool(row["named"]),
+        staff_id=row["staff_id"],
+        staff_name=row["staff_name"],
+        comment=row["comment"],
+        rated_at=row["rated_at"],
+        callback_by_name=row["callback_by_name"],
+        fix_by_name=row["fix_by_name"],
+        report_by_name=row["report_by_name"],
+        masked_phone=mask_phone(row["phone"]) or None,
     )

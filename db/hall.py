@@ -18,8 +18,15 @@ from db import clock
 from db.connection import immediate
 from db.tickets import Ticket, get_ticket
 
-__all__ = ["TOKEN_BYTES", "RatingGiven", "named_visit", "rating_given", "ratings_of_trip", "ticket_by_token",
-           "token_for"]
+__all__ = [
+    "TOKEN_BYTES",
+    "RatingGiven",
+    "named_visit",
+    "rating_given",
+    "ratings_of_trip",
+    "ticket_by_token",
+    "token_for",
+]
 
 TOKEN_BYTES = 12  # 96 bits: the contract asks for at least 64
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -40,8 +47,10 @@ def token_for(db: Database, ticket_id: int, *, now: datetime | None = None) -> s
         if rows:
             return str(rows[0]["token"])
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        db.execute("INSERT INTO ticket_tokens (ticket_id, token, created_at) VALUES (?, ?, ?)",
-                   [ticket_id, token, clock.to_text(clock.resolve(now))])
+        db.execute(
+            "INSERT INTO ticket_tokens (ticket_id, token, created_at) VALUES (?, ?, ?)",
+            [ticket_id, token, clock.to_text(clock.resolve(now))],
+        )
         return token
 
 
@@ -54,24 +63,39 @@ def ticket_by_token(db: Database, token: str) -> Ticket | None:
 
 
 def rating_given(db: Database, ticket_id: int) -> RatingGiven | None:
-    rows = list(db.query("""SELECT follow_ups.id IS NOT NULL AS follow_up FROM ratings
+    rows = list(
+        db.query(
+            """SELECT follow_ups.id IS NOT NULL AS follow_up FROM ratings
                             LEFT JOIN follow_ups ON follow_ups.rating_id = ratings.id
-                            WHERE ratings.ticket_id = ?""", [ticket_id]))
+                            WHERE ratings.ticket_id = ?""",
+            [ticket_id],
+        )
+    )
     return RatingGiven(follow_up=bool(rows[0]["follow_up"])) if rows else None
 
 
 def ratings_of_trip(db: Database, trip_id: int) -> dict[int, RatingGiven]:
     """Every rated ticket of a trip: ticket id → whether its rating opened a follow-up."""
-    return {row["ticket_id"]: RatingGiven(follow_up=bool(row["follow_up"])) for row in db.query(
-        """SELECT ratings.ticket_id, follow_ups.id IS NOT NULL AS follow_up FROM ratings
+    return {
+        row["ticket_id"]: RatingGiven(follow_up=bool(row["follow_up"]))
+        for row in db.query(
+            """SELECT ratings.ticket_id, follow_ups.id IS NOT NULL AS follow_up FROM ratings
            JOIN tickets ON tickets.id = ratings.ticket_id
            LEFT JOIN follow_ups ON follow_ups.rating_id = ratings.id
-           WHERE tickets.trip_id = ?""", [trip_id])}
+           WHERE tickets.trip_id = ?""",
+            [trip_id],
+        )
+    }
 
 
 def named_visit(db: Database, ticket_id: int) -> bool:
     """The person gave their name (实名) on this visit: the ticket, or one of its cases, names a citizen."""
-    return bool(list(db.query(
-        """SELECT 1 FROM tickets WHERE id = :ticket AND citizen_id IS NOT NULL
+    return bool(
+        list(
+            db.query(
+                """SELECT 1 FROM tickets WHERE id = :ticket AND citizen_id IS NOT NULL
            UNION ALL SELECT 1 FROM cases WHERE ticket_id = :ticket AND citizen_id IS NOT NULL LIMIT 1""",
-        {"ticket": ticket_id})))
+                {"ticket": ticket_id},
+            )
+        )
+    )

@@ -75,7 +75,8 @@ def record(
     try:
         cursor = db.execute(
             "INSERT OR IGNORE INTO device_incidents (device, kind, state, detail, at) VALUES (?, ?, ?, ?, ?)",
-            [device, kind, state, (detail or "").strip()[:MAX_DETAIL], clock.to_text(moment)])
+            [device, kind, state, (detail or "").strip()[:MAX_DETAIL], clock.to_text(moment)],
+        )
     except IntegrityError as error:
         raise InvalidValue(Code.INCIDENT_NOT_RECORDED, detail=str(error)) from None
     return cursor.rowcount == 1

@@ -29,6 +29,7 @@ from db.errors import InvalidValue, NotFound
 
 Grouping = Literal["overall", "category", "staff", "department"]
 
+
 @dataclass(frozen=True)
 class _Key:
     """The group key of each source row for one grouping. Aliases: tk tickets, r ratings,
@@ -45,11 +46,22 @@ class _Key:
 
 _KEYS: dict[str, _Key] = {
     "overall": _Key("'all'", "'all'", "'all'", "'all'"),
-    "category": _Key("tk.category", "d.queue_letter", "tk.category",
-                     "(SELECT name FROM departments WHERE queue_letter = g.grp)", case_department=True),
+    "category": _Key(
+        "tk.category",
+        "d.queue_letter",
+        "tk.category",
+        "(SELECT name FROM departments WHERE queue_letter = g.grp)",
+        case_department=True,
+    ),
     "staff": _Key("tk.staff_id", "c.staff_id", "r.staff_id", "(SELECT name FROM staff WHERE id = g.grp)"),
-    "department": _Key("dt.code", "d.code", "dt.code", "(SELECT name FROM departments WHERE code = g.grp)",
-                       ticket_department=True, case_department=True),
+    "department": _Key(
+        "dt.code",
+        "d.code",
+        "dt.code",
+        "(SELECT name FROM departments WHERE code = g.grp)",
+        ticket_department=True,
+        case_department=True,
+    ),
 }
 
 
@@ -134,8 +146,10 @@ def _quantile(p: float, value: str = "x") -> str:
     """SQL for the p-quantile over rows (i = 0-based rank, n = count) of one group."""
     pos = f"((n - 1) * {p!r})"
     low = f"CAST({pos} AS INTEGER)"
-    return (f"SUM(CASE WHEN i = {low} THEN {value} * (1 - ({pos} - {low}))"
-            f" WHEN i = {low} + 1 THEN {value} * ({pos} - {low}) END)")
+    return (
+        f"SUM(CASE WHEN i = {low} THEN {value} * (1 - ({pos} - {low}))"
+        f" WHEN i = {low} + 1 THEN {value} * ({pos} - {low}) END)"
+    )
 
 
 _ONE_TRIP = "id = :trip_id"
@@ -149,8 +163,10 @@ def _scope(trip_id: int | None, date_from: date | None, date_to: date | None) ->
         raise InvalidValue(Code.METRICS_NO_SCOPE)
     if date_from > date_to:
         raise InvalidValue(Code.METRICS_PERIOD_REVERSED)
-    return ("trip_date BETWEEN :date_from AND :date_to AND status != 'planned'",
-            {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
+    return (
+        "trip_date BETWEEN :date_from AND :date_to AND status != 'planned'",
+        {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+    )
 
 
 def _quantiles(name: str, rows: str, column: str) -> str:
@@ -187,50 +203,60 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
     def keys(source: str) -> str:
         return ", ".join(f"{getattr(_KEYS[by], source)} AS k_{by}" for by in dims)
 
-    dt = (" JOIN departments dt ON dt.queue_letter = tk.category"
-          if any(_KEYS[by].ticket_department for by in dims) else "")
-    d = (" JOIN service_items i ON i.code = c.item_code JOIN departments d ON d.code = i.department"
-         if any(_KEYS[by].case_department for by in dims) else "")
+    dt = (
+        " JOIN departments dt ON dt.queue_letter = tk.category"
+        if any(_KEYS[by].ticket_department for by in dims)
+        else ""
+    )
+    d = (
+        " JOIN service_items i ON i.code = c.item_code JOIN departments d ON d.code = i.department"
+        if any(_KEYS[by].case_department for by in dims)
+        else ""
+    )
 
     def fan_out(rows: str, columns: str) -> str:
         return "\n        UNION ALL ".join(f"SELECT '{by}' AS dim, k_{by} AS grp, {columns} FROM {rows}" for by in dims)
 
-    queue_ctes = f"""tk_agg AS (
+    queue_ctes = (
+        f"""tk_agg AS (
         SELECT dim, grp, COUNT(*) AS tickets, SUM(called_at IS NOT NULL) AS called,
                SUM(status IN ('serving', 'done')) AS served, SUM(status = 'no_show') AS no_shows,
                SUM(status = 'waiting') AS waiting, SUM(status = 'transferred') AS transferred
         FROM tk_rows GROUP BY dim, grp),
     {_quantiles("wait", "tk_rows", "wait_s")},
-    {_quantiles("svc", "svc_rows", "service_s")}""" if queue else """tk_agg AS (
+    {_quantiles("svc", "svc_rows", "service_s")}"""
+        if queue
+        else """tk_agg AS (
         SELECT NULL AS dim, NULL AS grp, 0 AS tickets, 0 AS called, 0 AS served, 0 AS no_shows, 0 AS waiting,
                0 AS transferred WHERE 0),
     wait_q AS (SELECT NULL AS dim, NULL AS grp, NULL AS median_s, NULL AS p90_s WHERE 0),
     svc_q AS (SELECT NULL AS dim, NULL AS grp, NULL AS median_s, NULL AS p90_s WHERE 0)"""
+    )
 
     names = " ".join(f"WHEN '{by}' THEN {_KEYS[by].name}" for by in dims)
     return f"""
     WITH
     scope AS (SELECT id FROM trips WHERE {scope}),
     tk_base AS {materialized} (
-        SELECT {keys('ticket')}, tk.status, tk.called_at,
+        SELECT {keys("ticket")}, tk.status, tk.called_at,
                (julianday(tk.called_at) - julianday(tk.issued_at)) * 86400.0 AS wait_s
         FROM tickets tk{dt}
-        WHERE {within('tk.trip_id')} AND tk.status != 'cancelled'),
+        WHERE {within("tk.trip_id")} AND tk.status != 'cancelled'),
     svc_base AS {materialized} (
-        SELECT {keys('ticket')}, (julianday(last.outcome_at) - julianday(tk.called_at)) * 86400.0 AS service_s
+        SELECT {keys("ticket")}, (julianday(last.outcome_at) - julianday(tk.called_at)) * 86400.0 AS service_s
         FROM (SELECT ticket_id, MAX(outcome_at) AS outcome_at FROM cases
-              WHERE {within('trip_id')} AND ticket_id IS NOT NULL AND outcome_at IS NOT NULL
+              WHERE {within("trip_id")} AND ticket_id IS NOT NULL AND outcome_at IS NOT NULL
               GROUP BY ticket_id) AS last
              JOIN tickets tk ON tk.id = last.ticket_id{dt}
         WHERE tk.called_at IS NOT NULL),
     case_base AS {materialized} (
-        SELECT {keys('case')}, c.outcome
+        SELECT {keys("case")}, c.outcome
         FROM cases c{d}
-        WHERE {within('c.trip_id')} AND c.outcome IS NOT NULL),
+        WHERE {within("c.trip_id")} AND c.outcome IS NOT NULL),
     rating_base AS {materialized} (
-        SELECT {keys('rating')}, r.score, r.named, f.callback_at
+        SELECT {keys("rating")}, r.score, r.named, f.callback_at
         FROM ratings r JOIN tickets tk ON tk.id = r.ticket_id{dt} LEFT JOIN follow_ups f ON f.rating_id = r.id
-        WHERE {within('tk.trip_id')}),
+        WHERE {within("tk.trip_id")}),
     tk_rows AS ({fan_out("tk_base", "status, called_at, wait_s")}),
     svc_rows AS ({fan_out("svc_base", "service_s")}),
     case_rows AS ({fan_out("case_base", "outcome")}),
@@ -298,30 +324,46 @@ def _figures(
 ) -> dict[str, list[GroupFigures]]:
     grouped: dict[str, list[GroupFigures]] = {by: [] for by in dims}
     for row in db.query(_figures_sql(dims, scope), params):
-        grouped[row["dim"]].append(GroupFigures(key=row["grp"], name=row["name"] or str(row["grp"]),
-                                                figures=Figures(**{name: row[name] for name in _FIGURE_FIELDS})))
+        grouped[row["dim"]].append(
+            GroupFigures(
+                key=row["grp"],
+                name=row["name"] or str(row["grp"]),
+                figures=Figures(**{name: row[name] for name in _FIGURE_FIELDS}),
+            )
+        )
     return grouped
 
 
 def shift_summary(db: Database, trip_id: int) -> ShiftSummary:
-    trips = list(db.query(
-        "SELECT t.trip_date, t.status, s.name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.id = ?",
-        [trip_id]))
+    trips = list(
+        db.query(
+            "SELECT t.trip_date, t.status, s.name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.id = ?",
+            [trip_id],
+        )
+    )
     if not trips:
         raise NotFound(Code.TRIP_NOT_FOUND, trip=trip_id)
     scope, params = _scope(trip_id, None, None)
     grouped = _figures(db, ("overall", "category", "staff"), scope, params)
-    counts = next(db.query(
-        """SELECT (SELECT COUNT(*) FROM suggestions WHERE trip_id = :trip) AS suggestions,
+    counts = next(
+        db.query(
+            """SELECT (SELECT COUNT(*) FROM suggestions WHERE trip_id = :trip) AS suggestions,
                   (SELECT COUNT(*) FROM follow_ups f JOIN ratings r ON r.id = f.rating_id
                        JOIN tickets tk ON tk.id = r.ticket_id
                    WHERE tk.trip_id = :trip AND f.status != 'closed') AS follow_ups_open""",
-        {"trip": trip_id}))
+            {"trip": trip_id},
+        )
+    )
     return ShiftSummary(
-        trip_id=trip_id, trip_date=date.fromisoformat(trips[0]["trip_date"]), stop_name=trips[0]["name"],
-        status=trips[0]["status"], overall=grouped["overall"][0].figures if grouped["overall"] else _EMPTY,
-        by_category=grouped["category"], by_staff=grouped["staff"],
-        suggestions=counts["suggestions"], follow_ups_open=counts["follow_ups_open"],
+        trip_id=trip_id,
+        trip_date=date.fromisoformat(trips[0]["trip_date"]),
+        stop_name=trips[0]["name"],
+        status=trips[0]["status"],
+        overall=grouped["overall"][0].figures if grouped["overall"] else _EMPTY,
+        by_category=grouped["category"],
+        by_staff=grouped["staff"],
+        suggestions=counts["suggestions"],
+        follow_ups_open=counts["follow_ups_open"],
     )
 
 
@@ -378,10 +420,18 @@ def evaluate(
     params.update({f"w_{f.name}": float(getattr(weights, f.name)) for f in fields(EvaluationWeights)})
     params["w_total"] = float(sum(values))
     return [
-        Evaluation(rank=row["rank"], key=row["grp"], name=row["name"] or str(row["grp"]), trips=row["trips"],
-                   cases=row["cases"], completion_rate=row["completion_rate"],
-                   satisfaction_rate=row["satisfaction_rate"], praise_rate=row["praise_rate"],
-                   cooperation=row["cooperation"], score=row["score"])
+        Evaluation(
+            rank=row["rank"],
+            key=row["grp"],
+            name=row["name"] or str(row["grp"]),
+            trips=row["trips"],
+            cases=row["cases"],
+            completion_rate=row["completion_rate"],
+            satisfaction_rate=row["satisfaction_rate"],
+            praise_rate=row["praise_rate"],
+            cooperation=row["cooperation"],
+            score=row["score"],
+        )
         for row in db.query(sql, params)
     ]
 
@@ -404,11 +454,14 @@ def arrivals_by_hour(db: Database, trip_id: int, *, tz: ZoneInfo = clock.SHANGHA
     trip = _trip_date(db, trip_id)
     offset = tz.utcoffset(datetime.combine(trip, time(12)))
     assert offset is not None
-    rows = list(db.query(
-        """SELECT strftime('%Y-%m-%dT%H:00', issued_at, :offset) AS hour, COUNT(*) AS n FROM tickets
+    rows = list(
+        db.query(
+            """SELECT strftime('%Y-%m-%dT%H:00', issued_at, :offset) AS hour, COUNT(*) AS n FROM tickets
            WHERE trip_id = :trip AND transferred_from IS NULL AND status != 'cancelled'
            GROUP BY hour ORDER BY hour""",
-        {"trip": trip_id, "offset": f"{int(offset.total_seconds()):+d} seconds"}))
+            {"trip": trip_id, "offset": f"{int(offset.total_seconds()):+d} seconds"},
+        )
+    )
     if not rows:
         return []
     counts = {row["hour"]: row["n"] for row in rows}
@@ -426,11 +479,15 @@ def wait_histogram(db: Database, trip_id: int, *, bin_s: int = 300) -> list[Wait
     if not isinstance(bin_s, int) or bin_s < 1:
         raise InvalidValue(Code.STORE_TOO_SMALL, field="metrics.bin_s", min=1)
     _trip_date(db, trip_id)
-    counts = {row["b"]: row["n"] for row in db.query(
-        """SELECT CAST(ROUND((julianday(called_at) - julianday(issued_at)) * 86400.0, 3) / :bin AS INTEGER) AS b,
+    counts = {
+        row["b"]: row["n"]
+        for row in db.query(
+            """SELECT CAST(ROUND((julianday(called_at) - julianday(issued_at)) * 86400.0, 3) / :bin AS INTEGER) AS b,
                   COUNT(*) AS n
            FROM tickets WHERE trip_id = :trip AND called_at IS NOT NULL GROUP BY b""",
-        {"trip": trip_id, "bin": bin_s})}
+            {"trip": trip_id, "bin": bin_s},
+        )
+    }
     if not counts:
         return []
     return [WaitBin(start_s=b * bin_s, tickets=counts.get(b, 0)) for b in range(max(counts) + 1)]
@@ -439,9 +496,14 @@ def wait_histogram(db: Database, trip_id: int, *, bin_s: int = 300) -> list[Wait
 def rating_distribution(db: Database, trip_id: int) -> dict[int, int]:
     """Ratings of a trip per score, 5 (非常满意) down to 1 (非常不满意), zeros included."""
     _trip_date(db, trip_id)
-    counts = {row["score"]: row["n"] for row in db.query(
-        """SELECT r.score, COUNT(*) AS n FROM ratings r JOIN tickets tk ON tk.id = r.ticket_id
-           WHERE tk.trip_id = ? GROUP BY r.score""", [trip_id])}
+    counts = {
+        row["score"]: row["n"]
+        for row in db.query(
+            """SELECT r.score, COUNT(*) AS n FROM ratings r JOIN tickets tk ON tk.id = r.ticket_id
+           WHERE tk.trip_id = ? GROUP BY r.score""",
+            [trip_id],
+        )
+    }
     return {score: counts.get(score, 0) for score in (5, 4, 3, 2, 1)}
 
 
@@ -459,8 +521,10 @@ def trips_out(
     }
     if by not in sql:
         raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="metrics.trips_out_by", allowed=", ".join(sql))
-    return {row["grp"]: row["n"] for row in db.query(f"WITH scope AS (SELECT id FROM trips WHERE {scope}) {sql[by]}",
-                                                      params)}
+    return {
+        row["grp"]: row["n"]
+        for row in db.query(f"WITH scope AS (SELECT id FROM trips WHERE {scope}) {sql[by]}", params)
+    }
 
 
 def _trip_date(db: Database, trip_id: int) -> date:
@@ -474,8 +538,9 @@ def recent_median_service_s(db: Database, trip_id: int, category: str, *, recent
     """Median service time of the `recent` latest served tickets of a category on a trip."""
     if not isinstance(recent, int) or recent < 1:
         raise InvalidValue(Code.STORE_TOO_SMALL, field="metrics.recent", min=1)
-    row = next(db.query(
-        f"""WITH svc AS (
+    row = next(
+        db.query(
+            f"""WITH svc AS (
                 SELECT (julianday(MAX(c.outcome_at)) - julianday(tk.called_at)) * 86400.0 AS x,
                        MAX(c.outcome_at) AS finished
                 FROM tickets tk JOIN cases c ON c.ticket_id = tk.id
@@ -483,6 +548,8 @@ def recent_median_service_s(db: Database, trip_id: int, category: str, *, recent
                 GROUP BY tk.id ORDER BY finished DESC LIMIT ?),
             ranked AS (SELECT x, ROW_NUMBER() OVER (ORDER BY x) - 1 AS i, COUNT(*) OVER () AS n FROM svc)
             SELECT {_quantile(0.5)} AS median_s FROM ranked""",
-        [trip_id, category, recent]))
+            [trip_id, category, recent],
+        )
+    )
     median: float | None = row["median_s"]
     return median

@@ -385,11 +385,14 @@ def m005_ticket_tokens_and_speaker_incidents(db: Database) -> None:
         at TEXT NOT NULL,
         UNIQUE (device, kind, state, detail, at)
     ) STRICT""")
-    db.execute("INSERT INTO device_incidents_v5 (id, device, kind, state, detail, at) "
-               "SELECT id, device, kind, state, detail, at FROM device_incidents")
+    db.execute(
+        "INSERT INTO device_incidents_v5 (id, device, kind, state, detail, at) "
+        "SELECT id, device, kind, state, detail, at FROM device_incidents"
+    )
     db.execute("DROP TABLE device_incidents")
     db.execute("ALTER TABLE device_incidents_v5 RENAME TO device_incidents")
     db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
+
 
 @migrations()
 def m006_central_sync(db: Database) -> None:

@@ -43,7 +43,8 @@ def enqueue(
 ) -> int:
     cursor = db.execute(
         "INSERT INTO outbox (kind, case_id, payload, created_at, msg_id) VALUES (?, ?, ?, ?, ?)",
-        [kind, case_id, json.dumps(payload, ensure_ascii=False), clock.to_text(clock.resolve(now)), str(uuid.uuid4())])
+        [kind, case_id, json.dumps(payload, ensure_ascii=False), clock.to_text(clock.resolve(now)), str(uuid.uuid4())],
+    )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
@@ -61,8 +62,10 @@ def mark_sent(db: Database, message_id: int, *, reference: str | None = None, no
         if message.sent_at is not None:
             raise WrongState(Code.OUTBOX_ALREADY_SENT, message=message_id)
         reference = (reference or "").strip() or None
-        db.execute("UPDATE outbox SET sent_at = ?, reference = ?, attempts = attempts + 1 WHERE id = ?",
-                   [clock.to_text(clock.resolve(now)), reference, message_id])
+        db.execute(
+            "UPDATE outbox SET sent_at = ?, reference = ?, attempts = attempts + 1 WHERE id = ?",
+            [clock.to_text(clock.resolve(now)), reference, message_id],
+        )
         if reference and message.case_id is not None:
             db.execute("UPDATE cases SET backoffice_ref = ? WHERE id = ?", [reference, message.case_id])
 
@@ -74,23 +77,28 @@ def mark_failed(db: Database, message_id: int, error: str) -> None:
     with immediate(db):
         if get(db, message_id).sent_at is not None:
             raise WrongState(Code.OUTBOX_ALREADY_SENT, message=message_id)
-        db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                   [error.strip()[:500], message_id])
+        db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?", [error.strip()[:500], message_id]
+        )
 
 
 def due(db: Database, *, limit: int = 100, now: datetime | None = None) -> list[OutboxMessage]:
     """Unsent messages whose next try has come, oldest first."""
     stamp = clock.to_text(clock.resolve(now))
-    rows = db.query("""SELECT * FROM outbox WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                       ORDER BY id LIMIT ?""", [stamp, limit])
+    rows = db.query(
+        """SELECT * FROM outbox WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                       ORDER BY id LIMIT ?""",
+        [stamp, limit],
+    )
     return [_message(row) for row in rows]
 
 
 def awaiting(db: Database, *, now: datetime | None = None) -> int:
     """Messages sent and not yet acknowledged whose time to be sent again has not come: the window in flight."""
     stamp = clock.to_text(clock.resolve(now))
-    row = next(iter(db.query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND next_attempt_at > ?",
-                             [stamp])))
+    row = next(
+        iter(db.query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND next_attempt_at > ?", [stamp]))
+    )
     return int(row["n"])
 
 
@@ -99,9 +107,12 @@ def mark_tried(db: Database, message_ids: list[int], *, retry_after_s: float, no
     later = clock.to_text(clock.resolve(now) + timedelta(seconds=retry_after_s))
     with immediate(db):
         for start in range(0, len(message_ids), 500):
-            chunk = message_ids[start:start + 500]
-            db.execute(f"UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? "
-                       f"WHERE id IN ({', '.join('?' * len(chunk))})", [later, *chunk])
+            chunk = message_ids[start : start + 500]
+            db.execute(
+                f"UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                [later, *chunk],
+            )
 
 
 def acknowledge(db: Database, msg_ids: list[str], *, now: datetime | None = None) -> int:
@@ -116,9 +127,11 @@ def acknowledge(db: Database, msg_ids: list[str], *, now: datetime | None = None
                 continue
             row = rows[0]
             if row["case_id"] is not None:
-                db.execute("""INSERT INTO case_central (case_id, acked_at) VALUES (?, ?)
+                db.execute(
+                    """INSERT INTO case_central (case_id, acked_at) VALUES (?, ?)
                               ON CONFLICT (case_id) DO UPDATE SET acked_at = COALESCE(acked_at, excluded.acked_at)""",
-                           [row["case_id"], stamp])
+                    [row["case_id"], stamp],
+                )
             db.execute("UPDATE trip_reports SET outbox_id = NULL WHERE outbox_id = ?", [row["id"]])
             db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
             deleted += 1

@@ -26,8 +26,15 @@ from db import clock
 from db.connection import immediate
 
 __all__ = [
-    "DayBooking", "WeekPlan", "apply_booking", "apply_week", "cancel_booking", "day_bookings", "mark_seen",
-    "unseen_weeks", "week",
+    "DayBooking",
+    "WeekPlan",
+    "apply_booking",
+    "apply_week",
+    "cancel_booking",
+    "day_bookings",
+    "mark_seen",
+    "unseen_weeks",
+    "week",
 ]
 
 
@@ -48,8 +55,12 @@ class WeekPlan:
 def apply_week(db: Database, body: dict[str, Any], *, now: datetime | None = None) -> bool:
     """Store a `plan.week` body; False (nothing stored) when it is malformed or older than what is kept."""
     week_name, version, slots = body.get("week"), body.get("version"), body.get("slots")
-    if not isinstance(week_name, str) or not isinstance(version, int) or not isinstance(slots, list) \
-            or not all(isinstance(slot, dict) and {"day", "half", "kind"} <= slot.keys() for slot in slots):
+    if (
+        not isinstance(week_name, str)
+        or not isinstance(version, int)
+        or not isinstance(slots, list)
+        or not all(isinstance(slot, dict) and {"day", "half", "kind"} <= slot.keys() for slot in slots)
+    ):
         return False
     with immediate(db):
         rows = list(db.query("SELECT version, slots, base_slots, seen_at FROM plan_weeks WHERE week = ?", [week_name]))
@@ -58,21 +69,36 @@ def apply_week(db: Database, body: dict[str, Any], *, now: datetime | None = Non
         # What the captain saw last: the kept version if they saw it, else what they saw before it.
         base = None if not rows else rows[0]["slots"] if rows[0]["seen_at"] else rows[0]["base_slots"]
         changes = diff_slots(json.loads(base), slots) if base else []
-        db.execute("""INSERT INTO plan_weeks (week, version, published_at, received_at, slots, changes, base_slots,
+        db.execute(
+            """INSERT INTO plan_weeks (week, version, published_at, received_at, slots, changes, base_slots,
                                               seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
                       ON CONFLICT (week) DO UPDATE SET version = excluded.version, published_at = excluded.published_at,
                           received_at = excluded.received_at, slots = excluded.slots, changes = excluded.changes,
                           base_slots = excluded.base_slots, seen_at = NULL""",
-                   [week_name, version, body.get("published_at"), clock.to_text(clock.resolve(now)),
-                    json.dumps(slots, ensure_ascii=False),
-                    json.dumps([change.as_dict() for change in changes], ensure_ascii=False), base])
+            [
+                week_name,
+                version,
+                body.get("published_at"),
+                clock.to_text(clock.resolve(now)),
+                json.dumps(slots, ensure_ascii=False),
+                json.dumps([change.as_dict() for change in changes], ensure_ascii=False),
+                base,
+            ],
+        )
     return True
 
 
 def _week(row: dict[str, Any]) -> WeekPlan:
     changes = [Change(c["day"], c["half"], c["before"], c["after"]) for c in json.loads(row["changes"])]
-    return WeekPlan(row["week"], row["version"], row["published_at"], row["received_at"], json.loads(row["slots"]),
-                    changes, row["seen_at"])
+    return WeekPlan(
+        row["week"],
+        row["version"],
+        row["published_at"],
+        row["received_at"],
+        json.loads(row["slots"]),
+        changes,
+        row["seen_at"],
+    )
 
 
 def week(db: Database, week_name: str) -> WeekPlan | None:
@@ -108,8 +134,10 @@ def apply_booking(db: Database, body: dict[str, Any], *, now: datetime | None = 
         requested = body.get("appointment_id")
         if known:
             appointment_id = known[0]["appointment_id"]
-            db.execute("UPDATE appointments SET scheduled_at = ?, status = 'booked' WHERE id = ? AND status <> "
-                       "'checked_in'", [scheduled, appointment_id])
+            db.execute(
+                "UPDATE appointments SET scheduled_at = ?, status = 'booked' WHERE id = ? AND status <> 'checked_in'",
+                [scheduled, appointment_id],
+            )
         elif isinstance(requested, int) and list(db.query("SELECT 1 FROM appointments WHERE id = ?", [requested])):
             appointment_id = requested  # a request made here: the centre confirms it, with its time
             db.execute("UPDATE appointments SET scheduled_at = ? WHERE id = ?", [scheduled, appointment_id])
@@ -118,21 +146,35 @@ def apply_booking(db: Database, body: dict[str, Any], *, now: datetime | None = 
             cursor = db.execute(
                 """INSERT INTO appointments (kind, group_name, head_count, special_needs, scheduled_at, checkin_code,
                                              created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [kind, body.get("group_name"), head_count, "、".join(body.get("needs") or []), scheduled, code, stamp])
+                [kind, body.get("group_name"), head_count, "、".join(body.get("needs") or []), scheduled, code, stamp],
+            )
             assert cursor.lastrowid is not None
             appointment_id = cursor.lastrowid
             known_items = {row["code"] for row in db.query("SELECT code FROM service_items")}
             for position, item in enumerate(dict.fromkeys(str(i) for i in body.get("items") or [])):
                 if item in known_items:  # an item this van's catalogue lacks cannot be issued a ticket here
-                    db.execute("INSERT INTO appointment_items (appointment_id, position, item_code) VALUES (?, ?, ?)",
-                               [appointment_id, position, item])
-        db.execute("""INSERT INTO central_bookings (booking_id, appointment_id, day, half, name, phone, address, needs,
+                    db.execute(
+                        "INSERT INTO appointment_items (appointment_id, position, item_code) VALUES (?, ?, ?)",
+                        [appointment_id, position, item],
+                    )
+        db.execute(
+            """INSERT INTO central_bookings (booking_id, appointment_id, day, half, name, phone, address, needs,
                                                     confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                       ON CONFLICT (booking_id) DO UPDATE SET day = excluded.day, half = excluded.half,
                           name = excluded.name, phone = excluded.phone, address = excluded.address,
                           needs = excluded.needs, confirmed_at = excluded.confirmed_at""",
-                   [booking_id, appointment_id, day, half, body.get("name"), body.get("phone"), body.get("address"),
-                    json.dumps(body.get("needs") or [], ensure_ascii=False), stamp])
+            [
+                booking_id,
+                appointment_id,
+                day,
+                half,
+                body.get("name"),
+                body.get("phone"),
+                body.get("address"),
+                json.dumps(body.get("needs") or [], ensure_ascii=False),
+                stamp,
+            ],
+        )
     return True
 
 
@@ -144,8 +186,10 @@ def cancel_booking(db: Database, body: dict[str, Any]) -> bool:
     with immediate(db):
         rows = list(db.query("SELECT appointment_id FROM central_bookings WHERE booking_id = ?", [booking_id]))
         if rows:
-            db.execute("UPDATE appointments SET status = 'cancelled' WHERE id = ? AND status = 'booked'",
-                       [rows[0]["appointment_id"]])
+            db.execute(
+                "UPDATE appointments SET status = 'cancelled' WHERE id = ? AND status = 'booked'",
+                [rows[0]["appointment_id"]],
+            )
     return True
 
 
@@ -179,9 +223,21 @@ def day_bookings(db: Database, day: date, *, tz: ZoneInfo = clock.SHANGHAI) -> l
             person = list(db.query("SELECT name, phone FROM citizens WHERE id = ?", [appointment.citizen_id]))
             if person:
                 name, phone = person[0]["name"], person[0]["phone"]
-        result.append(DayBooking(
-            appointment.id, extra.get("booking_id"), appointment.kind, appointment.scheduled_at, extra.get("half"),
-            appointment.status, appointment.head_count, appointment.group_name, mask_name(name) if name else "",
-            mask_phone(phone) if phone else "", extra.get("address"),
-            json.loads(extra["needs"]) if extra else [], list(appointment.items)))
+        result.append(
+            DayBooking(
+                appointment.id,
+                extra.get("booking_id"),
+                appointment.kind,
+                appointment.scheduled_at,
+                extra.get("half"),
+                appointment.status,
+                appointment.head_count,
+                appointment.group_name,
+                mask_name(name) if name else "",
+                mask_phone(phone) if phone else "",
+                extra.get("address"),
+                json.loads(extra["needs"]) if extra else [],
+                list(appointment.items),
+            )
+        )
     return result

@@ -99,8 +99,7 @@ def rate(
     if len(comment or "") > MAX_TEXT:
         raise InvalidValue(Code.STORE_TEXT_TOO_LONG, field="rating.comment", limit=MAX_TEXT)
     moment = clock.resolve(now)
-    deadline = workdays.add_working_days(clock.local_date(moment, tz), followup_working_days, holidays,
-                                         extra_workdays)
+    deadline = workdays.add_working_days(clock.local_date(moment, tz), followup_working_days, holidays, extra_workdays)
     stamp = clock.to_text(moment)
     with immediate(db):
         ticket = get_ticket(db, ticket_id)
@@ -111,21 +110,26 @@ def rate(
         try:
             cursor = db.execute(
                 "INSERT INTO ratings (ticket_id, score, named, staff_id, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [ticket_id, score, int(named), ticket.staff_id, (comment or "").strip(), stamp])
+                [ticket_id, score, int(named), ticket.staff_id, (comment or "").strip(), stamp],
+            )
         except IntegrityError:
             raise AlreadyRated(Code.RATING_ALREADY_RATED, ticket=ticket.label) from None
         rating_id = cursor.lastrowid
         assert rating_id is not None
         follow_up = None
         if score <= BAD_REVIEW_MAX:
-            cursor = db.execute("INSERT INTO follow_ups (rating_id, opened_at, deadline) VALUES (?, ?, ?)",
-                                [rating_id, stamp, deadline.isoformat()])
+            cursor = db.execute(
+                "INSERT INTO follow_ups (rating_id, opened_at, deadline) VALUES (?, ?, ?)",
+                [rating_id, stamp, deadline.isoformat()],
+            )
             assert cursor.lastrowid is not None
             follow_up = get_follow_up(db, cursor.lastrowid)
         return get_rating(db, rating_id), follow_up
 
 
-def record_callback(db: Database, follow_up_id: int, staff_id: int, note: str, *, now: datetime | None = None) -> FollowUp:
+def record_callback(
+    db: Database, follow_up_id: int, staff_id: int, note: str, *, now: datetime | None = None
+) -> FollowUp:
     """回访: staff called the person back about their 差评."""
     return _step(db, follow_up_id, "callback", staff_id, note, ("open",), "called_back", now)
 
@@ -141,8 +145,14 @@ def report_back(db: Database, follow_up_id: int, staff_id: int, note: str, *, no
 
 
 def _step(
-    db: Database, follow_up_id: int, step: str, staff_id: int, note: str,
-    allowed: tuple[FollowUpStatus, ...], status: FollowUpStatus, now: datetime | None,
+    db: Database,
+    follow_up_id: int,
+    step: str,
+    staff_id: int,
+    note: str,
+    allowed: tuple[FollowUpStatus, ...],
+    status: FollowUpStatus,
+    now: datetime | None,
 ) -> FollowUp:
     if not (note or "").strip():
         raise InvalidValue(Code.FOLLOW_UP_NOTE_MISSING, step=step)
@@ -159,7 +169,8 @@ def _step(
         db.execute(
             f"""UPDATE follow_ups SET {step}_at = ?, {step}_by = ?, {step}_note = ?, status = ?,
                        closed_at = COALESCE(?, closed_at) WHERE id = ?""",
-            [stamp, staff_id, note.strip(), status, closed, follow_up_id])
+            [stamp, staff_id, note.strip(), status, closed, follow_up_id],
+        )
         return get_follow_up(db, follow_up_id)
 
 
@@ -206,19 +217,25 @@ def add_suggestion(
     if len(text) > MAX_TEXT:
         raise InvalidValue(Code.STORE_TEXT_TOO_LONG, field="suggestion.text", limit=MAX_TEXT)
     try:
-        cursor = db.execute("INSERT INTO suggestions (trip_id, text, staff_id, received_at) VALUES (?, ?, ?, ?)",
-                            [trip_id, text, staff_id, clock.to_text(clock.resolve(now))])
+        cursor = db.execute(
+            "INSERT INTO suggestions (trip_id, text, staff_id, received_at) VALUES (?, ?, ?, ?)",
+            [trip_id, text, staff_id, clock.to_text(clock.resolve(now))],
+        )
     except IntegrityError:
         raise NotFound(Code.STORE_UNKNOWN_REFERENCE, record="suggestion") from None
     assert cursor.lastrowid is not None
     return _suggestion(db, cursor.lastrowid)
 
 
-def respond_to_suggestion(db: Database, suggestion_id: int, response: str, *, now: datetime | None = None) -> Suggestion:
+def respond_to_suggestion(
+    db: Database, suggestion_id: int, response: str, *, now: datetime | None = None
+) -> Suggestion:
     if not (response or "").strip():
         raise InvalidValue(Code.SUGGESTION_RESPONSE_EMPTY)
-    cursor = db.execute("UPDATE suggestions SET response = ?, responded_at = ? WHERE id = ?",
-                        [response.strip(), clock.to_text(clock.resolve(now)), suggestion_id])
+    cursor = db.execute(
+        "UPDATE suggestions SET response = ?, responded_at = ? WHERE id = ?",
+        [response.strip(), clock.to_text(clock.resolve(now)), suggestion_id],
+    )
     if cursor.rowcount == 0:
         raise NotFound(Code.SUGGESTION_NOT_FOUND, suggestion=suggestion_id)
     return _suggestion(db, suggestion_id)

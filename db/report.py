@@ -91,18 +91,34 @@ def build(db: Database, trip_id: int, *, tz: ZoneInfo = clock.SHANGHAI, now: dat
     by_category = metrics.trips_out(db, year_start, trip.trip_date, by="category")
     overall = metrics.trips_out(db, year_start, trip.trip_date, by="overall")
     crew = tuple(
-        CrewLine(staff_id=member.staff_id, name=member.name, window=member.window, categories=member.categories,
-                 cooperation=member.cooperation, trips_out_year=by_staff.get(member.staff_id, 0))
+        CrewLine(
+            staff_id=member.staff_id,
+            name=member.name,
+            window=member.window,
+            categories=member.categories,
+            cooperation=member.cooperation,
+            trips_out_year=by_staff.get(member.staff_id, 0),
+        )
         for member in trip.crew
     )
     return TripReport(
-        trip_id=trip.id, trip_date=trip.trip_date, stop_name=trip.stop_name, mode=trip.mode, theme=trip.theme,
-        status=trip.status, captain=get_staff(db, trip.captain_id).name,
-        opened_at=_local(trip.opened_at, tz), closed_at=_local(trip.closed_at, tz), generated_at=generated,
-        crew=crew, summary=summary, trips_out_year=overall.get("all", 0),
+        trip_id=trip.id,
+        trip_date=trip.trip_date,
+        stop_name=trip.stop_name,
+        mode=trip.mode,
+        theme=trip.theme,
+        status=trip.status,
+        captain=get_staff(db, trip.captain_id).name,
+        opened_at=_local(trip.opened_at, tz),
+        closed_at=_local(trip.closed_at, tz),
+        generated_at=generated,
+        crew=crew,
+        summary=summary,
+        trips_out_year=overall.get("all", 0),
         trips_out_year_by_category={group.key: by_category.get(group.key, 0) for group in summary.by_category},
         arrivals=metrics.arrivals_by_hour(db, trip_id, tz=tz),
-        waits=metrics.wait_histogram(db, trip_id, bin_s=WAIT_BIN_S), wait_bin_s=WAIT_BIN_S,
+        waits=metrics.wait_histogram(db, trip_id, bin_s=WAIT_BIN_S),
+        wait_bin_s=WAIT_BIN_S,
         ratings=metrics.rating_distribution(db, trip_id),
         bad_reviews=list_lines(db, open_only=False, trip_id=trip_id),
         suggestions=ratings.list_suggestions(db, trip_id=trip_id),
@@ -133,7 +149,8 @@ def set_notes(db: Database, trip_id: int, text: str, *, staff_id: int, now: date
             """INSERT INTO trip_reports (trip_id, notes, notes_by, notes_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (trip_id) DO UPDATE SET notes = excluded.notes, notes_by = excluded.notes_by,
                                                    notes_at = excluded.notes_at""",
-            [trip_id, text, staff_id, stamp])
+            [trip_id, text, staff_id, stamp],
+        )
 
 
 def stored_at(db: Database, trip_id: int) -> str | None:
@@ -143,4 +160,3 @@ def stored_at(db: Database, trip_id: int) -> str | None:
 
 def _local(text: str | None, tz: ZoneInfo) -> datetime | None:
     return clock.from_text(text).astimezone(tz) if text else None
-

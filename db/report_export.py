@@ -60,59 +60,107 @@ FIGURE_LABELS: dict[str, str] = {
 }
 assert list(FIGURE_LABELS) == [field.name for field in fields(Figures)], "label every figure, in order"
 TRIPS_OUT_LABEL = "本年下沉次数 trips out this year"
-MODES = {"fixed": "定时定点 fixed stop", "appointment": "预约上门 appointment", "off_hours": "错时服务 off-hours",
-         "themed": "菜单式专场 themed session"}
-FOLLOW_UP_STATES = {"open": "待回访 open", "called_back": "已回访 called back", "fixed": "已整改 fixed",
-                    "closed": "已反馈 closed"}
-DEVICE_LABELS = {"daemon": "设备服务 daemon", "idreader": "读卡器 ID reader", "scanner": "扫码枪 scanner",
-                 "printer": "打印机 printer", "camera": "高拍仪 camera", "speaker": "扬声器 speaker"}
+MODES = {
+    "fixed": "定时定点 fixed stop",
+    "appointment": "预约上门 appointment",
+    "off_hours": "错时服务 off-hours",
+    "themed": "菜单式专场 themed session",
+}
+FOLLOW_UP_STATES = {
+    "open": "待回访 open",
+    "called_back": "已回访 called back",
+    "fixed": "已整改 fixed",
+    "closed": "已反馈 closed",
+}
+DEVICE_LABELS = {
+    "daemon": "设备服务 daemon",
+    "idreader": "读卡器 ID reader",
+    "scanner": "扫码枪 scanner",
+    "printer": "打印机 printer",
+    "camera": "高拍仪 camera",
+    "speaker": "扬声器 speaker",
+}
 assert set(DEVICE_LABELS) == set(INCIDENT_DEVICES), "label every device an incident can name"
 INCIDENT_STATES = {"offline": "离线 offline", "error": "故障 error", "ready": "恢复 recovered"}
 
 
 # JSON ------------------------------------------------------------------------
 
+
 def to_dict(report: TripReport) -> dict[str, Any]:
     summary = report.summary
     return {
         "trip": {
-            "id": report.trip_id, "date": report.trip_date.isoformat(), "stop": report.stop_name,
-            "mode": report.mode, "theme": report.theme, "status": report.status, "captain": report.captain,
-            "opened_at": _time(report.opened_at), "closed_at": _time(report.closed_at),
-            "hours_s": _seconds(report.hours_s), "generated_at": _time(report.generated_at),
+            "id": report.trip_id,
+            "date": report.trip_date.isoformat(),
+            "stop": report.stop_name,
+            "mode": report.mode,
+            "theme": report.theme,
+            "status": report.status,
+            "captain": report.captain,
+            "opened_at": _time(report.opened_at),
+            "closed_at": _time(report.closed_at),
+            "hours_s": _seconds(report.hours_s),
+            "generated_at": _time(report.generated_at),
         },
         "crew": [
-            {"staff_id": member.staff_id, "name": member.name, "window": member.window,
-             "categories": list(member.categories), "cooperation": member.cooperation,
-             "trips_out_year": member.trips_out_year}
+            {
+                "staff_id": member.staff_id,
+                "name": member.name,
+                "window": member.window,
+                "categories": list(member.categories),
+                "cooperation": member.cooperation,
+                "trips_out_year": member.trips_out_year,
+            }
             for member in report.crew
         ],
-        "overall": _figures(summary.overall) | {
-            "trips_out_year": report.trips_out_year, "suggestions": summary.suggestions,
-            "follow_ups_open": summary.follow_ups_open},
+        "overall": _figures(summary.overall)
+        | {
+            "trips_out_year": report.trips_out_year,
+            "suggestions": summary.suggestions,
+            "follow_ups_open": summary.follow_ups_open,
+        },
         "by_category": [
-            {"key": group.key, "name": group.name} | _figures(group.figures)
+            {"key": group.key, "name": group.name}
+            | _figures(group.figures)
             | {"trips_out_year": report.trips_out_year_by_category.get(group.key, 0)}
             for group in summary.by_category
         ],
         "by_staff": [
-            {"key": group.key, "name": group.name} | _figures(group.figures)
+            {"key": group.key, "name": group.name}
+            | _figures(group.figures)
             | {"trips_out_year": _crew_trips(report, group.key)}
             for group in summary.by_staff
         ],
         "ratings": {str(score): count for score, count in report.ratings.items()},
         "arrivals_by_hour": [{"hour": hour.hour, "arrivals": hour.arrivals} for hour in report.arrivals],
-        "wait_histogram": {"bin_s": report.wait_bin_s,
-                           "bins": [{"start_s": b.start_s, "tickets": b.tickets} for b in report.waits]},
+        "wait_histogram": {
+            "bin_s": report.wait_bin_s,
+            "bins": [{"start_s": b.start_s, "tickets": b.tickets} for b in report.waits],
+        },
         "bad_reviews": [_bad_review(line, report) for line in report.bad_reviews],
-        "suggestions": [{"text": s.text, "received_at": _time(_local(report, s.received_at)), "response": s.response}
-                        for s in report.suggestions],
-        "incidents": [{"at": _time(_local(report, incident.at)), "device": incident.device, "kind": incident.kind,
-                       "state": incident.state, "detail": incident.detail} for incident in report.incidents],
+        "suggestions": [
+            {"text": s.text, "received_at": _time(_local(report, s.received_at)), "response": s.response}
+            for s in report.suggestions
+        ],
+        "incidents": [
+            {
+                "at": _time(_local(report, incident.at)),
+                "device": incident.device,
+                "kind": incident.kind,
+                "state": incident.state,
+                "detail": incident.detail,
+            }
+            for incident in report.incidents
+        ],
         "notes": report.notes,
-        "backoffice": {"forwarded": report.backoffice.cases, "at_centre": report.backoffice.at_centre,
-                       "delivered": report.backoffice.delivered, "accepted": report.backoffice.accepted,
-                       "rejected": report.backoffice.rejected},
+        "backoffice": {
+            "forwarded": report.backoffice.cases,
+            "at_centre": report.backoffice.at_centre,
+            "delivered": report.backoffice.delivered,
+            "accepted": report.backoffice.accepted,
+            "rejected": report.backoffice.rejected,
+        },
     }
 
 
@@ -121,8 +169,10 @@ def to_json(report: TripReport) -> str:
 
 
 def _figures(figures: Figures) -> dict[str, Any]:
-    return {name: _seconds(value) if name.endswith("_s") else value
-            for name, value in ((field.name, getattr(figures, field.name)) for field in fields(Figures))}
+    return {
+        name: _seconds(value) if name.endswith("_s") else value
+        for name, value in ((field.name, getattr(figures, field.name)) for field in fields(Figures))
+    }
 
 
 def _crew_trips(report: TripReport, staff_id: object) -> int:
@@ -132,10 +182,18 @@ def _crew_trips(report: TripReport, staff_id: object) -> int:
 def _bad_review(line: FollowUpLine, report: TripReport) -> dict[str, Any]:
     follow_up = line.follow_up
     return {
-        "ticket": line.ticket, "score": line.score, "level": line.level, "named": line.named,
-        "staff": line.staff_name, "comment": line.comment, "rated_at": _time(_local(report, line.rated_at)),
-        "deadline": follow_up.deadline.isoformat(), "status": follow_up.status, "overdue": line.overdue(report.today),
-        "callback_at": _time(_local(report, follow_up.callback_at)), "fix_at": _time(_local(report, follow_up.fix_at)),
+        "ticket": line.ticket,
+        "score": line.score,
+        "level": line.level,
+        "named": line.named,
+        "staff": line.staff_name,
+        "comment": line.comment,
+        "rated_at": _time(_local(report, line.rated_at)),
+        "deadline": follow_up.deadline.isoformat(),
+        "status": follow_up.status,
+        "overdue": line.overdue(report.today),
+        "callback_at": _time(_local(report, follow_up.callback_at)),
+        "fix_at": _time(_local(report, follow_up.fix_at)),
         "report_at": _time(_local(report, follow_up.report_at)),
     }
 
@@ -157,8 +215,10 @@ def to_csv(report: TripReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows((section, _cell(key), _cell(name), metric, _cell(value))
-                     for section, key, name, metric, value in _csv_rows(to_dict(report)))
+    writer.writerows(
+        (section, _cell(key), _cell(name), metric, _cell(value))
+        for section, key, name, metric, value in _csv_rows(to_dict(report))
+    )
     return out.getvalue()
 
 
@@ -207,6 +267,7 @@ def _cell(value: object) -> object:
 
 # Markdown ----------------------------------------------------------------------
 
+
 def to_markdown(report: TripReport) -> str:
     summary = report.summary
     theme = f", {report.theme}" if report.theme else ""
@@ -220,40 +281,96 @@ def to_markdown(report: TripReport) -> str:
         f"- 状态 Status: {report.status}",
         f"- 生成 Generated: {_time(report.generated_at)}",
     ]
-    lines += _section("随车人员 Crew", _table(
-        ["窗口 Window", "姓名 Name", "类别 Categories", "配合度 Cooperation", TRIPS_OUT_LABEL],
-        [[m.window, m.name, " ".join(m.categories), _text(m.cooperation), str(m.trips_out_year)] for m in report.crew]))
+    lines += _section(
+        "随车人员 Crew",
+        _table(
+            ["窗口 Window", "姓名 Name", "类别 Categories", "配合度 Cooperation", TRIPS_OUT_LABEL],
+            [
+                [m.window, m.name, " ".join(m.categories), _text(m.cooperation), str(m.trips_out_year)]
+                for m in report.crew
+            ],
+        ),
+    )
     columns = [("全部 All", summary.overall, report.trips_out_year)] + [
         (f"{group.key} {group.name}", group.figures, report.trips_out_year_by_category.get(group.key, 0))
-        for group in summary.by_category]
+        for group in summary.by_category
+    ]
     lines += _section("总体与分类 Overall and per category", _figure_table(columns))
-    lines += _section("专员 Per staff", _figure_table(
-        [(group.name, group.figures, _crew_trips(report, group.key)) for group in summary.by_staff]))
-    lines += _section("评价分布 Ratings", _table(
-        [f"{score} {LEVELS[score]}" for score in report.ratings], [[str(n) for n in report.ratings.values()]]))
-    lines += _section("每小时取号 Arrivals per hour", _table(
-        ["时段 Hour", "取号 Tickets"], [[h.hour, str(h.arrivals)] for h in report.arrivals]))
-    lines += _section("等候时间分布 Wait times", _table(
-        ["等候 Wait", "人数 Tickets"],
-        [[f"{b.start_s // 60}–{(b.start_s + report.wait_bin_s) // 60} min", str(b.tickets)] for b in report.waits]))
-    lines += _section("差评及整改 Bad reviews and follow-ups", _table(
-        ["票号 Ticket", "评价 Rating", "实名 Named", "专员 Staff", "意见 Comment", "期限 Deadline", "状态 State",
-         "逾期 Overdue"],
-        [[line.ticket, f"{line.score} {line.level}", "是 yes" if line.named else "否 no", _text(line.staff_name),
-          line.comment or "—", line.follow_up.deadline.isoformat(), FOLLOW_UP_STATES[line.follow_up.status],
-          "**逾期 overdue**" if line.overdue(report.today) else "—"] for line in report.bad_reviews]))
+    lines += _section(
+        "专员 Per staff",
+        _figure_table([(group.name, group.figures, _crew_trips(report, group.key)) for group in summary.by_staff]),
+    )
+    lines += _section(
+        "评价分布 Ratings",
+        _table([f"{score} {LEVELS[score]}" for score in report.ratings], [[str(n) for n in report.ratings.values()]]),
+    )
+    lines += _section(
+        "每小时取号 Arrivals per hour",
+        _table(["时段 Hour", "取号 Tickets"], [[h.hour, str(h.arrivals)] for h in report.arrivals]),
+    )
+    lines += _section(
+        "等候时间分布 Wait times",
+        _table(
+            ["等候 Wait", "人数 Tickets"],
+            [[f"{b.start_s // 60}–{(b.start_s + report.wait_bin_s) // 60} min", str(b.tickets)] for b in report.waits],
+        ),
+    )
+    lines += _section(
+        "差评及整改 Bad reviews and follow-ups",
+        _table(
+            [
+                "票号 Ticket",
+                "评价 Rating",
+                "实名 Named",
+                "专员 Staff",
+                "意见 Comment",
+                "期限 Deadline",
+                "状态 State",
+                "逾期 Overdue",
+            ],
+            [
+                [
+                    line.ticket,
+                    f"{line.score} {line.level}",
+                    "是 yes" if line.named else "否 no",
+                    _text(line.staff_name),
+                    line.comment or "—",
+                    line.follow_up.deadline.isoformat(),
+                    FOLLOW_UP_STATES[line.follow_up.status],
+                    "**逾期 overdue**" if line.overdue(report.today) else "—",
+                ]
+                for line in report.bad_reviews
+            ],
+        ),
+    )
     office = report.backoffice
-    lines += _section("后台流转 Back office", [
-        f"- 受理转办 {office.cases} 件 forwarded: 中心已收到 {office.at_centre} at the centre, "
-        f"已送达后台 {office.delivered} delivered, 后台已受理 {office.accepted} accepted"
-        + (f", 退回 {office.rejected} rejected" if office.rejected else "")])
-    lines += _section("意见建议 Suggestions", [
-        f"- {s.text}" + (f" (答复 response: {s.response})" if s.response else "") for s in report.suggestions])
-    lines += _section("设备故障 Device incidents", _table(
-        ["时间 Time", "设备 Device", "情况 What", "详情 Detail"],
-        [[_clock(_local(report, i.at)), DEVICE_LABELS[i.device],
-          INCIDENT_STATES[i.state] if i.kind == "state" else "错误 error", i.detail or "—"]
-         for i in report.incidents]))
+    lines += _section(
+        "后台流转 Back office",
+        [
+            f"- 受理转办 {office.cases} 件 forwarded: 中心已收到 {office.at_centre} at the centre, "
+            f"已送达后台 {office.delivered} delivered, 后台已受理 {office.accepted} accepted"
+            + (f", 退回 {office.rejected} rejected" if office.rejected else "")
+        ],
+    )
+    lines += _section(
+        "意见建议 Suggestions",
+        [f"- {s.text}" + (f" (答复 response: {s.response})" if s.response else "") for s in report.suggestions],
+    )
+    lines += _section(
+        "设备故障 Device incidents",
+        _table(
+            ["时间 Time", "设备 Device", "情况 What", "详情 Detail"],
+            [
+                [
+                    _clock(_local(report, i.at)),
+                    DEVICE_LABELS[i.device],
+                    INCIDENT_STATES[i.state] if i.kind == "state" else "错误 error",
+                    i.detail or "—",
+                ]
+                for i in report.incidents
+            ],
+        ),
+    )
     lines += _section("车长备注 Captain's notes", [report.notes] if report.notes else [])
     return "\n".join(lines) + "\n"
 
@@ -264,8 +381,10 @@ def _section(title: str, body: list[str]) -> list[str]:
 
 
 def _figure_table(columns: list[tuple[str, Figures, int]]) -> list[str]:
-    rows = [[label] + [_figure_text(name, getattr(figures, name)) for _, figures, _ in columns]
-            for name, label in FIGURE_LABELS.items()]
+    rows = [
+        [label] + [_figure_text(name, getattr(figures, name)) for _, figures, _ in columns]
+        for name, label in FIGURE_LABELS.items()
+    ]
     rows.append([TRIPS_OUT_LABEL] + [str(trips) for _, _, trips in columns])
     return _table(["指标 Figure"] + [title for title, _, _ in columns], rows)
 
@@ -286,7 +405,8 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
         return []
     escape = str.maketrans({"|": "\\|", "\n": " "})
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + [
-        "| " + " | ".join(cell.translate(escape) for cell in row) + " |" for row in rows]
+        "| " + " | ".join(cell.translate(escape) for cell in row) + " |" for row in rows
+    ]
 
 
 def _text(value: object) -> str:
@@ -329,8 +449,18 @@ def write(report: TripReport, directory: Path, fmt: Format) -> Path:
     return path
 
 
-EVALUATION_COLUMNS = ("rank", "key", "name", "trips", "cases", "completion_rate", "satisfaction_rate",
-                      "praise_rate", "cooperation", "score")
+EVALUATION_COLUMNS = (
+    "rank",
+    "key",
+    "name",
+    "trips",
+    "cases",
+    "completion_rate",
+    "satisfaction_rate",
+    "praise_rate",
+    "cooperation",
+    "score",
+)
 
 
 def evaluation_csv(evaluations: Iterable[Evaluation]) -> str:
@@ -338,9 +468,23 @@ def evaluation_csv(evaluations: Iterable[Evaluation]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EVALUATION_COLUMNS)
     for e in evaluations:
-        writer.writerow([_cell(value) for value in (
-            e.rank, e.key, e.name, e.trips, e.cases, e.completion_rate, e.satisfaction_rate, e.praise_rate,
-            e.cooperation, round(e.score, 2))])
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    e.rank,
+                    e.key,
+                    e.name,
+                    e.trips,
+                    e.cases,
+                    e.completion_rate,
+                    e.satisfaction_rate,
+                    e.praise_rate,
+                    e.cooperation,
+                    round(e.score, 2),
+                )
+            ]
+        )
     return out.getvalue()
 
 

@@ -56,12 +56,20 @@ def purge(
     cutoff = clock.to_text(moment - timedelta(days=retention_days))
     stamp = clock.to_text(moment)
     with immediate(db):
-        attachments = list(db.query(
-            f"""SELECT a.id, a.path FROM attachments a JOIN cases c ON c.id = a.case_id
-                WHERE a.purged_at IS NULL AND {_SETTLED_CASE} ORDER BY a.id""", {"cutoff": cutoff}))
-        cases = [row["id"] for row in db.query(
-            f"SELECT c.id FROM cases c WHERE c.delivery_address IS NOT NULL AND {_SETTLED_CASE} ORDER BY c.id",
-            {"cutoff": cutoff})]
+        attachments = list(
+            db.query(
+                f"""SELECT a.id, a.path FROM attachments a JOIN cases c ON c.id = a.case_id
+                WHERE a.purged_at IS NULL AND {_SETTLED_CASE} ORDER BY a.id""",
+                {"cutoff": cutoff},
+            )
+        )
+        cases = [
+            row["id"]
+            for row in db.query(
+                f"SELECT c.id FROM cases c WHERE c.delivery_address IS NOT NULL AND {_SETTLED_CASE} ORDER BY c.id",
+                {"cutoff": cutoff},
+            )
+        ]
         citizens = [row["id"] for row in db.query(_CITIZENS_DUE, {"cutoff": cutoff})]
 
         # Files go first: if the commit then failed, the rows would still point at the
@@ -73,27 +81,40 @@ def purge(
                 deleted += 1
             except FileNotFoundError:
                 gone += 1
-        _update_ids(db, "UPDATE attachments SET path = NULL, purged_at = ? WHERE id IN ({})",
-                    [row["id"] for row in attachments], stamp)
+        _update_ids(
+            db,
+            "UPDATE attachments SET path = NULL, purged_at = ? WHERE id IN ({})",
+            [row["id"] for row in attachments],
+            stamp,
+        )
         _update_ids(db, "UPDATE cases SET delivery_address = NULL WHERE id IN ({})", cases)
         # A booking's name, phone and address came from the centre for the visit; past the cutoff they go.
-        db.execute("UPDATE central_bookings SET name = NULL, phone = NULL, address = NULL WHERE day < ?",
-                   [cutoff[:10]])
+        db.execute("UPDATE central_bookings SET name = NULL, phone = NULL, address = NULL WHERE day < ?", [cutoff[:10]])
         _update_ids(
             db,
             "UPDATE citizens SET id_number = NULL, name = NULL, sex = NULL, birth_date = NULL, phone = NULL,"
             " address = NULL, disabled = 0, purged_at = ?, updated_at = ? WHERE id IN ({})",
-            citizens, stamp, stamp)
-        report = PurgeReport(cutoff=cutoff, citizens=citizens, cases_with_address=cases,
-                             attachments=[row["id"] for row in attachments], files_deleted=deleted,
-                             files_already_gone=gone)
-        audit_id = audit.record(db, "purge", "retention", None, describe(report, retention_days),
-                                staff_id=staff_id, now=moment)
+            citizens,
+            stamp,
+            stamp,
+        )
+        report = PurgeReport(
+            cutoff=cutoff,
+            citizens=citizens,
+            cases_with_address=cases,
+            attachments=[row["id"] for row in attachments],
+            files_deleted=deleted,
+            files_already_gone=gone,
+        )
+        audit_id = audit.record(
+            db, "purge", "retention", None, describe(report, retention_days), staff_id=staff_id, now=moment
+        )
         return replace(report, audit_id=audit_id)
 
 
 def describe(report: PurgeReport, retention_days: int) -> str:
     """The audit text: what was purged, by id and field."""
+
     def ids(values: list[int]) -> str:
         return ", ".join(f"#{value}" for value in values) if values else "none"
 
@@ -109,7 +130,7 @@ def describe(report: PurgeReport, retention_days: int) -> str:
 def _update_ids(db: Database, sql: str, ids: list[int], *params: str) -> None:
     # Chunks keep well under SQLite's bound-parameter limit.
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         db.execute(sql.format(", ".join("?" * len(chunk))), [*params, *chunk])
 
 

@@ -59,8 +59,9 @@ def pin_matches(pin: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                                   dklen=len(digest) // 2)
+        candidate = hashlib.scrypt(
+            pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2
+        )
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)
@@ -144,8 +145,12 @@ def authenticate(
 def locks(db: Database, *, now: datetime | None = None) -> dict[str, datetime]:
     """Logins locked now, with when each lock ends."""
     stamp = clock.to_text(clock.resolve(now))
-    return {row["login"]: clock.from_text(row["locked_until"]) for row in db.query(
-        "SELECT login, locked_until FROM login_failures WHERE locked_until > ? ORDER BY login", [stamp])}
+    return {
+        row["login"]: clock.from_text(row["locked_until"])
+        for row in db.query(
+            "SELECT login, locked_until FROM login_failures WHERE locked_until > ? ORDER BY login", [stamp]
+        )
+    }
 
 
 def unlock(db: Database, staff_id: int, *, by: int | None = None, now: datetime | None = None) -> bool:
@@ -160,14 +165,19 @@ def unlock(db: Database, staff_id: int, *, by: int | None = None, now: datetime 
 
 
 def _refuse_while_locked(db: Database, login: str, moment: datetime) -> None:
-    rows = list(db.query("SELECT locked_until FROM login_failures WHERE login = ? AND locked_until > ?",
-                         [login, clock.to_text(moment)]))
+    rows = list(
+        db.query(
+            "SELECT locked_until FROM login_failures WHERE login = ? AND locked_until > ?",
+            [login, clock.to_text(moment)],
+        )
+    )
     if rows:
         raise LoginLocked(Code.STAFF_LOCKED, minutes=_minutes_until(clock.from_text(rows[0]["locked_until"]), moment))
 
 
-def _count_failure(db: Database, login: str, moment: datetime, attempts: int,
-                   lockout_minutes: Sequence[int]) -> int | None:
+def _count_failure(
+    db: Database, login: str, moment: datetime, attempts: int, lockout_minutes: Sequence[int]
+) -> int | None:
     """One more wrong PIN for `login`; the minutes of the lock it earns, if it earns one."""
     if not _LOGIN.fullmatch(login or ""):
         return None  # never a login: nothing to count it against
@@ -176,16 +186,20 @@ def _count_failure(db: Database, login: str, moment: datetime, attempts: int,
     lockouts = rows[0]["lockouts"] if rows else 0
     stamp = clock.to_text(moment)
     if failures < attempts:
-        db.execute("""INSERT INTO login_failures (login, failures, lockouts, last_at) VALUES (?, ?, ?, ?)
+        db.execute(
+            """INSERT INTO login_failures (login, failures, lockouts, last_at) VALUES (?, ?, ?, ?)
                       ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at""",
-                   [login, failures, lockouts, stamp])
+            [login, failures, lockouts, stamp],
+        )
         return None
     minutes = lockout_minutes[min(lockouts, len(lockout_minutes) - 1)]
     until = clock.to_text(moment + timedelta(minutes=minutes))
-    db.execute("""INSERT INTO login_failures (login, failures, lockouts, locked_until, last_at) VALUES (?, 0, ?, ?, ?)
+    db.execute(
+        """INSERT INTO login_failures (login, failures, lockouts, locked_until, last_at) VALUES (?, 0, ?, ?, ?)
                   ON CONFLICT (login) DO UPDATE SET failures = 0, lockouts = excluded.lockouts,
                                                     locked_until = excluded.locked_until, last_at = excluded.last_at""",
-               [login, lockouts + 1, until, stamp])
+        [login, lockouts + 1, until, stamp],
+    )
     return minutes
 
 
@@ -219,5 +233,11 @@ def _check_pin(pin: str) -> None:
 
 
 def _staff(row: Mapping[str, Any]) -> Staff:
-    return Staff(id=row["id"], login=row["login"], name=row["name"], role=row["role"],
-                 department=row["department"], active=bool(row["active"]))
+    return Staff(
+        id=row["id"],
+        login=row["login"],
+        name=row["name"],
+        role=row["role"],
+        department=row["department"],
+        active=bool(row["active"]),
+    )

@@ -86,6 +86,7 @@ class Board:
 
 # Issuing ---------------------------------------------------------------------
 
+
 def issue_ticket(
     db: Database,
     trip_id: int,
@@ -110,12 +111,19 @@ def issue_ticket(
         if trip.status != "open":
             raise WrongState(Code.TRIP_NOT_OPEN, trip=trip_id, status=trip.status)
         category = _category_for(db, trip_id, trip.items, category, item_code)
-        reason = _priority_reason(db, citizen_id, appointment_id, disabled, priority_age,
-                                  clock.local_date(moment, tz))
+        reason = _priority_reason(db, citizen_id, appointment_id, disabled, priority_age, clock.local_date(moment, tz))
         if not any(category in member.categories for member in trip.crew):
             raise WrongState(Code.TICKET_NO_WINDOW, category=category, trip=trip_id)
-        return _insert(db, trip_id, category, item_code=item_code, citizen_id=citizen_id,
-                       appointment_id=appointment_id, reason=reason, issued_at=clock.to_text(moment))
+        return _insert(
+            db,
+            trip_id,
+            category,
+            item_code=item_code,
+            citizen_id=citizen_id,
+            appointment_id=appointment_id,
+            reason=reason,
+            issued_at=clock.to_text(moment),
+        )
 
 
 def _category_for(
@@ -131,7 +139,9 @@ def _category_for(
     offered = tuple(offered)
     if offered and item_code not in offered:
         raise WrongState(Code.TRIP_ITEM_NOT_OFFERED, item=item_code, trip=trip_id)
-    letter: str = next(db.query("SELECT queue_letter FROM departments WHERE code = ?", [item.department]))["queue_letter"]
+    letter: str = next(db.query("SELECT queue_letter FROM departments WHERE code = ?", [item.department]))[
+        "queue_letter"
+    ]
     if category is not None and category != letter:
         raise InvalidValue(Code.TICKET_ITEM_OTHER_QUEUE, item=item_code, letter=letter, category=category)
     return letter
@@ -186,21 +196,35 @@ def _insert(
     transferred_from: int | None = None,
 ) -> Ticket:
     """Must run inside immediate(): the next number is read, then written."""
-    number = next(db.query(
-        "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM tickets WHERE trip_id = ? AND category = ?",
-        [trip_id, category]))["n"]
+    number = next(
+        db.query(
+            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM tickets WHERE trip_id = ? AND category = ?",
+            [trip_id, category],
+        )
+    )["n"]
     cursor = db.execute(
         """INSERT INTO tickets (trip_id, category, number, item_code, citizen_id, appointment_id, priority,
                                 priority_reason, transferred_from, issued_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [trip_id, category, number, item_code, citizen_id, appointment_id, int(reason is not None), reason,
-         transferred_from, issued_at],
+        [
+            trip_id,
+            category,
+            number,
+            item_code,
+            citizen_id,
+            appointment_id,
+            int(reason is not None),
+            reason,
+            transferred_from,
+            issued_at,
+        ],
     )
     assert cursor.lastrowid is not None
     return get_ticket(db, cursor.lastrowid)
 
 
 # At the window ---------------------------------------------------------------
+
 
 def call_next(db: Database, trip_id: int, window: str, *, now: datetime | None = None) -> Ticket | None:
     """Call the next ticket for a window's categories, or None if nobody is waiting.
@@ -213,31 +237,39 @@ def call_next(db: Database, trip_id: int, window: str, *, now: datetime | None =
     stamp = clock.to_text(clock.resolve(now))
     with immediate(db):
         staff_id, categories = _window(db, trip_id, window)
-        busy = list(db.query(
-            "SELECT category, number FROM tickets WHERE trip_id = ? AND window = ? AND status IN ('called', 'serving')",
-            [trip_id, window]))
+        busy = list(
+            db.query(
+                "SELECT category, number FROM tickets WHERE trip_id = ? AND window = ? AND status IN ('called', 'serving')",
+                [trip_id, window],
+            )
+        )
         if busy:
             label = f"{busy[0]['category']}{busy[0]['number']:03d}"
             raise WrongState(Code.TICKET_WINDOW_BUSY, window=window, ticket=label)
         marks = ", ".join("?" * len(categories))
-        rows = list(db.query(
-            f"""SELECT id FROM tickets
+        rows = list(
+            db.query(
+                f"""SELECT id FROM tickets
                 WHERE trip_id = ? AND {IN_QUEUE} AND category IN ({marks})
                   AND (target_window IS NULL OR target_window = ?)
                 ORDER BY target_window IS NULL, let_pass > 0, priority DESC, issued_at, id LIMIT 1""",
-            [trip_id, *categories, window]))
+                [trip_id, *categories, window],
+            )
+        )
         if not rows:
             return None
         db.execute(
             """UPDATE tickets SET status = 'called', window = ?, staff_id = ?, target_window = NULL, let_pass = 0,
                       call_count = call_count + 1, called_at = COALESCE(called_at, ?), last_called_at = ?
                WHERE id = ? AND status = 'waiting'""",
-            [window, staff_id, stamp, stamp, rows[0]["id"]])
+            [window, staff_id, stamp, stamp, rows[0]["id"]],
+        )
         # A ticket put back lets one more go first: this window could have called it instead.
         db.execute(
             f"""UPDATE tickets SET let_pass = let_pass - 1
                 WHERE trip_id = ? AND status = 'waiting' AND let_pass > 0 AND category IN ({marks})""",
-            [trip_id, *categories])
+            [trip_id, *categories],
+        )
         return get_ticket(db, rows[0]["id"])
 
 
@@ -246,8 +278,9 @@ def recall(db: Database, ticket_id: int, *, now: datetime | None = None) -> Tick
     stamp = clock.to_text(clock.resolve(now))
     with immediate(db):
         _expect(db, ticket_id, ("called",), "recall")
-        db.execute("UPDATE tickets SET call_count = call_count + 1, last_called_at = ? WHERE id = ?",
-                   [stamp, ticket_id])
+        db.execute(
+            "UPDATE tickets SET call_count = call_count + 1, last_called_at = ? WHERE id = ?", [stamp, ticket_id]
+        )
         return get_ticket(db, ticket_id)
 
 
@@ -267,7 +300,9 @@ def defer(db: Database, ticket_id: int, places: int) -> Ticket:
         _expect(db, ticket_id, ("called",), "defer")
         db.execute(
             """UPDATE tickets SET status = 'waiting', window = NULL, staff_id = NULL, target_window = NULL,
-                      let_pass = ?, deferrals = deferrals + 1 WHERE id = ?""", [places, ticket_id])
+                      let_pass = ?, deferrals = deferrals + 1 WHERE id = ?""",
+            [places, ticket_id],
+        )
         return get_ticket(db, ticket_id)
 
 
@@ -289,8 +324,11 @@ def transfer_to_window(db: Database, ticket_id: int, window: str) -> Ticket:
             raise InvalidValue(Code.TICKET_WINDOW_WRONG_QUEUE, window=window, category=ticket.category)
         if window == ticket.window:
             raise InvalidValue(Code.TICKET_ALREADY_AT_WINDOW, ticket=ticket.label, window=window)
-        db.execute("""UPDATE tickets SET status = 'waiting', target_window = ?, window = NULL, staff_id = NULL,
-                             serving_at = NULL WHERE id = ?""", [window, ticket_id])
+        db.execute(
+            """UPDATE tickets SET status = 'waiting', target_window = ?, window = NULL, staff_id = NULL,
+                             serving_at = NULL WHERE id = ?""",
+            [window, ticket_id],
+        )
         return get_ticket(db, ticket_id)
 
 
@@ -310,9 +348,17 @@ def transfer_to_category(
             raise WrongState(Code.TICKET_NO_WINDOW, category=new_category, trip=trip.id)
         stamp = clock.to_text(moment)
         db.execute("UPDATE tickets SET status = 'transferred', done_at = ? WHERE id = ?", [stamp, ticket_id])
-        return _insert(db, trip.id, new_category, item_code=item_code, citizen_id=ticket.citizen_id,
-                       appointment_id=ticket.appointment_id, reason=ticket.priority_reason, issued_at=stamp,
-                       transferred_from=ticket_id)
+        return _insert(
+            db,
+            trip.id,
+            new_category,
+            item_code=item_code,
+            citizen_id=ticket.citizen_id,
+            appointment_id=ticket.appointment_id,
+            reason=ticket.priority_reason,
+            issued_at=stamp,
+            transferred_from=ticket_id,
+        )
 
 
 def hand_over_in_writing(db: Database, ticket_id: int) -> Ticket:
@@ -354,6 +400,7 @@ def set_print_state(db: Database, ticket_id: int, state: PrintState) -> Ticket:
 
 # Reading ---------------------------------------------------------------------
 
+
 def get_ticket(db: Database, ticket_id: int) -> Ticket:
     rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
     if not rows:
@@ -366,8 +413,11 @@ def find_ticket(db: Database, trip_id: int, label: str) -> Ticket | None:
     category, digits = label[:1], label[1:]
     if not digits.isdigit():
         return None
-    rows = list(db.query("SELECT * FROM tickets WHERE trip_id = ? AND category = ? AND number = ?",
-                         [trip_id, category, int(digits)]))
+    rows = list(
+        db.query(
+            "SELECT * FROM tickets WHERE trip_id = ? AND category = ? AND number = ?", [trip_id, category, int(digits)]
+        )
+    )
     return _ticket(rows[0]) if rows else None
 
 
@@ -384,8 +434,7 @@ def list_tickets(
     if category is not None:
         where.append("category = ?")
         params.append(category)
-    rows = db.query(
-        f"SELECT * FROM tickets WHERE {' AND '.join(where)} ORDER BY priority DESC, issued_at, id", params)
+    rows = db.query(f"SELECT * FROM tickets WHERE {' AND '.join(where)} ORDER BY priority DESC, issued_at, id", params)
     return [_ticket(row) for row in rows]
 
 
@@ -405,20 +454,35 @@ def estimate_wait(
     """
     department_for_category(db, category)
     if ticket_id is None:
-        ahead = next(db.query(
-            f"SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ? AND category = ? AND {IN_QUEUE}",
-            [trip_id, category]))["n"]
+        ahead = next(
+            db.query(
+                f"SELECT COUNT(*) AS n FROM tickets WHERE trip_id = ? AND category = ? AND {IN_QUEUE}",
+                [trip_id, category],
+            )
+        )["n"]
     elif (ticket := get_ticket(db, ticket_id)).status != "waiting":
         ahead = 0
     else:
-        ahead = next(db.query(
-            f"""SELECT COUNT(*) AS n FROM tickets
+        ahead = next(
+            db.query(
+                f"""SELECT COUNT(*) AS n FROM tickets
                WHERE trip_id = ? AND category = ? AND {IN_QUEUE} AND id != ?
                  AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND id < ?))))""",
-            [trip_id, category, ticket.id, int(ticket.priority), int(ticket.priority),
-             ticket.issued_at, ticket.issued_at, ticket.id]))["n"]
-    windows = next(db.query(
-        "SELECT COUNT(*) AS n FROM crew_categories WHERE trip_id = ? AND category = ?", [trip_id, category]))["n"]
+                [
+                    trip_id,
+                    category,
+                    ticket.id,
+                    int(ticket.priority),
+                    int(ticket.priority),
+                    ticket.issued_at,
+                    ticket.issued_at,
+                    ticket.id,
+                ],
+            )
+        )["n"]
+    windows = next(
+        db.query("SELECT COUNT(*) AS n FROM crew_categories WHERE trip_id = ? AND category = ?", [trip_id, category])
+    )["n"]
     median = metrics.recent_median_service_s(db, trip_id, category, recent=recent)
     if median is None:
         median = default_service_s
@@ -433,17 +497,28 @@ def queue_board(db: Database, trip_id: int, *, recent: int = 5) -> Board:
             for row in db.query(
                 f"""SELECT category, number, window, last_called_at FROM tickets
                     WHERE trip_id = ? AND {condition}
-                    ORDER BY last_called_at DESC, id DESC LIMIT ?""", [trip_id, limit])  # two calls may share a ms
+                    ORDER BY last_called_at DESC, id DESC LIMIT ?""",
+                [trip_id, limit],
+            )  # two calls may share a ms
         ]
 
-    waiting = {row["category"]: row["n"] for row in db.query(
-        f"""SELECT category, COUNT(*) AS n FROM tickets WHERE trip_id = ? AND {IN_QUEUE}
-           GROUP BY category ORDER BY category""", [trip_id])}
-    return Board(calling=calls("status IN ('called', 'serving')"), waiting=waiting,
-                 recent=calls("last_called_at IS NOT NULL", recent))
+    waiting = {
+        row["category"]: row["n"]
+        for row in db.query(
+            f"""SELECT category, COUNT(*) AS n FROM tickets WHERE trip_id = ? AND {IN_QUEUE}
+           GROUP BY category ORDER BY category""",
+            [trip_id],
+        )
+    }
+    return Board(
+        calling=calls("status IN ('called', 'serving')"),
+        waiting=waiting,
+        recent=calls("last_called_at IS NOT NULL", recent),
+    )
 
 
 # Helpers ---------------------------------------------------------------------
+
 
 def _window(db: Database, trip_id: int, window: str) -> tuple[int, list[str]]:
     """(staff id, categories) of a window on an open trip."""
@@ -471,8 +546,13 @@ def _expect(db: Database, ticket_id: int, statuses: tuple[TicketStatus, ...], ac
 
 
 def _move(
-    db: Database, ticket_id: int, statuses: tuple[TicketStatus, ...], status: TicketStatus, time_column: str,
-    now: datetime | None, action: str,
+    db: Database,
+    ticket_id: int,
+    statuses: tuple[TicketStatus, ...],
+    status: TicketStatus,
+    time_column: str,
+    now: datetime | None,
+    action: str,
 ) -> Ticket:
     stamp = clock.to_text(clock.resolve(now))
     with immediate(db):

@@ -61,7 +61,8 @@ def store_report(
             """INSERT INTO trip_reports (trip_id, report, stored_at, outbox_id) VALUES (?, ?, ?, ?)
                ON CONFLICT (trip_id) DO UPDATE SET report = excluded.report, stored_at = excluded.stored_at,
                                                    outbox_id = excluded.outbox_id""",
-            [trip_id, json.dumps(payload, ensure_ascii=False), stamp, message_id])
+            [trip_id, json.dumps(payload, ensure_ascii=False), stamp, message_id],
+        )
         return built
 
 

@@ -65,13 +65,15 @@ class Trip:
 
 # Stops -----------------------------------------------------------------------
 
+
 def add_stop(db: Database, name: str, kind: StopKind, *, address: str = "", contact: str = "") -> Stop:
     if not (name or "").strip():
         raise InvalidValue(Code.STOP_NAME_MISSING)
     if kind not in STOP_KINDS:
         raise InvalidValue(Code.STORE_NOT_A_CHOICE, field="stop.kind", allowed=", ".join(STOP_KINDS))
-    cursor = db.execute("INSERT INTO stops (name, kind, address, contact) VALUES (?, ?, ?, ?)",
-                        [name.strip(), kind, address, contact])
+    cursor = db.execute(
+        "INSERT INTO stops (name, kind, address, contact) VALUES (?, ?, ?, ?)", [name.strip(), kind, address, contact]
+    )
     assert cursor.lastrowid is not None
     return get_stop(db, cursor.lastrowid)
 
@@ -88,6 +90,7 @@ def list_stops(db: Database) -> list[Stop]:
 
 
 # Trips -----------------------------------------------------------------------
+
 
 def plan_trip(
     db: Database,
@@ -111,8 +114,14 @@ def plan_trip(
             raise InvalidValue(Code.TRIP_NOT_A_CAPTAIN, staff=captain_id)
         cursor = db.execute(
             "INSERT INTO trips (trip_date, stop_id, captain_id, mode, theme, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [trip_date.isoformat(), stop_id, captain_id, mode, (theme or "").strip() or None,
-             clock.to_text(clock.resolve(now))],
+            [
+                trip_date.isoformat(),
+                stop_id,
+                captain_id,
+                mode,
+                (theme or "").strip() or None,
+                clock.to_text(clock.resolve(now)),
+            ],
         )
         trip_id = cursor.lastrowid
         assert trip_id is not None
@@ -138,13 +147,16 @@ def set_crew(db: Database, trip_id: int, staff_id: int, window: str, categories:
             department_for_category(db, category)
         db.execute("DELETE FROM trip_crew WHERE trip_id = ? AND staff_id = ?", [trip_id, staff_id])
         try:
-            db.execute("INSERT INTO trip_crew (trip_id, staff_id, window) VALUES (?, ?, ?)",
-                       [trip_id, staff_id, window])
+            db.execute(
+                "INSERT INTO trip_crew (trip_id, staff_id, window) VALUES (?, ?, ?)", [trip_id, staff_id, window]
+            )
         except IntegrityError:
             raise WrongState(Code.TRIP_WINDOW_TAKEN, window=window, trip=trip_id) from None
         for category in dict.fromkeys(categories):
-            db.execute("INSERT INTO crew_categories (trip_id, staff_id, category) VALUES (?, ?, ?)",
-                       [trip_id, staff_id, category])
+            db.execute(
+                "INSERT INTO crew_categories (trip_id, staff_id, category) VALUES (?, ?, ?)",
+                [trip_id, staff_id, category],
+            )
         return get_trip(db, trip_id)
 
 
@@ -181,15 +193,18 @@ def set_desk_keys(db: Database, trip_id: int, codes: Sequence[str]) -> list[str]
                 raise WrongState(Code.TRIP_ITEM_NOT_OFFERED, item=code, trip=trip_id)
         db.execute("DELETE FROM trip_desk_keys WHERE trip_id = ?", [trip_id])
         for position, code in enumerate(codes):
-            db.execute("INSERT INTO trip_desk_keys (trip_id, position, item_code) VALUES (?, ?, ?)",
-                       [trip_id, position, code])
+            db.execute(
+                "INSERT INTO trip_desk_keys (trip_id, position, item_code) VALUES (?, ?, ?)", [trip_id, position, code]
+            )
         return desk_keys(db, trip_id)
 
 
 def desk_keys(db: Database, trip_id: int) -> list[str]:
     """The items of the desk's keys for the trip, in key order; [] when the captain set none."""
-    return [row["item_code"] for row in db.query(
-        "SELECT item_code FROM trip_desk_keys WHERE trip_id = ? ORDER BY position", [trip_id])]
+    return [
+        row["item_code"]
+        for row in db.query("SELECT item_code FROM trip_desk_keys WHERE trip_id = ? ORDER BY position", [trip_id])
+    ]
 
 
 def rate_cooperation(db: Database, trip_id: int, staff_id: int, score: int) -> None:
@@ -197,8 +212,9 @@ def rate_cooperation(db: Database, trip_id: int, staff_id: int, score: int) -> N
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise InvalidValue(Code.STORE_NOT_IN_RANGE, field="trip.cooperation", min=1, max=5)
     with immediate(db):
-        cursor = db.execute("UPDATE trip_crew SET cooperation = ? WHERE trip_id = ? AND staff_id = ?",
-                            [score, trip_id, staff_id])
+        cursor = db.execute(
+            "UPDATE trip_crew SET cooperation = ? WHERE trip_id = ? AND staff_id = ?", [score, trip_id, staff_id]
+        )
         if cursor.rowcount == 0:
             raise NotFound(Code.TRIP_NOT_CREW, staff=staff_id, trip=trip_id)
 
@@ -213,8 +229,9 @@ def open_trip(db: Database, trip_id: int, *, now: datetime | None = None) -> Tri
         other = current_trip(db)
         if other is not None:
             raise WrongState(Code.TRIP_OTHER_OPEN, trip=other.id)
-        db.execute("UPDATE trips SET status = 'open', opened_at = ? WHERE id = ?",
-                   [clock.to_text(clock.resolve(now)), trip_id])
+        db.execute(
+            "UPDATE trips SET status = 'open', opened_at = ? WHERE id = ?", [clock.to_text(clock.resolve(now)), trip_id]
+        )
         return get_trip(db, trip_id)
 
 
@@ -229,27 +246,38 @@ def close_trip(
         if trip.status != "open":
             raise WrongState(Code.TRIP_NOT_OPEN, trip=trip_id, status=trip.status)
         get_staff(db, closed_by)
-        counts = {row["status"]: row["n"] for row in db.query(
-            "SELECT status, COUNT(*) AS n FROM tickets WHERE trip_id = ? GROUP BY status", [trip_id])}
+        counts = {
+            row["status"]: row["n"]
+            for row in db.query(
+                "SELECT status, COUNT(*) AS n FROM tickets WHERE trip_id = ? GROUP BY status", [trip_id]
+            )
+        }
         if counts.get("serving"):
             raise WrongState(Code.TRIP_TICKETS_SERVING, count=counts["serving"])
-        open_cases = next(db.query(
-            "SELECT COUNT(*) AS n FROM cases WHERE trip_id = ? AND outcome IS NULL", [trip_id]))["n"]
+        open_cases = next(db.query("SELECT COUNT(*) AS n FROM cases WHERE trip_id = ? AND outcome IS NULL", [trip_id]))[
+            "n"
+        ]
         if open_cases:
             raise WrongState(Code.TRIP_CASES_OPEN, count=open_cases)
         pending = counts.get("waiting", 0) + counts.get("called", 0)
         if pending and not abandon_waiting:
             raise WrongState(Code.TRIP_TICKETS_WAITING, count=pending)
-        db.execute("UPDATE tickets SET status = 'no_show', done_at = ? WHERE trip_id = ? AND status IN "
-                   "('waiting', 'called')", [stamp, trip_id])
-        db.execute("UPDATE trips SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ?",
-                   [stamp, closed_by, trip_id])
+        db.execute(
+            "UPDATE tickets SET status = 'no_show', done_at = ? WHERE trip_id = ? AND status IN ('waiting', 'called')",
+            [stamp, trip_id],
+        )
+        db.execute(
+            "UPDATE trips SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ?", [stamp, closed_by, trip_id]
+        )
         return get_trip(db, trip_id)
 
 
 def get_trip(db: Database, trip_id: int) -> Trip:
-    rows = list(db.query(
-        "SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.id = ?", [trip_id]))
+    rows = list(
+        db.query(
+            "SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.id = ?", [trip_id]
+        )
+    )
     if not rows:
         raise NotFound(Code.TRIP_NOT_FOUND, trip=trip_id)
     return _trip(db, rows[0])
@@ -257,8 +285,11 @@ def get_trip(db: Database, trip_id: int) -> Trip:
 
 def current_trip(db: Database) -> Trip | None:
     """The open trip, if any (at most one is open at a time)."""
-    rows = list(db.query(
-        "SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.status = 'open'"))
+    rows = list(
+        db.query(
+            "SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id WHERE t.status = 'open'"
+        )
+    )
     return _trip(db, rows[0]) if rows else None
 
 
@@ -270,8 +301,11 @@ def list_trips(db: Database, *, date_from: date | None = None, date_to: date | N
     if date_to is not None:
         where.append("t.trip_date <= ?")
         params.append(date_to.isoformat())
-    rows = db.query(f"""SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id
-                        WHERE {' AND '.join(where)} ORDER BY t.trip_date, t.id""", params)
+    rows = db.query(
+        f"""SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id
+                        WHERE {" AND ".join(where)} ORDER BY t.trip_date, t.id""",
+        params,
+    )
     return [_trip(db, row) for row in rows]
 
 
@@ -283,18 +317,27 @@ def recent_trips(db: Database, *, limit: int, before: Trip | None = None) -> lis
     where, params = "1", []
     if before is not None:
         where, params = "(t.trip_date, t.id) < (?, ?)", [before.trip_date.isoformat(), before.id]
-    rows = db.query(f"""SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id
-                        WHERE {where} ORDER BY t.trip_date DESC, t.id DESC LIMIT ?""", [*params, limit])
+    rows = db.query(
+        f"""SELECT t.*, s.name AS stop_name FROM trips t JOIN stops s ON s.id = t.stop_id
+                        WHERE {where} ORDER BY t.trip_date DESC, t.id DESC LIMIT ?""",
+        [*params, limit],
+    )
     return [_trip(db, row) for row in rows]
 
 
 def _trip(db: Database, row: Mapping[str, Any]) -> Trip:
-    items = tuple(r["item_code"] for r in db.query(
-        "SELECT item_code FROM trip_items WHERE trip_id = ? ORDER BY item_code", [row["id"]]))
+    items = tuple(
+        r["item_code"]
+        for r in db.query("SELECT item_code FROM trip_items WHERE trip_id = ? ORDER BY item_code", [row["id"]])
+    )
     crew = tuple(
-        CrewMember(staff_id=r["staff_id"], name=r["name"], window=r["window"],
-                   categories=tuple(r["categories"].split(",")) if r["categories"] else (),
-                   cooperation=r["cooperation"])
+        CrewMember(
+            staff_id=r["staff_id"],
+            name=r["name"],
+            window=r["window"],
+            categories=tuple(r["categories"].split(",")) if r["categories"] else (),
+            cooperation=r["cooperation"],
+        )
         for r in db.query(
             """SELECT c.staff_id, s.name, c.window, c.cooperation,
                       (SELECT group_concat(category, ',') FROM
@@ -305,7 +348,16 @@ def _trip(db: Database, row: Mapping[str, Any]) -> Trip:
         )
     )
     return Trip(
-        id=row["id"], trip_date=date.fromisoformat(row["trip_date"]), stop_id=row["stop_id"],
-        stop_name=row["stop_name"], captain_id=row["captain_id"], mode=row["mode"], theme=row["theme"],
-        status=row["status"], opened_at=row["opened_at"], closed_at=row["closed_at"], items=items, crew=crew,
+        id=row["id"],
+        trip_date=date.fromisoformat(row["trip_date"]),
+        stop_id=row["stop_id"],
+        stop_name=row["stop_name"],
+        captain_id=row["captain_id"],
+        mode=row["mode"],
+        theme=row["theme"],
+        status=row["status"],
+        opened_at=row["opened_at"],
+        closed_at=row["closed_at"],
+        items=items,
+        crew=crew,
     )

@@ -27,8 +27,9 @@ def parse_dates(values: Iterable[str | date], what: str = "holidays") -> frozens
     return frozenset(days)
 
 
-def is_working_day(day: date, holidays: frozenset[date] = frozenset(),
-                   extra_workdays: frozenset[date] = frozenset()) -> bool:
+def is_working_day(
+    day: date, holidays: frozenset[date] = frozenset(), extra_workdays: frozenset[date] = frozenset()
+) -> bool:
     if day in extra_workdays:
         return True
     return day.weekday() < 5 and day not in holidays

@@ -20,8 +20,20 @@ from flows.van import Van
 
 __all__ = ["RECENT_CALLS", "Announcer", "TicketEvent", "TripEvent"]
 
-TicketEvent = Literal["issued", "printed", "unprinted", "written", "cancelled", "called", "recalled", "serving",
-                      "done", "no_show", "deferred", "transferred"]
+TicketEvent = Literal[
+    "issued",
+    "printed",
+    "unprinted",
+    "written",
+    "cancelled",
+    "called",
+    "recalled",
+    "serving",
+    "done",
+    "no_show",
+    "deferred",
+    "transferred",
+]
 # Calls the speaker says aloud.
 SPOKEN: tuple[TicketEvent, ...] = ("called", "recalled")
 TripEvent = Literal["opened", "closed", "crew_changed"]
@@ -35,8 +47,9 @@ class Announcer:
 
     def ticket(self, ticket: Ticket, kind: TicketEvent) -> None:
         """`ticket.<kind>`, then the board as it is now."""
-        self._event(f"ticket.{kind}", ticket=QueueTicket(number=ticket.label, category=ticket.category,
-                                                          window=ticket.window))
+        self._event(
+            f"ticket.{kind}", ticket=QueueTicket(number=ticket.label, category=ticket.category, window=ticket.window)
+        )
         self.board(ticket.trip_id)
         if kind in SPOKEN:
             speaker.say_call(self.van, ticket)
@@ -44,8 +57,9 @@ class Announcer:
     def rated(self, ticket: Ticket) -> None:
         """`ticket.rated`: the visit was rated (on the terminal, the phone or the window's tablet). Never the
         score; the board does not change."""
-        self._event("ticket.rated", ticket=QueueTicket(number=ticket.label, category=ticket.category,
-                                                       window=ticket.window))
+        self._event(
+            "ticket.rated", ticket=QueueTicket(number=ticket.label, category=ticket.category, window=ticket.window)
+        )
 
     def trip(self, trip: Trip, kind: TripEvent) -> None:
         """`trip.<kind>`, then the board: empty for a trip that closed."""
@@ -65,13 +79,18 @@ class Announcer:
         if trip_id is None or trips.get_trip(self.van.store, trip_id).status != "open":
             return QueueBoard(calling=[], waiting={}, recent=[], trip_id=trip_id)
         board = tickets.queue_board(self.van.store, trip_id, recent=RECENT_CALLS)
-        return QueueBoard(calling=self._calls(board.calling), waiting=board.waiting,
-                          recent=self._calls(board.recent), trip_id=trip_id)
+        return QueueBoard(
+            calling=self._calls(board.calling), waiting=board.waiting, recent=self._calls(board.recent), trip_id=trip_id
+        )
 
     def _calls(self, calls: list[tuple[str, str, str]]) -> list[BoardCall]:
         tz = self.van.config.tz
-        return [BoardCall(number=label, window=window, at=datetime.fromisoformat(at).astimezone(tz).isoformat(
-            timespec="seconds")) for label, window, at in calls]
+        return [
+            BoardCall(
+                number=label, window=window, at=datetime.fromisoformat(at).astimezone(tz).isoformat(timespec="seconds")
+            )
+            for label, window, at in calls
+        ]
 
     def _event(self, kind: str, **what: QueueTicket | QueueTrip) -> None:
         event = QueueEvent(type=kind, at=self.van.now().isoformat(timespec="milliseconds"), **what)  # type: ignore[arg-type]

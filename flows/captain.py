@@ -52,18 +52,21 @@ class TripWatch:
             return None
         opened = clock.from_text(trip.opened_at).astimezone(self.van.config.tz)
         return LiveTrip(
-            trip=trip, opened_at=opened, open_s=(self.van.now() - opened).total_seconds(),
+            trip=trip,
+            opened_at=opened,
+            open_s=(self.van.now() - opened).total_seconds(),
             summary=metrics.shift_summary(store, trip.id),
             arrivals=metrics.arrivals_by_hour(store, trip.id, tz=self.van.config.tz),
-            ratings=metrics.rating_distribution(store, trip.id), incidents=incidents.during(store, trip))
+            ratings=metrics.rating_distribution(store, trip.id),
+            incidents=incidents.during(store, trip),
+        )
 
     def add_suggestion(self, trip_id: int, text: str) -> Problem | None:
         """意见建议 handed to the captain (a slip, a word at the door), kept with the trip."""
         if self.captain.role != "captain":
             return Problem(Code.CAPTAIN_ONLY)
         try:
-            ratings.add_suggestion(self.van.store, text, trip_id=trip_id, staff_id=self.captain.id,
-                                   now=self.van.now())
+            ratings.add_suggestion(self.van.store, text, trip_id=trip_id, staff_id=self.captain.id, now=self.van.now())
         except StoreError as error:
             return error.problem
         return None

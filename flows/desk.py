@@ -40,8 +40,20 @@ from flows.slips import Slip
 from flows.van import Van
 
 __all__ = [
-    "DESK_KEYS", "Action", "CardWarning", "Department", "DeskFlow", "DeskKey", "Hold", "Item", "NextPerson",
-    "ReplaceAsked", "Slip", "Ticket", "desk_keys", "set_desk_keys",
+    "DESK_KEYS",
+    "Action",
+    "CardWarning",
+    "Department",
+    "DeskFlow",
+    "DeskKey",
+    "Hold",
+    "Item",
+    "NextPerson",
+    "ReplaceAsked",
+    "Slip",
+    "Ticket",
+    "desk_keys",
+    "set_desk_keys",
 ]
 
 # The number keys, in the order the captain sets their items (flows.trip uses the same).
@@ -88,8 +100,11 @@ def desk_keys(van: Van, trip: Trip) -> list[DeskKey]:
     """The keys as the captain set them for the trip; else its first items in catalogue order."""
     store = van.store
     codes = trips.desk_keys(store, trip.id)
-    items = ([catalogue.get_item(store, code) for code in codes] if codes
-             else catalogue.list_items(store, trip_id=trip.id)[:len(DESK_KEYS)])
+    items = (
+        [catalogue.get_item(store, code) for code in codes]
+        if codes
+        else catalogue.list_items(store, trip_id=trip.id)[: len(DESK_KEYS)]
+    )
     return [DeskKey(key, item) for key, item in zip(DESK_KEYS, items, strict=False)]
 
 
@@ -115,8 +130,11 @@ class DeskFlow:
         if action is Action.CLEAR_PERSON:
             return self.person is not None or self.disabled
         if action is Action.REPRINT:
-            return ticket is not None and ticket.status in ("waiting", "called", "serving") and \
-                ticket.print_state != "pending"
+            return (
+                ticket is not None
+                and ticket.status in ("waiting", "called", "serving")
+                and ticket.print_state != "pending"
+            )
         if action in (Action.WRITE, Action.CANCEL):
             return ticket is not None and ticket.status == "waiting" and ticket.print_state == "failed"
         if action is Action.TAKE_DEVICE:
@@ -157,9 +175,15 @@ class DeskFlow:
         service = self.van.config.service
         try:
             ticket = tickets.issue_ticket(
-                self.van.store, self.trip.id, item_code=item_code, citizen_id=self.person.citizen_id if self.person
-                else None, disabled=self.disabled, priority_age=service.priority_age, now=self.van.now(),
-                tz=self.van.config.tz)
+                self.van.store,
+                self.trip.id,
+                item_code=item_code,
+                citizen_id=self.person.citizen_id if self.person else None,
+                disabled=self.disabled,
+                priority_age=service.priority_age,
+                now=self.van.now(),
+                tz=self.van.config.tz,
+            )
         except StoreError as error:
             return error.problem
         return self._issued(ticket)
@@ -167,9 +191,14 @@ class DeskFlow:
     def check_in(self, code: str) -> Ticket | Problem:
         """An appointment's code, typed or scanned: its priority ticket, for its first item."""
         try:
-            ticket = appointments.check_in(self.van.store, code, self.trip.id,
-                                           priority_age=self.van.config.service.priority_age, now=self.van.now(),
-                                           tz=self.van.config.tz)
+            ticket = appointments.check_in(
+                self.van.store,
+                code,
+                self.trip.id,
+                priority_age=self.van.config.service.priority_age,
+                now=self.van.now(),
+                tz=self.van.config.tz,
+            )
         except StoreError as error:
             return error.problem
         return self._issued(ticket)
@@ -231,14 +260,25 @@ class DeskFlow:
         self._pending_card = None
 
     def _take_card(self, card: CardEvent) -> NextPerson | Problem:
-        warnings = tuple(warning for warning, applies in ((CardWarning.EXPIRED, card.expired),
-                                                          (CardWarning.CHECK_DIGIT, not card.id_number_valid))
-                         if applies)
+        warnings = tuple(
+            warning
+            for warning, applies in (
+                (CardWarning.EXPIRED, card.expired),
+                (CardWarning.CHECK_DIGIT, not card.id_number_valid),
+            )
+            if applies
+        )
         citizen_id, age = None, None
         try:
-            citizen = citizens.find_or_create(self.van.store, card.id_number, name=card.name, sex=card.sex,
-                                              address=card.address or None, staff_id=self.staff.id,
-                                              now=self.van.now())
+            citizen = citizens.find_or_create(
+                self.van.store,
+                card.id_number,
+                name=card.name,
+                sex=card.sex,
+                address=card.address or None,
+                staff_id=self.staff.id,
+                now=self.van.now(),
+            )
         except InvalidIdNumber:
             pass  # a card whose number fails GB 11643: the ticket is not linked, and staff are told
         except StoreError as error:
@@ -246,17 +286,27 @@ class DeskFlow:
         else:
             citizen_id, age = citizen.id, citizen.age_on(self.van.now().date())
         self._number = _number(card.id_number)
-        self.person = NextPerson(citizen_id=citizen_id, name=mask_name(card.name),
-                                 id_number=mask_id_number(card.id_number), age=age, warnings=warnings)
+        self.person = NextPerson(
+            citizen_id=citizen_id,
+            name=mask_name(card.name),
+            id_number=mask_id_number(card.id_number),
+            age=age,
+            warnings=warnings,
+        )
         return self.person
 
     def priority(self) -> PriorityReason | None:
         """The priority the next ticket gets, by the store's rule: age, or special needs (by hand or on record)."""
         citizen_id = self.person.citizen_id if self.person else None
         try:
-            return tickets.priority_for(self.van.store, citizen_id=citizen_id, disabled=self.disabled,
-                                        priority_age=self.van.config.service.priority_age, now=self.van.now(),
-                                        tz=self.van.config.tz)
+            return tickets.priority_for(
+                self.van.store,
+                citizen_id=citizen_id,
+                disabled=self.disabled,
+                priority_age=self.van.config.service.priority_age,
+                now=self.van.now(),
+                tz=self.van.config.tz,
+            )
         except StoreError:
             return None  # the person's record went away: the ticket's issue will say why
 

@@ -65,8 +65,9 @@ class FollowUpFlow:
         """Reload from the store (another terminal may have recorded a step); keep the selection."""
         self.lines = followups.list_lines(self.van.store, open_only=not self.show_closed)
         chosen = self.selected.follow_up.id if self.selected is not None else None
-        self.selected = next((line for line in self.lines if line.follow_up.id == chosen),
-                             self.lines[0] if self.lines else None)
+        self.selected = next(
+            (line for line in self.lines if line.follow_up.id == chosen), self.lines[0] if self.lines else None
+        )
         if self.selected is None or self.selected.follow_up.id != chosen:
             self.phone = None
 
@@ -117,8 +118,11 @@ class FollowUpFlow:
         if problem is not None:
             return problem
         assert self.selected is not None
-        steps = {Action.CALLBACK: ratings.record_callback, Action.FIX: ratings.record_fix,
-                 Action.REPORT: ratings.report_back}
+        steps = {
+            Action.CALLBACK: ratings.record_callback,
+            Action.FIX: ratings.record_fix,
+            Action.REPORT: ratings.report_back,
+        }
         follow_up_id = self.selected.follow_up.id
         try:
             steps[action](self.van.store, follow_up_id, self.by.id, note, now=self.van.now())
@@ -135,8 +139,9 @@ class FollowUpFlow:
             return problem
         assert self.selected is not None
         try:
-            self.phone = followups.callback_phone(self.van.store, self.selected.follow_up.id, staff_id=self.by.id,
-                                                  now=self.van.now())
+            self.phone = followups.callback_phone(
+                self.van.store, self.selected.follow_up.id, staff_id=self.by.id, now=self.van.now()
+            )
         except StoreError as error:
             return error.problem
         return self.phone
@@ -151,5 +156,6 @@ class FollowUpFlow:
         overall = year[0].figures if year else None
         if overall is None:
             return CallbackRule(today.year, 0, 0, None)
-        return CallbackRule(today.year, overall.named_bad_reviews, overall.named_bad_called_back,
-                            overall.named_bad_callback_rate)
+        return CallbackRule(
+            today.year, overall.named_bad_reviews, overall.named_bad_called_back, overall.named_bad_callback_rate
+        )

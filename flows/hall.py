@@ -29,8 +29,20 @@ from flows.van import Van
 from govan.config import Config
 
 __all__ = [
-    "RATE_AT_WINDOW_MINUTES", "Place", "RatedVisit", "Snapshot", "Ticket", "WindowVisit", "find_ticket", "place",
-    "rate_at_window", "rate_visit", "snapshot", "ticket_page_url", "wait_minutes", "window_visit",
+    "RATE_AT_WINDOW_MINUTES",
+    "Place",
+    "RatedVisit",
+    "Snapshot",
+    "Ticket",
+    "WindowVisit",
+    "find_ticket",
+    "place",
+    "rate_at_window",
+    "rate_visit",
+    "snapshot",
+    "ticket_page_url",
+    "wait_minutes",
+    "window_visit",
 ]
 
 PlaceStatus = Literal["waiting", "called", "serving", "done", "no_show", "transferred", "cancelled", "expired"]
@@ -136,9 +148,16 @@ def snapshot(store: Database, now: datetime) -> Snapshot:
         serving = windows.get(ticket.category, 0)
         wait_s[ticket.id] = count * medians[ticket.category] / serving if serving else None
     successor = {ticket.transferred_from: ticket.id for ticket in every if ticket.transferred_from is not None}
-    return Snapshot(trip=trip, tickets={ticket.id: ticket for ticket in every}, ahead=ahead, wait_s=wait_s,
-                    rated=hall.ratings_of_trip(store, trip.id), successor=successor, categories=categories,
-                    read_at=now)
+    return Snapshot(
+        trip=trip,
+        tickets={ticket.id: ticket for ticket in every},
+        ahead=ahead,
+        wait_s=wait_s,
+        rated=hall.ratings_of_trip(store, trip.id),
+        successor=successor,
+        categories=categories,
+        read_at=now,
+    )
 
 
 def place(view: Snapshot, ticket: Ticket) -> Place:
@@ -153,17 +172,28 @@ def place(view: Snapshot, ticket: Ticket) -> Place:
         seen.add(current.id)
     moved = printed if current.label != printed else None
     if current.status == "waiting":
-        return Place(number=current.label, status="waiting", ahead=view.ahead.get(current.id, 0),
-                     wait_minutes=wait_minutes(view.wait_s.get(current.id)), window=current.target_window,
-                     transferred_from=moved)
+        return Place(
+            number=current.label,
+            status="waiting",
+            ahead=view.ahead.get(current.id, 0),
+            wait_minutes=wait_minutes(view.wait_s.get(current.id)),
+            window=current.target_window,
+            transferred_from=moved,
+        )
     rating: RatingOffer | None = None
     if current.id in view.rated:
         rating = "given"
     elif current.status == "done" and current.serving_at is not None:
         rating = "offered"
-    return Place(number=current.label, status=current.status, ahead=0, wait_minutes=None,
-                 window=current.window if current.status in ("called", "serving") else None,
-                 rating=rating, transferred_from=moved)
+    return Place(
+        number=current.label,
+        status=current.status,
+        ahead=0,
+        wait_minutes=None,
+        window=current.window if current.status in ("called", "serving") else None,
+        rating=rating,
+        transferred_from=moved,
+    )
 
 
 def window_visit(view: Snapshot, window: str, now: datetime) -> WindowVisit:
@@ -199,8 +229,13 @@ def rate_visit(van: Van, ticket: Ticket, score: int, comment: str = "") -> Rated
             return Problem(Code.HALL_RATING_GIVEN, {"ticket": current.label})
         if where.rating != "offered" or current.staff_id is None:
             return Problem(Code.HALL_RATING_NOT_OFFERED, {"ticket": current.label, "status": current.status})
-        flow = RatingFlow(van, current, named=hall.named_visit(van.store, current.id),
-                          staff=staff.get_staff(van.store, current.staff_id), trip=trips.get_trip(van.store, current.trip_id))
+        flow = RatingFlow(
+            van,
+            current,
+            named=hall.named_visit(van.store, current.id),
+            staff=staff.get_staff(van.store, current.staff_id),
+            trip=trips.get_trip(van.store, current.trip_id),
+        )
     except StoreError as error:
         return error.problem
     chosen = flow.choose(score)

@@ -127,11 +127,15 @@ class Action(Enum):
 
 
 _OUTCOME_ACTIONS: dict[Outcome, Action] = {
-    "completed_on_site": Action.OUTCOME_COMPLETED, "accepted_forwarded": Action.OUTCOME_ACCEPTED,
-    "not_done": Action.OUTCOME_NOT_DONE, "consult_only": Action.OUTCOME_CONSULT,
+    "completed_on_site": Action.OUTCOME_COMPLETED,
+    "accepted_forwarded": Action.OUTCOME_ACCEPTED,
+    "not_done": Action.OUTCOME_NOT_DONE,
+    "consult_only": Action.OUTCOME_CONSULT,
 }
 _DELIVERY_ACTIONS: dict[Delivery, Action] = {
-    "on_site": Action.DELIVER_ON_SITE, "post": Action.DELIVER_POST, "door": Action.DELIVER_DOOR,
+    "on_site": Action.DELIVER_ON_SITE,
+    "post": Action.DELIVER_POST,
+    "door": Action.DELIVER_DOOR,
 }
 _DELIVERING: tuple[Outcome, ...] = ("completed_on_site", "accepted_forwarded")
 
@@ -300,8 +304,9 @@ class IntakeFlow:
         except StoreError as error:
             return error.problem
         if ticket.status != "serving":
-            return Problem(Code.TICKET_NOT_SERVING, {"ticket": ticket.label, "status": ticket.status,
-                                                     "action": "take in"})
+            return Problem(
+                Code.TICKET_NOT_SERVING, {"ticket": ticket.label, "status": ticket.status, "action": "take in"}
+            )
         flow = cls(van, ticket, staff=staff, trip=trip, window=window)
         flow._resume()
         return flow
@@ -315,11 +320,17 @@ class IntakeFlow:
                 self.recorded.append(case)
         # The person the ticket is for (an appointment, the desk's card), else the one its last case was for.
         visit = [*self.recorded, *([self.case] if self.case else [])]
-        citizen_id = self.ticket.citizen_id or next((case.citizen_id for case in reversed(visit) if case.citizen_id),
-                                                    None)
+        citizen_id = self.ticket.citizen_id or next(
+            (case.citizen_id for case in reversed(visit) if case.citizen_id), None
+        )
         if citizen_id is not None:
-            citizen = citizens.get(store, citizen_id, staff_id=self.staff.id,
-                                   purpose=f"intake of ticket {self.ticket.label}", now=self.van.now())
+            citizen = citizens.get(
+                store,
+                citizen_id,
+                staff_id=self.staff.id,
+                purpose=f"intake of ticket {self.ticket.label}",
+                now=self.van.now(),
+            )
             self._person = _Person(details=_details_of(citizen), citizen=citizen)
         if self.case is not None:
             self.item = catalogue.get_item(store, self.case.item_code)
@@ -336,8 +347,11 @@ class IntakeFlow:
             outcome = next(key for key, value in _OUTCOME_ACTIONS.items() if value is action)
             return step is Step.OUTCOME and (outcome != "completed_on_site" or self._item.completion == "on_site")
         if action in _DELIVERY_ACTIONS.values():
-            return step is Step.OUTCOME and self.outcome in _DELIVERING and (
-                action is not Action.DELIVER_POST or self._item.mailable)
+            return (
+                step is Step.OUTCOME
+                and self.outcome in _DELIVERING
+                and (action is not Action.DELIVER_POST or self._item.mailable)
+            )
         rules = {
             Action.NEXT: step is Step.PERSON or (step is Step.MATERIALS and case_open),
             Action.BACK: step in (Step.MATERIALS, Step.OUTCOME),
@@ -405,8 +419,7 @@ class IntakeFlow:
         current = self._person.details.id_number
         if current is not None and _number(event.id_number) != current:
             self._pending_card = event
-            return ReplaceAsked(card_name=mask_name(event.name), current_name=mask_name(typed.name or
-                                                                                        self.person.name))
+            return ReplaceAsked(card_name=mask_name(event.name), current_name=mask_name(typed.name or self.person.name))
         return self._take_card(event, typed, same_person=current is not None)
 
     def replace_person(self, typed: PersonDetails) -> CardRead | None:
@@ -420,14 +433,26 @@ class IntakeFlow:
         self._pending_card = None
 
     def _take_card(self, card: CardEvent, typed: PersonDetails, *, same_person: bool) -> CardRead:
-        warnings = tuple(warning for warning, applies in ((CardWarning.EXPIRED, card.expired),
-                                                          (CardWarning.CHECK_DIGIT, not card.id_number_valid))
-                         if applies)
-        details = PersonDetails(id_number=card.id_number, name=card.name, sex=card.sex,
-                                phone=typed.phone if same_person else "", address=card.address,
-                                nation=card.nation_name, birth_date=card.birth_date)
-        self._person = _Person(details=details, card=card, citizen=self.citizen if same_person else None,
-                               warnings=warnings)
+        warnings = tuple(
+            warning
+            for warning, applies in (
+                (CardWarning.EXPIRED, card.expired),
+                (CardWarning.CHECK_DIGIT, not card.id_number_valid),
+            )
+            if applies
+        )
+        details = PersonDetails(
+            id_number=card.id_number,
+            name=card.name,
+            sex=card.sex,
+            phone=typed.phone if same_person else "",
+            address=card.address,
+            nation=card.nation_name,
+            birth_date=card.birth_date,
+        )
+        self._person = _Person(
+            details=details, card=card, citizen=self.citizen if same_person else None, warnings=warnings
+        )
         return CardRead(card, details, warnings)
 
     def file_card_holder(self, card: CardEvent) -> Filed | Problem | None:
@@ -435,9 +460,15 @@ class IntakeFlow:
         if self._person.card is not card:
             return None
         try:
-            citizen = citizens.find_or_create(self.van.store, card.id_number, name=card.name, sex=card.sex,
-                                              address=card.address or None, staff_id=self.staff.id,
-                                              now=self.van.now())
+            citizen = citizens.find_or_create(
+                self.van.store,
+                card.id_number,
+                name=card.name,
+                sex=card.sex,
+                address=card.address or None,
+                staff_id=self.staff.id,
+                now=self.van.now(),
+            )
         except InvalidIdNumber:
             return Filed(self.person, "not_filed", card.card_type)
         except StoreError as error:
@@ -445,8 +476,9 @@ class IntakeFlow:
         history = audit.entries(self.van.store, subject="citizen", subject_id=citizen.id)
         found = bool(history) and history[-1].action != "create"
         own_card = card.card_type == "resident" and card.id_number_valid and not card.expired
-        self._person = replace(self._person, citizen=citizen, own_card_seen=own_card,
-                               details=_filled_in(self.person, citizen))
+        self._person = replace(
+            self._person, citizen=citizen, own_card_seen=own_card, details=_filled_in(self.person, citizen)
+        )
         problem = self._case_follows_person()
         return problem or Filed(self.person, "found" if found else "created", card.card_type)
 
@@ -456,8 +488,12 @@ class IntakeFlow:
         if problem is not None:
             return problem
         number = idnumber.normalize(text)
-        details = replace(typed, id_number=number, birth_date=idnumber.birth_date(number).isoformat(),
-                          sex=typed.sex or idnumber.sex(number))
+        details = replace(
+            typed,
+            id_number=number,
+            birth_date=idnumber.birth_date(number).isoformat(),
+            sex=typed.sex or idnumber.sex(number),
+        )
         self._person = _Person(details=details)
         return details
 
@@ -473,9 +509,15 @@ class IntakeFlow:
             return refused
         number = self.person.id_number
         assert number is not None
-        audit.record(self.van.store, "view", "citizen", self.citizen.id if self.citizen else None,
-                     f"full ID number shown at intake of ticket {self.ticket.label}", staff_id=self.staff.id,
-                     now=self.van.now())
+        audit.record(
+            self.van.store,
+            "view",
+            "citizen",
+            self.citizen.id if self.citizen else None,
+            f"full ID number shown at intake of ticket {self.ticket.label}",
+            staff_id=self.staff.id,
+            now=self.van.now(),
+        )
         return number
 
     def next(self, typed: PersonDetails | None = None) -> Step | Problem:
@@ -495,10 +537,18 @@ class IntakeFlow:
         return self._go(Step.MATERIALS)
 
     def _file_person(self, typed: PersonDetails) -> Problem | None:
-        details = replace(typed, id_number=self.person.id_number, name=typed.name.strip(),
-                          phone=contact.normalize_phone(typed.phone), address=typed.address.strip())
-        checks = (contact.name_problem(details.name) if details.id_number or details.name else None,
-                  contact.phone_problem(details.phone), contact.address_problem(details.address, required=False))
+        details = replace(
+            typed,
+            id_number=self.person.id_number,
+            name=typed.name.strip(),
+            phone=contact.normalize_phone(typed.phone),
+            address=typed.address.strip(),
+        )
+        checks = (
+            contact.name_problem(details.name) if details.id_number or details.name else None,
+            contact.phone_problem(details.phone),
+            contact.address_problem(details.address, required=False),
+        )
         problem = next((found for found in checks if found is not None), None)
         if problem is not None:
             return problem
@@ -507,9 +557,15 @@ class IntakeFlow:
             return None  # served without a record: consult, or a person who gives no number
         try:
             citizen = citizens.find_or_create(
-                self.van.store, details.id_number, name=details.name or None, sex=details.sex,
-                phone=details.phone or None, address=details.address or None, staff_id=self.staff.id,
-                now=self.van.now())
+                self.van.store,
+                details.id_number,
+                name=details.name or None,
+                sex=details.sex,
+                phone=details.phone or None,
+                address=details.address or None,
+                staff_id=self.staff.id,
+                now=self.van.now(),
+            )
         except InvalidIdNumber:
             return None  # a card whose number fails GB 11643: already warned, served unfiled
         except StoreError as error:
@@ -568,8 +624,14 @@ class IntakeFlow:
 
     def _open_case(self, item: Item) -> Case | Problem:
         try:
-            self.case = cases.open_case(self.van.store, item.code, self.staff.id, ticket_id=self.ticket.id,
-                                        citizen_id=self.citizen.id if self.citizen else None, now=self.van.now())
+            self.case = cases.open_case(
+                self.van.store,
+                item.code,
+                self.staff.id,
+                ticket_id=self.ticket.id,
+                citizen_id=self.citizen.id if self.citizen else None,
+                now=self.van.now(),
+            )
         except StoreError as error:
             return error.problem
         self.item = item
@@ -585,8 +647,10 @@ class IntakeFlow:
         store = self.van.store
         self.case = cases.get_case(store, self.case.id)
         attachments = {attachment.id: attachment for attachment in cases.list_attachments(store, self.case.id)}
-        certifiers = {person: staff_store.get_staff(store, person).name
-                      for person in {a.certified_by for a in attachments.values() if a.certified_by is not None}}
+        certifiers = {
+            person: staff_store.get_staff(store, person).name
+            for person in {a.certified_by for a in attachments.values() if a.certified_by is not None}
+        }
         lines = [line.material for line in self.case.materials]
         photos = frozenset(line for line in lines if _is_photo(line))
         if not photos and self._item.needs_id_photo:
@@ -614,10 +678,12 @@ class IntakeFlow:
         assert case is not None
         moment = self.van.now()
         certify = None if photo else Certify(staff=self.staff.name, at=moment.isoformat(timespec="seconds"))
-        command = CaptureCommand(job_id=f"case-{case.id}-{new_id()[:8]}", mode="id_photo" if photo else "document",
-                                 certify=certify)
-        result = await send(self.van, "camera", "capture", command,
-                            timeout=self.van.config.devices.camera.timeout_s + CAPTURE_MARGIN_S)
+        command = CaptureCommand(
+            job_id=f"case-{case.id}-{new_id()[:8]}", mode="id_photo" if photo else "document", certify=certify
+        )
+        result = await send(
+            self.van, "camera", "capture", command, timeout=self.van.config.devices.camera.timeout_s + CAPTURE_MARGIN_S
+        )
         if isinstance(result, Problem):
             return result
         if not result.path or not result.sha256:
@@ -628,9 +694,17 @@ class IntakeFlow:
         assert result.path is not None and result.sha256 is not None
         try:
             attachment = cases.add_attachment(
-                self.van.store, case.id, path=result.path, sha256=result.sha256,
-                kind="id_photo" if photo else "certified_copy", size_bytes=result.bytes, material=material,
-                certified_by=None if photo else self.staff.id, certified_at=None if photo else at, now=at)
+                self.van.store,
+                case.id,
+                path=result.path,
+                sha256=result.sha256,
+                kind="id_photo" if photo else "certified_copy",
+                size_bytes=result.bytes,
+                material=material,
+                certified_by=None if photo else self.staff.id,
+                certified_at=None if photo else at,
+                now=at,
+            )
         except StoreError as error:
             return error.problem
         if self.case is not None and self.case.id == case.id:
@@ -700,7 +774,9 @@ class IntakeFlow:
         self.delivery = delivery
         return None
 
-    def record(self, details: OutcomeDetails, *, missing_confirmed: bool = False) -> Recorded | MissingMaterials | Problem:
+    def record(
+        self, details: OutcomeDetails, *, missing_confirmed: bool = False
+    ) -> Recorded | MissingMaterials | Problem:
         """Record the outcome as a clerk would check it; missing required materials are confirmed first."""
         refused = self._refused(Action.RECORD)
         if refused is not None:
@@ -709,8 +785,9 @@ class IntakeFlow:
         assert case is not None
         if outcome is None:
             return Problem(Code.INTAKE_OUTCOME_MISSING)
-        missing = tuple(line.material for line in cases.get_case(self.van.store, case.id).materials
-                        if line.state == "missing")
+        missing = tuple(
+            line.material for line in cases.get_case(self.van.store, case.id).materials if line.state == "missing"
+        )
         checked = self._checked(outcome, details, missing)
         if isinstance(checked, Problem):
             return checked
@@ -721,8 +798,16 @@ class IntakeFlow:
         waybill = details.waybill.strip() if delivery == "post" else ""
         try:
             self.case = cases.record_outcome(
-                self.van.store, case.id, outcome, reason=reason, delivery=delivery, delivery_address=address,
-                waybill=waybill or None, delivery_date=door_date, now=self.van.now())
+                self.van.store,
+                case.id,
+                outcome,
+                reason=reason,
+                delivery=delivery,
+                delivery_address=address,
+                waybill=waybill or None,
+                delivery_date=door_date,
+                now=self.van.now(),
+            )
         except StoreError as error:
             return error.problem
         recorded = self.case
@@ -730,16 +815,18 @@ class IntakeFlow:
         self.case, self.step, self.printouts = None, Step.RECORDED, []
         return Recorded(recorded, offer_return_visit=receipts.wants_missing_list(recorded), missing=missing)
 
-    def _checked(self, outcome: Outcome, details: OutcomeDetails,
-                 missing: tuple[str, ...]) -> tuple[str | None, str | None, date | None] | Problem:
+    def _checked(
+        self, outcome: Outcome, details: OutcomeDetails, missing: tuple[str, ...]
+    ) -> tuple[str | None, str | None, date | None] | Problem:
         """(reason, address, door date) to store, or what the clerk must fix first."""
         if outcome == "not_done":
             if details.reason is None:
                 return Problem(Code.CASE_REASON_MISSING)
             if details.reason is NotDone.OTHER and not details.reason_detail.strip():
                 return Problem(Code.INTAKE_REASON_DETAIL_MISSING)
-            detail = details.reason_detail or ("、".join(missing) if details.reason is NotDone.MISSING_MATERIALS
-                                               else "")
+            detail = details.reason_detail or (
+                "、".join(missing) if details.reason is NotDone.MISSING_MATERIALS else ""
+            )
             return reasons.stored(details.reason.value, detail), None, None
         if outcome not in _DELIVERING:
             return None, None, None
@@ -773,9 +860,15 @@ class IntakeFlow:
         if moment <= self.van.now():
             return Problem(Code.INTAKE_APPOINTMENT_PAST)
         try:
-            booked = appointments.book(self.van.store, "individual", moment, [case.item_code],
-                                       citizen_id=self.citizen.id if self.citizen else None,
-                                       booked_by=self.staff.id, now=self.van.now())
+            booked = appointments.book(
+                self.van.store,
+                "individual",
+                moment,
+                [case.item_code],
+                citizen_id=self.citizen.id if self.citizen else None,
+                booked_by=self.staff.id,
+                now=self.van.now(),
+            )
         except StoreError as error:
             return error.problem
         return BookedVisit(at=moment, code=booked.checkin_code, qr_payload=booked.qr_payload)
@@ -785,30 +878,52 @@ class IntakeFlow:
         case = self.recorded[-1]
         item = catalogue.get_item(self.van.store, case.item_code)
         self.printouts = receipts.printouts(
-            case, item, self._header(case, item), visit=visit, label=self._label(case, item),
+            case,
+            item,
+            self._header(case, item),
+            visit=visit,
+            label=self._label(case, item),
             due=receipts.due_date(item, self.van.now().date(), self.van.config.service.holidays)
-            if case.outcome == "accepted_forwarded" else None)
+            if case.outcome == "accepted_forwarded"
+            else None,
+        )
         return await self.reprint()
 
     async def reprint(self) -> list[PrintResult]:
-        return [PrintResult(printout.kind, await print_document(self.van, printout.document))
-                for printout in self.printouts]
+        return [
+            PrintResult(printout.kind, await print_document(self.van, printout.document)) for printout in self.printouts
+        ]
 
     def _header(self, case: Case, item: Item) -> receipts.ReceiptHeader:
         return receipts.ReceiptHeader(
-            case_number=self.number_of(case), item_name=item.name, department=self.department_name(item.department), person=mask_name(self.person.name),
-            staff=self.staff.name, window=self.window, stop=self.trip.stop_name, at=self.van.now())
+            case_number=self.number_of(case),
+            item_name=item.name,
+            department=self.department_name(item.department),
+            person=mask_name(self.person.name),
+            staff=self.staff.name,
+            window=self.window,
+            stop=self.trip.stop_name,
+            at=self.van.now(),
+        )
 
     def _label(self, case: Case, item: Item) -> receipts.MailingLabel | None:
         if case.delivery != "post":
             return None
-        address = cases.delivery_address(self.van.store, case.id, staff_id=self.staff.id,
-                                         purpose="print the mailing label", now=self.van.now()) or ""
+        address = (
+            cases.delivery_address(
+                self.van.store, case.id, staff_id=self.staff.id, purpose="print the mailing label", now=self.van.now()
+            )
+            or ""
+        )
         return receipts.MailingLabel(
             name=(self.citizen.name if self.citizen else None) or self.person.name,
-            phone=(self.citizen.phone if self.citizen else None) or self.person.phone, address=address,
-            waybill=case.waybill, case_number=self.number_of(case), item_name=item.name,
-            sender=f"{receipts.OFFICE} · {self.trip.stop_name}")
+            phone=(self.citizen.phone if self.citizen else None) or self.person.phone,
+            address=address,
+            waybill=case.waybill,
+            case_number=self.number_of(case),
+            item_name=item.name,
+            sender=f"{receipts.OFFICE} · {self.trip.stop_name}",
+        )
 
     # The end of the visit
     def another_item(self) -> Step | Problem:
@@ -842,8 +957,13 @@ class IntakeFlow:
         abandoned = None
         if self.case is not None:
             try:
-                abandoned = cases.record_outcome(self.van.store, self.case.id, "not_done",
-                                                 reason=reasons.stored(reason.code, detail), now=self.van.now())
+                abandoned = cases.record_outcome(
+                    self.van.store,
+                    self.case.id,
+                    "not_done",
+                    reason=reasons.stored(reason.code, detail),
+                    now=self.van.now(),
+                )
             except StoreError as error:
                 return error.problem
             self.case = None
@@ -881,7 +1001,11 @@ def _details_of(citizen: Citizen) -> PersonDetails:
 def _filled_in(details: PersonDetails, citizen: Citizen) -> PersonDetails:
     """What the store has on file fills the blanks; what was typed or read is kept."""
     return replace(
-        details, id_number=citizen.id_number or details.id_number, name=details.name or citizen.name or "",
-        sex=details.sex or citizen.sex, phone=details.phone or citizen.phone or "",
+        details,
+        id_number=citizen.id_number or details.id_number,
+        name=details.name or citizen.name or "",
+        sex=details.sex or citizen.sex,
+        phone=details.phone or citizen.phone or "",
         address=details.address or citizen.address or "",
-        birth_date=details.birth_date or (citizen.birth_date.isoformat() if citizen.birth_date else ""))
+        birth_date=details.birth_date or (citizen.birth_date.isoformat() if citizen.birth_date else ""),
+    )

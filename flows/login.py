@@ -39,8 +39,14 @@ class LoginFlow:
         """The staff member, or why not: `staff.bad_credentials`, or `staff.locked` with the minutes left."""
         service = self.van.config.service
         try:
-            return staff.authenticate(self.van.store, login, pin, attempts=service.pin_attempts,
-                                      lockout_minutes=service.pin_lockout_minutes, now=self.van.now())
+            return staff.authenticate(
+                self.van.store,
+                login,
+                pin,
+                attempts=service.pin_attempts,
+                lockout_minutes=service.pin_lockout_minutes,
+                now=self.van.now(),
+            )
         except BadCredentials as error:
             return error.problem
 
@@ -48,8 +54,11 @@ class LoginFlow:
 def locks(van: Van) -> list[Lock]:
     """Staff locked out now, for the captain to unlock."""
     locked = staff.locks(van.store, now=van.now())
-    return [Lock(person, locked[person.login].astimezone(van.config.tz))
-            for person in staff.list_staff(van.store) if person.login in locked]
+    return [
+        Lock(person, locked[person.login].astimezone(van.config.tz))
+        for person in staff.list_staff(van.store)
+        if person.login in locked
+    ]
 
 
 def unlock(van: Van, by: Staff, staff_id: int) -> Problem | None:

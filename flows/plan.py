@@ -29,8 +29,7 @@ def plan_view(van: Van) -> PlanView:
     today = van.now().date()
     names = [week_of(today), week_of(today + timedelta(days=7))]
     weeks = [plan for name in names if (plan := plans.week(van.store, name)) is not None]
-    return PlanView(today, weeks, plans.unseen_weeks(van.store), plans.day_bookings(van.store, today,
-                                                                                   tz=van.config.tz))
+    return PlanView(today, weeks, plans.unseen_weeks(van.store), plans.day_bookings(van.store, today, tz=van.config.tz))
 
 
 def seen(van: Van, view: PlanView) -> None:

@@ -22,12 +22,15 @@ class Printed:
     warning: Problem | None = None
 
 
-async def print_document(van: Van, document: Document, *, job_id: str | None = None, copies: int = 1) -> Printed | Problem:
+async def print_document(
+    van: Van, document: Document, *, job_id: str | None = None, copies: int = 1
+) -> Printed | Problem:
     """Print `document`; give the same `job_id` to reprint nothing twice if a result was lost."""
     job = job_id or new_id()
     timeout = van.config.devices.printer.timeout_s * copies + MARGIN_S
-    result = await send(van, "printer", "print", PrintCommand(job_id=job, document=document, copies=copies),
-                        timeout=timeout)
+    result = await send(
+        van, "printer", "print", PrintCommand(job_id=job, document=document, copies=copies), timeout=timeout
+    )
     if isinstance(result, JobResult):
         return Printed(job, warning=result.problem)
     return result

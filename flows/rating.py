@@ -31,8 +31,18 @@ from db.trips import Trip
 from flows.announce import Announcer
 from flows.van import Van
 
-__all__ = ["LEVELS", "SCORES", "Action", "FollowUp", "Rated", "Rating", "RatingFlow", "RatingGiven", "Step",
-           "Suggestion"]
+__all__ = [
+    "LEVELS",
+    "SCORES",
+    "Action",
+    "FollowUp",
+    "Rated",
+    "Rating",
+    "RatingFlow",
+    "RatingGiven",
+    "Step",
+    "Suggestion",
+]
 
 SCORES = (5, 4, 3, 2, 1)  # the order GB/T 39735 lists them: 非常满意 first
 
@@ -119,14 +129,22 @@ class RatingFlow:
         try:
             if self.score is not None and self._stored.rating is None:
                 rating, follow_up = ratings.rate(
-                    self.van.store, self.ticket.id, self.score, named=self.named, comment=comment,
-                    followup_working_days=service.followup_working_days, holidays=service.holidays,
-                    now=self.van.now(), tz=self.van.config.tz)
+                    self.van.store,
+                    self.ticket.id,
+                    self.score,
+                    named=self.named,
+                    comment=comment,
+                    followup_working_days=service.followup_working_days,
+                    holidays=service.holidays,
+                    now=self.van.now(),
+                    tz=self.van.config.tz,
+                )
                 self._stored = Rated(rating, follow_up, None)
                 Announcer(self.van).rated(self.ticket)
             if suggestion and self._stored.suggestion is None:
-                added = ratings.add_suggestion(self.van.store, suggestion, trip_id=self.trip.id,
-                                               staff_id=self.staff.id, now=self.van.now())
+                added = ratings.add_suggestion(
+                    self.van.store, suggestion, trip_id=self.trip.id, staff_id=self.staff.id, now=self.van.now()
+                )
                 self._stored = Rated(self._stored.rating, self._stored.follow_up, added)
         except StoreError as error:
             return error.problem

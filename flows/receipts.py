@@ -27,9 +27,21 @@ from db.catalogue import Item
 from flows import reasons
 
 __all__ = [
-    "OFFICE", "BookedVisit", "DeliveryNote", "MailingLabel", "MaterialLine", "Printout", "PrintoutKind",
-    "ReceiptHeader", "accepted_receipt", "address_label", "completed_receipt", "due_date", "missing_materials_list",
-    "printouts", "wants_missing_list",
+    "OFFICE",
+    "BookedVisit",
+    "DeliveryNote",
+    "MailingLabel",
+    "MaterialLine",
+    "Printout",
+    "PrintoutKind",
+    "ReceiptHeader",
+    "accepted_receipt",
+    "address_label",
+    "completed_receipt",
+    "due_date",
+    "missing_materials_list",
+    "printouts",
+    "wants_missing_list",
 ]
 
 OFFICE = "龙港市流动政务客厅"
@@ -102,19 +114,31 @@ def due_date(item: Item, accepted_on: date, holidays: Iterable[str | date]) -> d
 
 
 def printouts(
-    case: Case, item: Item, header: ReceiptHeader, *, due: date | None, visit: BookedVisit | None,
+    case: Case,
+    item: Item,
+    header: ReceiptHeader,
+    *,
+    due: date | None,
+    visit: BookedVisit | None,
     label: MailingLabel | None,
 ) -> list[Printout]:
     """What this outcome prints, in order: its receipt or list of what to bring, then the mailing label."""
-    delivery = DeliveryNote(kind=case.delivery or "on_site", waybill=case.waybill,
-                            on=date.fromisoformat(case.delivery_date) if case.delivery_date else None)
+    delivery = DeliveryNote(
+        kind=case.delivery or "on_site",
+        waybill=case.waybill,
+        on=date.fromisoformat(case.delivery_date) if case.delivery_date else None,
+    )
     documents: list[Printout] = []
     if case.outcome == "completed_on_site":
         documents.append(Printout("receipt", completed_receipt(header, delivery)))
     elif case.outcome == "accepted_forwarded":
         lines = [MaterialLine(line.material, line.state) for line in case.materials]
-        documents.append(Printout("receipt", accepted_receipt(
-            header, delivery, time_limit_days=item.time_limit_days, due=due, materials=lines)))
+        documents.append(
+            Printout(
+                "receipt",
+                accepted_receipt(header, delivery, time_limit_days=item.time_limit_days, due=due, materials=lines),
+            )
+        )
     elif wants_missing_list(case):
         missing = [line.material for line in case.materials if line.state == "missing"]
         seen = [line.material for line in case.materials if line.state != "missing"]
@@ -137,7 +161,11 @@ def completed_receipt(header: ReceiptHeader, delivery: DeliveryNote) -> Document
 
 
 def accepted_receipt(
-    header: ReceiptHeader, delivery: DeliveryNote, *, time_limit_days: int, due: date | None,
+    header: ReceiptHeader,
+    delivery: DeliveryNote,
+    *,
+    time_limit_days: int,
+    due: date | None,
     materials: Sequence[MaterialLine],
 ) -> Document:
     """受理回执: accepted here, processed in the back office (现场受理、后台流转)."""
@@ -155,8 +183,10 @@ def accepted_receipt(
     ]
     if materials:
         blocks.append(TextBlock(text="收取材料："))
-        blocks += [TextBlock(text=f" {n}. {line.material}  {_MATERIAL_STATE[line.state]}")
-                   for n, line in enumerate(materials, start=1)]
+        blocks += [
+            TextBlock(text=f" {n}. {line.material}  {_MATERIAL_STATE[line.state]}")
+            for n, line in enumerate(materials, start=1)
+        ]
     return Document(blocks=blocks + _bottom(header))
 
 

@@ -31,12 +31,21 @@ from flows.receipts import OFFICE
 from flows.van import Van
 
 __all__ = [
-    "PRIORITY_LINES", "Slip", "SlipOutcome", "SlipText", "cancel", "hand_over_in_writing", "print_slip", "slip_document",
+    "PRIORITY_LINES",
+    "Slip",
+    "SlipOutcome",
+    "SlipText",
+    "cancel",
+    "hand_over_in_writing",
+    "print_slip",
+    "slip_document",
     "wait_minutes",
 ]
 
 PRIORITY_LINES: dict[PriorityReason, str] = {
-    "appointment": "预约优先", "age": "高龄优先", "disabled": "特殊群体优先",
+    "appointment": "预约优先",
+    "age": "高龄优先",
+    "disabled": "特殊群体优先",
 }
 # A ticket that is over needs no slip.
 _STILL_NEEDED = ("waiting", "called", "serving")
@@ -115,10 +124,16 @@ def _text(van: Van, ticket: Ticket, stop_name: str) -> SlipText:
     store = van.store
     item = catalogue.get_item(store, ticket.item_code).name if ticket.item_code else ticket.category
     estimate = tickets.estimate_wait(store, ticket.trip_id, ticket.category, ticket_id=ticket.id)
-    return SlipText(label=ticket.label, item_name=item, stop_name=stop_name, people_ahead=estimate.people_ahead,
-                    wait_seconds=estimate.seconds, issued_at=clock.from_text(ticket.issued_at).astimezone(van.config.tz),
-                    priority_reason=ticket.priority_reason,
-                    qr_url=ticket_page_url(store, van.config, ticket.id) or van.config.service.ticket_qr_url)
+    return SlipText(
+        label=ticket.label,
+        item_name=item,
+        stop_name=stop_name,
+        people_ahead=estimate.people_ahead,
+        wait_seconds=estimate.seconds,
+        issued_at=clock.from_text(ticket.issued_at).astimezone(van.config.tz),
+        priority_reason=ticket.priority_reason,
+        qr_url=ticket_page_url(store, van.config, ticket.id) or van.config.service.ticket_qr_url,
+    )
 
 
 async def print_slip(van: Van, ticket_id: int, stop_name: str, *, again: bool = False) -> Slip | Problem:

@@ -29,8 +29,12 @@ def say_call(van: Van, ticket: Ticket) -> SayCommand | None:
     speaker = van.config.devices.speaker
     if speaker.driver == "none" or ticket.window is None:
         return None
-    command = SayCommand(job_id=f"call-{ticket.id}-{ticket.call_count}", text=call_text(van, ticket),
-                         repeat=speaker.repeat, chime=speaker.chime,
-                         expires_at=van.now() + timedelta(seconds=SAY_EXPIRES_S))
+    command = SayCommand(
+        job_id=f"call-{ticket.id}-{ticket.call_count}",
+        text=call_text(van, ticket),
+        repeat=speaker.repeat,
+        chime=speaker.chime,
+        expires_at=van.now() + timedelta(seconds=SAY_EXPIRES_S),
+    )
     van.bus.publish(van.bus.topics.command("speaker", "say"), command)
     return command

@@ -24,8 +24,22 @@ from flows.desk import DESK_KEYS, set_desk_keys
 from flows.van import Van
 
 __all__ = [
-    "DESK_KEYS", "MODES", "Action", "Blockers", "CrewMember", "Item", "Seat", "Stop", "Trip", "TripClose",
-    "TripReport", "TripSetup", "current_trip", "notes", "recent_trips", "save_notes",
+    "DESK_KEYS",
+    "MODES",
+    "Action",
+    "Blockers",
+    "CrewMember",
+    "Item",
+    "Seat",
+    "Stop",
+    "Trip",
+    "TripClose",
+    "TripReport",
+    "TripSetup",
+    "current_trip",
+    "notes",
+    "recent_trips",
+    "save_notes",
 ]
 MODES = trips.TRIP_MODES
 
@@ -131,8 +145,15 @@ class TripSetup:
         store, now = self.van.store, self.van.now()
         try:
             with immediate(store):
-                planned = trips.plan_trip(store, now.date(), stop_id, self.captain.id, mode,  # type: ignore[arg-type]
-                                          theme=(theme or "").strip() or None, now=now)
+                planned = trips.plan_trip(
+                    store,
+                    now.date(),
+                    stop_id,
+                    self.captain.id,
+                    mode,  # type: ignore[arg-type]
+                    theme=(theme or "").strip() or None,
+                    now=now,
+                )
                 for staff_id, seat in self.seats.items():
                     trips.set_crew(store, planned.id, staff_id, seat.window, seat.categories)
                 opened = trips.open_trip(store, planned.id, now=now)
@@ -154,12 +175,17 @@ class TripSetup:
         if not self.seats:
             return Problem(Code.SETUP_NO_CREW)
         before = self._seats_of(trip)
-        changed = [staff_id for staff_id in before.keys() | self.seats.keys()
-                   if before.get(staff_id) != self.seats.get(staff_id)]
+        changed = [
+            staff_id
+            for staff_id in before.keys() | self.seats.keys()
+            if before.get(staff_id) != self.seats.get(staff_id)
+        ]
         if not changed:
             return trip
         store = self.van.store
-        busy = {ticket.window: ticket for ticket in tickets.list_tickets(store, trip.id, statuses=("called", "serving"))}
+        busy = {
+            ticket.window: ticket for ticket in tickets.list_tickets(store, trip.id, statuses=("called", "serving"))
+        }
         for staff_id in changed:
             old, new = before.get(staff_id), self.seats.get(staff_id)
             if old is not None and old.window in busy and (new is None or new.window != old.window):
@@ -205,7 +231,7 @@ class TripSetup:
     def _proposed_keys(self) -> list[str | None]:
         """The catalogue's first items in its order, as the desk has them unset: never by usage, for staff
         press the keys by memory. The captain reorders from there."""
-        codes = list(self.items)[:len(DESK_KEYS)]
+        codes = list(self.items)[: len(DESK_KEYS)]
         return [*codes, *[None] * (len(DESK_KEYS) - len(codes))]
 
 
@@ -239,7 +265,8 @@ class TripClose:
         self.blockers = Blockers(
             serving=sum(1 for ticket in queue if ticket.status == "serving"),
             unrecorded=sum(1 for case in cases.list_cases(store, trip_id=self.trip_id) if case.outcome is None),
-            pending=sum(1 for ticket in queue if ticket.status in ("waiting", "called")))
+            pending=sum(1 for ticket in queue if ticket.status in ("waiting", "called")),
+        )
         self.notes = report.notes(store, self.trip_id)
 
     def select(self, staff_id: int | None) -> None:
@@ -276,9 +303,14 @@ class TripClose:
         if self.captain.role != "captain":
             return Problem(Code.CAPTAIN_ONLY)
         try:
-            summary = trip_close.close_with_report(self.van.store, self.trip_id, closed_by=self.captain.id,
-                                                   abandon_waiting=abandon_waiting, tz=self.van.config.tz,
-                                                   now=self.van.now())
+            summary = trip_close.close_with_report(
+                self.van.store,
+                self.trip_id,
+                closed_by=self.captain.id,
+                abandon_waiting=abandon_waiting,
+                tz=self.van.config.tz,
+                now=self.van.now(),
+            )
         except StoreError as error:
             self.refresh()
             return error.problem

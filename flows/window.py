@@ -113,13 +113,19 @@ class WindowFlow:
 
     def refresh(self) -> Ticket | None:
         """The ticket at this window as the store has it now (another terminal, or intake, may have moved it)."""
-        mine = [ticket for ticket in tickets.list_tickets(self.van.store, self.trip.id, statuses=("called", "serving"))
-                if ticket.window == self.window]
+        mine = [
+            ticket
+            for ticket in tickets.list_tickets(self.van.store, self.trip.id, statuses=("called", "serving"))
+            if ticket.window == self.window
+        ]
         self.current = mine[0] if mine else None
         if self.held is not None:
             held = tickets.get_ticket(self.van.store, self.held.ticket.id)
-            self.held = None if held.print_state != "failed" or held.status != "waiting" else Slip(
-                held, self.held.outcome, self.held.problem)
+            self.held = (
+                None
+                if held.print_state != "failed" or held.status != "waiting"
+                else Slip(held, self.held.outcome, self.held.problem)
+            )
         return self.current
 
     # What may happen now
@@ -156,12 +162,16 @@ class WindowFlow:
         return called
 
     def recall(self) -> Ticket | Problem:
-        return self._change(Action.RECALL, lambda ticket: tickets.recall(self.van.store, ticket.id,
-                                                                         now=self.van.now()), "recalled")
+        return self._change(
+            Action.RECALL, lambda ticket: tickets.recall(self.van.store, ticket.id, now=self.van.now()), "recalled"
+        )
 
     def no_show(self) -> Ticket | Problem:
-        return self._change(Action.NO_SHOW, lambda ticket: tickets.mark_no_show(self.van.store, ticket.id,
-                                                                                now=self.van.now()), "no_show")
+        return self._change(
+            Action.NO_SHOW,
+            lambda ticket: tickets.mark_no_show(self.van.store, ticket.id, now=self.van.now()),
+            "no_show",
+        )
 
     def defer(self) -> Ticket | Problem:
         """过号顺延: the number goes back, called again after `[service] defer_places` others."""
@@ -200,17 +210,23 @@ class WindowFlow:
         if ticket is None:
             return []
         windows: list[TransferTarget] = [
-            ToWindow(member.window, member.name) for member in self.trip.crew
-            if member.window != self.window and ticket.category in member.categories]
+            ToWindow(member.window, member.name)
+            for member in self.trip.crew
+            if member.window != self.window and ticket.category in member.categories
+        ]
         if self._open_case(ticket):
             return windows
         offered = catalogue.list_items(self.van.store, trip_id=self.trip.id)
         letters = {d.code: d.queue_letter for d in catalogue.list_departments(self.van.store)}
         served = sorted({letter for member in self.trip.crew for letter in member.categories} - {ticket.category})
         queues: list[TransferTarget] = [
-            ToQueue(letter, self._departments.get(letter, letter),
-                    tuple(item for item in offered if letters.get(item.department) == letter))
-            for letter in served]
+            ToQueue(
+                letter,
+                self._departments.get(letter, letter),
+                tuple(item for item in offered if letters.get(item.department) == letter),
+            )
+            for letter in served
+        ]
         return windows + queues
 
     def transfer(self, target: TransferTarget, item_code: str | None = None) -> Transferred | Problem:
@@ -236,8 +252,9 @@ class WindowFlow:
                 return Transferred(moved, None)
             if known.items and item_code not in {item.code for item in known.items}:
                 return Problem(Code.TRANSFER_ITEM_NEEDED, {"category": known.category})
-            new = tickets.transfer_to_category(store, ticket.id, known.category, item_code=item_code,
-                                               now=self.van.now())
+            new = tickets.transfer_to_category(
+                store, ticket.id, known.category, item_code=item_code, now=self.van.now()
+            )
         except StoreError as error:
             self.refresh()
             return error.problem
@@ -288,8 +305,10 @@ class WindowFlow:
     def recent_calls(self) -> list[Call]:
         """The last numbers called at any window, the newest first."""
         board = tickets.queue_board(self.van.store, self.trip.id, recent=RECENT_CALLS)
-        return [Call(label, window, clock.from_text(at).astimezone(self.van.config.tz))
-                for label, window, at in board.recent]
+        return [
+            Call(label, window, clock.from_text(at).astimezone(self.van.config.tz))
+            for label, window, at in board.recent
+        ]
 
     def waited(self, ticket: Ticket) -> timedelta:
         """From the ticket's issue to its first call (or to now, if it was never called)."""

@@ -49,34 +49,57 @@ def build_parser() -> argparse.ArgumentParser:
     command("web", "the hall's display board and the citizens' phone pages, over HTTP ([web] listen)", _web)
     tui = command("tui", "the terminal UI", _tui)
     tui.add_argument("--board", action="store_true", help="the display board for an external screen")
-    tui.add_argument("--central", action="store_true",
-                     help="the centre's screens: the fleet (跟踪问效), the dispatcher's week and bookings")
+    tui.add_argument(
+        "--central",
+        action="store_true",
+        help="the centre's screens: the fleet (跟踪问效), the dispatcher's week and bookings",
+    )
     init = command("init", "create the data directory, database and a commented govan.toml", _init)
-    init.add_argument("--mosquitto", metavar="DIR", help="also write mosquitto.conf, passwd, acl and a systemd unit to DIR")
-    init.add_argument("--bridge", metavar="URL",
-                      help="with --mosquitto: bridge central/up and central/down to the centre's broker, e.g. "
-                           "mqtts://centre:8883")
+    init.add_argument(
+        "--mosquitto", metavar="DIR", help="also write mosquitto.conf, passwd, acl and a systemd unit to DIR"
+    )
+    init.add_argument(
+        "--bridge",
+        metavar="URL",
+        help="with --mosquitto: bridge central/up and central/down to the centre's broker, e.g. mqtts://centre:8883",
+    )
     sync = command("sync", "the van's link to the centre; `govan sync status` says how far behind it is", _sync)
     sync.add_argument("action", nargs="?", choices=("status",), help="status: the outbox and the link, then exit")
     sync.add_argument("--json", action="store_true", help="machine-readable output (with status)")
-    central = command("central", "the centre: take in every van's messages into PostgreSQL; "
-                                 "`status`, `init-broker DIR --vans …`, `reveals`", _central)
-    central.add_argument("action", nargs="?", choices=("status", "init-broker", "reveals"),
-                         help="status: every van's last word; init-broker: the centre's mosquitto files; "
-                              "reveals: who read personal data on the vans (the audit, exported)")
+    central = command(
+        "central",
+        "the centre: take in every van's messages into PostgreSQL; `status`, `init-broker DIR --vans …`, `reveals`",
+        _central,
+    )
+    central.add_argument(
+        "action",
+        nargs="?",
+        choices=("status", "init-broker", "reveals"),
+        help="status: every van's last word; init-broker: the centre's mosquitto files; "
+        "reveals: who read personal data on the vans (the audit, exported)",
+    )
     central.add_argument("directory", nargs="?", metavar="DIR", help="init-broker: where to write the files")
     central.add_argument("--vans", metavar="IDS", help="init-broker: the vans, e.g. lg-01,lg-02")
     central.add_argument("--json", action="store_true", help="machine-readable output (with status)")
-    central.add_argument("--format", choices=("md", "csv", "json"), default="md",
-                         help="reveals: who read an ID number or a phone on the vans, exported as md, csv or json")
+    central.add_argument(
+        "--format",
+        choices=("md", "csv", "json"),
+        default="md",
+        help="reveals: who read an ID number or a phone on the vans, exported as md, csv or json",
+    )
     central.add_argument("--days", type=int, default=30, help="reveals: the last N days (default 30)")
     central.add_argument("--van", metavar="ID", help="reveals: one van only")
-    plan = command("plan", "the dispatcher's week at the centre: export, draft, publish; items, stop, van, day-off; "
-                                 "announce a session",
-                   _plan)
-    plan.add_argument("action", choices=("export", "draft", "publish", "items", "stop", "van", "day-off", "announce"),
-                      help="export: the published week; draft: the solver's draft; publish: send it to the vans; "
-                           "items, stop, van, day-off: set up what the week is planned from")
+    plan = command(
+        "plan",
+        "the dispatcher's week at the centre: export, draft, publish; items, stop, van, day-off; announce a session",
+        _plan,
+    )
+    plan.add_argument(
+        "action",
+        choices=("export", "draft", "publish", "items", "stop", "van", "day-off", "announce"),
+        help="export: the published week; draft: the solver's draft; publish: send it to the vans; "
+        "items, stop, van, day-off: set up what the week is planned from",
+    )
     plan.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W50")
     plan.add_argument("--catalogue", metavar="FILE", help="items: a catalogue TOML (default: govan's own)")
     plan.add_argument("--name", help="stop: its name")
@@ -95,8 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     rig = command("rig", "headless device checks against the running daemon, each explained", _rig)
     rig.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
     rig.add_argument("--sim", action="store_true", help="start a daemon with emulated devices and check that")
-    rig.add_argument("--no-prompt", action="store_true",
-                     help="never ask a person to place a card or scan a code (default when not on a terminal)")
+    rig.add_argument(
+        "--no-prompt",
+        action="store_true",
+        help="never ask a person to place a card or scan a code (default when not on a terminal)",
+    )
     summary = command("summary", "the captain's shift summary of a trip", _summary)
     summary.add_argument("--trip", metavar="ID", type=int, required=True, help="the trip's number")
     summary.add_argument("--format", choices=("md", "csv", "json"), default="md", help="output format (default: md)")
@@ -111,12 +137,18 @@ def _add_staff_commands(staff: argparse.ArgumentParser) -> None:
     add = actions.add_parser("add", help="a new staff member; the PIN is asked for (or read from stdin)")
     add.add_argument("login", help="what they choose at sign-in, e.g. s05 (letters, digits, _ . -)")
     add.add_argument("name", help="their name, as the terminals show it")
-    add.add_argument("--role", choices=("staff", "captain", "dispatcher"), default="staff",
-                     help="a captain opens and closes trips (default: staff)")
+    add.add_argument(
+        "--role",
+        choices=("staff", "captain", "dispatcher"),
+        default="staff",
+        help="a captain opens and closes trips (default: staff)",
+    )
     add.add_argument("--department", metavar="CODE", help="the catalogue department they serve, e.g. police")
-    for name, help_text in (("set-pin", "a new PIN (asked for, or read from stdin); clears a lock"),
-                            ("deactivate", "they can no longer sign in"),
-                            ("unlock", "they may sign in again at once after too many wrong PINs")):
+    for name, help_text in (
+        ("set-pin", "a new PIN (asked for, or read from stdin); clears a lock"),
+        ("deactivate", "they can no longer sign in"),
+        ("unlock", "they may sign in again at once after too many wrong PINs"),
+    ):
         actions.add_parser(name, help=help_text).add_argument("login")
 
 
@@ -125,8 +157,12 @@ def _add_stops_commands(stops: argparse.ArgumentParser) -> None:
     actions.add_parser("list", help="every stop")
     add = actions.add_parser("add", help="a new stop")
     add.add_argument("name", help="e.g. 龙港市新城社区党群服务中心")
-    add.add_argument("--kind", choices=("community", "industrial_park", "commercial", "enterprise"),
-                     default="community", help="(default: community)")
+    add.add_argument(
+        "--kind",
+        choices=("community", "industrial_park", "commercial", "enterprise"),
+        default="community",
+        help="(default: community)",
+    )
     add.add_argument("--address", default="", help="where the van parks")
     add.add_argument("--contact", default="", help="whom to call there")
 
@@ -197,8 +233,9 @@ def _init(args: argparse.Namespace) -> int:
     from govan.init import run_init
 
     if args.bridge and not args.mosquitto:
-        print("govan init: --bridge needs --mosquitto DIR (the bridge is part of the van's broker files)",
-              file=sys.stderr)
+        print(
+            "govan init: --bridge needs --mosquitto DIR (the bridge is part of the van's broker files)", file=sys.stderr
+        )
         return EXIT_USAGE
     return run_init(getattr(args, "config", None), mosquitto_dir=args.mosquitto, bridge=args.bridge)
 
@@ -236,16 +273,21 @@ def _central(args: argparse.Namespace) -> int:
         from govan.mosquitto import write_centre_broker_files
 
         if not args.directory or not args.vans:
-            print("govan central init-broker: give the folder and the vans, e.g. "
-                  "`govan central init-broker /etc/mosquitto/conf.d --vans lg-01,lg-02`", file=sys.stderr)
+            print(
+                "govan central init-broker: give the folder and the vans, e.g. "
+                "`govan central init-broker /etc/mosquitto/conf.d --vans lg-01,lg-02`",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         try:
             files = write_centre_broker_files(config, Path(args.directory), [v.strip() for v in args.vans.split(",")])
         except ValueError as error:
             print(f"govan central init-broker: {error}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"wrote the centre's mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
-              f"{files.acl.name}, one <van>.pass per van and govan-central.pass (see docs/centre.md)")
+        print(
+            f"wrote the centre's mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
+            f"{files.acl.name}, one <van>.pass per van and govan-central.pass (see docs/centre.md)"
+        )
         return 0
     from central.service import serve
     from govan import logs

@@ -135,7 +135,9 @@ class DevicesConfig(_Section):
     def settings(self, device: str) -> IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig | SpeakerConfig:
         """The section of one device, by its name on the bus ("printer", "idreader-w2")."""
         if device in DEVICES:
-            section: IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig | SpeakerConfig = getattr(self, device)
+            section: IdReaderConfig | ScannerConfig | PrinterConfig | CameraConfig | SpeakerConfig = getattr(
+                self, device
+            )
             return section
         readers = {window_reader(key): reader for key, reader in self.idreaders.items()}
         return readers[device]
@@ -359,15 +361,19 @@ def validate(config: Config, source: str) -> Config:
         raise _fail(source, "timezone", f"unknown time zone {config.timezone!r}") from None
     mqtt = config.mqtt
     if mqtt.url != "embedded" and not re.fullmatch(r"mqtts?://[^/:]+(:\d+)?/?", mqtt.url):
-        raise _fail(source, "mqtt.url", f"{mqtt.url!r} must be \"embedded\" or mqtt://host:port")
+        raise _fail(source, "mqtt.url", f'{mqtt.url!r} must be "embedded" or mqtt://host:port')
     if not TOPIC_PREFIX_PATTERN.fullmatch(mqtt.topic_prefix):
         raise _fail(source, "mqtt.topic_prefix", f"{mqtt.topic_prefix!r} is not a valid topic prefix")
     if not 2 <= mqtt.keepalive <= 3600:
         raise _fail(source, "mqtt.keepalive", "must be between 2 and 3600 seconds")
     if not 1 <= mqtt.embedded_port <= 65535:
         raise _fail(source, "mqtt.embedded_port", "must be a TCP port number")
-    for key, value in (("mqtt.password_file", mqtt.password_file), ("mqtt.tui.password_file", mqtt.tui.password_file),
-                       ("mqtt.support.password_file", mqtt.support.password_file), ("mqtt.ca_file", mqtt.ca_file)):
+    for key, value in (
+        ("mqtt.password_file", mqtt.password_file),
+        ("mqtt.tui.password_file", mqtt.tui.password_file),
+        ("mqtt.support.password_file", mqtt.support.password_file),
+        ("mqtt.ca_file", mqtt.ca_file),
+    ):
         if value is not None and not value:
             raise _fail(source, key, "must not be empty")
     if mqtt.ca_file is not None and not mqtt.url.startswith("mqtts://"):
@@ -395,25 +401,31 @@ def listen_address(listen: str) -> tuple[str, int] | None:
 
 def _validate_web(web: WebConfig, source: str) -> None:
     if listen_address(web.listen) is None:
-        raise _fail(source, "web.listen", f"{web.listen!r} must be host:port, e.g. \"0.0.0.0:8080\"")
+        raise _fail(source, "web.listen", f'{web.listen!r} must be host:port, e.g. "0.0.0.0:8080"')
     if web.public_url is not None and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", web.public_url):
-        raise _fail(source, "web.public_url", f"{web.public_url!r} must be an http:// or https:// address, "
-                                              "e.g. \"http://192.168.8.1:8080\"")
+        raise _fail(
+            source,
+            "web.public_url",
+            f'{web.public_url!r} must be an http:// or https:// address, e.g. "http://192.168.8.1:8080"',
+        )
 
 
 def _validate_speaker(speaker: SpeakerConfig, source: str) -> None:
     table = "devices.speaker"
     if speaker.driver == "clips" and not speaker.clips:
-        raise _fail(source, f"{table}.clips", "is required when driver = \"clips\" (a folder of recorded clips)")
+        raise _fail(source, f"{table}.clips", 'is required when driver = "clips" (a folder of recorded clips)')
     if not 1 <= speaker.repeat <= 3:
         raise _fail(source, f"{table}.repeat", "must be 1, 2 or 3")
     if not 80 <= speaker.speed <= 450:
         raise _fail(source, f"{table}.speed", "must be between 80 and 450 words per minute")
     if not speaker.output.strip():
-        raise _fail(source, f"{table}.output", "must name an ALSA output, e.g. \"default\"")
+        raise _fail(source, f"{table}.output", 'must name an ALSA output, e.g. "default"')
     if _template_fields(speaker.template) != {"number", "window"}:
-        raise _fail(source, f"{table}.template", "must say {number} and {window} and nothing else in braces, "
-                                                 f"e.g. \"{DEFAULT_CALL_TEMPLATE}\"")
+        raise _fail(
+            source,
+            f"{table}.template",
+            f'must say {{number}} and {{window}} and nothing else in braces, e.g. "{DEFAULT_CALL_TEMPLATE}"',
+        )
 
 
 def _template_fields(template: str) -> set[str] | None:
@@ -437,11 +449,11 @@ def _validate_centre(config: Config, source: str) -> None:
     if (sync.username is None) != (sync.password_file is None):
         raise _fail(source, "sync.password_file", "sync.username and sync.password_file go together")
     if central.database_url != "embedded" and not re.fullmatch(r"postgres(ql)?://\S+", central.database_url):
-        raise _fail(source, "central.database_url", f"{central.database_url!r} must be \"embedded\" or postgresql://…")
+        raise _fail(source, "central.database_url", f'{central.database_url!r} must be "embedded" or postgresql://…')
     if not re.fullmatch(r"mqtts?://[^/:]+(:\d+)?/?", central.mqtt_url):
         raise _fail(source, "central.mqtt_url", f"{central.mqtt_url!r} must be mqtt://host:port (mqtts:// for TLS)")
     if central.connector == "webhook" and not (central.webhook_url and central.webhook_secret_file):
-        raise _fail(source, "central.webhook_url", "connector = \"webhook\" needs webhook_url and webhook_secret_file")
+        raise _fail(source, "central.webhook_url", 'connector = "webhook" needs webhook_url and webhook_secret_file')
     if central.webhook_url is not None and not re.fullmatch(r"https?://\S+", central.webhook_url):
         raise _fail(source, "central.webhook_url", "must be an http:// or https:// URL")
     if not 1 <= central.online_minutes <= 1440:
@@ -475,14 +487,15 @@ def _check_writable(path: Path, source: str) -> None:
             pass
     except OSError as error:
         problem = f"cannot write in {path}" if place == path else f"cannot create {path} in {place}"
-        raise _fail(source, "data_dir", f"{problem} ({error.strerror}); let this user write there, "
-                                        "or point data_dir elsewhere") from None
+        raise _fail(
+            source, "data_dir", f"{problem} ({error.strerror}); let this user write there, or point data_dir elsewhere"
+        ) from None
 
 
 def _validate_service(config: Config, source: str) -> None:
     service = config.service
     if service.ticket_qr_url is not None and "{number}" not in service.ticket_qr_url:
-        raise _fail(source, "service.ticket_qr_url", "must contain {number}, e.g. \"https://example.gov.cn/q/{number}\"")
+        raise _fail(source, "service.ticket_qr_url", 'must contain {number}, e.g. "https://example.gov.cn/q/{number}"')
     if not 0 < service.priority_age <= 120:
         raise _fail(source, "service.priority_age", "must be an age in years")
     if not 1 <= service.followup_working_days <= 60:
@@ -490,11 +503,15 @@ def _validate_service(config: Config, source: str) -> None:
     if not 1 <= service.retention_days <= 3650:
         raise _fail(source, "service.retention_days", "must be between 1 and 3650 days")
     holidays = _dates(service.holidays, source, "service.holidays")
-    for day, worked in zip(service.working_days, _dates(service.working_days, source, "service.working_days"),
-                           strict=True):
+    for day, worked in zip(
+        service.working_days, _dates(service.working_days, source, "service.working_days"), strict=True
+    ):
         if worked.weekday() < 5:
-            raise _fail(source, "service.working_days", f"{day!r} is a weekday; list the Saturdays and Sundays "
-                                                        "that are worked (调休)")
+            raise _fail(
+                source,
+                "service.working_days",
+                f"{day!r} is a weekday; list the Saturdays and Sundays that are worked (调休)",
+            )
         if worked in holidays:
             raise _fail(source, "service.working_days", f"{day!r} is in service.holidays too")
     if not 1 <= service.defer_places <= MAX_DEFER_PLACES:
@@ -521,7 +538,7 @@ def _dates(values: list[str], source: str, key: str) -> list[date]:
 
 def _validate_usb_id(value: str | None, source: str, key: str) -> None:
     if value is not None and not re.fullmatch(r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}", value):
-        raise _fail(source, key, f"{value!r} must be VID:PID in hex, e.g. \"0483:5743\"")
+        raise _fail(source, key, f'{value!r} must be VID:PID in hex, e.g. "0483:5743"')
 
 
 def _validate_idreader(reader: IdReaderConfig, source: str, table: str) -> None:
@@ -535,14 +552,19 @@ def _validate_window_readers(readers: dict[str, WindowReaderConfig], source: str
     for key, reader in readers.items():
         table = f"devices.idreaders.{key}"
         if not re.fullmatch(READER_KEY_PATTERN, key):
-            raise ConfigError(f"{source}: table [{table}]: the name must match {READER_KEY_PATTERN}, e.g. w2; "
-                              "it becomes the device idreader-{name} on the bus")
+            raise ConfigError(
+                f"{source}: table [{table}]: the name must match {READER_KEY_PATTERN}, e.g. w2; "
+                "it becomes the device idreader-{name} on the bus"
+            )
         _validate_idreader(reader, source, table)
         if not reader.window.strip():
-            raise _fail(source, f"{table}.window", "must name the window it serves, e.g. \"2\"")
+            raise _fail(source, f"{table}.window", 'must name the window it serves, e.g. "2"')
         if reader.window in windows:
-            raise _fail(source, f"{table}.window", f"window {reader.window!r} already has the reader "
-                                                  f"[devices.idreaders.{windows[reader.window]}]")
+            raise _fail(
+                source,
+                f"{table}.window",
+                f"window {reader.window!r} already has the reader [devices.idreaders.{windows[reader.window]}]",
+            )
         windows[reader.window] = key
 
 
@@ -552,22 +574,22 @@ def _validate_devices(devices: DevicesConfig, source: str) -> None:
     if not 50 <= devices.scanner.code_timeout_ms <= 10000:
         raise _fail(source, "devices.scanner.code_timeout_ms", "must be between 50 and 10000")
     if devices.scanner.driver == "hid" and not devices.scanner.device:
-        raise _fail(source, "devices.scanner.device", "is required when driver = \"hid\" (an evdev path)")
+        raise _fail(source, "devices.scanner.device", 'is required when driver = "hid" (an evdev path)')
     printer = devices.printer
     _validate_usb_id(printer.usb, source, "devices.printer.usb")
     if printer.driver == "usb" and not printer.usb:
-        raise _fail(source, "devices.printer.usb", "is required when driver = \"usb\" (VID:PID)")
+        raise _fail(source, "devices.printer.usb", 'is required when driver = "usb" (VID:PID)')
     if printer.driver == "file" and not printer.path:
-        raise _fail(source, "devices.printer.path", "is required when driver = \"file\"")
+        raise _fail(source, "devices.printer.path", 'is required when driver = "file"')
     if printer.driver == "tcp" and not (isinstance(printer.port, int) and 1 <= printer.port <= 65535):
-        raise _fail(source, "devices.printer.port", "must be a TCP port number when driver = \"tcp\"")
+        raise _fail(source, "devices.printer.port", 'must be a TCP port number when driver = "tcp"')
     if printer.driver == "serial" and not isinstance(printer.port, str):
-        raise _fail(source, "devices.printer.port", "must be a tty path when driver = \"serial\"")
+        raise _fail(source, "devices.printer.port", 'must be a tty path when driver = "serial"')
     if not 0.5 <= printer.timeout_s <= 120:
         raise _fail(source, "devices.printer.timeout_s", "must be between 0.5 and 120 seconds")
     camera = devices.camera
     if camera.driver == "folder" and not camera.folder:
-        raise _fail(source, "devices.camera.folder", "is required when driver = \"folder\"")
+        raise _fail(source, "devices.camera.folder", 'is required when driver = "folder"')
     if not 1 <= camera.timeout_s <= 300:
         raise _fail(source, "devices.camera.timeout_s", "must be between 1 and 300 seconds")
 
@@ -580,7 +602,9 @@ def with_sim_devices(config: Config) -> Config:
         printer=msgspec.structs.replace(config.devices.printer, driver="sim"),
         camera=msgspec.structs.replace(config.devices.camera, driver="sim"),
         speaker=msgspec.structs.replace(config.devices.speaker, driver="sim"),
-        idreaders={key: msgspec.structs.replace(reader, driver="sim") for key, reader in config.devices.idreaders.items()},
+        idreaders={
+            key: msgspec.structs.replace(reader, driver="sim") for key, reader in config.devices.idreaders.items()
+        },
     )
     return msgspec.structs.replace(config, devices=devices)
 

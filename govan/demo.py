@@ -50,9 +50,13 @@ def demo_config(base: Config, data_dir: Path) -> Config:
     web = msgspec.structs.replace(base.web, listen=f"127.0.0.1:{port}", public_url=f"http://127.0.0.1:{port}")
     # The centre listens to the van's own broker, as its central user (daemon.credentials makes it).
     central = msgspec.structs.replace(
-        base.central, database_url="embedded", mqtt_url=f"mqtt://127.0.0.1:{mqtt.embedded_port}",
-        username=CENTRAL_DEMO_USER, password_file=str(data_dir / "mqtt" / f"{CENTRAL_DEMO_USER}.pass"),
-        tracking="sim")
+        base.central,
+        database_url="embedded",
+        mqtt_url=f"mqtt://127.0.0.1:{mqtt.embedded_port}",
+        username=CENTRAL_DEMO_USER,
+        password_file=str(data_dir / "mqtt" / f"{CENTRAL_DEMO_USER}.pass"),
+        tracking="sim",
+    )
     configured = msgspec.structs.replace(base, data_dir=str(data_dir), mqtt=mqtt, web=web, central=central)
     return config_module.with_sim_devices(configured)
 
@@ -68,7 +72,10 @@ def start_daemon(config_path: Path, log_path: Path, command: str = "daemon") -> 
     with log_path.open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "govan", command, "--config", str(config_path)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=_die_with_parent,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            preexec_fn=_die_with_parent,
         )
 
 
@@ -191,8 +198,10 @@ def run_demo(explicit_config: str | None) -> int:
             beside.append(start_daemon(config_path, data_dir / "logs" / f"{command}-console.log", command))
         threading.Thread(target=_seed_planning, args=(config,), name="demo-plan", daemon=True).start()
         print(f"govan demo: display board {config.web.public_url}/board (citizens' pages: the QR code on each ticket)")
-        print(f"govan demo: govan sync and govan central are running; the centre's screens: "
-              f"govan tui --central --config {config_path}")
+        print(
+            f"govan demo: govan sync and govan central are running; the centre's screens: "
+            f"govan tui --central --config {config_path}"
+        )
         from tui.app import run_app
 
         status = run_app(config)

@@ -142,8 +142,10 @@ def initialise(config: Config) -> list[str]:
     was_plain = is_plain(config.database_path)
     store = open_store(config.database_path)
     if was_plain:
-        done.append(f"encrypted the plain database {config.database_path}; the old file is kept sealed as "
-                    f"{config.database_path.name}.plain-<time>.sealed beside it (docs/privacy.md)")
+        done.append(
+            f"encrypted the plain database {config.database_path}; the old file is kept sealed as "
+            f"{config.database_path.name}.plain-<time>.sealed beside it (docs/privacy.md)"
+        )
     if sealed := seal_plain_captures(data):
         done.append(f"sealed {sealed} captures written before captures were encrypted")
     try:
@@ -174,10 +176,12 @@ def run_init(explicit_config: str | None, *, mosquitto_dir: str | None, bridge: 
 
         port = 1883 if config.embedded_broker else urlsplit(config.mqtt.url).port or 1883
         files = write_broker_files(config, Path(mosquitto_dir), config_path=path.resolve(), port=port)
-        print(f"wrote mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
-              f"{files.acl.name}, govan-daemon.pass, govan-sync.pass, govan-support.pass, govan-tui.pass, "
-              f"{files.unit.name} "
-              "(see docs/deploy.md)")
+        print(
+            f"wrote mosquitto files to {files.directory}: {files.conf.name}, {files.passwd.name}, "
+            f"{files.acl.name}, govan-daemon.pass, govan-sync.pass, govan-support.pass, govan-tui.pass, "
+            f"{files.unit.name} "
+            "(see docs/deploy.md)"
+        )
         if bridge:
             from govan.mosquitto import CENTRE_PASSWORD, write_bridge
 
@@ -186,7 +190,9 @@ def run_init(explicit_config: str | None, *, mosquitto_dir: str | None, bridge: 
             except ValueError as error:
                 print(f"govan init: {error}", file=sys.stderr)
                 return 2
-            print(f"wrote the bridge to the centre {path}; the van's password there is in "
-                  f"{Path(mosquitto_dir) / CENTRE_PASSWORD} (give it to the centre as {config.van_id}.pass, "
-                  "or copy the centre's here; see docs/centre.md)")
+            print(
+                f"wrote the bridge to the centre {path}; the van's password there is in "
+                f"{Path(mosquitto_dir) / CENTRE_PASSWORD} (give it to the centre as {config.van_id}.pass, "
+                "or copy the centre's here; see docs/centre.md)"
+            )
     return 0

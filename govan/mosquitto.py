@@ -62,8 +62,12 @@ def acl_text(topics: Topics, staff_users: list[str]) -> str:
     reads, writes = read_rules(topics.base, staff_users), publish_rules(topics.base, staff_users)
 
     def lines(user: str) -> list[str]:
-        return [f"user {user}", *(f"topic read {topic}" for topic in reads[user]),
-                *(f"topic write {topic}" for topic in writes[user]), ""]
+        return [
+            f"user {user}",
+            *(f"topic read {topic}" for topic in reads[user]),
+            *(f"topic write {topic}" for topic in writes[user]),
+            "",
+        ]
 
     return "\n".join(
         [
@@ -162,13 +166,15 @@ def write_broker_files(
     directory.mkdir(parents=True, exist_ok=True)
     files = BrokerFiles(directory, port)
     topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
-    passwords = {user: _existing_or_new_password(files.password_file(user))
-                 for user in (DAEMON_USER, SYNC_USER, SUPPORT_USER, TUI_USER)}
+    passwords = {
+        user: _existing_or_new_password(files.password_file(user))
+        for user in (DAEMON_USER, SYNC_USER, SUPPORT_USER, TUI_USER)
+    }
     staff = staff_usernames(TUI_USER, config.mqtt.staff_slots)
     staff_hash = password_hash(passwords[TUI_USER])  # every staff slot has the staff password
-    passwd_lines = "".join(f"{user}:{password_hash(passwords[user])}\n" for user in (DAEMON_USER, SYNC_USER, SUPPORT_USER)) + "".join(
-        f"{user}:{staff_hash}\n" for user in staff
-    )
+    passwd_lines = "".join(
+        f"{user}:{password_hash(passwords[user])}\n" for user in (DAEMON_USER, SYNC_USER, SUPPORT_USER)
+    ) + "".join(f"{user}:{staff_hash}\n" for user in staff)
     # mosquitto drops to its own user and must be able to read the passwd and acl files.
     fd = os.open(files.passwd, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -221,7 +227,11 @@ def bridge_text(config: Config, url: str, password: str, directory: Path, *, ret
         f"topic central/down in 1 {base}/ {base}/",
     ]
     if tls:
-        lines += [f"bridge_cafile {directory.resolve() / CENTRE_CA}", "bridge_insecure false", "bridge_tls_version tlsv1.2"]
+        lines += [
+            f"bridge_cafile {directory.resolve() / CENTRE_CA}",
+            "bridge_insecure false",
+            "bridge_tls_version tlsv1.2",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -274,7 +284,12 @@ def centre_acl_text(prefix: str, vans: list[str]) -> str:
         "",
     ]
     for van in vans:
-        lines += [f"user {van}", f"topic write {prefix}/{van}/central/up", f"topic read {prefix}/{van}/central/down", ""]
+        lines += [
+            f"user {van}",
+            f"topic write {prefix}/{van}/central/up",
+            f"topic read {prefix}/{van}/central/down",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -296,8 +311,15 @@ def centre_conf_text(files: CentreBrokerFiles, *, run_as: str | None = None, bin
     return "\n".join(lines) + "\n"
 
 
-def write_centre_broker_files(config: Config, directory: Path, vans: list[str], *, port: int = 1883,
-                              bind: str = "0.0.0.0", run_as: str | None = None) -> CentreBrokerFiles:
+def write_centre_broker_files(
+    config: Config,
+    directory: Path,
+    vans: list[str],
+    *,
+    port: int = 1883,
+    bind: str = "0.0.0.0",
+    run_as: str | None = None,
+) -> CentreBrokerFiles:
     """Write (or refresh) the centre's broker files; existing passwords are kept, so it is safe to run again."""
     from govan.config import VAN_ID_PATTERN
 

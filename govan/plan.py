@@ -56,15 +56,24 @@ def _crew(text: str | None) -> dict[str, int]:
 
 def _setup(conn: Any, args: argparse.Namespace) -> int:
     if args.action == "items":
-        text = Path(args.catalogue).read_text(encoding="utf-8") if args.catalogue else \
-            resources.files("db").joinpath("default_catalogue.toml").read_text(encoding="utf-8")
+        text = (
+            Path(args.catalogue).read_text(encoding="utf-8")
+            if args.catalogue
+            else resources.files("db").joinpath("default_catalogue.toml").read_text(encoding="utf-8")
+        )
         loaded = bookings.load_items(conn, text)
         measured = bookings.calibrate_minutes(conn)
         print(f"{loaded} items loaded; {measured} timed from the cases")
     elif args.action == "stop":
         point = _point(args.point)
-        stop_id = week.add_stop(conn, args.name or "", args.kind or "", address=args.address or "",
-                                lat=point[0] if point else None, lon=point[1] if point else None)
+        stop_id = week.add_stop(
+            conn,
+            args.name or "",
+            args.kind or "",
+            address=args.address or "",
+            lat=point[0] if point else None,
+            lon=point[1] if point else None,
+        )
         print(f"stop {stop_id}: {args.name}")
     elif args.action == "van":
         week.set_van(conn, args.van or "", crew=_crew(args.crew), depot=_point(args.point))
@@ -83,8 +92,9 @@ def _announce(config: Config, conn: Any, args: argparse.Namespace) -> int:
         print(f"govan plan announce: no Chinese font; install {FONT_PACKAGES}", file=sys.stderr)
         return EXIT_USAGE
     if args.session is None or not args.qr:
-        print("govan plan announce: give --session N and --qr URL (the WeChat article or the 点单 page)",
-              file=sys.stderr)
+        print(
+            "govan plan announce: give --session N and --qr URL (the WeChat article or the 点单 page)", file=sys.stderr
+        )
         return EXIT_USAGE
     folder = Path(args.output) if args.output else config.data_path / "exports"
     for path in desk.announce_session(conn, args.session, args.qr, folder, [font.path]):
@@ -113,8 +123,10 @@ def run_plan(config: Config, args: argparse.Namespace) -> int:
                 return 0
             if action == "draft":
                 result = week.draft(conn, week_name, today=views.today_in(config.tz))
-                print(f"drafted {week_name}: {len(result.assignments)} trips to stops, demand served {result.score}, "
-                      f"{'optimal' if result.optimal else 'not proved optimal'}, {result.wall_s * 1000:.0f} ms")
+                print(
+                    f"drafted {week_name}: {len(result.assignments)} trips to stops, demand served {result.score}, "
+                    f"{'optimal' if result.optimal else 'not proved optimal'}, {result.wall_s * 1000:.0f} ms"
+                )
                 return 0
             done = week.publish(conn, week_name, now=datetime.now(UTC))
             if not done:

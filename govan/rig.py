@@ -49,8 +49,15 @@ RIG_ORDER = ("idreader", "printer", "scanner", "camera", "speaker")
 
 
 class Rig:
-    def __init__(self, config: Config, client: DaemonClient, *, interactive: bool,
-                 prompt: Callable[[str], None], virtual_printer: object | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        client: DaemonClient,
+        *,
+        interactive: bool,
+        prompt: Callable[[str], None],
+        virtual_printer: object | None = None,
+    ) -> None:
         self.config = config
         self.client = client
         self.interactive = interactive
@@ -109,7 +116,9 @@ class Rig:
         if kind_of(device) == "idreader":
             await self._read_card(device, state.driver == "sim", events)
             return
-        use = {"printer": self._print_page, "camera": self._capture, "scanner": self._scan, "speaker": self._say}[device]
+        use = {"printer": self._print_page, "camera": self._capture, "scanner": self._scan, "speaker": self._say}[
+            device
+        ]
         await use(state.driver == "sim", events)
 
     async def _command(self, device: str, name: str, message: object):  # noqa: ANN202
@@ -127,20 +136,26 @@ class Rig:
             self._record(f"{device}.selftest", result.state == "done", result.detail, started)
 
     def rig_page(self) -> Document:
-        return Document(blocks=[
-            TextBlock(text="govan 设备检测 / rig check", align="center", size=(2, 2), bold=True),
-            TextBlock(text=f"{self.config.van_id} {now_iso(self.config.tz)}", align="center"),
-            TextBlock(text="请用扫码枪扫描下方二维码 / scan this code"),
-            QrBlock(data=self.token, size=6),
-            BarcodeBlock(data=self.token),
-            CutBlock(),
-        ])
+        return Document(
+            blocks=[
+                TextBlock(text="govan 设备检测 / rig check", align="center", size=(2, 2), bold=True),
+                TextBlock(text=f"{self.config.van_id} {now_iso(self.config.tz)}", align="center"),
+                TextBlock(text="请用扫码枪扫描下方二维码 / scan this code"),
+                QrBlock(data=self.token, size=6),
+                BarcodeBlock(data=self.token),
+                CutBlock(),
+            ]
+        )
 
     async def _print_page(self, emulated: bool, events: asyncio.Queue) -> None:
         started = time.monotonic()
-        result = await self._command("printer", "print", PrintCommand(job_id=f"rig-{new_id()}", document=self.rig_page()))
+        result = await self._command(
+            "printer", "print", PrintCommand(job_id=f"rig-{new_id()}", document=self.rig_page())
+        )
         if isinstance(result, CommandTimeout) or result.state != "done":
-            self._record("printer.print", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started)
+            self._record(
+                "printer.print", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started
+            )
             return
         detail = f"printed the rig page with code {self.token}: {result.detail}"
         receipts = getattr(self.virtual_printer, "receipts", None)
@@ -154,11 +169,14 @@ class Rig:
 
     async def _capture(self, emulated: bool, events: asyncio.Queue) -> None:
         started = time.monotonic()
-        command = CaptureCommand(job_id=f"rig-{new_id()}", mode="document",
-                                 certify=Certify(staff="rig", at=now_iso(self.config.tz)))
+        command = CaptureCommand(
+            job_id=f"rig-{new_id()}", mode="document", certify=Certify(staff="rig", at=now_iso(self.config.tz))
+        )
         result = await self._command("camera", "capture", command)
         if isinstance(result, CommandTimeout) or result.state != "done":
-            self._record("camera.capture", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started)
+            self._record(
+                "camera.capture", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started
+            )
             return
         path = Path(result.path or "")
         detail = f"certified document {result.width}×{result.height}, {result.bytes} bytes"
@@ -179,20 +197,26 @@ class Rig:
         command = SayCommand(job_id=f"rig-{new_id()}", text=text, repeat=speaker.repeat, chime=speaker.chime)
         result = await self._command("speaker", "say", command)
         if isinstance(result, CommandTimeout) or result.state != "done":
-            self._record("speaker.say", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started)
+            self._record(
+                "speaker.say", False, str(result) if isinstance(result, CommandTimeout) else result.detail, started
+            )
             return
         detail = f"“{text}”: {result.detail}"
         size = await asyncio.to_thread(_size_of, Path(result.path)) if emulated and result.path else None
         if size is not None:
             if size != result.bytes:
-                self._record("speaker.say", False, f"{result.path}: {size} bytes, the result says {result.bytes}", started)
+                self._record(
+                    "speaker.say", False, f"{result.path}: {size} bytes, the result says {result.bytes}", started
+                )
                 return
             detail += f"; {result.path} is there"
         elif not emulated and self.interactive:
             detail += "; listen: the call should have been heard in the hall"
         self._record("speaker.say", True, detail, started)
 
-    async def _wait_for(self, events: asyncio.Queue, kind: type, timeout: float, match: Callable[[object], bool]) -> object | None:
+    async def _wait_for(
+        self, events: asyncio.Queue, kind: type, timeout: float, match: Callable[[object], bool]
+    ) -> object | None:
         deadline = time.monotonic() + timeout
         while (remaining := deadline - time.monotonic()) > 0:
             try:
@@ -210,11 +234,15 @@ class Rig:
         if emulated:
             self.client.publish(self.client.topics.sim(reader, "place"), {"preset": "resident"})
         elif self.interactive:
-            self.prompt(f"请在{PERSON_TIMEOUT_S:g}秒内把身份证放到读卡器 {reader} 上 / place an ID card on {reader} now")
+            self.prompt(
+                f"请在{PERSON_TIMEOUT_S:g}秒内把身份证放到读卡器 {reader} 上 / place an ID card on {reader} now"
+            )
         else:
             self._record(name, None, "a real reader needs a person with a card: run `govan rig` in a terminal", started)
             return
-        card = await self._wait_for(events, CardEvent, EVENT_TIMEOUT_S if emulated else PERSON_TIMEOUT_S, lambda _: True)
+        card = await self._wait_for(
+            events, CardEvent, EVENT_TIMEOUT_S if emulated else PERSON_TIMEOUT_S, lambda _: True
+        )
         if emulated:
             self.client.publish(self.client.topics.sim(reader, "remove"), {})
         if card is None:
@@ -232,8 +260,9 @@ class Rig:
         else:
             self._record("scanner.scan", None, "a real scanner needs a person: run `govan rig` in a terminal", started)
             return
-        scan = await self._wait_for(events, ScanEvent, EVENT_TIMEOUT_S if emulated else PERSON_TIMEOUT_S,
-                                    lambda event: event.code == self.token)
+        scan = await self._wait_for(
+            events, ScanEvent, EVENT_TIMEOUT_S if emulated else PERSON_TIMEOUT_S, lambda event: event.code == self.token
+        )
         if scan is None:
             self._record("scanner.scan", False, f"the code {self.token} did not arrive as a scan event", started)
             return
@@ -259,8 +288,9 @@ def _sha256_of(path: Path, data_dir: Path) -> str | None:
     return hashlib.sha256(picture).hexdigest()
 
 
-async def _checks(config: Config, *, interactive: bool, prompt: Callable[[str], None],
-                  virtual_printer: object | None = None) -> list[Check]:
+async def _checks(
+    config: Config, *, interactive: bool, prompt: Callable[[str], None], virtual_printer: object | None = None
+) -> list[Check]:
     from daemon.client import BrokerUnreachable, CredentialsError
 
     started = time.monotonic()
@@ -287,8 +317,9 @@ async def _checks_on_own_daemon(base: Config, *, prompt: Callable[[str], None]) 
     try:
         await daemon.ready.wait()
         printer = daemon.runtimes["printer"].unit
-        return await _checks(config, interactive=False, prompt=prompt,
-                             virtual_printer=getattr(printer, "emulator", None)), data_dir
+        return await _checks(
+            config, interactive=False, prompt=prompt, virtual_printer=getattr(printer, "emulator", None)
+        ), data_dir
     finally:
         stop.set()
         await task

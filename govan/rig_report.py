@@ -38,15 +38,19 @@ def table(checks: Sequence[Check], heading: str) -> str:
 def write_junit(checks: Sequence[Check], path: Path, *, suite: str) -> None:
     root = ET.Element("testsuites")
     element = ET.SubElement(
-        root, "testsuite", name=suite, tests=str(len(checks)),
+        root,
+        "testsuite",
+        name=suite,
+        tests=str(len(checks)),
         failures=str(sum(check.passed is False for check in checks)),
         skipped=str(sum(check.passed is None for check in checks)),
         time=f"{sum(check.seconds for check in checks):.3f}",
     )
     for check in checks:
         device, _, name = check.name.rpartition(".")
-        case = ET.SubElement(element, "testcase", classname=f"govan.rig.{device or 'van'}", name=name,
-                             time=f"{check.seconds:.3f}")
+        case = ET.SubElement(
+            element, "testcase", classname=f"govan.rig.{device or 'van'}", name=name, time=f"{check.seconds:.3f}"
+        )
         if check.passed is False:
             ET.SubElement(case, "failure", message=check.detail).text = check.detail
         elif check.passed is None:

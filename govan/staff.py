@@ -89,11 +89,14 @@ def _cells(text: str) -> int:
 def _table(rows: list[list[str]]) -> str:
     """Columns padded to the widest cell, Chinese characters counting two."""
     widths = [max(_cells(row[column]) for row in rows) for column in range(len(rows[0]))]
-    return "\n".join("  ".join(cell + " " * (width - _cells(cell)) for cell, width in zip(row, widths, strict=True))
-                     .rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(cell + " " * (width - _cells(cell)) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
 
 
 # govan staff ---------------------------------------------------------------------------
+
 
 def staff_list(config: Config) -> int:
     def listed() -> str:
@@ -113,8 +116,9 @@ def staff_list(config: Config) -> int:
     return _run("staff", listed)
 
 
-def staff_add(config: Config, login: str, name: str, role: str, department: str | None,
-              stdin: TextIO | None = None) -> int:
+def staff_add(
+    config: Config, login: str, name: str, role: str, department: str | None, stdin: TextIO | None = None
+) -> int:
     def added() -> str:
         with _store(config) as store:
             pin = read_pin(stdin)
@@ -154,6 +158,7 @@ def staff_unlock(config: Config, login: str) -> int:
 
 
 # govan stops ---------------------------------------------------------------------------
+
 
 def stops_list(config: Config) -> int:
     def listed() -> str:

@@ -40,12 +40,18 @@ def format_status(status: Status) -> str:
 def run_status(config: Config, *, as_json: bool) -> int:
     status = asyncio.run(read_status(config))
     if as_json:
-        print(json.dumps({
-            "daemon": msgspec.to_builtins(status.daemon) if status.daemon else None,
-            "online": status.daemon_online,
-            "devices": {name: msgspec.to_builtins(state) for name, state in status.devices.items()},
-            "holders": {name: msgspec.to_builtins(holder) for name, holder in status.holders.items()},
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "daemon": msgspec.to_builtins(status.daemon) if status.daemon else None,
+                    "online": status.daemon_online,
+                    "devices": {name: msgspec.to_builtins(state) for name, state in status.devices.items()},
+                    "holders": {name: msgspec.to_builtins(holder) for name, holder in status.holders.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(format_status(status))
     return EXIT_ONLINE if status.daemon_online else EXIT_OFFLINE

@@ -77,10 +77,17 @@ def announcement(session: Session, qr: str) -> Announcement:
     when = f"{day.year}年{day.month}月{day.day}日（周{WEEKDAY_NAMES[day.weekday()]}）{start}–{end}"
     place = session.stop if session.address in ("", session.stop) else f"{session.stop}（{session.address}）"
     deadline = session.order_deadline
-    return Announcement(session.theme, [name for _, name in session.items], when, place,
-                        f"{deadline.month}月{deadline.day}日", qr,
-                        datetime.combine(day, time.fromisoformat(start), SHANGHAI),
-                        datetime.combine(day, time.fromisoformat(end), SHANGHAI), session.address or session.stop)
+    return Announcement(
+        session.theme,
+        [name for _, name in session.items],
+        when,
+        place,
+        f"{deadline.month}月{deadline.day}日",
+        qr,
+        datetime.combine(day, time.fromisoformat(start), SHANGHAI),
+        datetime.combine(day, time.fromisoformat(end), SHANGHAI),
+        session.address or session.stop,
+    )
 
 
 def _qr_svg(text: str) -> bytes:
@@ -94,33 +101,51 @@ def pdf(item: Announcement, paper: str, font_paths: list[Path]) -> bytes:
     """The poster (paper "a4") or leaflet ("a5") as PDF. `font_paths`: folders or files of a CJK font."""
     if paper not in ("a4", "a5"):
         raise ValueError(f"paper {paper!r} is not a4 or a5")
-    data = {"paper": paper, "font": FONT_FAMILY, "theme": item.theme, "when": item.when, "place": item.place,
-            "deadline": item.deadline, "items": item.items, "footer": item.footer}
+    data = {
+        "paper": paper,
+        "font": FONT_FAMILY,
+        "theme": item.theme,
+        "when": item.when,
+        "place": item.place,
+        "deadline": item.deadline,
+        "items": item.items,
+        "footer": item.footer,
+    }
     # The stubs tie font_paths' type to the input's (bytes here), though the font paths are paths.
-    result = typst.compile(_TEMPLATE.encode(), format="pdf",  # type: ignore[call-overload]
-                           font_paths=[str(path) for path in font_paths],
-                           sys_inputs={"data": json.dumps(data, ensure_ascii=False), "qr": _qr_svg(item.qr).decode()})
+    result = typst.compile(
+        _TEMPLATE.encode(),
+        format="pdf",  # type: ignore[call-overload]
+        font_paths=[str(path) for path in font_paths],
+        sys_inputs={"data": json.dumps(data, ensure_ascii=False), "qr": _qr_svg(item.qr).decode()},
+    )
     assert isinstance(result, bytes)
     return result
 
 
 def wechat_text(item: Announcement) -> str:
     """Plain text for a WeChat group or a 公众号 summary."""
-    lines = [f"【龙港市流动政务客厅 · {item.theme}】", f"时间：{item.when}", f"地点：{item.place}",
-             f"可办事项：{'、'.join(item.items)}", f"请于{item.deadline}前点单，对应部门工作人员随车到场。",
-             f"点单：{item.qr}"]
+    lines = [
+        f"【龙港市流动政务客厅 · {item.theme}】",
+        f"时间：{item.when}",
+        f"地点：{item.place}",
+        f"可办事项：{'、'.join(item.items)}",
+        f"请于{item.deadline}前点单，对应部门工作人员随车到场。",
+        f"点单：{item.qr}",
+    ]
     return "\n".join(lines)
 
 
 def wechat_html(item: Announcement) -> str:
     """A fragment for the 公众号 editor: inline styles only (the editor drops style sheets)."""
     items = "".join(f'<li style="margin:4px 0">{html.escape(name)}</li>' for name in item.items)
-    return (f'<section style="font-size:16px;line-height:1.7">'
-            f'<h2 style="color:#b71c1c;text-align:center">{html.escape(item.theme)}</h2>'
-            f'<p><strong>时间：</strong>{html.escape(item.when)}<br><strong>地点：</strong>{html.escape(item.place)}<br>'
-            f'<strong>点单截止：</strong>{html.escape(item.deadline)}</p>'
-            f'<p><strong>可办事项</strong></p><ul>{items}</ul>'
-            f'<p><a href="{html.escape(item.qr, quote=True)}">点此点单</a></p></section>')
+    return (
+        f'<section style="font-size:16px;line-height:1.7">'
+        f'<h2 style="color:#b71c1c;text-align:center">{html.escape(item.theme)}</h2>'
+        f"<p><strong>时间：</strong>{html.escape(item.when)}<br><strong>地点：</strong>{html.escape(item.place)}<br>"
+        f"<strong>点单截止：</strong>{html.escape(item.deadline)}</p>"
+        f"<p><strong>可办事项</strong></p><ul>{items}</ul>"
+        f'<p><a href="{html.escape(item.qr, quote=True)}">点此点单</a></p></section>'
+    )
 
 
 def ics_event(item: Announcement, uid: str, *, stamp: datetime | None = None) -> bytes:

@@ -19,9 +19,22 @@ from planning import announce, bookings, route, sessions, week
 from planning.errors import PlanCode, PlanningError
 
 __all__ = [
-    "Booked", "BookingRow", "Cell", "WeekGrid", "announce_session", "book_from_form", "booking_rows", "cancel_booking",
-    "confirm_request_from_form", "create_session_from_form", "department_names", "home_visit_run", "next_week",
-    "reschedule_from_form", "set_cell", "week_grid",
+    "Booked",
+    "BookingRow",
+    "Cell",
+    "WeekGrid",
+    "announce_session",
+    "book_from_form",
+    "booking_rows",
+    "cancel_booking",
+    "confirm_request_from_form",
+    "create_session_from_form",
+    "department_names",
+    "home_visit_run",
+    "next_week",
+    "reschedule_from_form",
+    "set_cell",
+    "week_grid",
 ]
 
 
@@ -60,11 +73,18 @@ def week_grid(conn: psycopg.Connection[Any], week_name: str) -> WeekGrid:
         cells = []
         for van in vans:
             slot = slots.get((van, half_day.day, half_day.half))
-            cells.append(Cell("", "", "") if slot is None else Cell(slot.kind, slot.session or slot.stop or "",
-                                                                    slot.source))
+            cells.append(
+                Cell("", "", "") if slot is None else Cell(slot.kind, slot.session or slot.stop or "", slot.source)
+            )
         rows.append((half_day, cells))
-    return WeekGrid(week_name, week.deadline_of(week_name), vans, rows, {van.van_id: van.version for van in plan},
-                    {van.van_id: van.changed for van in plan})
+    return WeekGrid(
+        week_name,
+        week.deadline_of(week_name),
+        vans,
+        rows,
+        {van.van_id: van.version for van in plan},
+        {van.van_id: van.changed for van in plan},
+    )
 
 
 def set_cell(conn: psycopg.Connection[Any], week_name: str, van_id: str, half_day: HalfDay, action: str) -> None:
@@ -116,14 +136,38 @@ def booking_rows(conn: psycopg.Connection[Any], week_name: str) -> list[BookingR
     for van_id in week.vans(conn):
         for offset in range(7):
             for booking in bookings.bookings_on(conn, van_id, monday + timedelta(days=offset)):
-                rows.append(BookingRow(booking.booking_id, van_id, booking.day, booking.half, booking.kind,
-                                       booking.group_name or booking.name or "", booking.items, booking.status,
-                                       [(names.get(load.department, load.department), load.minutes, load.staff)
-                                        for load in booking.plan]))
+                rows.append(
+                    BookingRow(
+                        booking.booking_id,
+                        van_id,
+                        booking.day,
+                        booking.half,
+                        booking.kind,
+                        booking.group_name or booking.name or "",
+                        booking.items,
+                        booking.status,
+                        [
+                            (names.get(load.department, load.department), load.minutes, load.staff)
+                            for load in booking.plan
+                        ],
+                    )
+                )
     rows.sort(key=lambda row: (row.day or monday, row.half or "", row.van_id))
-    rows += [BookingRow(None, request.van_id, None, None, request.kind, request.group_name or request.name or "",
-                        request.items, "requested", [], request.appointment_id)
-             for request in bookings.requests_waiting(conn)]
+    rows += [
+        BookingRow(
+            None,
+            request.van_id,
+            None,
+            None,
+            request.kind,
+            request.group_name or request.name or "",
+            request.items,
+            "requested",
+            [],
+            request.appointment_id,
+        )
+        for request in bookings.requests_waiting(conn)
+    ]
     return rows
 
 
@@ -135,8 +179,9 @@ class Booked:
 
 def _booked(conn: psycopg.Connection[Any], booking: bookings.Booking) -> Booked:
     names = department_names(conn)
-    return Booked(booking, [(names.get(load.department, load.department), load.minutes, load.staff)
-                            for load in booking.plan])
+    return Booked(
+        booking, [(names.get(load.department, load.department), load.minutes, load.staff) for load in booking.plan]
+    )
 
 
 def home_visit_run(conn: psycopg.Connection[Any], row: BookingRow) -> list[tuple[str, float]]:
@@ -144,8 +189,10 @@ def home_visit_run(conn: psycopg.Connection[Any], row: BookingRow) -> list[tuple
     if row.day is None or row.half is None:
         raise PlanningError(PlanCode.BOOKING_NOT_FOUND, booking=None)
     legs = route.home_visit_run(conn, row.van_id, row.day, row.half)
-    who = {booking.booking_id: booking.name or booking.group_name or "" for booking in
-           bookings.bookings_on(conn, row.van_id, row.day)}
+    who = {
+        booking.booking_id: booking.name or booking.group_name or ""
+        for booking in bookings.bookings_on(conn, row.van_id, row.day)
+    }
     return [(who.get(leg.booking_id, ""), leg.minutes) for leg in legs]
 
 
@@ -188,32 +235,68 @@ def book_from_form(conn: psycopg.Connection[Any], form: dict[str, str], *, now: 
     """Fields: kind, van, day, half, items (codes, comma-separated), head_count, group, name, phone, address,
     point (lat,lon), needs (codes)."""
     lat, lon = _point(form.get("point", ""))
-    return _booked(conn, bookings.book(
-        conn, form.get("kind", "individual").strip(), form.get("van", "").strip(), _date(form.get("day", "")),
-        _half(form.get("half", "")), _codes(form.get("items", "")), now=now,
-        head_count=_int(form.get("head_count", ""), 1), group_name=form.get("group") or None,
-        name=form.get("name") or None, phone=form.get("phone") or None, address=form.get("address") or None,
-        lat=lat, lon=lon, needs=tuple(_codes(form.get("needs", "")))))
+    return _booked(
+        conn,
+        bookings.book(
+            conn,
+            form.get("kind", "individual").strip(),
+            form.get("van", "").strip(),
+            _date(form.get("day", "")),
+            _half(form.get("half", "")),
+            _codes(form.get("items", "")),
+            now=now,
+            head_count=_int(form.get("head_count", ""), 1),
+            group_name=form.get("group") or None,
+            name=form.get("name") or None,
+            phone=form.get("phone") or None,
+            address=form.get("address") or None,
+            lat=lat,
+            lon=lon,
+            needs=tuple(_codes(form.get("needs", ""))),
+        ),
+    )
 
 
-def confirm_request_from_form(conn: psycopg.Connection[Any], row: BookingRow, form: dict[str, str], *,
-                              now: datetime) -> Booked:
+def confirm_request_from_form(
+    conn: psycopg.Connection[Any], row: BookingRow, form: dict[str, str], *, now: datetime
+) -> Booked:
     if row.request_id is None:
         raise PlanningError(PlanCode.REQUEST_NOT_FOUND, van=row.van_id, request=None)
     lat, lon = _point(form.get("point", ""))
-    return _booked(conn, bookings.confirm_request(
-        conn, row.van_id, row.request_id, _date(form.get("day", "")), _half(form.get("half", "")), now=now,
-        address=form.get("address") or None, lat=lat, lon=lon, needs=tuple(_codes(form.get("needs", "")))))
+    return _booked(
+        conn,
+        bookings.confirm_request(
+            conn,
+            row.van_id,
+            row.request_id,
+            _date(form.get("day", "")),
+            _half(form.get("half", "")),
+            now=now,
+            address=form.get("address") or None,
+            lat=lat,
+            lon=lon,
+            needs=tuple(_codes(form.get("needs", ""))),
+        ),
+    )
 
 
-def reschedule_from_form(conn: psycopg.Connection[Any], row: BookingRow, form: dict[str, str], *,
-                         now: datetime) -> Booked:
+def reschedule_from_form(
+    conn: psycopg.Connection[Any], row: BookingRow, form: dict[str, str], *, now: datetime
+) -> Booked:
     """Move the selected booking to the form's day and half-day (and van, when one is given)."""
     if row.booking_id is None:
         raise PlanningError(PlanCode.BOOKING_NOT_FOUND, booking=None)
-    return _booked(conn, bookings.reschedule(conn, row.booking_id, _date(form.get("day", "")),
-                                             _half(form.get("half", "")), now=now,
-                                             van_id=form.get("van", "").strip() or None))
+    return _booked(
+        conn,
+        bookings.reschedule(
+            conn,
+            row.booking_id,
+            _date(form.get("day", "")),
+            _half(form.get("half", "")),
+            now=now,
+            van_id=form.get("van", "").strip() or None,
+        ),
+    )
 
 
 def cancel_booking(conn: psycopg.Connection[Any], row: BookingRow, *, now: datetime) -> None:
@@ -231,13 +314,21 @@ def create_session_from_form(conn: psycopg.Connection[Any], form: dict[str, str]
     stop = next((stop for stop in week.stops(conn) if stop.name == stop_name), None)
     if stop is None:
         raise PlanningError(PlanCode.UNKNOWN_STOP, stop=stop_name[:40])
-    return sessions.create(conn, form.get("theme", ""), _codes(form.get("items", "")), form.get("van", "").strip(),
-                           _date(form.get("day", "")), _half(form.get("half", "")), stop.stop_id,
-                           _date(form.get("deadline", "")))
+    return sessions.create(
+        conn,
+        form.get("theme", ""),
+        _codes(form.get("items", "")),
+        form.get("van", "").strip(),
+        _date(form.get("day", "")),
+        _half(form.get("half", "")),
+        stop.stop_id,
+        _date(form.get("deadline", "")),
+    )
 
 
-def announce_session(conn: psycopg.Connection[Any], session_id: int, qr: str, folder: Path,
-                     font_paths: list[Path]) -> list[Path]:
+def announce_session(
+    conn: psycopg.Connection[Any], session_id: int, qr: str, folder: Path, font_paths: list[Path]
+) -> list[Path]:
     """Write the session's poster (A4), leaflet (A5), WeChat text and HTML, and ICS event into `folder`."""
     item = announce.announcement(sessions.get(conn, session_id), qr)
     folder.mkdir(parents=True, exist_ok=True)

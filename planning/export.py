@@ -64,13 +64,19 @@ def ics_calendar(week: str, weeks: dict[str, tuple[int, datetime, list[dict[str,
 def _markdown(week: str, weeks: dict[str, tuple[int, datetime, list[dict[str, Any]]]]) -> str:
     lines = [f"# 流动政务客厅 服务计划 {week}", ""]
     for van_id, (version, at, slots) in sorted(weeks.items()):
-        lines += [f"## {van_id}（第 {version} 版，{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 发布）", "",
-                  "| 日期 | 时段 | 时间 | 安排 | 地点 |", "|---|---|---|---|---|"]
+        lines += [
+            f"## {van_id}（第 {version} 版，{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 发布）",
+            "",
+            "| 日期 | 时段 | 时间 | 安排 | 地点 |",
+            "|---|---|---|---|---|",
+        ]
         for slot in slots:
             day = date.fromisoformat(slot["day"])
             what = "休息" if slot["kind"] == "off" else slot_title(slot)
-            lines.append(f"| {day:%m-%d} 周{WEEKDAY_NAMES[day.weekday()]} | {_HALF[slot['half']]} | "
-                         f"{slot['start']}–{slot['end']} | {what} | {slot.get('address') or slot.get('stop') or ''} |")
+            lines.append(
+                f"| {day:%m-%d} 周{WEEKDAY_NAMES[day.weekday()]} | {_HALF[slot['half']]} | "
+                f"{slot['start']}–{slot['end']} | {what} | {slot.get('address') or slot.get('stop') or ''} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -84,7 +90,12 @@ def export_week(conn: psycopg.Connection[Any], week: str, fmt: str) -> bytes:
     if fmt == "md":
         return _markdown(week, weeks).encode()
     if fmt == "json":
-        data = {"week": week, "vans": [{"van_id": van_id, "version": version, "published_at": at.isoformat(),
-                                        "slots": slots} for van_id, (version, at, slots) in sorted(weeks.items())]}
+        data = {
+            "week": week,
+            "vans": [
+                {"van_id": van_id, "version": version, "published_at": at.isoformat(), "slots": slots}
+                for van_id, (version, at, slots) in sorted(weeks.items())
+            ],
+        }
         return json.dumps(data, ensure_ascii=False, indent=2).encode()
     raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")

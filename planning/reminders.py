@@ -64,7 +64,9 @@ def send_due(conn: psycopg.Connection[Any], sender: SmsSender, *, now: datetime,
     """Send the reminders whose time has come; returns how many went. A failure is retried three times."""
     rows = conn.execute(
         """SELECT r.id, r.template, r.params, b.phone FROM reminders r JOIN bookings b ON b.booking_id = r.booking_id
-           WHERE r.status = 'queued' AND r.send_at <= %s ORDER BY r.send_at LIMIT %s""", [now, limit]).fetchall()
+           WHERE r.status = 'queued' AND r.send_at <= %s ORDER BY r.send_at LIMIT %s""",
+        [now, limit],
+    ).fetchall()
     conn.commit()
     sent = 0
     for reminder_id, template, params, phone in rows:
@@ -74,12 +76,16 @@ def send_due(conn: psycopg.Connection[Any], sender: SmsSender, *, now: datetime,
             sender.send(phone, render(template, params))
         except (OSError, PlanningError) as error:
             log.warning("reminder %d not sent: %s", reminder_id, type(error).__name__)
-            conn.execute("""UPDATE reminders SET attempts = attempts + 1,
+            conn.execute(
+                """UPDATE reminders SET attempts = attempts + 1,
                                 status = CASE WHEN attempts + 1 >= 3 THEN 'failed' ELSE 'queued' END WHERE id = %s""",
-                         [reminder_id])
+                [reminder_id],
+            )
         else:
             sent += 1
-            conn.execute("UPDATE reminders SET status = 'sent', sent_at = %s, attempts = attempts + 1 WHERE id = %s",
-                         [now, reminder_id])
+            conn.execute(
+                "UPDATE reminders SET status = 'sent', sent_at = %s, attempts = attempts + 1 WHERE id = %s",
+                [now, reminder_id],
+            )
         conn.commit()
     return sent

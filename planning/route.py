@@ -23,8 +23,16 @@ import psycopg
 from planning.errors import PlanCode, PlanningError
 
 __all__ = [
-    "DETOUR", "SPEED_KMH", "Leg", "calibrate", "gcj02_to_wgs84", "haversine_km", "home_visit_run", "order_run",
-    "travel_minutes", "wgs84_to_gcj02",
+    "DETOUR",
+    "SPEED_KMH",
+    "Leg",
+    "calibrate",
+    "gcj02_to_wgs84",
+    "haversine_km",
+    "home_visit_run",
+    "order_run",
+    "travel_minutes",
+    "wgs84_to_gcj02",
 ]
 
 EARTH_KM = 6371.0088
@@ -61,14 +69,28 @@ def _in_china(lat: float, lon: float) -> bool:
 
 def _delta(lat: float, lon: float) -> Point:
     x, y = lon - 105.0, lat - 35.0
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
-            + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-            + (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
-            + (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
-    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
-            + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-            + (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
-            + (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
+    dlat = (
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * math.sqrt(abs(x))
+        + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+        + (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+        + (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    )
+    dlon = (
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * math.sqrt(abs(x))
+        + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+        + (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+        + (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    )
     rad = lat / 180.0 * math.pi
     magic = 1 - _EE * math.sin(rad) ** 2
     dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * math.sqrt(magic)) * math.pi)
@@ -100,14 +122,17 @@ class Leg:
     minutes: float  # from the stop before (the depot for the first)
 
 
-def order_run(depot: Point, stops: dict[int, Point], *, detour: float = DETOUR, speed_kmh: float = SPEED_KMH
-              ) -> list[Leg]:
+def order_run(
+    depot: Point, stops: dict[int, Point], *, detour: float = DETOUR, speed_kmh: float = SPEED_KMH
+) -> list[Leg]:
     """The order of visits with the least driving, from the depot and back to it (exact up to MAX_EXACT)."""
+
     def cost(a: Point, b: Point) -> float:
         return travel_minutes(a, b, detour=detour, speed_kmh=speed_kmh)
 
     ids = sorted(stops)
     if len(ids) <= MAX_EXACT:
+
         def drive(order: tuple[int, ...]) -> tuple[float, float]:
             # The least driving there and back; between equal runs (one is the other reversed), the one that
             # reaches people soonest.
@@ -128,14 +153,18 @@ def order_run(depot: Point, stops: dict[int, Point], *, detour: float = DETOUR, 
     return legs
 
 
-def home_visit_run(conn: psycopg.Connection[Any], van_id: str, day: date, half: str, *,
-                   detour: float = DETOUR) -> list[Leg]:
+def home_visit_run(
+    conn: psycopg.Connection[Any], van_id: str, day: date, half: str, *, detour: float = DETOUR
+) -> list[Leg]:
     """The half-day's home visits in driving order from the van's depot; every one needs coordinates."""
     depot = conn.execute("SELECT depot_lat, depot_lon FROM plan_vans WHERE van_id = %s", [van_id]).fetchone()
     if depot is None or depot[0] is None:
         raise PlanningError(PlanCode.COORDINATES)
-    rows = conn.execute("""SELECT booking_id, lat, lon FROM bookings WHERE van_id = %s AND day = %s AND half = %s
-                           AND kind = 'home_visit' AND status = 'booked'""", [van_id, day, half]).fetchall()
+    rows = conn.execute(
+        """SELECT booking_id, lat, lon FROM bookings WHERE van_id = %s AND day = %s AND half = %s
+                           AND kind = 'home_visit' AND status = 'booked'""",
+        [van_id, day, half],
+    ).fetchall()
     if any(lat is None for _, lat, _ in rows):
         raise PlanningError(PlanCode.COORDINATES)
     return order_run((depot[0], depot[1]), {booking_id: (lat, lon) for booking_id, lat, lon in rows}, detour=detour)

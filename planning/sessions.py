@@ -41,8 +41,16 @@ class Session:
         return start.strftime("%H:%M"), end.strftime("%H:%M")
 
 
-def create(conn: psycopg.Connection[Any], theme: str, items: list[str], van_id: str, day: date, half: str,
-           stop_id: int, order_deadline: date) -> Session:
+def create(
+    conn: psycopg.Connection[Any],
+    theme: str,
+    items: list[str],
+    van_id: str,
+    day: date,
+    half: str,
+    stop_id: int,
+    order_deadline: date,
+) -> Session:
     """A session, and its half-day in the week (the dispatcher's, so a draft keeps it)."""
     if not theme.strip():
         raise PlanningError(PlanCode.THEME_MISSING)
@@ -50,8 +58,9 @@ def create(conn: psycopg.Connection[Any], theme: str, items: list[str], van_id: 
         raise PlanningError(PlanCode.NO_ITEMS)
     if order_deadline >= day:
         raise PlanningError(PlanCode.DEADLINE_AFTER, deadline=order_deadline.isoformat(), day=day.isoformat())
-    known = dict(conn.execute("SELECT item_code, department FROM plan_items WHERE item_code = ANY(%s)",
-                              [items]).fetchall())
+    known = dict(
+        conn.execute("SELECT item_code, department FROM plan_items WHERE item_code = ANY(%s)", [items]).fetchall()
+    )
     for code in items:
         if code not in known:
             raise PlanningError(PlanCode.UNKNOWN_ITEM, item=code[:40])
@@ -62,11 +71,22 @@ def create(conn: psycopg.Connection[Any], theme: str, items: list[str], van_id: 
         row = conn.execute(
             """INSERT INTO sessions (theme, items, departments, van_id, day, half, stop_id, order_deadline)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING session_id""",
-            [theme.strip()[:40], Jsonb(list(dict.fromkeys(items))), departments, van_id, day, half, stop_id,
-             order_deadline]).fetchone()
+            [
+                theme.strip()[:40],
+                Jsonb(list(dict.fromkeys(items))),
+                departments,
+                van_id,
+                day,
+                half,
+                stop_id,
+                order_deadline,
+            ],
+        ).fetchone()
         assert row is not None
-        conn.execute("UPDATE plan_slots SET session_id = %s WHERE van_id = %s AND day = %s AND half = %s",
-                     [row[0], van_id, day, half])
+        conn.execute(
+            "UPDATE plan_slots SET session_id = %s WHERE van_id = %s AND day = %s AND half = %s",
+            [row[0], van_id, day, half],
+        )
     conn.commit()
     return get(conn, int(row[0]))
 
@@ -76,27 +96,44 @@ def get(conn: psycopg.Connection[Any], session_id: int) -> Session:
         """SELECT x.session_id, x.theme, x.items, x.departments, x.van_id, x.day, x.half, s.name, s.address,
                   x.order_deadline
            FROM sessions x JOIN plan_stops s ON s.stop_id = x.stop_id WHERE x.session_id = %s""",
-        [session_id]).fetchone()
+        [session_id],
+    ).fetchone()
     if row is None:
         raise PlanningError(PlanCode.SESSION_NOT_FOUND, session=session_id)
-    names = dict(conn.execute("SELECT item_code, name FROM plan_items WHERE item_code = ANY(%s)",
-                              [list(row[2])]).fetchall())
-    return Session(row[0], row[1], [(code, names.get(code, code)) for code in row[2]], list(row[3]), row[4], row[5],
-                   row[6], row[7], row[8] or row[7], row[9])
+    names = dict(
+        conn.execute("SELECT item_code, name FROM plan_items WHERE item_code = ANY(%s)", [list(row[2])]).fetchall()
+    )
+    return Session(
+        row[0],
+        row[1],
+        [(code, names.get(code, code)) for code in row[2]],
+        list(row[3]),
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8] or row[7],
+        row[9],
+    )
 
 
 def sessions_in(conn: psycopg.Connection[Any], start: date, end: date) -> list[Session]:
-    ids = [row[0] for row in conn.execute("SELECT session_id FROM sessions WHERE day BETWEEN %s AND %s ORDER BY day",
-                                          [start, end]).fetchall()]
+    ids = [
+        row[0]
+        for row in conn.execute(
+            "SELECT session_id FROM sessions WHERE day BETWEEN %s AND %s ORDER BY day", [start, end]
+        ).fetchall()
+    ]
     return [get(conn, session_id) for session_id in ids]
 
 
-def order(conn: psycopg.Connection[Any], session_id: int, items: list[str], *, today: date, head_count: int = 1) -> None:
+def order(
+    conn: psycopg.Connection[Any], session_id: int, items: list[str], *, today: date, head_count: int = 1
+) -> None:
     """点单: someone's choice of items before the deadline (counted, no name kept)."""
     session = get(conn, session_id)
     if today > session.order_deadline:
-        raise PlanningError(PlanCode.DEADLINE_AFTER, deadline=session.order_deadline.isoformat(),
-                            day=today.isoformat())
+        raise PlanningError(PlanCode.DEADLINE_AFTER, deadline=session.order_deadline.isoformat(), day=today.isoformat())
     offered = {code for code, _ in session.items}
     for code in items:
         if code not in offered:
@@ -105,8 +142,10 @@ def order(conn: psycopg.Connection[Any], session_id: int, items: list[str], *, t
         raise PlanningError(PlanCode.NO_ITEMS)
     if head_count < 1:
         raise PlanningError(PlanCode.HEAD_COUNT)
-    conn.execute("INSERT INTO session_orders (session_id, items, head_count) VALUES (%s, %s, %s)",
-                 [session_id, Jsonb(items), head_count])
+    conn.execute(
+        "INSERT INTO session_orders (session_id, items, head_count) VALUES (%s, %s, %s)",
+        [session_id, Jsonb(items), head_count],
+    )
     conn.commit()
 
 
@@ -127,8 +166,15 @@ def staffing(conn: psycopg.Connection[Any], session_id: int) -> list[Staffing]:
         """SELECT p.department, sum(o.head_count), sum(p.minutes * o.head_count)
            FROM session_orders o CROSS JOIN LATERAL jsonb_array_elements_text(o.items) AS chosen(code)
            JOIN plan_items p ON p.item_code = chosen.code WHERE o.session_id = %s GROUP BY p.department""",
-        [session_id]).fetchall()
+        [session_id],
+    ).fetchall()
     ordered = {department: (int(count), int(minutes)) for department, count, minutes in rows}
-    return [Staffing(department, ordered.get(department, (0, 0))[0], ordered.get(department, (0, 0))[1],
-                     max(1, math.ceil(ordered.get(department, (0, 0))[1] / length)))
-            for department in session.departments]
+    return [
+        Staffing(
+            department,
+            ordered.get(department, (0, 0))[0],
+            ordered.get(department, (0, 0))[1],
+            max(1, math.ceil(ordered.get(department, (0, 0))[1] / length)),
+        )
+        for department in session.departments
+    ]

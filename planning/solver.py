@@ -72,10 +72,15 @@ def demand_score(stop: StopDemand) -> int:
     return round(10 * stop.tickets_per_visit + 15 * stop.requests_waiting + 3 * days)
 
 
-def draft_week(vans: list[str], half_days: list[HalfDay], stops: list[StopDemand], *,
-               days_off: frozenset[tuple[str, date]] = frozenset(),
-               taken: frozenset[tuple[str, HalfDay]] = frozenset(),
-               rules: Rules | None = None) -> Draft:
+def draft_week(
+    vans: list[str],
+    half_days: list[HalfDay],
+    stops: list[StopDemand],
+    *,
+    days_off: frozenset[tuple[str, date]] = frozenset(),
+    taken: frozenset[tuple[str, HalfDay]] = frozenset(),
+    rules: Rules | None = None,
+) -> Draft:
     """Draft stops into the free half-days of each van. `taken` half-days keep what the dispatcher put there."""
     rules = rules or Rules()
     model = cp_model.CpModel()
@@ -112,8 +117,11 @@ def draft_week(vans: list[str], half_days: list[HalfDay], stops: list[StopDemand
             model.add(sum(by_stop[stop.stop_id]) <= stop.visits)
     for van in vans:
         model.add(sum(weekend_by_van.get(van, [])) <= rules.weekend_per_van)
-        weekday_open = [slot for slot in half_days if not slot.weekend and (van, slot.day) not in days_off
-                        and (van, slot) not in taken]
+        weekday_open = [
+            slot
+            for slot in half_days
+            if not slot.weekend and (van, slot.day) not in days_off and (van, slot) not in taken
+        ]
         # Keep `free_per_van` of the van's open weekday half-days free (fewer if it has fewer).
         drafted = [var for slot in weekday_open for var in by_van_slot.get((van, slot), [])]
         model.add(sum(drafted) <= max(0, len(weekday_open) - rules.free_per_van))
@@ -122,15 +130,24 @@ def draft_week(vans: list[str], half_days: list[HalfDay], stops: list[StopDemand
         model.add(sum(weekend_all) >= min(rules.weekend_min, len(vans)))
     weights = {stop.stop_id: demand_score(stop) for stop in stops}
     kinds = {stop.stop_id: stop.kind for stop in stops}
-    urgency = {stop.stop_id: DAYS_CAP if stop.days_since_visit is None else min(stop.days_since_visit, DAYS_CAP)
-               for stop in stops}
+    urgency = {
+        stop.stop_id: DAYS_CAP if stop.days_since_visit is None else min(stop.days_since_visit, DAYS_CAP)
+        for stop in stops
+    }
     order = {slot: position for position, slot in enumerate(half_days)}
     # Demand first (x1000); then workplaces on weekdays; then the longest-unvisited stops earliest in the week,
     # which also breaks the ties between equal plans so the same input drafts the same week.
-    model.maximize(sum(var * (weights[stop_id] * 1000
-                              + (500 if kinds[stop_id] in WORKPLACE_KINDS and not slot.weekend else 0)
-                              + urgency[stop_id] * (len(half_days) - order[slot]))
-                       for (van, slot, stop_id), var in x.items()))
+    model.maximize(
+        sum(
+            var
+            * (
+                weights[stop_id] * 1000
+                + (500 if kinds[stop_id] in WORKPLACE_KINDS and not slot.weekend else 0)
+                + urgency[stop_id] * (len(half_days) - order[slot])
+            )
+            for (van, slot, stop_id), var in x.items()
+        )
+    )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = rules.time_limit_s
     solver.parameters.num_workers = rules.workers

@@ -65,8 +65,13 @@ class Link:
         prefix = config.mqtt.topic_prefix
         self.up = up_topic(prefix, config.van_id)
         self.down = down_topic(prefix, config.van_id)
-        self.connection = Connection(broker_address(config, "sync"), persistent=True, keepalive=config.mqtt.keepalive,
-                                     subscriptions=[self.down], on_message=self._on_message)
+        self.connection = Connection(
+            broker_address(config, "sync"),
+            persistent=True,
+            keepalive=config.mqtt.keepalive,
+            subscriptions=[self.down],
+            on_message=self._on_message,
+        )
         self.sent = 0
         self.acknowledged = 0
 
@@ -102,8 +107,13 @@ class Link:
         `[service] retention_days` (db.retention; one audit entry per run, by id, never by value)."""
         report = retention.purge(self.db, self.config.service.retention_days)
         if report.citizens or report.attachments or report.cases_with_address:
-            log.info("retention purged %d citizens, %d files, %d addresses (audit #%d)", len(report.citizens),
-                     report.files_deleted, len(report.cases_with_address), report.audit_id)
+            log.info(
+                "retention purged %d citizens, %d files, %d addresses (audit #%d)",
+                len(report.citizens),
+                report.files_deleted,
+                len(report.cases_with_address),
+                report.audit_id,
+            )
 
     def _send_due(self) -> None:
         sync = self.config.sync
@@ -153,20 +163,25 @@ class Link:
     def _apply(self, message: Envelope) -> None:
         """Store what came down: the week's plan, a booking, a receipt of the back office, where a mailed result is."""
         body = message.body
-        planned = {"plan.week": plans.apply_week, "booking.confirmed": plans.apply_booking,
-                   "booking.cancelled": plans.cancel_booking}.get(message.kind)
+        planned = {
+            "plan.week": plans.apply_week,
+            "booking.confirmed": plans.apply_booking,
+            "booking.cancelled": plans.cancel_booking,
+        }.get(message.kind)
         if planned is not None:
             if not planned(self.db, body):
-                log.warning("ignored %s %s from the centre: malformed or older than what is kept", message.kind,
-                            message.msg_id)
+                log.warning(
+                    "ignored %s %s from the centre: malformed or older than what is kept", message.kind, message.msg_id
+                )
             return
         case_id = body.get("case_id")
         if not isinstance(case_id, int):
             log.warning("ignored %s %s from the centre: no case_id", message.kind, message.msg_id)
             return
         if message.kind == "case.receipt":
-            stored = uplink.apply_receipt(self.db, case_id, str(body.get("state")), body.get("reference"),
-                                          str(body.get("at") or message.at))
+            stored = uplink.apply_receipt(
+                self.db, case_id, str(body.get("state")), body.get("reference"), str(body.get("at") or message.at)
+            )
         else:
             stored = uplink.apply_tracking(self.db, case_id, str(body.get("state")), str(body.get("at") or message.at))
         if not stored:

@@ -33,10 +33,12 @@ def read_status(db: Database, config: Config, *, now: datetime | None = None) ->
     moment = now or datetime.now(UTC)
     heard = uplink.get_state(db, HEARD_AT)
     fresh = heard is not None and moment - datetime.fromisoformat(heard) <= timedelta(
-        seconds=3 * config.sync.heartbeat_s)
+        seconds=3 * config.sync.heartbeat_s
+    )
     backlog = outbox.backlog(db)
-    return SyncStatus("connected" if fresh else "unreachable", backlog.pending, backlog.oldest_at,
-                      uplink.get_state(db, LAST_ACK_AT))
+    return SyncStatus(
+        "connected" if fresh else "unreachable", backlog.pending, backlog.oldest_at, uplink.get_state(db, LAST_ACK_AT)
+    )
 
 
 def alarming(status: SyncStatus, config: Config, *, now: datetime | None = None) -> bool:
@@ -48,12 +50,14 @@ def alarming(status: SyncStatus, config: Config, *, now: datetime | None = None)
 
 
 def format_status(status: SyncStatus) -> str:
-    return "\n".join([
-        f"central            {status.central}",
-        f"outbox pending     {status.outbox_pending}",
-        f"oldest pending at  {status.oldest_pending_at or '-'}",
-        f"last ack at        {status.last_ack_at or '-'}",
-    ])
+    return "\n".join(
+        [
+            f"central            {status.central}",
+            f"outbox pending     {status.outbox_pending}",
+            f"oldest pending at  {status.oldest_pending_at or '-'}",
+            f"last ack at        {status.last_ack_at or '-'}",
+        ]
+    )
 
 
 def run_status(config: Config, *, as_json: bool) -> int:

@@ -42,7 +42,9 @@ def broker_kind(request: pytest.FixtureRequest) -> str:
 def van_factory(tmp_path: Path) -> Callable[..., object]:
     counter = iter(range(1000))
 
-    def factory(settings: dict | None = None, *, broker: MosquittoBroker | None = None) -> AbstractAsyncContextManager[Van]:
+    def factory(
+        settings: dict | None = None, *, broker: MosquittoBroker | None = None
+    ) -> AbstractAsyncContextManager[Van]:
         directory = tmp_path / f"van{next(counter)}"
         directory.mkdir()
         return start_van(directory, settings, broker=broker)

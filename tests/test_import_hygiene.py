@@ -36,7 +36,16 @@ ALLOWED: dict[str, set[str]] = {
     "devices": {"devices", "core"},
     "db": {"db", "core"},
     "daemon": {"daemon", "devices", "core", "govan", "govan.config"},
-    "flows": {"flows", "db", "core", "govan.config", "daemon.client", "daemon.errors", "daemon.messages", "daemon.topics"},
+    "flows": {
+        "flows",
+        "db",
+        "core",
+        "govan.config",
+        "daemon.client",
+        "daemon.errors",
+        "daemon.messages",
+        "daemon.topics",
+    },
     # The views render flows: tui never imports db (tests/tui/harness.py may; it is a test).
     "tui": {"tui", "flows", "core", "govan", "govan.config", "daemon.client", "daemon.errors", "daemon.messages"},
     "web": {"web", "flows", "core", "govan.config", "daemon.client", "daemon.errors", "daemon.messages"},
@@ -132,7 +141,9 @@ def imports_in(root: Path, packages: Iterable[str] = OURS) -> list[Import]:
                 ]
             for target in dict.fromkeys(targets):
                 if target.split(".")[0] in ours:
-                    found.append(Import(importer, target, path.relative_to(root).as_posix(), node.lineno, top, typing_only))
+                    found.append(
+                        Import(importer, target, path.relative_to(root).as_posix(), node.lineno, top, typing_only)
+                    )
     return found
 
 
@@ -264,6 +275,7 @@ def test_daemon_does_not_load_textual_and_the_cli_loads_nothing_heavy() -> None:
 
 # The checks themselves, on small trees made for them: each must be able to fail --------------
 
+
 def _tree(root: Path, files: dict[str, str]) -> Path:
     for name, source in files.items():
         path = root / name
@@ -273,30 +285,37 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_a_cycle_hidden_in_a_function_is_found(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {
-        "db/__init__.py": "",
-        "db/connection.py": "def open_store():\n    from db.migrations import migrate\n",
-        "db/migrations.py": "from db.connection import immediate\n",
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "db/__init__.py": "",
+            "db/connection.py": "def open_store():\n    from db.migrations import migrate\n",
+            "db/migrations.py": "from db.connection import immediate\n",
+        },
+    )
     (cycle,) = cycles(imports_in(root, ["db"]))
     assert [(edge.importer, edge.target, edge.top_level) for edge in cycle] == [
-        ("db.connection", "db.migrations", False), ("db.migrations", "db.connection", True),
+        ("db.connection", "db.migrations", False),
+        ("db.migrations", "db.connection", True),
     ]
 
 
 def test_relative_and_from_package_imports_count_and_type_checking_ones_do_not(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {
-        "tui/__init__.py": "",
-        "tui/app.py": "def go():\n    from .screens import intake\n",
-        "tui/screens/__init__.py": "",
-        "tui/screens/intake.py": "from ..screens.rating import KEYS\n",
-        "tui/screens/rating.py": (
-            "from typing import TYPE_CHECKING\n"
-            "if TYPE_CHECKING:\n    from tui.app import App\n"
-            "else:\n    from tui import screens\n"
-            "def back():\n    from tui.screens import intake\n"
-        ),
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "tui/__init__.py": "",
+            "tui/app.py": "def go():\n    from .screens import intake\n",
+            "tui/screens/__init__.py": "",
+            "tui/screens/intake.py": "from ..screens.rating import KEYS\n",
+            "tui/screens/rating.py": (
+                "from typing import TYPE_CHECKING\n"
+                "if TYPE_CHECKING:\n    from tui.app import App\n"
+                "else:\n    from tui import screens\n"
+                "def back():\n    from tui.screens import intake\n"
+            ),
+        },
+    )
     found = imports_in(root, ["tui"])
     assert {(edge.importer, edge.target, edge.type_checking) for edge in found} == {
         ("tui.app", "tui.screens.intake", False),
@@ -312,22 +331,24 @@ def test_relative_and_from_package_imports_count_and_type_checking_ones_do_not(t
 
 
 def test_an_upward_import_is_a_violation_even_for_the_type_checker(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {
-        "core/__init__.py": "",
-        "core/devices.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from db.trips import Trip\n",
-        "db/__init__.py": "",
-        "db/trips.py": "from core import devices\n",
-        "flows/__init__.py": "",
-        "flows/desk.py": "def run():\n    import daemon.service\n",
-        "daemon/__init__.py": "",
-        "daemon/service.py": "",
-        "govan/__init__.py": "",
-        "govan/config.py": "from db import trips\n",
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "core/__init__.py": "",
+            "core/devices.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from db.trips import Trip\n",
+            "db/__init__.py": "",
+            "db/trips.py": "from core import devices\n",
+            "flows/__init__.py": "",
+            "flows/desk.py": "def run():\n    import daemon.service\n",
+            "daemon/__init__.py": "",
+            "daemon/service.py": "",
+            "govan/__init__.py": "",
+            "govan/config.py": "from db import trips\n",
+        },
+    )
     wrong = layer_violations(imports_in(root, ["core", "db", "flows", "daemon", "govan"]))
     assert [line.split(": ", 1)[1] for line in wrong] == [
         "core.devices imports db.trips (under TYPE_CHECKING); core may not",
         "flows.desk imports daemon.service; flows may not",
         "govan.config imports db.trips; govan.config may not",
     ]
-

@@ -43,9 +43,7 @@ class GovanApp(AppKeys):
         *HELP_BINDINGS,
     ]
 
-    def __init__(
-        self, config: Config, *, connect: bool = True, clock: Callable[[], datetime] | None = None
-    ) -> None:
+    def __init__(self, config: Config, *, connect: bool = True, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         # The language `t` uses in this app (tui.i18n): no module-wide locale.
         self.language = language(config.locale)

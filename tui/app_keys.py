@@ -41,8 +41,11 @@ class AppKeys(App[int]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("Search service items by name or pinyin initials…"),
-                                            id="--command-palette"))
+            self.push_screen(
+                CommandPalette(
+                    placeholder=t("Search service items by name or pinyin initials…"), id="--command-palette"
+                )
+            )
 
     def action_help_quit(self) -> None:
         self.notify(t("Press Ctrl+Q to quit"))

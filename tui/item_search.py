@@ -34,5 +34,6 @@ class ItemSearch(Provider):
             if matches(item, query):
                 score = max(score, 1.0 if starts_with_initials(item, query) else 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), self._choose(item.code), text=label,
-                          help=self._department(item))
+                yield Hit(
+                    score, matcher.highlight(label), self._choose(item.code), text=label, help=self._department(item)
+                )

@@ -40,8 +40,13 @@ def key_display(screen: Screen, binding: Binding) -> str:
 def _own_keys(node_class: type[DOMNode]) -> frozenset[tuple[str, str]]:
     """(key, action) of the bindings govan's classes declare: Textual's own (an Input's cursor
     keys, the app's Ctrl+C) carry English descriptions and are not ours to list."""
-    return frozenset((binding.key, binding.action) for cls in node_class.__mro__ if cls.__module__.startswith("tui.")
-                     for binding in cls.__dict__.get("BINDINGS", ()) if isinstance(binding, Binding))
+    return frozenset(
+        (binding.key, binding.action)
+        for cls in node_class.__mro__
+        if cls.__module__.startswith("tui.")
+        for binding in cls.__dict__.get("BINDINGS", ())
+        if isinstance(binding, Binding)
+    )
 
 
 def key_entries(screen: Screen) -> list[KeyEntry]:
@@ -51,15 +56,20 @@ def key_entries(screen: Screen) -> list[KeyEntry]:
     grouped: dict[str, int] = {}  # a group's description → its entry's index
     for node, binding, enabled, _tooltip in screen.active_bindings.values():
         description = binding.group.description if binding.group is not None else binding.description
-        if not description or binding.action in seen_actions or (binding.key, binding.action) not in _own_keys(type(node)):
+        if (
+            not description
+            or binding.action in seen_actions
+            or (binding.key, binding.action) not in _own_keys(type(node))
+        ):
             continue
         seen_actions.add(binding.action)
         keys = key_display(screen, binding)
         if binding.group is not None and description in grouped:
             index = grouped[description]
             earlier = entries[index]
-            entries[index] = KeyEntry(earlier.keys + keys, earlier.description, earlier.enabled or enabled,
-                                      earlier.shown or binding.show)
+            entries[index] = KeyEntry(
+                earlier.keys + keys, earlier.description, earlier.enabled or enabled, earlier.shown or binding.show
+            )
             continue
         if binding.group is not None:
             grouped[description] = len(entries)
@@ -82,8 +92,9 @@ def all_key_entries(screen: Screen) -> list[KeyEntry]:
                 description = binding.group.description if binding.group is not None else binding.description
                 if description and t(description) not in listed:
                     listed.add(t(description))
-                    entries.append(KeyEntry(key_display(screen, binding), t(description), enabled=False,
-                                            shown=binding.show))
+                    entries.append(
+                        KeyEntry(key_display(screen, binding), t(description), enabled=False, shown=binding.show)
+                    )
     return entries
 
 

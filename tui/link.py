@@ -78,7 +78,8 @@ class DaemonLink:
         async for status in client.watch():
             self._post_status(status)
             back = (status.broker_connected and not before.broker_connected) or (
-                status.daemon_online and not before.daemon_online)
+                status.daemon_online and not before.daemon_online
+            )
             if back and self.on_connected is not None:
                 self.on_connected()
             before = status

@@ -157,7 +157,9 @@ PROBLEM_WORDS: dict[Code, str] = {
     Code.CATALOGUE_UNKNOWN_DEPARTMENT: N_("department {department} does not exist"),
     Code.CATALOGUE_ITEM_DISABLED: N_("service item {item} is switched off in the catalogue"),
     Code.CATALOGUE_ITEM_DEPARTMENT: N_("item {item}: department {department} is not defined"),
-    Code.CATALOGUE_LETTER_TAKEN: N_("department {department}: queue letter {letter} is taken by another department, or tickets already use its old letter"),
+    Code.CATALOGUE_LETTER_TAKEN: N_(
+        "department {department}: queue letter {letter} is taken by another department, or tickets already use its old letter"
+    ),
     Code.CATALOGUE_FILE_TYPE: N_("{path}: a catalogue file must end in .toml or .csv"),
     Code.CATALOGUE_FILE_UNREADABLE: N_("{path}: cannot read the catalogue file: {detail}"),
     Code.CATALOGUE_FILE_NOT_UTF8: N_("{path}: a catalogue file must be UTF-8 text"),
@@ -200,15 +202,21 @@ PROBLEM_WORDS: dict[Code, str] = {
     Code.TRANSFER_NOWHERE: N_("no other window or queue to transfer to"),
     Code.TRANSFER_NOT_A_TARGET: N_("the ticket cannot be transferred there"),
     Code.TRANSFER_ITEM_NEEDED: N_("choose the item to be served in queue {category}"),
-    Code.TRANSFER_CASE_OPEN: N_("{ticket} has a case without an outcome; it can only go to another window of its queue"),
+    Code.TRANSFER_CASE_OPEN: N_(
+        "{ticket} has a case without an outcome; it can only go to another window of its queue"
+    ),
     Code.INTAKE_NOT_NOW: N_("not at this step of the intake"),
     Code.INTAKE_CARD_LATER: N_("go back to the Person step to read a card"),
-    Code.INTAKE_CASE_OPEN: N_("the case for {item} is open: record its outcome first (consult only is possible), or F10 to abandon"),
+    Code.INTAKE_CASE_OPEN: N_(
+        "the case for {item} is open: record its outcome first (consult only is possible), or F10 to abandon"
+    ),
     Code.INTAKE_NOT_A_CASE_NUMBER: N_("not a case number of this van"),
     Code.INTAKE_SCAN_NOT_USED: N_("no scan is used here: scan case numbers at Materials, waybills at Outcome"),
     Code.INTAKE_OUTCOME_MISSING: N_("choose the outcome first (1–4)"),
     Code.INTAKE_REASON_DETAIL_MISSING: N_("other needs a few words of explanation"),
-    Code.INTAKE_APPLICANT_MISSING: N_("a completed or accepted case needs an applicant: fill in the name at the Person step"),
+    Code.INTAKE_APPLICANT_MISSING: N_(
+        "a completed or accepted case needs an applicant: fill in the name at the Person step"
+    ),
     Code.INTAKE_DOOR_DATE_FORM: N_("type the delivery date, e.g. 2026-11-25"),
     Code.INTAKE_DOOR_DATE_PAST: N_("the delivery date cannot be before today"),
     Code.INTAKE_APPOINTMENT_TIME_FORM: N_("type it like 2026-11-25 09:30"),
@@ -322,4 +330,3 @@ def words_for(message: str, params: Mapping[str, Param]) -> str:
 def describe(problem: Problem) -> str:
     """The problem in the staff's language, e.g. 行程 #2 不在进行中."""
     return words_for(PROBLEM_WORDS[problem.code], problem.params)
-

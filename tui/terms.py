@@ -8,7 +8,42 @@ from __future__ import annotations
 
 from tui.i18n import N_, NC_
 
-__all__ = ["ABANDONED_WORDS", "BACKOFFICE_WORDS", "BOOKING_KIND_WORDS", "BOOKING_STATUS_WORDS", "CAPTURE_KIND_WORDS", "CARD_WORDS", "CENTRAL_DELIVERY_WORDS", "CENTRAL_FOLLOWUP_WORDS", "DELIVERY_WORDS", "DEVICE_NAMES", "EVALUATION_BY_WORDS", "FOLLOWUP_ASK_WORDS", "FOLLOWUP_DONE_WORDS", "FOLLOWUP_STATE_WORDS", "FORMAT_WORDS", "HALF_DAY_WORDS", "INCIDENT_WORDS", "MATERIAL_STATE_WORDS", "NOT_DONE_WORDS", "OUTCOME_WORDS", "PERSON_FILED_WORDS", "PLAN_KIND_WORDS", "PLAN_VIEW_KIND_WORDS", "PRINTOUT_WORDS", "RATING_LEVEL_WORDS", "ROLE_WORDS", "SEX_WORDS", "STATE_WORDS", "STEP_WORDS", "SUBJECT_WORDS", "TRACKING_WORDS", "TRIP_MODE_WORDS", "TRIP_STATUS_WORDS", "WEEKDAY_WORDS"]
+__all__ = [
+    "ABANDONED_WORDS",
+    "BACKOFFICE_WORDS",
+    "BOOKING_KIND_WORDS",
+    "BOOKING_STATUS_WORDS",
+    "CAPTURE_KIND_WORDS",
+    "CARD_WORDS",
+    "CENTRAL_DELIVERY_WORDS",
+    "CENTRAL_FOLLOWUP_WORDS",
+    "DELIVERY_WORDS",
+    "DEVICE_NAMES",
+    "EVALUATION_BY_WORDS",
+    "FOLLOWUP_ASK_WORDS",
+    "FOLLOWUP_DONE_WORDS",
+    "FOLLOWUP_STATE_WORDS",
+    "FORMAT_WORDS",
+    "HALF_DAY_WORDS",
+    "INCIDENT_WORDS",
+    "MATERIAL_STATE_WORDS",
+    "NOT_DONE_WORDS",
+    "OUTCOME_WORDS",
+    "PERSON_FILED_WORDS",
+    "PLAN_KIND_WORDS",
+    "PLAN_VIEW_KIND_WORDS",
+    "PRINTOUT_WORDS",
+    "RATING_LEVEL_WORDS",
+    "ROLE_WORDS",
+    "SEX_WORDS",
+    "STATE_WORDS",
+    "STEP_WORDS",
+    "SUBJECT_WORDS",
+    "TRACKING_WORDS",
+    "TRIP_MODE_WORDS",
+    "TRIP_STATUS_WORDS",
+    "WEEKDAY_WORDS",
+]
 
 INCIDENT_WORDS: dict[str, str] = {
     "error": N_("error"),
@@ -197,6 +232,11 @@ BOOKING_STATUS_WORDS: dict[str, str] = {
     "requested": NC_("plan.status", "Requested"),
 }
 WEEKDAY_WORDS: tuple[str, ...] = (  # Monday first, as date.weekday() counts (core.plan.WEEKDAY_NAMES is the citizens')
-    NC_("weekday", "Mon"), NC_("weekday", "Tue"), NC_("weekday", "Wed"), NC_("weekday", "Thu"),
-    NC_("weekday", "Fri"), NC_("weekday", "Sat"), NC_("weekday", "Sun"),
+    NC_("weekday", "Mon"),
+    NC_("weekday", "Tue"),
+    NC_("weekday", "Wed"),
+    NC_("weekday", "Thu"),
+    NC_("weekday", "Fri"),
+    NC_("weekday", "Sat"),
+    NC_("weekday", "Sun"),
 )

@@ -57,8 +57,15 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
 
 
 def place_json(where: Place) -> dict[str, Any]:
-    return {"number": where.number, "status": where.status, "ahead": where.ahead, "wait_minutes": where.wait_minutes,
-            "window": where.window, "rating": where.rating, "transferred_from": where.transferred_from}
+    return {
+        "number": where.number,
+        "status": where.status,
+        "ahead": where.ahead,
+        "wait_minutes": where.wait_minutes,
+        "window": where.window,
+        "rating": where.rating,
+        "transferred_from": where.transferred_from,
+    }
 
 
 def visit_json(visit: WindowVisit) -> dict[str, Any]:
@@ -71,8 +78,14 @@ def create_app(hall: Hall, *, run_hall: bool = True) -> Starlette:
     def board_state() -> dict[str, Any]:
         view = hall.view
         board = hall.board if hall.board is not None and hall.board.trip_id == view.trip_id else None
-        return {"board": board, "live": hall.live, "trip_open": view.trip is not None, "stop": view.stop_name,
-                "categories": view.categories, "now": hall.now().isoformat(timespec="seconds")}
+        return {
+            "board": board,
+            "live": hall.live,
+            "trip_open": view.trip is not None,
+            "stop": view.stop_name,
+            "categories": view.categories,
+            "now": hall.now().isoformat(timespec="seconds"),
+        }
 
     async def stream(event: str, render: Callable[[], object]) -> AsyncIterator[dict[str, Any]]:
         loop_time = time.monotonic

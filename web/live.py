@@ -150,8 +150,12 @@ class Hall:
 
 def _same(one: Snapshot, other: Snapshot) -> bool:
     """The same queue, whenever it was read."""
-    return (one.trip, one.tickets, one.rated, one.categories) == (other.trip, other.tickets, other.rated,
-                                                                   other.categories)
+    return (one.trip, one.tickets, one.rated, one.categories) == (
+        other.trip,
+        other.tickets,
+        other.rated,
+        other.categories,
+    )
 
 
 class _HallBus:

@@ -47,8 +47,11 @@ def first_words(place: Place) -> tuple[str, str]:
     if place.status == "waiting":
         if place.ahead == 0:
             return "下一位就是您", "请留意叫号，到号后本页会提醒您"
-        wait = ("暂无窗口办理此类业务，请咨询工作人员" if place.wait_minutes is None
-                else f"预计等候约 {place.wait_minutes} 分钟")
+        wait = (
+            "暂无窗口办理此类业务，请咨询工作人员"
+            if place.wait_minutes is None
+            else f"预计等候约 {place.wait_minutes} 分钟"
+        )
         return f"前面还有 {place.ahead} 人", wait
     if place.status == "called":
         return f"请到 {place.window} 号窗口", "正在叫您的号，请尽快前往"

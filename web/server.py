@@ -30,9 +30,18 @@ def serve(config: Config, store: Database) -> int:
 
     async def main() -> None:
         hall = Hall(config, store)
-        server = uvicorn.Server(uvicorn.Config(
-            create_app(hall), host=host, port=port, log_config=None, access_log=False, lifespan="on",
-            timeout_graceful_shutdown=GRACEFUL_S, server_header=False))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(hall),
+                host=host,
+                port=port,
+                log_config=None,
+                access_log=False,
+                lifespan="on",
+                timeout_graceful_shutdown=GRACEFUL_S,
+                server_header=False,
+            )
+        )
         loop = asyncio.get_running_loop()
 
         def stop(signum: int, frame: object) -> None:
@@ -49,8 +58,9 @@ def serve(config: Config, store: Database) -> int:
         except SystemExit:  # uvicorn's answer to a port it cannot bind, after logging why
             server.started = False
         if not server.started:
-            raise WebError(f"cannot listen on {config.web.listen} (in use, or not an address of this machine); "
-                           "set [web] listen")
+            raise WebError(
+                f"cannot listen on {config.web.listen} (in use, or not an address of this machine); set [web] listen"
+            )
 
     asyncio.run(main())
     return 0

@@ -50,14 +50,29 @@ class Bundle:
 
     def manifest(self) -> dict[str, Any]:
         return {
-            "key": self.key, "van_id": self.van_id, "case_id": self.case_id, "item_code": self.item_code,
-            "item_name": self.item_name, "department": self.department, "accepted_at": self.accepted_at,
-            "staff": self.staff_name, "applicant": self.applicant, "delivery": self.delivery,
-            "delivery_address": self.delivery_address, "materials": self.materials,
-            "attachments": [{"id": a.attachment_id, "kind": a.kind, "sha256": a.sha256,
-                             "file": file_name(a) if a.content is not None else None,
-                             "certified_by": a.certified_by, "certified_at": a.certified_at}
-                            for a in self.attachments],
+            "key": self.key,
+            "van_id": self.van_id,
+            "case_id": self.case_id,
+            "item_code": self.item_code,
+            "item_name": self.item_name,
+            "department": self.department,
+            "accepted_at": self.accepted_at,
+            "staff": self.staff_name,
+            "applicant": self.applicant,
+            "delivery": self.delivery,
+            "delivery_address": self.delivery_address,
+            "materials": self.materials,
+            "attachments": [
+                {
+                    "id": a.attachment_id,
+                    "kind": a.kind,
+                    "sha256": a.sha256,
+                    "file": file_name(a) if a.content is not None else None,
+                    "certified_by": a.certified_by,
+                    "certified_at": a.certified_at,
+                }
+                for a in self.attachments
+            ],
         }
 
 

@@ -11,8 +11,9 @@ from central.connectors.webhook import Webhook
 __all__ = ["make_connector"]
 
 
-def make_connector(kind: str, *, spool: Path, webhook_url: str | None = None,
-                   webhook_secret: bytes | None = None) -> Connector | None:
+def make_connector(
+    kind: str, *, spool: Path, webhook_url: str | None = None, webhook_secret: bytes | None = None
+) -> Connector | None:
     if kind == "filedrop":
         return FileDrop(spool)
     if kind == "webhook":

@@ -43,8 +43,7 @@ class FileDrop:
             for attachment in bundle.attachments:
                 if attachment.content is not None:
                     _write(staging / file_name(attachment), attachment.content)
-            _write(staging / "manifest.json",
-                   json.dumps(bundle.manifest(), ensure_ascii=False, indent=2).encode())
+            _write(staging / "manifest.json", json.dumps(bundle.manifest(), ensure_ascii=False, indent=2).encode())
             staging.chmod(0o750)
             staging.rename(target)
         except BaseException:

@@ -38,7 +38,9 @@ def signature(secret: bytes, timestamp: str, body: bytes) -> str:
 class Webhook:
     name = "webhook"
 
-    def __init__(self, url: str, secret: bytes, *, retries: int = RETRIES, first_delay_s: float = FIRST_DELAY_S) -> None:
+    def __init__(
+        self, url: str, secret: bytes, *, retries: int = RETRIES, first_delay_s: float = FIRST_DELAY_S
+    ) -> None:
         self.url = url.rstrip("/")
         self.secret = secret
         self.retries = retries
@@ -66,9 +68,17 @@ class Webhook:
         last = ""
         for attempt in range(self.retries):
             timestamp = str(int(time.time()))
-            request = urllib.request.Request(url, data=body if method == "POST" else None, method=method, headers={
-                "Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key,
-                "X-Govan-Timestamp": timestamp, "X-Govan-Signature": signature(self.secret, timestamp, body)})
+            request = urllib.request.Request(
+                url,
+                data=body if method == "POST" else None,
+                method=method,
+                headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    "Idempotency-Key": key,
+                    "X-Govan-Timestamp": timestamp,
+                    "X-Govan-Signature": signature(self.secret, timestamp, body),
+                },
+            )
             try:
                 with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
                     return _receipt(json.loads(response.read() or b"{}"))

@@ -51,7 +51,9 @@ class CameraUnit(DeviceUnit):
     @property
     def source(self) -> CameraSource:
         if self._source is None:
-            raise CameraUnavailable("the camera was not started", Problem(Code.DEVICE_NOT_OPEN, {"port": None}), "error")
+            raise CameraUnavailable(
+                "the camera was not started", Problem(Code.DEVICE_NOT_OPEN, {"port": None}), "error"
+            )
         return self._source
 
     async def stop(self) -> None:
@@ -73,8 +75,10 @@ class CameraUnit(DeviceUnit):
             return await self._capture(message)
         if command == "test":
             return await self._self_test()
-        raise JobFailed(f"the camera does not support '{command}'",
-                        Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}))
+        raise JobFailed(
+            f"the camera does not support '{command}'",
+            Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}),
+        )
 
     async def _capture(self, command: CaptureCommand) -> JobOutcome:
         # Pillow and the pipeline load with the first capture, not while the camera idles.
@@ -86,8 +90,9 @@ class CameraUnit(DeviceUnit):
         if command.certify is not None:
             # Refuse a stamp that cannot be drawn before a picture is used up for it.
             if command.mode != "document":
-                raise JobFailed("certify is for copies of documents, not for ID photos",
-                                Problem(Code.CAMERA_CERTIFY_ID_PHOTO))
+                raise JobFailed(
+                    "certify is for copies of documents, not for ID photos", Problem(Code.CAMERA_CERTIFY_ID_PHOTO)
+                )
             certification = Certification(staff=command.certify.staff, at=command.certify.at)
             font = await asyncio.to_thread(default_cjk_font)
             try:
@@ -98,10 +103,14 @@ class CameraUnit(DeviceUnit):
                 raise JobFailed(NO_FONT, NO_FONT_PROBLEM)
         data = await self._take(command.mode)
         try:
-            processed = await self.imaging.run(process_capture, data, command.mode, certification=certification, font=font)
+            processed = await self.imaging.run(
+                process_capture, data, command.mode, certification=certification, font=font
+            )
         except (CaptureError, WorkerDied) as error:
             raise JobFailed(error.detail, error.problem) from None
-        stored = await asyncio.to_thread(store_capture, self.ctx.data_dir, self.ctx.now(), command.job_id, processed.jpeg)
+        stored = await asyncio.to_thread(
+            store_capture, self.ctx.data_dir, self.ctx.now(), command.job_id, processed.jpeg
+        )
         mode = "document" if command.mode == "document" else "ID photo"
         return JobOutcome(
             detail=f"{mode} captured{' and certified' if certification else ''}: "
@@ -139,8 +148,10 @@ class CameraUnit(DeviceUnit):
             async with asyncio.timeout(self.timeout_s):
                 return await self.source.capture(mode)
         except TimeoutError:
-            raise JobFailed(f"the camera gave no picture within {self.timeout_s:g} s",
-                            Problem(Code.CAMERA_NO_PICTURE, {"seconds": self.timeout_s})) from None
+            raise JobFailed(
+                f"the camera gave no picture within {self.timeout_s:g} s",
+                Problem(Code.CAMERA_NO_PICTURE, {"seconds": self.timeout_s}),
+            ) from None
         except CameraUnavailable as problem:
             raise DeviceFault(problem.state, problem.detail, problem.problem) from None
 
@@ -168,7 +179,9 @@ class SimCameraUnit(CameraUnit):
             raise self.sim_rejected(action, f"unknown camera sim action '{action}'; use 'fault'")
         fault = decode(payload, CameraFaultControl).fault
         if self.emulator is None:
-            raise JobFailed("the emulated camera is not running", Problem(Code.SIM_NOT_RUNNING, {"device": self.ctx.device}))
+            raise JobFailed(
+                "the emulated camera is not running", Problem(Code.SIM_NOT_RUNNING, {"device": self.ctx.device})
+            )
         self.emulator.set_fault(fault)
 
 

@@ -29,8 +29,16 @@ from devices.idcard.presets import PRESETS, opaque_photo
 from devices.idcard.usb import UsbLink
 from govan.config import IdReaderConfig
 
-EXTRA_FIELDS = ("name_en", "nationality", "permit_number", "issue_count", "card_version",
-                "authority_code", "renewal_count", "previous_card")
+EXTRA_FIELDS = (
+    "name_en",
+    "nationality",
+    "permit_number",
+    "issue_count",
+    "card_version",
+    "authority_code",
+    "renewal_count",
+    "previous_card",
+)
 
 
 def card_event(read: CardRead, now: datetime) -> CardEvent:
@@ -135,10 +143,17 @@ class PlacedCard(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
                 valid_to = date.fromisoformat(self.valid_to)
             except ValueError:
                 raise _place_rejected('valid_to must be a date like 2036-08-20 or "长期"') from None
-        fields = {name: getattr(self, name) for name in ("name", "sex", "nation", "address", "id_number", "issuer",
-                                                         *EXTRA_FIELDS)}
-        return Card(card_type=CardType(self.card_type), birth_date=self.birth_date, valid_from=self.valid_from,
-                    valid_to=valid_to, **fields)
+        fields = {
+            name: getattr(self, name)
+            for name in ("name", "sex", "nation", "address", "id_number", "issuer", *EXTRA_FIELDS)
+        }
+        return Card(
+            card_type=CardType(self.card_type),
+            birth_date=self.birth_date,
+            valid_from=self.valid_from,
+            valid_to=valid_to,
+            **fields,
+        )
 
     def photo(self) -> bytes:
         if self.photo_wlt is None:

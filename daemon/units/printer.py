@@ -70,8 +70,11 @@ class PrinterUnit(DeviceUnit):
                 raise DeviceFault("error", error.detail, error.problem) from None
             except TimeoutError:
                 label = driver.transport.label
-                raise DeviceFault("error", f"{label}: no answer within {self.timeout_s:g} s",
-                                  Problem(Code.DEVICE_NO_ANSWER, {"port": label, "seconds": self.timeout_s})) from None
+                raise DeviceFault(
+                    "error",
+                    f"{label}: no answer within {self.timeout_s:g} s",
+                    Problem(Code.DEVICE_NO_ANSWER, {"port": label, "seconds": self.timeout_s}),
+                ) from None
             self._broken = None
             while True:
                 await self._check()
@@ -96,8 +99,9 @@ class PrinterUnit(DeviceUnit):
         driver = self.driver
         if not driver.status_known:
             label = driver.transport.label
-            self.ctx.set_state("ready", f"status unknown: {label} is write-only",
-                               Problem(Code.PRINTER_STATUS_UNKNOWN, {"port": label}))
+            self.ctx.set_state(
+                "ready", f"status unknown: {label} is write-only", Problem(Code.PRINTER_STATUS_UNKNOWN, {"port": label})
+            )
             return
         try:
             status = await driver.status()
@@ -115,7 +119,9 @@ class PrinterUnit(DeviceUnit):
             outcome = await self._print(message.document, message.copies)
             return JobOutcome(detail=outcome)
         if command == "test" and isinstance(message, SelfTestCommand):
-            outcome = await self._print(self_test_document(self.profile, self.ctx.now().isoformat(timespec="seconds")), 1)
+            outcome = await self._print(
+                self_test_document(self.profile, self.ctx.now().isoformat(timespec="seconds")), 1
+            )
             return JobOutcome(detail=f"printed a test page ({self.profile.describe()}): {outcome}")
         return await super().execute(command, message)
 
@@ -170,10 +176,13 @@ class SimPrinterUnit(PrinterUnit):
     def __init__(self, ctx: UnitContext) -> None:
         super().__init__(ctx, self._transport)
         self.emulator = VirtualPrinter(
-            dots=self.profile.dots, save_dir=ctx.data_dir / TRAINING_RECEIPTS,
-            keep_days=ctx.config.service.retention_days)
+            dots=self.profile.dots,
+            save_dir=ctx.data_dir / TRAINING_RECEIPTS,
+            keep_days=ctx.config.service.retention_days,
+        )
         self.emulator.on_error = lambda reason: ctx.error(
-            f"virtual printer: {reason}", Problem(Code.SIM_PRINTER_UNREADABLE, {"reason": reason}))
+            f"virtual printer: {reason}", Problem(Code.SIM_PRINTER_UNREADABLE, {"reason": reason})
+        )
 
     def _transport(self) -> Transport:
         return TcpTransport("127.0.0.1", self.emulator.port)
@@ -197,19 +206,21 @@ class SimPrinterUnit(PrinterUnit):
 
 
 def self_test_document(profile: Profile, now: str) -> Document:
-    return Document(blocks=[
-        TextBlock(text="打印机自检 Printer self-test", align="center", bold=True, size=(1, 2)),
-        TextBlock(text=f"paper {profile.paper_width_mm} mm, {profile.dots} dots"),
-        TextBlock(text=f"{profile.columns} columns, {profile.chinese}"),
-        TextBlock(text=now),
-        RuleBlock(),
-        TextBlock(text="龙港市流动政务客厅：请到3号窗口办理。￥12.00"),
-        TextBlock(text="A012", align="center", size=(3, 3)),
-        QrBlock(data=f"govan self-test {now}", size=5),
-        BarcodeBlock(data="A012", height=60),
-        FeedBlock(lines=2),
-        CutBlock(),
-    ])
+    return Document(
+        blocks=[
+            TextBlock(text="打印机自检 Printer self-test", align="center", bold=True, size=(1, 2)),
+            TextBlock(text=f"paper {profile.paper_width_mm} mm, {profile.dots} dots"),
+            TextBlock(text=f"{profile.columns} columns, {profile.chinese}"),
+            TextBlock(text=now),
+            RuleBlock(),
+            TextBlock(text="龙港市流动政务客厅：请到3号窗口办理。￥12.00"),
+            TextBlock(text="A012", align="center", size=(3, 3)),
+            QrBlock(data=f"govan self-test {now}", size=5),
+            BarcodeBlock(data="A012", height=60),
+            FeedBlock(lines=2),
+            CutBlock(),
+        ]
+    )
 
 
 def create(ctx: UnitContext) -> DeviceUnit:

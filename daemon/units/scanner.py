@@ -53,7 +53,9 @@ class ScannerUnit(DeviceUnit):
                 for event in await driver.read():
                     if isinstance(event, Scan):
                         at = self.ctx.now().isoformat(timespec="milliseconds")
-                        self.ctx.event("scan", ScanEvent(event_id=new_id(), at=at, code=event.code, symbology=event.symbology))
+                        self.ctx.event(
+                            "scan", ScanEvent(event_id=new_id(), at=at, code=event.code, symbology=event.symbology)
+                        )
                     else:
                         self.ctx.error(event.detail, event.problem)
         except ScannerUnavailable as problem:
@@ -64,8 +66,10 @@ class ScannerUnit(DeviceUnit):
 
     async def execute(self, command: str, message: msgspec.Struct) -> JobOutcome:
         if command != "test":
-            raise JobFailed(f"the scanner does not support '{command}'",
-                            Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}))
+            raise JobFailed(
+                f"the scanner does not support '{command}'",
+                Problem(Code.COMMAND_UNSUPPORTED, {"device": self.ctx.device, "command": command}),
+            )
         driver = self._driver
         if driver is None:
             raise JobFailed("the scanner is not open", Problem(Code.DEVICE_NOT_OPEN, {"port": self.port}))

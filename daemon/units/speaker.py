@@ -58,8 +58,9 @@ class SpeakerUnit(DeviceUnit):
             return await self._say(message.text, message.repeat, message.chime, message.job_id)
         if command == "test" and isinstance(message, SelfTestCommand):
             outcome = await self._say(SELF_TEST_TEXT, 1, True, message.job_id)
-            return JobOutcome(detail=f"self-test: {outcome.detail}", path=outcome.path, sha256=outcome.sha256,
-                              bytes=outcome.bytes)
+            return JobOutcome(
+                detail=f"self-test: {outcome.detail}", path=outcome.path, sha256=outcome.sha256, bytes=outcome.bytes
+            )
         return await super().execute(command, message)
 
     async def _say(self, text: str, repeat: int, with_chime: bool, job_id: str) -> JobOutcome:
@@ -95,4 +96,3 @@ def create(ctx: UnitContext) -> DeviceUnit:
             sample = settings.template.format(number="A012", window="3")
             return SpeakerUnit(ctx, ClipVoice(settings.clips, must_say=sample), AlsaOutput(settings.output))
     raise ValueError(f"speaker driver {ctx.driver!r} needs its settings in [devices.speaker]")
-

@@ -93,8 +93,12 @@ def straighten(image: Image.Image, page: Page, *, levels: list[int] | None = Non
 
 
 def _straighten_bands(
-    image: Image.Image, page: Page, size: tuple[int, int] | None = None, *,
-    levels: list[int] | None = None, threads: int = 1,
+    image: Image.Image,
+    page: Page,
+    size: tuple[int, int] | None = None,
+    *,
+    levels: list[int] | None = None,
+    threads: int = 1,
 ) -> Image.Image:
     """The page upright at `size` (default: its own size), each band levelled as it is cut."""
     width, height = size or (max(1, round(page.width)), max(1, round(page.height)))
@@ -112,8 +116,17 @@ def _straighten_bands(
     def band(band_top: int) -> Image.Image:
         rows = min(STRAIGHTEN_BAND, height - band_top)
         first = 2 * band_top
-        affine = (ux * step_x, -uy * step_y, left - uy * step_y * first, uy * step_x, ux * step_y, top + ux * step_y * first)
-        double = image.transform((2 * width, 2 * rows), Image.Transform.AFFINE, affine, resample=Image.Resampling.NEAREST)
+        affine = (
+            ux * step_x,
+            -uy * step_y,
+            left - uy * step_y * first,
+            uy * step_x,
+            ux * step_y,
+            top + ux * step_y * first,
+        )
+        double = image.transform(
+            (2 * width, 2 * rows), Image.Transform.AFFINE, affine, resample=Image.Resampling.NEAREST
+        )
         single = double.reduce(2)
         return single.point(levels) if levels is not None else single
 
@@ -135,7 +148,11 @@ def _fit(image: Image.Image) -> Image.Image:
 
 
 def _sample(image: Image.Image) -> Image.Image:
-    return image.resize((image.width // 4, image.height // 4), Image.Resampling.NEAREST) if min(image.size) >= 400 else image
+    return (
+        image.resize((image.width // 4, image.height // 4), Image.Resampling.NEAREST)
+        if min(image.size) >= 400
+        else image
+    )
 
 
 def levels_table(sample: Image.Image) -> list[int]:

@@ -51,8 +51,12 @@ class FolderSource:
     def check(self) -> str:
         self.present()
         if not os.access(self.folder, os.R_OK | os.X_OK):
-            raise unavailable(str(self.folder), Code.DEVICE_PERMISSION_DENIED,
-                              "permission denied; the daemon's user must be able to read it", "error")
+            raise unavailable(
+                str(self.folder),
+                Code.DEVICE_PERMISSION_DENIED,
+                "permission denied; the daemon's user must be able to read it",
+                "error",
+            )
         taken = self._old_and_taken()
         waiting = sum(1 for item in self._pictures().items() if item not in taken)
         return f"watching {self.folder} ({waiting} new pictures waiting)"
@@ -93,8 +97,13 @@ class FolderSource:
         except FileNotFoundError:
             raise unavailable(str(self.folder), Code.DEVICE_PORT_MISSING, "no such folder") from None
         except OSError as error:
-            raise unavailable(str(self.folder), Code.CAMERA_FOLDER_UNREADABLE, f"cannot list it: {error.strerror}",
-                              "error", reason=error.strerror) from None
+            raise unavailable(
+                str(self.folder),
+                Code.CAMERA_FOLDER_UNREADABLE,
+                f"cannot list it: {error.strerror}",
+                "error",
+                reason=error.strerror,
+            ) from None
         pictures = {}
         for entry in entries:
             if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in PICTURE_SUFFIXES:

@@ -31,11 +31,15 @@ def open_image(data: bytes) -> Image.Image:
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         kind = type(error).__name__
-        raise CaptureError(f"the camera sent something that is not a readable picture ({kind})",
-                           Problem(Code.CAMERA_UNREADABLE_PICTURE, {"error": kind})) from None
+        raise CaptureError(
+            f"the camera sent something that is not a readable picture ({kind})",
+            Problem(Code.CAMERA_UNREADABLE_PICTURE, {"error": kind}),
+        ) from None
     if too_large:
-        raise CaptureError(f"the picture is too large ({image.width}×{image.height} pixels)",
-                           Problem(Code.CAMERA_PICTURE_TOO_LARGE, {"width": image.width, "height": image.height}))
+        raise CaptureError(
+            f"the picture is too large ({image.width}×{image.height} pixels)",
+            Problem(Code.CAMERA_PICTURE_TOO_LARGE, {"width": image.width, "height": image.height}),
+        )
     image = image if image.mode == "RGB" else image.convert("RGB")
     ImageOps.exif_transpose(image, in_place=True)
     return image

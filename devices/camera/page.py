@@ -47,7 +47,9 @@ class Page:
         cx = sum(x for x, _ in self.corners) / 4
         cy = sum(y for _, y in self.corners) / 4
         keep = 1 - 2 * fraction
-        upper_left, lower_left, lower_right, upper_right = ((cx + (x - cx) * keep, cy + (y - cy) * keep) for x, y in self.corners)
+        upper_left, lower_left, lower_right, upper_right = (
+            (cx + (x - cx) * keep, cy + (y - cy) * keep) for x, y in self.corners
+        )
         corners = (upper_left, lower_left, lower_right, upper_right)
         return Page(corners, self.width * keep, self.height * keep, self.angle)
 

@@ -19,8 +19,11 @@ def process_capture(
         return process_document(data, certification=certification, font=font)
     if mode == "id_photo":
         if certification is not None:
-            raise CaptureError("certify is for copies of documents, not for ID photos",
-                               Problem(Code.CAMERA_CERTIFY_ID_PHOTO))
+            raise CaptureError(
+                "certify is for copies of documents, not for ID photos", Problem(Code.CAMERA_CERTIFY_ID_PHOTO)
+            )
         return process_id_photo(data)
-    raise CaptureError(f"unknown capture mode {mode!r}; use document or id_photo",
-                       Problem(Code.CAMERA_UNKNOWN_MODE, {"mode": str(mode)}))
+    raise CaptureError(
+        f"unknown capture mode {mode!r}; use document or id_photo",
+        Problem(Code.CAMERA_UNKNOWN_MODE, {"mode": str(mode)}),
+    )

@@ -18,9 +18,10 @@ class CameraUnavailable(DeviceTrouble):
         self.state = state
 
 
-def unavailable(port: str, code: Code, words: str, state: Literal["offline", "error"] = "offline",
-                **params: Param) -> CameraUnavailable:
-    """"{port}: {words}", with its code, e.g. ("/dev/video0", DEVICE_UNPLUGGED, "device unplugged")."""
+def unavailable(
+    port: str, code: Code, words: str, state: Literal["offline", "error"] = "offline", **params: Param
+) -> CameraUnavailable:
+    """ "{port}: {words}", with its code, e.g. ("/dev/video0", DEVICE_UNPLUGGED, "device unplugged")."""
     return CameraUnavailable(f"{port}: {words}", Problem(code, {"port": port, **params}), state)
 
 

@@ -34,8 +34,10 @@ def stamp_lines(certification: Certification) -> list[str]:
     try:
         when = datetime.fromisoformat(certification.at)
     except ValueError:
-        raise CaptureError("certify.at is not an ISO-8601 time such as 2026-05-01T10:30:00+08:00",
-                           Problem(Code.CAMERA_CERTIFY_TIME_INVALID)) from None
+        raise CaptureError(
+            "certify.at is not an ISO-8601 time such as 2026-05-01T10:30:00+08:00",
+            Problem(Code.CAMERA_CERTIFY_TIME_INVALID),
+        ) from None
     return [CERTIFIED, f"核对人：{certification.staff}", f"核对时间：{when:%Y-%m-%d %H:%M}"]
 
 
@@ -66,7 +68,9 @@ def layout_stamp(size: tuple[int, int], certification: Certification, font: Font
     box_height = len(lines) * line_height + 2 * (padding + border)
     margin = round(width * 0.04)
     right, bottom = width - margin, height - margin
-    return StampLayout((right - box_width, bottom - box_height, right, bottom), face, lines, line_height, border, padding)
+    return StampLayout(
+        (right - box_width, bottom - box_height, right, bottom), face, lines, line_height, border, padding
+    )
 
 
 def draw_stamp(image: Image.Image, certification: Certification, font: FontChoice | None) -> None:

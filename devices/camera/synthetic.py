@@ -91,7 +91,9 @@ def photograph(
     return shot.filter(ImageFilter.GaussianBlur(0.8))
 
 
-def draw_portrait(size: tuple[int, int] = (1200, 1600), *, backdrop: tuple[int, int, int] = WHITE_BACKDROP) -> Image.Image:
+def draw_portrait(
+    size: tuple[int, int] = (1200, 1600), *, backdrop: tuple[int, int, int] = WHITE_BACKDROP
+) -> Image.Image:
     """A head-and-shoulders figure, centred, on a plain backdrop."""
     width, height = size
     image = Image.new("RGB", size, backdrop)
@@ -100,9 +102,13 @@ def draw_portrait(size: tuple[int, int] = (1200, 1600), *, backdrop: tuple[int, 
     head_w, head_h = width * 0.32, height * 0.31
     head_top = height * 0.14
     draw.ellipse((cx - width * 0.44, height * 0.57, cx + width * 0.44, height * 1.2), fill=(40, 44, 60))  # shoulders
-    draw.rectangle((cx - head_w * 0.24, head_top + head_h * 0.8, cx + head_w * 0.24, height * 0.62), fill=(214, 176, 148))
+    draw.rectangle(
+        (cx - head_w * 0.24, head_top + head_h * 0.8, cx + head_w * 0.24, height * 0.62), fill=(214, 176, 148)
+    )
     draw.ellipse((cx - head_w / 2, head_top, cx + head_w / 2, head_top + head_h), fill=(224, 188, 160))  # face
-    draw.chord((cx - head_w / 2 - 6, head_top - 10, cx + head_w / 2 + 6, head_top + head_h * 0.55), 180, 360, fill=(25, 22, 20))
+    draw.chord(
+        (cx - head_w / 2 - 6, head_top - 10, cx + head_w / 2 + 6, head_top + head_h * 0.55), 180, 360, fill=(25, 22, 20)
+    )
     for side in (-1, 1):  # eyes
         ex, ey = cx + side * head_w * 0.2, head_top + head_h * 0.48
         draw.ellipse((ex - 14, ey - 7, ex + 14, ey + 7), fill=(40, 30, 25))

@@ -82,8 +82,13 @@ class V4l2Source:
         if error.errno in (errno.ENODEV, errno.ENOENT, errno.ENXIO):
             return unavailable(device, Code.DEVICE_UNPLUGGED, "device unplugged")
         if error.errno in (errno.EACCES, errno.EPERM):
-            return unavailable(device, Code.DEVICE_PERMISSION_DENIED, "permission denied; add the daemon's user to "
-                               "the 'video' group", "error", group="video")
+            return unavailable(
+                device,
+                Code.DEVICE_PERMISSION_DENIED,
+                "permission denied; add the daemon's user to the 'video' group",
+                "error",
+                group="video",
+            )
         if error.errno in (errno.ENOTTY, errno.EINVAL):
             return unavailable(device, Code.CAMERA_NOT_V4L2, "not a V4L2 camera", "error")
         if error.errno == errno.EBUSY:

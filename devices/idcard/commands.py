@@ -145,4 +145,3 @@ def new_address_reply(address: str) -> Reply:
     if len(encoded) > NEW_ADDRESS_SIZE:
         raise ReplyError(f"an appended address holds at most {NEW_ADDRESS_SIZE // 2} characters")
     return Reply(0, 0, status.OK, encoded + " ".encode("utf-16-le") * ((NEW_ADDRESS_SIZE - len(encoded)) // 2))
-

@@ -128,19 +128,24 @@ class ReaderDriver:
             async with self._lock:
                 sam_status = await self._exchange(commands.SAM_STATUS)
                 if sam_status.sw3 != status.OK:
-                    raise SelfTestFailed(f"SAM status: {status.describe(sam_status.sw3)}", Problem(
-                        Code.IDREADER_SAM_FAILED, {"port": self.link.name, "sw3": _sw3(sam_status.sw3)}))
+                    raise SelfTestFailed(
+                        f"SAM status: {status.describe(sam_status.sw3)}",
+                        Problem(Code.IDREADER_SAM_FAILED, {"port": self.link.name, "sw3": _sw3(sam_status.sw3)}),
+                    )
                 sam_id_reply = await self._exchange(commands.SAM_ID)
         except ReaderFault as fault:
             raise SelfTestFailed(fault.detail, fault.problem) from None
         if sam_id_reply.sw3 != status.OK:
-            raise SelfTestFailed(f"SAM status OK; SAM id: {status.describe(sam_id_reply.sw3)}",
-                                 Problem(Code.IDREADER_SAM_ID_FAILED, {"sw3": _sw3(sam_id_reply.sw3)}))
+            raise SelfTestFailed(
+                f"SAM status OK; SAM id: {status.describe(sam_id_reply.sw3)}",
+                Problem(Code.IDREADER_SAM_ID_FAILED, {"sw3": _sw3(sam_id_reply.sw3)}),
+            )
         try:
             sam_id: SamId = commands.parse_sam_id(sam_id_reply)
         except ReplyError as error:
-            raise SelfTestFailed(f"SAM status OK; {error}",
-                                 Problem(Code.IDREADER_REPLY_INVALID, {"reason": str(error)})) from None
+            raise SelfTestFailed(
+                f"SAM status OK; {error}", Problem(Code.IDREADER_REPLY_INVALID, {"reason": str(error)})
+            ) from None
         return f"SAM status OK (90); SAM id {sam_id}; reader at {self.link.name}"
 
     # The byte pump: link -> decoder -> replies.
@@ -160,14 +165,18 @@ class ReaderDriver:
                     continue
                 self._report_noise()
                 if isinstance(event, BadChecksum):
-                    self._problem(f"frame with a bad checksum dropped ({event.size} bytes)",
-                                  Problem(Code.IDREADER_BAD_CHECKSUM, {"bytes": event.size}))
+                    self._problem(
+                        f"frame with a bad checksum dropped ({event.size} bytes)",
+                        Problem(Code.IDREADER_BAD_CHECKSUM, {"bytes": event.size}),
+                    )
                 self._replies.put_nowait(event)
 
     def _report_noise(self) -> None:
         if self._noise:
-            self._problem(f"{self._noise} bytes of noise from the reader skipped",
-                          Problem(Code.IDREADER_NOISE, {"bytes": self._noise}))
+            self._problem(
+                f"{self._noise} bytes of noise from the reader skipped",
+                Problem(Code.IDREADER_NOISE, {"bytes": self._noise}),
+            )
             self._noise = 0
 
     def _problem(self, detail: str, problem: Problem) -> None:
@@ -219,10 +228,16 @@ class ReaderDriver:
             return reply
         where = {"port": self.link.name, "command": spec.name}
         if reason == "timeout":
-            raise ReaderFault("offline", f"{self.link.name}: the reader does not answer ({spec.name})",
-                              Problem(Code.IDREADER_NO_ANSWER, where))
-        raise ReaderFault("error", f"{self.link.name}: replies to {spec.name} keep failing their checksum",
-                          Problem(Code.IDREADER_BAD_REPLIES, where))
+            raise ReaderFault(
+                "offline",
+                f"{self.link.name}: the reader does not answer ({spec.name})",
+                Problem(Code.IDREADER_NO_ANSWER, where),
+            )
+        raise ReaderFault(
+            "error",
+            f"{self.link.name}: replies to {spec.name} keep failing their checksum",
+            Problem(Code.IDREADER_BAD_REPLIES, where),
+        )
 
     def _sam_failed(self, reply: Reply) -> Problem:
         return Problem(Code.IDREADER_SAM_FAILED, {"port": self.link.name, "sw3": _sw3(reply.sw3)})
@@ -230,8 +245,9 @@ class ReaderDriver:
     async def _check_sam(self) -> None:
         reply = await self._exchange(commands.SAM_STATUS)
         if reply.sw3 != status.OK:
-            raise ReaderFault("error", f"{self.link.name}: SAM status: {status.describe(reply.sw3)}",
-                              self._sam_failed(reply))
+            raise ReaderFault(
+                "error", f"{self.link.name}: SAM status: {status.describe(reply.sw3)}", self._sam_failed(reply)
+            )
 
     # The poll loop.
 
@@ -277,8 +293,9 @@ class ReaderDriver:
         if reply.sw3 == status.CARD_FOUND:
             return True
         if reply.sw3 != status.FIND_FAILED:
-            self._problem(f"find card: {status.describe(reply.sw3)}",
-                          Problem(Code.IDREADER_FIND_FAILED, {"sw3": _sw3(reply.sw3)}))
+            self._problem(
+                f"find card: {status.describe(reply.sw3)}", Problem(Code.IDREADER_FIND_FAILED, {"sw3": _sw3(reply.sw3)})
+            )
         return False
 
     async def _select_and_read(
@@ -291,8 +308,9 @@ class ReaderDriver:
         again = "; take the card off and place it again"
 
         def failed(step: str, sw3: int | None, reason: str | None = None) -> Problem:
-            return Problem(Code.IDREADER_READ_FAILED, {
-                "step": step, "sw3": None if sw3 is None else _sw3(sw3), "reason": reason})
+            return Problem(
+                Code.IDREADER_READ_FAILED, {"step": step, "sw3": None if sw3 is None else _sw3(sw3), "reason": reason}
+            )
 
         selected = await self._exchange(commands.SELECT)
         if selected.sw3 != status.OK:
@@ -311,6 +329,7 @@ class ReaderDriver:
         except ReplyError as error:
             self._problem(f"read card: {error}{again}", failed("read", None, str(error)))
         except CardDataError as error:
-            self._problem(f"card data not understood: {error}",
-                          Problem(Code.IDREADER_CARD_NOT_UNDERSTOOD, {"reason": str(error)}))
+            self._problem(
+                f"card data not understood: {error}", Problem(Code.IDREADER_CARD_NOT_UNDERSTOOD, {"reason": str(error)})
+            )
         return "unreadable"

@@ -37,27 +37,52 @@ class Field:
 
 # Field names are Card attributes; "name_en_2" is the 2023 card's English-name continuation.
 RESIDENT = (
-    Field("name", 0, 30), Field("sex", 30, 2, "sex"), Field("nation", 32, 4),
-    Field("birth_date", 36, 16, "date"), Field("address", 52, 70), Field("id_number", 122, 36),
-    Field("issuer", 158, 30), Field("valid_from", 188, 16, "date"), Field("valid_to", 204, 16, "valid_to"),
+    Field("name", 0, 30),
+    Field("sex", 30, 2, "sex"),
+    Field("nation", 32, 4),
+    Field("birth_date", 36, 16, "date"),
+    Field("address", 52, 70),
+    Field("id_number", 122, 36),
+    Field("issuer", 158, 30),
+    Field("valid_from", 188, 16, "date"),
+    Field("valid_to", 204, 16, "valid_to"),
 )
 HK_MO_TW = (
-    Field("name", 0, 30), Field("sex", 30, 2, "sex"),
-    Field("birth_date", 36, 16, "date"), Field("address", 52, 70), Field("id_number", 122, 36),
-    Field("issuer", 158, 30), Field("valid_from", 188, 16, "date"), Field("valid_to", 204, 16, "valid_to"),
-    Field("permit_number", 220, 18), Field("issue_count", 238, 4),
+    Field("name", 0, 30),
+    Field("sex", 30, 2, "sex"),
+    Field("birth_date", 36, 16, "date"),
+    Field("address", 52, 70),
+    Field("id_number", 122, 36),
+    Field("issuer", 158, 30),
+    Field("valid_from", 188, 16, "date"),
+    Field("valid_to", 204, 16, "valid_to"),
+    Field("permit_number", 220, 18),
+    Field("issue_count", 238, 4),
 )
 FOREIGN_2017 = (
-    Field("name_en", 0, 120), Field("sex", 120, 2, "sex"), Field("id_number", 122, 30),
-    Field("nationality", 152, 6), Field("name", 158, 30), Field("valid_from", 188, 16, "date"),
-    Field("valid_to", 204, 16, "valid_to"), Field("birth_date", 220, 16, "date"),
-    Field("card_version", 236, 4), Field("authority_code", 240, 8),
+    Field("name_en", 0, 120),
+    Field("sex", 120, 2, "sex"),
+    Field("id_number", 122, 30),
+    Field("nationality", 152, 6),
+    Field("name", 158, 30),
+    Field("valid_from", 188, 16, "date"),
+    Field("valid_to", 204, 16, "valid_to"),
+    Field("birth_date", 220, 16, "date"),
+    Field("card_version", 236, 4),
+    Field("authority_code", 240, 8),
 )
 FOREIGN_2023 = (
-    Field("name", 0, 30), Field("sex", 30, 2, "sex"), Field("renewal_count", 32, 4),
-    Field("birth_date", 36, 16, "date"), Field("name_en", 52, 70), Field("id_number", 122, 36),
-    Field("valid_from", 188, 16, "date"), Field("valid_to", 204, 16, "valid_to"),
-    Field("name_en_2", 220, 22), Field("nationality", 242, 6), Field("previous_card", 250, 6),
+    Field("name", 0, 30),
+    Field("sex", 30, 2, "sex"),
+    Field("renewal_count", 32, 4),
+    Field("birth_date", 36, 16, "date"),
+    Field("name_en", 52, 70),
+    Field("id_number", 122, 36),
+    Field("valid_from", 188, 16, "date"),
+    Field("valid_to", 204, 16, "valid_to"),
+    Field("name_en_2", 220, 22),
+    Field("nationality", 242, 6),
+    Field("previous_card", 250, 6),
 )
 
 LAYOUTS: dict[CardType, tuple[Field, ...]] = {
@@ -73,12 +98,24 @@ MARKERS: dict[CardType, bytes] = {
 }
 _BY_MARKER = {marker: card_type for card_type, marker in MARKERS.items()}
 # Optional Card fields that only some layouts carry; the common ones default to "".
-_EXTRA = ("name_en", "nationality", "permit_number", "issue_count", "card_version",
-          "authority_code", "renewal_count", "previous_card")
+_EXTRA = (
+    "name_en",
+    "nationality",
+    "permit_number",
+    "issue_count",
+    "card_version",
+    "authority_code",
+    "renewal_count",
+    "previous_card",
+)
 _COMMON = ("name", "sex", "nation", "address", "id_number", "issuer")
 _LABELS = {
-    "birth_date": "birth date", "valid_from": "start of validity", "valid_to": "end of validity",
-    "id_number": "ID number", "name_en": "English name", "name_en_2": "English name",
+    "birth_date": "birth date",
+    "valid_from": "start of validity",
+    "valid_to": "end of validity",
+    "id_number": "ID number",
+    "name_en": "English name",
+    "name_en_2": "English name",
 }
 _DATE = re.compile(r"[0-9]{8}")
 _ENGLISH_NAME_FIRST = FOREIGN_2023[4].chars

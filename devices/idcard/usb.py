@@ -84,8 +84,9 @@ def open_pyusb(vid: int, pid: int) -> UsbPipes:
     try:
         device = usb.core.find(idVendor=vid, idProduct=pid)
     except usb.core.NoBackendError:
-        raise LinkError(f"{name}: libusb is not installed (apt install libusb-1.0-0)",
-                        Problem(Code.DEVICE_LIBUSB_MISSING, port)) from None
+        raise LinkError(
+            f"{name}: libusb is not installed (apt install libusb-1.0-0)", Problem(Code.DEVICE_LIBUSB_MISSING, port)
+        ) from None
     if device is None:
         raise LinkError(f"{name}: no such device", Problem(Code.DEVICE_PORT_MISSING, port))
     try:
@@ -97,18 +98,23 @@ def open_pyusb(vid: int, pid: int) -> UsbPipes:
         device.set_configuration()
     except usb.core.USBError as error:
         if error.errno in (errno.EACCES, errno.EPERM):
-            raise LinkError(f"{name}: permission denied (install the udev rule)",
-                            Problem(Code.DEVICE_PERMISSION_DENIED, port)) from None
+            raise LinkError(
+                f"{name}: permission denied (install the udev rule)", Problem(Code.DEVICE_PERMISSION_DENIED, port)
+            ) from None
         if error.errno == errno.EBUSY:
-            raise LinkError(f"{name}: busy: another program has it open", Problem(Code.DEVICE_PORT_BUSY, port)) from None
-        raise LinkError(f"{name}: cannot open it ({error})",
-                        Problem(Code.DEVICE_OPEN_FAILED, {**port, "reason": str(error)})) from None
+            raise LinkError(
+                f"{name}: busy: another program has it open", Problem(Code.DEVICE_PORT_BUSY, port)
+            ) from None
+        raise LinkError(
+            f"{name}: cannot open it ({error})", Problem(Code.DEVICE_OPEN_FAILED, {**port, "reason": str(error)})
+        ) from None
     return _PyusbPipes(device, name)
 
 
 class UsbLink:
-    def __init__(self, vid: int = DEFAULT_VID, pid: int = DEFAULT_PID, *,
-                 open_pipes: Callable[[int, int], UsbPipes] = open_pyusb) -> None:
+    def __init__(
+        self, vid: int = DEFAULT_VID, pid: int = DEFAULT_PID, *, open_pipes: Callable[[int, int], UsbPipes] = open_pyusb
+    ) -> None:
         self.name = usb_name(vid, pid)
         self._ids = (vid, pid)
         self._open_pipes = open_pipes
@@ -121,8 +127,12 @@ class UsbLink:
         self._chunks = asyncio.Queue()
         self._stop = threading.Event()
         loop = asyncio.get_running_loop()
-        threading.Thread(target=self._read_frames, args=(self.name, self._pipes, loop, self._chunks, self._stop),
-                         name=f"{self.name} reader", daemon=True).start()
+        threading.Thread(
+            target=self._read_frames,
+            args=(self.name, self._pipes, loop, self._chunks, self._stop),
+            name=f"{self.name} reader",
+            daemon=True,
+        ).start()
 
     async def write(self, data: bytes) -> None:
         pipes = self._pipes
@@ -131,8 +141,10 @@ class UsbLink:
         try:
             await asyncio.to_thread(self._write_frame, pipes, data)
         except TimeoutError:
-            raise LinkLost(f"{self.name}: the reader does not accept data",
-                           Problem(Code.IDREADER_NOT_ACCEPTING, {"port": self.name})) from None
+            raise LinkLost(
+                f"{self.name}: the reader does not accept data",
+                Problem(Code.IDREADER_NOT_ACCEPTING, {"port": self.name}),
+            ) from None
 
     @staticmethod
     def _write_frame(pipes: UsbPipes, data: bytes) -> None:
@@ -154,9 +166,15 @@ class UsbLink:
             self._pipes = None
 
     @staticmethod
-    def _read_frames(name: str, pipes: UsbPipes, loop: asyncio.AbstractEventLoop,
-                     chunks: asyncio.Queue[bytes | LinkLost], stop: threading.Event) -> None:
+    def _read_frames(
+        name: str,
+        pipes: UsbPipes,
+        loop: asyncio.AbstractEventLoop,
+        chunks: asyncio.Queue[bytes | LinkLost],
+        stop: threading.Event,
+    ) -> None:
         """Thread: header pipe, then as many body bytes as the header's LEN asks for."""
+
         def post(item: bytes | LinkLost) -> None:
             if not loop.is_closed():
                 loop.call_soon_threadsafe(chunks.put_nowait, item)

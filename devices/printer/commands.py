@@ -52,26 +52,30 @@ def _qr_function(function: int, parameters: bytes) -> bytes:
 
 def qr(data: bytes, module_size: int, error_correction: str) -> bytes:
     """Native QR: model 2, module size, error correction, store the data, print it."""
-    return b"".join((
-        _qr_function(65, b"\x32\x00"),
-        _qr_function(67, bytes((module_size,))),
-        _qr_function(69, bytes((QR_ERROR_CORRECTION[error_correction],))),
-        _qr_function(80, b"\x30" + data),
-        _qr_function(81, b"\x30"),
-    ))
+    return b"".join(
+        (
+            _qr_function(65, b"\x32\x00"),
+            _qr_function(67, bytes((module_size,))),
+            _qr_function(69, bytes((QR_ERROR_CORRECTION[error_correction],))),
+            _qr_function(80, b"\x30" + data),
+            _qr_function(81, b"\x30"),
+        )
+    )
 
 
 def code128(data: bytes, height: int, module_width: int) -> bytes:
     """CODE128 in code set B with the human-readable text below it (GS h, GS w, GS H, GS f, GS k)."""
     payload = b"{B" + data.replace(b"{", b"{{")
-    return b"".join((
-        bytes((GS, ord("h"), height)),
-        bytes((GS, ord("w"), module_width)),
-        bytes((GS, ord("H"), 2)),
-        bytes((GS, ord("f"), 0)),
-        bytes((GS, ord("k"), CODE128, len(payload))),
-        payload,
-    ))
+    return b"".join(
+        (
+            bytes((GS, ord("h"), height)),
+            bytes((GS, ord("w"), module_width)),
+            bytes((GS, ord("H"), 2)),
+            bytes((GS, ord("f"), 0)),
+            bytes((GS, ord("k"), CODE128, len(payload))),
+            payload,
+        )
+    )
 
 
 # A rule is a line of box-drawing characters in the printer's own Chinese font (GB 2312 A9A4):

@@ -340,7 +340,9 @@ class Decoder:
         raw = self._need(4 + length)[4:]
         self._at_line_start("barcode")
         data = self._code128_text(raw)
-        events.append(Barcode("code128", data, self._barcode_height, self._barcode_module, self._barcode_hri, self.align))
+        events.append(
+            Barcode("code128", data, self._barcode_height, self._barcode_module, self._barcode_hri, self.align)
+        )
         return 4 + length
 
     def _code128_text(self, raw: bytes) -> str:
@@ -352,7 +354,7 @@ class Decoder:
         while index < len(body):
             byte = body[index]
             if byte == ord("{"):
-                if body[index + 1:index + 2] != b"{":
+                if body[index + 1 : index + 2] != b"{":
                     raise self._fail("CODE128 code set change or function code is not supported")
                 index += 1
             if not 0x20 <= byte < 0x7F:

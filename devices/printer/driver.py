@@ -67,15 +67,17 @@ class PrinterDriver:
             try:
                 status = collector.feed(data)
             except StatusError as error:
-                raise PrinterError(f"garbled status reply: {error}",
-                                   Problem(Code.PRINTER_GARBLED_STATUS, {"reason": str(error)})) from None
+                raise PrinterError(
+                    f"garbled status reply: {error}", Problem(Code.PRINTER_GARBLED_STATUS, {"reason": str(error)})
+                ) from None
             if status is not None:
                 return status
         if collector.received:
             reason = f"incomplete status reply ({collector.received} of 4 bytes)"
             raise NoAnswer(reason, Problem(Code.PRINTER_GARBLED_STATUS, {"reason": reason}))
-        raise NoAnswer(f"no answer to status request within {timeout:g} s",
-                       Problem(Code.PRINTER_NO_ANSWER, {"seconds": timeout}))
+        raise NoAnswer(
+            f"no answer to status request within {timeout:g} s", Problem(Code.PRINTER_NO_ANSWER, {"seconds": timeout})
+        )
 
     async def print(self, job: bytes) -> PrinterStatus | None:
         """Print one job: check, send, confirm. Returns the status after (None if unknown).

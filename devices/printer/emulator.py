@@ -64,8 +64,9 @@ class Receipt:
 
 
 class VirtualPrinter:
-    def __init__(self, dots: int = 576, save_dir: Path | None = None, keep: int = 1000,
-                 keep_days: int | None = None) -> None:
+    def __init__(
+        self, dots: int = 576, save_dir: Path | None = None, keep: int = 1000, keep_days: int | None = None
+    ) -> None:
         self.dots = dots
         self.save_dir = save_dir
         self.keep_days = keep_days

@@ -57,14 +57,20 @@ def encode(document: Document, profile: Profile) -> bytes:
             data, dots = _encode_block(block, profile)
             paper_dots += dots
             if paper_dots > MAX_PAPER_MM * DOTS_PER_MM:
-                raise ValueError(f"by this block the document takes {paper_dots // DOTS_PER_MM:,} mm of paper; "
-                                 f"at most {MAX_PAPER_MM:,} mm per copy")
+                raise ValueError(
+                    f"by this block the document takes {paper_dots // DOTS_PER_MM:,} mm of paper; "
+                    f"at most {MAX_PAPER_MM:,} mm per copy"
+                )
         except text.UnprintableCharacter as error:
-            problem = Problem(Code.PRINTER_UNPRINTABLE_CHARACTER, {
-                "block": number, "character": error.character, "codepoint": f"U+{ord(error.character):04X}"})
+            problem = Problem(
+                Code.PRINTER_UNPRINTABLE_CHARACTER,
+                {"block": number, "character": error.character, "codepoint": f"U+{ord(error.character):04X}"},
+            )
             raise EncodeError(f"block {number} ({_kind(block)}): {error}", problem) from None
         except (raster.ImageProblem, ValueError) as error:
-            problem = Problem(Code.PRINTER_DOCUMENT_INVALID, {"block": number, "kind": _kind(block), "reason": str(error)})
+            problem = Problem(
+                Code.PRINTER_DOCUMENT_INVALID, {"block": number, "kind": _kind(block), "reason": str(error)}
+            )
             raise EncodeError(f"block {number} ({_kind(block)}): {error}", problem) from None
         job += data
     return bytes(job)
@@ -119,8 +125,7 @@ def _text(block: TextBlock, profile: Profile) -> tuple[bytes, int]:
 def _rule(profile: Profile) -> bytes:
     """A full line of rule characters, each two columns wide, in the plain size whatever came before."""
     line = text.encode_line(commands.RULE_CHARACTER * (profile.columns // 2), profile.chinese)
-    return (commands.align("left") + commands.bold(False) + commands.character_size(1, 1) + line
-            + bytes((commands.LF,)))
+    return commands.align("left") + commands.bold(False) + commands.character_size(1, 1) + line + bytes((commands.LF,))
 
 
 def _qr(block: QrBlock) -> bytes:
@@ -147,7 +152,9 @@ def _barcode(block: BarcodeBlock, profile: Profile) -> bytes:
         raise ValueError(
             f"{len(block.data)} characters do not fit on {profile.paper_width_mm} mm paper; at most {longest}"
         )
-    return commands.align(block.align) + commands.code128(block.data.encode("ascii"), block.height, BARCODE_MODULE_WIDTH)
+    return commands.align(block.align) + commands.code128(
+        block.data.encode("ascii"), block.height, BARCODE_MODULE_WIDTH
+    )
 
 
 def _raster(picture: raster.Raster) -> bytes:
@@ -155,6 +162,6 @@ def _raster(picture: raster.Raster) -> bytes:
     row_bytes = picture.row_bytes
     for top in range(0, picture.height, RASTER_ROWS_PER_COMMAND):
         rows = min(RASTER_ROWS_PER_COMMAND, picture.height - top)
-        chunk = picture.rows[top * row_bytes:(top + rows) * row_bytes]
+        chunk = picture.rows[top * row_bytes : (top + rows) * row_bytes]
         out += commands.raster(row_bytes, rows, chunk)
     return bytes(out)

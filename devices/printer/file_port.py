@@ -56,8 +56,10 @@ class FileTransport(Transport):
             raise _failure(self.path, error) from None
 
     async def read(self, timeout: float) -> bytes:
-        raise TransportError(f"{self.path}: write-only, the printer's status cannot be read",
-                             Problem(Code.PRINTER_STATUS_UNKNOWN, {"port": self.path}))
+        raise TransportError(
+            f"{self.path}: write-only, the printer's status cannot be read",
+            Problem(Code.PRINTER_STATUS_UNKNOWN, {"port": self.path}),
+        )
 
     async def discard_input(self) -> None:
         pass  # nothing is ever read

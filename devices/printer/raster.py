@@ -73,9 +73,7 @@ def printed_height(width: int, height: int, max_width: int) -> int:
 
 def _check_size(width: int, height: int, max_width: int) -> None:
     if width * height > MAX_PIXELS:
-        raise ImageProblem(
-            f"picture is {width:,}×{height:,} pixels; at most {MAX_PIXELS:,} pixels, such as 2000×2000"
-        )
+        raise ImageProblem(f"picture is {width:,}×{height:,} pixels; at most {MAX_PIXELS:,} pixels, such as 2000×2000")
     tall = printed_height(width, height, max_width)
     if tall > MAX_HEIGHT_DOTS:
         raise ImageProblem(f"picture is {tall:,} dots tall at paper width; at most {MAX_HEIGHT_DOTS:,}")

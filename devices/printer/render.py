@@ -79,8 +79,13 @@ def _strip(event: Event, dots: int, font: ImageFont.FreeTypeFont, small: ImageFo
             ImageDraw.Draw(strip).line((0, FEED_DOTS // 2, dots, FEED_DOTS // 2), fill=0, width=2)
             return strip
         case QrCode():
-            return _stack([_place(_qr_box(event.module_size * 25, dots), dots, event.align),
-                           _place(_text(f"QR: {event.data}", small), dots, event.align)], dots)
+            return _stack(
+                [
+                    _place(_qr_box(event.module_size * 25, dots), dots, event.align),
+                    _place(_text(f"QR: {event.data}", small), dots, event.align),
+                ],
+                dots,
+            )
         case Barcode():
             bars = _bars(event.data, event.module_width, event.height, dots)
             parts = [_place(bars, dots, event.align)]

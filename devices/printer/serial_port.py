@@ -14,8 +14,10 @@ from devices.printer.transport import LinkProtocol, StreamTransport, TransportEr
 
 _REASONS = {
     errno.ENOENT: ("no such device", Problem(Code.DEVICE_PORT_MISSING)),
-    errno.EACCES: ("permission denied (is the user in group dialout?)",
-                   Problem(Code.DEVICE_PERMISSION_DENIED, {"group": "dialout"})),
+    errno.EACCES: (
+        "permission denied (is the user in group dialout?)",
+        Problem(Code.DEVICE_PERMISSION_DENIED, {"group": "dialout"}),
+    ),
     errno.EBUSY: ("in use by another program", Problem(Code.DEVICE_PORT_BUSY)),
 }
 
@@ -30,7 +32,9 @@ class SerialTransport(StreamTransport):
     async def _connect(self) -> tuple[asyncio.BaseTransport, LinkProtocol]:
         loop = asyncio.get_running_loop()
         try:
-            return await serial_asyncio_fast.create_serial_connection(loop, LinkProtocol, self.port, baudrate=self.baudrate)
+            return await serial_asyncio_fast.create_serial_connection(
+                loop, LinkProtocol, self.port, baudrate=self.baudrate
+            )
         except (serial.SerialException, OSError) as error:
             code = error.errno if isinstance(error.errno, int) else None
             known = _REASONS.get(code) if code else None
@@ -38,5 +42,6 @@ class SerialTransport(StreamTransport):
                 reason = os.strerror(code).lower() if code else str(error)
                 known = reason, Problem(Code.DEVICE_OPEN_FAILED, {"reason": reason})
             reason, problem = known
-            raise TransportError(f"{self.port}: {reason}",
-                                 Problem(problem.code, {"port": self.port, **problem.params})) from None
+            raise TransportError(
+                f"{self.port}: {reason}", Problem(problem.code, {"port": self.port, **problem.params})
+            ) from None

@@ -22,12 +22,17 @@ class TcpTransport(StreamTransport):
             async with asyncio.timeout(self.connect_timeout):
                 return await loop.create_connection(LinkProtocol, self.host, self.port)
         except TimeoutError:
-            raise TransportError(f"{self.label}: no answer within {self.connect_timeout:g} s",
-                                 Problem(Code.DEVICE_NO_ANSWER, {"port": self.label, "seconds": self.connect_timeout})) from None
+            raise TransportError(
+                f"{self.label}: no answer within {self.connect_timeout:g} s",
+                Problem(Code.DEVICE_NO_ANSWER, {"port": self.label, "seconds": self.connect_timeout}),
+            ) from None
         except ConnectionRefusedError:
-            raise TransportError(f"{self.label}: connection refused (is the printer on?)",
-                                 Problem(Code.DEVICE_CONNECTION_REFUSED, {"port": self.label})) from None
+            raise TransportError(
+                f"{self.label}: connection refused (is the printer on?)",
+                Problem(Code.DEVICE_CONNECTION_REFUSED, {"port": self.label}),
+            ) from None
         except OSError as error:
             reason = error.strerror or str(error)
-            raise TransportError(f"{self.label}: {reason}",
-                                 Problem(Code.DEVICE_OPEN_FAILED, {"port": self.label, "reason": reason})) from None
+            raise TransportError(
+                f"{self.label}: {reason}", Problem(Code.DEVICE_OPEN_FAILED, {"port": self.label, "reason": reason})
+            ) from None

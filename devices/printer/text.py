@@ -104,7 +104,7 @@ def wrap(paragraph: str, columns: int, chinese: ChineseMode) -> list[str]:
             space = _last_space(current)
             if space is not None and space > 0:
                 lines.append("".join(current[:space]))
-                current = current[space + 1:]
+                current = current[space + 1 :]
             else:
                 lines.append("".join(current))
                 current = []

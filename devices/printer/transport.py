@@ -90,8 +90,10 @@ class StreamTransport(Transport):
             raise TransportError(f"{self.label}: not open", Problem(Code.DEVICE_NOT_OPEN, {"port": self.label}))
         if self._link.closed:
             reason = f" ({self._link.close_reason})" if self._link.close_reason else ""
-            raise TransportError(f"{self.label}: connection closed by the printer{reason}",
-                                 Problem(Code.DEVICE_CONNECTION_CLOSED, {"port": self.label}))
+            raise TransportError(
+                f"{self.label}: connection closed by the printer{reason}",
+                Problem(Code.DEVICE_CONNECTION_CLOSED, {"port": self.label}),
+            )
         return self._transport, self._link
 
     async def write(self, data: bytes) -> None:

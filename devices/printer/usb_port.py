@@ -44,8 +44,10 @@ def parse_usb_id(text: str) -> tuple[int, int]:
 def _bulk(interface: Any, direction: int) -> Any:
     return usb.util.find_descriptor(
         interface,
-        custom_match=lambda endpoint: usb.util.endpoint_direction(endpoint.bEndpointAddress) == direction
-        and usb.util.endpoint_type(endpoint.bmAttributes) == usb.util.ENDPOINT_TYPE_BULK,
+        custom_match=lambda endpoint: (
+            usb.util.endpoint_direction(endpoint.bEndpointAddress) == direction
+            and usb.util.endpoint_type(endpoint.bmAttributes) == usb.util.ENDPOINT_TYPE_BULK
+        ),
     )
 
 
@@ -78,10 +80,15 @@ class UsbTransport(Transport):
         except usb.core.USBTimeoutError:
             raise
         except usb.core.NoBackendError:
-            raise TransportError(f"{self.label}: libusb is not installed (Debian package libusb-1.0-0)",
-                                 self._problem(Code.DEVICE_LIBUSB_MISSING)) from None
+            raise TransportError(
+                f"{self.label}: libusb is not installed (Debian package libusb-1.0-0)",
+                self._problem(Code.DEVICE_LIBUSB_MISSING),
+            ) from None
         except usb.core.USBError as error:
-            reason, code = _REASONS.get(error.errno or 0) or (str(error.strerror or error).lower(), Code.DEVICE_OPEN_FAILED)
+            reason, code = _REASONS.get(error.errno or 0) or (
+                str(error.strerror or error).lower(),
+                Code.DEVICE_OPEN_FAILED,
+            )
             extra = {"reason": reason} if code is Code.DEVICE_OPEN_FAILED else {}
             raise TransportError(f"{self.label}: {reason}", self._problem(code, **extra)) from None
 
@@ -103,8 +110,9 @@ class UsbTransport(Transport):
             configuration = device.get_active_configuration()
         interface = choose_interface(configuration)
         if interface is None:
-            raise TransportError(f"{self.label}: no bulk OUT endpoint, is this a printer?",
-                                 self._problem(Code.PRINTER_NOT_A_PRINTER))
+            raise TransportError(
+                f"{self.label}: no bulk OUT endpoint, is this a printer?", self._problem(Code.PRINTER_NOT_A_PRINTER)
+            )
         number = interface.bInterfaceNumber
         if device.is_kernel_driver_active(number):
             device.detach_kernel_driver(number)
@@ -120,13 +128,17 @@ class UsbTransport(Transport):
         try:
             await self._call(self._out.write, data, _milliseconds(self.write_timeout))
         except usb.core.USBTimeoutError:
-            raise TransportError(f"{self.label}: printer took no data for {self.write_timeout:g} s",
-                                 self._problem(Code.PRINTER_STALLED, seconds=self.write_timeout)) from None
+            raise TransportError(
+                f"{self.label}: printer took no data for {self.write_timeout:g} s",
+                self._problem(Code.PRINTER_STALLED, seconds=self.write_timeout),
+            ) from None
 
     async def read(self, timeout: float) -> bytes:
         if self._in is None:
-            raise TransportError(f"{self.label}: write-only, the printer's status cannot be read",
-                                 self._problem(Code.PRINTER_STATUS_UNKNOWN))
+            raise TransportError(
+                f"{self.label}: write-only, the printer's status cannot be read",
+                self._problem(Code.PRINTER_STATUS_UNKNOWN),
+            )
         try:
             data = await self._call(self._in.read, self._in.wMaxPacketSize, _milliseconds(timeout))
         except usb.core.USBTimeoutError:

@@ -17,9 +17,10 @@ class ScannerUnavailable(DeviceTrouble):
         self.state = state
 
 
-def unavailable(port: str, code: Code, words: str, state: Literal["offline", "error"] = "offline",
-                **params: str) -> ScannerUnavailable:
-    """"{port}: {words}", with its code, e.g. ("/dev/ttyACM0", DEVICE_UNPLUGGED, "device unplugged")."""
+def unavailable(
+    port: str, code: Code, words: str, state: Literal["offline", "error"] = "offline", **params: str
+) -> ScannerUnavailable:
+    """ "{port}: {words}", with its code, e.g. ("/dev/ttyACM0", DEVICE_UNPLUGGED, "device unplugged")."""
     return ScannerUnavailable(f"{port}: {words}", Problem(code, {"port": port, **params}), state)
 
 

@@ -59,13 +59,19 @@ class HidScanner:
             device.grab()
         except PermissionError:
             device.close()
-            raise unavailable(self.path, Code.DEVICE_PERMISSION_DENIED, "permission denied; add the daemon's user "
-                              "to the 'input' group", "error", group="input") from None
+            raise unavailable(
+                self.path,
+                Code.DEVICE_PERMISSION_DENIED,
+                "permission denied; add the daemon's user to the 'input' group",
+                "error",
+                group="input",
+            ) from None
         except OSError as error:
             device.close()
             reason = error.strerror or str(error)
-            raise unavailable(self.path, Code.SCANNER_NOT_INPUT_DEVICE, f"not an input device ({reason})", "error",
-                              reason=reason) from None
+            raise unavailable(
+                self.path, Code.SCANNER_NOT_INPUT_DEVICE, f"not an input device ({reason})", "error", reason=reason
+            ) from None
         self._device = device
         self._keys = self._codes = self._bad = 0
 

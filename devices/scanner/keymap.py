@@ -168,7 +168,9 @@ class KeyboardDecoder:
             return Unmapped(f"key code {code} types nothing in the {self.layout} layout", str(code))
         char = self._level(levels)
         if char == NONE:
-            return Unmapped(f"key code {code} with these modifiers types nothing in the {self.layout} layout", str(code))
+            return Unmapped(
+                f"key code {code} with these modifiers types nothing in the {self.layout} layout", str(code)
+            )
         if self._held & {KEY_LEFTCTRL, KEY_RIGHTCTRL}:
             return _control(char, code)
         return Typed(char)

@@ -115,8 +115,10 @@ class LineAssembler:
         return [*events, bad]
 
     def _too_long(self) -> BadInput:
-        return BadInput(f"code longer than {self.max_bytes} bytes; discarded",
-                        Problem(Code.SCANNER_CODE_TOO_LONG, {"limit": self.max_bytes}))
+        return BadInput(
+            f"code longer than {self.max_bytes} bytes; discarded",
+            Problem(Code.SCANNER_CODE_TOO_LONG, {"limit": self.max_bytes}),
+        )
 
     def _reset(self) -> None:
         self._buffer.clear()
@@ -136,10 +138,18 @@ class LineAssembler:
             text = line.decode("utf-8")
         except UnicodeDecodeError as error:
             byte = f"0x{line[error.start]:02x}"
-            return [BadInput(f"code is not valid UTF-8 (byte {byte} at offset {error.start}); discarded",
-                             Problem(Code.SCANNER_NOT_UTF8, {"byte": byte, "offset": error.start}))]
+            return [
+                BadInput(
+                    f"code is not valid UTF-8 (byte {byte} at offset {error.start}); discarded",
+                    Problem(Code.SCANNER_NOT_UTF8, {"byte": byte, "offset": error.start}),
+                )
+            ]
         found = identify(text)
         if not found.code:
-            return [BadInput(f"empty code after the AIM identifier {found.aim}",
-                             Problem(Code.SCANNER_EMPTY_CODE, {"aim": found.aim}))]
+            return [
+                BadInput(
+                    f"empty code after the AIM identifier {found.aim}",
+                    Problem(Code.SCANNER_EMPTY_CODE, {"aim": found.aim}),
+                )
+            ]
         return [Scan(code=found.code, symbology=found.symbology, aim=found.aim)]

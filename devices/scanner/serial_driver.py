@@ -104,8 +104,7 @@ class SerialScanner:
             return f"{opened}; no bytes received yet, scan a code to check the line"
         ago = asyncio.get_running_loop().time() - self._last_byte_at
         return (
-            f"{opened}; {self._bytes} bytes received ({self._codes} codes, {self._bad} bad), "
-            f"last byte {ago:.0f} s ago"
+            f"{opened}; {self._bytes} bytes received ({self._codes} codes, {self._bad} bad), last byte {ago:.0f} s ago"
         )
 
     async def close(self) -> None:
@@ -119,8 +118,13 @@ class SerialScanner:
 def _open_failure(port: str, error: BaseException) -> ScannerUnavailable:
     code = getattr(error, "errno", None)
     if code in (errno.EACCES, errno.EPERM):
-        return unavailable(port, Code.DEVICE_PERMISSION_DENIED, "permission denied; add the daemon's user to the "
-                           "'dialout' group", "error", group="dialout")
+        return unavailable(
+            port,
+            Code.DEVICE_PERMISSION_DENIED,
+            "permission denied; add the daemon's user to the 'dialout' group",
+            "error",
+            group="dialout",
+        )
     if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
         return unavailable(port, Code.DEVICE_PORT_MISSING, "no such device")
     if code == errno.EBUSY:

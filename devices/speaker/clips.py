@@ -35,9 +35,11 @@ class ClipVoice:
             return {path.stem: path for path in self.folder.iterdir() if path.suffix.lower() == ".wav"}
         except OSError as error:
             reason = error.strerror or str(error)
-            raise SpeakerError(f"clips folder {self.folder}: {reason}",
-                               Problem(Code.SPEAKER_CLIPS_FOLDER, {"folder": str(self.folder), "reason": reason}),
-                               "error") from None
+            raise SpeakerError(
+                f"clips folder {self.folder}: {reason}",
+                Problem(Code.SPEAKER_CLIPS_FOLDER, {"folder": str(self.folder), "reason": reason}),
+                "error",
+            ) from None
 
     async def check(self) -> None:
         from devices.speaker.speech import plan
@@ -51,9 +53,11 @@ class ClipVoice:
                 missing.append(str(error.problem.params["piece"]))
         if missing:
             pieces = " ".join(dict.fromkeys(missing))
-            raise SpeakerError(f"clips folder {self.folder} has no clip for {pieces}",
-                               Problem(Code.SPEAKER_CLIP_MISSING, {"folder": str(self.folder), "piece": pieces}),
-                               "error")
+            raise SpeakerError(
+                f"clips folder {self.folder} has no clip for {pieces}",
+                Problem(Code.SPEAKER_CLIP_MISSING, {"folder": str(self.folder), "piece": pieces}),
+                "error",
+            )
 
     async def render(self, speech: Speech) -> Audio:
         return await asyncio.to_thread(self._render, speech)
@@ -69,8 +73,10 @@ class ClipVoice:
             return path.read_bytes()
         except OSError as error:
             reason = error.strerror or str(error)
-            raise SpeakerError(f"clip {path.name}: {reason}",
-                               Problem(Code.SPEAKER_CLIP_UNREADABLE, {"clip": path.name, "reason": reason})) from None
+            raise SpeakerError(
+                f"clip {path.name}: {reason}",
+                Problem(Code.SPEAKER_CLIP_UNREADABLE, {"clip": path.name, "reason": reason}),
+            ) from None
 
     def _render(self, speech: Speech) -> Audio:
         clips = self._clips()
@@ -99,8 +105,10 @@ class ClipVoice:
                         break
                 else:
                     piece = run[start].text
-                    raise SpeakerError(f"clips folder {self.folder} has no clip for {piece}",
-                                       Problem(Code.SPEAKER_CLIP_MISSING, {"folder": str(self.folder), "piece": piece}))
+                    raise SpeakerError(
+                        f"clips folder {self.folder} has no clip for {piece}",
+                        Problem(Code.SPEAKER_CLIP_MISSING, {"folder": str(self.folder), "piece": piece}),
+                    )
             run.clear()
 
         for part in speech:

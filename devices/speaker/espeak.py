@@ -39,9 +39,11 @@ class EspeakVoice:
             raise _failed(f"no voice {self.voice!r} (espeak-ng --voices lists them)", "error")
         audio = await self.render(plan("零"))
         if audio.seconds < 0.1:
-            raise SpeakerError(f"{ESPEAK} voice {self.voice!r} said nothing",
-                               Problem(Code.SPEAKER_SYNTHESIS_FAILED, {"reason": f"voice {self.voice} said nothing"}),
-                               "error")
+            raise SpeakerError(
+                f"{ESPEAK} voice {self.voice!r} said nothing",
+                Problem(Code.SPEAKER_SYNTHESIS_FAILED, {"reason": f"voice {self.voice} said nothing"}),
+                "error",
+            )
 
     async def render(self, speech: Speech) -> Audio:
         return await self.say(pinyin_text(speech))
@@ -54,10 +56,18 @@ class EspeakVoice:
     async def _run(self, *arguments: str) -> bytes:
         program = shutil.which(ESPEAK)
         if program is None:
-            raise SpeakerError(f"{ESPEAK} not found: install the Debian package espeak-ng",
-                               Problem(Code.SPEAKER_PROGRAM_MISSING, {"program": ESPEAK, "package": "espeak-ng"}), "error")
+            raise SpeakerError(
+                f"{ESPEAK} not found: install the Debian package espeak-ng",
+                Problem(Code.SPEAKER_PROGRAM_MISSING, {"program": ESPEAK, "package": "espeak-ng"}),
+                "error",
+            )
         process = await asyncio.create_subprocess_exec(
-            program, *arguments, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            program,
+            *arguments,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             async with asyncio.timeout(TIMEOUT_S):
                 output, errors = await process.communicate()

@@ -56,11 +56,23 @@ class AlsaOutput:
     async def _aplay(self, audio: Audio, *, offline_on_failure: bool) -> None:
         program = shutil.which(APLAY)
         if program is None:
-            raise SpeakerError(f"{APLAY} not found: install the Debian package alsa-utils",
-                               Problem(Code.SPEAKER_PROGRAM_MISSING, {"program": APLAY, "package": "alsa-utils"}), "error")
+            raise SpeakerError(
+                f"{APLAY} not found: install the Debian package alsa-utils",
+                Problem(Code.SPEAKER_PROGRAM_MISSING, {"program": APLAY, "package": "alsa-utils"}),
+                "error",
+            )
         process = await asyncio.create_subprocess_exec(
-            program, "-q", "-D", self.device, "-t", "wav", "-",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            program,
+            "-q",
+            "-D",
+            self.device,
+            "-t",
+            "wav",
+            "-",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             async with asyncio.timeout(audio.seconds + PLAY_SLACK_S):
                 _, errors = await process.communicate(audio.to_wav())
@@ -68,16 +80,25 @@ class AlsaOutput:
             process.kill()
             await process.wait()
             reason = f"still playing {PLAY_SLACK_S:g} s after the end of the call"
-            raise SpeakerError(f"{self.label}: {reason}", Problem(
-                Code.SPEAKER_PLAYBACK_FAILED, {"output": self.device, "reason": reason}), "error") from None
+            raise SpeakerError(
+                f"{self.label}: {reason}",
+                Problem(Code.SPEAKER_PLAYBACK_FAILED, {"output": self.device, "reason": reason}),
+                "error",
+            ) from None
         if process.returncode == 0:
             return
         reason = _reason(errors.decode(errors="replace"), process.returncode)
         if offline_on_failure or "audio open error" in errors.decode(errors="replace"):
-            raise SpeakerError(f"no audio output: ALSA cannot open {self.device!r} ({reason})", Problem(
-                Code.SPEAKER_NO_AUDIO_DEVICE, {"output": self.device, "reason": reason}), "offline")
-        raise SpeakerError(f"{self.label}: {reason}", Problem(
-            Code.SPEAKER_PLAYBACK_FAILED, {"output": self.device, "reason": reason}), "error")
+            raise SpeakerError(
+                f"no audio output: ALSA cannot open {self.device!r} ({reason})",
+                Problem(Code.SPEAKER_NO_AUDIO_DEVICE, {"output": self.device, "reason": reason}),
+                "offline",
+            )
+        raise SpeakerError(
+            f"{self.label}: {reason}",
+            Problem(Code.SPEAKER_PLAYBACK_FAILED, {"output": self.device, "reason": reason}),
+            "error",
+        )
 
 
 def _reason(stderr: str, status: int | None) -> str:
@@ -103,8 +124,11 @@ class WavFolder:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             reason = error.strerror or str(error)
-            raise SpeakerError(f"{self.folder}: {reason}", Problem(
-                Code.SPEAKER_PLAYBACK_FAILED, {"output": str(self.folder), "reason": reason}), "error") from None
+            raise SpeakerError(
+                f"{self.folder}: {reason}",
+                Problem(Code.SPEAKER_PLAYBACK_FAILED, {"output": str(self.folder), "reason": reason}),
+                "error",
+            ) from None
 
     async def play(self, audio: Audio, name: str) -> Played:
         stamp = datetime.now().astimezone().strftime("%Y%m%dT%H%M%S%f")
@@ -112,5 +136,6 @@ class WavFolder:
         data = audio.to_wav()
         await self.check()
         await asyncio.to_thread(path.write_bytes, data)
-        return Played(detail=f"wrote {path.name}", path=str(path), sha256=hashlib.sha256(data).hexdigest(),
-                      bytes=len(data))
+        return Played(
+            detail=f"wrote {path.name}", path=str(path), sha256=hashlib.sha256(data).hexdigest(), bytes=len(data)
+        )

@@ -60,14 +60,16 @@ class Audio:
         else:
             raise _unreadable(name, f"{width * 8}-bit samples; use 16-bit PCM")
         if channels > 1:
-            samples = array("h", (sum(samples[i:i + channels]) // channels for i in range(0, len(samples), channels)))
+            samples = array("h", (sum(samples[i : i + channels]) // channels for i in range(0, len(samples), channels)))
         if rate <= 0:
             raise _unreadable(name, "no sample rate")
         return cls(_resampled(samples, rate))
 
 
 def _unreadable(name: str, reason: str) -> SpeakerError:
-    return SpeakerError(f"clip {name}: {reason}", Problem(Code.SPEAKER_CLIP_UNREADABLE, {"clip": name, "reason": reason}))
+    return SpeakerError(
+        f"clip {name}: {reason}", Problem(Code.SPEAKER_CLIP_UNREADABLE, {"clip": name, "reason": reason})
+    )
 
 
 def _resampled(samples: array, rate: int) -> array:
@@ -112,9 +114,12 @@ def tone(frequencies: list[float], seconds: float, *, volume: float = 0.3, decay
 @cache
 def chime() -> Audio:
     """Ding-dong: two bell-like notes, E5 then C5, about 0.9 s."""
+
     def bell(frequency: float) -> Audio:
-        first, overtone = tone([frequency], 0.45, volume=0.3, decay=5.0), tone([frequency * 2.76], 0.45, volume=0.08,
-                                                                                  decay=9.0)
+        first, overtone = (
+            tone([frequency], 0.45, volume=0.3, decay=5.0),
+            tone([frequency * 2.76], 0.45, volume=0.08, decay=9.0),
+        )
         return Audio(array("h", (a + b for a, b in zip(first.samples, overtone.samples, strict=True))))
 
     return bell(659.25) + bell(523.25)

@@ -28,8 +28,19 @@ __all__ = ["DIGITS", "Pause", "Speech", "Syllable", "digit_words", "number_words
 
 DIGITS = "零一二三四五六七八九"
 # The numerals' own readings, fixed: pypinyin's phrase dictionary must not change a digit's tone.
-_NUMERAL_PINYIN = {"零": "ling2", "一": "yi1", "二": "er4", "三": "san1", "四": "si4", "五": "wu3", "六": "liu4",
-                   "七": "qi1", "八": "ba1", "九": "jiu3", "十": "shi2"}
+_NUMERAL_PINYIN = {
+    "零": "ling2",
+    "一": "yi1",
+    "二": "er4",
+    "三": "san1",
+    "四": "si4",
+    "五": "wu3",
+    "六": "liu4",
+    "七": "qi1",
+    "八": "ba1",
+    "九": "jiu3",
+    "十": "shi2",
+}
 _TOKENS = re.compile(
     r"(?P<ticket>[A-Za-z][0-9]{2,})"
     r"|(?P<number>[0-9]+)"

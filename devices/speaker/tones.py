@@ -18,8 +18,14 @@ SYLLABLE_S = 0.27
 SYLLABLE_GAP_S = 0.08
 SYLLABLES_PER_S = 1 / (SYLLABLE_S + SYLLABLE_GAP_S)
 # Pitch contours of the four tones, the neutral tone and a letter (Hz), after Chao's tone letters.
-_CONTOURS = {1: [300.0, 300.0], 2: [220.0, 300.0], 3: [210.0, 170.0, 250.0], 4: [320.0, 180.0], 5: [230.0, 230.0],
-             0: [260.0, 260.0]}
+_CONTOURS = {
+    1: [300.0, 300.0],
+    2: [220.0, 300.0],
+    3: [210.0, 170.0, 250.0],
+    4: [320.0, 180.0],
+    5: [230.0, 230.0],
+    0: [260.0, 260.0],
+}
 
 
 class ToneVoice:
@@ -31,7 +37,9 @@ class ToneVoice:
     async def render(self, speech: Speech) -> Audio:
         audio = silence(0)
         for part in speech:
-            audio += silence(part.seconds) if isinstance(part, Pause) else _syllable(part.tone) + silence(SYLLABLE_GAP_S)
+            audio += (
+                silence(part.seconds) if isinstance(part, Pause) else _syllable(part.tone) + silence(SYLLABLE_GAP_S)
+            )
         return audio
 
 

@@ -18,9 +18,14 @@ from tests.support.net import free_port, wait_for_port
 
 
 def client(files: CentreBrokerFiles, user: str) -> aiomqtt.Client:
-    return aiomqtt.Client("127.0.0.1", files.port, username=user, identifier=user,
-                          password=files.password_file(user).read_text().strip(),
-                          protocol=aiomqtt.ProtocolVersion.V311)
+    return aiomqtt.Client(
+        "127.0.0.1",
+        files.port,
+        username=user,
+        identifier=user,
+        password=files.password_file(user).read_text().strip(),
+        protocol=aiomqtt.ProtocolVersion.V311,
+    )
 
 
 async def heard(messages: aiomqtt.client.MessagesIterator, seconds: float) -> list[tuple[str, bytes]]:
@@ -37,14 +42,18 @@ async def heard(messages: aiomqtt.client.MessagesIterator, seconds: float) -> li
 
 async def test_a_van_publishes_and_reads_only_under_its_own_prefix(tmp_path: Path) -> None:
     binary = require_mosquitto()
-    files = write_centre_broker_files(Config(), tmp_path / "centre", ["lg-01", "lg-02"], port=free_port(),
-                                      bind="127.0.0.1", run_as=getpass.getuser())
+    files = write_centre_broker_files(
+        Config(), tmp_path / "centre", ["lg-01", "lg-02"], port=free_port(), bind="127.0.0.1", run_as=getpass.getuser()
+    )
     log = (tmp_path / "mosquitto.log").open("wb")
     broker = subprocess.Popen([binary, "-c", str(files.conf)], stdout=log, stderr=log)
     try:
         wait_for_port(files.port)
-        async with client(files, CENTRAL_USER_AT_CENTRE) as centre, client(files, "lg-02") as lg02, \
-                client(files, "lg-01") as lg01:
+        async with (
+            client(files, CENTRAL_USER_AT_CENTRE) as centre,
+            client(files, "lg-02") as lg02,
+            client(files, "lg-01") as lg01,
+        ):
             await centre.subscribe("govan/+/central/up", qos=1)
             await lg02.subscribe("govan/lg-01/central/down", qos=1)  # mosquitto grants it, then delivers nothing
             await lg01.subscribe("govan/lg-01/central/down", qos=1)
@@ -58,8 +67,14 @@ async def test_a_van_publishes_and_reads_only_under_its_own_prefix(tmp_path: Pat
         assert to_lg01 == [("govan/lg-01/central/down", b'{"for": "lg-01"}')]
         assert to_lg02 == []
         with pytest.raises(aiomqtt.MqttError):  # a wrong password is refused outright
-            async with aiomqtt.Client("127.0.0.1", files.port, username="lg-01", password="guess",
-                                      identifier="lg-01", protocol=aiomqtt.ProtocolVersion.V311):
+            async with aiomqtt.Client(
+                "127.0.0.1",
+                files.port,
+                username="lg-01",
+                password="guess",
+                identifier="lg-01",
+                protocol=aiomqtt.ProtocolVersion.V311,
+            ):
                 pass
     finally:
         broker.terminate()

@@ -17,10 +17,17 @@ def test_init_writes_the_vans_bridge_with_tls_and_its_own_credentials(tmp_path: 
     assert result.returncode == 0, result.stderr
     bridge = (tmp_path / "broker" / "bridge-centre.conf").read_text(encoding="utf-8")
     password = (tmp_path / "broker" / "centre.pass").read_text(encoding="utf-8").strip()
-    for line in ("address centre.example:8883", "remote_username lg-02", "remote_clientid lg-02",
-                 f"remote_password {password}", "topic central/up out 1 govan/lg-02/ govan/lg-02/",
-                 "topic central/down in 1 govan/lg-02/ govan/lg-02/", "cleansession false",
-                 f"bridge_cafile {tmp_path / 'broker' / 'centre-ca.crt'}", "bridge_insecure false"):
+    for line in (
+        "address centre.example:8883",
+        "remote_username lg-02",
+        "remote_clientid lg-02",
+        f"remote_password {password}",
+        "topic central/up out 1 govan/lg-02/ govan/lg-02/",
+        "topic central/down in 1 govan/lg-02/ govan/lg-02/",
+        "cleansession false",
+        f"bridge_cafile {tmp_path / 'broker' / 'centre-ca.crt'}",
+        "bridge_insecure false",
+    ):
         assert line in bridge.splitlines()
     assert (tmp_path / "broker" / "bridge-centre.conf").stat().st_mode & 0o007 == 0
     acl = (tmp_path / "broker" / "acl").read_text(encoding="utf-8")

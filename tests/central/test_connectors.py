@@ -22,10 +22,20 @@ SECRET = b"shared-secret"
 
 
 def bundle(case_id: int = 5) -> Bundle:
-    return Bundle("lg-01", case_id, "residence_permit", "居住证", "police", "2026-11-20T01:08:00.000+00:00", "林晓燕",
-                  {"name": "张三", "id_number": "330383198001011234", "phone": "13800000000"}, "post", "龙港市某路1号",
-                  [{"material": "近期照片", "state": "copy_captured"}],
-                  [Attachment(1, "id_photo", hashlib.sha256(b"jpeg").hexdigest(), b"jpeg")])
+    return Bundle(
+        "lg-01",
+        case_id,
+        "residence_permit",
+        "居住证",
+        "police",
+        "2026-11-20T01:08:00.000+00:00",
+        "林晓燕",
+        {"name": "张三", "id_number": "330383198001011234", "phone": "13800000000"},
+        "post",
+        "龙港市某路1号",
+        [{"material": "近期照片", "state": "copy_captured"}],
+        [Attachment(1, "id_photo", hashlib.sha256(b"jpeg").hexdigest(), b"jpeg")],
+    )
 
 
 def test_filedrop_writes_a_case_once_and_reads_the_back_offices_receipt(tmp_path: Path) -> None:
@@ -37,8 +47,14 @@ def test_filedrop_writes_a_case_once_and_reads_the_back_offices_receipt(tmp_path
     assert sorted(path.name for path in folder.iterdir()) == ["1-id_photo.jpg", "manifest.json"]
     assert [p.name for p in (tmp_path / "spool").iterdir()] == ["lg-01-5"]  # no staging folder left behind
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["attachments"][0] == {"id": 1, "kind": "id_photo", "sha256": hashlib.sha256(b"jpeg").hexdigest(),
-                                          "file": "1-id_photo.jpg", "certified_by": None, "certified_at": None}
+    assert manifest["attachments"][0] == {
+        "id": 1,
+        "kind": "id_photo",
+        "sha256": hashlib.sha256(b"jpeg").hexdigest(),
+        "file": "1-id_photo.jpg",
+        "certified_by": None,
+        "certified_at": None,
+    }
     assert drop.status("lg-01", 5) is None
     (folder / "receipt.json").write_text("not json", encoding="utf-8")
     assert drop.status("lg-01", 5) is None  # a half-written receipt is not a receipt
@@ -129,9 +145,19 @@ def test_webhook_with_the_wrong_secret_is_refused(province: str) -> None:
     assert receipt.state == "rejected" and Province.bad_signatures == 1
 
 
-@pytest.mark.parametrize(("waybill", "carrier"), [
-    ("1234567890123", Carrier.EMS), ("EA123456785CN", Carrier.S10), ("ea123456785cn", Carrier.S10),
-    ("EA123456784CN", None), ("123456789012", None), ("EA12345678CN", None), ("SF1234567890", None), ("", None)])
+@pytest.mark.parametrize(
+    ("waybill", "carrier"),
+    [
+        ("1234567890123", Carrier.EMS),
+        ("EA123456785CN", Carrier.S10),
+        ("ea123456785cn", Carrier.S10),
+        ("EA123456784CN", None),
+        ("123456789012", None),
+        ("EA12345678CN", None),
+        ("SF1234567890", None),
+        ("", None),
+    ],
+)
 def test_waybill_formats(waybill: str, carrier: Carrier | None) -> None:
     assert carrier_of(waybill) == carrier
 

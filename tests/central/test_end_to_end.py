@@ -31,7 +31,8 @@ def rows(url: str, sql: str) -> list[tuple]:
 
 
 async def test_a_day_at_the_van_arrives_once_with_its_files_and_the_receipts_come_back(
-        tmp_path: Path, central_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, central_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("central.service.STATUS_EVERY_S", 0.5)  # ask the back office often, not every 30 s
     config = van_config(tmp_path, central_db)
     store = make_store(config)
@@ -42,16 +43,19 @@ async def test_a_day_at_the_van_arrives_once_with_its_files_and_the_receipts_com
     case = db.open_case(store, "residence_permit", s1, ticket_id=ticket, citizen_id=person.id, now=at(3))
     path, sha = capture(config, "photo.jpg", PHOTO)
     db.add_attachment(store, case.id, path=path, sha256=sha, kind="id_photo", material="近期照片", now=at(4))
-    db.record_outcome(store, case.id, "accepted_forwarded", delivery="post", delivery_address="龙港市某路1号",
-                      now=at(5))
+    db.record_outcome(
+        store, case.id, "accepted_forwarded", delivery="post", delivery_address="龙港市某路1号", now=at(5)
+    )
     db.finish(store, ticket, now=at(6))
     db.rate(store, ticket, 5, now=at(7))
     db.add_suggestion(store, "希望周末也来", trip_id=trip, now=at(8))
     store.close()
 
     async with linked(config) as pair:
-        await until(lambda: outbox.backlog(pair.link.db).pending == 0 and pair.link.acknowledged >= 3,
-                    what="every outbox entry acknowledged")
+        await until(
+            lambda: outbox.backlog(pair.link.db).pending == 0 and pair.link.acknowledged >= 3,
+            what="every outbox entry acknowledged",
+        )
         got = rows(central_db, "SELECT van_id, case_id, outcome, item_code, applicant->>'name' FROM cases")
         assert got == [("lg-01", case.id, "accepted_forwarded", "residence_permit", "张三")]
         (stored,) = rows(central_db, "SELECT sha256, stored FROM attachments")
@@ -71,12 +75,19 @@ async def test_a_day_at_the_van_arrives_once_with_its_files_and_the_receipts_com
         assert (folder / manifest["attachments"][0]["file"]).read_bytes() == PHOTO
 
         # 已送达后台, then 后台已受理 once the back office writes its receipt.
-        await until(lambda: (uplink.case_central(pair.link.db, case.id) or None)
-                    and uplink.case_central(pair.link.db, case.id).backoffice == "delivered",
-                    what="已送达后台 on the van")
+        await until(
+            lambda: (
+                (uplink.case_central(pair.link.db, case.id) or None)
+                and uplink.case_central(pair.link.db, case.id).backoffice == "delivered"
+            ),
+            what="已送达后台 on the van",
+        )
         (folder / "receipt.json").write_text('{"state": "accepted", "reference": "ZJ-2026-000123"}', encoding="utf-8")
-        await until(lambda: uplink.case_central(pair.link.db, case.id).backoffice == "accepted",
-                    timeout=60, what="后台已受理 on the van")
+        await until(
+            lambda: uplink.case_central(pair.link.db, case.id).backoffice == "accepted",
+            timeout=60,
+            what="后台已受理 on the van",
+        )
         assert db.get_case(pair.link.db, case.id).backoffice_ref == "ZJ-2026-000123"
         # The captain's summary counts it: forwarded, at the centre, accepted by the back office.
         report = trip_report.build(pair.link.db, trip)

@@ -52,15 +52,19 @@ def fleet(tmp_path: Path, central_db: str) -> Iterator[tuple[Centre, list[FleetV
 
 def assert_each_case_once_with_its_file(centre: Centre, vans: list[FleetVan]) -> None:
     expected = sorted((van.van_id, case, sha) for van in vans for case, _, sha in van.captures)
-    got = centre.query("SELECT c.van_id, c.case_id, a.sha256 FROM cases c JOIN attachments a USING (van_id, case_id) "
-                       "WHERE a.stored ORDER BY 1, 2")
+    got = centre.query(
+        "SELECT c.van_id, c.case_id, a.sha256 FROM cases c JOIN attachments a USING (van_id, case_id) "
+        "WHERE a.stored ORDER BY 1, 2"
+    )
     assert sorted(got) == expected
     counts = centre.query("SELECT count(*), count(DISTINCT (van_id, msg_id)) FROM inbox WHERE kind = 'case.accepted'")
     assert counts == [(len(expected), len(expected))]
     blobs = centre.directory / "data" / "central" / "blobs"
     for van in vans:
         for _, path, sha in van.captures:
-            assert (blobs / sha[:2] / sha).read_bytes() == sealing.open_file(load_keys(van.config.data_path).files, Path(path))
+            assert (blobs / sha[:2] / sha).read_bytes() == sealing.open_file(
+                load_keys(van.config.data_path).files, Path(path)
+            )
 
 
 def all_home(centre: Centre, vans: list[FleetVan], total: int) -> bool:
@@ -68,7 +72,8 @@ def all_home(centre: Centre, vans: list[FleetVan], total: int) -> bool:
 
 
 def test_a_wan_outage_with_a_restart_in_the_middle_loses_nothing_and_doubles_nothing(
-        fleet: tuple[Centre, list[FleetVan]]) -> None:
+    fleet: tuple[Centre, list[FleetVan]],
+) -> None:
     centre, vans = fleet
     for van in vans:
         van.wan.cut()
@@ -91,8 +96,7 @@ def test_a_wan_outage_with_a_restart_in_the_middle_loses_nothing_and_doubles_not
     assert_each_case_once_with_its_file(centre, vans)
 
 
-def test_kill_9_of_the_vans_mosquitto_after_it_acknowledged_loses_nothing(
-        fleet: tuple[Centre, list[FleetVan]]) -> None:
+def test_kill_9_of_the_vans_mosquitto_after_it_acknowledged_loses_nothing(fleet: tuple[Centre, list[FleetVan]]) -> None:
     centre, vans = fleet
     van = vans[0]
     van.wan.cut()

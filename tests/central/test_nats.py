@@ -45,12 +45,14 @@ class Cluster:
                 f"jetstream {{ store_dir: {directory / f'data{node}'}, sync_interval: always }}\n"
                 f"cluster {{ name: govan, listen: 127.0.0.1:{self.routes[node]}, routes: [{routes}] }}\n"
                 f"mqtt {{ listen: 127.0.0.1:{self.mqtt[node]}, stream_replicas: {size}, consumer_replicas: {size} }}\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
 
     def start(self, node: int) -> None:
         with (self.directory / f"n{node}.log").open("ab") as log:
-            self.processes[node] = subprocess.Popen([self.binary, "-c", str(self.directory / f"n{node}.conf")],
-                                                    stdout=log, stderr=log)
+            self.processes[node] = subprocess.Popen(
+                [self.binary, "-c", str(self.directory / f"n{node}.conf")], stdout=log, stderr=log
+            )
 
     def kill(self, node: int) -> None:
         process = self.processes[node]
@@ -88,8 +90,12 @@ def test_a_nats_node_killed_while_vans_send_loses_nothing(tmp_path: Path, centra
     centre.broker.wait(5)
     centre.broker = None
     text = centre.config_path.read_text(encoding="utf-8")
-    centre.config_path.write_text(text.replace(f"127.0.0.1:{centre.files.port}", f"127.0.0.1:{cluster.mqtt[2]}")
-                                  .replace('username = "govan-central"\n', ""), encoding="utf-8")
+    centre.config_path.write_text(
+        text.replace(f"127.0.0.1:{centre.files.port}", f"127.0.0.1:{cluster.mqtt[2]}").replace(
+            'username = "govan-central"\n', ""
+        ),
+        encoding="utf-8",
+    )
     vans: list[FleetVan] = []
     try:
         centre.start_service()
@@ -97,9 +103,13 @@ def test_a_nats_node_killed_while_vans_send_loses_nothing(tmp_path: Path, centra
             van = make_van(tmp_path / van_id, van_id, centre)
             bridge = van.broker.files.directory / BRIDGE_CONF
             lines = bridge.read_text(encoding="utf-8").splitlines()
-            lines = [f"address {' '.join(f'127.0.0.1:{port}' for port in cluster.mqtt)}" if line.startswith("address")
-                     else line for line in lines if not line.startswith("remote_password")
-                     and not line.startswith("remote_username")]
+            lines = [
+                f"address {' '.join(f'127.0.0.1:{port}' for port in cluster.mqtt)}"
+                if line.startswith("address")
+                else line
+                for line in lines
+                if not line.startswith("remote_password") and not line.startswith("remote_username")
+            ]
             bridge.write_text("\n".join(lines) + "\n", encoding="utf-8")
             van.broker.restart()
             van.start_sync()

@@ -19,7 +19,8 @@ NUMBER = id_number("19661010", "338")
 
 
 async def test_who_read_an_id_number_goes_up_once_and_is_exported_without_it(
-        tmp_path: Path, central_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, central_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = van_config(tmp_path, central_db)
     store = make_store(config)
     s1 = next(store.query("SELECT id FROM staff WHERE login = 's1'"))["id"]
@@ -30,13 +31,17 @@ async def test_who_read_an_id_number_goes_up_once_and_is_exported_without_it(
     store.close()
 
     async with linked(config) as pair:
-        await until(lambda: outbox.backlog(pair.link.db).pending == 0 and pair.link.acknowledged >= 1,
-                    what="the reveal acknowledged")
+        await until(
+            lambda: outbox.backlog(pair.link.db).pending == 0 and pair.link.acknowledged >= 1,
+            what="the reveal acknowledged",
+        )
     with psycopg.connect(central_db) as conn:
         got = conn.execute("SELECT van_id, audit_id, staff_login, subject, subject_id, detail FROM reveals").fetchall()
         assert got == [("lg-01", views_on_van[0].id, "s1", "citizen", person.id, views_on_van[0].detail)]
         lines = views.reveals(conn, at(0).date(), at(0).date())
-    assert [(line.van_id, line.staff_login, line.staff_name) for line in lines] == [("lg-01", "s1", lines[0].staff_name)]
+    assert [(line.van_id, line.staff_login, line.staff_name) for line in lines] == [
+        ("lg-01", "s1", lines[0].staff_name)
+    ]
     assert "核对邮寄地址" in lines[0].detail
 
     exported = views.export(lines, "csv")

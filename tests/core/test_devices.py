@@ -19,7 +19,13 @@ class Unplugged(DeviceTrouble):
 def test_a_window_reader_is_an_id_reader_and_unknown_names_are_no_kind() -> None:
     assert window_reader("w2") == "idreader-w2"
     assert [kind_of(name) for name in ("idreader", "idreader-w2", "printer", "idreader-", "speaker", "horn")] == [
-        "idreader", "idreader", "printer", None, "speaker", None]
+        "idreader",
+        "idreader",
+        "printer",
+        None,
+        "speaker",
+        None,
+    ]
 
 
 def test_trouble_keeps_detail_problem_and_its_own_fields_when_pickled() -> None:
@@ -27,4 +33,9 @@ def test_trouble_keeps_detail_problem_and_its_own_fields_when_pickled() -> None:
     gone = Unplugged("/dev/video0: device unplugged", Problem(Code.DEVICE_UNPLUGGED, {"port": "/dev/video0"}), "error")
     again = pickle.loads(pickle.dumps(gone))
     assert (type(again), str(again), again.detail, again.problem, again.state) == (
-        Unplugged, gone.detail, gone.detail, gone.problem, "error")
+        Unplugged,
+        gone.detail,
+        gone.detail,
+        gone.problem,
+        "error",
+    )

@@ -78,7 +78,7 @@ def test_any_number_with_its_check_character_is_valid(area: str, birth: date, se
 @given(areas, birth_dates, digits, st.integers(0, 16), st.integers(1, 9))
 def test_any_single_mistyped_digit_is_caught(area: str, birth: date, sequence: str, position: int, shift: int) -> None:
     number = number_for(birth.strftime("%Y%m%d"), sequence, area)
-    wrong = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1:]
+    wrong = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1 :]
     assert not idnumber.is_valid(wrong)
 
 

@@ -69,8 +69,14 @@ async def _watch(config_path: Path) -> AsyncIterator[Watcher]:
     topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
     for attempt in range(100):
         try:
-            client = aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                                    identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311)
+            client = aiomqtt.Client(
+                address.host,
+                address.port,
+                username=address.username,
+                password=address.password,
+                identifier=address.client_id,
+                protocol=aiomqtt.ProtocolVersion.V311,
+            )
             await client.__aenter__()
             break
         except aiomqtt.MqttError:

@@ -45,8 +45,15 @@ async def broker_with_users(kind: str, tmp_path: Path) -> AsyncIterator[tuple[in
 
 def _client(port: int, user: str | None = None, password: str | None = None) -> aiomqtt.Client:
     """A client whose id is its username, as both brokers require."""
-    return aiomqtt.Client("127.0.0.1", port, username=user, password=password, identifier=user,
-                          protocol=aiomqtt.ProtocolVersion.V311, timeout=5)
+    return aiomqtt.Client(
+        "127.0.0.1",
+        port,
+        username=user,
+        password=password,
+        identifier=user,
+        protocol=aiomqtt.ProtocolVersion.V311,
+        timeout=5,
+    )
 
 
 async def _delivered(listener: aiomqtt.Client, topic: str, wait: float) -> list[bytes]:
@@ -77,10 +84,12 @@ async def test_anonymous_and_wrong_password_are_refused(kind: str, tmp_path: Pat
 
 @pytest.mark.parametrize("kind", ["embedded", "mosquitto"])
 async def test_tui_cannot_publish_card_events_but_the_daemon_can(kind: str, tmp_path: Path) -> None:
-    async with broker_with_users(kind, tmp_path) as (port, passwords), \
-            _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon, \
-            _client(port, STAFF_1, passwords[TUI_USER]) as tui, \
-            _client(port, SUPPORT_USER, passwords[SUPPORT_USER]) as listener:
+    async with (
+        broker_with_users(kind, tmp_path) as (port, passwords),
+        _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon,
+        _client(port, STAFF_1, passwords[TUI_USER]) as tui,
+        _client(port, SUPPORT_USER, passwords[SUPPORT_USER]) as listener,
+    ):
         await listener.subscribe(TOPICS.card, qos=1)
         await tui.publish(TOPICS.card, b'{"forged": true}', qos=1)
         assert await _delivered(listener, TOPICS.card, 0.7) == []
@@ -97,10 +106,12 @@ async def test_a_terminal_reads_its_own_card_reads_and_no_one_elses(kind: str, t
     """Least privilege: a card read goes to B/terminal/<holder>/<device>/card, and to the contract's
     B/idreader/card for the support user; another staff user reads neither, whatever it subscribes to."""
     mine = TOPICS.terminal_event(STAFF_1, "idreader", "card")
-    async with broker_with_users(kind, tmp_path) as (port, passwords), \
-            _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon, \
-            _client(port, STAFF_1, passwords[TUI_USER]) as holder, \
-            _client(port, STAFF_2, passwords[TUI_USER]) as other:
+    async with (
+        broker_with_users(kind, tmp_path) as (port, passwords),
+        _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon,
+        _client(port, STAFF_1, passwords[TUI_USER]) as holder,
+        _client(port, STAFF_2, passwords[TUI_USER]) as other,
+    ):
         await holder.subscribe(TOPICS.terminal_events(STAFF_1), qos=1)
         for snoop in (TOPICS.card, TOPICS.terminal_events(STAFF_1), f"{TOPICS.base}/terminal/#", f"{TOPICS.base}/#"):
             with contextlib.suppress(aiomqtt.MqttError):  # the embedded broker refuses these outright
@@ -122,10 +133,12 @@ async def test_a_terminal_may_say_only_its_own_presence_and_only_the_daemon_name
     # Forging another terminal's "offline" would free what it holds; forging a holder would send
     # it another terminal's cards.
     mine, theirs = TOPICS.terminal_state(STAFF_1), TOPICS.terminal_state(STAFF_2)
-    async with broker_with_users(kind, tmp_path) as (port, passwords), \
-            _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon, \
-            _client(port, STAFF_1, passwords[TUI_USER]) as tui, \
-            _client(port, SUPPORT_USER, passwords[SUPPORT_USER]) as listener:
+    async with (
+        broker_with_users(kind, tmp_path) as (port, passwords),
+        _client(port, DAEMON_USER, passwords[DAEMON_USER]) as daemon,
+        _client(port, STAFF_1, passwords[TUI_USER]) as tui,
+        _client(port, SUPPORT_USER, passwords[SUPPORT_USER]) as listener,
+    ):
         await listener.subscribe(f"{TOPICS.base}/#", qos=1)
         await tui.publish(theirs, b'{"state": "offline"}', qos=1)
         await tui.publish(TOPICS.holder("idreader"), b'{"terminal": "govan-tui-1"}', qos=1)
@@ -135,20 +148,26 @@ async def test_a_terminal_may_say_only_its_own_presence_and_only_the_daemon_name
         seen = await _delivered_all(listener, 0.7)
         assert (theirs, b'{"state": "offline"}') not in seen
         assert (TOPICS.holder("idreader"), b'{"terminal": "govan-tui-1"}') not in seen
-        assert {(mine, b'{"state": "online"}'), (TOPICS.command("idreader", "claim"), b"{}"),
-                (TOPICS.holder("idreader"), b'{"terminal": null}')} <= set(seen)
+        assert {
+            (mine, b'{"state": "online"}'),
+            (TOPICS.command("idreader", "claim"), b"{}"),
+            (TOPICS.holder("idreader"), b'{"terminal": null}'),
+        } <= set(seen)
 
 
 @pytest.mark.parametrize("kind", ["embedded", "mosquitto"])
 async def test_a_last_will_on_another_terminals_presence_is_never_delivered(kind: str, tmp_path: Path) -> None:
     theirs = TOPICS.terminal_state(STAFF_2)
     forger = [sys.executable, "-c", FORGER]
-    async with broker_with_users(kind, tmp_path) as (port, passwords), \
-            _client(port, SUPPORT_USER, passwords[SUPPORT_USER]) as listener:
+    async with (
+        broker_with_users(kind, tmp_path) as (port, passwords),
+        _client(port, SUPPORT_USER, passwords[SUPPORT_USER]) as listener,
+    ):
         await listener.subscribe(theirs, qos=1)
         # A process that dies without a clean disconnect, so the broker would send its will.
-        child = await asyncio.create_subprocess_exec(*forger, str(port), STAFF_1, passwords[TUI_USER], theirs,
-                                                     stdout=asyncio.subprocess.PIPE)
+        child = await asyncio.create_subprocess_exec(
+            *forger, str(port), STAFF_1, passwords[TUI_USER], theirs, stdout=asyncio.subprocess.PIPE
+        )
         # The embedded broker refuses it at once; mosquitto lets it in and drops the will.
         said = await within(10, child.stdout.readline())  # type: ignore[union-attr]
         assert said == (b"refused\n" if kind == "embedded" else b"connected\n")
@@ -244,7 +263,8 @@ def test_password_file_readable_by_others_is_refused(tmp_path: Path) -> None:
     secret.write_text("s3cret\n")
     secret.chmod(0o644)
     config = config_module.parse(
-        f'data_dir = "{tmp_path}"\n[mqtt]\nurl = "mqtt://127.0.0.1:1883"\nusername = "d"\npassword_file = "{secret}"\n', "t"
+        f'data_dir = "{tmp_path}"\n[mqtt]\nurl = "mqtt://127.0.0.1:1883"\nusername = "d"\npassword_file = "{secret}"\n',
+        "t",
     )
     with pytest.raises(CredentialsError, match="chmod 600"):
         broker_address(config, "daemon")

@@ -55,29 +55,41 @@ async def test_sim_capture_certified_document_id_photo_and_self_test(van_factory
         await wait_for_state(van, "ready")
         data_dir = van.config.data_path
         certify = Certify(staff="王美娜", at="2026-05-01T10:30:00+08:00")
-        document = await van.client.command("camera", "capture", CaptureCommand(job_id="doc-1", mode="document", certify=certify), timeout=WAIT)
+        document = await van.client.command(
+            "camera", "capture", CaptureCommand(job_id="doc-1", mode="document", certify=certify), timeout=WAIT
+        )
         assert document.state == "done", document.detail
         page = check_file(document, data_dir, "doc-1")
         assert document.height / document.width == pytest.approx(297 / 210, abs=0.02)
         assert page.info.get("progressive") or page.info.get("progression")
 
-        photo = await van.client.command("camera", "capture", CaptureCommand(job_id="photo-1", mode="id_photo"), timeout=WAIT)
+        photo = await van.client.command(
+            "camera", "capture", CaptureCommand(job_id="photo-1", mode="id_photo"), timeout=WAIT
+        )
         assert photo.state == "done", photo.detail
         assert check_file(photo, data_dir, "photo-1").size == (358, 441)
         assert photo.warnings is None
 
         test = await van.client.command("camera", "test", SelfTestCommand(job_id="camera-test"), timeout=WAIT)
-        assert test.state == "done" and "captured a 2592×1944 picture" in test.detail and "nothing was saved" in test.detail
+        assert (
+            test.state == "done"
+            and "captured a 2592×1944 picture" in test.detail
+            and "nothing was saved" in test.detail
+        )
 
         van.client.publish(van.topics.sim("camera", "fault"), {"fault": "fail"})
         await van.client.drain()
-        broken = await van.client.command("camera", "capture", CaptureCommand(job_id="doc-2", mode="document"), timeout=WAIT)
+        broken = await van.client.command(
+            "camera", "capture", CaptureCommand(job_id="doc-2", mode="document"), timeout=WAIT
+        )
         assert (broken.state, broken.path) == ("failed", None)
         assert "not a readable picture" in broken.detail
 
         van.client.publish(van.topics.sim("camera", "fault"), {"fault": "none"})
         await van.client.drain()
-        again = await van.client.command("camera", "capture", CaptureCommand(job_id="doc-3", mode="document"), timeout=WAIT)
+        again = await van.client.command(
+            "camera", "capture", CaptureCommand(job_id="doc-3", mode="document"), timeout=WAIT
+        )
         assert again.state == "done"
         check_file(again, data_dir, "doc-3")
 
@@ -87,7 +99,9 @@ async def test_a_hanging_camera_gives_failed_results_not_a_stuck_queue(van_facto
         await wait_for_state(van, "ready")
         van.client.publish(van.topics.sim("camera", "fault"), {"fault": "hang"})
         await van.client.drain()
-        hung = await van.client.command("camera", "capture", CaptureCommand(job_id="hang-1", mode="id_photo"), timeout=WAIT)
+        hung = await van.client.command(
+            "camera", "capture", CaptureCommand(job_id="hang-1", mode="id_photo"), timeout=WAIT
+        )
         assert (hung.state, hung.detail) == ("failed", "the camera gave no picture within 1 s")
         assert hung.problem == Problem(Code.CAMERA_NO_PICTURE, {"seconds": 1.0})
         test = await van.client.command("camera", "test", SelfTestCommand(job_id="hang-test"), timeout=WAIT)
@@ -107,7 +121,9 @@ async def test_folder_camera_takes_the_dropped_file_and_warns_about_the_backdrop
         certify = Certify(staff="王美娜", at="yesterday")
         for job_id, mode, reason in [("bad-1", "id_photo", "certify is for copies of documents"),
                                      ("bad-2", "document", "certify.at is not an ISO-8601 time")]:  # fmt: skip
-            refused = await van.client.command("camera", "capture", CaptureCommand(job_id=job_id, mode=mode, certify=certify), timeout=WAIT)
+            refused = await van.client.command(
+                "camera", "capture", CaptureCommand(job_id=job_id, mode=mode, certify=certify), timeout=WAIT
+            )
             assert refused.state == "failed" and reason in refused.detail
         capture = asyncio.create_task(
             van.client.command("camera", "capture", CaptureCommand(job_id="blue-1", mode="id_photo"), timeout=WAIT)
@@ -135,7 +151,9 @@ async def test_imaging_runs_in_a_worker_process_that_ends_when_idle(van_factory)
         await wait_for_state(van, "ready")
         imaging = van.runtime("camera").unit.imaging
         imaging.idle_s = 0.5  # the default is 10 s
-        document = await van.client.command("camera", "capture", CaptureCommand(job_id="doc-1", mode="document"), timeout=WAIT)
+        document = await van.client.command(
+            "camera", "capture", CaptureCommand(job_id="doc-1", mode="document"), timeout=WAIT
+        )
         assert document.state == "done", document.detail
         assert check_file(document, van.config.data_path, "doc-1").size == (document.width, document.height)
         worker = imaging.pid
@@ -145,7 +163,9 @@ async def test_imaging_runs_in_a_worker_process_that_ends_when_idle(van_factory)
         assert test.state == "done" and "captured a 2592×1944 picture" in test.detail
         van.client.publish(van.topics.sim("camera", "fault"), {"fault": "fail"})
         await van.client.drain()
-        broken = await van.client.command("camera", "capture", CaptureCommand(job_id="doc-2", mode="document"), timeout=WAIT)
+        broken = await van.client.command(
+            "camera", "capture", CaptureCommand(job_id="doc-2", mode="document"), timeout=WAIT
+        )
         assert (broken.state, broken.path) == ("failed", None)
         assert broken.detail == "the camera sent something that is not a readable picture (OSError)"
 
@@ -161,7 +181,9 @@ async def test_the_daemon_gives_back_the_memory_of_its_captures(tmp_path: Path) 
         rest = daemon.rss_mb()
         for number in range(10):
             mode = "document" if number % 2 == 0 else "id_photo"
-            result = await client.command("camera", "capture", CaptureCommand(job_id=f"c{number}", mode=mode), timeout=WAIT)
+            result = await client.command(
+                "camera", "capture", CaptureCommand(job_id=f"c{number}", mode=mode), timeout=WAIT
+            )
             assert result.state == "done", result.detail
         async with asyncio.timeout(WAIT):  # the worker ends 10 s after its last task
             while daemon.children():

@@ -29,8 +29,13 @@ from tests.support.van import Van, connected_client, running_daemon, write_confi
 WAIT = 10.0  # liveness bound only; never a timing assertion
 ROOT = Path(__file__).resolve().parents[2]
 VanFactory = Callable[..., contextlib.AbstractAsyncContextManager[Van]]
-READERS = {"devices": {"idreader": {"driver": "sim"}, "scanner": {"driver": "sim"},
-                       "idreaders": {"w2": {"driver": "sim", "window": "2"}}}}
+READERS = {
+    "devices": {
+        "idreader": {"driver": "sim"},
+        "scanner": {"driver": "sim"},
+        "idreaders": {"w2": {"driver": "sim", "window": "2"}},
+    }
+}
 
 
 @contextlib.asynccontextmanager
@@ -95,9 +100,13 @@ def place(client: DaemonClient, preset: str, reader: str = "idreader") -> None:
 async def test_a_card_goes_to_the_terminal_holding_the_reader_and_a_claim_names_the_holder(
     van_factory: VanFactory, broker_kind: str, tmp_path: Path
 ) -> None:
-    async with van_on(broker_kind, van_factory, tmp_path) as van, \
-            connected_client(van.config) as window5, connected_client(van.config) as desk, \
-            subscriber(van.config, "idreader") as raw, contextlib.AsyncExitStack() as stack:
+    async with (
+        van_on(broker_kind, van_factory, tmp_path) as van,
+        connected_client(van.config) as window5,
+        connected_client(van.config) as desk,
+        subscriber(van.config, "idreader") as raw,
+        contextlib.AsyncExitStack() as stack,
+    ):
         window5_events = await stack.enter_async_context(collecting(window5))
         desk_events = await stack.enter_async_context(collecting(desk))
         claimed = await window5.claim("idreader", "窗口5 黄工")
@@ -138,8 +147,13 @@ async def test_a_card_goes_to_the_terminal_holding_the_reader_and_a_claim_names_
 
 
 async def test_scans_are_routed_like_cards(van_factory: VanFactory) -> None:
-    async with van_factory(READERS) as van, connected_client(van.config) as window, \
-            connected_client(van.config) as desk, collecting(window) as window_scans, collecting(desk) as desk_scans:
+    async with (
+        van_factory(READERS) as van,
+        connected_client(van.config) as window,
+        connected_client(van.config) as desk,
+        collecting(window) as window_scans,
+        collecting(desk) as desk_scans,
+    ):
         assert (await desk.claim("scanner", "取号台")).state == "done"
         van.client.publish(van.topics.sim("scanner", "scan"), {"code": "APPT-0001"})
         scan = await next_of(desk_scans, ScanEvent)
@@ -152,11 +166,20 @@ async def test_scans_are_routed_like_cards(van_factory: VanFactory) -> None:
 
 
 @pytest.mark.parametrize("broker_kind", ["embedded", "mosquitto"])
-async def test_a_terminal_that_dies_frees_what_it_held(van_factory: VanFactory, broker_kind: str, tmp_path: Path) -> None:
+async def test_a_terminal_that_dies_frees_what_it_held(
+    van_factory: VanFactory, broker_kind: str, tmp_path: Path
+) -> None:
     async with van_on(broker_kind, van_factory, tmp_path) as van, connected_client(van.config) as desk:
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.support.terminal", str(van.config_path), "idreader", "窗口5 黄工",
-            stdout=asyncio.subprocess.PIPE, cwd=ROOT)
+            sys.executable,
+            "-m",
+            "tests.support.terminal",
+            str(van.config_path),
+            "idreader",
+            "窗口5 黄工",
+            stdout=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+        )
         try:
             line = await within(WAIT, child.stdout.readline())  # type: ignore[union-attr]
             terminal, state = line.decode().split()
@@ -187,14 +210,22 @@ async def test_a_clean_close_says_offline_and_frees_the_reader(van_factory: VanF
             if presence != presences[-1]:  # the embedded broker may hand a retained message over twice
                 presences.append(presence)
         assert [(presence["state"], presence.get("label")) for presence in presences] == [
-            ("online", None), ("online", "窗口2 林晓燕"), ("offline", None)]
+            ("online", None),
+            ("online", "窗口2 林晓燕"),
+            ("offline", None),
+        ]
         assert presences[0]["since"] == presences[1]["since"]
 
 
 async def test_a_window_reader_is_a_device_of_its_own(van_factory: VanFactory) -> None:
-    async with van_factory(READERS) as van, connected_client(van.config) as window2, \
-            connected_client(van.config) as desk, subscriber(van.config, "idreader-w2") as raw, \
-            collecting(window2) as window2_events, collecting(desk) as desk_events:
+    async with (
+        van_factory(READERS) as van,
+        connected_client(van.config) as window2,
+        connected_client(van.config) as desk,
+        subscriber(van.config, "idreader-w2") as raw,
+        collecting(window2) as window2_events,
+        collecting(desk) as desk_events,
+    ):
         assert van.client.status.devices["idreader-w2"].state == "ready"
         assert (await raw.state(lambda state: state["state"] == "ready"))["driver"] == "sim"
         assert (await window2.claim("idreader-w2", "窗口2")).state == "done"
@@ -208,7 +239,9 @@ async def test_a_window_reader_is_a_device_of_its_own(van_factory: VanFactory) -
         assert (await next_of(desk_events, CardEvent)).name == "黄嘉欣"  # the desk never had 陈志远's
         test = await window2.command("idreader-w2", "test", SelfTestCommand(job_id="w2-test"), timeout=WAIT)
         assert test.state == "done" and "SAM status OK" in test.detail
-        assert van.daemon.runtimes["idreader-w2"].unit.emulator.path != van.daemon.runtimes["idreader"].unit.emulator.path
+        assert (
+            van.daemon.runtimes["idreader-w2"].unit.emulator.path != van.daemon.runtimes["idreader"].unit.emulator.path
+        )
 
 
 async def test_a_claim_is_made_again_after_a_daemon_restart(tmp_path: Path) -> None:
@@ -238,6 +271,11 @@ async def test_claims_answer_copies_once_and_expire_unseen(van_factory: VanFacto
         again = await window.command("idreader", "claim", claim, timeout=WAIT)
         assert again == first  # a copy is answered, not carried out again
         assert window.holder("idreader") == Holder()
-        stale = {"job_id": "claim-2", "terminal": window.terminal, "label": "窗口2", "expires_at": "2020-01-01T00:00:00Z"}
+        stale = {
+            "job_id": "claim-2",
+            "terminal": window.terminal,
+            "label": "窗口2",
+            "expires_at": "2020-01-01T00:00:00Z",
+        }
         expired = await window.command("idreader", "claim", stale, timeout=WAIT)
         assert (expired.state, expired.problem.code) == ("failed", Code.JOB_EXPIRED)

@@ -27,49 +27,132 @@ from tests.support.subscriber import subscriber
 
 WAIT = 10.0  # liveness bound only
 CONTRACT_FIELDS = {
-    "event_id", "at", "card_type", "name", "sex", "nation", "nation_name", "birth_date", "address", "id_number",
-    "issuer", "valid_from", "valid_to", "id_number_valid", "expired", "photo_wlt",
+    "event_id",
+    "at",
+    "card_type",
+    "name",
+    "sex",
+    "nation",
+    "nation_name",
+    "birth_date",
+    "address",
+    "id_number",
+    "issuer",
+    "valid_from",
+    "valid_to",
+    "id_number_valid",
+    "expired",
+    "photo_wlt",
 }
 # What each preset must arrive as, written out by hand (expired is judged against today).
 EXPECTED: dict[str, dict[str, Any]] = {
     "resident": {
-        "card_type": "resident", "name": "陈志远", "sex": "1", "nation": "01", "nation_name": "汉",
-        "birth_date": "1990-05-17", "address": "浙江省温州市龙港市世纪大道888号", "id_number": "330327199005170011",
-        "issuer": "苍南县公安局", "valid_from": "2016-08-20", "valid_to": "2036-08-20", "id_number_valid": True,
+        "card_type": "resident",
+        "name": "陈志远",
+        "sex": "1",
+        "nation": "01",
+        "nation_name": "汉",
+        "birth_date": "1990-05-17",
+        "address": "浙江省温州市龙港市世纪大道888号",
+        "id_number": "330327199005170011",
+        "issuer": "苍南县公安局",
+        "valid_from": "2016-08-20",
+        "valid_to": "2036-08-20",
+        "id_number_valid": True,
     },
     "resident_expired": {
-        "card_type": "resident", "name": "林小燕", "sex": "2", "nation": "01", "nation_name": "汉",
-        "birth_date": "1986-09-11", "address": "浙江省温州市龙港市龙跃路16号", "id_number": "330327198609110023",
-        "issuer": "苍南县公安局", "valid_from": "2008-03-03", "valid_to": "2018-03-03", "id_number_valid": True,
+        "card_type": "resident",
+        "name": "林小燕",
+        "sex": "2",
+        "nation": "01",
+        "nation_name": "汉",
+        "birth_date": "1986-09-11",
+        "address": "浙江省温州市龙港市龙跃路16号",
+        "id_number": "330327198609110023",
+        "issuer": "苍南县公安局",
+        "valid_from": "2008-03-03",
+        "valid_to": "2018-03-03",
+        "id_number_valid": True,
     },
     "resident_bad_check_digit": {
-        "card_type": "resident", "name": "王建国", "sex": "1", "nation": "01", "nation_name": "汉",
-        "birth_date": "1978-02-14", "address": "浙江省温州市龙港市华中路202号", "id_number": "330383197802140037",
-        "issuer": "龙港市公安局", "valid_from": "2019-11-05", "valid_to": "2039-11-05", "id_number_valid": False,
+        "card_type": "resident",
+        "name": "王建国",
+        "sex": "1",
+        "nation": "01",
+        "nation_name": "汉",
+        "birth_date": "1978-02-14",
+        "address": "浙江省温州市龙港市华中路202号",
+        "id_number": "330383197802140037",
+        "issuer": "龙港市公安局",
+        "valid_from": "2019-11-05",
+        "valid_to": "2039-11-05",
+        "id_number_valid": False,
     },
     "resident_long_term": {
-        "card_type": "resident", "name": "雷秀英", "sex": "2", "nation": "22", "nation_name": "畲",
-        "birth_date": "1952-07-01", "address": "浙江省温州市龙港市舥艚镇渔港路5号", "id_number": "330327195207010042",
-        "issuer": "苍南县公安局", "valid_from": "2012-06-15", "valid_to": "长期", "id_number_valid": True,
+        "card_type": "resident",
+        "name": "雷秀英",
+        "sex": "2",
+        "nation": "22",
+        "nation_name": "畲",
+        "birth_date": "1952-07-01",
+        "address": "浙江省温州市龙港市舥艚镇渔港路5号",
+        "id_number": "330327195207010042",
+        "issuer": "苍南县公安局",
+        "valid_from": "2012-06-15",
+        "valid_to": "长期",
+        "id_number_valid": True,
         "expired": False,
     },
     "hk_mo_tw": {
-        "card_type": "hk_mo_tw", "name": "黄嘉欣", "sex": "2", "nation": "", "nation_name": "",
-        "birth_date": "1995-12-03", "address": "", "id_number": "81000019951203002X", "issuer": "温州市公安局",
-        "valid_from": "2024-04-01", "valid_to": "2029-04-01", "id_number_valid": True,
-        "permit_number": "H12345678", "issue_count": "01",
+        "card_type": "hk_mo_tw",
+        "name": "黄嘉欣",
+        "sex": "2",
+        "nation": "",
+        "nation_name": "",
+        "birth_date": "1995-12-03",
+        "address": "",
+        "id_number": "81000019951203002X",
+        "issuer": "温州市公安局",
+        "valid_from": "2024-04-01",
+        "valid_to": "2029-04-01",
+        "id_number_valid": True,
+        "permit_number": "H12345678",
+        "issue_count": "01",
     },
     "foreign_2017": {
-        "card_type": "foreign_2017", "name": "约翰·史密斯", "sex": "1", "nation": "", "nation_name": "",
-        "birth_date": "1986-05-01", "address": "", "id_number": "USA330086050101", "issuer": "",
-        "valid_from": "2018-05-10", "valid_to": "2028-05-10", "id_number_valid": True,
-        "name_en": "SMITH, JOHN MICHAEL", "nationality": "USA", "card_version": "02", "authority_code": "3300",
+        "card_type": "foreign_2017",
+        "name": "约翰·史密斯",
+        "sex": "1",
+        "nation": "",
+        "nation_name": "",
+        "birth_date": "1986-05-01",
+        "address": "",
+        "id_number": "USA330086050101",
+        "issuer": "",
+        "valid_from": "2018-05-10",
+        "valid_to": "2028-05-10",
+        "id_number_valid": True,
+        "name_en": "SMITH, JOHN MICHAEL",
+        "nationality": "USA",
+        "card_version": "02",
+        "authority_code": "3300",
     },
     "foreign_2023": {
-        "card_type": "foreign_2023", "name": "玛丽亚·加西亚", "sex": "2", "nation": "", "nation_name": "",
-        "birth_date": "1992-08-21", "address": "", "id_number": "933724199208210025", "issuer": "",
-        "valid_from": "2024-01-15", "valid_to": "2034-01-15", "id_number_valid": True,
-        "name_en": "GARCIA LOPEZ, MARIA FERNANDA DE LOS ANGELES", "nationality": "ESP", "renewal_count": "00",
+        "card_type": "foreign_2023",
+        "name": "玛丽亚·加西亚",
+        "sex": "2",
+        "nation": "",
+        "nation_name": "",
+        "birth_date": "1992-08-21",
+        "address": "",
+        "id_number": "933724199208210025",
+        "issuer": "",
+        "valid_from": "2024-01-15",
+        "valid_to": "2034-01-15",
+        "id_number_valid": True,
+        "name_en": "GARCIA LOPEZ, MARIA FERNANDA DE LOS ANGELES",
+        "nationality": "ESP",
+        "renewal_count": "00",
         "previous_card": "",
     },
 }
@@ -120,7 +203,10 @@ def sam_settings(emulator: PtyReaderEmulator) -> dict[str, Any]:
 
 @pytest.mark.parametrize("broker_kind", ["embedded", "mosquitto"])
 async def test_every_preset_arrives_with_every_contract_field_and_is_sent_once(
-    van_factory, emulator: PtyReaderEmulator, broker_kind: str, tmp_path: Path  # noqa: ANN001
+    van_factory,  # noqa: ANN001
+    emulator: PtyReaderEmulator,
+    broker_kind: str,
+    tmp_path: Path,
 ) -> None:
     broker = None
     if broker_kind == "mosquitto":
@@ -135,7 +221,9 @@ async def test_every_preset_arrives_with_every_contract_field_and_is_sent_once(
                 emulator.place_preset(name)
                 card = await sub.next("card")
                 assert set(card) >= CONTRACT_FIELDS
-                assert {key: card.get(key) for key in expected_card(name, van.config.tz)} == expected_card(name, van.config.tz)
+                assert {key: card.get(key) for key in expected_card(name, van.config.tz)} == expected_card(
+                    name, van.config.tz
+                )
                 assert datetime.fromisoformat(card["at"]).utcoffset() is not None
                 await polls.more_finds(2)  # the card keeps lying on the reader (2 polls, at a person's pace)
                 assert sub.pending("card") == []
@@ -150,7 +238,8 @@ async def test_every_preset_arrives_with_every_contract_field_and_is_sent_once(
 
 
 async def test_noise_and_a_bad_checksum_still_deliver_the_card_and_publish_errors(
-    van_factory, emulator: PtyReaderEmulator  # noqa: ANN001
+    van_factory,  # noqa: ANN001
+    emulator: PtyReaderEmulator,
 ) -> None:
     async with van_factory(sam_settings(emulator)) as van, subscriber(van.config, "idreader") as sub:
         await sub.state(is_ready)
@@ -168,7 +257,8 @@ async def test_noise_and_a_bad_checksum_still_deliver_the_card_and_publish_error
 
 
 async def test_unplugged_reader_goes_offline_within_2_s_and_comes_back_ready(
-    van_factory, emulator: PtyReaderEmulator  # noqa: ANN001
+    van_factory,  # noqa: ANN001
+    emulator: PtyReaderEmulator,
 ) -> None:
     async with van_factory(sam_settings(emulator)) as van, subscriber(van.config, "idreader") as sub:
         await sub.state(is_ready)
@@ -192,7 +282,8 @@ async def test_a_failing_sam_and_an_unreadable_card_say_which(van_factory, emula
         emulator.place_preset("resident")
         problem = await sub.next("error")
         assert problem["detail"] == (
-            "read card: the card could not be read (41 读证/卡操作失败); take the card off and place it again")
+            "read card: the card could not be read (41 读证/卡操作失败); take the card off and place it again"
+        )
 
 
 async def test_self_test_reports_what_it_checked(van_factory, emulator: PtyReaderEmulator) -> None:  # noqa: ANN001
@@ -200,11 +291,16 @@ async def test_self_test_reports_what_it_checked(van_factory, emulator: PtyReade
         await sub.state(is_ready)
         result = await van.client.command("idreader", "test", SelfTestCommand(job_id="id-test"), timeout=WAIT)
         assert (result.state, result.detail) == (
-            "done", f"SAM status OK (90); SAM id 05.01-20240424-000330383-000000001; reader at {emulator.path}")
+            "done",
+            f"SAM status OK (90); SAM id 05.01-20240424-000330383-000000001; reader at {emulator.path}",
+        )
 
 
 async def test_sim_driver_places_presets_and_cards_from_fields(van_factory) -> None:  # noqa: ANN001
-    async with van_factory({"devices": {"idreader": {"driver": "sim"}}}) as van, subscriber(van.config, "idreader") as sub:
+    async with (
+        van_factory({"devices": {"idreader": {"driver": "sim"}}}) as van,
+        subscriber(van.config, "idreader") as sub,
+    ):
         state = await sub.state(is_ready)
         assert state["driver"] == "sim"
         place, remove = van.topics.sim("idreader", "place"), van.topics.sim("idreader", "remove")

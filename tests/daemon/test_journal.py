@@ -42,8 +42,9 @@ def test_journal_survives_restart_and_marks_interrupted_jobs(tmp_path: Path) -> 
     restart = MORNING + timedelta(minutes=5)
     reopened = JobJournal(path, now=restart)
     assert reopened.result("printer", "done-job") == finished
-    interrupted = JobResult(job_id="cut-off", state="failed", detail=INTERRUPTED, at=stamp(restart),
-                            problem=Problem(Code.JOB_INTERRUPTED))
+    interrupted = JobResult(
+        job_id="cut-off", state="failed", detail=INTERRUPTED, at=stamp(restart), problem=Problem(Code.JOB_INTERRUPTED)
+    )
     assert reopened.result("printer", "cut-off") == interrupted
     assert reopened.interrupted("printer") == [interrupted]
     assert reopened.interrupted("camera") == []
@@ -98,8 +99,10 @@ def test_journal_logs_and_skips_a_corrupt_line(tmp_path: Path, caplog: pytest.Lo
     journal.close()
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("this is not a record\n")
-        handle.write('{"event": "finish", "device": "printer", "job_id": "no-time", '
-                     '"result": {"job_id": "no-time", "state": "done", "detail": "", "at": "yesterday"}}\n')
+        handle.write(
+            '{"event": "finish", "device": "printer", "job_id": "no-time", '
+            '"result": {"job_id": "no-time", "state": "done", "detail": "", "at": "yesterday"}}\n'
+        )
     journal = JobJournal(path, now=MORNING)
     last = run_job(journal, "last", MORNING)
     journal.close()

@@ -35,21 +35,26 @@ from tests.support.pngs import png_bomb
 from tests.support.van import DaemonProcess, child_daemon, connected_client, running_daemon, write_config
 
 SIM = {"devices": {"printer": {"driver": "sim", "paper_width_mm": 58}}}
-TICKET = Document(blocks=[
-    TextBlock(text="龙港市流动政务客厅", align="center", bold=True),
-    TextBlock(text="A012", align="center", size=(4, 4)),
-    RuleBlock(),
-    TextBlock(text="请到3号窗口 ¥5"),
-    QrBlock(data="https://example.gov.cn/q/A012"),
-    BarcodeBlock(data="A012"),
-    FeedBlock(lines=2),
-    CutBlock(),
-])
+TICKET = Document(
+    blocks=[
+        TextBlock(text="龙港市流动政务客厅", align="center", bold=True),
+        TextBlock(text="A012", align="center", size=(4, 4)),
+        RuleBlock(),
+        TextBlock(text="请到3号窗口 ¥5"),
+        QrBlock(data="https://example.gov.cn/q/A012"),
+        BarcodeBlock(data="A012"),
+        FeedBlock(lines=2),
+        CutBlock(),
+    ]
+)
 TICKET_LINES = ["龙港市流动政务客厅", "A012", "请到3号窗口 ￥5"]
 
 
-async def printer_state(client: DaemonClient, accept: Callable[[str, str], bool], timeout: float = 10) -> tuple[str, str]:
+async def printer_state(
+    client: DaemonClient, accept: Callable[[str, str], bool], timeout: float = 10
+) -> tuple[str, str]:
     """Wait until the printer's published (state, detail) satisfies `accept`."""
+
     async def watch() -> tuple[str, str]:
         async for status in client.watch():
             printer = status.devices["printer"]
@@ -73,7 +78,9 @@ async def test_print_command_over_a_real_broker_reaches_the_virtual_printer(van_
     try:
         async with van_factory(SIM, broker=broker) as van:
             await printer_state(van.client, ready)
-            result = await van.client.command("printer", "print", PrintCommand(job_id="t-1", document=TICKET), timeout=10)
+            result = await van.client.command(
+                "printer", "print", PrintCommand(job_id="t-1", document=TICKET), timeout=10
+            )
             assert (result.state, result.detail) == ("done", "printed 1 copy")
             (receipt,) = await van.runtime("printer").unit.emulator.wait_for_receipts(1)
             assert receipt.lines == TICKET_LINES
@@ -88,7 +95,9 @@ async def test_print_command_over_a_real_broker_reaches_the_virtual_printer(van_
 async def test_copies_print_the_document_that_many_times(van_factory) -> None:  # noqa: ANN001
     async with van_factory(SIM) as van:
         await printer_state(van.client, ready)
-        result = await van.client.command("printer", "print", PrintCommand(job_id="c", document=TICKET, copies=3), timeout=10)
+        result = await van.client.command(
+            "printer", "print", PrintCommand(job_id="c", document=TICKET, copies=3), timeout=10
+        )
         assert result.detail == "printed 3 copies"
         receipts = await van.runtime("printer").unit.emulator.wait_for_receipts(3)
         assert [receipt.lines for receipt in receipts] == [TICKET_LINES] * 3
@@ -99,7 +108,9 @@ async def test_replayed_job_id_prints_once(van_factory) -> None:  # noqa: ANN001
         await printer_state(van.client, ready)
         emulator = van.runtime("printer").unit.emulator
         command = PrintCommand(job_id="once", document=TICKET)
-        together = await asyncio.gather(*(van.client.command("printer", "print", command, timeout=10) for _ in range(3)))
+        together = await asyncio.gather(
+            *(van.client.command("printer", "print", command, timeout=10) for _ in range(3))
+        )
         later = await van.client.command("printer", "print", command, timeout=10)
         assert all(result == together[0] for result in [*together, later])
         assert together[0].state == "done"
@@ -162,7 +173,9 @@ async def test_paper_out_fails_the_job_and_prints_nothing(van_factory) -> None: 
         van.client.publish(van.topics.sim("printer", "paper"), PaperControl(state="out"))
         assert await printer_state(van.client, lambda state, _: state == "error") == ("error", "paper out")
         assert van.client.status.devices["printer"].problem == Problem(Code.PRINTER_PAPER_OUT)
-        result = await van.client.command("printer", "print", PrintCommand(job_id="no-paper", document=TICKET), timeout=10)
+        result = await van.client.command(
+            "printer", "print", PrintCommand(job_id="no-paper", document=TICKET), timeout=10
+        )
         assert result.state == "failed"
         assert "paper out" in result.detail
         # Views translate the code; the detail stays the contract's English.
@@ -171,7 +184,9 @@ async def test_paper_out_fails_the_job_and_prints_nothing(van_factory) -> None: 
 
         van.client.publish(van.topics.sim("printer", "paper"), PaperControl(state="ok"))
         await printer_state(van.client, ready)
-        result = await van.client.command("printer", "print", PrintCommand(job_id="paper-back", document=TICKET), timeout=10)
+        result = await van.client.command(
+            "printer", "print", PrintCommand(job_id="paper-back", document=TICKET), timeout=10
+        )
         assert result.state == "done"
         assert emulator.printed == 1
 
@@ -201,11 +216,14 @@ async def test_unprintable_character_fails_the_job_and_prints_nothing(van_factor
     async with van_factory(SIM) as van:
         await printer_state(van.client, ready)
         document = Document(blocks=[TextBlock(text="A012"), TextBlock(text="好评😀"), CutBlock()])
-        result = await van.client.command("printer", "print", PrintCommand(job_id="emoji", document=document), timeout=10)
+        result = await van.client.command(
+            "printer", "print", PrintCommand(job_id="emoji", document=document), timeout=10
+        )
         assert result.state == "failed"
         assert "U+1F600" in result.detail and "block 2" in result.detail
-        assert result.problem == Problem(Code.PRINTER_UNPRINTABLE_CHARACTER,
-                                         {"block": 2, "character": "😀", "codepoint": "U+1F600"})
+        assert result.problem == Problem(
+            Code.PRINTER_UNPRINTABLE_CHARACTER, {"block": 2, "character": "😀", "codepoint": "U+1F600"}
+        )
         assert van.runtime("printer").unit.emulator.bytes_received % 12 == 0  # status queries only
         assert van.client.status.devices["printer"].state == "ready"
 
@@ -230,7 +248,9 @@ async def test_unreachable_tcp_printer_is_an_error_and_jobs_fail_in_time(van_fac
     async with van_factory(settings) as van:
         _, detail = await printer_state(van.client, lambda state, _: state == "error")
         assert detail == f"127.0.0.1:{port}: connection refused (is the printer on?)"
-        result = await van.client.command("printer", "print", PrintCommand(job_id="nowhere", document=TICKET), timeout=5)
+        result = await van.client.command(
+            "printer", "print", PrintCommand(job_id="nowhere", document=TICKET), timeout=5
+        )
         assert result.state == "failed"
         assert "connection refused" in result.detail
 
@@ -244,7 +264,9 @@ async def test_a_printer_that_never_answers_is_an_error_not_paper_ok(van_factory
         async with van_factory(settings) as van:
             _, detail = await printer_state(van.client, lambda state, _: state == "error")
             assert detail == "no answer to status request within 1 s"
-            result = await van.client.command("printer", "print", PrintCommand(job_id="silent", document=TICKET), timeout=5)
+            result = await van.client.command(
+                "printer", "print", PrintCommand(job_id="silent", document=TICKET), timeout=5
+            )
             assert result.state == "failed" and "no answer" in result.detail
             assert printer.printed == 0
     finally:
@@ -263,6 +285,7 @@ async def test_file_printer_prints_and_says_its_status_is_unknown(van_factory, t
 
 
 # Bad input: pictures, text and payloads no receipt needs must fail clearly and cost the daemon nothing.
+
 
 def transparent_logo(side: int = 2000) -> bytes:
     """The largest picture the encoder takes (4 million pixels), with an alpha channel: slow to scale."""
@@ -290,9 +313,13 @@ async def test_a_megabyte_text_block_fails_naming_it_and_prints_nothing(van_fact
     async with van_factory(SIM) as van:
         await printer_state(van.client, ready)
         document = Document(blocks=[TextBlock(text="A012"), RuleBlock(), TextBlock(text="a" * 1_048_576), CutBlock()])
-        result = await van.client.command("printer", "print", PrintCommand(job_id="long", document=document), timeout=10)
+        result = await van.client.command(
+            "printer", "print", PrintCommand(job_id="long", document=document), timeout=10
+        )
         assert (result.state, result.detail) == (
-            "failed", "block 3 (text): 1,048,576 characters; at most 4,000 in one text block")
+            "failed",
+            "block 3 (text): 1,048,576 characters; at most 4,000 in one text block",
+        )
         assert van.runtime("printer").unit.emulator.bytes_received % 12 == 0  # status queries only
 
 
@@ -315,7 +342,8 @@ async def test_scans_arrive_while_a_large_document_is_encoded(van_factory) -> No
         assert (await van.client.claim("scanner", "测试")).state == "done"  # scans come to the holder
         scans = van.client.events()
         job = asyncio.create_task(
-            van.client.command("printer", "print", PrintCommand(job_id="logos", document=document), timeout=60))
+            van.client.command("printer", "print", PrintCommand(job_id="logos", document=document), timeout=60)
+        )
         await printer_state(van.client, lambda state, _: state == "busy")
         van.client.publish(van.topics.sim("scanner", "scan"), ScanControl(code="A012"))
         scan = await within(30, anext(event async for event in scans if isinstance(event, ScanEvent)))

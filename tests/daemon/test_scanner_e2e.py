@@ -39,7 +39,11 @@ def emulator(tmp_path: Path) -> Iterator[ScannerEmulator]:
 
 
 async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulator: ScannerEmulator) -> None:  # noqa: ANN001
-    settings = {"devices": {"scanner": {"driver": "serial", "port": emulator.path, "terminator": "CRLF", "code_timeout_ms": 200}}}
+    settings = {
+        "devices": {
+            "scanner": {"driver": "serial", "port": emulator.path, "terminator": "CRLF", "code_timeout_ms": 200}
+        }
+    }
     async with van_factory(settings) as van, subscriber(van.config, "scanner") as sub:
         ready = await sub.state(state_is("ready"))
         assert ready["driver"] == "serial" and emulator.path in ready["detail"]
@@ -52,8 +56,11 @@ async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulat
         assert_scan(second, "SF1234567890", None)
         assert second["event_id"] != first["event_id"]
 
-        for fault, code in (("overlong", "scanner.code_too_long"), ("invalid_utf8", "scanner.not_utf8"),
-                            ("unterminated", "scanner.unterminated")):
+        for fault, code in (
+            ("overlong", "scanner.code_too_long"),
+            ("invalid_utf8", "scanner.not_utf8"),
+            ("unterminated", "scanner.unterminated"),
+        ):
             await emulator.scan("330327199005170011", fault=fault)
             error = await sub.next("error")
             assert "330327199005170011" not in error["detail"]  # the code may be personal data
@@ -68,8 +75,10 @@ async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulat
         emulator.unplug()
         offline = await sub.state(state_is("offline"))
         assert emulator.path in offline["detail"]
-        assert offline["problem"] in ({"code": "device.unplugged", "params": {"port": emulator.path}},
-                                      {"code": "device.port_missing", "params": {"port": emulator.path}})
+        assert offline["problem"] in (
+            {"code": "device.unplugged", "params": {"port": emulator.path}},
+            {"code": "device.port_missing", "params": {"port": emulator.path}},
+        )
         emulator.plug()
         await sub.state(state_is("ready"))
         await emulator.scan("A013")
@@ -80,7 +89,10 @@ async def test_serial_scanner_codes_errors_unplug_and_replug(van_factory, emulat
 @pytest.mark.parametrize("broker_kind", ["embedded", "mosquitto"])
 async def test_sim_scanner_is_driven_through_the_sim_topic(van_factory, broker_kind: str, request) -> None:  # noqa: ANN001
     broker = request.getfixturevalue("mosquitto") if broker_kind == "mosquitto" else None
-    async with van_factory({"devices": {"scanner": {"driver": "sim"}}}, broker=broker) as van, subscriber(van.config, "scanner") as sub:
+    async with (
+        van_factory({"devices": {"scanner": {"driver": "sim"}}}, broker=broker) as van,
+        subscriber(van.config, "scanner") as sub,
+    ):
         await sub.state(state_is("ready"))
         scan_topic = van.topics.sim("scanner", "scan")
         van.client.publish(scan_topic, {"code": "龙港-A012", "aim": "]C0"})

@@ -75,12 +75,21 @@ async def eager_terminal(config: Config) -> None:
     """A terminal that reconnects the moment it is cut off, as fast as a reconnect can be."""
     with StaffSlot(config) as address:
         while True:
-            client = aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                                    identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311, timeout=2)
+            client = aiomqtt.Client(
+                address.host,
+                address.port,
+                username=address.username,
+                password=address.password,
+                identifier=address.client_id,
+                protocol=aiomqtt.ProtocolVersion.V311,
+                timeout=2,
+            )
             with contextlib.suppress(aiomqtt.MqttError):
                 async with client:
                     # What a staff user may read; a refused subscription would make it a reconnect storm.
-                    await client.subscribe(f"{Topics.for_van(config.mqtt.topic_prefix, config.van_id).base}/+/state", qos=1)
+                    await client.subscribe(
+                        f"{Topics.for_van(config.mqtt.topic_prefix, config.van_id).base}/+/state", qos=1
+                    )
                     async for _ in client.messages:
                         pass
             await asyncio.sleep(0.001)
@@ -124,8 +133,15 @@ async def test_a_staff_credential_cannot_take_over_the_daemons_session(broker_ki
         watching = asyncio.create_task(watch())
         with StaffSlot(config) as staff:
             for _ in range(12):
-                intruder = aiomqtt.Client(staff.host, staff.port, username=staff.username, password=staff.password,
-                                          identifier=DAEMON_USER, protocol=aiomqtt.ProtocolVersion.V311, timeout=5)
+                intruder = aiomqtt.Client(
+                    staff.host,
+                    staff.port,
+                    username=staff.username,
+                    password=staff.password,
+                    identifier=DAEMON_USER,
+                    protocol=aiomqtt.ProtocolVersion.V311,
+                    timeout=5,
+                )
                 with contextlib.suppress(aiomqtt.MqttError):  # the embedded broker refuses it outright
                     async with intruder:
                         await asyncio.sleep(0.1)
@@ -156,8 +172,12 @@ async def test_print_commands_sent_during_a_broker_restart_are_printed_once(tmp_
             # Frozen, the daemon cannot reconnect first: the commands must wait in its session at the broker.
             daemon.signal(signal.SIGSTOP)
             jobs = [new_id() for _ in range(5)]
-            pending = [asyncio.create_task(sender.command("printer", "print", PrintCommand(job_id=job, document=TICKET),
-                                                          timeout=LIVENESS_S)) for job in jobs]
+            pending = [
+                asyncio.create_task(
+                    sender.command("printer", "print", PrintCommand(job_id=job, document=TICKET), timeout=LIVENESS_S)
+                )
+                for job in jobs
+            ]
             await asyncio.sleep(0.2)  # the sender holds them in its outbox while the broker is down
             broker.start()
             assert await sender.drain(LIVENESS_S), "the sender could not hand the commands to the broker"
@@ -185,10 +205,12 @@ async def test_a_burst_of_1500_prints_through_mosquitto_is_answered_in_full(tmp_
         try:
             sender = await online_client(config)
             jobs = [new_id() for _ in range(1500)]
-            results = await asyncio.gather(*(
-                sender.command("printer", "print", PrintCommand(job_id=job, document=TICKET), timeout=120)
-                for job in jobs
-            ))
+            results = await asyncio.gather(
+                *(
+                    sender.command("printer", "print", PrintCommand(job_id=job, document=TICKET), timeout=120)
+                    for job in jobs
+                )
+            )
             assert sorted(result.job_id for result in results) == sorted(jobs)
             assert all(result.state == "done" for result in results)
             assert printer.printed == 1500
@@ -303,8 +325,9 @@ async def test_a_command_the_sender_gave_up_on_is_answered_expired_and_not_print
             result = await sender.command("printer", "print", replay, timeout=LIVENESS_S)
             assert result.state == "failed" and result.detail.startswith("expired at ")
             assert printer.printed == 0
-            fresh = await sender.command("printer", "print", PrintCommand(job_id=new_id(), document=TICKET),
-                                         timeout=LIVENESS_S)
+            fresh = await sender.command(
+                "printer", "print", PrintCommand(job_id=new_id(), document=TICKET), timeout=LIVENESS_S
+            )
             assert fresh.state == "done" and printer.printed == 1
             await sender.close()
         finally:

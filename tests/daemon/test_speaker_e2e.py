@@ -56,8 +56,9 @@ async def test_the_sim_speaker_writes_each_call_as_a_wav_of_the_expected_length(
 async def test_a_bad_say_gets_one_failed_result_naming_the_problem(van_factory) -> None:  # noqa: ANN001
     async with van_factory({"devices": {"speaker": {"driver": "sim"}}}) as van:
         await _state(van, "speaker", "ready")
-        result = await van.client.command("speaker", "say", {"job_id": new_id(), "text": CALL, "repeat": 5},
-                                          timeout=WAIT)
+        result = await van.client.command(
+            "speaker", "say", {"job_id": new_id(), "text": CALL, "repeat": 5}, timeout=WAIT
+        )
         assert result.state == "failed" and result.problem.code is Code.COMMAND_REJECTED
         result = await van.client.command("speaker", "say", SayCommand(job_id=new_id(), text="😀"), timeout=WAIT)
         assert result.state == "failed" and result.problem.code is Code.SPEAKER_NOTHING_TO_SAY
@@ -102,7 +103,8 @@ async def test_espeak_plays_a_call_through_alsa(van_factory) -> None:  # noqa: A
     # ALSA's null output: the real aplay path, with no sound card needed.
     async with van_factory({"devices": {"speaker": {"driver": "espeak", "output": "null"}}}) as van:
         await _state(van, "speaker", "ready")
-        result = await van.client.command("speaker", "say", SayCommand(job_id=new_id(), text=CALL, repeat=2,
-                                                                       chime=True), timeout=WAIT)
+        result = await van.client.command(
+            "speaker", "say", SayCommand(job_id=new_id(), text=CALL, repeat=2, chime=True), timeout=WAIT
+        )
         assert result.state == "done", result.detail
         assert f"{SYLLABLES} syllables twice" in result.detail and "played on ALSA null" in result.detail

@@ -24,13 +24,54 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     folder.mkdir()
-    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=govan test CA",
-             "-keyout", "ca.key", "-out", "ca.crt", cwd=folder)
-    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
-             "-out", "server.csr", cwd=folder)
+    _openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=govan test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        cwd=folder,
+    )
+    _openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        cwd=folder,
+    )
     (folder / "san.ext").write_text("subjectAltName = IP:127.0.0.1\n", encoding="utf-8")
-    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-             "-days", "2", "-extfile", "san.ext", "-out", "server.crt", cwd=folder)
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.crt",
+        cwd=folder,
+    )
     for name in ("server.key", "server.crt", "ca.crt"):
         (folder / name).chmod(0o644)  # mosquitto may drop to another user before reading them
     return folder / "ca.crt", folder / "server.crt", folder / "server.key"
@@ -58,8 +99,7 @@ async def test_mqtts_with_the_ca_file_connects_and_without_it_says_why(tmp_path:
     port = free_port()
     # A TLS listener beside the shipped one, as docs/deploy.md describes.
     (broker.files.directory / "tls.conf").write_text(
-        f"listener {port} 127.0.0.1\nuse_username_as_clientid true\n"
-        f"cafile {ca}\ncertfile {cert}\nkeyfile {key}\n",
+        f"listener {port} 127.0.0.1\nuse_username_as_clientid true\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\n",
         encoding="utf-8",
     )
     broker.start()

@@ -30,8 +30,16 @@ def van(van_template: Path, tmp_path: Path) -> Iterator[Van]:
     copy_store(van_template, path)
     store = db.open_store(path)
     ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    yield Van(path=path, db=store, trip_id=1, captain=ids["c1"], s1=ids["s1"], s2=ids["s2"], s3=ids["s3"],
-              dispatcher=ids["d1"])
+    yield Van(
+        path=path,
+        db=store,
+        trip_id=1,
+        captain=ids["c1"],
+        s1=ids["s1"],
+        s2=ids["s2"],
+        s3=ids["s3"],
+        dispatcher=ids["d1"],
+    )
     store.close()
 
 
@@ -41,4 +49,3 @@ def store(tmp_path: Path) -> Iterator[Database]:
     database = db.open_store(tmp_path / "govan.db")
     yield database
     database.close()
-

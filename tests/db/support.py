@@ -46,9 +46,13 @@ def build_van(path: Path) -> None:
     store = db.open_store(path)
     catalogue.load_default(store, now=T0 - timedelta(days=30))
     ids = {}
-    for login, role, department in (("c1", "captain", "agency"), ("s1", "staff", "police"),
-                                    ("s2", "staff", "social"), ("s3", "staff", "property"),
-                                    ("d1", "dispatcher", "agency")):
+    for login, role, department in (
+        ("c1", "captain", "agency"),
+        ("s1", "staff", "police"),
+        ("s2", "staff", "social"),
+        ("s3", "staff", "property"),
+        ("d1", "dispatcher", "agency"),
+    ):
         ids[login] = db.add_staff(store, login, f"员工{login}", role, PINS[login], department=department, now=T0).id
     stop = db.add_stop(store, "新城社区党群服务中心", "community", address="示例地址")
     trip = db.plan_trip(store, TRIP_DAY, stop.id, ids["c1"], "fixed", now=T0)

@@ -13,8 +13,17 @@ import db
 from core.problems import Code, Problem
 from tests.db.support import Van, at, count
 
-TABLES = ("citizens", "tickets", "cases", "ratings", "follow_ups", "appointments", "appointment_items", "audit_log",
-          "outbox")
+TABLES = (
+    "citizens",
+    "tickets",
+    "cases",
+    "ratings",
+    "follow_ups",
+    "appointments",
+    "appointment_items",
+    "audit_log",
+    "outbox",
+)
 
 
 def fingerprint(database: Database) -> dict[str, int]:
@@ -47,8 +56,9 @@ def test_each_bad_input_is_a_store_error_and_leaves_no_trace(
         "invalid ID number": lambda: db.find_or_create_citizen(van.db, "330383198609114460", name="王美娜"),
         "unknown item": lambda: db.issue_ticket(van.db, van.trip_id, item_code="residence_permitt"),
         "rating a visit twice": lambda: db.rate(van.db, ticket_id, 5),
-        "negative head count": lambda: db.book_appointment(van.db, "group", at(60), ["hukou_certificate"],
-                                                           group_name="某小区", head_count=-3),
+        "negative head count": lambda: db.book_appointment(
+            van.db, "group", at(60), ["hukou_certificate"], group_name="某小区", head_count=-3
+        ),
     }
     with pytest.raises(error) as raised:
         attempts[name]()

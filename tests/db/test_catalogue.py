@@ -34,8 +34,20 @@ def test_the_default_catalogue_covers_every_item_of_the_seed(store: Database) ->
     assert SEED_DEPARTMENTS <= {d.name for d in departments.values()}
     assert len({d.queue_letter for d in departments.values()}) == len(departments)
     names = " ".join(item.name for item in items)
-    for word in ("公交卡", "不动产", "身份证", "户口", "居住证", "公积金", "个体工商户", "社会保障卡", "医保",
-                 "发票", "勘察", "代办"):
+    for word in (
+        "公交卡",
+        "不动产",
+        "身份证",
+        "户口",
+        "居住证",
+        "公积金",
+        "个体工商户",
+        "社会保障卡",
+        "医保",
+        "发票",
+        "勘察",
+        "代办",
+    ):
         assert word in names
 
 
@@ -86,8 +98,10 @@ def test_an_edited_csv_changes_only_the_edited_item(store: Database, tmp_path: P
     catalogue.load_default(store, now=T0)
     path = tmp_path / "catalogue.csv"
     catalogue.export_file(store, path)
-    text = path.read_text(encoding="utf-8-sig").replace("公交卡挂失补办,bus,公交,K,身份证原件;原公交卡卡号或购卡凭证,on_site,false,20",
-                                                        "公交卡挂失补办,bus,公交,K,身份证原件；原公交卡卡号或购卡凭证,on_site,false,25.5")
+    text = path.read_text(encoding="utf-8-sig").replace(
+        "公交卡挂失补办,bus,公交,K,身份证原件;原公交卡卡号或购卡凭证,on_site,false,20",
+        "公交卡挂失补办,bus,公交,K,身份证原件；原公交卡卡号或购卡凭证,on_site,false,25.5",
+    )
     path.write_text(text, encoding="utf-8-sig")
     report = catalogue.import_file(store, path, now=at(1))
     assert report.changed == ["bus_card_replace"] and report.added == []
@@ -115,28 +129,45 @@ time_limit_days = 5
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'nowhere'\ncompletion = 'on_site'",
-         Problem(Code.CATALOGUE_ITEM_DEPARTMENT, {"item": "x", "department": "nowhere"})),
-        ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'maybe'",
-         Problem(Code.CATALOGUE_COMPLETION, {"where": "catalogue: items[1]: item 'x'"})),
-        ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\nfee_yuan = -1",
-         Problem(Code.CATALOGUE_FEE, {"where": "catalogue: items[1]: item 'x'"})),
-        ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\nfee_yuan = 0.001",
-         Problem(Code.CATALOGUE_FEE, {"where": "catalogue: items[1]: item 'x'"})),
-        ("[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\ncolour = 'red'",
-         Problem(Code.CATALOGUE_UNKNOWN_KEY, {"where": "catalogue: items[1]", "key": "colour"})),
-        ("[[items]]\ncode = 'Bad Code'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'",
-         Problem(Code.CATALOGUE_CODE_FORM, {"where": "catalogue: items[1]"})),
-        ("[[departments]]\ncode = 'new'\nname = '新部门'\nqueue_letter = 'A'",
-         Problem(Code.CATALOGUE_LETTER_TAKEN, {"department": "new", "letter": "A"})),
+        (
+            "[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'nowhere'\ncompletion = 'on_site'",
+            Problem(Code.CATALOGUE_ITEM_DEPARTMENT, {"item": "x", "department": "nowhere"}),
+        ),
+        (
+            "[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'maybe'",
+            Problem(Code.CATALOGUE_COMPLETION, {"where": "catalogue: items[1]: item 'x'"}),
+        ),
+        (
+            "[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\nfee_yuan = -1",
+            Problem(Code.CATALOGUE_FEE, {"where": "catalogue: items[1]: item 'x'"}),
+        ),
+        (
+            "[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\nfee_yuan = 0.001",
+            Problem(Code.CATALOGUE_FEE, {"where": "catalogue: items[1]: item 'x'"}),
+        ),
+        (
+            "[[items]]\ncode = 'x'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'\ncolour = 'red'",
+            Problem(Code.CATALOGUE_UNKNOWN_KEY, {"where": "catalogue: items[1]", "key": "colour"}),
+        ),
+        (
+            "[[items]]\ncode = 'Bad Code'\nname = 'x'\ndepartment = 'police'\ncompletion = 'on_site'",
+            Problem(Code.CATALOGUE_CODE_FORM, {"where": "catalogue: items[1]"}),
+        ),
+        (
+            "[[departments]]\ncode = 'new'\nname = '新部门'\nqueue_letter = 'A'",
+            Problem(Code.CATALOGUE_LETTER_TAKEN, {"department": "new", "letter": "A"}),
+        ),
         ("items = 3", Problem(Code.CATALOGUE_NOT_TABLES, {"source": "catalogue", "key": "items"})),
         ("[[items]", Problem(Code.CATALOGUE_NOT_TOML, {"source": "catalogue", "detail": toml_error("[[items]")})),
     ],
 )
 def test_a_bad_catalogue_is_refused_whole_with_a_clear_message(store: Database, text: str, problem: Problem) -> None:
     catalogue.load_default(store, now=T0)
-    good_first = ("[[items]]\ncode = 'good_item'\nname = '好事项'\ndepartment = 'police'\ncompletion = 'on_site'\n"
-                  if text.startswith("[[items]]\n") else "")
+    good_first = (
+        "[[items]]\ncode = 'good_item'\nname = '好事项'\ndepartment = 'police'\ncompletion = 'on_site'\n"
+        if text.startswith("[[items]]\n")
+        else ""
+    )
     before = count(store, "service_items"), count(store, "departments")
     with pytest.raises(db.InvalidValue) as raised:
         catalogue.load(store, catalogue.parse_toml(good_first + text))
@@ -154,4 +185,3 @@ def test_unknown_items_and_files_are_clear_errors(store: Database, tmp_path: Pat
         db.get_item(store, "no_such_item")
     with raises_problem(db.InvalidValue, Code.CATALOGUE_FILE_TYPE, path=str(tmp_path / "catalogue.xlsx")):
         catalogue.import_file(store, tmp_path / "catalogue.xlsx")
-

@@ -17,8 +17,16 @@ WORKER = Path(__file__).with_name("store_worker.py")
 
 
 def run_together(*argvs: list[str]) -> list[dict[str, list]]:
-    processes = [subprocess.Popen([sys.executable, str(WORKER), *argv], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for argv in argvs]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), *argv],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv in argvs
+    ]
     try:
         for process in processes:
             assert process.stdout is not None and process.stdout.readline().strip() == "ready"
@@ -41,8 +49,12 @@ def test_four_processes_issue_500_tickets_each_without_gaps_or_duplicates(van: V
     assert [r["errors"] for r in results] == [[], [], [], []]
     assert sum(len(r["ids"]) for r in results) == 2000
     for category in "AB":
-        numbers = [row["number"] for row in van.db.query(
-            "SELECT number FROM tickets WHERE trip_id = ? AND category = ? ORDER BY number", [van.trip_id, category])]
+        numbers = [
+            row["number"]
+            for row in van.db.query(
+                "SELECT number FROM tickets WHERE trip_id = ? AND category = ? ORDER BY number", [van.trip_id, category]
+            )
+        ]
         assert numbers == list(range(1, 1001))
     assert count(van.db, "tickets") == 2000
 
@@ -50,8 +62,9 @@ def test_four_processes_issue_500_tickets_each_without_gaps_or_duplicates(van: V
 def test_two_windows_calling_at_once_never_get_the_same_ticket(van: Van) -> None:
     with db.immediate(van.db):
         issued = {db.issue_ticket(van.db, van.trip_id, category="A").id for _ in range(300)}
-    results = run_together(["call", str(van.path), str(van.trip_id), "1"],
-                           ["call", str(van.path), str(van.trip_id), "3"])
+    results = run_together(
+        ["call", str(van.path), str(van.trip_id), "1"], ["call", str(van.path), str(van.trip_id), "3"]
+    )
     assert [r["errors"] for r in results] == [[], []]
     first, second = (set(r["ids"]) for r in results)
     assert first and second  # both windows really took part

@@ -41,8 +41,9 @@ def secrets_in(folder: Path) -> dict[str, list[str]]:
 def full_day(van: Van) -> None:
     """A shift's queue, then a citizen with a case posted home, a reveal and a second visit."""
     run_shift(van)
-    citizen = db.find_or_create_citizen(van.db, NUMBER, name=NAME, phone=PHONE, address=ADDRESS,
-                                        staff_id=van.s1, now=at(50))
+    citizen = db.find_or_create_citizen(
+        van.db, NUMBER, name=NAME, phone=PHONE, address=ADDRESS, staff_id=van.s1, now=at(50)
+    )
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", citizen_id=citizen.id, now=at(50))
     leftover = db.call_next(van.db, van.trip_id, "1", now=at(51))  # A007, still waiting from the shift
     assert leftover is not None and leftover.id != ticket.id
@@ -167,8 +168,9 @@ def test_a_key_file_others_can_read_is_refused(tmp_path: Path) -> None:
     assert raised.value.problem.params == {"path": str(tmp_path / KEY_FILE_NAME), "mode": "0644"}
 
 
-def test_the_key_comes_from_systemd_credentials_when_the_unit_has_one(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_comes_from_systemd_credentials_when_the_unit_has_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     credentials = tmp_path / "credentials"
     data = tmp_path / "data"
     credentials.mkdir()
@@ -186,7 +188,20 @@ def test_the_key_comes_from_systemd_credentials_when_the_unit_has_one(tmp_path: 
 def test_only_the_opener_wraps_a_connection_in_a_database() -> None:
     """`sqlite_utils.Database(path)` would create a plain file; ruff bans sqlite3.connect, this finds the rest."""
     callers = []
-    for folder in ("core", "db", "flows", "sync", "central", "daemon", "devices", "govan", "tui", "web", "bench", "tests"):
+    for folder in (
+        "core",
+        "db",
+        "flows",
+        "sync",
+        "central",
+        "daemon",
+        "devices",
+        "govan",
+        "tui",
+        "web",
+        "bench",
+        "tests",
+    ):
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Call):
@@ -206,5 +221,8 @@ def test_a_store_others_could_read_is_made_private_when_opened(tmp_path: Path) -
     store = db.open_store(path)
     store.execute("CREATE TABLE probe (x TEXT)")
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir() if p.name.startswith("govan.db")} == {
-        "govan.db": 0o600, "govan.db-wal": 0o600, "govan.db-shm": 0o600}
+        "govan.db": 0o600,
+        "govan.db-wal": 0o600,
+        "govan.db-shm": 0o600,
+    }
     store.close()

@@ -40,8 +40,18 @@ def approx(minutes: float) -> object:
 
 def run_shift(van: Van) -> None:
     issued = {}
-    for label, minute in (("A001", 0), ("A002", 1), ("A003", 2), ("A004", 3), ("A005", 4), ("A006", 5),
-                          ("F001", 0), ("F002", 2), ("F003", 4), ("A007", 30)):
+    for label, minute in (
+        ("A001", 0),
+        ("A002", 1),
+        ("A003", 2),
+        ("A004", 3),
+        ("A005", 4),
+        ("A006", 5),
+        ("F001", 0),
+        ("F002", 2),
+        ("F003", 4),
+        ("A007", 30),
+    ):
         ticket = db.issue_ticket(van.db, van.trip_id, category=label[0], now=at(minute))
         assert ticket.label == label
         issued[label] = ticket.id
@@ -53,8 +63,13 @@ def run_shift(van: Van) -> None:
         ("2", 6, "F002", [("social_security_card", "accepted_forwarded", 14)], None),
         ("1", 8, "A003", [("residence_permit", "accepted_forwarded", 18)], (4, False)),
         ("2", 15, "F003", [("pension_certification", "not_done", 20)], (4, False)),
-        ("3", 17, "A004", [("hukou_certificate", "completed_on_site", 20),
-                           ("residence_registration", "completed_on_site", 26)], (1, False)),
+        (
+            "3",
+            17,
+            "A004",
+            [("hukou_certificate", "completed_on_site", 20), ("residence_registration", "completed_on_site", 26)],
+            (1, False),
+        ),
         ("1", 20, "A005", [], None),
         ("1", 22, "A006", [("hukou_certificate", "consult_only", 25)], (3, False)),
     ]
@@ -67,8 +82,13 @@ def run_shift(van: Van) -> None:
         db.start_service(van.db, ticket.id, now=at(called_minute))
         for item, outcome, minute in outcomes:
             case = db.open_case(van.db, item, ticket.staff_id, ticket_id=ticket.id, now=at(called_minute))  # type: ignore[arg-type]
-            db.record_outcome(van.db, case.id, outcome, reason="材料不齐" if outcome == "not_done" else None,  # type: ignore[arg-type]
-                              now=at(minute))
+            db.record_outcome(
+                van.db,
+                case.id,
+                outcome,
+                reason="材料不齐" if outcome == "not_done" else None,  # type: ignore[arg-type]
+                now=at(minute),
+            )
         db.finish(van.db, ticket.id, now=at(outcomes[-1][2]))
         if rating is not None:
             _, follow_up = db.rate(van.db, ticket.id, rating[0], named=rating[1], now=at(outcomes[-1][2] + 1))
@@ -114,7 +134,12 @@ def test_figures_per_category(shift: Van) -> None:
     assert a.wait_median_s == approx(10) and a.wait_p90_s == approx(16.5)
     f = by["F"].figures
     assert (f.tickets, f.cases, f.completion_rate, f.satisfaction_rate, f.praise_rate) == (
-        3, 3, pytest.approx(2 / 3), 1.0, 1.0)
+        3,
+        3,
+        pytest.approx(2 / 3),
+        1.0,
+        1.0,
+    )
 
 
 def test_figures_per_staff_member(shift: Van) -> None:
@@ -182,16 +207,21 @@ def test_trips_out_count_opened_trips_in_the_period_only(shift: Van) -> None:
 
 def test_an_empty_trip_has_empty_figures(van: Van) -> None:
     summary = db.shift_summary(van.db, van.trip_id)
-    assert summary.overall == Figures(**{name: (None if name.endswith(("_rate", "_s")) else 0)
-                                         for name in Figures.__dataclass_fields__})
+    assert summary.overall == Figures(
+        **{name: (None if name.endswith(("_rate", "_s")) else 0) for name in Figures.__dataclass_fields__}
+    )
     assert summary.by_category == summary.by_staff == []
 
 
 def test_periods_and_groupings_are_checked(van: Van) -> None:
     with raises_problem(db.InvalidValue, Code.METRICS_PERIOD_REVERSED):
         db.evaluate(van.db, date(2026, 12, 1), date(2026, 11, 1))
-    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="metrics.figures_by",
-                        allowed="overall, category, staff, department"):
+    with raises_problem(
+        db.InvalidValue,
+        Code.STORE_NOT_A_CHOICE,
+        field="metrics.figures_by",
+        allowed="overall, category, staff, department",
+    ):
         db.figures(van.db, "window", trip_id=van.trip_id)  # type: ignore[arg-type]
     with raises_problem(db.NotFound, Code.TRIP_NOT_FOUND, trip=99):
         db.shift_summary(van.db, 99)

@@ -15,14 +15,46 @@ from db import migrations
 from db.connection import IntegrityError
 
 TABLES = {
-    "departments", "service_items", "staff", "stops", "trips", "trip_items", "trip_crew", "crew_categories",
-    "citizens", "appointments", "appointment_items", "tickets", "cases", "attachments", "case_materials",
-    "ratings", "follow_ups", "suggestions", "audit_log", "outbox", "trip_reports", "device_incidents", "login_failures",
-    "trip_desk_keys", "ticket_tokens", "central_marks", "case_central", "sync_state", "plan_weeks", "central_bookings",
+    "departments",
+    "service_items",
+    "staff",
+    "stops",
+    "trips",
+    "trip_items",
+    "trip_crew",
+    "crew_categories",
+    "citizens",
+    "appointments",
+    "appointment_items",
+    "tickets",
+    "cases",
+    "attachments",
+    "case_materials",
+    "ratings",
+    "follow_ups",
+    "suggestions",
+    "audit_log",
+    "outbox",
+    "trip_reports",
+    "device_incidents",
+    "login_failures",
+    "trip_desk_keys",
+    "ticket_tokens",
+    "central_marks",
+    "case_central",
+    "sync_state",
+    "plan_weeks",
+    "central_bookings",
 }
-MIGRATIONS = ["m001_initial_schema", "m002_trip_reports_and_device_incidents", "m003_login_lockout",
-              "m004_queue_print_outcomes_deferral_and_desk_keys", "m005_ticket_tokens_and_speaker_incidents",
-              "m006_central_sync", "m009_plans_and_bookings"]
+MIGRATIONS = [
+    "m001_initial_schema",
+    "m002_trip_reports_and_device_incidents",
+    "m003_login_lockout",
+    "m004_queue_print_outcomes_deferral_and_desk_keys",
+    "m005_ticket_tokens_and_speaker_incidents",
+    "m006_central_sync",
+    "m009_plans_and_bookings",
+]
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
@@ -55,20 +87,28 @@ def test_running_migrations_again_is_a_no_op(tmp_path: Path) -> None:
 
 def test_every_connection_gets_the_rules_of_design_md(tmp_path: Path) -> None:
     store = db.open_store(tmp_path / "pragmas.db", busy_timeout_s=7)
-    pragma = {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
-              for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")}
+    pragma = {
+        name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
+        for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+    }
     assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2, "busy_timeout": 7000}
     with pytest.raises(IntegrityError):
-        store.execute("INSERT INTO service_items (code, name, department, completion, added_at, changed_at)"
-                      " VALUES ('x', 'x', 'no-such-department', 'on_site', '', '')")
+        store.execute(
+            "INSERT INTO service_items (code, name, department, completion, added_at, changed_at)"
+            " VALUES ('x', 'x', 'no-such-department', 'on_site', '', '')"
+        )
     store.close()
 
 
 def test_several_processes_creating_the_store_at_once_all_succeed(tmp_path: Path) -> None:
     path = tmp_path / "raced.db"
     code = "import sys, db; db.open_store(sys.argv[1]).close(); print('ok')"
-    processes = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
     results = [process.communicate(timeout=60) for process in processes]
     assert [out.strip() for out, _ in results] == ["ok"] * 4, [err for _, err in results]
     store = db.open_store(path, migrate=False)

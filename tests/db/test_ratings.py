@@ -29,8 +29,9 @@ def test_a_good_rating_is_credited_to_whoever_served_and_opens_nothing(van: Van)
 @pytest.mark.parametrize("score", [1, 2])
 def test_a_bad_review_opens_a_follow_up_due_in_working_days(van: Van, score: int) -> None:
     ticket = served_ticket(van)
-    rating, follow_up = db.rate(van.db, ticket.id, score, named=True, followup_working_days=5,
-                                holidays=["2026-11-25"], now=at(11))  # Friday 09:11 in Longgang
+    rating, follow_up = db.rate(
+        van.db, ticket.id, score, named=True, followup_working_days=5, holidays=["2026-11-25"], now=at(11)
+    )  # Friday 09:11 in Longgang
     assert rating.is_bad and follow_up is not None
     assert (follow_up.status, follow_up.deadline) == ("open", date(2026, 11, 30))  # skips a weekend and a holiday
     assert not follow_up.overdue(date(2026, 11, 30)) and follow_up.overdue(date(2026, 12, 1))
@@ -39,8 +40,9 @@ def test_a_bad_review_opens_a_follow_up_due_in_working_days(van: Van, score: int
 def test_the_deadline_counts_from_the_local_day(van: Van) -> None:
     ticket = served_ticket(van)
     # Sunday 16:30 UTC is already Monday 00:30 in Longgang: one working day later is Tuesday.
-    _, follow_up = db.rate(van.db, ticket.id, 1, followup_working_days=1,
-                           now=datetime(2026, 11, 22, 16, 30, tzinfo=UTC))
+    _, follow_up = db.rate(
+        van.db, ticket.id, 1, followup_working_days=1, now=datetime(2026, 11, 22, 16, 30, tzinfo=UTC)
+    )
     assert follow_up is not None and follow_up.deadline == date(2026, 11, 24)
 
 
@@ -77,8 +79,11 @@ def test_a_follow_up_goes_callback_fix_report_back(van: Van) -> None:
     db.record_callback(van.db, follow_up.id, van.captain, "已电话回访，群众反映等候时间长", now=at(60))
     db.record_fix(van.db, follow_up.id, van.captain, "增加一个公安窗口", now=at(120))
     closed = db.report_back(van.db, follow_up.id, van.captain, "已告知整改情况", now=at(180))
-    assert (closed.status, closed.callback_by, closed.closed_at) == ("closed", van.captain,
-                                                                    "2026-11-20T04:00:00.000+00:00")
+    assert (closed.status, closed.callback_by, closed.closed_at) == (
+        "closed",
+        van.captain,
+        "2026-11-20T04:00:00.000+00:00",
+    )
     assert ratings.list_follow_ups(van.db) == [] and len(ratings.list_follow_ups(van.db, open_only=False)) == 1
 
 

@@ -14,11 +14,20 @@ DAY = 24 * 60
 SHA = "cd" * 32
 
 
-def visit(van: Van, tmp_path: Path, birth: str, minute: float, *, outcome: str = "accepted_forwarded",
-          capture: bool = True, post: bool = False) -> tuple[int, int, Path]:
+def visit(
+    van: Van,
+    tmp_path: Path,
+    birth: str,
+    minute: float,
+    *,
+    outcome: str = "accepted_forwarded",
+    capture: bool = True,
+    post: bool = False,
+) -> tuple[int, int, Path]:
     """A person served at `minute`: (citizen id, case id, capture file)."""
-    person = db.find_or_create_citizen(van.db, id_number(birth), name="张三", phone="13800000000",
-                                       address="某路1号", now=at(minute))
+    person = db.find_or_create_citizen(
+        van.db, id_number(birth), name="张三", phone="13800000000", address="某路1号", now=at(minute)
+    )
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", citizen_id=person.id, now=at(minute))
     db.call_next(van.db, van.trip_id, "1", now=at(minute + 1))
     db.start_service(van.db, ticket.id, now=at(minute + 1))
@@ -87,7 +96,8 @@ def test_purge_removes_exactly_what_is_due_and_says_so(van: Van, tmp_path: Path)
         f"citizens #{settled} lost id_number, name, sex, birth_date, phone, address, disabled; "
         f"cases #{settled_case} lost delivery_address; "
         f"attachments #{purged_attachments[0]}, #{purged_attachments[1]} lost their capture files "
-        f"(1 deleted, 1 already gone)")
+        f"(1 deleted, 1 already gone)"
+    )
     assert report.cutoff == (at(31 * DAY) - timedelta(days=30)).isoformat(timespec="milliseconds")
 
 

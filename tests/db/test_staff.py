@@ -42,16 +42,29 @@ def test_a_changed_pin_takes_effect(van: Van) -> None:
     [
         ("s9", "staff", "12", None, db.InvalidValue, Problem(Code.STAFF_PIN_FORM)),
         ("s9", "staff", "12ab", None, db.InvalidValue, Problem(Code.STAFF_PIN_FORM)),
-        ("s9", "boss", "1234", None, db.InvalidValue,
-         Problem(Code.STORE_NOT_A_CHOICE, {"field": "staff.role", "allowed": "staff, captain, dispatcher"})),
+        (
+            "s9",
+            "boss",
+            "1234",
+            None,
+            db.InvalidValue,
+            Problem(Code.STORE_NOT_A_CHOICE, {"field": "staff.role", "allowed": "staff, captain, dispatcher"}),
+        ),
         ("s1", "staff", "1234", None, db.InvalidValue, Problem(Code.STAFF_LOGIN_TAKEN)),
         ("bad login", "staff", "1234", None, db.InvalidValue, Problem(Code.STAFF_LOGIN_FORM)),
-        ("s9", "staff", "1234", "nowhere", db.NotFound,
-         Problem(Code.CATALOGUE_UNKNOWN_DEPARTMENT, {"department": "nowhere"})),
+        (
+            "s9",
+            "staff",
+            "1234",
+            "nowhere",
+            db.NotFound,
+            Problem(Code.CATALOGUE_UNKNOWN_DEPARTMENT, {"department": "nowhere"}),
+        ),
     ],
 )
-def test_bad_staff_records_are_refused(van: Van, login: str, role: str, pin: str, department: str | None,
-                                       error: type[db.StoreError], problem: Problem) -> None:
+def test_bad_staff_records_are_refused(
+    van: Van, login: str, role: str, pin: str, department: str | None, error: type[db.StoreError], problem: Problem
+) -> None:
     with pytest.raises(error) as raised:
         db.add_staff(van.db, login, "新员工", role, pin, department=department)  # type: ignore[arg-type]
     assert raised.value.problem == problem

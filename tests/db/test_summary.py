@@ -26,11 +26,31 @@ from tests.db.test_metrics import run_shift
 
 MIN = 60.0
 HAND = {  # overall figures worked out by hand; times in seconds
-    "tickets": 10, "called": 9, "served": 8, "no_shows": 1, "waiting": 1, "transferred": 0,
-    "cases": 9, "completed_on_site": 4, "accepted_forwarded": 2, "not_done": 2, "consult_only": 1,
-    "ratings": 7, "satisfied": 5, "praised": 4, "bad_reviews": 2, "named_bad_reviews": 1, "named_bad_called_back": 1,
-    "completion_rate": 6 / 8, "satisfaction_rate": 5 / 7, "praise_rate": 4 / 7, "named_bad_callback_rate": 1.0,
-    "wait_median_s": 6 * MIN, "wait_p90_s": 16.2 * MIN, "service_median_s": 6.5 * MIN, "service_p90_s": 10.3 * MIN,
+    "tickets": 10,
+    "called": 9,
+    "served": 8,
+    "no_shows": 1,
+    "waiting": 1,
+    "transferred": 0,
+    "cases": 9,
+    "completed_on_site": 4,
+    "accepted_forwarded": 2,
+    "not_done": 2,
+    "consult_only": 1,
+    "ratings": 7,
+    "satisfied": 5,
+    "praised": 4,
+    "bad_reviews": 2,
+    "named_bad_reviews": 1,
+    "named_bad_called_back": 1,
+    "completion_rate": 6 / 8,
+    "satisfaction_rate": 5 / 7,
+    "praise_rate": 4 / 7,
+    "named_bad_callback_rate": 1.0,
+    "wait_median_s": 6 * MIN,
+    "wait_p90_s": 16.2 * MIN,
+    "service_median_s": 6.5 * MIN,
+    "service_p90_s": 10.3 * MIN,
 }
 
 
@@ -46,19 +66,29 @@ def test_the_report_gathers_every_part_of_the_trip(shift: Van) -> None:
     report.set_notes(shift.db, shift.trip_id, "下午雨大，人少", staff_id=shift.captain, now=at(50))
     built = report.build(shift.db, shift.trip_id, now=at(60))
     assert (built.stop_name, built.trip_date, built.captain, built.status) == (
-        "新城社区党群服务中心", TRIP_DAY, "员工c1", "open")
+        "新城社区党群服务中心",
+        TRIP_DAY,
+        "员工c1",
+        "open",
+    )
     assert built.opened_at is not None and built.opened_at.strftime("%H:%M %z") == "09:00 +0800"
     assert built.hours_s == 60 * MIN  # open for an hour so far
     assert [(m.window, m.name, m.categories, m.cooperation, m.trips_out_year) for m in built.crew] == [
-        ("1", "员工s1", ("A",), 5, 1), ("2", "员工s2", ("F", "H"), 3, 1), ("3", "员工s3", ("A", "B"), 4, 1)]
+        ("1", "员工s1", ("A",), 5, 1),
+        ("2", "员工s2", ("F", "H"), 3, 1),
+        ("3", "员工s3", ("A", "B"), 4, 1),
+    ]
     assert built.ratings == {5: 2, 4: 2, 3: 1, 2: 1, 1: 1}
-    reviews = [(line.ticket, line.score, line.named, line.follow_up.status, line.staff_name)
-               for line in built.bad_reviews]
+    reviews = [
+        (line.ticket, line.score, line.named, line.follow_up.status, line.staff_name) for line in built.bad_reviews
+    ]
     assert reviews == [("A002", 2, True, "called_back", "员工s3"), ("A004", 1, False, "open", "员工s3")]
     assert [line.follow_up.deadline for line in built.bad_reviews] == [date(2026, 11, 27)] * 2
     assert [s.text for s in built.suggestions] == ["希望增加周末服务"]
     assert [(i.device, i.state, i.detail) for i in built.incidents] == [
-        ("printer", "error", "paper out"), ("printer", "ready", "")]
+        ("printer", "error", "paper out"),
+        ("printer", "ready", ""),
+    ]
     assert built.notes == "下午雨大，人少"
 
 
@@ -76,7 +106,9 @@ def test_json_export_has_the_hand_computed_figures_and_parses_back(shift: Van) -
     assert data["arrivals_by_hour"] == [{"hour": "09:00", "arrivals": 10}]
     assert [b["tickets"] for b in data["wait_histogram"]["bins"]] == [3, 2, 2, 2]
     assert [(r["ticket"], r["status"], r["overdue"]) for r in data["bad_reviews"]] == [
-        ("A002", "called_back", False), ("A004", "open", False)]
+        ("A002", "called_back", False),
+        ("A004", "open", False),
+    ]
     assert data["trip"]["opened_at"] == "2026-11-20T09:00:00+08:00" and data["trip"]["hours_s"] == 3600.0
     assert data["suggestions"][0]["received_at"] == "2026-11-20T09:45:00+08:00"
 
@@ -93,13 +125,19 @@ def test_csv_export_parses_back_to_the_same_figures(shift: Van) -> None:
     s3 = {row["metric"]: row["value"] for row in rows if row["section"] == "staff" and row["name"] == "员工s3"}
     assert (s3["bad_reviews"], s3["satisfaction_rate"], s3["named_bad_callback_rate"]) == ("2", "0.0", "1.0")
     ratings = {row["key"]: (row["name"], row["value"]) for row in rows if row["section"] == "ratings"}
-    assert ratings == {"5": ("非常满意", "2"), "4": ("满意", "2"), "3": ("基本满意", "1"), "2": ("不满意", "1"),
-                       "1": ("非常不满意", "1")}
+    assert ratings == {
+        "5": ("非常满意", "2"),
+        "4": ("满意", "2"),
+        "3": ("基本满意", "1"),
+        "2": ("不满意", "1"),
+        "1": ("非常不满意", "1"),
+    }
     a004 = {row["metric"]: row["value"] for row in rows if row["section"] == "bad_review" and row["key"] == "A004"}
     assert (a004["score"], a004["named"], a004["status"], a004["deadline"]) == ("1", "false", "open", "2026-11-27")
     # The CSV holds exactly what the JSON holds.
-    assert len([row for row in rows if row["section"] == "overall"]) == len(to_dict(
-        report.build(shift.db, shift.trip_id, now=at(60)))["overall"])
+    assert len([row for row in rows if row["section"] == "overall"]) == len(
+        to_dict(report.build(shift.db, shift.trip_id, now=at(60)))["overall"]
+    )
 
 
 def test_markdown_export_shows_the_figures_for_people(shift: Van) -> None:
@@ -128,8 +166,9 @@ def test_overdue_follow_ups_are_marked_in_every_format(shift: Van) -> None:
 
 def test_closing_stores_the_summary_and_queues_it_once(shift: Van) -> None:
     report.set_notes(shift.db, shift.trip_id, "顺利", staff_id=shift.captain, now=at(55))
-    closed = trip_close.close_with_report(shift.db, shift.trip_id, closed_by=shift.captain, abandon_waiting=True,
-                                          now=at(60))
+    closed = trip_close.close_with_report(
+        shift.db, shift.trip_id, closed_by=shift.captain, abandon_waiting=True, now=at(60)
+    )
     assert closed.status == "closed" and closed.summary.overall.no_shows == 2  # A007 was still waiting
     stored = trip_close.stored(shift.db, shift.trip_id)
     assert stored == json.loads(json.dumps(to_dict(closed), ensure_ascii=False))
@@ -174,8 +213,11 @@ def test_evaluation_csv_parses_back(shift: Van) -> None:
 def test_files_go_where_asked_and_csv_opens_in_excel(shift: Van, tmp_path) -> None:  # noqa: ANN001
     built = report.build(shift.db, shift.trip_id, now=at(60))
     paths = [report_export.write(built, tmp_path / "exports", fmt) for fmt in report_export.FORMATS]
-    assert [p.name for p in paths] == ["trip-0001-2026-11-20.md", "trip-0001-2026-11-20.csv",
-                                       "trip-0001-2026-11-20.json"]
+    assert [p.name for p in paths] == [
+        "trip-0001-2026-11-20.md",
+        "trip-0001-2026-11-20.csv",
+        "trip-0001-2026-11-20.json",
+    ]
     assert paths[1].read_bytes().startswith(b"\xef\xbb\xbfsection,key,name,metric,value")
     assert json.loads(paths[2].read_text(encoding="utf-8"))["trip"]["id"] == 1
     with pytest.raises(ValueError, match="one of md, csv, json"):
@@ -187,16 +229,24 @@ def test_incidents_are_recorded_once_whoever_hears_them(shift: Van) -> None:
     assert incidents.record(shift.db, "printer", "state", state="error", detail="paper out", at=since)
     assert not incidents.record(shift.db, "printer", "state", state="error", detail="paper out", at=since)
     # No daemon time: stamped with the minute, so two terminals a few seconds apart agree.
-    assert incidents.record(shift.db, "daemon", "state", state="offline", detail="the daemon is offline",
-                            now=at(20) + timedelta(seconds=5))
-    assert not incidents.record(shift.db, "daemon", "state", state="offline", detail="the daemon is offline",
-                                now=at(20) + timedelta(seconds=40))
+    assert incidents.record(
+        shift.db, "daemon", "state", state="offline", detail="the daemon is offline", now=at(20) + timedelta(seconds=5)
+    )
+    assert not incidents.record(
+        shift.db, "daemon", "state", state="offline", detail="the daemon is offline", now=at(20) + timedelta(seconds=40)
+    )
     assert incidents.record(shift.db, "scanner", "error", detail="bad frame", at="not a time", now=at(21))
     assert [(i.device, i.at) for i in incidents.between(shift.db, "2026-11-20T00:00:00.000+00:00")] == [
-        ("printer", "2026-11-20T01:10:00.000+00:00"), ("daemon", "2026-11-20T01:20:00.000+00:00"),
-        ("scanner", "2026-11-20T01:21:00.000+00:00")]
-    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="incident.device",
-                        allowed="daemon, idreader, scanner, printer, camera, speaker"):
+        ("printer", "2026-11-20T01:10:00.000+00:00"),
+        ("daemon", "2026-11-20T01:20:00.000+00:00"),
+        ("scanner", "2026-11-20T01:21:00.000+00:00"),
+    ]
+    with raises_problem(
+        db.InvalidValue,
+        Code.STORE_NOT_A_CHOICE,
+        field="incident.device",
+        allowed="daemon, idreader, scanner, printer, camera, speaker",
+    ):
         incidents.record(shift.db, "toaster", "error", detail="burnt")
     with raises_problem(db.InvalidValue, Code.INCIDENT_STATE):
         incidents.record(shift.db, "printer", "error", state="error")

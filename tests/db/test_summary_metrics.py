@@ -39,7 +39,10 @@ def test_arrivals_per_local_hour_fill_quiet_hours_and_skip_transfers(shift: Van)
     db.start_service(shift.db, late.id, now=at(126))
     db.transfer_to_category(shift.db, late.id, "A", now=at(127))  # a new number, not a new arrival
     assert metrics.arrivals_by_hour(shift.db, shift.trip_id) == [
-        metrics.HourCount("09:00", 10), metrics.HourCount("10:00", 0), metrics.HourCount("11:00", 1)]
+        metrics.HourCount("09:00", 10),
+        metrics.HourCount("10:00", 0),
+        metrics.HourCount("11:00", 1),
+    ]
     # Another zone shifts the buckets: 09:00 in Longgang is 01:00 UTC.
     assert metrics.arrivals_by_hour(shift.db, shift.trip_id, tz=ZoneInfo("UTC"))[0] == metrics.HourCount("01:00", 10)
 
@@ -74,6 +77,7 @@ def test_trips_out_overall_per_staff_and_per_category(shift: Van) -> None:
     assert metrics.trips_out(shift.db, TRIP_DAY, next_day, by="overall") == {"all": 2}
     assert metrics.trips_out(shift.db, TRIP_DAY, next_day, by="staff") == {shift.s1: 2, shift.s2: 1, shift.s3: 1}
     assert metrics.trips_out(shift.db, TRIP_DAY, next_day, by="category") == {"A": 2, "B": 1, "F": 1, "H": 1, "K": 1}
-    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="metrics.trips_out_by",
-                        allowed="overall, staff, category"):
+    with raises_problem(
+        db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="metrics.trips_out_by", allowed="overall, staff, category"
+    ):
         metrics.trips_out(shift.db, TRIP_DAY, next_day, by="window")  # type: ignore[arg-type]

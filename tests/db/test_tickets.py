@@ -12,16 +12,16 @@ from tests.db.support import Van, at, count, id_number, raises_problem
 
 
 def test_numbers_run_per_category_from_1_without_gaps(van: Van) -> None:
-    labels = [db.issue_ticket(van.db, van.trip_id, category=c, now=at(i)).label
-              for i, c in enumerate("AABAFA")]
+    labels = [db.issue_ticket(van.db, van.trip_id, category=c, now=at(i)).label for i, c in enumerate("AABAFA")]
     assert labels == ["A001", "A002", "B001", "A003", "F001", "A004"]
 
 
 def test_an_item_queues_under_its_departments_letter(van: Van) -> None:
     ticket = db.issue_ticket(van.db, van.trip_id, item_code="social_insurance_enrol", now=at(1))
     assert (ticket.category, ticket.item_code) == ("F", "social_insurance_enrol")
-    with raises_problem(db.InvalidValue, Code.TICKET_ITEM_OTHER_QUEUE, item="social_insurance_enrol", letter="F",
-                        category="A"):
+    with raises_problem(
+        db.InvalidValue, Code.TICKET_ITEM_OTHER_QUEUE, item="social_insurance_enrol", letter="F", category="A"
+    ):
         db.issue_ticket(van.db, van.trip_id, category="A", item_code="social_insurance_enrol")
 
 
@@ -33,8 +33,12 @@ def test_age_priority_starts_on_the_70th_birthday(van: Van) -> None:
     young = db.issue_ticket(van.db, van.trip_id, category="A", citizen_id=seventy_tomorrow.id, now=at(1))
     assert (old.priority, old.priority_reason) == (True, "age")
     assert (young.priority, young.priority_reason) == (False, None)
-    assert db.issue_ticket(van.db, van.trip_id, category="A", citizen_id=seventy_tomorrow.id,
-                           priority_age=65, now=at(2)).priority_reason == "age"
+    assert (
+        db.issue_ticket(
+            van.db, van.trip_id, category="A", citizen_id=seventy_tomorrow.id, priority_age=65, now=at(2)
+        ).priority_reason
+        == "age"
+    )
 
 
 def test_disabled_people_get_priority_by_flag_or_by_their_record(van: Van) -> None:
@@ -71,12 +75,17 @@ def test_a_call_records_window_staff_and_first_call_time(van: Van) -> None:
     assert called is not None and called.status == "called" and called.call_count == 1
     recalled = db.recall(van.db, ticket.id, now=at(6))
     assert recalled.call_count == 2
-    assert (recalled.called_at, recalled.last_called_at) == ("2026-11-20T01:04:00.000+00:00",
-                                                             "2026-11-20T01:06:00.000+00:00")
+    assert (recalled.called_at, recalled.last_called_at) == (
+        "2026-11-20T01:04:00.000+00:00",
+        "2026-11-20T01:06:00.000+00:00",
+    )
     served = db.start_service(van.db, ticket.id, now=at(7))
     done = db.finish(van.db, served.id, now=at(9))
-    assert (done.status, done.serving_at, done.done_at) == ("done", "2026-11-20T01:07:00.000+00:00",
-                                                            "2026-11-20T01:09:00.000+00:00")
+    assert (done.status, done.serving_at, done.done_at) == (
+        "done",
+        "2026-11-20T01:07:00.000+00:00",
+        "2026-11-20T01:09:00.000+00:00",
+    )
 
 
 def test_a_window_must_settle_its_ticket_before_calling_the_next(van: Van) -> None:
@@ -89,8 +98,12 @@ def test_a_window_must_settle_its_ticket_before_calling_the_next(van: Van) -> No
 
 def test_state_changes_out_of_order_are_refused(van: Van) -> None:
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", now=at(1))
-    for change, action in ((db.recall, "recall"), (db.mark_no_show, "mark no-show"),
-                           (db.start_service, "start serving"), (db.finish, "finish")):
+    for change, action in (
+        (db.recall, "recall"),
+        (db.mark_no_show, "mark no-show"),
+        (db.start_service, "start serving"),
+        (db.finish, "finish"),
+    ):
         with raises_problem(db.WrongState, Code.TICKET_NOT_CALLED, ticket="A001", action=action):
             change(van.db, ticket.id)
     with raises_problem(db.NotFound, Code.TRIP_WINDOW_UNSTAFFED, window="9", trip=van.trip_id):
@@ -119,8 +132,12 @@ def test_transfer_to_another_category_gives_a_new_number_and_keeps_priority(van:
     ticket = db.issue_ticket(van.db, van.trip_id, category="A", disabled=True, now=at(1))
     db.call_next(van.db, van.trip_id, "1", now=at(2))
     new = db.transfer_to_category(van.db, ticket.id, "F", now=at(3))
-    assert (new.label, new.priority_reason, new.transferred_from, new.status) == ("F001", "disabled", ticket.id,
-                                                                                 "waiting")
+    assert (new.label, new.priority_reason, new.transferred_from, new.status) == (
+        "F001",
+        "disabled",
+        ticket.id,
+        "waiting",
+    )
     assert db.get_ticket(van.db, ticket.id).status == "transferred"
     assert db.call_next(van.db, van.trip_id, "2", now=at(4)).id == new.id  # type: ignore[union-attr]
 
@@ -132,8 +149,9 @@ def test_print_state_follows_the_printer(van: Van) -> None:
         db.set_print_state(van.db, ticket.id, "reprinted")
     assert db.set_print_state(van.db, ticket.id, "failed").print_state == "failed"
     assert db.set_print_state(van.db, ticket.id, "reprinted").print_state == "reprinted"
-    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="ticket.print_state",
-                        allowed="printed, failed, reprinted"):
+    with raises_problem(
+        db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="ticket.print_state", allowed="printed, failed, reprinted"
+    ):
         db.set_print_state(van.db, ticket.id, "lost")  # type: ignore[arg-type]
 
 
@@ -144,8 +162,11 @@ def test_bad_ticket_requests_write_nothing(van: Van) -> None:
         ({}, db.InvalidValue, Problem(Code.TICKET_NO_CATEGORY_OR_ITEM)),
         ({"category": "K"}, db.WrongState, Problem(Code.TICKET_NO_WINDOW, {"category": "K", "trip": van.trip_id})),
         ({"category": "A", "citizen_id": 999}, db.NotFound, Problem(Code.CITIZEN_NOT_FOUND, {"citizen": 999})),
-        ({"category": "A", "priority_age": 0}, db.InvalidValue,
-         Problem(Code.STORE_NOT_IN_RANGE, {"field": "ticket.priority_age", "min": 1, "max": 120})),
+        (
+            {"category": "A", "priority_age": 0},
+            db.InvalidValue,
+            Problem(Code.STORE_NOT_IN_RANGE, {"field": "ticket.priority_age", "min": 1, "max": 120}),
+        ),
     ]
     for kwargs, error, problem in cases:
         with pytest.raises(error) as raised:
@@ -233,8 +254,9 @@ def test_a_deferred_ticket_is_called_at_once_when_nobody_else_waits(van: Van) ->
     db.call_next(van.db, van.trip_id, "3", now=at(2))
     tickets.defer(van.db, ticket.id, 5)
     assert db.call_next(van.db, van.trip_id, "3", now=at(3)).id == ticket.id  # type: ignore[union-attr]
-    with raises_problem(db.InvalidValue, Code.STORE_NOT_IN_RANGE, field="ticket.defer_places", min=1,
-                        max=MAX_DEFER_PLACES):
+    with raises_problem(
+        db.InvalidValue, Code.STORE_NOT_IN_RANGE, field="ticket.defer_places", min=1, max=MAX_DEFER_PLACES
+    ):
         tickets.defer(van.db, ticket.id, 0)
     db.start_service(van.db, ticket.id, now=at(4))
     with raises_problem(db.WrongState, Code.TICKET_BEING_SERVED, ticket="B001", action="defer"):
@@ -265,8 +287,9 @@ def test_only_a_ticket_whose_slip_failed_can_be_cancelled_and_it_is_not_counted(
     tickets.set_print_state(van.db, unprinted.id, "failed")
     cancelled = tickets.cancel(van.db, unprinted.id, now=at(4))
     assert (cancelled.status, cancelled.print_state) == ("cancelled", "failed")
-    with raises_problem(db.WrongState, Code.TICKET_FINISHED, ticket="A002", status="cancelled",
-                        action="hand over in writing"):
+    with raises_problem(
+        db.WrongState, Code.TICKET_FINISHED, ticket="A002", status="cancelled", action="hand over in writing"
+    ):
         tickets.hand_over_in_writing(van.db, unprinted.id)
     assert tickets.queue_board(van.db, van.trip_id).waiting == {"A": 1}
     # A cancelled number was never handed out: it is not a ticket of the trip's figures.

@@ -31,8 +31,15 @@ def test_only_one_trip_is_open_at_a_time(van: Van) -> None:
 def test_a_themed_trip_needs_its_theme_and_offers_only_its_items(van: Van) -> None:
     with raises_problem(db.InvalidValue, Code.TRIP_THEME_MISSING):
         db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "themed")
-    trip = db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "themed", theme="新市民专场",
-                        items=["residence_permit", "residence_registration"])
+    trip = db.plan_trip(
+        van.db,
+        TRIP_DAY,
+        1,
+        van.captain,
+        "themed",
+        theme="新市民专场",
+        items=["residence_permit", "residence_registration"],
+    )
     assert trip.theme == "新市民专场" and trip.items == ("residence_permit", "residence_registration")
     assert [item.code for item in db.list_items(van.db, trip_id=trip.id)] == list(trip.items)
 
@@ -40,8 +47,9 @@ def test_a_themed_trip_needs_its_theme_and_offers_only_its_items(van: Van) -> No
 def test_bad_trip_plans_are_refused(van: Van) -> None:
     with raises_problem(db.InvalidValue, Code.TRIP_NOT_A_CAPTAIN, staff=van.s1):
         db.plan_trip(van.db, TRIP_DAY, 1, van.s1)
-    with raises_problem(db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="trip.mode",
-                        allowed="fixed, appointment, off_hours, themed"):
+    with raises_problem(
+        db.InvalidValue, Code.STORE_NOT_A_CHOICE, field="trip.mode", allowed="fixed, appointment, off_hours, themed"
+    ):
         db.plan_trip(van.db, TRIP_DAY, 1, van.captain, "cruise")  # type: ignore[arg-type]
     with pytest.raises(db.UnknownItem):
         db.plan_trip(van.db, TRIP_DAY, 1, van.captain, items=["no_such_item"])
@@ -103,10 +111,14 @@ def test_recent_trips_page_back_newest_first_without_gaps_or_repeats(van: Van) -
         before = page[-1]
     assert [len(page) for page in pages] == [2, 2, 2]
     assert [entry for page in pages for entry in page] == every
+
+
 def test_the_desk_keys_are_the_captains_order_for_the_trip(van: Van) -> None:
     assert trips.desk_keys(van.db, van.trip_id) == []
     assert trips.set_desk_keys(van.db, van.trip_id, ["hukou_certificate", "residence_permit"]) == [
-        "hukou_certificate", "residence_permit"]
+        "hukou_certificate",
+        "residence_permit",
+    ]
     assert trips.set_desk_keys(van.db, van.trip_id, ["residence_permit"]) == ["residence_permit"]
     with raises_problem(db.InvalidValue, Code.TRIP_DESK_KEY_TWICE, item="residence_permit"):
         trips.set_desk_keys(van.db, van.trip_id, ["residence_permit", "residence_permit"])

@@ -106,5 +106,9 @@ def sim(fv: FlowVan, device: str, action: str, payload: dict[str, Any]) -> None:
 
 
 async def devices_ready(fv: FlowVan, *devices: str) -> None:
-    await until(lambda: fv.client.status.daemon_online and all(
-        fv.client.status.devices[name].state == "ready" for name in devices), "the devices")
+    await until(
+        lambda: (
+            fv.client.status.daemon_online and all(fv.client.status.devices[name].state == "ready" for name in devices)
+        ),
+        "the devices",
+    )

@@ -46,7 +46,7 @@ async def test_the_keys_are_the_captains_order_for_the_trip_however_much_anythin
     async with flow_van(tmp_path) as fv:
         store = fv.van.store
         # A trip opened without keys offers its first items in catalogue order, as TripSetup proposes them.
-        first_ten = [item.code for item in catalogue.list_items(store, trip_id=fv.demo.trip_id)[:len(DESK_KEYS)]]
+        first_ten = [item.code for item in catalogue.list_items(store, trip_id=fv.demo.trip_id)[: len(DESK_KEYS)]]
         assert [(key.key, key.item.code) for key in desk_of(fv).keys] == list(zip(DESK_KEYS, first_ten, strict=True))
         trips.close_trip(store, fv.demo.trip_id, closed_by=fv.staff_id("c01"), abandon_waiting=True)
 
@@ -76,15 +76,21 @@ async def test_a_ticket_prints_with_its_item_and_is_announced_once_issued_once_p
         [receipt] = fv.receipts
         assert ticket.label in receipt.lines and key.item.name in receipt.lines and receipt.cut
         assert [(event.type, event.ticket.number) for event in await queue.since_last()] == [
-            ("ticket.issued", ticket.label), ("ticket.printed", ticket.label)]
+            ("ticket.issued", ticket.label),
+            ("ticket.printed", ticket.label),
+        ]
 
 
 async def test_the_person_for_the_next_ticket_comes_only_from_a_card_the_desk_holds_the_reader_for(
     tmp_path: Path,
 ) -> None:
     """Defect 1: window 5 read 黄嘉欣's card, and the desk stored ticket A006 with her citizen_id."""
-    async with flow_van(tmp_path) as fv, connected_client(fv.van.config) as window_client, \
-            heard(fv.client) as events, heard(window_client) as window_events:
+    async with (
+        flow_van(tmp_path) as fv,
+        connected_client(fv.van.config) as window_client,
+        heard(fv.client) as events,
+        heard(window_client) as window_events,
+    ):
         await devices_ready(fv, "idreader", "scanner")
         window = Van(fv.van.store, fv.van.config, window_client, clock=fv.van.clock)
         desk = desk_of(fv)
@@ -118,8 +124,10 @@ async def test_the_person_for_the_next_ticket_comes_only_from_a_card_the_desk_ho
         desk.keep_person()
         ticket = desk.issue("residence_permit")
         assert not isinstance(ticket, Problem)
-        assert ticket.citizen_id == read.citizen_id and citizens.get(
-            fv.van.store, ticket.citizen_id, staff_id=desk.staff.id, purpose="test").name == "雷秀英"
+        assert (
+            ticket.citizen_id == read.citizen_id
+            and citizens.get(fv.van.store, ticket.citizen_id, staff_id=desk.staff.id, purpose="test").name == "雷秀英"
+        )
         assert ticket.priority_reason == "age" and desk.person is None  # the next ticket starts afresh
 
         # Replaced when staff say so; an expired card is said plainly.
@@ -135,8 +143,12 @@ async def test_the_person_for_the_next_ticket_comes_only_from_a_card_the_desk_ho
 
 async def test_a_reader_per_window_serves_that_window_and_the_shared_one_the_desk(tmp_path: Path) -> None:
     settings = {"devices": {**SIM_DEVICES["devices"], "idreaders": {"w1": {"driver": "sim", "window": "1"}}}}
-    async with flow_van(tmp_path, settings) as fv, connected_client(fv.van.config) as window_client, \
-            heard(fv.client) as events, heard(window_client) as window_events:
+    async with (
+        flow_van(tmp_path, settings) as fv,
+        connected_client(fv.van.config) as window_client,
+        heard(fv.client) as events,
+        heard(window_client) as window_events,
+    ):
         await devices_ready(fv, "idreader", "idreader-w1")
         window = Van(fv.van.store, fv.van.config, window_client, clock=fv.van.clock)
         desk = desk_of(fv)
@@ -145,8 +157,9 @@ async def test_a_reader_per_window_serves_that_window_and_the_shared_one_the_des
         assert trip is not None
         ticket = tickets.issue_ticket(fv.van.store, trip.id, item_code="hukou_certificate")
         assert tickets.call_next(fv.van.store, trip.id, "1") is not None
-        intake = IntakeFlow.start(window, ticket.id, staff=staff.get_staff(fv.van.store, fv.staff_id("s01")),
-                                  trip=trip, window="1")
+        intake = IntakeFlow.start(
+            window, ticket.id, staff=staff.get_staff(fv.van.store, fv.staff_id("s01")), trip=trip, window="1"
+        )
         assert isinstance(intake, IntakeFlow)
         [hold] = await intake.hold_devices()
         assert (hold.device, hold.held.mine) == ("idreader-w1", True)
@@ -162,8 +175,12 @@ async def test_a_reader_per_window_serves_that_window_and_the_shared_one_the_des
 
 
 async def test_an_appointment_checks_in_by_a_scan_the_desk_holds_or_by_its_typed_code(tmp_path: Path) -> None:
-    async with flow_van(tmp_path) as fv, connected_client(fv.van.config) as other_client, \
-            heard(fv.client) as events, heard(other_client) as other_events:
+    async with (
+        flow_van(tmp_path) as fv,
+        connected_client(fv.van.config) as other_client,
+        heard(fv.client) as events,
+        heard(other_client) as other_events,
+    ):
         await devices_ready(fv, "scanner")
         desk = desk_of(fv)
         await desk.hold_devices()
@@ -186,7 +203,8 @@ async def test_an_appointment_checks_in_by_a_scan_the_desk_holds_or_by_its_typed
         typed = desk.check_in(fv.demo.checkin_codes[1].lower())
         assert not isinstance(typed, Problem) and typed.priority_reason == "appointment"
         assert desk.check_in(fv.demo.checkin_codes[1]) == Problem(
-            Code.APPOINTMENT_CHECKED_IN, {"appointment": typed.appointment_id})
+            Code.APPOINTMENT_CHECKED_IN, {"appointment": typed.appointment_id}
+        )
 
 
 async def test_a_failed_print_is_never_counted_until_staff_reprint_write_it_down_or_cancel_it(tmp_path: Path) -> None:
@@ -217,8 +235,9 @@ async def test_a_failed_print_is_never_counted_until_staff_reprint_write_it_down
         # Cancelled: never called, and not one of the trip's tickets.
         settled = desk.cancel(cancelled.id)
         assert isinstance(settled, Slip) and settled.ticket.status == "cancelled"
-        assert desk.cancel(cancelled.id) == Problem(Code.TICKET_FINISHED, {
-            "ticket": cancelled.label, "status": "cancelled", "action": "cancel"})
+        assert desk.cancel(cancelled.id) == Problem(
+            Code.TICKET_FINISHED, {"ticket": cancelled.label, "status": "cancelled", "action": "cancel"}
+        )
         # Printed again once there is paper: in the queue.
         sim(fv, "printer", "paper", {"state": "ok"})
         await until(lambda: fv.client.status.devices["printer"].state == "ready", "paper back")
@@ -226,7 +245,10 @@ async def test_a_failed_print_is_never_counted_until_staff_reprint_write_it_down
         assert isinstance(settled, Slip) and settled.ticket.print_state == "reprinted" and len(fv.receipts) == 1
         assert desk.waiting() == {"A": 2}
         assert [event.type for event in await queue.since_last()] == [
-            "ticket.written", "ticket.cancelled", "ticket.printed"]
+            "ticket.written",
+            "ticket.cancelled",
+            "ticket.printed",
+        ]
         called = [tickets.call_next(store, fv.demo.trip_id, "1") for _ in range(1)]
         assert [ticket.id for ticket in called if ticket] == [written.id]
         assert metrics.shift_summary(store, fv.demo.trip_id).overall.tickets == 2

@@ -25,14 +25,23 @@ def morning(fv: FlowVan) -> datetime:
     return datetime.combine(trips.get_trip(fv.van.store, fv.demo.trip_id).trip_date, time(10), fv.van.config.tz)
 
 
-def bad_review(fv: FlowVan, window: str, *, named: bool, at: datetime, phone: str | None = None,
-               days: int = 5, sequence: str = "123") -> int:
+def bad_review(
+    fv: FlowVan,
+    window: str,
+    *,
+    named: bool,
+    at: datetime,
+    phone: str | None = None,
+    days: int = 5,
+    sequence: str = "123",
+) -> int:
     """A visit served at `window` and rated 2 (不满意) with a comment: its follow-up's id."""
     store, trip_id = fv.van.store, fv.demo.trip_id
     citizen_id = None
     if phone is not None:
-        citizen_id = citizens.find_or_create(store, demo_id_number("330383", "19900101", sequence), name="测试人",
-                                             phone=phone, now=at).id
+        citizen_id = citizens.find_or_create(
+            store, demo_id_number("330383", "19900101", sequence), name="测试人", phone=phone, now=at
+        ).id
     crew = trips.get_trip(store, trip_id).crew
     category = next(member.categories[0] for member in crew if member.window == window)
     ticket = tickets.issue_ticket(store, trip_id, category=category, citizen_id=citizen_id, now=at)
@@ -40,8 +49,17 @@ def bad_review(fv: FlowVan, window: str, *, named: bool, at: datetime, phone: st
     assert called is not None and called.id == ticket.id
     tickets.finish(store, tickets.start_service(store, ticket.id, now=at).id, now=at)
     service = fv.van.config.service
-    _, follow_up = ratings.rate(store, ticket.id, 2, named=named, comment="等了一个多小时", followup_working_days=days,
-                                holidays=service.holidays, extra_workdays=service.working_days, now=at)
+    _, follow_up = ratings.rate(
+        store,
+        ticket.id,
+        2,
+        named=named,
+        comment="等了一个多小时",
+        followup_working_days=days,
+        holidays=service.holidays,
+        extra_workdays=service.working_days,
+        now=at,
+    )
     assert follow_up is not None
     return follow_up.id
 
@@ -65,8 +83,9 @@ async def test_a_named_bad_review_is_called_back_first_with_who_when_and_what_wa
         assert line is not None and line.comment == "等了一个多小时" and line.masked_phone == "138****5678"
         # x (整改) before b (回访): refused, and the view hides what is refused.
         assert not flow.allowed(Action.FIX) and not flow.allowed(Action.REPORT) and flow.allowed(Action.CALLBACK)
-        assert flow.record(Action.FIX, "增加窗口") == Problem(Code.FOLLOW_UP_CALLBACK_FIRST,
-                                                             {"follow_up": follow_up_id})
+        assert flow.record(Action.FIX, "增加窗口") == Problem(
+            Code.FOLLOW_UP_CALLBACK_FIRST, {"follow_up": follow_up_id}
+        )
         # The store refuses it too, whoever asks.
         with pytest.raises(WrongState) as refused:
             ratings.record_fix(van.store, follow_up_id, fv.staff_id("c01"), "增加窗口")
@@ -76,7 +95,10 @@ async def test_a_named_bad_review_is_called_back_first_with_who_when_and_what_wa
         called = flow.record(Action.CALLBACK, "已电话联系，群众反映排队太久")
         assert not isinstance(called, Problem)
         assert (called.follow_up.status, called.callback_by_name, called.follow_up.callback_note) == (
-            "called_back", "陈建国", "已电话联系，群众反映排队太久")
+            "called_back",
+            "陈建国",
+            "已电话联系，群众反映排队太久",
+        )
         assert called.follow_up.callback_at == clock.to_text(noon)
         assert flow.allowed(Action.FIX) and not flow.allowed(Action.CALLBACK)
         assert not isinstance(flow.record(Action.FIX, "增加一个窗口"), Problem)

@@ -46,8 +46,9 @@ def serve(fv: FlowVan, login: str, item_code: str | None, *, citizen_id: int | N
     staff = staff_store.get_staff(store, fv.staff_id(login))
     window = trip.window_of(staff.id)
     assert window is not None
-    ticket = tickets.issue_ticket(store, trip.id, item_code=item_code, category=None if item_code else "A",
-                                  citizen_id=citizen_id)
+    ticket = tickets.issue_ticket(
+        store, trip.id, item_code=item_code, category=None if item_code else "A", citizen_id=citizen_id
+    )
     called = tickets.call_next(store, trip.id, window)
     assert called is not None and called.id == ticket.id
     flow = IntakeFlow.start(fv.van, ticket.id, staff=staff, trip=trip, window=window)
@@ -59,7 +60,9 @@ def citizen_named(fv: FlowVan, name: str) -> int:
     return next(row["id"] for row in fv.van.store.query("SELECT id FROM citizens WHERE name = ?", [name]))
 
 
-async def card_for(flow: IntakeFlow, fv: FlowVan, events: Events, preset: str) -> CardRead | ReplaceAsked | Problem | None:
+async def card_for(
+    flow: IntakeFlow, fv: FlowVan, events: Events, preset: str
+) -> CardRead | ReplaceAsked | Problem | None:
     """Place a card on the reader; what intake makes of it."""
     before = len(events.cards)
     # Each card differs from the one before: the same card put back at once is taken for one left lying.
@@ -78,8 +81,12 @@ async def read_and_file(flow: IntakeFlow, fv: FlowVan, events: Events, preset: s
 
 async def test_a_card_placed_for_the_desk_never_replaces_the_person_in_intake(tmp_path: Path) -> None:
     """Window 2 served 李阿公 from his appointment; a card placed for the desk put 林小燕 beside his phone."""
-    async with flow_van(tmp_path) as fv, connected_client(fv.van.config) as desk_client, heard(fv.client) as events, \
-            heard(desk_client) as desk_events:
+    async with (
+        flow_van(tmp_path) as fv,
+        connected_client(fv.van.config) as desk_client,
+        heard(fv.client) as events,
+        heard(desk_client) as desk_events,
+    ):
         await devices_ready(fv, "idreader")
         desk = Van(fv.van.store, fv.van.config, desk_client, clock=fv.van.clock)
         li = citizen_named(fv, LI_AGONG)
@@ -161,7 +168,9 @@ async def test_every_step_goes_back_and_a_case_ends_only_with_an_outcome_or_an_a
         assert not flow.allowed(IntakeAction.ABANDON) and not flow.allowed(IntakeAction.NEXT)
 
 
-async def test_leaving_with_no_case_open_keeps_the_ticket_served_and_a_visit_ends_with_its_rating(tmp_path: Path) -> None:
+async def test_leaving_with_no_case_open_keeps_the_ticket_served_and_a_visit_ends_with_its_rating(
+    tmp_path: Path,
+) -> None:
     async with flow_van(tmp_path) as fv:
         flow = serve(fv, "s01", None)
         assert flow.next(PersonDetails()) is Step.MATERIALS and flow.case is None  # no item yet: choose one
@@ -230,7 +239,8 @@ async def test_intake_checks_what_a_clerk_would(tmp_path: Path) -> None:
         assert flow.next(PersonDetails(name="张三", phone="138abc")) == Problem(Code.PHONE_INVALID)
         assert flow.next(PersonDetails(name="张三😀")) == Problem(Code.NAME_CHARACTERS)
         assert flow.next(PersonDetails(name="张三", address="路" * 300)) == Problem(
-            Code.ADDRESS_TOO_LONG, {"limit": 200, "length": 300})
+            Code.ADDRESS_TOO_LONG, {"limit": 200, "length": 300}
+        )
         assert flow.step is Step.PERSON and flow.case is None
         assert flow.next(PersonDetails()) is Step.MATERIALS  # nobody named yet: a consult needs no one
         for line in ("身份证原件", "居民户口簿"):
@@ -262,10 +272,14 @@ async def test_intake_checks_what_a_clerk_would(tmp_path: Path) -> None:
         assert flow.choose_delivery("door") is None
         assert flow.record(OutcomeDetails(door_date="2030-01-20")) == Problem(Code.ADDRESS_MISSING)
         assert flow.record(OutcomeDetails(address="路" * 300, door_date="2030-01-20")) == Problem(
-            Code.ADDRESS_TOO_LONG, {"limit": 200, "length": 300})
+            Code.ADDRESS_TOO_LONG, {"limit": 200, "length": 300}
+        )
         assert flow.record(OutcomeDetails(address="龙港市某路1号", door_date="2001-01-01")) == Problem(
-            Code.INTAKE_DOOR_DATE_PAST)
-        assert flow.record(OutcomeDetails(address="龙港市某路1号", door_date="soon")) == Problem(Code.INTAKE_DOOR_DATE_FORM)
+            Code.INTAKE_DOOR_DATE_PAST
+        )
+        assert flow.record(OutcomeDetails(address="龙港市某路1号", door_date="soon")) == Problem(
+            Code.INTAKE_DOOR_DATE_FORM
+        )
         recorded = flow.record(OutcomeDetails(address="龙港市某路1号", door_date="2030-01-20"))
         assert isinstance(recorded, Recorded) and recorded.case.has_delivery_address
 
@@ -291,7 +305,9 @@ async def test_a_card_read_ticks_the_id_cards_original(tmp_path: Path) -> None:
         flow.next()
         assert flow.case is not None
         assert [(line.material, line.state) for line in flow.case.materials] == [
-            ("身份证原件", "original_seen"), ("居民户口簿", "missing")]
+            ("身份证原件", "original_seen"),
+            ("居民户口簿", "missing"),
+        ]
         # Come back to the visit (say, after a restart): the case's person is there again.
         again = IntakeFlow.start(fv.van, flow.ticket.id, staff=flow.staff, trip=flow.trip, window=flow.window)
         assert isinstance(again, IntakeFlow) and (again.step, again.person.name) == (Step.MATERIALS, "陈志远")
@@ -310,8 +326,12 @@ async def test_a_card_read_ticks_the_id_cards_original(tmp_path: Path) -> None:
 async def test_a_scan_goes_where_a_clerk_expects_it(tmp_path: Path) -> None:
     """A case number was refused unless its field had focus: now it is looked up at the materials step,
     and a waybill at the outcome step goes into the waybill."""
-    async with flow_van(tmp_path) as fv, heard(fv.client) as events, \
-            connected_client(fv.van.config, support=True) as support, heard(support) as every:
+    async with (
+        flow_van(tmp_path) as fv,
+        heard(fv.client) as events,
+        connected_client(fv.van.config, support=True) as support,
+        heard(support) as every,
+    ):
         await devices_ready(fv, "scanner", "printer")
         earlier = serve(fv, "s01", "hukou_certificate")
         earlier.next(PersonDetails())
@@ -336,7 +356,9 @@ async def test_a_scan_goes_where_a_clerk_expects_it(tmp_path: Path) -> None:
         await until(lambda: claims.holder(fv.van, "scanner").mine, "the scanner")
         found = await scan(flow, f"GOVAN-CASE:{number}")
         assert isinstance(found, CaseFound) and (found.outcome, found.reason) == (
-            "not_done", "missing_materials: 身份证原件、居民户口簿")
+            "not_done",
+            "missing_materials: 身份证原件、居民户口簿",
+        )
         assert found.opened is not None and found.opened.item_code == "hukou_certificate"
         assert await scan(flow, "XX-99-000001") == Problem(Code.INTAKE_NOT_A_CASE_NUMBER)
         assert isinstance(flow.abandon(Abandoned.WRONG_PLACE), VisitAbandoned)

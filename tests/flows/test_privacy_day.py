@@ -26,8 +26,11 @@ def in_the_clear(folder: Path) -> dict[str, list[str]]:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             data = path.read_bytes()
-            hits = [what for what, value in values.items()
-                    if value.encode("utf-8") in data or value.encode("gb18030") in data]
+            hits = [
+                what
+                for what, value in values.items()
+                if value.encode("utf-8") in data or value.encode("gb18030") in data
+            ]
             if hits:
                 found[str(path.relative_to(folder))] = hits
     return found
@@ -68,5 +71,7 @@ async def test_nothing_personal_in_the_clear_in_the_data_directory_after_a_day_a
     # Once everything has closed: the daemon has drawn the receipt and the label (training pictures).
     data = fv.van.config.data_path
     assert sorted(path.name for path in (data / "training" / "receipts").iterdir()) == [
-        "receipt-0001.png", "receipt-0002.png"]
+        "receipt-0001.png",
+        "receipt-0002.png",
+    ]
     assert in_the_clear(data) == {}

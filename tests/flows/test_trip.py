@@ -25,10 +25,14 @@ async def test_closing_opening_and_changing_the_crew_each_announce_once(tmp_path
         summary = closing.close(abandon_waiting=True)
         assert not isinstance(summary, Problem) and summary.status == "closed"
         assert await heard.trip_events() == [("trip.closed", trip_id, "closed")]
-        assert trips.get_trip(store, trip_id).status == "closed" and tickets.get_ticket(store, waiting.id).status == "no_show"
+        assert (
+            trips.get_trip(store, trip_id).status == "closed"
+            and tickets.get_ticket(store, waiting.id).status == "no_show"
+        )
         assert report.stored_at(store, trip_id) is not None
         assert TripClose(fv.van, captain, trip_id).close(abandon_waiting=True) == Problem(
-            Code.TRIP_NOT_OPEN, {"trip": trip_id, "status": "closed"})
+            Code.TRIP_NOT_OPEN, {"trip": trip_id, "status": "closed"}
+        )
         assert await heard.since_last() == []  # a refused close tells nobody anything
 
         setup = TripSetup(fv.van, captain)
@@ -98,7 +102,7 @@ async def test_the_desk_keys_start_in_catalogue_order_whatever_was_used_and_the_
         setup = TripSetup(fv.van, person(fv, "c01"))
         # Staff press by memory: usage never reorders the keys.
         assert setup.desk_keys == unused and len(unused) == len(DESK_KEYS)
-        assert setup.desk_keys[:len(DESK_KEYS)] == [item.code for item in list(setup.items.values())[:len(DESK_KEYS)]]
+        assert setup.desk_keys[: len(DESK_KEYS)] == [item.code for item in list(setup.items.values())[: len(DESK_KEYS)]]
         first, second = setup.desk_keys[:2]
         assert setup.move_desk_key(0, 1) == 1
         assert setup.desk_keys[:2] == [second, first]

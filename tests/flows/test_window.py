@@ -45,8 +45,11 @@ async def test_call_recall_and_no_show_each_announce_once_and_serve_leads_to_int
         assert window.serve() == window.current and not window.allowed(Action.CALL_NEXT)
         assert window.item_name(window.current.item_code if window.current else None) == "居住证申领"
         assert [(event.type, event.ticket.number) for event in await queue.since_last()] == [
-            ("ticket.called", first.label), ("ticket.recalled", first.label), ("ticket.no_show", first.label),
-            ("ticket.called", second.label)]
+            ("ticket.called", first.label),
+            ("ticket.recalled", first.label),
+            ("ticket.no_show", first.label),
+            ("ticket.called", second.label),
+        ]
         assert window.call_next() == Problem(Code.WINDOW_NOT_NOW, {"action": "call_next"})
         [call, *_] = window.recent_calls()
         assert (call.label, call.window) == (second.label, "1")
@@ -95,8 +98,11 @@ async def test_a_ticket_transferred_to_another_queue_keeps_an_item_on_its_slip_a
         [receipt] = fv.receipts
         assert moved.new.label in receipt.lines and "灵活就业人员社保参保登记" in receipt.lines
         assert [(event.type, event.ticket.number) for event in await queue.since_last()] == [
-            ("ticket.called", ticket.label), ("ticket.transferred", ticket.label), ("ticket.issued", moved.new.label),
-            ("ticket.printed", moved.new.label)]
+            ("ticket.called", ticket.label),
+            ("ticket.transferred", ticket.label),
+            ("ticket.issued", moved.new.label),
+            ("ticket.printed", moved.new.label),
+        ]
         at_two = window_of(fv, "2")
         called = at_two.call_next()
         assert isinstance(called, tickets.Ticket) and called.id == moved.new.id
@@ -117,12 +123,16 @@ async def test_a_ticket_with_an_open_case_goes_only_to_a_window_of_its_queue_and
         assert intake.case is not None
         window.refresh()
         assert window.transfer_targets() == [ToWindow("3", "黄丽君")]
-        assert window.transfer(ToQueue("F", "人力社保", ())) == Problem(Code.TRANSFER_CASE_OPEN,
-                                                                     {"ticket": ticket.label})
+        assert window.transfer(ToQueue("F", "人力社保", ())) == Problem(
+            Code.TRANSFER_CASE_OPEN, {"ticket": ticket.label}
+        )
         moved = window.transfer(ToWindow("3", "黄丽君"))
         assert isinstance(moved, Transferred) and moved.new is None
         assert (moved.ticket.label, moved.ticket.item_code, moved.ticket.target_window) == (
-            ticket.label, "hukou_certificate", "3")
+            ticket.label,
+            "hukou_certificate",
+            "3",
+        )
         at_three = window_of(fv, "3")
         assert at_three.call_next() == tickets.get_ticket(store, ticket.id)
         [case] = cases.list_cases(store, ticket_id=ticket.id)
@@ -137,8 +147,9 @@ async def test_a_new_number_that_did_not_print_is_held_until_the_window_settles_
         issue(fv, "residence_permit")
         window = window_of(fv, "1")
         window.call_next()
-        social = next(target for target in window.transfer_targets()
-                      if isinstance(target, ToQueue) and target.category == "F")
+        social = next(
+            target for target in window.transfer_targets() if isinstance(target, ToQueue) and target.category == "F"
+        )
         moved = window.transfer(social, "social_insurance_enrol")
         assert isinstance(moved, Transferred) and moved.new is not None
         slip = await window.print_slip(moved.new.id)

@@ -15,8 +15,9 @@ from tests.support.van import DaemonProcess, write_config
 
 
 def govan(*args: str, cwd: Path | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "govan", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "govan", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
 
 
 def test_bad_config_value_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -63,8 +64,10 @@ def _unwritable(tmp_path: Path) -> list[tuple[str, str]]:
     if os.geteuid() != 0:  # root writes through any mode bits
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o555)
-        places += [(str(locked), f"cannot write in {locked} ("),
-                   (str(locked / "data"), f"cannot create {locked / 'data'} in {locked} (")]
+        places += [
+            (str(locked), f"cannot write in {locked} ("),
+            (str(locked / "data"), f"cannot create {locked / 'data'} in {locked} ("),
+        ]
     if os.path.ismount("/sys"):  # nobody creates files in sysfs
         places += [("/sys", "cannot write in /sys ("), ("/sys/govan", "cannot create /sys/govan in /sys (")]
     if not places:

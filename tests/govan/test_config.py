@@ -112,8 +112,9 @@ def test_worked_weekends_are_read_beside_the_holidays() -> None:
 
 
 def test_written_config_reads_back_identically(tmp_path: Path) -> None:
-    original = config.with_sim_devices(config.parse(
-        'van_id = "lg-02"\n[service]\nholidays = ["2026-10-01"]\nworking_days = ["2026-10-11"]\n', "x"))
+    original = config.with_sim_devices(
+        config.parse('van_id = "lg-02"\n[service]\nholidays = ["2026-10-01"]\nworking_days = ["2026-10-11"]\n', "x")
+    )
     assert config.parse(config.to_toml(original), "round trip") == original
 
 
@@ -125,7 +126,8 @@ def test_a_data_dir_that_is_a_file_names_the_key_the_file_and_the_path(tmp_path:
     with pytest.raises(ConfigError) as problem:
         config.load(path)
     assert str(problem.value) == (
-        f"{path}: key 'data_dir': {in_the_way} is a file, not a directory; point data_dir at a directory")
+        f"{path}: key 'data_dir': {in_the_way} is a file, not a directory; point data_dir at a directory"
+    )
     path.write_text(f'data_dir = "{in_the_way / "govan"}"\n')
     with pytest.raises(ConfigError, match=f"govan cannot be created: {in_the_way} is a file, not a directory$"):
         config.load(path)
@@ -142,24 +144,45 @@ def test_checking_that_the_data_dir_is_writable_leaves_nothing_behind(tmp_path: 
 
 
 def test_a_reader_per_window_is_a_device_of_its_own(tmp_path: Path) -> None:
-    loaded = config.parse('[devices.idreaders.w2]\ndriver = "sim"\nwindow = "2"\n'
-                          '[devices.idreaders.w5]\nport = "/dev/ttyUSB3"\nwindow = "5"\n', "govan.toml")
-    assert loaded.devices.names() == ["idreader", "scanner", "printer", "camera", "speaker", "idreader-w2", "idreader-w5"]
+    loaded = config.parse(
+        '[devices.idreaders.w2]\ndriver = "sim"\nwindow = "2"\n'
+        '[devices.idreaders.w5]\nport = "/dev/ttyUSB3"\nwindow = "5"\n',
+        "govan.toml",
+    )
+    assert loaded.devices.names() == [
+        "idreader",
+        "scanner",
+        "printer",
+        "camera",
+        "speaker",
+        "idreader-w2",
+        "idreader-w5",
+    ]
     assert loaded.devices.settings("idreader-w5").port == "/dev/ttyUSB3"
     assert loaded.devices.table("idreader-w5") == "devices.idreaders.w5"
     assert config.parse(config.to_toml(loaded), "again") == loaded
     assert config.with_sim_devices(loaded).devices.idreaders["w5"].driver == "sim"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[devices.idreaders.w2]\ndriver = "sim"\n', "key 'devices.idreaders.w2': Object missing required field `window`"),
-    ('[devices.idreaders.w2]\nwindow = "2"\n[devices.idreaders.w3]\nwindow = "3"\ndriver = "x"\n',
-     "key 'devices.idreaders.w3.driver': Invalid enum value 'x'; use one of \"sam\", \"sim\", \"none\""),
-    ('[devices.idreaders.w2]\nwindow = "2"\nbogus = 1\n', "unknown key 'devices.idreaders.w2.bogus'"),
-    ('[devices.idreaders.w2]\nwindow = "2"\n[devices.idreaders.w3]\nwindow = "2"\n',
-     "key 'devices.idreaders.w3.window': window '2' already has the reader [devices.idreaders.w2]"),
-    ('[devices.idreaders."Window 2"]\nwindow = "2"\n', "table [devices.idreaders.Window 2]: the name must match"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[devices.idreaders.w2]\ndriver = "sim"\n',
+            "key 'devices.idreaders.w2': Object missing required field `window`",
+        ),
+        (
+            '[devices.idreaders.w2]\nwindow = "2"\n[devices.idreaders.w3]\nwindow = "3"\ndriver = "x"\n',
+            'key \'devices.idreaders.w3.driver\': Invalid enum value \'x\'; use one of "sam", "sim", "none"',
+        ),
+        ('[devices.idreaders.w2]\nwindow = "2"\nbogus = 1\n', "unknown key 'devices.idreaders.w2.bogus'"),
+        (
+            '[devices.idreaders.w2]\nwindow = "2"\n[devices.idreaders.w3]\nwindow = "2"\n',
+            "key 'devices.idreaders.w3.window': window '2' already has the reader [devices.idreaders.w2]",
+        ),
+        ('[devices.idreaders."Window 2"]\nwindow = "2"\n', "table [devices.idreaders.Window 2]: the name must match"),
+    ],
+)
 def test_a_bad_window_reader_is_named_by_its_table(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as raised:
         config.parse(text, "govan.toml")

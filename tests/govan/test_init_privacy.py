@@ -20,8 +20,13 @@ NUMBER = id_number("19700101", "215")
 
 
 def init(config: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "govan", "init", "--config", str(config)],
-                          capture_output=True, text=True, timeout=60, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "govan", "init", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
 
 
 def test_a_new_van_gets_a_private_key_and_an_encrypted_store(tmp_path: Path) -> None:

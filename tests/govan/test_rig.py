@@ -26,8 +26,9 @@ def _cases(junit: Path) -> dict[str, ET.Element]:
 def test_rig_sim_passes_headless_and_writes_junit(tmp_path: Path) -> None:
     junit = tmp_path / "rig.xml"
     window_reader = {"devices": {"idreaders": {"w2": {"window": "2"}}}}  # emulated too, with --sim
-    result = govan("rig", "--sim", "--junit", str(junit), "--config", str(write_config(tmp_path, window_reader)),
-                   timeout=120)
+    result = govan(
+        "rig", "--sim", "--junit", str(junit), "--config", str(write_config(tmp_path, window_reader)), timeout=120
+    )
     assert result.returncode == (1 if FONT_FAILURES else 0), result.stdout + result.stderr
     assert f"{len(FONT_FAILURES)} failed" in result.stdout
     cases = _cases(junit)
@@ -47,13 +48,18 @@ def test_rig_sim_passes_headless_and_writes_junit(tmp_path: Path) -> None:
 
 
 def test_only_the_printer_fails_when_it_points_at_a_closed_port(tmp_path: Path) -> None:
-    settings = {"devices": {
-        "idreader": {"driver": "sim"}, "scanner": {"driver": "sim"}, "camera": {"driver": "sim"},
-        "printer": {"driver": "tcp", "host": "127.0.0.1", "port": free_port(), "timeout_s": 2.0},
-    }}
+    settings = {
+        "devices": {
+            "idreader": {"driver": "sim"},
+            "scanner": {"driver": "sim"},
+            "camera": {"driver": "sim"},
+            "printer": {"driver": "tcp", "host": "127.0.0.1", "port": free_port(), "timeout_s": 2.0},
+        }
+    }
     config_path = write_config(tmp_path, settings)
     daemon = DaemonProcess(config_path)
     try:
+
         async def online() -> None:
             for _ in range(100):
                 try:
@@ -69,7 +75,12 @@ def test_only_the_printer_fails_when_it_points_at_a_closed_port(tmp_path: Path) 
         daemon.stop()
     assert result.returncode == 1, result.stdout
     failed = {name for name, case in _cases(junit).items() if case.find("failure") is not None}
-    assert failed == {"govan.rig.printer.ready", "govan.rig.printer.selftest", "govan.rig.printer.print", *FONT_FAILURES}
+    assert failed == {
+        "govan.rig.printer.ready",
+        "govan.rig.printer.selftest",
+        "govan.rig.printer.print",
+        *FONT_FAILURES,
+    }
     printer_line = next(line for line in result.stdout.splitlines() if "printer.ready" in line)
     assert "FAIL" in printer_line
     assert "127.0.0.1" in printer_line  # the reason names what it could not reach

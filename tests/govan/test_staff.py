@@ -14,8 +14,13 @@ from tests.support.van import write_config
 
 
 def govan(config: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "govan", args[0], "--config", str(config), *args[1:]],
-                          capture_output=True, text=True, input=stdin, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "govan", args[0], "--config", str(config), *args[1:]],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -35,8 +40,9 @@ def refused(result: subprocess.CompletedProcess[str], command: str) -> str:
 
 def test_a_fresh_van_gets_its_captain_and_staff_without_python(initialised: Path) -> None:
     assert govan(initialised, "staff", "list").stdout.startswith("no staff yet: add the captain with `govan staff add")
-    added = govan(initialised, "staff", "add", "c01", "陈建国", "--role", "captain", "--department", "agency",
-                  stdin="1111\n")
+    added = govan(
+        initialised, "staff", "add", "c01", "陈建国", "--role", "captain", "--department", "agency", stdin="1111\n"
+    )
     assert (added.returncode, added.stdout, added.stderr) == (0, "added c01 (captain)\n", "")
     assert govan(initialised, "staff", "add", "s01", "林晓燕", "--department", "police", stdin="2222\n").returncode == 0
     listed = govan(initialised, "staff", "list").stdout.splitlines()
@@ -74,16 +80,23 @@ def test_pins_locks_and_leaving(initialised: Path) -> None:
 
 
 def test_bad_input_is_one_line_and_exit_2(initialised: Path, tmp_path: Path) -> None:
-    assert refused(govan(initialised, "staff", "add", "s01", "林晓燕", stdin="12\n"), "staff") == "a PIN is 4 to 8 digits"
+    assert (
+        refused(govan(initialised, "staff", "add", "s01", "林晓燕", stdin="12\n"), "staff") == "a PIN is 4 to 8 digits"
+    )
     assert refused(govan(initialised, "staff", "add", "s 1", "林晓燕", stdin="1234\n"), "staff") == (
-        "a login is 1-32 of letters, digits, _ . -")
+        "a login is 1-32 of letters, digits, _ . -"
+    )
     govan(initialised, "staff", "add", "s01", "林晓燕", stdin="1234\n")
     assert refused(govan(initialised, "staff", "add", "s01", "别人", stdin="1234\n"), "staff") == (
-        "that login is already taken")
-    assert refused(govan(initialised, "staff", "add", "s02", "郑海波", "--department", "nowhere", stdin="1234\n"),
-                   "staff") == "department nowhere does not exist"
+        "that login is already taken"
+    )
+    assert (
+        refused(govan(initialised, "staff", "add", "s02", "郑海波", "--department", "nowhere", stdin="1234\n"), "staff")
+        == "department nowhere does not exist"
+    )
     assert refused(govan(initialised, "staff", "unlock", "nobody"), "staff") == (
-        "no staff member with login 'nobody' (`govan staff list` shows them)")
+        "no staff member with login 'nobody' (`govan staff list` shows them)"
+    )
     assert refused(govan(initialised, "stops", "add", "  "), "stops") == "a stop needs a name"
     bad_role = govan(initialised, "staff", "add", "s03", "黄丽君", "--role", "boss")
     assert bad_role.returncode == 2 and len(bad_role.stderr.splitlines()) == 1
@@ -97,7 +110,9 @@ def test_stops_are_listed_and_added(initialised: Path) -> None:
     added = govan(initialised, "stops", "add", "新城社区党群服务中心", "--kind", "community", "--address", "新城路1号")
     assert added.stdout == "added stop 1: 新城社区党群服务中心\n"
     assert [line.split() for line in govan(initialised, "stops", "list").stdout.splitlines()] == [
-        ["id", "name", "kind", "address", "contact"], ["1", "新城社区党群服务中心", "community", "新城路1号", "-"]]
+        ["id", "name", "kind", "address", "contact"],
+        ["1", "新城社区党群服务中心", "community", "新城路1号", "-"],
+    ]
 
 
 def tmp_data(config: Path) -> Path:

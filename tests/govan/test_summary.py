@@ -35,8 +35,18 @@ def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_van(data / "govan.db")
     store = db.open_store(data / "govan.db")
     ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    run_shift(Van(path=data / "govan.db", db=store, trip_id=1, captain=ids["c1"], s1=ids["s1"], s2=ids["s2"],
-                  s3=ids["s3"], dispatcher=ids["d1"]))
+    run_shift(
+        Van(
+            path=data / "govan.db",
+            db=store,
+            trip_id=1,
+            captain=ids["c1"],
+            s1=ids["s1"],
+            s2=ids["s2"],
+            s3=ids["s3"],
+            dispatcher=ids["d1"],
+        )
+    )
     store.close()
     return path
 

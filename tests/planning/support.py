@@ -28,8 +28,11 @@ def planning_store(url: str, *, vans: tuple[str, ...] = ("lg-01", "lg-02")) -> p
 
 
 def past_trip(conn: psycopg.Connection[Any], van: str, trip_id: int, day: date, stop: str, tickets: int) -> None:
-    conn.execute("""INSERT INTO trips (van_id, trip_id, trip_date, stop, tickets, summary)
-                    VALUES (%s, %s, %s, %s, %s, '{}')""", [van, trip_id, day, stop, tickets])
+    conn.execute(
+        """INSERT INTO trips (van_id, trip_id, trip_date, stop, tickets, summary)
+                    VALUES (%s, %s, %s, %s, %s, '{}')""",
+        [van, trip_id, day, stop, tickets],
+    )
     conn.commit()
 
 
@@ -48,7 +51,10 @@ def booking_store(url: str) -> psycopg.Connection[Any]:
 
 def free_half_day(conn: psycopg.Connection[Any], van: str) -> tuple[date, str]:
     """A weekday morning the draft kept free for appointments (180 minutes)."""
-    row = conn.execute("""SELECT day, half FROM plan_slots WHERE van_id = %s AND kind = 'free' AND half = 'am'
-                          AND extract(isodow FROM day) < 6 ORDER BY day LIMIT 1""", [van]).fetchone()
+    row = conn.execute(
+        """SELECT day, half FROM plan_slots WHERE van_id = %s AND kind = 'free' AND half = 'am'
+                          AND extract(isodow FROM day) < 6 ORDER BY day LIMIT 1""",
+        [van],
+    ).fetchone()
     assert row is not None
     return row[0], row[1]

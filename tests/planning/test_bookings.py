@@ -20,8 +20,19 @@ def test_capacity_runs_out_and_cancelling_frees_it(central_db: str) -> None:
     day, half = free_half_day(conn, "lg-01")
     # One police officer on a free weekday half-day: 180 staff-minutes; an ID renewal takes 20.
     assert bookings.capacity(conn, "lg-01", day, half)["police"].offered == 180
-    firm = bookings.book(conn, "group", "lg-01", day, half, ["id_card_renewal"], head_count=8, group_name="浙江某印刷集团",
-                         name="李经理", phone="13900000001", now=NOW)
+    firm = bookings.book(
+        conn,
+        "group",
+        "lg-01",
+        day,
+        half,
+        ["id_card_renewal"],
+        head_count=8,
+        group_name="浙江某印刷集团",
+        name="李经理",
+        phone="13900000001",
+        now=NOW,
+    )
     assert [(load.department, load.minutes, load.staff) for load in firm.plan] == [("police", 160, 1)]
     with pytest.raises(PlanningError) as error:
         bookings.book(conn, "individual", "lg-01", day, half, ["id_card_renewal", "residence_permit"], now=NOW)
@@ -39,13 +50,24 @@ def test_a_booking_needing_two_departments_books_only_when_both_can(central_db: 
     conn = booking_store(central_db)
     day, half = free_half_day(conn, "lg-01")
     # Social insurance is fully booked by a firm's enrolment; police is free.
-    bookings.book(conn, "group", "lg-01", day, half, ["social_insurance_enrol"], head_count=12, group_name="新城小区交房",
-                  now=NOW)
+    bookings.book(
+        conn, "group", "lg-01", day, half, ["social_insurance_enrol"], head_count=12, group_name="新城小区交房", now=NOW
+    )
     assert bookings.capacity(conn, "lg-01", day, half)["social"].left == 0
     before = conn.execute("SELECT count(*) FROM bookings").fetchone()
     with pytest.raises(PlanningError) as error:
-        bookings.book(conn, "home_visit", "lg-01", day, half, ["id_card_renewal", "social_security_card"],
-                      name="赵奶奶", address="龙港市某路2号", needs=("bedridden",), now=NOW)
+        bookings.book(
+            conn,
+            "home_visit",
+            "lg-01",
+            day,
+            half,
+            ["id_card_renewal", "social_security_card"],
+            name="赵奶奶",
+            address="龙港市某路2号",
+            needs=("bedridden",),
+            now=NOW,
+        )
     assert error.value.code == PlanCode.CAPACITY and error.value.params["departments"] == "social"
     assert conn.execute("SELECT count(*) FROM bookings").fetchone() == before  # nothing booked, nothing held
     assert bookings.capacity(conn, "lg-01", day, half)["police"].left == 180
@@ -56,10 +78,23 @@ def test_a_booking_needing_two_departments_books_only_when_both_can(central_db: 
     # On another free half-day both have room: the tailored plan names both departments.
     other = conn.execute("""SELECT day, half FROM plan_slots WHERE van_id = 'lg-02' AND kind = 'free'
                             AND extract(isodow FROM day) < 6 ORDER BY day DESC LIMIT 1""").fetchone()
-    visit = bookings.book(conn, "home_visit", "lg-02", other[0], other[1], ["id_card_renewal", "social_security_card"],
-                          name="赵奶奶", phone="13900000002", address="龙港市某路2号", needs=("bedridden", "hearing"),
-                          now=NOW)
-    assert [(load.department, load.minutes, load.staff) for load in visit.plan] == [("police", 20, 1), ("social", 20, 1)]
+    visit = bookings.book(
+        conn,
+        "home_visit",
+        "lg-02",
+        other[0],
+        other[1],
+        ["id_card_renewal", "social_security_card"],
+        name="赵奶奶",
+        phone="13900000002",
+        address="龙港市某路2号",
+        needs=("bedridden", "hearing"),
+        now=NOW,
+    )
+    assert [(load.department, load.minutes, load.staff) for load in visit.plan] == [
+        ("police", 20, 1),
+        ("social", 20, 1),
+    ]
     (down,) = conn.execute("SELECT body FROM down_outbox WHERE kind = 'booking.confirmed' AND van_id = 'lg-02'")
     assert down[0]["address"] == "龙港市某路2号" and down[0]["needs"] == ["卧床", "听障"]
 
@@ -67,11 +102,15 @@ def test_a_booking_needing_two_departments_books_only_when_both_can(central_db: 
 def test_moving_and_cancelling_keep_the_history(central_db: str) -> None:
     conn = booking_store(central_db)
     day, half = free_half_day(conn, "lg-01")
-    booking = bookings.book(conn, "individual", "lg-01", day, half, ["residence_permit"], name="钱六",
-                            phone="13900000003", now=NOW)
+    booking = bookings.book(
+        conn, "individual", "lg-01", day, half, ["residence_permit"], name="钱六", phone="13900000003", now=NOW
+    )
     later = day + timedelta(days=1) if day.weekday() < 4 else day
-    conn.execute("UPDATE plan_slots SET kind = 'free', source = 'dispatcher' WHERE van_id = 'lg-01' AND day = %s "
-                 "AND half = 'pm'", [later])
+    conn.execute(
+        "UPDATE plan_slots SET kind = 'free', source = 'dispatcher' WHERE van_id = 'lg-01' AND day = %s "
+        "AND half = 'pm'",
+        [later],
+    )
     moved = bookings.reschedule(conn, booking.booking_id, later, "pm", now=NOW)
     assert (moved.day, moved.half) == (later, "pm")
     bookings.cancel(conn, booking.booking_id, now=NOW)
@@ -83,20 +122,39 @@ def test_moving_and_cancelling_keep_the_history(central_db: str) -> None:
     assert steps[1][2]["day"] == day.isoformat() and steps[1][3]["day"] == later.isoformat()
     kinds = [row[0] for row in conn.execute("SELECT kind FROM down_outbox WHERE van_id = 'lg-01' ORDER BY id")]
     assert kinds == ["booking.confirmed", "booking.confirmed", "booking.cancelled"]
-    states = dict(conn.execute("SELECT template, status FROM reminders WHERE booking_id = %s ORDER BY id",
-                               [booking.booking_id]).fetchall())
+    states = dict(
+        conn.execute(
+            "SELECT template, status FROM reminders WHERE booking_id = %s ORDER BY id", [booking.booking_id]
+        ).fetchall()
+    )
     assert states["booking_cancelled"] == "queued" and states["booking_reminder"] == "void"
 
 
 def test_reminders_fit_one_sms_carry_no_links_and_go_through_the_default_sender(
-        central_db: str, caplog: pytest.LogCaptureFixture) -> None:
+    central_db: str, caplog: pytest.LogCaptureFixture
+) -> None:
     conn = booking_store(central_db)
     day, half = free_half_day(conn, "lg-01")
-    bookings.book(conn, "home_visit", "lg-01", day, half, ["hukou_certificate"], name="欧阳某某某某某某",
-                  phone="13900000004", address="龙港市某路3号", now=NOW)
+    bookings.book(
+        conn,
+        "home_visit",
+        "lg-01",
+        day,
+        half,
+        ["hukou_certificate"],
+        name="欧阳某某某某某某",
+        phone="13900000004",
+        address="龙港市某路3号",
+        now=NOW,
+    )
     for template in reminders.TEMPLATES:
-        longest = {"name": "欧阳某某某某某某", "when": "12月31日下午", "place": "龙港市世纪新城社区服务中", "item": "不动产抵押权注销登记等等",
-                   "code": "ABCDEFGH"}
+        longest = {
+            "name": "欧阳某某某某某某",
+            "when": "12月31日下午",
+            "place": "龙港市世纪新城社区服务中",
+            "item": "不动产抵押权注销登记等等",
+            "code": "ABCDEFGH",
+        }
         assert len(reminders.render(template, longest)) <= reminders.MAX_SMS_CHARS
     with pytest.raises(PlanningError) as error:
         reminders.render("booking_reminder", {"name": "http://x.cn", "when": "", "place": "", "item": "", "code": ""})
@@ -119,7 +177,10 @@ def test_bad_bookings_are_named_and_change_nothing(central_db: str) -> None:
         ({"kind": "group", "items": ["id_card_renewal"], "head_count": 3}, PlanCode.GROUP_NAME),
         ({"kind": "individual", "items": ["id_card_renewal"], "head_count": 3}, PlanCode.HEAD_COUNT),
         ({"kind": "home_visit", "items": ["id_card_renewal"]}, PlanCode.ADDRESS_MISSING),
-        ({"kind": "home_visit", "items": ["id_card_renewal"], "address": "某路", "needs": ("flying",)}, PlanCode.NEED_UNKNOWN),
+        (
+            {"kind": "home_visit", "items": ["id_card_renewal"], "address": "某路", "needs": ("flying",)},
+            PlanCode.NEED_UNKNOWN,
+        ),
         ({"kind": "individual", "items": ["id_card_renewal"], "lat": 120.5, "lon": 27.5 + 200}, PlanCode.COORDINATES),
     ]
     for arguments, code in cases:

@@ -24,8 +24,18 @@ from tui.screens.key_help import KeyHelp
 # The booking and session forms take codes, which planning/desk.py parses: the kind field starts as
 # "individual" and its hint lists the others. A chooser in words would remove this allowance.
 FORM_CODES = {"individual", "home_visit", "group", "bedridden", "wheelchair", "hearing"}
-PAGES = [("1", "fleet"), ("2", "trips"), ("3", "back office"), ("4", "overdue"), ("5", "suggestions"),
-         ("6", "evaluation"), ("0", "reveals audit"), ("7", "week"), ("8", "bookings"), ("9", "sessions")]
+PAGES = [
+    ("1", "fleet"),
+    ("2", "trips"),
+    ("3", "back office"),
+    ("4", "overdue"),
+    ("5", "suggestions"),
+    ("6", "evaluation"),
+    ("0", "reveals audit"),
+    ("7", "week"),
+    ("8", "bookings"),
+    ("9", "sessions"),
+]
 
 
 def _data_texts(conn: psycopg.Connection[Any]) -> list[str]:
@@ -42,7 +52,7 @@ def _data_texts(conn: psycopg.Connection[Any]) -> list[str]:
 
 def _in_the_box(text: str) -> str:
     """The key help's box alone: the page around it is cut by it, which splits its data into fragments."""
-    return "\n".join(line[line.index("│") + 1:line.rindex("│")] for line in text.splitlines() if line.count("│") >= 2)
+    return "\n".join(line[line.index("│") + 1 : line.rindex("│")] for line in text.splitlines() if line.count("│") >= 2)
 
 
 def _leaks(text: str, locale: str, data: list[str]) -> list[str]:
@@ -56,8 +66,13 @@ def _leaks(text: str, locale: str, data: list[str]) -> list[str]:
 async def test_the_centre_sees_one_language(tmp_path: Path, central_db: str, locale: str) -> None:
     conn = planning_store(central_db)
     bookings.load_items(conn, CATALOGUE)
-    config = config_module.validate(msgspec.convert({"data_dir": str(tmp_path / "data"), "locale": locale,
-                                                     "central": {"database_url": central_db}}, config_module.Config), "test")
+    config = config_module.validate(
+        msgspec.convert(
+            {"data_dir": str(tmp_path / "data"), "locale": locale, "central": {"database_url": central_db}},
+            config_module.Config,
+        ),
+        "test",
+    )
     app = CentralApp(config, url=central_db)
     app.week = "2026-W50"
     problems: list[str] = []
@@ -67,8 +82,9 @@ async def test_the_centre_sees_one_language(tmp_path: Path, central_db: str, loc
             await until(pilot, lambda: note(app) not in ("", "加载中…", "Loading…"), f"page {where}")
             if key == "7":
                 await pilot.press("d")
-                await until(pilot, lambda: CJK.search(note(app)) if locale == "zh_CN" else "Drafted" in note(app),
-                            "the draft")
+                await until(
+                    pilot, lambda: CJK.search(note(app)) if locale == "zh_CN" else "Drafted" in note(app), "the draft"
+                )
             await app.workers.wait_for_complete()
             await pilot.pause()
             data = _data_texts(conn)

@@ -18,8 +18,9 @@ def govan(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_plan_draft_publish_and_export(tmp_path: Path, central_db: str) -> None:
     planning_store(central_db).close()
-    (tmp_path / "govan.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n',
-                                         encoding="utf-8")
+    (tmp_path / "govan.toml").write_text(
+        f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n', encoding="utf-8"
+    )
     drafted = govan("plan", "draft", "--week", WEEK, cwd=tmp_path)
     assert drafted.returncode == 0 and "optimal" in drafted.stdout, drafted.stderr
     published = govan("plan", "publish", "--week", WEEK, cwd=tmp_path)
@@ -38,15 +39,20 @@ def test_plan_draft_publish_and_export(tmp_path: Path, central_db: str) -> None:
 
 
 def test_plan_set_up_from_nothing_on_the_command_line(tmp_path: Path, central_db: str) -> None:
-    (tmp_path / "govan.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n',
-                                         encoding="utf-8")
+    (tmp_path / "govan.toml").write_text(
+        f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n', encoding="utf-8"
+    )
     items = govan("plan", "items", cwd=tmp_path)
     assert items.returncode == 0 and "25 items loaded" in items.stdout, items.stderr
     for name, kind in (("龙港万达商圈", "commercial"), ("龙港经济开发区", "industrial_park")):
         done = govan("plan", "stop", "--name", name, "--kind", kind, "--point", "27.57,120.56", cwd=tmp_path)
         assert done.returncode == 0, done.stderr
-    assert govan("plan", "van", "--van", "lg-01", "--crew", "police=1,social=2", "--point", "27.56,120.55",
-                 cwd=tmp_path).returncode == 0
+    assert (
+        govan(
+            "plan", "van", "--van", "lg-01", "--crew", "police=1,social=2", "--point", "27.56,120.55", cwd=tmp_path
+        ).returncode
+        == 0
+    )
     assert govan("plan", "day-off", "--van", "lg-01", "--day", "2026-12-07", cwd=tmp_path).returncode == 0
     drafted = govan("plan", "draft", "--week", WEEK, cwd=tmp_path)
     assert "2 trips to stops" in drafted.stdout, drafted.stderr
@@ -69,18 +75,40 @@ def test_plan_announce_writes_the_sessions_files(tmp_path: Path, central_db: str
     conn = planning_store(central_db)
     bookings.load_items(conn, CATALOGUE)
     stop = week.stops(conn)[0].stop_id
-    session = sessions.create(conn, "老年人服务专场", ["bus_card_senior", "pension_certification"], "lg-01",
-                              date(2026, 12, 9), "am", stop, date(2026, 12, 7))
-    (tmp_path / "govan.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n',
-                                         encoding="utf-8")
+    session = sessions.create(
+        conn,
+        "老年人服务专场",
+        ["bus_card_senior", "pension_certification"],
+        "lg-01",
+        date(2026, 12, 9),
+        "am",
+        stop,
+        date(2026, 12, 7),
+    )
+    (tmp_path / "govan.toml").write_text(
+        f'data_dir = "{tmp_path / "data"}"\n[central]\ndatabase_url = "{central_db}"\n', encoding="utf-8"
+    )
     missing = govan("plan", "announce", "--session", str(session.session_id), cwd=tmp_path)
     assert missing.returncode == 2 and "--qr" in missing.stderr
-    done = govan("plan", "announce", "--session", str(session.session_id), "--qr", "https://example.org/s/1",
-                 "--output", "out", cwd=tmp_path)
+    done = govan(
+        "plan",
+        "announce",
+        "--session",
+        str(session.session_id),
+        "--qr",
+        "https://example.org/s/1",
+        "--output",
+        "out",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
-        "session-1-leaflet-a5.pdf", "session-1-poster-a4.pdf", "session-1-wechat.html", "session-1-wechat.txt",
-        "session-1.ics"]
+        "session-1-leaflet-a5.pdf",
+        "session-1-poster-a4.pdf",
+        "session-1-wechat.html",
+        "session-1-wechat.txt",
+        "session-1.ics",
+    ]
     assert "老年人服务专场" in (tmp_path / "out" / "session-1-wechat.txt").read_text(encoding="utf-8")
     unknown = govan("plan", "announce", "--session", "99", "--qr", "https://example.org", cwd=tmp_path)
     assert unknown.returncode == 2 and "plan.session_not_found" in unknown.stderr

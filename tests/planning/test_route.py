@@ -33,8 +33,22 @@ def test_a_home_visit_day_is_ordered_by_travel_time(central_db: str) -> None:
     now = datetime(2026, 12, 3, tzinfo=UTC)
     # Three addresses along a line going away from the depot, booked far one first.
     points = [(27.6050, 120.5560), (27.5750, 120.5560), (27.5900, 120.5560)]
-    ids = [bookings.book(conn, "home_visit", "lg-01", day, half, ["hukou_certificate"], name="某", address=f"某路{n}号",
-                         lat=lat, lon=lon, now=now).booking_id for n, (lat, lon) in enumerate(points)]
+    ids = [
+        bookings.book(
+            conn,
+            "home_visit",
+            "lg-01",
+            day,
+            half,
+            ["hukou_certificate"],
+            name="某",
+            address=f"某路{n}号",
+            lat=lat,
+            lon=lon,
+            now=now,
+        ).booking_id
+        for n, (lat, lon) in enumerate(points)
+    ]
     legs = route.home_visit_run(conn, "lg-01", day, half)
     assert [leg.booking_id for leg in legs] == [ids[1], ids[2], ids[0]]
     # 1.11 km north at detour 1.4 and 30 km/h: about 3.1 minutes.

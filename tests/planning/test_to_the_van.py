@@ -59,8 +59,9 @@ def version_at_van(link: Link) -> int | None:
     return None if plan is None else plan.version
 
 
-async def test_a_week_published_changed_and_published_again_reaches_the_captain(tmp_path: Path,
-                                                                                 central_db: str) -> None:
+async def test_a_week_published_changed_and_published_again_reaches_the_captain(
+    tmp_path: Path, central_db: str
+) -> None:
     config = van_config(tmp_path, central_db)
     make_store(config).close()
     conn = planning_store(central_db, vans=("lg-01",))
@@ -81,12 +82,14 @@ async def test_a_week_published_changed_and_published_again_reaches_the_captain(
         assert (change.day, change.half, change.after and change.after["kind"]) == ("2026-12-08", "am", "home_visits")
         assert second.slots_on(MONDAY + timedelta(days=1))[0]["note"] == "三户上门"
         # The centre's copy is gone once the van acknowledged it.
-        await until(lambda: conn.execute("SELECT count(*) FROM down_outbox").fetchone() == (0,),
-                    what="the down outbox emptied")
+        await until(
+            lambda: conn.execute("SELECT count(*) FROM down_outbox").fetchone() == (0,), what="the down outbox emptied"
+        )
 
 
-async def test_a_van_offline_while_the_plan_changed_gets_every_change_on_its_return(tmp_path: Path,
-                                                                                   central_db: str) -> None:
+async def test_a_van_offline_while_the_plan_changed_gets_every_change_on_its_return(
+    tmp_path: Path, central_db: str
+) -> None:
     config = van_config(tmp_path, central_db)
     make_store(config).close()
     conn = planning_store(central_db, vans=("lg-01",))
@@ -96,8 +99,10 @@ async def test_a_van_offline_while_the_plan_changed_gets_every_change_on_its_ret
             week.publish(conn, WEEK, now=NOON)
             await until(lambda: version_at_van(link) == 1, what="version 1 at the van")
             plans.mark_seen(link.db, WEEK)
-            await until(lambda: conn.execute("SELECT count(*) FROM down_outbox").fetchone() == (0,),
-                        what="version 1 acknowledged")
+            await until(
+                lambda: conn.execute("SELECT count(*) FROM down_outbox").fetchone() == (0,),
+                what="version 1 acknowledged",
+            )
         # The van is offline: the dispatcher changes Tuesday, publishes, then changes Thursday and publishes again.
         week.set_slot(conn, "lg-01", MONDAY + timedelta(days=1), "pm", "free", note="留作预约")
         week.publish(conn, WEEK, now=NOON + timedelta(hours=1))
@@ -113,5 +118,7 @@ async def test_a_van_offline_while_the_plan_changed_gets_every_change_on_its_ret
             assert ("2026-12-08", "pm") in changed
             assert {("2026-12-10", "am"), ("2026-12-10", "pm")} <= changed
             assert all(slot["kind"] == "off" for slot in latest.slots_on(MONDAY + timedelta(days=3)))
-            await until(lambda: conn.execute("SELECT count(*) FROM down_outbox").fetchone() == (0,),
-                        what="the down outbox emptied")
+            await until(
+                lambda: conn.execute("SELECT count(*) FROM down_outbox").fetchone() == (0,),
+                what="the down outbox emptied",
+            )

@@ -44,8 +44,12 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
     from planning import bookings
 
     bookings.load_items(conn, CATALOGUE)
-    config = config_module.validate(msgspec.convert({"data_dir": str(tmp_path / "data"), "central": {
-        "database_url": central_db}}, config_module.Config), "test")
+    config = config_module.validate(
+        msgspec.convert(
+            {"data_dir": str(tmp_path / "data"), "central": {"database_url": central_db}}, config_module.Config
+        ),
+        "test",
+    )
     app = CentralApp(config, url=central_db)
     app.week = "2026-W50"
     async with app.run_test(size=(80, 24)) as pilot:
@@ -58,8 +62,9 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         # Monday morning of lg-01 becomes a home-visit run, by key.
         table.cursor_coordinate = table.cursor_coordinate._replace(row=0, column=1)
         await pilot.press("h")
-        await until(pilot, lambda: str(table.get_cell_at(table.cursor_coordinate)).startswith("✎上门"),
-                    "the edited cell")
+        await until(
+            pilot, lambda: str(table.get_cell_at(table.cursor_coordinate)).startswith("✎上门"), "the edited cell"
+        )
         await pilot.press("p")
         await until(pilot, lambda: "已发布：lg-01 v1、lg-02 v1" in note(app), "the publication")
         await pilot.press("p")
@@ -67,10 +72,26 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         # Page 8: a group booking through the form; then one that capacity refuses.
         await pilot.press("8")
         await until(pilot, lambda: app.screen.name == "bookings", "the bookings screen")
-        day, half = min((s.day, s.half) for v in week.week_plan(conn, "2026-W50") if v.van_id == "lg-01"
-                        for s in v.slots if s.kind == "free" and s.day.weekday() < 5)
-        await fill(pilot, app, {"kind": "group", "van": "lg-01", "day": day.isoformat(), "half": half,
-                                "items": "id_card_renewal", "head_count": "9", "group": "印刷集团"})
+        day, half = min(
+            (s.day, s.half)
+            for v in week.week_plan(conn, "2026-W50")
+            if v.van_id == "lg-01"
+            for s in v.slots
+            if s.kind == "free" and s.day.weekday() < 5
+        )
+        await fill(
+            pilot,
+            app,
+            {
+                "kind": "group",
+                "van": "lg-01",
+                "day": day.isoformat(),
+                "half": half,
+                "items": "id_card_renewal",
+                "head_count": "9",
+                "group": "印刷集团",
+            },
+        )
         await pilot.press("ctrl+b")
         await until(pilot, lambda: "已预约" in note(app), "the booking")
         assert "公安 180分钟 1人" in note(app)  # the tailored plan, by the department's name
@@ -78,9 +99,20 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         await until(pilot, lambda: "人手不足" in note(app), "capacity refusal in words")
         assert "police" in note(app)
         # A home visit the same half-day (social insurance still has time), then the run in driving order.
-        await fill(pilot, app, {"kind": "home_visit", "items": "social_security_card", "head_count": "", "group": "",
-                                "name": "赵奶奶", "address": "龙港市某路2号", "point": "27.5750,120.5560",
-                                "needs": "bedridden"})
+        await fill(
+            pilot,
+            app,
+            {
+                "kind": "home_visit",
+                "items": "social_security_card",
+                "head_count": "",
+                "group": "",
+                "name": "赵奶奶",
+                "address": "龙港市某路2号",
+                "point": "27.5750,120.5560",
+                "needs": "bedridden",
+            },
+        )
         await pilot.press("ctrl+b")
         await until(pilot, lambda: "人力社保 20分钟 1人" in note(app), "the home visit")
         listing = app.screen.query_one("#plan-list", DataTable)
@@ -90,19 +122,37 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "上门顺序：赵*（车程" in note(app), "the home-visit run")
         # Moved to another free half-day of the van, by the form's day and half-day.
-        later = max((s.day, s.half) for v in week.week_plan(conn, "2026-W50") if v.van_id == "lg-01"
-                    for s in v.slots if s.kind == "free" and s.day.weekday() < 5)
+        later = max(
+            (s.day, s.half)
+            for v in week.week_plan(conn, "2026-W50")
+            if v.van_id == "lg-01"
+            for s in v.slots
+            if s.kind == "free" and s.day.weekday() < 5
+        )
         await fill(pilot, app, {"day": later[0].isoformat(), "half": later[1]})
         await pilot.press("ctrl+t")
         await until(pilot, lambda: f"改到 {later[0]:%m-%d}" in note(app), "the booking moved")
         assert [row[0] for row in conn.execute("SELECT action FROM booking_history ORDER BY id")] == [
-            "booked", "booked", "rescheduled"]
+            "booked",
+            "booked",
+            "rescheduled",
+        ]
         # Page 9: a themed session and its poster.
         await pilot.press("9")
         await until(pilot, lambda: app.screen.name == "sessions", "the sessions screen")
-        await fill(pilot, app, {"theme": "新业态就业专场", "items": "social_insurance_enrol,social_security_card",
-                                "van": "lg-02", "day": "2026-12-12", "half": "am", "stop": "龙港万达商圈",
-                                "deadline": "2026-12-10"})
+        await fill(
+            pilot,
+            app,
+            {
+                "theme": "新业态就业专场",
+                "items": "social_insurance_enrol,social_security_card",
+                "van": "lg-02",
+                "day": "2026-12-12",
+                "half": "am",
+                "stop": "龙港万达商圈",
+                "deadline": "2026-12-10",
+            },
+        )
         await pilot.press("ctrl+n")
         await until(pilot, lambda: "已建专场" in note(app), "the session")
         require_cjk_font()
@@ -112,6 +162,10 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         await until(pilot, lambda: "已生成 5 个文件" in note(app), "the announcement", timeout=60)
     exports = config.data_path / "exports"
     assert sorted(path.name for path in exports.iterdir()) == [
-        "session-1-leaflet-a5.pdf", "session-1-poster-a4.pdf", "session-1-wechat.html", "session-1-wechat.txt",
-        "session-1.ics"]
+        "session-1-leaflet-a5.pdf",
+        "session-1-poster-a4.pdf",
+        "session-1-wechat.html",
+        "session-1-wechat.txt",
+        "session-1.ics",
+    ]
     await asyncio.sleep(0)

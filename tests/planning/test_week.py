@@ -42,8 +42,13 @@ def test_a_dispatchers_edit_survives_a_new_draft(central_db: str) -> None:
     week.draft(conn, WEEK, today=TODAY)
     week.set_slot(conn, "lg-02", MONDAY, "am", "home_visits", note="龙港上门")
     week.draft(conn, WEEK, today=TODAY)
-    (slot,) = [s for van in week.week_plan(conn, WEEK) if van.van_id == "lg-02" for s in van.slots
-               if s.day == MONDAY and s.half == "am"]
+    (slot,) = [
+        s
+        for van in week.week_plan(conn, WEEK)
+        if van.van_id == "lg-02"
+        for s in van.slots
+        if s.day == MONDAY and s.half == "am"
+    ]
     assert (slot.kind, slot.source, slot.note) == ("home_visits", "dispatcher", "龙港上门")
     with pytest.raises(PlanningError) as error:
         week.set_slot(conn, "lg-09", MONDAY, "am", "free")

@@ -41,10 +41,17 @@ def van_config(directory: Path, database_url: str, *, van_id: str = "lg-01", **c
     data.mkdir(parents=True, exist_ok=True)
     port = free_port()
     settings = {
-        "van_id": van_id, "data_dir": str(data), "mqtt": {"embedded_port": port},
+        "van_id": van_id,
+        "data_dir": str(data),
+        "mqtt": {"embedded_port": port},
         "sync": {"heartbeat_s": 5, "retry_s": 1.0, "retry_cap_s": 4.0},
-        "central": {"database_url": database_url, "mqtt_url": f"mqtt://127.0.0.1:{port}", "username": CENTRAL_USER,
-                    "password_file": str(data / "mqtt" / f"{CENTRAL_USER}.pass"), **central},
+        "central": {
+            "database_url": database_url,
+            "mqtt_url": f"mqtt://127.0.0.1:{port}",
+            "username": CENTRAL_USER,
+            "password_file": str(data / "mqtt" / f"{CENTRAL_USER}.pass"),
+            **central,
+        },
     }
     config = config_module.validate(msgspec.convert(settings, Config), "test settings")
     (directory / "govan.toml").write_text(config_module.to_toml(config), encoding="utf-8")
@@ -73,8 +80,9 @@ class Linked:
 
 
 @contextlib.asynccontextmanager
-async def linked(config: Config, *, centre_factory: Callable[[Config, str], Centre] | None = None
-                 ) -> AsyncIterator[Linked]:
+async def linked(
+    config: Config, *, centre_factory: Callable[[Config, str], Centre] | None = None
+) -> AsyncIterator[Linked]:
     passwd = ensure_embedded_credentials(config)
     topics = Topics.for_van(config.mqtt.topic_prefix, config.van_id)
     async with EmbeddedBroker(config.mqtt.embedded_port, passwd, topics.base, config.mqtt.staff_slots):
@@ -105,8 +113,12 @@ async def until(check: Callable[[], Any], timeout: float = 30.0, what: str = "th
 def child(command: str, config_path: Path, log: Path) -> subprocess.Popen[bytes]:
     """`govan sync` or `govan central` as a real child process."""
     with log.open("ab") as handle:
-        return subprocess.Popen([sys.executable, "-m", "govan", *command.split(), "--config", str(config_path)],
-                                stdout=handle, stderr=handle, stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [sys.executable, "-m", "govan", *command.split(), "--config", str(config_path)],
+            stdout=handle,
+            stderr=handle,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 __all__ = ["Linked", "capture", "child", "embedded_password_file", "linked", "make_store", "until", "van_config"]

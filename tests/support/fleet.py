@@ -50,8 +50,9 @@ def _write(path: Path, settings: dict[str, Any]) -> Config:
 
 def start(command: list[str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as handle:
-        return subprocess.Popen([sys.executable, "-m", "govan", *command], stdout=handle, stderr=handle,
-                                stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [sys.executable, "-m", "govan", *command], stdout=handle, stderr=handle, stdin=subprocess.DEVNULL
+        )
 
 
 def stop(process: subprocess.Popen[bytes] | None, *, kill: bool = False) -> None:
@@ -152,15 +153,23 @@ class FleetVan:
 
 def make_centre(directory: Path, database_url: str, vans: list[str], **central: Any) -> Centre:
     directory.mkdir(parents=True, exist_ok=True)
-    files = write_centre_broker_files(Config(), directory / "broker", vans, port=free_port(), bind="127.0.0.1",
-                                      run_as=getpass.getuser())
+    files = write_centre_broker_files(
+        Config(), directory / "broker", vans, port=free_port(), bind="127.0.0.1", run_as=getpass.getuser()
+    )
     config_path = directory / "govan.toml"
-    _write(config_path, {
-        "data_dir": str(directory / "data"),
-        "central": {"database_url": database_url, "mqtt_url": f"mqtt://127.0.0.1:{files.port}",
-                    "username": CENTRAL_USER_AT_CENTRE,
-                    "password_file": str(files.password_file(CENTRAL_USER_AT_CENTRE)), **central},
-    })
+    _write(
+        config_path,
+        {
+            "data_dir": str(directory / "data"),
+            "central": {
+                "database_url": database_url,
+                "mqtt_url": f"mqtt://127.0.0.1:{files.port}",
+                "username": CENTRAL_USER_AT_CENTRE,
+                "password_file": str(files.password_file(CENTRAL_USER_AT_CENTRE)),
+                **central,
+            },
+        },
+    )
     centre = Centre(directory, files, config_path, database_url)
     centre.start_broker()
     return centre
@@ -176,14 +185,27 @@ def make_van(directory: Path, van_id: str, centre: Centre) -> FleetVan:
     (broker.files.directory / CENTRE_PASSWORD).chmod(0o600)
     write_bridge(base, broker.files.directory, f"mqtt://127.0.0.1:{wan.port}", retry_max_s=3)
     config_path = directory / "govan.toml"
-    config = _write(config_path, {
-        "van_id": van_id, "data_dir": str(directory / "data"),
-        "mqtt": {"url": broker.url, "username": DAEMON_USER,
-                 "password_file": str(broker.files.password_file(DAEMON_USER)),
-                 "tui": {"username": TUI_USER, "password_file": str(broker.files.password_file(TUI_USER))}},
-        "sync": {"username": SYNC_USER, "password_file": str(broker.files.password_file(SYNC_USER)),
-                 "heartbeat_s": 5, "retry_s": 2.0, "retry_cap_s": 8.0, "in_flight": 200},
-    })
+    config = _write(
+        config_path,
+        {
+            "van_id": van_id,
+            "data_dir": str(directory / "data"),
+            "mqtt": {
+                "url": broker.url,
+                "username": DAEMON_USER,
+                "password_file": str(broker.files.password_file(DAEMON_USER)),
+                "tui": {"username": TUI_USER, "password_file": str(broker.files.password_file(TUI_USER))},
+            },
+            "sync": {
+                "username": SYNC_USER,
+                "password_file": str(broker.files.password_file(SYNC_USER)),
+                "heartbeat_s": 5,
+                "retry_s": 2.0,
+                "retry_cap_s": 8.0,
+                "in_flight": 200,
+            },
+        },
+    )
     config.data_path.mkdir(parents=True, exist_ok=True)
     build_van(config.database_path)
     broker.start()

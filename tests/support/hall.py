@@ -35,8 +35,16 @@ CHROMIUM = "/usr/bin/chromium"
 ARTEFACTS = Path(__file__).resolve().parents[2] / "tests" / "artefacts"
 LIVENESS_S = 15.0  # liveness bound only: how long a test waits before calling something missing
 # As the workplace's probe starts it: no background traffic, which this machine's closed network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 def _require(found: bool, reason: str, variable: str) -> None:
@@ -51,18 +59,27 @@ def require_chromium() -> None:
         import playwright.async_api  # noqa: F401
     except ImportError:
         _require(False, "the playwright package is missing (pip install -e '.[test]')", "GOVAN_REQUIRE_CHROMIUM")
-    _require(Path(CHROMIUM).exists(), f"no {CHROMIUM} (apt-get install chromium); .ci/run installs it",
-             "GOVAN_REQUIRE_CHROMIUM")
+    _require(
+        Path(CHROMIUM).exists(),
+        f"no {CHROMIUM} (apt-get install chromium); .ci/run installs it",
+        "GOVAN_REQUIRE_CHROMIUM",
+    )
 
 
 def require_espeak() -> None:
-    _require(shutil.which("espeak-ng") is not None, "espeak-ng is not installed (apt-get install espeak-ng); "
-             ".ci/run installs it", "GOVAN_REQUIRE_ESPEAK")
+    _require(
+        shutil.which("espeak-ng") is not None,
+        "espeak-ng is not installed (apt-get install espeak-ng); .ci/run installs it",
+        "GOVAN_REQUIRE_ESPEAK",
+    )
 
 
 def require_aplay() -> None:
-    _require(shutil.which("aplay") is not None, "aplay is not installed (apt-get install alsa-utils); .ci/run "
-             "installs it", "GOVAN_REQUIRE_ESPEAK")
+    _require(
+        shutil.which("aplay") is not None,
+        "aplay is not installed (apt-get install alsa-utils); .ci/run installs it",
+        "GOVAN_REQUIRE_ESPEAK",
+    )
 
 
 class WebProcess:
@@ -80,8 +97,9 @@ class WebProcess:
 
     async def start(self) -> None:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "govan", "web", "--config", str(self.config_path)],
-                                            stdout=log, stderr=log)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "govan", "web", "--config", str(self.config_path)], stdout=log, stderr=log
+            )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LIVENESS_S
         while True:
@@ -130,8 +148,9 @@ async def get_until(url: str, wanted: Any, what: str) -> Any:
 
 
 def post(url: str, payload: object, content_type: str = "application/json") -> tuple[int, Any]:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
-                                     headers={"Content-Type": content_type})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), method="POST", headers={"Content-Type": content_type}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, json.loads(response.read())

@@ -40,8 +40,8 @@ class Heard:
                 await asyncio.sleep(0.01)
 
         await within(WAIT, marked())
-        heard = self.events[:next(i for i, event in enumerate(self.events) if event.type == MARK)]
-        del self.events[:len(heard) + 1]
+        heard = self.events[: next(i for i, event in enumerate(self.events) if event.type == MARK)]
+        del self.events[: len(heard) + 1]
         return heard
 
     async def trip_events(self) -> list[tuple[str, int, str]]:
@@ -49,8 +49,11 @@ class Heard:
 
         Others about a trip (the desk's keys, say) may come too; terminals follow these three.
         """
-        return [(event.type, event.trip.id, event.trip.status) for event in await self.since_last()
-                if event.trip is not None and event.type in TRIP_EVENTS]
+        return [
+            (event.type, event.trip.id, event.trip.status)
+            for event in await self.since_last()
+            if event.trip is not None and event.type in TRIP_EVENTS
+        ]
 
 
 @contextlib.asynccontextmanager

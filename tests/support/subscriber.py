@@ -45,6 +45,7 @@ class Subscriber:
 
     async def state(self, accept: Callable[[dict[str, Any]], bool], timeout: float = WAIT) -> dict[str, Any]:
         """The first state message `accept` takes, skipping the ones before it."""
+
         async def wait() -> dict[str, Any]:
             while not accept(state := await self.queues["state"].get()):
                 pass
@@ -70,8 +71,14 @@ async def _connect(who: Callable[[], BrokerAddress]) -> aiomqtt.Client:
     while True:
         try:
             address = who()
-            client = aiomqtt.Client(address.host, address.port, username=address.username, password=address.password,
-                                    identifier=address.client_id, protocol=aiomqtt.ProtocolVersion.V311)
+            client = aiomqtt.Client(
+                address.host,
+                address.port,
+                username=address.username,
+                password=address.password,
+                identifier=address.client_id,
+                protocol=aiomqtt.ProtocolVersion.V311,
+            )
             await client.__aenter__()
             return client
         except (CredentialsError, aiomqtt.MqttError):

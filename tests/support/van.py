@@ -33,7 +33,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def write_config(directory: Path, settings: dict[str, Any] | None = None, *, broker: MosquittoBroker | None = None) -> Path:
+def write_config(
+    directory: Path, settings: dict[str, Any] | None = None, *, broker: MosquittoBroker | None = None
+) -> Path:
     """Write a real govan.toml under `directory` and return its path.
 
     Defaults: data in directory/data, every device "none", the embedded broker on a free port.
@@ -88,7 +90,9 @@ async def running_daemon(config: Config) -> AsyncIterator[Daemon]:
 
 
 @contextlib.asynccontextmanager
-async def connected_client(config: Config, *, wait_online: bool = True, support: bool = False) -> AsyncIterator[DaemonClient]:
+async def connected_client(
+    config: Config, *, wait_online: bool = True, support: bool = False
+) -> AsyncIterator[DaemonClient]:
     """A staff terminal's client (a slot of its own), or with `support` the one support connection."""
     async with DaemonClient(config, support=support) as client:
         if wait_online:
@@ -97,7 +101,9 @@ async def connected_client(config: Config, *, wait_online: bool = True, support:
 
 
 @contextlib.asynccontextmanager
-async def start_van(directory: Path, settings: dict[str, Any] | None = None, *, broker: MosquittoBroker | None = None) -> AsyncIterator[Van]:
+async def start_van(
+    directory: Path, settings: dict[str, Any] | None = None, *, broker: MosquittoBroker | None = None
+) -> AsyncIterator[Van]:
     path = write_config(directory, settings, broker=broker)
     config = config_module.load(path)
     async with running_daemon(config) as daemon, connected_client(config) as client:
@@ -159,7 +165,9 @@ def _status_mb(pid: int, field: str) -> float:
 
 
 @contextlib.asynccontextmanager
-async def child_daemon(directory: Path, settings: dict[str, Any] | None = None) -> AsyncIterator[tuple[DaemonProcess, DaemonClient]]:
+async def child_daemon(
+    directory: Path, settings: dict[str, Any] | None = None
+) -> AsyncIterator[tuple[DaemonProcess, DaemonClient]]:
     """`govan daemon` as a child process on its embedded broker, and a client once it is online."""
     path = write_config(directory, settings)
     config = config_module.load(path)

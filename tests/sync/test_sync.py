@@ -60,8 +60,15 @@ def test_an_accepted_case_carries_its_files_and_no_van_path(van: Van, tmp_path: 
     case = db.open_case(van.db, "residence_permit", van.s1, trip_id=van.trip_id, citizen_id=person.id, now=at(1))
     photo = tmp_path / "photo.jpg"
     sealing.write_sealed(load_keys(tmp_path).files, photo, b"jpeg bytes")  # as the camera leaves it
-    db.add_attachment(van.db, case.id, path=str(photo), sha256=hashlib.sha256(b"jpeg bytes").hexdigest(),
-                      kind="id_photo", material="近期照片", now=at(2))
+    db.add_attachment(
+        van.db,
+        case.id,
+        path=str(photo),
+        sha256=hashlib.sha256(b"jpeg bytes").hexdigest(),
+        kind="id_photo",
+        material="近期照片",
+        now=at(2),
+    )
     db.record_outcome(van.db, case.id, "accepted_forwarded", now=at(3))
     (message,) = outbox.pending(van.db)
     body = envelope(van.db, message).body
@@ -71,15 +78,23 @@ def test_an_accepted_case_carries_its_files_and_no_van_path(van: Van, tmp_path: 
 
 
 def test_a_capture_that_does_not_open_travels_as_missing_and_the_log_says_which(
-        van: Van, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    van: Van, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     case = db.open_case(van.db, "residence_permit", van.s1, trip_id=van.trip_id, now=at(1))
     other = tmp_path / "other"
     other.mkdir()
     write_key(other)
     photo = tmp_path / "photo.jpg"
     sealing.write_sealed(load_keys(other).files, photo, b"jpeg bytes")  # another van's key
-    attachment = db.add_attachment(van.db, case.id, path=str(photo), sha256=hashlib.sha256(b"jpeg bytes").hexdigest(),
-                                   kind="id_photo", material="近期照片", now=at(2))
+    attachment = db.add_attachment(
+        van.db,
+        case.id,
+        path=str(photo),
+        sha256=hashlib.sha256(b"jpeg bytes").hexdigest(),
+        kind="id_photo",
+        material="近期照片",
+        now=at(2),
+    )
     db.record_outcome(van.db, case.id, "accepted_forwarded", now=at(3))
     (message,) = outbox.pending(van.db)
     assert envelope(van.db, message).body["attachments"][0]["content"] is None
@@ -138,8 +153,12 @@ def test_sync_status_names_the_backlog_and_alarms_past_the_limit(tmp_path: Path)
     assert alarming(status, config, now=now)
     store.close()
 
-    result = subprocess.run([sys.executable, "-m", "govan", "sync", "status", "--json", "--config",
-                             str(tmp_path / "govan.toml")], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "govan", "sync", "status", "--json", "--config", str(tmp_path / "govan.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1, result.stderr
     printed = json.loads(result.stdout)
     assert set(printed) == {"central", "outbox_pending", "oldest_pending_at", "last_ack_at"}

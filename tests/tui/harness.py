@@ -146,8 +146,9 @@ async def signed_in(app: GovanApp, pilot: Pilot, van: TuiVan, login: str) -> Non
 def call_ticket(app: GovanApp, desk: Desk, item_code: str | None, *, now: datetime | None = None) -> int:
     """Issue a ticket for the item and call it to the clerk's window, as the desk and window would."""
     store = app.store
-    ticket = tickets.issue_ticket(store, desk.trip_id, item_code=item_code, category=None if item_code else "A",
-                                  now=now)
+    ticket = tickets.issue_ticket(
+        store, desk.trip_id, item_code=item_code, category=None if item_code else "A", now=now
+    )
     called = tickets.call_next(store, desk.trip_id, CLERK_WINDOW, now=now)
     assert called is not None and called.id == ticket.id
     return ticket.id
@@ -164,11 +165,18 @@ def sign_in_and_open(app: GovanApp, desk: Desk, ticket_id: int, **screen_args: A
         app.open_intake(ticket_id)
 
 
-async def daemon_ready(app: GovanApp, pilot: Pilot,
-                       devices: tuple[str, ...] = ("idreader", "scanner", "printer", "camera")) -> None:
+async def daemon_ready(
+    app: GovanApp, pilot: Pilot, devices: tuple[str, ...] = ("idreader", "scanner", "printer", "camera")
+) -> None:
     """The app's own link hears the daemon and the devices are ready: events from now on reach it."""
-    await until(pilot, lambda: app.link.status.daemon_online
-                and all(app.link.status.devices[name].state == "ready" for name in devices), 15, "the daemon")
+    await until(
+        pilot,
+        lambda: (
+            app.link.status.daemon_online and all(app.link.status.devices[name].state == "ready" for name in devices)
+        ),
+        15,
+        "the daemon",
+    )
 
 
 def screen_text(app: GovanApp) -> str:

@@ -55,8 +55,18 @@ def shift_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_van(path)
     store = db.open_store(path)
     ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    run_shift(Van(path=path, db=store, trip_id=1, captain=ids["c1"], s1=ids["s1"], s2=ids["s2"], s3=ids["s3"],
-                  dispatcher=ids["d1"]))
+    run_shift(
+        Van(
+            path=path,
+            db=store,
+            trip_id=1,
+            captain=ids["c1"],
+            s1=ids["s1"],
+            s2=ids["s2"],
+            s3=ids["s3"],
+            dispatcher=ids["d1"],
+        )
+    )
     store.close()
     return path
 
@@ -91,8 +101,9 @@ async def as_captain(app: GovanApp, pilot: Pilot, ids: dict[str, int]) -> None:
 
 def lines_of(widget: Widget) -> str:
     """What a widget shows, as text, line by line (trailing spaces trimmed)."""
-    return "\n".join("".join(segment.text for segment in widget.render_line(y)).rstrip()
-                     for y in range(widget.size.height))
+    return "\n".join(
+        "".join(segment.text for segment in widget.render_line(y)).rstrip() for y in range(widget.size.height)
+    )
 
 
 def text_of(app: GovanApp, selector: str) -> str:
@@ -128,7 +139,10 @@ async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_i
         assert "新城社区党群服务中心 · 2026-11-20 定时定点 · 09:00 出车，已 1 小时 00 分 · 专员 3 人" in title
         queue = text_of(app, "#captain-tickets").split("\n")
         assert [line.split() for line in queue if line.strip().startswith(("A", "F", "合计"))] == [
-            ["A", "公安", "7", "1", "5", "1"], ["F", "人力社保", "3", "0", "3", "0"], ["合计", "10", "1", "8", "1"]]
+            ["A", "公安", "7", "1", "5", "1"],
+            ["F", "人力社保", "3", "0", "3", "0"],
+            ["合计", "10", "1", "8", "1"],
+        ]
         assert "等候时间：中位 6.0 分，P90 16.2 分" in queue[-1]
         cases = text_of(app, "#captain-cases")
         assert "办件 9 件" in cases and "现场办结 4 · 受理转办 2 · 未办成 2 · 咨询 1" in cases
@@ -138,7 +152,10 @@ async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_i
         assert "差评 2 条，待跟进 2 条" in ratings and "意见建议 1 条" in ratings
         await answer(pilot, "g", "希望能刷医保卡")
         assert "意见建议 2 条" in text_of(app, "#captain-ratings")
-        assert [s.text for s in db.ratings.list_suggestions(app.store, trip_id=1)] == ["希望增加周末服务", "希望能刷医保卡"]
+        assert [s.text for s in db.ratings.list_suggestions(app.store, trip_id=1)] == [
+            "希望增加周末服务",
+            "希望能刷医保卡",
+        ]
         assert text_of(app, "#captain-devices") == "本次出车设备无故障记录"
         # Trouble recorded while the trip is open shows up on the next refresh.
         incidents.record(app.store, "printer", "state", state="error", detail="paper out", at=at(10).isoformat())
@@ -146,7 +163,9 @@ async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_i
         assert "09:10 打印机 故障 paper out" in text_of(app, "#captain-devices")
 
 
-async def test_the_captain_only_and_in_english(tmp_path: Path, shift_template: Path, an_hour_in: Callable[[], datetime]) -> None:
+async def test_the_captain_only_and_in_english(
+    tmp_path: Path, shift_template: Path, an_hour_in: Callable[[], datetime]
+) -> None:
     fixture = make_van(tmp_path, shift_template, {"locale": "en"})
     app = GovanApp(fixture.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -195,7 +214,9 @@ async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: Callable[
 
 
 async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_exports(
-    van_factory, tmp_path: Path, shift_template: Path,  # noqa: ANN001
+    van_factory,  # noqa: ANN001
+    tmp_path: Path,
+    shift_template: Path,
 ) -> None:
     async with van_factory({"devices": {"printer": {"driver": "sim", "paper_width_mm": 58}}}) as daemon_van:
         config = daemon_van.config
@@ -207,8 +228,9 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
         printer = daemon_van.runtime("printer").unit.emulator
         app = GovanApp(config)
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: app.link.status.daemon_online
-                        and app.link.status.devices["printer"].state == "ready")
+            await until(
+                pilot, lambda: app.link.status.daemon_online and app.link.status.devices["printer"].state == "ready"
+            )
             await as_captain(app, pilot, ids)
             # The printer runs out of paper and comes back: the terminal records both.
             daemon_van.client.publish(daemon_van.topics.sim("printer", "paper"), PaperControl(state="out"))
@@ -231,21 +253,36 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
 
         printed = "\n".join(receipt.lines)
         assert receipt.cut
-        for figure in ("出车工作汇总", "新城社区党群服务中心", "取号 10 已服务 8 过号 2", "办件 9 办成率 75.0%",
-                       "评价 7 满意率 71.4%", "好评率 57.1%", "差评 2 待跟进 2", "实名差评回访 1/1",
-                       "等候 中位6.0 分 P90 16.2 分", "办理 中位6.5 分 P90 10.3 分", "意见建议 1 条",
-                       "设备故障 1 次"):
+        for figure in (
+            "出车工作汇总",
+            "新城社区党群服务中心",
+            "取号 10 已服务 8 过号 2",
+            "办件 9 办成率 75.0%",
+            "评价 7 满意率 71.4%",
+            "好评率 57.1%",
+            "差评 2 待跟进 2",
+            "实名差评回访 1/1",
+            "等候 中位6.0 分 P90 16.2 分",
+            "办理 中位6.5 分 P90 10.3 分",
+            "意见建议 1 条",
+            "设备故障 1 次",
+        ):
             assert figure in printed, figure
 
     exports = config.data_path / "exports"
     assert sorted(path.name for path in exports.iterdir()) == [
-        "trip-0001-2026-11-20.csv", "trip-0001-2026-11-20.json", "trip-0001-2026-11-20.md"]
+        "trip-0001-2026-11-20.csv",
+        "trip-0001-2026-11-20.json",
+        "trip-0001-2026-11-20.md",
+    ]
     data = json.loads((exports / "trip-0001-2026-11-20.json").read_text(encoding="utf-8"))
     assert data["trip"]["status"] == "closed"
     assert (data["overall"]["tickets"], data["overall"]["no_shows"], data["overall"]["waiting"]) == (10, 2, 0)
     assert data["overall"]["completion_rate"] == pytest.approx(0.75)
     assert [(i["device"], i["state"], i["detail"]) for i in data["incidents"]] == [
-        ("printer", "error", "paper out"), ("printer", "ready", "")]
+        ("printer", "error", "paper out"),
+        ("printer", "ready", ""),
+    ]
     assert [member["cooperation"] for member in data["crew"]] == [5, 4, 4]
     rows = list(csv.DictReader(io.StringIO((exports / "trip-0001-2026-11-20.csv").read_text(encoding="utf-8-sig"))))
     overall = {row["metric"]: row["value"] for row in rows if row["section"] == "overall"}
@@ -291,7 +328,9 @@ async def test_follow_ups_overdue_in_red_and_every_step_by_keys(van: Fixture) ->
         figure = text_of(app, "#followups-figure")
         assert "2026年实名差评回访率 1/1 = 100.0%（要求 100%）" in figure and "待办 2 条，逾期 2 条" in figure
         assert [row[:2] for row in table_rows(app, "#followups-table")] == [
-            ["2026-11-27 逾期", "A002"], ["2026-11-27 逾期", "A004"]]
+            ["2026-11-27 逾期", "A002"],
+            ["2026-11-27 逾期", "A004"],
+        ]
         deadline = app.screen.query_one(DataTable).get_row_at(0)[0]
         assert "red" in str(deadline.style)
         # A002 was called back already: the fix, then the report back, closes it.
@@ -340,8 +379,11 @@ async def test_a_named_bad_review_is_called_back_first_and_its_number_shown_on_r
         assert not isinstance(app.screen, AskText)
         await pilot.press("p")
         assert "回访电话：13812345678（已记入审计日志）" in text_of(app, "#followups-detail")
-        (read,) = [entry for entry in db.audit.entries(app.store, subject="citizen", subject_id=citizen.id)
-                   if entry.detail.startswith("phone")]
+        (read,) = [
+            entry
+            for entry in db.audit.entries(app.store, subject="citizen", subject_id=citizen.id)
+            if entry.detail.startswith("phone")
+        ]
         assert read.staff_id == van.ids["c1"]
         await answer(pilot, "b", "已致电道歉，说明情况")
         assert "回访 11-20 11:00 员工c1：已致电道歉，说明情况" in text_of(app, "#followups-detail")
@@ -394,7 +436,9 @@ async def test_past_trips_come_a_page_at_a_time_as_the_cursor_goes_down(
         assert table_rows(app, "#captain-trips")[-1][0] == "2025-01-01"
 
 
-async def test_without_an_open_trip_the_captain_picks_a_past_summary(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
+async def test_without_an_open_trip_the_captain_picks_a_past_summary(
+    van: Fixture, an_hour_in: Callable[[], datetime]
+) -> None:
     store = db.open_store(van.config.database_path)
     db.close_trip(store, 1, closed_by=van.ids["c1"], abandon_waiting=True, now=at(60) - timedelta(minutes=1))
     store.close()

@@ -19,10 +19,18 @@ ONLINE = DaemonState(state="online", version="0.1.0", since="2026-11-20T09:00:00
 START = "2026-11-20T00:00:00.000+00:00"
 
 
-def status(printer: str = "ready", detail: str = "", since: str = "2026-11-20T09:00:00+08:00", *,
-           daemon: DaemonState | None = ONLINE, connected: bool = True) -> Status:
-    devices = {name: DeviceState(state="ready", detail="", driver="sim", since="2026-11-20T09:00:00+08:00")
-               for name in ("idreader", "scanner", "camera")}
+def status(
+    printer: str = "ready",
+    detail: str = "",
+    since: str = "2026-11-20T09:00:00+08:00",
+    *,
+    daemon: DaemonState | None = ONLINE,
+    connected: bool = True,
+) -> Status:
+    devices = {
+        name: DeviceState(state="ready", detail="", driver="sim", since="2026-11-20T09:00:00+08:00")
+        for name in ("idreader", "scanner", "camera")
+    }
     devices["printer"] = DeviceState(state=printer, detail=detail, driver="sim", since=since)  # type: ignore[arg-type]
     return Status(broker_connected=connected, daemon=daemon, devices=devices)
 
@@ -63,13 +71,16 @@ def test_the_daemon_going_away_is_one_incident_not_five(tmp_path: Path) -> None:
     recorder.status(Status(broker_connected=True, daemon=offline, devices=status().devices))
     recorder.status(Status.unreachable("connection refused"))  # already known to be away
     assert [(device, state, detail, at) for device, _, state, detail, at in recorded(store)] == [
-        ("daemon", "offline", "the daemon is offline", "2026-11-20T02:00:00.000+00:00")]
+        ("daemon", "offline", "the daemon is offline", "2026-11-20T02:00:00.000+00:00")
+    ]
     # Online, then the broker is gone (the embedded broker lives in the daemon).
     other = IncidentRecorder(store)
     other.status(status())
     other.status(Status.unreachable("connection refused"))
     assert [(device, detail) for device, _, _, detail, _ in recorded(store)][-1] == (
-        "daemon", "no connection to the MQTT broker")
+        "daemon",
+        "no connection to the MQTT broker",
+    )
     store.close()
 
 
@@ -79,10 +90,19 @@ async def test_the_app_records_what_the_link_posts(tmp_path: Path) -> None:
     app = GovanApp(config, connect=False)
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.post_message(DevicesChanged(status()))
-        app.screen.post_message(DevicesChanged(status("offline", "/dev/usb/lp0: no such device",
-                                                      "2026-11-20T09:20:00+08:00")))
-        app.screen.post_message(DeviceFaulted(DeviceError("camera", ErrorEvent(
-            at=datetime(2026, 11, 20, 1, 30, tzinfo=UTC).isoformat(), detail="capture timed out"))))
+        app.screen.post_message(
+            DevicesChanged(status("offline", "/dev/usb/lp0: no such device", "2026-11-20T09:20:00+08:00"))
+        )
+        app.screen.post_message(
+            DeviceFaulted(
+                DeviceError(
+                    "camera",
+                    ErrorEvent(at=datetime(2026, 11, 20, 1, 30, tzinfo=UTC).isoformat(), detail="capture timed out"),
+                )
+            )
+        )
         await pilot.pause()
         assert [(device, state, detail) for device, _, state, detail, _ in recorded(app.store)] == [
-            ("printer", "offline", "/dev/usb/lp0: no such device"), ("camera", "", "capture timed out")]
+            ("printer", "offline", "/dev/usb/lp0: no such device"),
+            ("camera", "", "capture timed out"),
+        ]

@@ -18,25 +18,48 @@ __all__ = ["an_hour_in", "shift_template", "van"]  # fixtures used by name
 
 def week_body(version: int, monday_pm: str) -> dict:
     monday = TRIP_DAY - timedelta(days=TRIP_DAY.weekday())
-    slots = [{"day": h.day.isoformat(), "half": h.half, "kind": "free", "start": "09:00", "end": "12:00",
-              "stop": None, "session": None, "note": ""} for h in half_days(monday)]
+    slots = [
+        {
+            "day": h.day.isoformat(),
+            "half": h.half,
+            "kind": "free",
+            "start": "09:00",
+            "end": "12:00",
+            "stop": None,
+            "session": None,
+            "note": "",
+        }
+        for h in half_days(monday)
+    ]
     slots[1] |= {"kind": monday_pm, "stop": "新城社区" if monday_pm == "stop" else None}
-    return {"week": week_of(TRIP_DAY), "version": version, "published_at": "2026-11-14T09:00:00+08:00",
-            "slots": slots}
+    return {"week": week_of(TRIP_DAY), "version": version, "published_at": "2026-11-14T09:00:00+08:00", "slots": slots}
 
 
-async def test_the_captain_sees_what_changed_and_todays_bookings(van: Fixture, an_hour_in: Callable[[], datetime]
-                                                                 ) -> None:
+async def test_the_captain_sees_what_changed_and_todays_bookings(
+    van: Fixture, an_hour_in: Callable[[], datetime]
+) -> None:
     store = db.open_store(van.config.database_path)
     assert plans.apply_week(store, week_body(1, "stop"), now=at(0))
     plans.mark_seen(store, week_of(TRIP_DAY), now=at(0))
     assert plans.apply_week(store, week_body(2, "home_visits"), now=at(1))
     assert not plans.apply_week(store, week_body(1, "off"), now=at(2))  # a late old version changes nothing
-    assert plans.apply_booking(store, {
-        "booking_id": 7, "kind": "home_visit", "day": TRIP_DAY.isoformat(), "half": "pm",
-        "at": datetime.combine(TRIP_DAY, datetime.min.time()).replace(hour=6).isoformat() + "+00:00",
-        "items": ["residence_permit"], "name": "孙奶奶", "phone": "13900000009", "address": "龙港市某路9号",
-        "needs": ["卧床"], "checkin_code": "7K3M9QXA"}, now=at(3))
+    assert plans.apply_booking(
+        store,
+        {
+            "booking_id": 7,
+            "kind": "home_visit",
+            "day": TRIP_DAY.isoformat(),
+            "half": "pm",
+            "at": datetime.combine(TRIP_DAY, datetime.min.time()).replace(hour=6).isoformat() + "+00:00",
+            "items": ["residence_permit"],
+            "name": "孙奶奶",
+            "phone": "13900000009",
+            "address": "龙港市某路9号",
+            "needs": ["卧床"],
+            "checkin_code": "7K3M9QXA",
+        },
+        now=at(3),
+    )
     store.close()
     app = GovanApp(van.config, connect=False, clock=an_hour_in)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -27,8 +27,10 @@ SINCE = "2026-11-20T09:00:00+08:00"
 READY = Status(
     broker_connected=True,
     daemon=DaemonState(state="online", version="0.1.0", since=SINCE),
-    devices={name: DeviceState(state="ready", detail="", driver="sim", since=SINCE)
-             for name in ("idreader", "scanner", "printer", "camera")},
+    devices={
+        name: DeviceState(state="ready", detail="", driver="sim", since=SINCE)
+        for name in ("idreader", "scanner", "printer", "camera")
+    },
 )
 
 
@@ -77,8 +79,9 @@ def test_summary(snap_compare, tmp_path: Path, shift_template: Path, size: tuple
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 def test_follow_ups(snap_compare, tmp_path: Path, shift_template: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001, F811 - the fixture imported above
     # Saturday 28th: both 差评 are overdue.
-    assert snap_compare(captain_app(tmp_path, shift_template, 8 * 24 * 60, locale), terminal_size=size,
-                        run_before=keys("u"))
+    assert snap_compare(
+        captain_app(tmp_path, shift_template, 8 * 24 * 60, locale), terminal_size=size, run_before=keys("u")
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -26,17 +26,26 @@ async def test_a_card_read_at_a_window_never_becomes_the_desks_next_person(tmp_p
             await at_window.press("n")
             await until(at_window, lambda: "s 开始办理" in footer_keys(window), what="the ticket called")
             await at_window.press("s")
-            await until(at_window, lambda: "读卡器正由取号台 吴敏 使用 · F12 取用" in screen_text(window),
-                        what="intake naming the desk")
+            await until(
+                at_window,
+                lambda: "读卡器正由取号台 吴敏 使用 · F12 取用" in screen_text(window),
+                what="intake naming the desk",
+            )
 
             # Window 2 takes the reader: the desk now says who has it, and offers to take it back.
             await at_window.press("f12")
-            await until(at_desk, lambda: "读卡器正由2号窗口 郑海波 使用 · F12 取用" in screen_text(desk),
-                        what="the desk naming the window")
+            await until(
+                at_desk,
+                lambda: "读卡器正由2号窗口 郑海波 使用 · F12 取用" in screen_text(desk),
+                what="the desk naming the window",
+            )
             assert "读卡器由2号窗口 郑海波 使用" in screen_text(desk) and "f12 取用设备" in footer_keys(desk)
             van.sim("idreader", "place", {"preset": "hk_mo_tw"})
-            await until(at_window, lambda: window.screen.query_one("#person-name").value == "黄嘉欣",
-                        what="her card at the window")
+            await until(
+                at_window,
+                lambda: window.screen.query_one("#person-name").value == "黄嘉欣",
+                what="her card at the window",
+            )
             await at_desk.pause(0.2)
             assert "未关联办事人" in screen_text(desk) and "黄" not in screen_text(desk)
             await at_desk.press("1")
@@ -49,14 +58,18 @@ async def test_a_card_read_at_a_window_never_becomes_the_desks_next_person(tmp_p
             await until(at_desk, lambda: "读卡器正由" not in screen_text(desk), what="the reader back at the desk")
             await until(at_window, lambda: "读卡器正由取号台 吴敏 使用" in screen_text(window), what="the window told")
             van.sim("idreader", "place", {"preset": "resident_long_term"})
-            await until(at_desk, lambda: "办事人 雷*英" in screen_text(desk) and "下一张：高龄优先" in screen_text(desk),
-                        what="雷秀英 for the next ticket")
+            await until(
+                at_desk,
+                lambda: "办事人 雷*英" in screen_text(desk) and "下一张：高龄优先" in screen_text(desk),
+                what="雷秀英 for the next ticket",
+            )
             assert window.screen.query_one("#person-name").value == "黄嘉欣"  # the window's person stays hers
 
             # Someone else's card asks before it replaces her; kept, the ticket is hers.
             van.sim("idreader", "place", {"preset": "resident_expired"})
-            await until(at_desk, lambda: "读到的证件是 林*燕，不是 雷*英。要换人吗？" in screen_text(desk),
-                        what="the question")
+            await until(
+                at_desk, lambda: "读到的证件是 林*燕，不是 雷*英。要换人吗？" in screen_text(desk), what="the question"
+            )
             await at_desk.press("enter")  # the first answer keeps her
             await until(at_desk, lambda: "要换人吗" not in screen_text(desk), what="answered")
             assert "办事人 雷*英" in screen_text(desk)

@@ -27,8 +27,11 @@ def _key_item(app: GovanApp, key: str) -> str:
 async def desk_ready(app: GovanApp, pilot, van: TuiVan) -> None:  # noqa: ANN001
     """Signed in at the desk, which holds the shared reader and the scanner."""
     await signed_in(app, pilot, van, van.desk_login)
-    await until(pilot, lambda: claims.holder(app.van, "idreader").mine and claims.holder(app.van, "scanner").mine,
-                what="the desk's reader and scanner")
+    await until(
+        pilot,
+        lambda: claims.holder(app.van, "idreader").mine and claims.holder(app.van, "scanner").mine,
+        what="the desk's reader and scanner",
+    )
 
 
 async def test_issue_a_ticket_and_the_printed_slip_has_number_and_item(tmp_path: Path) -> None:
@@ -148,13 +151,15 @@ async def test_the_window_recalls_puts_back_marks_no_show_transfers_with_an_item
             await until(pilot, lambda: type(app.screen).__name__ == "Choose")
             await until(pilot, lambda: "F类 人力社保（重新取号）" in screen_text(app))
             options = app.screen.query_one("OptionList")
-            options.highlighted = next(i for i in range(options.option_count)
-                                       if options.get_option_at_index(i).id == "queue:F")
+            options.highlighted = next(
+                i for i in range(options.option_count) if options.get_option_at_index(i).id == "queue:F"
+            )
             await pilot.press("enter")
             await until(pilot, lambda: "F类 人力社保：办理哪个事项？" in screen_text(app), what="the items of F")
             options = app.screen.query_one("OptionList")
-            options.highlighted = next(i for i in range(options.option_count)
-                                       if options.get_option_at_index(i).id == "social_insurance_enrol")
+            options.highlighted = next(
+                i for i in range(options.option_count) if options.get_option_at_index(i).id == "social_insurance_enrol"
+            )
             await pilot.press("enter")
             await until(pilot, lambda: tickets.get_ticket(van.store, first.id).status == "transferred")
             await until(pilot, lambda: any("F001" in receipt.lines for receipt in van.receipts), what="the slip")

@@ -45,8 +45,9 @@ async def open_intake(app: GovanApp, pilot, desk, item_code: str | None) -> Inta
     await daemon_ready(app, pilot)
     ticket_id = call_ticket(app, desk, item_code)
     sign_in_and_open(app, desk, ticket_id)
-    screen = await until(pilot, lambda: app.screen if isinstance(app.screen, IntakeScreen) else None,
-                         what="the intake screen")
+    screen = await until(
+        pilot, lambda: app.screen if isinstance(app.screen, IntakeScreen) else None, what="the intake screen"
+    )
     await holding(app, pilot, "idreader")
     return screen
 
@@ -59,8 +60,11 @@ async def place_card(van, app: GovanApp, pilot, preset: str, name: str) -> None:
     van.client.publish(van.topics.sim("idreader", "place"), {"preset": preset})
     await until(pilot, lambda: text_of(app, "#person-name") == name, what=f"the {preset} card in the form")
     # Then the holder is filed (or the number refused), just after the form is painted.
-    await until(pilot, lambda: text_of(app, "#person-notice") or "不能建立" in text_of(app, "#person-warnings"),
-                what="the card holder filed")
+    await until(
+        pilot,
+        lambda: text_of(app, "#person-notice") or "不能建立" in text_of(app, "#person-warnings"),
+        what="the card holder filed",
+    )
 
 
 def scan(van, code: str) -> None:  # noqa: ANN001
@@ -114,7 +118,8 @@ async def test_a_card_fills_the_form_ticks_its_original_and_a_completed_case_pri
             await pilot.press("4", "f10")
             await until(pilot, lambda: not isinstance(app.screen, RatingScreen), what="the rating to close")
             assert [(r["score"], r["comment"]) for r in app.store.query("SELECT score, comment FROM ratings")] == [
-                (4, "")]
+                (4, "")
+            ]
             assert ratings.list_follow_ups(app.store) == []
 
 
@@ -147,8 +152,9 @@ async def test_cards_warn_plainly_and_the_same_person_is_found_again(van_factory
             await place_card(van, app, pilot, "resident_expired", "林小燕")
             assert screen.intake.citizen.id == expired_citizen.id
             assert "已有档案" in text_of(app, "#person-notice")
-            count = next(app.store.query("SELECT COUNT(*) AS n FROM citizens WHERE id_number = ?",
-                                         ["330327198609110023"]))["n"]
+            count = next(
+                app.store.query("SELECT COUNT(*) AS n FROM citizens WHERE id_number = ?", ["330327198609110023"])
+            )["n"]
             assert count == 1
 
             # Showing the full number is audited, with the clerk; the masked one is not.
@@ -177,8 +183,12 @@ async def test_not_done_prints_what_to_bring_and_a_bad_rating_keeps_its_comment(
             # The camera fails: its problem is said in words and 居民户口簿 stays missing, so the case is not done.
             van.client.publish(van.topics.sim("camera", "fault"), {"fault": "fail"})
             await pilot.press("down", "c")
-            await until(pilot, lambda: "拍摄失败：图片无法识别，请重拍" in text_of(app, "#status"), timeout=30,
-                        what="the camera's failure in words")
+            await until(
+                pilot,
+                lambda: "拍摄失败：图片无法识别，请重拍" in text_of(app, "#status"),
+                timeout=30,
+                what="the camera's failure in words",
+            )
             assert cases.get_case(app.store, screen.intake.case.id).materials[1].state == "missing"
             await pilot.press("f5", "3")
             await pilot.press("down", "f9")  # the first reason: materials missing
@@ -214,7 +224,9 @@ async def test_not_done_prints_what_to_bring_and_a_bad_rating_keeps_its_comment(
 
 
 async def test_by_post_the_waybill_is_scanned_wherever_the_focus_is_and_no_personal_data_is_logged(
-    van_factory, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]  # noqa: ANN001
+    van_factory,  # noqa: ANN001
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
     async with van_factory(SIM_DEVICES) as van:
@@ -229,8 +241,12 @@ async def test_by_post_the_waybill_is_scanned_wherever_the_focus_is_and_no_perso
             assert re.search("原居民身份证 +原件已核", screen_text(app))
             case_id = screen.intake.case.id
             await pilot.press("down", "o", "down", "p")  # 身份证数字相片 in ID-photo mode
-            await until(pilot, lambda: cases.get_case(app.store, case_id).materials[2].state == "copy_captured",
-                        timeout=30, what="the ID photo")
+            await until(
+                pilot,
+                lambda: cases.get_case(app.store, case_id).materials[2].state == "copy_captured",
+                timeout=30,
+                what="the ID photo",
+            )
             [photo] = cases.list_attachments(app.store, case_id)
             assert photo.kind == "id_photo" and photo.certified_by is None
 
@@ -243,7 +259,11 @@ async def test_by_post_the_waybill_is_scanned_wherever_the_focus_is_and_no_perso
             receipt, label = await van.runtime("printer").unit.emulator.wait_for_receipts(2, timeout=10)
             case = cases.get_case(app.store, case_id)
             assert (case.outcome, case.delivery, case.waybill, case.status) == (
-                "accepted_forwarded", "post", "1190123456789", "awaiting_delivery")
+                "accepted_forwarded",
+                "post",
+                "1190123456789",
+                "awaiting_delivery",
+            )
             receipt_text = "\n".join(receipt.lines)
             assert "受理回执" in receipt_text and "15个工作日" in receipt_text and "1190123456789" in receipt_text
             label_text = "\n".join(label.lines)

@@ -87,8 +87,11 @@ async def test_entry_by_hand_is_checked_and_a_visit_can_hold_several_items(tmp_p
         await pilot.press(*"户口迁入")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await until(pilot, lambda: "户口迁移" in text_of(app, "#item-line") or "户口迁入" in text_of(app, "#item-line"),
-                    what="the second item")
+        await until(
+            pilot,
+            lambda: "户口迁移" in text_of(app, "#item-line") or "户口迁入" in text_of(app, "#item-line"),
+            what="the second item",
+        )
         second = screen.intake.case
         assert second is not None and second.citizen_id == first.citizen_id  # the same person, not a new record
 
@@ -101,7 +104,12 @@ async def test_entry_by_hand_is_checked_and_a_visit_can_hold_several_items(tmp_p
         assert "连不上消息服务" in text_of(app, "#status") and "F11" in text_of(app, "#status")
         case = cases.get_case(app.store, second.id)
         assert (case.outcome, case.delivery, case.delivery_date, case.status, case.has_delivery_address) == (
-            "accepted_forwarded", "door", "2030-01-20", "awaiting_delivery", True)
+            "accepted_forwarded",
+            "door",
+            "2030-01-20",
+            "awaiting_delivery",
+            True,
+        )
         assert "f11 重打" in footer_keys(app)
 
         await pilot.press("f10")
@@ -136,11 +144,17 @@ async def test_the_outcome_says_what_is_missing_and_every_step_goes_back(tmp_pat
         # Every step goes back: outcome → materials → person, and the case stays open.
         case_id = screen.intake.case.id
         await pilot.press("escape")
-        await until(pilot, lambda: "材料" in text_of(app, "#intake-step") and screen.query_one("#materials-table")
-                    .has_focus, what="the materials again")
+        await until(
+            pilot,
+            lambda: "材料" in text_of(app, "#intake-step") and screen.query_one("#materials-table").has_focus,
+            what="the materials again",
+        )
         await pilot.press("escape")
-        await until(pilot, lambda: "张三" in screen_text(app) and "请将身份证放在读卡器上" in screen_text(app),
-                    what="the person again")
+        await until(
+            pilot,
+            lambda: "张三" in screen_text(app) and "请将身份证放在读卡器上" in screen_text(app),
+            what="the person again",
+        )
         await pilot.press("tab", "end", "backspace", *"山", "f5")  # a typo fixed
         await until(pilot, lambda: screen.query_one("#materials-table").has_focus, what="the materials once more")
         assert screen.intake.case.id == case_id and cases.get_case(app.store, case_id).outcome is None
@@ -222,13 +236,16 @@ async def test_intake_in_english(tmp_path: Path) -> None:
         await until(pilot, lambda: "Abandon this visit?" in screen_text(app), what="the abandon question")
 
 
-@pytest.mark.parametrize("typed, words", [
-    ("110105194912310021", "校验位不符"),
-    ("1101051949123", "现为13位"),
-    ("110105491231002", "15位号码已停用"),
-    ("11010519491231002A", "前17位应为数字"),
-    ("110105194913310022", "出生日期无效"),
-])
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("110105194912310021", "校验位不符"),
+        ("1101051949123", "现为13位"),
+        ("110105491231002", "15位号码已停用"),
+        ("11010519491231002A", "前17位应为数字"),
+        ("110105194913310022", "出生日期无效"),
+    ],
+)
 def test_a_typed_number_is_refused_saying_why(typed: str, words: str) -> None:
     problem = idnumber.problem(typed)
     assert problem is not None and words in describe(problem)

@@ -32,10 +32,23 @@ from tui.widgets.outcome_form import OutcomeChoice
 
 FIXED_NOW = datetime.fromisoformat("2026-11-20T10:05:00+08:00")
 EXPIRED_CARD = CardEvent(
-    event_id="snapshot", at=FIXED_NOW.isoformat(), card_type="resident", name="林小燕", sex="2", nation="01",
-    nation_name="汉", birth_date="1986-09-11", address="浙江省温州市龙港市龙跃路16号", id_number="330327198609110023",
-    issuer="苍南县公安局", valid_from="2008-03-03", valid_to="2018-03-03", id_number_valid=True, expired=True,
-    photo_wlt="")
+    event_id="snapshot",
+    at=FIXED_NOW.isoformat(),
+    card_type="resident",
+    name="林小燕",
+    sex="2",
+    nation="01",
+    nation_name="汉",
+    birth_date="1986-09-11",
+    address="浙江省温州市龙港市龙跃路16号",
+    id_number="330327198609110023",
+    issuer="苍南县公安局",
+    valid_from="2008-03-03",
+    valid_to="2018-03-03",
+    id_number_valid=True,
+    expired=True,
+    photo_wlt="",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -84,9 +97,18 @@ async def to_materials(pilot) -> IntakeScreen:  # noqa: ANN001
     await pilot.press("f5")
     await until(pilot, lambda: "居民户口簿" in screen_text(pilot.app), what="the materials")
     path, sha256, size = capture_file(pilot.app.config.data_path)
-    cases.add_attachment(pilot.app.store, screen.intake.case.id, path=path, sha256=sha256, kind="certified_copy",
-                         size_bytes=size, material="居民户口簿", certified_by=pilot.app.session.staff.id,
-                         certified_at=FIXED_NOW, now=FIXED_NOW)
+    cases.add_attachment(
+        pilot.app.store,
+        screen.intake.case.id,
+        path=path,
+        sha256=sha256,
+        kind="certified_copy",
+        size_bytes=size,
+        material="居民户口簿",
+        certified_by=pilot.app.session.staff.id,
+        certified_at=FIXED_NOW,
+        now=FIXED_NOW,
+    )
     await pilot.press("o")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -96,7 +118,9 @@ async def to_materials(pilot) -> IntakeScreen:  # noqa: ANN001
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_person_from_an_expired_card(snap_compare, tmp_path: Path, size: tuple[int, int], locale: str) -> None:  # noqa: ANN001
-    assert snap_compare(intake_app(tmp_path, "hukou_certificate", locale), terminal_size=size, run_before=open_with_card)
+    assert snap_compare(
+        intake_app(tmp_path, "hukou_certificate", locale), terminal_size=size, run_before=open_with_card
+    )
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
@@ -124,8 +148,11 @@ async def to_rating(pilot) -> None:  # noqa: ANN001
     await pilot.press("f5")
     await until(pilot, lambda: "居民户口簿" in screen_text(pilot.app), what="the materials")
     await pilot.press("f5", "4", "f9")
-    await until(pilot, lambda: any(entry.keys == "f10" and entry.enabled for entry in key_entries(pilot.app.screen)),
-                what="the consult recorded")
+    await until(
+        pilot,
+        lambda: any(entry.keys == "f10" and entry.enabled for entry in key_entries(pilot.app.screen)),
+        what="the consult recorded",
+    )
     await pilot.press("f10")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "RatingScreen")
 

@@ -40,12 +40,20 @@ async def test_a_card_placed_for_the_desk_does_not_replace_the_person_at_the_win
             await signed_in(desk, at_desk, van, van.desk_login)
             assert await claims.claim(desk.van, "idreader", None, "吴敏") is None
             await start_service(window, at_window, van, van.window_login("2"))
-            await until(at_window, lambda: "李*公" in screen_text(window) and window.screen.query_one(
-                "#person-phone").value == LI_AGONG_PHONE, what="李阿公 from his appointment")
+            await until(
+                at_window,
+                lambda: (
+                    "李*公" in screen_text(window) and window.screen.query_one("#person-phone").value == LI_AGONG_PHONE
+                ),
+                what="李阿公 from his appointment",
+            )
 
             # The window says who has the reader, and offers to take it.
-            await until(at_window, lambda: "读卡器正由取号台 吴敏 使用 · F12 取用" in screen_text(window),
-                        what="who holds the reader")
+            await until(
+                at_window,
+                lambda: "读卡器正由取号台 吴敏 使用 · F12 取用" in screen_text(window),
+                what="who holds the reader",
+            )
             assert "f12 取用设备" in footer_keys(window)
             van.sim("idreader", "place", {"preset": "resident_expired"})
             await until(at_desk, lambda: "林*燕" in screen_text(desk), what="the card at the desk")
@@ -58,16 +66,20 @@ async def test_a_card_placed_for_the_desk_does_not_replace_the_person_at_the_win
             await until(at_window, lambda: "读卡器正由" not in screen_text(window), what="the reader taken")
             assert "f12 取用设备" not in footer_keys(window)
             van.sim("idreader", "place", {"preset": "hk_mo_tw"})
-            await until(at_window, lambda: "读到的证件是 黄*欣，不是 李*公。要换人吗？" in screen_text(window),
-                        what="the question")
+            await until(
+                at_window,
+                lambda: "读到的证件是 黄*欣，不是 李*公。要换人吗？" in screen_text(window),
+                what="the question",
+            )
             await at_window.press("enter")  # the first answer keeps him
             await until(at_window, lambda: "要换人吗" not in screen_text(window), what="the question answered")
             assert window.screen.query_one("#person-name").value == "李阿公"
             van.sim("idreader", "place", {"preset": "resident_expired"})
             await until(at_window, lambda: "读到的证件是 林*燕" in screen_text(window), what="the question again")
             await at_window.press("down", "enter")
-            await until(at_window, lambda: window.screen.query_one("#person-name").value == "林小燕",
-                        what="林小燕 in his place")
+            await until(
+                at_window, lambda: window.screen.query_one("#person-name").value == "林小燕", what="林小燕 in his place"
+            )
             assert window.screen.query_one("#person-phone").value == ""  # nothing of his is kept for her
             await until(at_window, lambda: "已有档案" in screen_text(window), what="her record found")
 
@@ -96,8 +108,13 @@ async def test_esc_strands_no_case_and_a_visit_ends_only_with_an_outcome_or_a_re
             await at_window.press("escape")
             await until(at_window, lambda: "“户籍证明开具”尚未记录办理结果" in screen_text(window), what="the question")
             await at_window.press("escape")  # go back to the visit
-            await until(at_window, lambda: "尚未记录办理结果" not in screen_text(window)
-                        and "请将身份证放在读卡器上" in screen_text(window), what="back at the person")
+            await until(
+                at_window,
+                lambda: (
+                    "尚未记录办理结果" not in screen_text(window) and "请将身份证放在读卡器上" in screen_text(window)
+                ),
+                what="back at the person",
+            )
             assert tickets.get_ticket(van.store, ticket.id).status == "serving"
 
             # Abandoned with a reason: the case is recorded as such, the ticket ends, every terminal sees it.

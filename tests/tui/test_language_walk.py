@@ -34,18 +34,49 @@ from tui.screens.key_help import KeyHelp
 
 NOW = datetime.fromisoformat("2026-11-20T10:05:00+08:00")
 CARD = CardEvent(
-    event_id="walk", at=NOW.isoformat(), card_type="resident", name="林小燕", sex="2", nation="01",
-    nation_name="汉", birth_date="1986-09-11", address="浙江省温州市龙港市龙跃路16号", id_number="330327198609110023",
-    issuer="苍南县公安局", valid_from="2008-03-03", valid_to="2038-03-03", id_number_valid=True, expired=False,
-    photo_wlt="")
+    event_id="walk",
+    at=NOW.isoformat(),
+    card_type="resident",
+    name="林小燕",
+    sex="2",
+    nation="01",
+    nation_name="汉",
+    birth_date="1986-09-11",
+    address="浙江省温州市龙港市龙跃路16号",
+    id_number="330327198609110023",
+    issuer="苍南县公安局",
+    valid_from="2008-03-03",
+    valid_to="2038-03-03",
+    id_number_valid=True,
+    expired=False,
+    photo_wlt="",
+)
 SIZE = (80, 24)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z'.-]*[A-Za-z]")
 # What a Chinese screen may show in Latin letters: key names on the key bar and the help screen,
 # and the abbreviations Chinese staff use as such.
 LATIN_IN_CHINESE = {
-    "esc", "enter", "tab", "space", "up", "down", "left", "right", "home", "end", "pageup", "pagedown", "delete", "del",
-    "backspace", "ctrl", "shift", "csv", "json", "markdown",
+    "esc",
+    "enter",
+    "tab",
+    "space",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "delete",
+    "del",
+    "backspace",
+    "ctrl",
+    "shift",
+    "csv",
+    "json",
+    "markdown",
 }
 
 
@@ -73,12 +104,17 @@ def leaks(text: str, locale: str, data: list[str]) -> list[str]:
                 rest = rest.replace(value, " ")
             # A masked name (王*娜) is a name, and so is one cut short for the width (新城社区党群服 …).
             rest = re.sub(r"\S*\*\S*", " ", rest)
-            rest = re.sub(r"(\S+) ?…", lambda cut: " " if any(value.startswith(cut[1]) for value in data) else cut[0], rest)
+            rest = re.sub(
+                r"(\S+) ?…", lambda cut: " " if any(value.startswith(cut[1]) for value in data) else cut[0], rest
+            )
             wrong = CJK.findall(rest)
         else:
             # Key names and file formats, and short capitals: queue letters (AB), case numbers (LG-01-…).
-            wrong = [word for word in WORD.findall(line) if word.lower() not in LATIN_IN_CHINESE
-                     and not re.fullmatch(r"[a-z]{1,2}|[A-Z]{1,3}", word)]
+            wrong = [
+                word
+                for word in WORD.findall(line)
+                if word.lower() not in LATIN_IN_CHINESE and not re.fullmatch(r"[a-z]{1,2}|[A-Z]{1,3}", word)
+            ]
         if wrong:
             found.append(f"{wrong} in {line.strip()!r}")
     return found
@@ -104,7 +140,9 @@ class Walk:
             await self.pilot.pause()
 
 
-async def walk(app: GovanApp, locale: str, steps: Callable[[Walk], Awaitable[None]], more_data: tuple[str, ...] = ()) -> Walk:
+async def walk(
+    app: GovanApp, locale: str, steps: Callable[[Walk], Awaitable[None]], more_data: tuple[str, ...] = ()
+) -> Walk:
     data = sorted({*_data_texts(app.store), *more_data}, key=len, reverse=True)
     async with app.run_test(size=SIZE) as pilot:
         found = Walk(app, pilot, locale, data)
@@ -153,8 +191,11 @@ async def clerks_walk(walk: Walk) -> None:
     await pilot.press("f5")
     await walk.look("intake, outcome")
     await pilot.press("4", "f9")
-    await until(pilot, lambda: any(entry.keys == "f10" and entry.enabled for entry in key_entries(app.screen)),
-                what="the consult recorded")
+    await until(
+        pilot,
+        lambda: any(entry.keys == "f10" and entry.enabled for entry in key_entries(app.screen)),
+        what="the consult recorded",
+    )
     await walk.look("intake, recorded")
     await pilot.press("f10")
     await until(pilot, lambda: type(app.screen).__name__ == "RatingScreen", what="the rating")

@@ -33,10 +33,16 @@ READY = Status(
     devices={
         "idreader": DeviceState(state="ready", detail="", driver="sam", since=""),
         "scanner": DeviceState(state="ready", detail="", driver="serial", since=""),
-        "printer": DeviceState(state="error", detail="paper near end", driver="usb", since="",
-                               problem=Problem(Code.PRINTER_PAPER_NEAR_END)),
-        "camera": DeviceState(state="offline", detail="/dev/video0: no such device", driver="v4l2", since="",
-                              problem=Problem(Code.DEVICE_UNPLUGGED, {"port": "/dev/video0"})),
+        "printer": DeviceState(
+            state="error", detail="paper near end", driver="usb", since="", problem=Problem(Code.PRINTER_PAPER_NEAR_END)
+        ),
+        "camera": DeviceState(
+            state="offline",
+            detail="/dev/video0: no such device",
+            driver="v4l2",
+            since="",
+            problem=Problem(Code.DEVICE_UNPLUGGED, {"port": "/dev/video0"}),
+        ),
     },
 )
 
@@ -51,8 +57,9 @@ def _van_app(tmp_path: Path, locale: str = "zh_CN") -> GovanApp:
     config.data_path.mkdir(parents=True, exist_ok=True)
     store = open_store(config.database_path)
     data = demo.load(store, now=NOW - timedelta(minutes=30))
-    for minute, item in enumerate(["residence_permit", "hukou_certificate", "social_insurance_enrol",
-                                   "residence_permit", "id_card_renewal"]):
+    for minute, item in enumerate(
+        ["residence_permit", "hukou_certificate", "social_insurance_enrol", "residence_permit", "id_card_renewal"]
+    ):
         tickets.issue_ticket(store, data.trip_id, item_code=item, now=NOW + timedelta(minutes=minute))
     first = tickets.list_tickets(store, data.trip_id)[0]
     tickets.set_print_state(store, first.id, "printed")

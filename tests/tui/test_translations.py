@@ -22,8 +22,17 @@ ROOT = Path(__file__).resolve().parents[2]
 TUI = ROOT / "tui"
 # The packages that make problems; the views only translate them.
 PROBLEM_MAKERS = ("core", "db", "flows", "daemon", "devices")
-STORE_ERRORS = {"StoreError", "InvalidValue", "InvalidIdNumber", "NotFound", "UnknownItem", "UnknownCategory",
-                "WrongState", "AlreadyRated", "BadCredentials"}
+STORE_ERRORS = {
+    "StoreError",
+    "InvalidValue",
+    "InvalidIdNumber",
+    "NotFound",
+    "UnknownItem",
+    "UnknownCategory",
+    "WrongState",
+    "AlreadyRated",
+    "BadCredentials",
+}
 # Widgets whose text arguments a person reads.
 TEXT_WIDGETS = {"Label", "Static", "Button", "Input", "Select", "Option", "Checkbox", "RadioButton", "Digits", "Tab"}
 TEXT_KEYWORDS = {"placeholder", "prompt", "label", "title", "description", "tooltip", "sub_title"}
@@ -34,8 +43,11 @@ KEYWORDS = {"t": None, "N_": None, "pt": ((1, "c"), 2), "NC_": ((1, "c"), 2)}
 
 
 def _sources() -> list[tuple[Path, ast.Module]]:
-    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(TUI.rglob("*.py"))
-            if path.name != "i18n.py"]
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(TUI.rglob("*.py"))
+        if path.name != "i18n.py"
+    ]
 
 
 def _literal(node: ast.AST) -> str | None:
@@ -94,8 +106,12 @@ def test_every_message_is_translated_with_the_same_placeholders() -> None:
 def test_the_compiled_catalogue_is_the_po() -> None:
     """The .mo the app reads says what the .po says (`make messages` or an install compiles it)."""
     chinese = language("zh_CN")
-    stale = [message.id for message in _catalogue("zh_CN") if message.id
-             and (chinese.pt(message.context, message.id) if message.context else chinese.t(message.id)) != message.string]
+    stale = [
+        message.id
+        for message in _catalogue("zh_CN")
+        if message.id
+        and (chinese.pt(message.context, message.id) if message.context else chinese.t(message.id)) != message.string
+    ]
     assert stale == []
 
 
@@ -215,8 +231,11 @@ def test_views_show_a_store_error_by_its_problem_never_by_its_log_line() -> None
         for handler in ast.walk(tree):
             if not (isinstance(handler, ast.ExceptHandler) and handler.name and handler.type is not None):
                 continue
-            caught = {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(handler.type)
-                      if isinstance(node, ast.Name | ast.Attribute)}
+            caught = {
+                node.id if isinstance(node, ast.Name) else node.attr
+                for node in ast.walk(handler.type)
+                if isinstance(node, ast.Name | ast.Attribute)
+            }
             if not caught & STORE_ERRORS:
                 continue
             for statement in handler.body:
@@ -225,8 +244,12 @@ def test_views_show_a_store_error_by_its_problem_never_by_its_log_line() -> None
                         continue
                     parent = parents[node]
                     read = isinstance(parent, ast.Attribute) and parent.attr in ("problem", "code")
-                    logged = (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
-                              and isinstance(parent.func.value, ast.Name) and parent.func.value.id == "log")
+                    logged = (
+                        isinstance(parent, ast.Call)
+                        and isinstance(parent.func, ast.Attribute)
+                        and isinstance(parent.func.value, ast.Name)
+                        and parent.func.value.id == "log"
+                    )
                     if not (read or logged):
                         shown.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert shown == []
@@ -240,7 +263,8 @@ def test_a_problem_is_described_in_chinese_by_default() -> None:
 def test_a_problem_is_described_in_english_when_chosen() -> None:
     problem = Problem(Code.TICKET_WINDOW_BUSY, {"window": "1", "ticket": "A001"})
     assert language("en").t(PROBLEM_WORDS[problem.code], **problem.params) == (
-        "window 1 still has A001; finish it or mark it no-show first")
+        "window 1 still has A001; finish it or mark it no-show first"
+    )
 
 
 def test_one_english_word_with_two_chinese_words_keeps_both() -> None:

@@ -43,7 +43,9 @@ async def _until_text(page: Any, selector: str, text: str, what: str) -> None:
         await page.wait_for_function(
             "([selector, text]) => { const node = document.querySelector(selector);"
             " return node !== null && node.offsetParent !== null && node.textContent.includes(text); }",
-            arg=[selector, text], timeout=LIVENESS_S * 1000)
+            arg=[selector, text],
+            timeout=LIVENESS_S * 1000,
+        )
     except Exception as error:
         shown = await page.evaluate("(s) => document.querySelector(s)?.textContent", selector)
         raise AssertionError(f"{what}: {selector} never showed {text!r}; it shows {shown!r}") from error
@@ -58,7 +60,8 @@ async def _until_visible(page: Any, selector: str, visible: bool, what: str) -> 
 
 
 async def test_a_call_reaches_the_board_and_the_phone_page_further_back_counts_down_to_its_window(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     async with hall_van(tmp_path) as hall, browser_page(1920, 1080) as board, browser_page(360, 640) as phone:
         issued = [hall.issue() for _ in range(4)]  # A001-A004, all for window 1 (公安)
         await board.goto(f"{hall.web.url}/board")
@@ -102,14 +105,22 @@ async def test_the_board_reads_from_five_metres(tmp_path: Path) -> None:
         await _until_text(board, "#recent", first.label, "the board lists the last calls")
         await board.wait_for_timeout(300)  # the page has painted what it was sent
         heights = {}
-        for name, selector in (("newest number", "#hero .number"), ("its window", "#hero .window"),
-                               ("another call", "#calls .number"), ("last calls", "#recent .number"),
-                               ("waiting", "#waiting li"), ("stop name", "h1"), ("clock", "#clock")):
+        for name, selector in (
+            ("newest number", "#hero .number"),
+            ("its window", "#hero .window"),
+            ("another call", "#calls .number"),
+            ("last calls", "#recent .number"),
+            ("waiting", "#waiting li"),
+            ("stop name", "h1"),
+            ("clock", "#clock"),
+        ):
             heights[name] = ink_height(await board.locator(selector).first.screenshot())
         await board.screenshot(path=artefact("board-five-metres.png"))
         print(f"ink heights (px): {heights}")  # for docs/hall.md
         small = {name: height for name, height in heights.items() if height < MIN_GLYPH_PX}
-        assert small == {}, f"glyphs under {MIN_GLYPH_PX} px (20 arcmin at 5 m on a {SCREEN_INCHES}-inch screen): {heights}"
+        assert small == {}, (
+            f"glyphs under {MIN_GLYPH_PX} px (20 arcmin at 5 m on a {SCREEN_INCHES}-inch screen): {heights}"
+        )
         assert heights["newest number"] >= 3 * MIN_GLYPH_PX, heights
 
 
@@ -131,7 +142,8 @@ async def test_the_board_says_when_govan_web_is_gone_and_recovers_by_itself(tmp_
 
 
 async def test_the_phone_rates_the_visit_once_and_the_rating_reaches_the_store_with_its_follow_up(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     async with hall_van(tmp_path) as hall, browser_page(360, 640) as phone:
         ticket = hall.issue()
         await phone.goto(hall.page_url(ticket))
@@ -255,8 +267,10 @@ async def test_the_board_says_when_the_broker_is_gone_and_recovers_by_itself(tmp
             await daemon.__aexit__(None, None, None)  # the daemon stops, and its embedded broker with it
             daemon = None
             await _until_visible(board, "#offline", True, "the board says 连接中断 while the broker is gone")
-            assert (await asyncio.to_thread(get, f"{web.url}/healthz"))[1] == {"status": "degraded",
-                                                                              "mqtt": "disconnected"}
+            assert (await asyncio.to_thread(get, f"{web.url}/healthz"))[1] == {
+                "status": "degraded",
+                "mqtt": "disconnected",
+            }
             daemon = running_daemon(config)
             await daemon.__aenter__()
             await _until_visible(board, "#offline", False, "govan web reconnects by itself")

@@ -31,19 +31,31 @@ clips = "/var/lib/govan/voice"
     assert config_module.parse(config_module.to_toml(config), "again") == config
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[web]\nlisten = "8080"', "govan.toml: key 'web.listen': '8080' must be host:port"),
-    ('[web]\nlisten = "host:99999"', "key 'web.listen'"),
-    ('[web]\npublic_url = "192.168.8.1:8080"', "key 'web.public_url': '192.168.8.1:8080' must be an http:// or https://"),
-    ('[web]\nport = 8080', "unknown key 'web.port'"),
-    ('[devices.speaker]\ndriver = "festival"', "key 'devices.speaker.driver': Invalid enum value 'festival'; use one of"),
-    ('[devices.speaker]\ndriver = "clips"', "key 'devices.speaker.clips': is required when driver = \"clips\""),
-    ('[devices.speaker]\nrepeat = 4', "key 'devices.speaker.repeat': must be 1, 2 or 3"),
-    ('[devices.speaker]\ntemplate = "请{number}号"', "key 'devices.speaker.template': must say {number} and {window}"),
-    ('[devices.speaker]\ntemplate = "{number}{window}{name}"', "key 'devices.speaker.template'"),
-    ('[devices.speaker]\ntemplate = "{number}{window"', "key 'devices.speaker.template'"),
-    ('[devices.speaker]\nspeed = 20', "key 'devices.speaker.speed': must be between 80 and 450"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[web]\nlisten = "8080"', "govan.toml: key 'web.listen': '8080' must be host:port"),
+        ('[web]\nlisten = "host:99999"', "key 'web.listen'"),
+        (
+            '[web]\npublic_url = "192.168.8.1:8080"',
+            "key 'web.public_url': '192.168.8.1:8080' must be an http:// or https://",
+        ),
+        ("[web]\nport = 8080", "unknown key 'web.port'"),
+        (
+            '[devices.speaker]\ndriver = "festival"',
+            "key 'devices.speaker.driver': Invalid enum value 'festival'; use one of",
+        ),
+        ('[devices.speaker]\ndriver = "clips"', "key 'devices.speaker.clips': is required when driver = \"clips\""),
+        ("[devices.speaker]\nrepeat = 4", "key 'devices.speaker.repeat': must be 1, 2 or 3"),
+        (
+            '[devices.speaker]\ntemplate = "请{number}号"',
+            "key 'devices.speaker.template': must say {number} and {window}",
+        ),
+        ('[devices.speaker]\ntemplate = "{number}{window}{name}"', "key 'devices.speaker.template'"),
+        ('[devices.speaker]\ntemplate = "{number}{window"', "key 'devices.speaker.template'"),
+        ("[devices.speaker]\nspeed = 20", "key 'devices.speaker.speed': must be between 80 and 450"),
+    ],
+)
 def test_each_mistake_is_one_line_naming_the_key(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as raised:
         config_module.parse(text, "govan.toml")

@@ -51,18 +51,19 @@ async def test_a_place_counts_who_is_ahead_and_follows_the_person_to_another_que
         assert (where.number, where.transferred_from, where.status) == (moved.label, "A001", "waiting")
 
 
-async def test_the_citizen_rates_once_through_the_rating_flow_and_the_terminal_learns_only_that(
-        tmp_path: Path) -> None:
+async def test_the_citizen_rates_once_through_the_rating_flow_and_the_terminal_learns_only_that(tmp_path: Path) -> None:
     async with flow_van(tmp_path) as fv:
         store, trip_id, van = fv.van.store, fv.demo.trip_id, fv.van
         ticket = tickets.issue_ticket(store, trip_id, category="A")
-        assert hall.rate_visit(van, ticket, 5) == Problem(Code.HALL_RATING_NOT_OFFERED,
-                                                          {"ticket": "A001", "status": "waiting"})
+        assert hall.rate_visit(van, ticket, 5) == Problem(
+            Code.HALL_RATING_NOT_OFFERED, {"ticket": "A001", "status": "waiting"}
+        )
         called = tickets.call_next(store, trip_id, "1")
         serving = tickets.start_service(store, called.id)
         clerk = staff.get_staff(store, serving.staff_id)
-        terminal = RatingFlow(van, tickets.finish(store, serving.id), named=False, staff=clerk,
-                              trip=trips.get_trip(store, trip_id))
+        terminal = RatingFlow(
+            van, tickets.finish(store, serving.id), named=False, staff=clerk, trip=trips.get_trip(store, trip_id)
+        )
         events = fv.client.events()
         rated = hall.rate_visit(van, ticket, 1, "没人理我")
         assert rated == hall.RatedVisit(number="A001", follow_up=True)
@@ -114,8 +115,15 @@ async def test_the_printed_ticket_carries_the_page_and_the_page_answers(tmp_path
         status, page = get(url)
         assert status == 200 and ticket.label in page and "下一位就是您" in page
         status, place = get(url.replace("/t/", "/api/ticket/"))
-        assert status == 200 and place == {"number": "A001", "status": "waiting", "ahead": 0, "wait_minutes": 0,
-                                           "window": None, "rating": None, "transferred_from": None}
+        assert status == 200 and place == {
+            "number": "A001",
+            "status": "waiting",
+            "ahead": 0,
+            "wait_minutes": 0,
+            "window": None,
+            "rating": None,
+            "transferred_from": None,
+        }
 
 
 async def test_the_http_side_refuses_what_is_not_a_rating(tmp_path: Path) -> None:

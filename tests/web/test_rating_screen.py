@@ -22,8 +22,13 @@ async def test_a_rating_given_on_the_phone_shows_at_the_terminal_without_its_sco
             ticket = tickets.issue_ticket(store, trip_id, category="A")
             called = tickets.call_next(store, trip_id, "1")
             done = tickets.finish(store, tickets.start_service(store, called.id).id)
-            flow = RatingFlow(app.van, done, named=False, staff=staff.get_staff(store, done.staff_id),
-                              trip=trips.get_trip(store, trip_id))
+            flow = RatingFlow(
+                app.van,
+                done,
+                named=False,
+                staff=staff.get_staff(store, done.staff_id),
+                trip=trips.get_trip(store, trip_id),
+            )
             app.push_screen(RatingScreen(flow))
             await until(pilot, lambda: isinstance(app.screen, RatingScreen), what="the rating screen")
             # The person taps 非常不满意 on their phone (govan web does the same through flows.hall).
@@ -42,14 +47,22 @@ def test_the_device_bar_shows_the_speaker_only_when_the_van_has_one() -> None:
     from tui.widgets.device_bar import render_status
 
     def bar(speaker: DeviceState) -> str:
-        devices = {name: DeviceState(state="ready", detail="", driver="sim", since="")
-                   for name in ("idreader", "scanner", "printer", "camera")}
-        return str(render_status(Status(broker_connected=True, daemon=DaemonState(state="online"),
-                                        devices={**devices, "speaker": speaker})))
+        devices = {
+            name: DeviceState(state="ready", detail="", driver="sim", since="")
+            for name in ("idreader", "scanner", "printer", "camera")
+        }
+        return str(
+            render_status(
+                Status(
+                    broker_connected=True, daemon=DaemonState(state="online"), devices={**devices, "speaker": speaker}
+                )
+            )
+        )
 
     assert "扬声器" not in bar(DeviceState(state="disabled", detail="", driver="none", since=""))
     assert "扬声器 就绪" in bar(DeviceState(state="ready", detail="", driver="espeak", since=""))
-    offline = bar(DeviceState(state="offline", detail="no audio output: ALSA cannot open 'default'", driver="espeak",
-                              since=""))
+    offline = bar(
+        DeviceState(state="offline", detail="no audio output: ALSA cannot open 'default'", driver="espeak", since="")
+    )
     assert "扬声器 离线" in offline and "no audio output" in offline
     assert "扬声器" not in str(render_status(Status.unreachable("gone")))  # unknown until the daemon says

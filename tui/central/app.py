@@ -90,7 +90,11 @@ class CentralApp(AppKeys):
             # A worker thread has no active app, so its words come from the app's language.
             note = self.language.t("updated {time}", time=datetime.now(self.config.tz).strftime("%H:%M:%S"))
         except Exception as error:  # noqa: BLE001 - any store trouble is shown, never a crash
-            rows, lines, note = [], [], self.language.t("Cannot read the central store: {detail}", detail=str(error).splitlines()[0][:120])
+            rows, lines, note = (
+                [],
+                [],
+                self.language.t("Cannot read the central store: {detail}", detail=str(error).splitlines()[0][:120]),
+            )
         self.call_from_thread(self._show, page, rows, lines, note)
 
     def _show(self, page: Page, rows: list[list[str]], lines: list[Any], note: str) -> None:

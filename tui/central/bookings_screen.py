@@ -43,8 +43,15 @@ class BookingsScreen(PlanScreen):
         yield self.head()
         yield Static(t("Loading…"), id="central-note")
         table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
-        table.add_columns(pt("plan.col", "Day"), pt("plan.col", "Van"), pt("plan.col", "Kind"), pt("plan.col", "Who"),
-                          pt("plan.col", "Items"), pt("plan.col", "Status"), pt("plan.col", "Tailored plan"))
+        table.add_columns(
+            pt("plan.col", "Day"),
+            pt("plan.col", "Van"),
+            pt("plan.col", "Kind"),
+            pt("plan.col", "Who"),
+            pt("plan.col", "Items"),
+            pt("plan.col", "Status"),
+            pt("plan.col", "Tailored plan"),
+        )
         yield table
         with VerticalScroll(id="plan-form"):
             for field in FIELDS:
@@ -69,9 +76,18 @@ class BookingsScreen(PlanScreen):
         table.clear()
         for row in rows:
             when = f"{row.day:%m-%d}{t(HALF_DAY_WORDS[row.half])}" if row.day and row.half else "-"
-            plan = " ".join(t("{department} {minutes} min, {staff}", department=d, minutes=m, staff=s) for d, m, s in row.plan)
-            table.add_row(when, row.van_id, t(BOOKING_KIND_WORDS[row.kind]), row.who[:8], ",".join(row.items)[:24],
-                          t(BOOKING_STATUS_WORDS[row.status]), plan or "-")
+            plan = " ".join(
+                t("{department} {minutes} min, {staff}", department=d, minutes=m, staff=s) for d, m, s in row.plan
+            )
+            table.add_row(
+                when,
+                row.van_id,
+                t(BOOKING_KIND_WORDS[row.kind]),
+                row.who[:8],
+                ",".join(row.items)[:24],
+                t(BOOKING_STATUS_WORDS[row.status]),
+                plan or "-",
+            )
         self.note(note or (t("Nothing yet") if not rows else self.week))
 
     def selected(self) -> desk.BookingRow | None:
@@ -79,9 +95,18 @@ class BookingsScreen(PlanScreen):
         return self.rows[table.cursor_row] if self.rows and 0 <= table.cursor_row < len(self.rows) else None
 
     def _booked(self, booked: desk.Booked) -> None:
-        plan = " ".join(t("{department} {minutes} min, {staff}", department=name, minutes=minutes, staff=staff)
-                        for name, minutes, staff in booked.plan)
-        self.reload(t("Booked #{booking}, code {code}; needs: {plan}", booking=booked.booking.booking_id, code=booked.booking.checkin_code, plan=plan))
+        plan = " ".join(
+            t("{department} {minutes} min, {staff}", department=name, minutes=minutes, staff=staff)
+            for name, minutes, staff in booked.plan
+        )
+        self.reload(
+            t(
+                "Booked #{booking}, code {code}; needs: {plan}",
+                booking=booked.booking.booking_id,
+                code=booked.booking.checkin_code,
+                plan=plan,
+            )
+        )
 
     def action_run(self) -> None:
         row = self.selected()
@@ -100,19 +125,29 @@ class BookingsScreen(PlanScreen):
     def action_confirm(self) -> None:
         row, form = self.selected(), self.form()
         if row is not None:
-            self.call_store(lambda conn: desk.confirm_request_from_form(conn, row, form, now=datetime.now(UTC)),
-                            self._booked)
+            self.call_store(
+                lambda conn: desk.confirm_request_from_form(conn, row, form, now=datetime.now(UTC)), self._booked
+            )
 
     def action_reschedule(self) -> None:
         row, form = self.selected(), self.form()
         if row is not None:
-            self.call_store(lambda conn: desk.reschedule_from_form(conn, row, form, now=datetime.now(UTC)),
-                            lambda booked: self.reload(t("Booking #{booking} moved to {day} {half}", booking=booked.booking.booking_id,
-                                                         day=f"{booked.booking.day:%m-%d}",
-                                                         half=t(HALF_DAY_WORDS[booked.booking.half]))))
+            self.call_store(
+                lambda conn: desk.reschedule_from_form(conn, row, form, now=datetime.now(UTC)),
+                lambda booked: self.reload(
+                    t(
+                        "Booking #{booking} moved to {day} {half}",
+                        booking=booked.booking.booking_id,
+                        day=f"{booked.booking.day:%m-%d}",
+                        half=t(HALF_DAY_WORDS[booked.booking.half]),
+                    )
+                ),
+            )
 
     def action_cancel_booking(self) -> None:
         row = self.selected()
         if row is not None:
-            self.call_store(lambda conn: desk.cancel_booking(conn, row, now=datetime.now(UTC)),
-                            lambda _: self.reload(pt("plan.note", "Cancelled")))
+            self.call_store(
+                lambda conn: desk.cancel_booking(conn, row, now=datetime.now(UTC)),
+                lambda _: self.reload(pt("plan.note", "Cancelled")),
+            )

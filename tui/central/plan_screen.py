@@ -16,8 +16,11 @@ from tui.central.pages import PAGES
 from tui.central.plan_problems import describe_plan
 from tui.i18n import NC_, t
 
-PLAN_PAGES = (("7", "week", NC_("plan.page.week", "Week")), ("8", "bookings", NC_("plan.page.bookings", "Bookings")),
-              ("9", "sessions", NC_("plan.page.sessions", "Sessions")))
+PLAN_PAGES = (
+    ("7", "week", NC_("plan.page.week", "Week")),
+    ("8", "bookings", NC_("plan.page.bookings", "Bookings")),
+    ("9", "sessions", NC_("plan.page.sessions", "Sessions")),
+)
 
 
 def tabs(current: str) -> str:

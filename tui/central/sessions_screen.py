@@ -40,8 +40,14 @@ class SessionsScreen(PlanScreen):
         yield self.head()
         yield Static(t("Loading…"), id="central-note")
         table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
-        table.add_columns(pt("plan.col", "Day"), pt("plan.col", "Van"), pt("plan.col", "Theme"), pt("plan.col", "Stop"),
-                          pt("plan.col", "Order by"), pt("plan.col", "Items"))
+        table.add_columns(
+            pt("plan.col", "Day"),
+            pt("plan.col", "Van"),
+            pt("plan.col", "Theme"),
+            pt("plan.col", "Stop"),
+            pt("plan.col", "Order by"),
+            pt("plan.col", "Items"),
+        )
         yield table
         with VerticalScroll(id="plan-form"):
             for field in FIELDS:
@@ -58,22 +64,32 @@ class SessionsScreen(PlanScreen):
 
     def reload(self, note: str = "") -> None:
         monday = week.monday_of(self.week)
-        self.call_store(lambda conn: sessions.sessions_in(conn, monday, monday + timedelta(weeks=WEEKS_SHOWN)),
-                        lambda rows: self.show(rows, note))
+        self.call_store(
+            lambda conn: sessions.sessions_in(conn, monday, monday + timedelta(weeks=WEEKS_SHOWN)),
+            lambda rows: self.show(rows, note),
+        )
 
     def show(self, rows: list[sessions.Session], note: str = "") -> None:
         self.rows = rows
         table: DataTable[str] = self.query_one("#plan-list", DataTable)
         table.clear()
         for row in rows:
-            table.add_row(f"{row.day:%m-%d}{t(HALF_DAY_WORDS[row.half])}", row.van_id, row.theme[:12], row.stop[:10],
-                          f"{row.order_deadline:%m-%d}", "、".join(name for _, name in row.items)[:24])
+            table.add_row(
+                f"{row.day:%m-%d}{t(HALF_DAY_WORDS[row.half])}",
+                row.van_id,
+                row.theme[:12],
+                row.stop[:10],
+                f"{row.order_deadline:%m-%d}",
+                "、".join(name for _, name in row.items)[:24],
+            )
         self.note(note or (t("Nothing yet") if not rows else ""))
 
     def action_create(self) -> None:
         form = self.form()
-        self.call_store(lambda conn: desk.create_session_from_form(conn, form),
-                        lambda session: self.reload(t("Session #{session} created", session=session.session_id)))
+        self.call_store(
+            lambda conn: desk.create_session_from_form(conn, form),
+            lambda session: self.reload(t("Session #{session} created", session=session.session_id)),
+        )
 
     def action_announce(self) -> None:
         table: DataTable[str] = self.query_one("#plan-list", DataTable)
@@ -91,5 +107,7 @@ class SessionsScreen(PlanScreen):
             return
         app: Any = self.app
         folder: Path = app.config.data_path / "exports"
-        self.call_store(lambda conn: desk.announce_session(conn, session.session_id, qr, folder, [font.path]),
-                        lambda files: self.note(t("Wrote {count} files to {folder}", count=len(files), folder=str(folder))))
+        self.call_store(
+            lambda conn: desk.announce_session(conn, session.session_id, qr, folder, [font.path]),
+            lambda files: self.note(t("Wrote {count} files to {folder}", count=len(files), folder=str(folder))),
+        )

@@ -56,7 +56,9 @@ class WeekScreen(PlanScreen):
         table.add_columns(pt("plan.col", "Half-day"), *grid.vans)
         for half_day, cells in grid.rows:
             weekday, half = WEEKDAY_WORDS[half_day.day.weekday()], HALF_DAY_WORDS[half_day.half]
-            label = pt("plan.slot", "{date} {weekday} {half}", date=f"{half_day.day:%m-%d}", weekday=t(weekday), half=t(half))
+            label = pt(
+                "plan.slot", "{date} {weekday} {half}", date=f"{half_day.day:%m-%d}", weekday=t(weekday), half=t(half)
+            )
             table.add_row(label, *(self._cell(cell) for cell in cells))
         if grid.rows and grid.vans:
             table.cursor_coordinate = cursor if cursor.column > 0 else cursor._replace(column=1)
@@ -79,7 +81,9 @@ class WeekScreen(PlanScreen):
         version = grid.versions.get(van)
         if version is None:
             return t("not published")
-        return t("changed since published") if grid.changed.get(van) else t("version {version} published", version=version)
+        return (
+            t("changed since published") if grid.changed.get(van) else t("version {version} published", version=version)
+        )
 
     def action_shift(self, weeks: int) -> None:
         self.week = week_of(week.monday_of(self.week) + timedelta(weeks=weeks))
@@ -91,8 +95,14 @@ class WeekScreen(PlanScreen):
         self.call_store(lambda conn: week.draft(conn, self.week, today=today), self._drafted)
 
     def _drafted(self, result: Draft) -> None:
-        self.reload(t("Drafted: {trips} stop trips, {ms} ms{optimal}", trips=len(result.assignments), ms=f"{result.wall_s * 1000:.0f}",
-                      optimal=t(" (optimal)") if result.optimal else ""))
+        self.reload(
+            t(
+                "Drafted: {trips} stop trips, {ms} ms{optimal}",
+                trips=len(result.assignments),
+                ms=f"{result.wall_s * 1000:.0f}",
+                optimal=t(" (optimal)") if result.optimal else "",
+            )
+        )
 
     def action_publish(self) -> None:
         self.call_store(lambda conn: week.publish(conn, self.week, now=datetime.now(UTC)), self._published)

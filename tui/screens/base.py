@@ -46,7 +46,9 @@ class VanScreen(Screen):
         yield VanHeader(self.govan.now)
         with Vertical(classes="van-body"):
             yield from self.compose_body()
-        yield DeviceBar(self.govan.link.status, terminal=lambda: self.govan.link.terminal)  # the link is the bus: no store needed to paint
+        yield DeviceBar(
+            self.govan.link.status, terminal=lambda: self.govan.link.terminal
+        )  # the link is the bus: no store needed to paint
         yield KeyBar()
 
     def compose_body(self) -> ComposeResult:

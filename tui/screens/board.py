@@ -60,13 +60,15 @@ class BoardScreen(Screen):
         rows = []
         for index, call in enumerate(board.calling):
             if index < SHOWN_LARGE:
-                rows.append(Horizontal(
-                    BigText(call.number, style="bold yellow" if index == 0 else "bold"),
-                    Static("→", classes="board-arrow"),
-                    BigText(call.window, style="bold"),
-                    Static(t("window"), classes="board-window"),
-                    classes="board-call",
-                ))
+                rows.append(
+                    Horizontal(
+                        BigText(call.number, style="bold yellow" if index == 0 else "bold"),
+                        Static("→", classes="board-arrow"),
+                        BigText(call.window, style="bold"),
+                        Static(t("window"), classes="board-window"),
+                        classes="board-call",
+                    )
+                )
             else:
                 rows.append(Static(t("{number} to window {window}", number=call.number, window=call.window)))
         if not rows:
@@ -77,7 +79,9 @@ class BoardScreen(Screen):
         recent = Text()
         if earlier:
             recent.append(t("Called before") + "  ", style="bold")
-            recent.append("   ".join(t("{number}→window {window}", number=call.number, window=call.window) for call in earlier))
+            recent.append(
+                "   ".join(t("{number}→window {window}", number=call.number, window=call.window) for call in earlier)
+            )
         self.query_one("#board-recent", Static).update(recent)
         waiting = Text(pt("board.waiting", "Waiting") + "  ", style="bold")
         for letter, count in board.waiting.items():

@@ -132,24 +132,43 @@ class CaptainScreen(VanScreen):
         self.query_one("#captain-title", Static).update(self._title(live))
         self.query_one("#captain-tickets", Static).update(self._queue(live))
         self.query_one("#captain-arrivals", BarChart).show(
-            [Bar(hour.hour, hour.arrivals, str(hour.arrivals)) for hour in live.arrivals])
+            [Bar(hour.hour, hour.arrivals, str(hour.arrivals)) for hour in live.arrivals]
+        )
         self.query_one("#captain-cases", Static).update(self._cases(live))
         self.query_one("#captain-ratings", Static).update(self._ratings(live))
         self.query_one("#captain-levels", BarChart).show(
-            [Bar(t("{score}★", score=score), count, str(count), "green" if score >= 3 else "red")
-             for score, count in live.ratings.items()])
+            [
+                Bar(t("{score}★", score=score), count, str(count), "green" if score >= 3 else "red")
+                for score, count in live.ratings.items()
+            ]
+        )
         self.query_one("#captain-devices", Static).update(self._devices(live))
 
     def _title(self, live: LiveTrip) -> Text:
         trip = live.trip
-        return Text(t("{stop} · {date} {mode} · open since {start}, {hours} · crew of {crew}", stop=trip.stop_name, date=trip.trip_date.isoformat(),
-                      mode=t(TRIP_MODE_WORDS[trip.mode]), start=fmt.clock_time(live.opened_at),
-                      hours=fmt.duration(live.open_s), crew=len(trip.crew)))
+        return Text(
+            t(
+                "{stop} · {date} {mode} · open since {start}, {hours} · crew of {crew}",
+                stop=trip.stop_name,
+                date=trip.trip_date.isoformat(),
+                mode=t(TRIP_MODE_WORDS[trip.mode]),
+                start=fmt.clock_time(live.opened_at),
+                hours=fmt.duration(live.open_s),
+                crew=len(trip.crew),
+            )
+        )
 
     def _queue(self, live: LiveTrip) -> Table:
         summary = live.summary
-        table = Table(title=t("Tickets and service"), title_justify="left", title_style="bold", expand=True,
-                      box=None, padding=(0, 1), show_edge=False)
+        table = Table(
+            title=t("Tickets and service"),
+            title_justify="left",
+            title_style="bold",
+            expand=True,
+            box=None,
+            padding=(0, 1),
+            show_edge=False,
+        )
         table.add_column(t("Queue"), no_wrap=True, overflow="ellipsis", ratio=1)  # it gives way: the figures never do
         for key in (N_("Issued"), NC_("captain.col.waiting", "Wait"), N_("Served"), N_("No-show")):
             table.add_column(t(key), justify="right", no_wrap=True, min_width=cell_len(t(key)))
@@ -157,29 +176,54 @@ class CaptainScreen(VanScreen):
             f = group.figures
             table.add_row(f"{group.key} {group.name}", str(f.tickets), str(f.waiting), str(f.served), str(f.no_shows))
         o = summary.overall
-        table.add_row(Text(t("Total"), style="bold"), str(o.tickets), str(o.waiting), str(o.served),
-                      str(o.no_shows), style="bold")
-        table.caption = t("Waits: median {median}, p90 {p90}", median=fmt.minutes(o.wait_median_s), p90=fmt.minutes(o.wait_p90_s))
+        table.add_row(
+            Text(t("Total"), style="bold"), str(o.tickets), str(o.waiting), str(o.served), str(o.no_shows), style="bold"
+        )
+        table.caption = t(
+            "Waits: median {median}, p90 {p90}", median=fmt.minutes(o.wait_median_s), p90=fmt.minutes(o.wait_p90_s)
+        )
         table.caption_justify = "left"
         return table
 
     def _cases(self, live: LiveTrip) -> Text:
         o = live.summary.overall
         text = Text().append(t("Cases: {cases}", cases=o.cases) + "\n", style="bold")
-        text.append(t("on site {on_site} · forwarded {forwarded} · not done {not_done} · consult {consult}", on_site=o.completed_on_site, forwarded=o.accepted_forwarded,
-                      not_done=o.not_done, consult=o.consult_only) + "\n")
+        text.append(
+            t(
+                "on site {on_site} · forwarded {forwarded} · not done {not_done} · consult {consult}",
+                on_site=o.completed_on_site,
+                forwarded=o.accepted_forwarded,
+                not_done=o.not_done,
+                consult=o.consult_only,
+            )
+            + "\n"
+        )
         text.append(t("Completion rate {rate}", rate=fmt.rate(o.completion_rate)) + "\n")
-        text.append(t("Service: median {median}, p90 {p90}", median=fmt.minutes(o.service_median_s), p90=fmt.minutes(o.service_p90_s)))
+        text.append(
+            t(
+                "Service: median {median}, p90 {p90}",
+                median=fmt.minutes(o.service_median_s),
+                p90=fmt.minutes(o.service_p90_s),
+            )
+        )
         return text
 
     def _ratings(self, live: LiveTrip) -> Text:
         summary = live.summary
         o = summary.overall
         text = Text().append(t("Ratings: {ratings}", ratings=o.ratings) + "\n", style="bold")
-        text.append(t("Satisfaction {satisfaction} · praise {praise}", satisfaction=fmt.rate(o.satisfaction_rate), praise=fmt.rate(o.praise_rate))
-                    + "\n")
-        text.append(t("Bad reviews {bad}, {open} to follow up", bad=o.bad_reviews, open=summary.follow_ups_open),
-                    style="bold red" if summary.follow_ups_open else "")
+        text.append(
+            t(
+                "Satisfaction {satisfaction} · praise {praise}",
+                satisfaction=fmt.rate(o.satisfaction_rate),
+                praise=fmt.rate(o.praise_rate),
+            )
+            + "\n"
+        )
+        text.append(
+            t("Bad reviews {bad}, {open} to follow up", bad=o.bad_reviews, open=summary.follow_ups_open),
+            style="bold red" if summary.follow_ups_open else "",
+        )
         text.append("\n" + t("Suggestions: {count}", count=summary.suggestions))
         return text
 
@@ -187,13 +231,17 @@ class CaptainScreen(VanScreen):
         if not live.incidents:
             return Text(t("No device trouble recorded on this trip"), style="dim")
         tz = self.van.config.tz
-        text = Text().append(t("Device trouble: {count} (recorded while a terminal is open)", count=live.troubles) + "\n", style="bold")
+        text = Text().append(
+            t("Device trouble: {count} (recorded while a terminal is open)", count=live.troubles) + "\n", style="bold"
+        )
         for index, incident in enumerate(live.incidents[-6:]):
             text.append("; " if index else "").append_text(incident_text(incident, tz))
         return text
 
     def _show_past_trips(self) -> None:
-        self.query_one("#captain-title", Static).update(Text(t("No trip is open. Enter shows the chosen trip's summary; U follow-ups, E evaluation"), style="bold"))
+        self.query_one("#captain-title", Static).update(
+            Text(t("No trip is open. Enter shows the chosen trip's summary; U follow-ups, E evaluation"), style="bold")
+        )
         table = self.query_one("#captain-trips", DataTable)
         table.add_columns(pt("captain.col.date", "Date"), t("Stop"), t("Mode"), t("Status"))
         self._show_older_trips()
@@ -206,8 +254,13 @@ class CaptainScreen(VanScreen):
         self.past += page
         table = self.query_one("#captain-trips", DataTable)
         for trip in page:
-            table.add_row(trip.trip_date.isoformat(), trip.stop_name, t(TRIP_MODE_WORDS[trip.mode]),
-                          t(TRIP_STATUS_WORDS[trip.status]), key=str(trip.id))
+            table.add_row(
+                trip.trip_date.isoformat(),
+                trip.stop_name,
+                t(TRIP_MODE_WORDS[trip.mode]),
+                t(TRIP_STATUS_WORDS[trip.status]),
+                key=str(trip.id),
+            )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.live is None and self.more_past and event.cursor_row == len(self.past) - 1:
@@ -288,8 +341,13 @@ class CaptainScreen(VanScreen):
         if not locked:
             self.notify(t("Nobody is locked out"))
             return
-        choices = [(t("{name} (locked until {until})", name=lock.staff.name, until=lock.until.strftime("%H:%M")),
-                    str(lock.staff.id)) for lock in locked]
+        choices = [
+            (
+                t("{name} (locked until {until})", name=lock.staff.name, until=lock.until.strftime("%H:%M")),
+                str(lock.staff.id),
+            )
+            for lock in locked
+        ]
 
         def done(choice: str | None) -> None:
             if choice is None:

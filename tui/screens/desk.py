@@ -55,10 +55,16 @@ def _column_widths(headings: dict[str, str], table_cells: int) -> dict[str, int]
     """Every column's width, fixed: a column that re-measures itself measures every row it has,
     a cost that grew with the day (issue 17). Each fits its heading and its longest words; the
     item takes what is left of the table's width, so nothing else is cut at 80 columns."""
-    words = {"number": [], "priority": PRIORITY_WORDS.values(), "print": PRINT_WORDS.values(),
-             "status": STATUS_WORDS.values()}
-    widths = {column: max(cell_len(text) for text in [headings[column], *(t(word) for word in words[column])])
-              for column in words}
+    words = {
+        "number": [],
+        "priority": PRIORITY_WORDS.values(),
+        "print": PRINT_WORDS.values(),
+        "status": STATUS_WORDS.values(),
+    }
+    widths = {
+        column: max(cell_len(text) for text in [headings[column], *(t(word) for word in words[column])])
+        for column in words
+    }
     widths["number"] = max(widths["number"], _LABEL_CELLS)
     rest = table_cells - sum(widths.values()) - _CELL_PADDING * len(headings) - _SCROLLBAR
     widths["item"] = max(rest, _MIN_ITEM_CELLS, cell_len(headings["item"]))
@@ -105,8 +111,13 @@ class DeskScreen(VanScreen):
         assert session is not None and session.trip is not None
         self.flow = DeskFlow(self.van, session.staff, session.trip)
         table = self.query_one("#desk-tickets", DataTable)
-        headings = dict(zip(_COLUMNS, (t(N_("No.")), t(N_("Item")), t(N_("Prio.")), t(NC_("desk.col.print", "Print")),
-                                       t(N_("Status"))), strict=True))
+        headings = dict(
+            zip(
+                _COLUMNS,
+                (t(N_("No.")), t(N_("Item")), t(N_("Prio.")), t(NC_("desk.col.print", "Print")), t(N_("Status"))),
+                strict=True,
+            )
+        )
         # The table's width before layout: the screen's, less the last ticket's panel beside it.
         beside = self.query_one("#desk-last").styles.width
         table_cells = self.app.size.width - (int(beside.value) if beside is not None else 0)
@@ -143,7 +154,10 @@ class DeskScreen(VanScreen):
         half = (len(cells) + 1) // 2
         for left, right in zip(cells[:half], [*cells[half:], Text("")], strict=False):
             grid.add_row(left, right)
-        return Group(Text(t("Press a number for a ticket (Ctrl+P searches every item, pinyin initials work)"), style="bold"), grid)
+        return Group(
+            Text(t("Press a number for a ticket (Ctrl+P searches every item, pinyin initials work)"), style="bold"),
+            grid,
+        )
 
     # The tickets: the newest TABLE_ROWS once, then one row at a time.
     def fill_table(self) -> None:
@@ -210,7 +224,9 @@ class DeskScreen(VanScreen):
         reason = describe(slip.problem) if slip is not None and slip.problem is not None else ""
         text = Text(t("NOT printed: {reason}", reason=reason) if reason else t("NOT printed"), style="bold red")
         if ticket.status == "waiting":
-            text.append("\n" + t("not called or counted until settled"), style="red").append("\n" + t("R reprint · W in writing · C cancel"), style="bold")
+            text.append("\n" + t("not called or counted until settled"), style="red").append(
+                "\n" + t("R reprint · W in writing · C cancel"), style="bold"
+            )
         return text
 
     def on_queue_changed(self, message: QueueChanged) -> None:
@@ -226,9 +242,17 @@ class DeskScreen(VanScreen):
     def show_person(self) -> None:
         person = self.desk.person
         if person is None:
-            text = Text(t("No person linked: read an ID card to link and prioritise by age, scan an appointment code to check in"), style="dim")
+            text = Text(
+                t(
+                    "No person linked: read an ID card to link and prioritise by age, scan an appointment code to check in"
+                ),
+                style="dim",
+            )
         elif person.citizen_id is None:
-            text = Text(t("{name}'s card number does not validate; this ticket is not linked to the person", name=person.name), style="yellow")
+            text = Text(
+                t("{name}'s card number does not validate; this ticket is not linked to the person", name=person.name),
+                style="yellow",
+            )
         else:
             text = Text(t("Person {name} {id}", name=person.name, id=person.id_number))
             if person.age is not None:
@@ -238,7 +262,9 @@ class DeskScreen(VanScreen):
                 text.append("  " + t(_CARD_WARNINGS[warning.value]), style="bold red")
         priority = self.desk.priority()
         if priority is not None and (person is not None or self.desk.disabled):
-            text.append("  " + t("next ticket: {priority} priority", priority=t(PRIORITY_WORDS[priority])), style="bold green")
+            text.append(
+                "  " + t("next ticket: {priority} priority", priority=t(PRIORITY_WORDS[priority])), style="bold green"
+            )
         self.query_one("#desk-person", Static).update(text)
 
     def on_card_read(self, message: CardRead) -> None:
@@ -253,8 +279,10 @@ class DeskScreen(VanScreen):
             self.show_person()
 
     def ask_to_replace(self, asked: ReplaceAsked) -> None:
-        choices = [(t("Keep {name} for the next ticket", name=asked.current_name), "keep"),
-                   (t("The next ticket for {name}", name=asked.card_name), "replace")]
+        choices = [
+            (t("Keep {name} for the next ticket", name=asked.current_name), "keep"),
+            (t("The next ticket for {name}", name=asked.card_name), "replace"),
+        ]
 
         def answered(choice: str | None) -> None:
             if choice == "replace":
@@ -265,8 +293,17 @@ class DeskScreen(VanScreen):
                 self.desk.keep_person()
             self.show_person()
 
-        self.app.push_screen(Choose(t("The card is {card}'s, not {current}'s. Replace the person?", card=asked.card_name, current=asked.current_name),
-                                    choices), answered)
+        self.app.push_screen(
+            Choose(
+                t(
+                    "The card is {card}'s, not {current}'s. Replace the person?",
+                    card=asked.card_name,
+                    current=asked.current_name,
+                ),
+                choices,
+            ),
+            answered,
+        )
 
     def action_clear_person(self) -> None:
         self.desk.clear_person()
@@ -315,14 +352,22 @@ class DeskScreen(VanScreen):
         label = result.ticket.label
         if result.outcome is SlipOutcome.FAILED:
             reason = describe(result.problem) if result.problem is not None else ""
-            key = N_("{label} did not print: {reason}. It is not called or counted: reprint it, hand it over in writing, or cancel it") if result.held else N_("{label} did not print: {reason}")
+            key = (
+                N_(
+                    "{label} did not print: {reason}. It is not called or counted: reprint it, hand it over in writing, or cancel it"
+                )
+                if result.held
+                else N_("{label} did not print: {reason}")
+            )
             self.notify(t(key, label=label, reason=reason), severity="error", timeout=10)
         elif result.outcome is SlipOutcome.WRITTEN:
             self.notify(t("{label} handed over in writing; it is in the queue", label=label))
         elif result.outcome is SlipOutcome.CANCELLED:
             self.notify(t("{label} cancelled; it will not be called", label=label))
         elif result.warning is not None:
-            self.notify(t("{label} printed; {reason}", label=label, reason=describe(result.warning)), severity="warning")
+            self.notify(
+                t("{label} printed; {reason}", label=label, reason=describe(result.warning)), severity="warning"
+            )
         # NoMatches: the screen closed while the printer was still answering; the store has the result.
         with contextlib.suppress(NoMatches):
             self.show_ticket(result.ticket)
@@ -420,4 +465,3 @@ class DeskScreen(VanScreen):
         widget.display = bool(lines)
         if elsewhere_before != bool(lines):
             self.refresh_bindings()  # F12 comes or goes
-

@@ -22,8 +22,17 @@ from tui.screens.base import VanScreen
 from tui.terms import EVALUATION_BY_WORDS
 from tui.widgets.ask_text import AskText
 
-COLUMNS = (N_("Rank"), NC_("evaluation.col.name", "Name"), NC_("evaluation.col.trips", "Trips"), N_("Cases"),
-           N_("Done %"), N_("Satisf."), N_("Praise"), N_("Coop."), N_("Score"))
+COLUMNS = (
+    N_("Rank"),
+    NC_("evaluation.col.name", "Name"),
+    NC_("evaluation.col.trips", "Trips"),
+    N_("Cases"),
+    N_("Done %"),
+    N_("Satisf."),
+    N_("Praise"),
+    N_("Coop."),
+    N_("Score"),
+)
 
 
 class EvaluationScreen(VanScreen):
@@ -60,19 +69,44 @@ class EvaluationScreen(VanScreen):
         """The ranking as the flow has it, and what went wrong getting it, if anything."""
         flow = self.flow
         w = flow.weights
-        head = Text().append(t("Evaluation ({by}): {start} to {end}", by=t(EVALUATION_BY_WORDS[flow.by]), start=flow.date_from.isoformat(),
-                               end=flow.date_to.isoformat()) + "\n", style="bold")
-        head.append(t("Weights: trips {trips} · cases {cases} · completion {completion} · satisfaction {satisfaction} · praise {praise} · cooperation {cooperation}", trips=w.trips, cases=w.cases, completion=w.completion,
-                      satisfaction=w.satisfaction, praise=w.praise, cooperation=w.cooperation), style="dim")
+        head = Text().append(
+            t(
+                "Evaluation ({by}): {start} to {end}",
+                by=t(EVALUATION_BY_WORDS[flow.by]),
+                start=flow.date_from.isoformat(),
+                end=flow.date_to.isoformat(),
+            )
+            + "\n",
+            style="bold",
+        )
+        head.append(
+            t(
+                "Weights: trips {trips} · cases {cases} · completion {completion} · satisfaction {satisfaction} · praise {praise} · cooperation {cooperation}",
+                trips=w.trips,
+                cases=w.cases,
+                completion=w.completion,
+                satisfaction=w.satisfaction,
+                praise=w.praise,
+                cooperation=w.cooperation,
+            ),
+            style="dim",
+        )
         self.query_one("#evaluation-head", Static).update(head)
         table = self.query_one(DataTable)
         table.clear()
         for e in flow.ranking:
             table.add_row(
-                str(e.rank), e.name, str(e.trips), str(e.cases), fmt.rate(e.completion_rate),
-                fmt.rate(e.satisfaction_rate), fmt.rate(e.praise_rate),
-                "—" if e.cooperation is None else f"{e.cooperation:.1f}", Text(f"{e.score:.1f}", style="bold"),
-                key=str(e.key))
+                str(e.rank),
+                e.name,
+                str(e.trips),
+                str(e.cases),
+                fmt.rate(e.completion_rate),
+                fmt.rate(e.satisfaction_rate),
+                fmt.rate(e.praise_rate),
+                "—" if e.cooperation is None else f"{e.cooperation:.1f}",
+                Text(f"{e.score:.1f}", style="bold"),
+                key=str(e.key),
+            )
         if problem is not None:
             self._say(Text(describe(problem), style="bold red"))
         elif not flow.ranking:

@@ -58,8 +58,7 @@ class FollowUpsScreen(VanScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key in (N_("Due"), N_("Ticket"), N_("State"), N_("Rating"),
-                    N_("Named"), N_("Staff"), N_("Trip")):
+        for key in (N_("Due"), N_("Ticket"), N_("State"), N_("Rating"), N_("Named"), N_("Staff"), N_("Trip")):
             table.add_column(t(key), key=key)
         self.refresh_view()
         table.focus()
@@ -76,10 +75,15 @@ class FollowUpsScreen(VanScreen):
             deadline = line.follow_up.deadline.isoformat() + (" " + t("overdue") if overdue else "")
             state = line.follow_up.status
             table.add_row(
-                Text(deadline, style=late), Text(line.ticket, style=late),
-                Text(t(FOLLOWUP_STATE_WORDS[state]), style=STATE_STYLE[state]), f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]),
-                t("yes") if line.named else t("no"), line.staff_name or "—",
-                line.trip_date.isoformat(), key=str(line.follow_up.id))
+                Text(deadline, style=late),
+                Text(line.ticket, style=late),
+                Text(t(FOLLOWUP_STATE_WORDS[state]), style=STATE_STYLE[state]),
+                f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]),
+                t("yes") if line.named else t("no"),
+                line.staff_name or "—",
+                line.trip_date.isoformat(),
+                key=str(line.follow_up.id),
+            )
         if flow.selected is not None:
             table.move_cursor(row=flow.lines.index(flow.selected))
         self._show_detail()
@@ -88,13 +92,23 @@ class FollowUpsScreen(VanScreen):
     def _figure(self) -> Text:
         """The named-差评 callback rule as a figure, for this year so far."""
         rule = self.flow.callback_rule()
-        text = Text(t("Named bad reviews called back in {year}: {called}/{named} = {rate} (the rule is 100%)", year=rule.year, called=rule.called_back, named=rule.named,
-                      rate=fmt.rate(rule.rate)), style="bold green" if rule.kept else "bold red")
+        text = Text(
+            t(
+                "Named bad reviews called back in {year}: {called}/{named} = {rate} (the rule is 100%)",
+                year=rule.year,
+                called=rule.called_back,
+                named=rule.named,
+                rate=fmt.rate(rule.rate),
+            ),
+            style="bold green" if rule.kept else "bold red",
+        )
         today = self.flow.today
         open_lines = [line for line in self.flow.lines if line.follow_up.status != "closed"]
         overdue = sum(1 for line in open_lines if line.overdue(today))
-        text.append("   " + t("{open} open, {overdue} overdue", open=len(open_lines), overdue=overdue),
-                    style="bold red" if overdue else "")
+        text.append(
+            "   " + t("{open} open, {overdue} overdue", open=len(open_lines), overdue=overdue),
+            style="bold red" if overdue else "",
+        )
         return text
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -111,17 +125,40 @@ class FollowUpsScreen(VanScreen):
             return
         tz = self.van.config.tz
         f = line.follow_up
-        text = Text(t("{ticket} ({stop}) comment: {comment}", ticket=line.ticket, stop=line.stop_name, comment=line.comment or "—") + "\n")
+        text = Text(
+            t(
+                "{ticket} ({stop}) comment: {comment}",
+                ticket=line.ticket,
+                stop=line.stop_name,
+                comment=line.comment or "—",
+            )
+            + "\n"
+        )
         text.append_text(self._phone(line)).append("\n")
-        for step, at, by, note in (("callback", f.callback_at, line.callback_by_name, f.callback_note),
-                                   ("fix", f.fix_at, line.fix_by_name, f.fix_note),
-                                   ("report", f.report_at, line.report_by_name, f.report_note)):
+        for step, at, by, note in (
+            ("callback", f.callback_at, line.callback_by_name, f.callback_note),
+            ("fix", f.fix_at, line.fix_by_name, f.fix_note),
+            ("report", f.report_at, line.report_by_name, f.report_note),
+        ):
             if at:
-                text.append(t(FOLLOWUP_DONE_WORDS[step], time=fmt.stored_time(at, tz, "%m-%d %H:%M"), by=by or "—",
-                              note=note or "") + "\n")
+                text.append(
+                    t(
+                        FOLLOWUP_DONE_WORDS[step],
+                        time=fmt.stored_time(at, tz, "%m-%d %H:%M"),
+                        by=by or "—",
+                        note=note or "",
+                    )
+                    + "\n"
+                )
         if f.status != "closed" and not line.overdue(self.flow.today):
-            text.append(t("Due {deadline}: {days} working day(s) left", deadline=f.deadline.isoformat(),
-                          days=self.flow.working_days_left(line)), style="dim")
+            text.append(
+                t(
+                    "Due {deadline}: {days} working day(s) left",
+                    deadline=f.deadline.isoformat(),
+                    days=self.flow.working_days_left(line),
+                ),
+                style="dim",
+            )
         refusal = self.flow.refusal(Action.CALLBACK)
         if refusal is not None and refusal.code in NOT_YOURS:
             text.append("\n").append(describe(refusal), style="yellow")
@@ -133,8 +170,12 @@ class FollowUpsScreen(VanScreen):
         if line.masked_phone is None:
             return Text(t("No number on file to call back"), style="dim")
         if self.flow.phone is not None:
-            return Text(t("Number to call back: {phone} (recorded in the audit log)", phone=self.flow.phone), style="bold")
-        return Text(t("Number to call back: {phone} (P shows it in full; the audit log records it)", phone=line.masked_phone))
+            return Text(
+                t("Number to call back: {phone} (recorded in the audit log)", phone=self.flow.phone), style="bold"
+            )
+        return Text(
+            t("Number to call back: {phone} (P shows it in full; the audit log records it)", phone=line.masked_phone)
+        )
 
     def _allowed(self, action: Action) -> bool | None:
         """Shown and usable; shown dimmed while it is not the step's turn; gone when it is not this person's."""

@@ -71,9 +71,14 @@ DELIVERY_KEYS = Binding.Group(NC_("intake.key.delivery_group", "Delivery"), comp
 # The device bar already says the daemon or the broker is away; the holds line need not repeat it.
 _SAID_BY_THE_DEVICE_BAR = (Code.DAEMON_OFFLINE, Code.DAEMON_NO_BROKER)
 _ACTIONS = {
-    "next": Action.NEXT, "another_item": Action.ANOTHER_ITEM, "toggle_full_id": Action.SHOW_ID,
-    "retype_id": Action.RETYPE_ID, "choose_item": Action.CHOOSE_ITEM, "record": Action.RECORD,
-    "finish_visit": Action.FINISH_VISIT, "reprint": Action.REPRINT,
+    "next": Action.NEXT,
+    "another_item": Action.ANOTHER_ITEM,
+    "toggle_full_id": Action.SHOW_ID,
+    "retype_id": Action.RETYPE_ID,
+    "choose_item": Action.CHOOSE_ITEM,
+    "record": Action.RECORD,
+    "finish_visit": Action.FINISH_VISIT,
+    "reprint": Action.REPRINT,
 }
 _DELIVERY_ACTIONS = {"on_site": Action.DELIVER_ON_SITE, "post": Action.DELIVER_POST, "door": Action.DELIVER_DOOR}
 
@@ -132,8 +137,13 @@ class IntakeScreen(VanScreen):
     def on_mount(self) -> None:
         session = self.govan.session
         assert session is not None and session.trip is not None
-        started = IntakeFlow.start(self.van, self.ticket_id, staff=session.staff, trip=session.trip,
-                                   window=session.seat.window if session.seat else None)
+        started = IntakeFlow.start(
+            self.van,
+            self.ticket_id,
+            staff=session.staff,
+            trip=session.trip,
+            window=session.seat.window if session.seat else None,
+        )
         if isinstance(started, Problem):
             self.notify(describe(started), title=t("Cannot start serving"), severity="error")
             self.app.pop_screen()
@@ -268,9 +278,13 @@ class IntakeScreen(VanScreen):
     def _hold_text(hold: Hold) -> str:
         device = t(DEVICE_NAMES[hold.device.split("-")[0]])
         if hold.elsewhere:
-            where = t("the desk") if hold.held.window is None else t("window {window}",
-                                                                                window=hold.held.window)
-            return t("{device} is in use at {where} by {name} · F12 to take it", device=device, where=where, name=hold.held.name)
+            where = t("the desk") if hold.held.window is None else t("window {window}", window=hold.held.window)
+            return t(
+                "{device} is in use at {where} by {name} · F12 to take it",
+                device=device,
+                where=where,
+                name=hold.held.name,
+            )
         if hold.held.mine or hold.problem is None or hold.problem.code in _SAID_BY_THE_DEVICE_BAR:
             return ""
         return t("{what}: {detail}", what=device, detail=describe(hold.problem))
@@ -291,8 +305,10 @@ class IntakeScreen(VanScreen):
 
     def ask_to_replace(self, asked: ReplaceAsked) -> None:
         current = asked.current_name or t("the person being served")
-        choices = [(t("Keep {name}", name=current), "keep"),
-                   (t("Replace with {name} (the phone and the rest are cleared)", name=asked.card_name), "replace")]
+        choices = [
+            (t("Keep {name}", name=current), "keep"),
+            (t("Replace with {name} (the phone and the rest are cleared)", name=asked.card_name), "replace"),
+        ]
 
         def answered(choice: str | None) -> None:
             if choice == "replace":
@@ -302,8 +318,13 @@ class IntakeScreen(VanScreen):
             else:
                 self.intake.keep_person()
 
-        self.app.push_screen(Choose(t("The card is {card}'s, not {current}'s. Replace the person?", card=asked.card_name, current=current), choices),
-                             answered)
+        self.app.push_screen(
+            Choose(
+                t("The card is {card}'s, not {current}'s. Replace the person?", card=asked.card_name, current=current),
+                choices,
+            ),
+            answered,
+        )
 
     def show_card(self, read: CardRead) -> None:
         form = self.person_form
@@ -332,7 +353,12 @@ class IntakeScreen(VanScreen):
         form.show(filed.person)
         warnings = self._card_warnings(read)
         if filed.outcome == "not_filed":
-            warnings.append(t("A {card} number cannot be kept on file; this visit is not linked to a record", card=t(CARD_WORDS[filed.card_type])))
+            warnings.append(
+                t(
+                    "A {card} number cannot be kept on file; this visit is not linked to a record",
+                    card=t(CARD_WORDS[filed.card_type]),
+                )
+            )
         else:
             form.show_notice(t(PERSON_FILED_WORDS[filed.outcome]))
         form.show_warnings(warnings)
@@ -340,8 +366,14 @@ class IntakeScreen(VanScreen):
 
     @staticmethod
     def _card_warnings(read: CardRead) -> list[str]:
-        words = {CardWarning.EXPIRED: t("The card has expired (valid to {valid_to}); tell the person to renew it", valid_to=read.card.valid_to),
-                 CardWarning.CHECK_DIGIT: t("The card's ID number fails its check digit: the card may be damaged or wrong; check it")}
+        words = {
+            CardWarning.EXPIRED: t(
+                "The card has expired (valid to {valid_to}); tell the person to renew it", valid_to=read.card.valid_to
+            ),
+            CardWarning.CHECK_DIGIT: t(
+                "The card's ID number fails its check digit: the card may be damaged or wrong; check it"
+            ),
+        }
         return [words[warning] for warning in read.warnings]
 
     @on(PersonForm.IdNumberTyped)
@@ -404,9 +436,13 @@ class IntakeScreen(VanScreen):
             self.show_step()
 
     def _focus_field_of(self, problem: Problem) -> None:
-        field = {Code.NAME_MISSING: "#person-name", Code.NAME_CHARACTERS: "#person-name",
-                 Code.NAME_TOO_LONG: "#person-name", Code.PHONE_INVALID: "#person-phone",
-                 Code.ADDRESS_TOO_LONG: "#person-address"}.get(problem.code)
+        field = {
+            Code.NAME_MISSING: "#person-name",
+            Code.NAME_CHARACTERS: "#person-name",
+            Code.NAME_TOO_LONG: "#person-name",
+            Code.PHONE_INVALID: "#person-phone",
+            Code.ADDRESS_TOO_LONG: "#person-address",
+        }.get(problem.code)
         if field is not None:
             self.query_one(field, Input).focus()
 
@@ -444,15 +480,20 @@ class IntakeScreen(VanScreen):
         materials = {line.attachment_id: line.material for line in view.case.materials if line.attachment_id}
         width, height = self.app.size
         self.query_one("#captures", CapturesList).show(
-            list(view.attachments.values()), materials, view.certifiers,
-            pictures=width >= PICTURES_MIN_SIZE[0] and height >= PICTURES_MIN_SIZE[1])
+            list(view.attachments.values()),
+            materials,
+            view.certifiers,
+            pictures=width >= PICTURES_MIN_SIZE[0] and height >= PICTURES_MIN_SIZE[1],
+        )
 
     def _item_text(self, item: Item) -> Text:
         text = Text(item.name, style="bold")
         text.append(t("({detail})", detail=self.intake.department_name(item.department)) + "  ")
         text.append(t("completed on site") if item.completion == "on_site" else t("back office"))
-        text.append("  ·  " + (t("immediate") if item.time_limit_days == 0
-                               else t("{days} working days", days=item.time_limit_days)))
+        text.append(
+            "  ·  "
+            + (t("immediate") if item.time_limit_days == 0 else t("{days} working days", days=item.time_limit_days))
+        )
         fee = t("free") if item.fee_fen == 0 else t("fee {yuan} yuan", yuan=f"{item.fee_yuan:g}")
         text.append("  ·  " + fee)
         if item.mailable:
@@ -479,7 +520,11 @@ class IntakeScreen(VanScreen):
         table = self.materials_table
         table.busy = True
         table.refresh_bindings()
-        self.status(t("Ask the person to face the camera; taking the ID photo…") if photo else t("Place the document under the camera; capturing and stamping it…"))
+        self.status(
+            t("Ask the person to face the camera; taking the ID photo…")
+            if photo
+            else t("Place the document under the camera; capturing and stamping it…")
+        )
         try:
             captured = await self.intake.capture(material, photo=photo)
         finally:
@@ -531,11 +576,15 @@ class IntakeScreen(VanScreen):
     def show_outcome_form(self) -> None:
         flow = self.intake
         assert flow.item is not None
-        self.outcome_form.reset(on_site_allowed=flow.allowed(Action.OUTCOME_COMPLETED),
-                                mailable=flow.item.mailable, address=flow.delivery_address())
+        self.outcome_form.reset(
+            on_site_allowed=flow.allowed(Action.OUTCOME_COMPLETED),
+            mailable=flow.item.mailable,
+            address=flow.delivery_address(),
+        )
         assert flow.case is not None
         self.query_one("#outcome-item", Static).update(
-            t("Outcome: {item} (case {number})", item=flow.item.name, number=flow.number_of(flow.case)))
+            t("Outcome: {item} (case {number})", item=flow.item.name, number=flow.number_of(flow.case))
+        )
         self.query_one("#recorded", Static).update("")
         self.query_one(OutcomeChoice).focus()
 
@@ -573,9 +622,11 @@ class IntakeScreen(VanScreen):
     def ask_about_missing(self, missing: MissingMaterials) -> None:
         outcome = self.intake.outcome
         assert outcome is not None
-        choices = [(t("Back to the materials"), "back"),
-                   (t("Checked: record it as {outcome} anyway", outcome=t(OUTCOME_WORDS[outcome])), "confirm"),
-                   (t("Record it as not done: materials missing"), "not_done")]
+        choices = [
+            (t("Back to the materials"), "back"),
+            (t("Checked: record it as {outcome} anyway", outcome=t(OUTCOME_WORDS[outcome])), "confirm"),
+            (t("Record it as not done: materials missing"), "not_done"),
+        ]
 
         def answered(choice: str | None) -> None:
             if choice == "confirm":
@@ -583,8 +634,16 @@ class IntakeScreen(VanScreen):
             elif choice == "not_done":
                 self.record_not_done_for_missing()
 
-        self.app.push_screen(Choose(t("Required materials are missing: {materials}", materials=pt("list separator", ", ").join(missing.materials)), choices),
-                             answered)
+        self.app.push_screen(
+            Choose(
+                t(
+                    "Required materials are missing: {materials}",
+                    materials=pt("list separator", ", ").join(missing.materials),
+                ),
+                choices,
+            ),
+            answered,
+        )
 
     def record_not_done_for_missing(self) -> None:
         problem = self.intake.choose_outcome("not_done")
@@ -595,8 +654,14 @@ class IntakeScreen(VanScreen):
         self.show_recorded(self.intake.record(OutcomeDetails(reason=NotDone.MISSING_MATERIALS)))
 
     def _recorded_text(self, case: Case) -> Text:
-        text = Text(t("Recorded: {outcome}, case {number}", outcome=t(OUTCOME_WORDS[(case.outcome or "")]),
-                      number=self.intake.number_of(case)), style="bold green")
+        text = Text(
+            t(
+                "Recorded: {outcome}, case {number}",
+                outcome=t(OUTCOME_WORDS[(case.outcome or "")]),
+                number=self.intake.number_of(case),
+            ),
+            style="bold green",
+        )
         if case.outcome == "accepted_forwarded":
             text.append("\n" + t("The case and its materials go to the back office (queued)"))
         text.append("\n" + t("F5 another item · F10 finish and invite the rating · F11 reprint"), style="dim")
@@ -606,8 +671,9 @@ class IntakeScreen(VanScreen):
     async def after_outcome(self, recorded: Recorded) -> None:
         visit = None
         if recorded.offer_return_visit:
-            visit = await self.app.push_screen_wait(AppointmentOffer(missing=recorded.missing,
-                                                                     book=self.intake.book_return_visit))
+            visit = await self.app.push_screen_wait(
+                AppointmentOffer(missing=recorded.missing, book=self.intake.book_return_visit)
+            )
             if visit is not None:
                 self.notify(t("Booked for {at}, code {code}", at=visit.at.strftime("%Y-%m-%d %H:%M"), code=visit.code))
         self.status(t("Printing…"))
@@ -617,14 +683,23 @@ class IntakeScreen(VanScreen):
         if not self.is_attached:
             return
         self.refresh_bindings()
-        failed = [t("The {what} did not print: {detail}", what=t(PRINTOUT_WORDS[result.kind]), detail=describe(result.result))
-                  for result in results if isinstance(result.result, Problem)]
-        notes = [describe(result.result.warning) for result in results
-                 if not isinstance(result.result, Problem) and result.result.warning is not None]
+        failed = [
+            t("The {what} did not print: {detail}", what=t(PRINTOUT_WORDS[result.kind]), detail=describe(result.result))
+            for result in results
+            if isinstance(result.result, Problem)
+        ]
+        notes = [
+            describe(result.result.warning)
+            for result in results
+            if not isinstance(result.result, Problem) and result.result.warning is not None
+        ]
         if failed:
             self.status("\n".join([*failed, t("Check the printer, then F11 to reprint")]), error=True)
         elif results:
-            done = t("Printed: {what}", what=pt("list separator", ", ").join(t(PRINTOUT_WORDS[result.kind]) for result in results))
+            done = t(
+                "Printed: {what}",
+                what=pt("list separator", ", ").join(t(PRINTOUT_WORDS[result.kind]) for result in results),
+            )
             self.status("  ".join([done, *notes]))
 
     @work(group="print", exclusive=True)
@@ -657,16 +732,24 @@ class IntakeScreen(VanScreen):
         """Why the visit ends with nothing recorded for it (or for its open case); Escape goes back to it."""
         flow = self.intake
         choices = [(t(ABANDONED_WORDS[reason.value]), reason.value) for reason in Abandoned]
-        title = (t("{item} has no outcome yet. Choose why and press Enter to record it as abandoned; Esc goes back to it", item=flow.item.name) if flow.case is not None and flow.item
-                 else t("Abandon this visit? Choose why and press Enter; Esc goes back to it"))
+        title = (
+            t(
+                "{item} has no outcome yet. Choose why and press Enter to record it as abandoned; Esc goes back to it",
+                item=flow.item.name,
+            )
+            if flow.case is not None and flow.item
+            else t("Abandon this visit? Choose why and press Enter; Esc goes back to it")
+        )
 
         def answered(choice: str | None) -> None:
             if choice is None:
                 return  # back to the visit
             reason = Abandoned(choice)
             if reason is Abandoned.OTHER:
-                self.app.push_screen(AskText(t("Why is it abandoned?")),
-                                     lambda detail: self.abandon(reason, detail) if detail is not None else None)
+                self.app.push_screen(
+                    AskText(t("Why is it abandoned?")),
+                    lambda detail: self.abandon(reason, detail) if detail is not None else None,
+                )
             else:
                 self.abandon(reason, "")
 
@@ -679,7 +762,9 @@ class IntakeScreen(VanScreen):
             self.status(describe(abandoned), error=True)
             return
         await self.let_go_of_devices()
-        self.notify(t("{label} abandoned: {reason}", label=self.intake.ticket.label, reason=t(ABANDONED_WORDS[reason.value])))
+        self.notify(
+            t("{label} abandoned: {reason}", label=self.intake.ticket.label, reason=t(ABANDONED_WORDS[reason.value]))
+        )
         self.app.pop_screen()
 
     @work(group="end", exclusive=True)

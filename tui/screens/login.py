@@ -69,8 +69,9 @@ class LoginScreen(VanScreen):
         self.flow = LoginFlow(self.van)
         people = self.flow.people()
         staff_list = self.query_one("#login-staff", OptionList)
-        staff_list.add_options([Option(f"{person.name}  {t(ROLE_WORDS[person.role])}", id=person.login)
-                                for person in people])
+        staff_list.add_options(
+            [Option(f"{person.name}  {t(ROLE_WORDS[person.role])}", id=person.login) for person in people]
+        )
         self.query_one("#login-empty", Label).display = not people
         if people:
             staff_list.highlighted = 0

@@ -26,7 +26,11 @@ class NoTripScreen(VanScreen):
         captain = self.govan.session is not None and self.govan.session.is_captain
         with Vertical(id="no-trip"):
             yield Label(t("No trip is open today"), classes="title")
-            yield Label(t("Press O to open today's trip: the stop, the mode, and each person's window and categories.") if captain else t("Ask the captain to sign in and open today's trip, then press F5."))
+            yield Label(
+                t("Press O to open today's trip: the stop, the mode, and each person's window and categories.")
+                if captain
+                else t("Ask the captain to sign in and open today's trip, then press F5.")
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_trip":

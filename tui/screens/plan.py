@@ -45,19 +45,33 @@ class PlanScreen(VanScreen):
 
     def on_mount(self) -> None:
         week_table: DataTable[str] = self.query_one("#plan-week", DataTable)
-        week_table.add_columns(pt("plan.col", "Day"), pt("plan.col", "Time"), pt("plan.col", "Plan"), pt("plan.col", "Note"))
+        week_table.add_columns(
+            pt("plan.col", "Day"), pt("plan.col", "Time"), pt("plan.col", "Plan"), pt("plan.col", "Note")
+        )
         bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
-        bookings.add_columns(pt("plan.col", "Time"), pt("plan.col", "Kind"), pt("plan.col", "Who"), pt("plan.col", "Items"),
-                             pt("plan.col", "Address"), pt("plan.col", "Needs"))
+        bookings.add_columns(
+            pt("plan.col", "Time"),
+            pt("plan.col", "Kind"),
+            pt("plan.col", "Who"),
+            pt("plan.col", "Items"),
+            pt("plan.col", "Address"),
+            pt("plan.col", "Needs"),
+        )
         self.show(plan_view(self.van))
 
     def show(self, view: PlanView) -> None:
         self.view = view
         if view.changes:
             lines = [t("The centre changed the plan (A: seen):")] + [
-                t("{day} {half}: {before} → {after}", day=change.day[5:], half=t(HALF_DAY_WORDS[change.half]),
-                  before=_slot_text(change.before), after=_slot_text(change.after))
-                for _, change in view.changes[:5]]
+                t(
+                    "{day} {half}: {before} → {after}",
+                    day=change.day[5:],
+                    half=t(HALF_DAY_WORDS[change.half]),
+                    before=_slot_text(change.before),
+                    after=_slot_text(change.after),
+                )
+                for _, change in view.changes[:5]
+            ]
         elif view.unseen:
             lines = [t("New week plan received: {weeks} (A: seen)", weeks="、".join(plan.week for plan in view.unseen))]
         else:
@@ -69,15 +83,21 @@ class PlanScreen(VanScreen):
             for slot in plan.slots:
                 day = slot["day"]
                 weekday = t(WEEKDAY_WORDS[date.fromisoformat(day).weekday()])
-                week_table.add_row(f"{day[5:]} {weekday}", f"{slot['start']}–{slot['end']}", _slot_text(slot),
-                                   slot.get("note") or "")
+                week_table.add_row(
+                    f"{day[5:]} {weekday}", f"{slot['start']}–{slot['end']}", _slot_text(slot), slot.get("note") or ""
+                )
         bookings: DataTable[str] = self.query_one("#plan-bookings", DataTable)
         bookings.clear()
         for booking in view.bookings:
             local = datetime.fromisoformat(booking.scheduled_at).astimezone(self.van.config.tz)
-            bookings.add_row(f"{local:%H:%M}", t(BOOKING_KIND_WORDS[booking.kind]),
-                             booking.group_name or booking.who, ",".join(booking.items)[:20], booking.address or "",
-                             "、".join(booking.needs))
+            bookings.add_row(
+                f"{local:%H:%M}",
+                t(BOOKING_KIND_WORDS[booking.kind]),
+                booking.group_name or booking.who,
+                ",".join(booking.items)[:20],
+                booking.address or "",
+                "、".join(booking.needs),
+            )
 
     def action_seen(self) -> None:
         seen(self.van, self.view)

@@ -52,15 +52,18 @@ class RatingScreen(VanScreen):
             yield Static(t("Press 1–5 to rate, F8 not to rate, Tab to say why. Ratings help us improve."))
             with Horizontal(id="rating-levels"):
                 for score in SCORES:
-                    yield Static(f"{score}\n{t(RATING_LEVEL_WORDS[str(score)])}", classes="level",
-                                 id=f"level-{score}")
+                    yield Static(f"{score}\n{t(RATING_LEVEL_WORDS[str(score)])}", classes="level", id=f"level-{score}")
             yield Static("", id="rating-result")
             with Horizontal(id="comment-row", classes="rating-row"):
                 yield Label("", id="comment-label")
                 yield Input(id="comment", compact=True)
             with Horizontal(id="suggestion-row", classes="rating-row"):
                 yield Label(t("Suggestion"))
-                yield Input(placeholder=t("optional: an idea for the service (kept apart from the rating)"), id="suggestion", compact=True)
+                yield Input(
+                    placeholder=t("optional: an idea for the service (kept apart from the rating)"),
+                    id="suggestion",
+                    compact=True,
+                )
             yield Static("", id="rating-error")
 
     def on_mount(self) -> None:
@@ -76,20 +79,34 @@ class RatingScreen(VanScreen):
         elif flow.step is Step.DECLINED:
             result.update(t("Not rated"))
         elif flow.score is not None:
-            text = Text(t("Your rating: {level} (it can change until F10)", level=f"{flow.score} {t(RATING_LEVEL_WORDS[str(flow.score)])}"),
-                        style="bold")
+            text = Text(
+                t(
+                    "Your rating: {level} (it can change until F10)",
+                    level=f"{flow.score} {t(RATING_LEVEL_WORDS[str(flow.score)])}",
+                ),
+                style="bold",
+            )
             deadline = flow.follow_up_deadline()
             if deadline is not None:
-                text.append("\n" + t("A follow-up will be opened: callback, fix and report back within {days} working days (by {deadline})", deadline=deadline.isoformat(),
-                                     days=self.van.config.service.followup_working_days), style="bold yellow")
+                text.append(
+                    "\n"
+                    + t(
+                        "A follow-up will be opened: callback, fix and report back within {days} working days (by {deadline})",
+                        deadline=deadline.isoformat(),
+                        days=self.van.config.service.followup_working_days,
+                    ),
+                    style="bold yellow",
+                )
             result.update(text)
         else:
             result.update("")
         self.query_one("#comment-row").display = flow.score is not None
         self.query_one("#comment-label", Label).update(
-            t("What went wrong") if flow.is_bad else pt("intake.rating.comment", "Comment"))
+            t("What went wrong") if flow.is_bad else pt("intake.rating.comment", "Comment")
+        )
         self.query_one("#comment", Input).placeholder = (
-            t("the person's own words, for the callback") if flow.is_bad else t("optional: say why"))
+            t("the person's own words, for the callback") if flow.is_bad else t("optional: say why")
+        )
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -147,6 +164,10 @@ class RatingScreen(VanScreen):
             self.query_one("#rating-error", Static).update(describe(rated))
             return
         if rated.rating is not None:
-            self.notify(t("Rated: {level}. Thank you!", level=f"{rated.rating.score} "
-                                                        f"{t(RATING_LEVEL_WORDS[str(rated.rating.score)])}"))
+            self.notify(
+                t(
+                    "Rated: {level}. Thank you!",
+                    level=f"{rated.rating.score} {t(RATING_LEVEL_WORDS[str(rated.rating.score)])}",
+                )
+            )
         self.app.pop_screen()

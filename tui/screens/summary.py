@@ -87,16 +87,34 @@ class SummaryScreen(VanScreen):
                 yield Static(self._figures(), classes="summary-part")
                 yield Static(self._staff(), classes="summary-part")
             with Horizontal(classes="summary-charts"):
-                yield BarChart(t("Arrivals per hour"), [Bar(h.hour, h.arrivals, str(h.arrivals))
-                                                             for h in built.arrivals], empty=t("none"))
-                yield BarChart(t("Wait times"), [
-                    Bar(t("{start}–{end} min", start=b.start_s // 60, end=(b.start_s + built.wait_bin_s) // 60),
-                        b.tickets, str(b.tickets), "yellow") for b in built.waits], empty=t("none"))
+                yield BarChart(
+                    t("Arrivals per hour"),
+                    [Bar(h.hour, h.arrivals, str(h.arrivals)) for h in built.arrivals],
+                    empty=t("none"),
+                )
+                yield BarChart(
+                    t("Wait times"),
+                    [
+                        Bar(
+                            t("{start}–{end} min", start=b.start_s // 60, end=(b.start_s + built.wait_bin_s) // 60),
+                            b.tickets,
+                            str(b.tickets),
+                            "yellow",
+                        )
+                        for b in built.waits
+                    ],
+                    empty=t("none"),
+                )
             with Horizontal(classes="summary-charts"):
                 yield BarChart(t("Waits per queue"), self._category_waits(), empty=t("none"))
-                yield BarChart(pt("summary.chart.ratings", "Ratings"), [
-                    Bar(t("{score}★", score=score), count, str(count), "green" if score >= 3 else "red")
-                    for score, count in built.ratings.items()], empty=t("none"))
+                yield BarChart(
+                    pt("summary.chart.ratings", "Ratings"),
+                    [
+                        Bar(t("{score}★", score=score), count, str(count), "green" if score >= 3 else "red")
+                        for score, count in built.ratings.items()
+                    ],
+                    empty=t("none"),
+                )
             yield Static(self._bad_reviews(), classes="summary-part")
             yield Static(self._backoffice(), classes="summary-part")
             yield Static(self._suggestions(), classes="summary-part")
@@ -118,25 +136,56 @@ class SummaryScreen(VanScreen):
     # The parts ------------------------------------------------------------------
     def _head(self) -> Text:
         r = self.report
-        text = Text().append(t("Trip summary: {stop} · {date}", stop=r.stop_name, date=r.trip_date.isoformat()) + "\n",
-                             style="bold")
+        text = Text().append(
+            t("Trip summary: {stop} · {date}", stop=r.stop_name, date=r.trip_date.isoformat()) + "\n", style="bold"
+        )
         mode = t(TRIP_MODE_WORDS[r.mode]) + (f" · {r.theme}" if r.theme else "")
-        text.append(t("{mode} · captain {captain} · {status}", mode=mode, captain=r.captain, status=t(TRIP_STATUS_WORDS[r.status])) + "\n")
+        text.append(
+            t(
+                "{mode} · captain {captain} · {status}",
+                mode=mode,
+                captain=r.captain,
+                status=t(TRIP_STATUS_WORDS[r.status]),
+            )
+            + "\n"
+        )
         if r.closed_at is None:
-            text.append(t("Hours from {start} ({duration} so far)", start=fmt.clock_time(r.opened_at), duration=fmt.duration(r.hours_s))
-                        + "\n")
+            text.append(
+                t(
+                    "Hours from {start} ({duration} so far)",
+                    start=fmt.clock_time(r.opened_at),
+                    duration=fmt.duration(r.hours_s),
+                )
+                + "\n"
+            )
         else:
-            text.append(t("Hours {start}–{end} ({duration})", start=fmt.clock_time(r.opened_at), end=fmt.clock_time(r.closed_at),
-                          duration=fmt.duration(r.hours_s)) + "\n")
-        crew = pt("clause separator", "; ").join(t("window {window} {name} ({categories}, cooperation {mark})", window=m.window, name=m.name, categories="".join(m.categories),
-                           mark=m.cooperation if m.cooperation is not None else "—") for m in r.crew)
+            text.append(
+                t(
+                    "Hours {start}–{end} ({duration})",
+                    start=fmt.clock_time(r.opened_at),
+                    end=fmt.clock_time(r.closed_at),
+                    duration=fmt.duration(r.hours_s),
+                )
+                + "\n"
+            )
+        crew = pt("clause separator", "; ").join(
+            t(
+                "window {window} {name} ({categories}, cooperation {mark})",
+                window=m.window,
+                name=m.name,
+                categories="".join(m.categories),
+                mark=m.cooperation if m.cooperation is not None else "—",
+            )
+            for m in r.crew
+        )
         text.append(t("Crew: {crew}", crew=crew or "—"))
         return text
 
     def _figures(self) -> Table:
         r = self.report
         columns = [(t("All"), r.summary.overall, r.trips_out_year)] + [
-            (f"{g.key} {g.name}", g.figures, r.trips_out_year_by_category.get(g.key, 0)) for g in r.summary.by_category]
+            (f"{g.key} {g.name}", g.figures, r.trips_out_year_by_category.get(g.key, 0)) for g in r.summary.by_category
+        ]
         return _figure_table(t("Overall and per queue"), columns)
 
     def _staff(self) -> Table:
@@ -158,34 +207,55 @@ class SummaryScreen(VanScreen):
     def _bad_reviews(self) -> Table | Text:
         r = self.report
         if not r.bad_reviews:
-            return Text().append(t("Bad reviews and follow-ups") + "\n", style="bold").append(t("none"),
-                                                                                      style="dim")
-        table = Table(title=t("Bad reviews and follow-ups"), title_justify="left", title_style="bold", box=None,
-                      padding=(0, 1), expand=True)
-        for key in (N_("Ticket"), N_("Rating"), N_("Named"), N_("Staff"),
-                    N_("Due"), N_("State")):
+            return Text().append(t("Bad reviews and follow-ups") + "\n", style="bold").append(t("none"), style="dim")
+        table = Table(
+            title=t("Bad reviews and follow-ups"),
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            padding=(0, 1),
+            expand=True,
+        )
+        for key in (N_("Ticket"), N_("Rating"), N_("Named"), N_("Staff"), N_("Due"), N_("State")):
             table.add_column(t(key), no_wrap=True)
         table.add_column(pt("summary.col.comment", "Comment"), ratio=1, overflow="fold")
         for line in r.bad_reviews:
             state = line.follow_up.status
             overdue = line.overdue(r.today)
             table.add_row(
-                line.ticket, f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]), t("yes") if line.named else t("no"),
+                line.ticket,
+                f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]),
+                t("yes") if line.named else t("no"),
                 line.staff_name or "—",
-                Text(line.follow_up.deadline.isoformat() + (" " + t("overdue") if overdue else ""),
-                     style="bold red" if overdue else ""),
-                Text(t(FOLLOWUP_STATE_WORDS[state]), style=FOLLOW_UP_STYLE[state]), line.comment or "—")
+                Text(
+                    line.follow_up.deadline.isoformat() + (" " + t("overdue") if overdue else ""),
+                    style="bold red" if overdue else "",
+                ),
+                Text(t(FOLLOWUP_STATE_WORDS[state]), style=FOLLOW_UP_STYLE[state]),
+                line.comment or "—",
+            )
         named = r.summary.overall
-        table.caption = t("Named bad reviews called back {called}/{named} ({rate}; the rule is 100%)", called=named.named_bad_called_back, named=named.named_bad_reviews,
-                          rate=fmt.rate(named.named_bad_callback_rate))
+        table.caption = t(
+            "Named bad reviews called back {called}/{named} ({rate}; the rule is 100%)",
+            called=named.named_bad_called_back,
+            named=named.named_bad_reviews,
+            rate=fmt.rate(named.named_bad_callback_rate),
+        )
         table.caption_justify = "left"
         return table
 
     def _backoffice(self) -> Text:
         office = self.report.backoffice
         text = Text().append(pt("summary.backoffice", "Back office") + "\n", style="bold")
-        return text.append(t("Forwarded {forwarded}: at the centre {at_centre}, delivered {delivered}, accepted {accepted}", forwarded=office.cases, at_centre=office.at_centre,
-                             delivered=office.delivered, accepted=office.accepted))
+        return text.append(
+            t(
+                "Forwarded {forwarded}: at the centre {at_centre}, delivered {delivered}, accepted {accepted}",
+                forwarded=office.cases,
+                at_centre=office.at_centre,
+                delivered=office.delivered,
+                accepted=office.accepted,
+            )
+        )
 
     def _suggestions(self) -> Text:
         text = Text().append(t("Suggestions") + "\n", style="bold")
@@ -224,9 +294,13 @@ class SummaryScreen(VanScreen):
 
     @work(exclusive=True, group="summary-print")
     async def _print(self) -> None:
-        printed = await self.summary.print(summary_document(self.report, language(self.van.config.service.citizen_locale)))
+        printed = await self.summary.print(
+            summary_document(self.report, language(self.van.config.service.citizen_locale))
+        )
         if isinstance(printed, Problem):
-            self._say(Text(t("Summary not printed: {detail} (P to try again)", detail=describe(printed)), style="bold red"))
+            self._say(
+                Text(t("Summary not printed: {detail} (P to try again)", detail=describe(printed)), style="bold red")
+            )
         elif printed.warning is not None:
             self._say(Text(t("Summary printed, but {warning}", warning=describe(printed.warning)), style="yellow"))
         else:
@@ -247,14 +321,17 @@ class SummaryScreen(VanScreen):
         if isinstance(paths, Problem):
             self._say(Text(t("Export failed: {detail}", detail=describe(paths)), style="bold red"))
             return
-        self._say(Text(t("Exported {paths} to {folder}", paths=", ".join(p.name for p in paths), folder=str(paths[0].parent)),
-                       style="green"))
+        self._say(
+            Text(
+                t("Exported {paths} to {folder}", paths=", ".join(p.name for p in paths), folder=str(paths[0].parent)),
+                style="green",
+            )
+        )
 
 
 def _figure_table(title: str, columns: list[tuple[str, Figures, int]]) -> Table:
     """Figures down the side, one column per group (overall, a category, a person)."""
-    table = Table(title=title, title_justify="left", title_style="bold", box=None, padding=(0, 1),
-                  show_edge=False)
+    table = Table(title=title, title_justify="left", title_style="bold", box=None, padding=(0, 1), show_edge=False)
     table.add_column(t("Figure"), no_wrap=True)
     for name, _, _ in columns:
         table.add_column(name, justify="right", no_wrap=True, overflow="ellipsis", max_width=14)

@@ -58,7 +58,9 @@ class TripCloseScreen(VanScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(pt("trip.col.window", "Window"), pt("trip.col.name", "Name"), t("Categories"), t("Cooperation"))
+        table.add_columns(
+            pt("trip.col.window", "Window"), pt("trip.col.name", "Name"), t("Categories"), t("Cooperation")
+        )
         self.refresh_view()
         table.focus()
 
@@ -72,14 +74,21 @@ class TripCloseScreen(VanScreen):
         flow = self.flow
         trip, blockers = flow.trip, flow.blockers
         self.query_one("#close-title", Static).update(
-            t("Close the trip: {stop} · {date}", stop=trip.stop_name, date=trip.trip_date.isoformat()))
+            t("Close the trip: {stop} · {date}", stop=trip.stop_name, date=trip.trip_date.isoformat())
+        )
         check = Text()
         if blockers.serving:
             check.append(t("{count} being served: finish them first", count=blockers.serving) + "\n", style="bold red")
         if blockers.unrecorded:
-            check.append(t("{count} case(s) without an outcome: record them first", count=blockers.unrecorded) + "\n", style="bold red")
+            check.append(
+                t("{count} case(s) without an outcome: record them first", count=blockers.unrecorded) + "\n",
+                style="bold red",
+            )
         if blockers.pending:
-            check.append(t("{count} ticket(s) still waiting or called: they become no-shows", count=blockers.pending) + "\n", style="yellow")
+            check.append(
+                t("{count} ticket(s) still waiting or called: they become no-shows", count=blockers.pending) + "\n",
+                style="yellow",
+            )
         if not blockers.blocked:
             check.append(t("Ready: Ctrl+S closes the trip and makes the summary"), style="green")
         self.query_one("#close-check", Static).update(check)
@@ -95,8 +104,11 @@ class TripCloseScreen(VanScreen):
             table.move_cursor(row=min(row, len(trip.crew) - 1))
         self._select()
         self.query_one("#close-notes", Static).update(
-            Text(t("Notes: {notes}", notes=flow.notes) if flow.notes else t("No captain's notes yet (N to write them)"),
-                 style="" if flow.notes else "dim"))
+            Text(
+                t("Notes: {notes}", notes=flow.notes) if flow.notes else t("No captain's notes yet (N to write them)"),
+                style="" if flow.notes else "dim",
+            )
+        )
 
     def _select(self) -> None:
         """The flow marks whoever the cursor is on; the footer offers 1…5 only for someone it may mark."""
@@ -151,8 +163,13 @@ class TripCloseScreen(VanScreen):
             if choice == "yes":
                 self.close_trip(abandon_waiting=True)
 
-        self.app.push_screen(Choose(t("{count} ticket(s) not served: close and mark them no-show?", count=pending),
-                                    [(t("Close, mark them no-show"), "yes"), (t("Not yet"), "no")]), done)
+        self.app.push_screen(
+            Choose(
+                t("{count} ticket(s) not served: close and mark them no-show?", count=pending),
+                [(t("Close, mark them no-show"), "yes"), (t("Not yet"), "no")],
+            ),
+            done,
+        )
 
     def close_trip(self, *, abandon_waiting: bool) -> None:
         from tui.screens.summary import SummaryScreen

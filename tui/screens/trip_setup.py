@@ -55,15 +55,34 @@ class TripSetupScreen(VanScreen):
         flow = self.flow
         with Vertical(id="trip-form"):
             if flow.trip is None:
-                yield Label(t("Open today's trip ({date}): stop, mode, and each person's window and categories", date=self.van.now().date().isoformat()))
+                yield Label(
+                    t(
+                        "Open today's trip ({date}): stop, mode, and each person's window and categories",
+                        date=self.van.now().date().isoformat(),
+                    )
+                )
                 with Horizontal():
-                    yield Select([(stop.name, stop.id) for stop in flow.stops], prompt=t("Stop"),
-                                 id="trip-stop", value=flow.stops[0].id if flow.stops else Select.NULL)
-                    yield Select([(t(TRIP_MODE_WORDS[mode]), mode) for mode in MODES], id="trip-mode",
-                                 value="fixed", allow_blank=False)
+                    yield Select(
+                        [(stop.name, stop.id) for stop in flow.stops],
+                        prompt=t("Stop"),
+                        id="trip-stop",
+                        value=flow.stops[0].id if flow.stops else Select.NULL,
+                    )
+                    yield Select(
+                        [(t(TRIP_MODE_WORDS[mode]), mode) for mode in MODES],
+                        id="trip-mode",
+                        value="fixed",
+                        allow_blank=False,
+                    )
                     yield Input(placeholder=t("Theme (optional)"), id="trip-theme")
             else:
-                yield Label(t("Change the crew: {stop} · {date}", stop=flow.trip.stop_name, date=flow.trip.trip_date.isoformat()))
+                yield Label(
+                    t(
+                        "Change the crew: {stop} · {date}",
+                        stop=flow.trip.stop_name,
+                        date=flow.trip.trip_date.isoformat(),
+                    )
+                )
         with Horizontal(id="trip-tables"):
             yield DataTable(id="trip-crew", cursor_type="row")
             if flow.allowed(Action.DESK_KEYS):
@@ -84,8 +103,13 @@ class TripSetupScreen(VanScreen):
         crew.clear()
         for person in self.flow.people:
             seat = self.flow.seats.get(person.id)
-            crew.add_row(person.name, t(ROLE_WORDS[person.role]), seat.window if seat else "—",
-                         " ".join(seat.categories) if seat else "—", key=str(person.id))
+            crew.add_row(
+                person.name,
+                t(ROLE_WORDS[person.role]),
+                seat.window if seat else "—",
+                " ".join(seat.categories) if seat else "—",
+                key=str(person.id),
+            )
         if self.flow.people:
             crew.move_cursor(row=min(row, len(self.flow.people) - 1))
         if self.flow.allowed(Action.DESK_KEYS):
@@ -144,8 +168,12 @@ class TripSetupScreen(VanScreen):
             if answer is not None:
                 self._say(self.flow.serve(person, answer))
 
-        self.app.push_screen(AskText(t("Queue letters served (choose from {known})", known=known), " ".join(seat.categories) if seat else ""),
-                             done)
+        self.app.push_screen(
+            AskText(
+                t("Queue letters served (choose from {known})", known=known), " ".join(seat.categories) if seat else ""
+            ),
+            done,
+        )
 
     def action_unseat(self) -> None:
         person = self._current()
@@ -155,8 +183,9 @@ class TripSetupScreen(VanScreen):
 
     def action_set_key(self) -> None:
         index = self.query_one("#trip-keys", DataTable).cursor_row
-        choices = [(t("(none)"), NO_ITEM)] + [(f"{item.name}  {item.code}", item.code)
-                                                       for item in self.flow.items.values()]
+        choices = [(t("(none)"), NO_ITEM)] + [
+            (f"{item.name}  {item.code}", item.code) for item in self.flow.items.values()
+        ]
 
         def done(code: str | None) -> None:
             if code is not None:
@@ -181,9 +210,11 @@ class TripSetupScreen(VanScreen):
 
     def action_open(self) -> None:
         stop = self.query_one("#trip-stop", Select).value
-        opened = self.flow.open(None if stop is Select.NULL else int(stop),  # type: ignore[arg-type]
-                                str(self.query_one("#trip-mode", Select).value),
-                                self.query_one("#trip-theme", Input).value)
+        opened = self.flow.open(
+            None if stop is Select.NULL else int(stop),  # type: ignore[arg-type]
+            str(self.query_one("#trip-mode", Select).value),
+            self.query_one("#trip-theme", Input).value,
+        )
         if isinstance(opened, Problem):
             self.query_one("#trip-error", Label).update(t("Cannot open the trip: {reason}", reason=describe(opened)))
             return

@@ -28,8 +28,14 @@ from tui.widgets.choose import Choose
 
 # Keys that map to one flow action each; s is two keys' worth (start, or come back to, the service).
 _ACTIONS = {
-    "call_next": Action.CALL_NEXT, "recall": Action.RECALL, "no_show": Action.NO_SHOW, "defer": Action.DEFER,
-    "transfer": Action.TRANSFER, "reprint": Action.REPRINT, "write": Action.WRITE, "cancel": Action.CANCEL,
+    "call_next": Action.CALL_NEXT,
+    "recall": Action.RECALL,
+    "no_show": Action.NO_SHOW,
+    "defer": Action.DEFER,
+    "transfer": Action.TRANSFER,
+    "reprint": Action.REPRINT,
+    "write": Action.WRITE,
+    "cancel": Action.CANCEL,
 }
 
 
@@ -77,10 +83,13 @@ class WindowScreen(VanScreen):
         session = self.govan.session
         assert session is not None and session.trip is not None and session.seat is not None
         self.flow = WindowFlow(self.van, session.staff, session.trip, session.seat.window)
-        served = pt("list separator", ", ").join(t("{name} ({detail})", name=letter, detail=self.window.department_name(letter) or "?")
-                          for letter in self.window.seat.categories)
-        self.query_one("#window-title", Static).update(t("Window {window} · serving {categories}", window=self.window.window,
-                                                         categories=served))
+        served = pt("list separator", ", ").join(
+            t("{name} ({detail})", name=letter, detail=self.window.department_name(letter) or "?")
+            for letter in self.window.seat.categories
+        )
+        self.query_one("#window-title", Static).update(
+            t("Window {window} · serving {categories}", window=self.window.window, categories=served)
+        )
         self.show()
 
     def on_screen_resume(self) -> None:
@@ -119,7 +128,10 @@ class WindowScreen(VanScreen):
             return
         number.show(ticket.label, "bold")
         text = Text(t("Item: {item}", item=self.window.item_name(ticket.item_code) or "—") + "\n")
-        text.append(t("Status: {status} · called {calls}×", status=t(STATUS_WORDS[ticket.status]), calls=ticket.call_count) + "\n")
+        text.append(
+            t("Status: {status} · called {calls}×", status=t(STATUS_WORDS[ticket.status]), calls=ticket.call_count)
+            + "\n"
+        )
         if ticket.priority_reason:
             text.append(t(PRIORITY_WORDS[ticket.priority_reason]) + "\n", style="bold green")
         if ticket.deferrals:
@@ -134,9 +146,16 @@ class WindowScreen(VanScreen):
         widget.display = held is not None
         if held is not None:
             reason = describe(held.problem) if held.problem is not None else ""
-            widget.update(Text.assemble(
-                (t("New number {number} NOT printed: {reason}", number=held.ticket.label, reason=reason) + "\n", "bold red"),
-                (t("not called or counted until settled") + "\n", "red"), (t("F11 reprint · W hand over in writing · C cancel"), "bold")))
+            widget.update(
+                Text.assemble(
+                    (
+                        t("New number {number} NOT printed: {reason}", number=held.ticket.label, reason=reason) + "\n",
+                        "bold red",
+                    ),
+                    (t("not called or counted until settled") + "\n", "red"),
+                    (t("F11 reprint · W hand over in writing · C cancel"), "bold"),
+                )
+            )
 
     def _show_side(self) -> None:
         seat = self.window.seat
@@ -149,8 +168,15 @@ class WindowScreen(VanScreen):
         self.query_one("#window-waiting", Static).update(waiting)
         recent = Text(t("Last called") + "\n", style="bold")
         for call in self.window.recent_calls():
-            recent.append(t("{number} → window {window} {time}", number=call.label, window=call.window,
-                            time=call.at.strftime("%H:%M")) + "\n")
+            recent.append(
+                t(
+                    "{number} → window {window} {time}",
+                    number=call.label,
+                    window=call.window,
+                    time=call.at.strftime("%H:%M"),
+                )
+                + "\n"
+            )
         self.query_one("#window-recent", Static).update(recent)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -188,7 +214,13 @@ class WindowScreen(VanScreen):
     def action_defer(self) -> None:
         deferred = self._done(self.window.defer())
         if deferred is not None:
-            self.notify(t("{number} put back: called again after {places} others", number=deferred.label, places=deferred.let_pass))
+            self.notify(
+                t(
+                    "{number} put back: called again after {places} others",
+                    number=deferred.label,
+                    places=deferred.let_pass,
+                )
+            )
 
     def action_start_service(self) -> None:
         self._serve()
@@ -212,11 +244,19 @@ class WindowScreen(VanScreen):
         if not targets:
             self.notify(describe(Problem(Code.TRANSFER_NOWHERE)), severity="warning")
             return
-        by_choice = {f"window:{target.window}" if isinstance(target, ToWindow) else f"queue:{target.category}": target
-                     for target in targets}
-        choices = [(t("window {window} ({name})", window=target.window, name=target.name) if isinstance(target, ToWindow)
-                    else t("queue {letter} {name} (new number)", letter=target.category, name=target.department), choice)
-                   for choice, target in by_choice.items()]
+        by_choice = {
+            f"window:{target.window}" if isinstance(target, ToWindow) else f"queue:{target.category}": target
+            for target in targets
+        }
+        choices = [
+            (
+                t("window {window} ({name})", window=target.window, name=target.name)
+                if isinstance(target, ToWindow)
+                else t("queue {letter} {name} (new number)", letter=target.category, name=target.department),
+                choice,
+            )
+            for choice, target in by_choice.items()
+        ]
 
         def chosen(choice: str | None) -> None:
             if choice is None or self.current is None or self.current.id != ticket.id:
@@ -236,8 +276,13 @@ class WindowScreen(VanScreen):
             if code is not None:
                 self.transfer(target, code)
 
-        self.app.push_screen(Choose(t("Queue {letter} {name}: which item?", letter=target.category, name=target.department),
-                                    [(item.name, code) for code, item in items.items()]), chosen)
+        self.app.push_screen(
+            Choose(
+                t("Queue {letter} {name}: which item?", letter=target.category, name=target.department),
+                [(item.name, code) for code, item in items.items()],
+            ),
+            chosen,
+        )
 
     def transfer(self, target: ToWindow | ToQueue, item_code: str | None) -> None:
         moved = self.window.transfer(target, item_code)
@@ -260,7 +305,15 @@ class WindowScreen(VanScreen):
             self.notify(t("New number {number} printed", number=result.ticket.label))
         elif result.outcome is SlipOutcome.FAILED:
             reason = describe(result.problem) if result.problem is not None else ""
-            self.notify(t("{label} did not print: {reason}. It is not called or counted: reprint it, hand it over in writing, or cancel it", label=result.ticket.label, reason=reason), severity="error", timeout=10)
+            self.notify(
+                t(
+                    "{label} did not print: {reason}. It is not called or counted: reprint it, hand it over in writing, or cancel it",
+                    label=result.ticket.label,
+                    reason=reason,
+                ),
+                severity="error",
+                timeout=10,
+            )
         elif result.outcome is SlipOutcome.WRITTEN:
             self.notify(t("{label} handed over in writing; it is in the queue", label=result.ticket.label))
         else:

@@ -30,8 +30,9 @@ THUMB_COLUMNS = 16
 THUMB_ROWS = 6
 
 
-def thumbnail(read: Callable[[str], bytes], path: str, columns: int = THUMB_COLUMNS,
-              rows: int = THUMB_ROWS) -> Text | None:
+def thumbnail(
+    read: Callable[[str], bytes], path: str, columns: int = THUMB_COLUMNS, rows: int = THUMB_ROWS
+) -> Text | None:
     """A picture `columns` wide and at most `rows` tall in half blocks, or None if the file can't be read."""
     try:
         with Image.open(io.BytesIO(read(path))) as image:

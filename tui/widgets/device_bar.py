@@ -16,8 +16,12 @@ from tui.problems import describe
 from tui.terms import DEVICE_NAMES, STATE_WORDS
 
 STYLE = {
-    "online": "green", "ready": "green", "busy": "yellow",
-    "offline": "red", "error": "bold red", "disabled": "dim",
+    "online": "green",
+    "ready": "green",
+    "busy": "yellow",
+    "offline": "red",
+    "error": "bold red",
+    "disabled": "dim",
 }
 
 
@@ -44,7 +48,10 @@ class DeviceBar(Static):
         self.update(render_status(status, self.terminal()))
 
 
-HELD_WORDS = {"idreader": N_("ID reader in use at {where} by {name}"), "scanner": N_("scanner in use at {where} by {name}")}
+HELD_WORDS = {
+    "idreader": N_("ID reader in use at {where} by {name}"),
+    "scanner": N_("scanner in use at {where} by {name}"),
+}
 
 
 def render_status(status: Status, terminal: str = "") -> Text:

@@ -111,8 +111,9 @@ class OutcomeForm(Vertical):
                 yield Input(placeholder=t("YYYY-MM-DD"), id="delivery-date", compact=True)
         with Vertical(id="reasons"):
             yield Label(t("Why it was not done (arrow keys)"))
-            yield OptionList(*[Option(t(NOT_DONE_WORDS[code]), id=code) for code in NotDone], id="reason-list",
-                             compact=True)
+            yield OptionList(
+                *[Option(t(NOT_DONE_WORDS[code]), id=code) for code in NotDone], id="reason-list", compact=True
+            )
             with Horizontal():
                 yield Label(t("Details"), classes="field-label")
                 yield Input(placeholder=t("required for Other"), id="reason-detail", compact=True)

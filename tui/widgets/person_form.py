@@ -62,8 +62,7 @@ class FieldInput(Input):
         finally:
             self._value_changing = False
 
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
-                recompose: bool = False) -> Self:
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         if self._value_changing and not self.styles.auto_dimensions:
             layout = False
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
@@ -171,8 +170,12 @@ class PersonForm(Vertical):
     # Filling in
     def show(self, person: PersonDetails) -> None:
         """The person as the flow has them; a new number is masked again."""
-        for selector, value in (("#person-name", person.name), ("#person-nation", person.nation),
-                                ("#person-address", person.address), ("#person-phone", person.phone)):
+        for selector, value in (
+            ("#person-name", person.name),
+            ("#person-nation", person.nation),
+            ("#person-address", person.address),
+            ("#person-phone", person.phone),
+        ):
             field = self.query_one(selector, Input)
             if field.value != value:
                 field.value = value

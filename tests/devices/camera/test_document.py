@@ -21,7 +21,9 @@ def rule_rows(image: Image.Image) -> tuple[int, int]:
     """Where the rule under the title crosses columns at 15% and 85% of the width."""
     gray = image.convert("L")
     band = gray.crop((0, 0, gray.width, gray.height // 5))
-    dark_per_row = [sum(1 for value in band.crop((0, y, band.width, y + 1)).tobytes() if value < 100) for y in range(band.height)]
+    dark_per_row = [
+        sum(1 for value in band.crop((0, y, band.width, y + 1)).tobytes() if value < 100) for y in range(band.height)
+    ]
     centre = max(range(band.height), key=dark_per_row.__getitem__)
     window = range(max(0, centre - 12), min(band.height, centre + 13))
 
@@ -36,7 +38,9 @@ def red_pixels(image: Image.Image, box: tuple[int, int, int, int]) -> int:
     red, green, blue = image.crop(box).convert("RGB").split()
     mask = ImageChops.multiply(
         red.point(lambda value: 255 if value > 150 else 0),
-        ImageChops.multiply(green.point(lambda value: 255 if value < 110 else 0), blue.point(lambda value: 255 if value < 110 else 0)),
+        ImageChops.multiply(
+            green.point(lambda value: 255 if value < 110 else 0), blue.point(lambda value: 255 if value < 110 else 0)
+        ),
     )
     return mask.histogram()[255]
 
@@ -49,7 +53,12 @@ def test_photographed_page_becomes_upright_cropped_a4(orientation: int | None) -
     assert result.height / result.width == pytest.approx(297 / 210, abs=0.02)
     assert result.width <= A4_PORTRAIT[0] and result.height <= A4_PORTRAIT[1]
     # Cropped: no dark base left along any edge.
-    for edge in [(0, 0, page.width, 4), (0, page.height - 4, page.width, page.height), (0, 0, 4, page.height), (page.width - 4, 0, page.width, page.height)]:
+    for edge in [
+        (0, 0, page.width, 4),
+        (0, page.height - 4, page.width, page.height),
+        (0, 0, 4, page.height),
+        (page.width - 4, 0, page.width, page.height),
+    ]:
         assert min(ImageStat.Stat(page.crop(edge).convert("L")).mean) > 200, edge
     # Upright: the rule under the title is near the top and level (deskewed within 0.3°).
     left, right = rule_rows(page)

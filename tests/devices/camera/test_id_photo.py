@@ -36,9 +36,13 @@ def test_blue_backdrop_is_kept_with_a_warning() -> None:
     result = process_id_photo(portrait(blue=True))
     assert (result.width, result.height) == SIZE
     [warning] = result.warnings
-    match = re.fullmatch(r"backdrop is not near-white \(average colour #(\w\w)(\w\w)(\w\w)\); ID cards need a white backdrop", warning)
+    match = re.fullmatch(
+        r"backdrop is not near-white \(average colour #(\w\w)(\w\w)(\w\w)\); ID cards need a white backdrop", warning
+    )
     assert match is not None, warning
-    assert all(abs(int(hex_value, 16) - drawn) <= 4 for hex_value, drawn in zip(match.groups(), BLUE_BACKDROP, strict=True))
+    assert all(
+        abs(int(hex_value, 16) - drawn) <= 4 for hex_value, drawn in zip(match.groups(), BLUE_BACKDROP, strict=True)
+    )
 
 
 def test_picture_with_no_person_is_centre_cropped_with_a_warning() -> None:

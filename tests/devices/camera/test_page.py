@@ -16,7 +16,10 @@ def sheet(angle: float, size: tuple[int, int] = (640, 480), page: tuple[int, int
     cx, cy = size[0] / 2 + 20, size[1] / 2 - 10
     ux, uy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     half_w, half_h = page[0] / 2, page[1] / 2
-    corners = [(cx + a * half_w * ux - b * half_h * uy, cy + a * half_w * uy + b * half_h * ux) for a, b in ((-1, -1), (-1, 1), (1, 1), (1, -1))]
+    corners = [
+        (cx + a * half_w * ux - b * half_h * uy, cy + a * half_w * uy + b * half_h * ux)
+        for a, b in ((-1, -1), (-1, 1), (1, 1), (1, -1))
+    ]
     ImageDraw.Draw(image).polygon(corners, fill=230)
     # Some text on the page and a bright speck on the base, which must not matter.
     draw = ImageDraw.Draw(image)

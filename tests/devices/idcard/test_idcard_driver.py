@@ -152,7 +152,8 @@ async def test_a_failed_read_is_reported_once_and_tried_again(
         emulator.inject(Fault.READ_FAILURE)
         emulator.place_preset("hk_mo_tw")
         assert await events.next("problem") == (
-            "read card: the card could not be read (41 读证/卡操作失败); take the card off and place it again")
+            "read card: the card could not be read (41 读证/卡操作失败); take the card off and place it again"
+        )
         assert events.codes == [Problem(Code.IDREADER_READ_FAILED, {"step": "read", "sw3": "41", "reason": None})]
         assert (await events.next("card")).card == PRESETS["hk_mo_tw"].card
 
@@ -174,7 +175,9 @@ async def test_an_unreadable_card_is_left_alone_until_put_back(
         assert (await events.next("card")).card == PRESETS["resident"].card
 
 
-async def test_a_failing_sam_is_an_error_that_names_it(emulator: PtyReaderEmulator, recorder: Callable[[], Any]) -> None:
+async def test_a_failing_sam_is_an_error_that_names_it(
+    emulator: PtyReaderEmulator, recorder: Callable[[], Any]
+) -> None:
     emulator.inject(Fault.SAM_FAILURE, times=None)
     _, task = start(emulator.path, recorder())
     fault = await fault_of(task)

@@ -134,9 +134,7 @@ def test_command_round_trip(command: Command) -> None:
 
 
 @given(st.binary(max_size=3000), st.lists(st.integers(0, 5000), max_size=6))
-def test_any_bytes_give_frames_or_protocol_errors_and_every_byte_is_accounted_for(
-    data: bytes, cuts: list[int]
-) -> None:
+def test_any_bytes_give_frames_or_protocol_errors_and_every_byte_is_accounted_for(data: bytes, cuts: list[int]) -> None:
     decoder = reply_decoder()
     events = feed_in_pieces(decoder, data, cuts)
     accounted = 0
@@ -151,9 +149,17 @@ def test_any_bytes_give_frames_or_protocol_errors_and_every_byte_is_accounted_fo
     assert accounted + decoder.pending == len(data)
 
 
-@given(st.lists(st.tuples(noise, st.builds(Reply, st.integers(0, 255), st.integers(0, 255),
-                                           st.integers(0, 255), st.binary(max_size=300))), max_size=8),
-       noise, st.lists(st.integers(0, 5000), max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            noise,
+            st.builds(Reply, st.integers(0, 255), st.integers(0, 255), st.integers(0, 255), st.binary(max_size=300)),
+        ),
+        max_size=8,
+    ),
+    noise,
+    st.lists(st.integers(0, 5000), max_size=8),
+)
 def test_frames_hidden_in_noise_are_all_recovered(
     chunks: list[tuple[bytes, Reply]], tail: bytes, cuts: list[int]
 ) -> None:

@@ -87,11 +87,14 @@ def test_faults_and_unknown_frames() -> None:
     assert model.answer(BadChecksum(1, 2, 10)).sw3 == status.CHECKSUM_ERROR
 
 
-@pytest.mark.parametrize(("reply", "message"), [
-    (Reply(0, 0, 0x90, b"\x01"), "too short for its length fields"),
-    (Reply(0, 0, 0x90, b"\x00\x10\x04\x00" + bytes(16 + 1024)), "text is 16 bytes, not 256"),
-    (Reply(0, 0, 0x90, b"\x01\x00\x04\x00" + bytes(100)), "length fields say 1284"),
-])
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (Reply(0, 0, 0x90, b"\x01"), "too short for its length fields"),
+        (Reply(0, 0, 0x90, b"\x00\x10\x04\x00" + bytes(16 + 1024)), "text is 16 bytes, not 256"),
+        (Reply(0, 0, 0x90, b"\x01\x00\x04\x00" + bytes(100)), "length fields say 1284"),
+    ],
+)
 def test_malformed_read_replies_say_what_is_wrong(reply: Reply, message: str) -> None:
     with pytest.raises(ReplyError, match=message):
         commands.parse_read(reply)
@@ -107,8 +110,16 @@ def test_malformed_small_replies() -> None:
 
 
 def test_every_command_has_a_timeout_that_grows_with_slower_lines() -> None:
-    for command in (commands.RESET, commands.SAM_STATUS, commands.SAM_ID, commands.FIND, commands.SELECT,
-                    commands.READ, commands.READ_WITH_FINGERPRINT, commands.READ_NEW_ADDRESS):
+    for command in (
+        commands.RESET,
+        commands.SAM_STATUS,
+        commands.SAM_ID,
+        commands.FIND,
+        commands.SELECT,
+        commands.READ,
+        commands.READ_WITH_FINGERPRINT,
+        commands.READ_NEW_ADDRESS,
+    ):
         spec = commands.spec(command)
         assert spec.timeout(9600) > spec.timeout(115200) > 0
     assert commands.spec(Command(0x60, 0x00)).name == "command 60 00"

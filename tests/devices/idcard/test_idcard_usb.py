@@ -84,8 +84,10 @@ def test_without_libusb_or_device_the_detail_says_which() -> None:
     try:
         pipes = open_pyusb(0x0400, 0xC35A)
     except LinkError as error:
-        assert error.detail in ("USB 0400:c35a: libusb is not installed (apt install libusb-1.0-0)",
-                                "USB 0400:c35a: no such device")
+        assert error.detail in (
+            "USB 0400:c35a: libusb is not installed (apt install libusb-1.0-0)",
+            "USB 0400:c35a: no such device",
+        )
     else:
         pipes.close()
         pytest.skip("a real reader is attached to this machine")

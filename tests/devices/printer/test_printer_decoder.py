@@ -9,24 +9,31 @@ from devices.printer.document import CutBlock, Document, FeedBlock, QrBlock, Rul
 from devices.printer.encoder import encode
 from devices.printer.profile import Profile
 
-TICKET = Document(blocks=[
-    TextBlock(text="龙港市流动政务客厅", align="center", size=(2, 2), bold=True),
-    TextBlock(text="A012", align="center", size=(4, 4)),
-    RuleBlock(),
-    TextBlock(text="请到3号窗口 ¥5"),
-    QrBlock(data="https://example.gov.cn/q/A012"),
-    FeedBlock(lines=2),
-    CutBlock(),
-])
+TICKET = Document(
+    blocks=[
+        TextBlock(text="龙港市流动政务客厅", align="center", size=(2, 2), bold=True),
+        TextBlock(text="A012", align="center", size=(4, 4)),
+        RuleBlock(),
+        TextBlock(text="请到3号窗口 ¥5"),
+        QrBlock(data="https://example.gov.cn/q/A012"),
+        FeedBlock(lines=2),
+        CutBlock(),
+    ]
+)
 
 
 def test_python_escpos_style_ticket_decodes_to_its_lines_and_qr():
     # What python-escpos 3.1 sends for a ticket (protocol notes), minus its ESC ! / ESC t,
     # preceded by FS & because it never sends one itself.
-    job = bytes.fromhex(
-        "1b40 1c26 1b6101 1d2111 413031320a 1d2100 1b6100 c7ebb5bd33bac5b4b0bfda0a"
-        "1d286b0400314132 00 1d286b0300314306 1d286b0300314531"
-    ) + bytes.fromhex("1d286b2000315030") + b"https://example.gov.cn/q/A012" + bytes.fromhex("1d286b0300315130 1b6406 1d5600")
+    job = (
+        bytes.fromhex(
+            "1b40 1c26 1b6101 1d2111 413031320a 1d2100 1b6100 c7ebb5bd33bac5b4b0bfda0a"
+            "1d286b0400314132 00 1d286b0300314306 1d286b0300314531"
+        )
+        + bytes.fromhex("1d286b2000315030")
+        + b"https://example.gov.cn/q/A012"
+        + bytes.fromhex("1d286b0300315130 1b6406 1d5600")
+    )
     events = decode(job)
     assert text_lines(events) == ["A012", "请到3号窗口"]
     assert [e for e in events if isinstance(e, QrCode)] == [QrCode("https://example.gov.cn/q/A012", 6, "M", "left")]

@@ -17,12 +17,14 @@ from devices.printer.tcp import TcpTransport
 from devices.printer.transport import TransportError
 from devices.printer.usb_port import UsbTransport
 
-TICKET = Document(blocks=[
-    TextBlock(text="A012", align="center", size=(4, 4)),
-    TextBlock(text="请到3号窗口"),
-    QrBlock(data="https://example.gov.cn/q/A012"),
-    CutBlock(),
-])
+TICKET = Document(
+    blocks=[
+        TextBlock(text="A012", align="center", size=(4, 4)),
+        TextBlock(text="请到3号窗口"),
+        QrBlock(data="https://example.gov.cn/q/A012"),
+        CutBlock(),
+    ]
+)
 JOB = encode(TICKET, Profile.for_paper(80))
 
 

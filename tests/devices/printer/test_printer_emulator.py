@@ -17,7 +17,9 @@ from devices.printer.status import STATUS_QUERY
 from tests.support.fonts import require_cjk_font
 
 JOB = encode(
-    Document(blocks=[TextBlock(text="龙港市流动政务客厅", size=(2, 2)), RuleBlock(), TextBlock(text="A012"), CutBlock()]),
+    Document(
+        blocks=[TextBlock(text="龙港市流动政务客厅", size=(2, 2)), RuleBlock(), TextBlock(text="A012"), CutBlock()]
+    ),
     Profile.for_paper(58),
 )
 

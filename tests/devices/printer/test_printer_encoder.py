@@ -28,25 +28,29 @@ TICKET_URL = "https://example.gov.cn/q/A012"
 
 
 def test_golden_bytes_of_a_chinese_ticket():
-    ticket = Document(blocks=[
-        TextBlock(text="请到3号窗口"),
-        QrBlock(data=TICKET_URL, size=6, error_correction="M"),
-        CutBlock(),
-    ])
+    ticket = Document(
+        blocks=[
+            TextBlock(text="请到3号窗口"),
+            QrBlock(data=TICKET_URL, size=6, error_correction="M"),
+            CutBlock(),
+        ]
+    )
     url = TICKET_URL.encode()
-    expected = b"".join([
-        bytes.fromhex("1b 40"),  # ESC @
-        bytes.fromhex("1c 26"),  # FS &: Chinese mode, before any GB byte
-        bytes.fromhex("1b 61 00  1b 45 00  1d 21 00"),  # left, not bold, size 1×1
-        bytes.fromhex("c7 eb b5 bd 33 ba c5 b4 b0 bf da 0a"),  # 请到3号窗口 LF
-        bytes.fromhex("1b 61 01"),  # centre the QR
-        bytes.fromhex("1d 28 6b 04 00 31 41 32 00"),  # QR model 2
-        bytes.fromhex("1d 28 6b 03 00 31 43 06"),  # module size 6
-        bytes.fromhex("1d 28 6b 03 00 31 45 31"),  # error correction M
-        bytes.fromhex("1d 28 6b") + bytes((len(url) + 3, 0)) + bytes.fromhex("31 50 30") + url,  # store
-        bytes.fromhex("1d 28 6b 03 00 31 51 30"),  # print
-        bytes.fromhex("1d 56 41 00"),  # feed to the cutter and cut
-    ])
+    expected = b"".join(
+        [
+            bytes.fromhex("1b 40"),  # ESC @
+            bytes.fromhex("1c 26"),  # FS &: Chinese mode, before any GB byte
+            bytes.fromhex("1b 61 00  1b 45 00  1d 21 00"),  # left, not bold, size 1×1
+            bytes.fromhex("c7 eb b5 bd 33 ba c5 b4 b0 bf da 0a"),  # 请到3号窗口 LF
+            bytes.fromhex("1b 61 01"),  # centre the QR
+            bytes.fromhex("1d 28 6b 04 00 31 41 32 00"),  # QR model 2
+            bytes.fromhex("1d 28 6b 03 00 31 43 06"),  # module size 6
+            bytes.fromhex("1d 28 6b 03 00 31 45 31"),  # error correction M
+            bytes.fromhex("1d 28 6b") + bytes((len(url) + 3, 0)) + bytes.fromhex("31 50 30") + url,  # store
+            bytes.fromhex("1d 28 6b 03 00 31 51 30"),  # print
+            bytes.fromhex("1d 56 41 00"),  # feed to the cutter and cut
+        ]
+    )
     assert encode(ticket, Profile.for_paper(80)) == expected
 
 
@@ -168,7 +172,10 @@ def test_a_document_longer_than_a_metre_of_paper_is_refused():
     assert encode(Document(blocks=eleven), Profile.for_paper(80))
     with pytest.raises(EncodeError) as refused:
         encode(Document(blocks=[*eleven, FeedBlock(lines=20)]), Profile.for_paper(80))
-    assert str(refused.value) == "block 12 (feed): by this block the document takes 1,020 mm of paper; at most 1,000 mm per copy"
+    assert (
+        str(refused.value)
+        == "block 12 (feed): by this block the document takes 1,020 mm of paper; at most 1,000 mm per copy"
+    )
     chinese = [TextBlock(text="龙港市流动政务客厅受理回执")] * 300  # one line each
     with pytest.raises(EncodeError, match=r"^block 236 \(text\): by this block the document takes 1,003 mm"):
         encode(Document(blocks=chinese), Profile.for_paper(80))
@@ -177,7 +184,9 @@ def test_a_document_longer_than_a_metre_of_paper_is_refused():
 @pytest.mark.parametrize(("paper", "characters"), [(80, 24), (58, 16)])
 def test_a_rule_is_a_full_line_of_the_printers_own_rule_characters(paper: int, characters: int) -> None:
     """A rule sent as a picture cost 864 bytes; as characters of the font it costs a line of text."""
-    job = encode(Document(blocks=[TextBlock(text="A012", size=(4, 4), bold=True), RuleBlock()]), Profile.for_paper(paper))
+    job = encode(
+        Document(blocks=[TextBlock(text="A012", size=(4, 4), bold=True), RuleBlock()]), Profile.for_paper(paper)
+    )
     events = decode(job)
     assert events[-1] == Rule("left")
     assert "─".encode("gb18030") * characters in job
@@ -206,8 +215,12 @@ _documents = st.builds(
     Document,
     blocks=st.lists(
         st.one_of(
-            _text_blocks, _qr_blocks, _barcode_blocks, st.builds(RuleBlock),
-            st.builds(FeedBlock, lines=st.integers(1, 5)), st.builds(CutBlock, partial=st.booleans()),
+            _text_blocks,
+            _qr_blocks,
+            _barcode_blocks,
+            st.builds(RuleBlock),
+            st.builds(FeedBlock, lines=st.integers(1, 5)),
+            st.builds(CutBlock, partial=st.booleans()),
         ),
         min_size=1,
         max_size=12,
@@ -225,7 +238,7 @@ def _consume_paragraph(paragraph: str, lines: list[TextLine], start: int) -> int
     while True:
         line = lines[index].text
         index += 1
-        assert paragraph[position:position + len(line)] == line
+        assert paragraph[position : position + len(line)] == line
         position += len(line)
         if position < len(paragraph) and paragraph[position] == " ":
             position += 1
@@ -247,7 +260,9 @@ def test_decode_of_encode_gives_back_lines_codes_and_cuts(document, profile):
                 assert all((line.align, line.bold) == (block.align, block.bold) for line in lines[index:end])
                 index = end
     assert index == len(lines)
-    assert [e.data for e in events if isinstance(e, QrCode)] == [b.data for b in document.blocks if isinstance(b, QrBlock)]
+    assert [e.data for e in events if isinstance(e, QrCode)] == [
+        b.data for b in document.blocks if isinstance(b, QrBlock)
+    ]
     assert [e.data for e in events if isinstance(e, Barcode)] == [
         b.data for b in document.blocks if isinstance(b, BarcodeBlock)
     ]

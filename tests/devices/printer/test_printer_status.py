@@ -68,12 +68,18 @@ def test_collector_waits_for_four_bytes_and_skips_xon_xoff():
     assert collector.feed(b"\x13\x12\x72") == PrinterStatus(paper="out")
 
 
-@given(st.builds(
-    PrinterStatus,
-    offline=st.booleans(), cover_open=st.booleans(), paper=st.sampled_from(["ok", "near_end", "out"]),
-    stopped_by_paper_end=st.booleans(), cutter_error=st.booleans(),
-    unrecoverable_error=st.booleans(), auto_recoverable_error=st.booleans(),
-))
+@given(
+    st.builds(
+        PrinterStatus,
+        offline=st.booleans(),
+        cover_open=st.booleans(),
+        paper=st.sampled_from(["ok", "near_end", "out"]),
+        stopped_by_paper_end=st.booleans(),
+        cutter_error=st.booleans(),
+        unrecoverable_error=st.booleans(),
+        auto_recoverable_error=st.booleans(),
+    )
+)
 def test_reply_bytes_round_trip(status):
     replies = reply_bytes(status)
     assert parse(bytes(replies[kind] for kind in (1, 2, 3, 4))) == status

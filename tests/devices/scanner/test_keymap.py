@@ -12,7 +12,9 @@ from devices.scanner.keymap import EV_KEY, KEYMAPS, KeyboardDecoder, KeyboardSca
 from devices.scanner.protocol import BadInput, Scan
 
 RECORDINGS = Path(__file__).parent / "recordings"
-EVENT = re.compile(r"Event: time (?P<time>[\d.]+), type (?P<type>\d+) \(\w+\), code (?P<code>\d+) \(\w+\), value (?P<value>-?[0-9a-f]+)")
+EVENT = re.compile(
+    r"Event: time (?P<time>[\d.]+), type (?P<type>\d+) \(\w+\), code (?P<code>\d+) \(\w+\), value (?P<value>-?[0-9a-f]+)"
+)
 SYN = re.compile(r"Event: time (?P<time>[\d.]+), -+ SYN_(?P<kind>REPORT|DROPPED) -+")
 
 
@@ -52,14 +54,18 @@ def test_recorded_scans_decode_in_their_layout(name: str, layout: str, code: str
 
 
 def test_aim_prefix_and_gs1_separator_typed_as_ctrl_bracket() -> None:
-    assert play("us_gs1_aim.evtest", "us") == [Scan(code="0109501101530003\x1d10ABC123", symbology="gs1-128", aim="]C1")]
+    assert play("us_gs1_aim.evtest", "us") == [
+        Scan(code="0109501101530003\x1d10ABC123", symbology="gs1-128", aim="]C1")
+    ]
 
 
 def test_the_wrong_layout_is_noticed() -> None:
     # A German scanner read as US: AltGr types nothing on US, so the code is refused, not garbled.
     assert play("de_waybill.evtest", "us") == [
-        BadInput("key code 16 with these modifiers types nothing in the us layout; code discarded",
-                 Problem(Code.SCANNER_UNMAPPED_KEY, {"key": "16", "layout": "us"}))
+        BadInput(
+            "key code 16 with these modifiers types nothing in the us layout; code discarded",
+            Problem(Code.SCANNER_UNMAPPED_KEY, {"key": "16", "layout": "us"}),
+        )
     ]
 
 

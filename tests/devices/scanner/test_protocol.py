@@ -58,7 +58,8 @@ def test_overlong_line_is_reported_once_and_the_next_code_arrives() -> None:
     events += lines.feed(b"\rNEXT\r", 0.0)
     assert errors(events) == [f"code longer than {MAX_CODE_BYTES} bytes; discarded"]
     assert [event.problem for event in events if isinstance(event, BadInput)] == [
-        Problem(Code.SCANNER_CODE_TOO_LONG, {"limit": MAX_CODE_BYTES})]
+        Problem(Code.SCANNER_CODE_TOO_LONG, {"limit": MAX_CODE_BYTES})
+    ]
     assert scans(events) == [("NEXT", None)]
 
 
@@ -92,7 +93,9 @@ def test_code_that_never_ends_times_out_and_the_next_code_arrives() -> None:
     assert lines.deadline() == pytest.approx(10.5)
     assert lines.expire(10.4) == []
     timeout = lines.expire(10.5)
-    assert errors(timeout) == ["code not terminated within 500 ms (5 bytes discarded); check the scanner's terminator setting"]
+    assert errors(timeout) == [
+        "code not terminated within 500 ms (5 bytes discarded); check the scanner's terminator setting"
+    ]
     assert lines.deadline() is None
     assert scans(lines.feed(b"678\r", 11.0)) == [("678", None)]
 

@@ -68,7 +68,9 @@ async def test_self_test_reports_the_open_port_and_bytes_seen(pair) -> None:
     await emulator.scan("A012")
     await next_events(driver)
     report = driver.self_test()
-    assert report.startswith(f"{emulator.path} at 9600 baud, codes end with CR: port open; 5 bytes received (1 codes, 0 bad)")
+    assert report.startswith(
+        f"{emulator.path} at 9600 baud, codes end with CR: port open; 5 bytes received (1 codes, 0 bad)"
+    )
 
 
 async def test_unplug_goes_offline_with_the_path_and_replug_works_again(pair) -> None:

@@ -16,12 +16,14 @@ def texts(text: str) -> str:
 def test_a_call_reads_the_ticket_digit_by_digit_and_the_window_as_a_number() -> None:
     assert texts("请A012号到3号窗口办理") == "请A零一二号到三号窗口办理"
     assert pinyin_text(plan("请A012号到3号窗口办理")) == (
-        "qing3 A ling2 yi1 er4 hao4 dao4 san1 hao4 chuang1 kou3 ban4 li3")
+        "qing3 A ling2 yi1 er4 hao4 dao4 san1 hao4 chuang1 kou3 ban4 li3"
+    )
     assert texts("请B105号到12号窗口") == "请B一零五号到十二号窗口"
 
 
-@pytest.mark.parametrize(("value", "words"), [(0, "零"), (7, "七"), (10, "十"), (11, "十一"), (20, "二十"),
-                                              (35, "三十五"), (99, "九十九")])
+@pytest.mark.parametrize(
+    ("value", "words"), [(0, "零"), (7, "七"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五"), (99, "九十九")]
+)
 def test_numbers_up_to_99_are_read_as_numbers(value: int, words: str) -> None:
     assert number_words(value) == words
     assert texts(f"{value}号") == words + "号"

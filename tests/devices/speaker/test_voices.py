@@ -30,7 +30,7 @@ def bursts(audio: Audio, *, floor: int = 1500, gap_s: float = 0.03) -> int:
     count, quiet, sounding = 0, quiet_needed, False
     samples = audio.samples
     for start in range(0, len(samples), window):
-        loud = max((abs(value) for value in samples[start:start + window]), default=0) > floor
+        loud = max((abs(value) for value in samples[start : start + window]), default=0) > floor
         if loud and not sounding and quiet >= quiet_needed:
             count += 1
         sounding = loud
