@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import msgspec
 
 from central import store
 from core.centre import Envelope, new_msg_id
+from db.clock import SHANGHAI
 from govan import config as config_module
 from govan.config import Config
 from tui.central.app import CentralApp
@@ -23,7 +24,9 @@ def config_for(tmp_path: Path, url: str) -> Config:
 
 async def fill(url: str, tmp_path: Path) -> None:
     await store.migrate(url)
-    now = datetime.now(UTC)
+    # The centre's days are Asia/Shanghai's: from 16:00 UTC a UTC date is a day behind, and a
+    # deadline made from it was one day more overdue (the test failed in the evening).
+    now = datetime.now(SHANGHAI)
     old = (now - timedelta(days=20)).isoformat()
     summary = {
         "trip": {
