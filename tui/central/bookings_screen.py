@@ -11,15 +11,12 @@ from datetime import UTC, datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from planning import desk
-from tui.central.plan_form import FIELD_HINTS, FIELD_LABELS
 from tui.central.plan_screen import PlanScreen
 from tui.i18n import N_, NC_, pt, t
 from tui.terms import BOOKING_KIND_WORDS, BOOKING_STATUS_WORDS, HALF_DAY_WORDS
-from tui.widgets.key_bar import KeyBar
 
 FIELDS = ("kind", "van", "day", "half", "items", "head_count", "group", "name", "phone", "address", "point", "needs")
 
@@ -40,32 +37,25 @@ class BookingsScreen(PlanScreen):
         self.rows: list[desk.BookingRow] = []
 
     def compose(self) -> ComposeResult:
-        yield self.head()
-        yield Static(t("Loading…"), id="central-note")
-        table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
-        table.add_columns(
-            pt("plan.col", "Day"),
-            pt("plan.col", "Van"),
-            pt("plan.col", "Kind"),
-            pt("plan.col", "Who"),
-            pt("plan.col", "Items"),
-            pt("plan.col", "Status"),
-            pt("plan.col", "Tailored plan"),
+        yield from self.compose_list_and_form(
+            [
+                pt("plan.col", "Day"),
+                pt("plan.col", "Van"),
+                pt("plan.col", "Kind"),
+                pt("plan.col", "Who"),
+                pt("plan.col", "Items"),
+                pt("plan.col", "Status"),
+                pt("plan.col", "Tailored plan"),
+            ],
+            FIELDS,
         )
-        yield table
-        with VerticalScroll(id="plan-form"):
-            for field in FIELDS:
-                with Horizontal(classes="plan-row"):  # the label stays when the field is filled
-                    yield Static(t(FIELD_LABELS[field]), classes="plan-label")
-                    yield Input(placeholder=t(FIELD_HINTS[field]), id=f"form-{field}", classes="plan-field")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#form-kind", Input).value = "individual"
         self.reload()
 
     def form(self) -> dict[str, str]:
-        return {field: self.query_one(f"#form-{field}", Input).value for field in FIELDS}
+        return self.form_values(FIELDS)
 
     def reload(self, note: str = "") -> None:
         self.call_store(lambda conn: desk.booking_rows(conn, self.week), lambda rows: self.show(rows, note))

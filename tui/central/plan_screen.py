@@ -7,14 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Input, Static
 
 from central import views
 from planning.errors import PlanningError
 from tui.central.pages import PAGES
+from tui.central.plan_form import FIELD_HINTS, FIELD_LABELS
 from tui.central.plan_problems import describe_plan
 from tui.i18n import NC_, t
+from tui.widgets.key_bar import KeyBar
 
 PLAN_PAGES = (
     ("7", "week", NC_("plan.page.week", "Week")),
@@ -34,6 +38,23 @@ class PlanScreen(Screen[None]):
 
     def head(self) -> Static:
         return Static(t("Longgang service centre · fleet tracking") + f"\n{tabs(self.page)}", id="central-head")
+
+    def compose_list_and_form(self, columns: list[str], fields: tuple[str, ...]) -> ComposeResult:
+        """The dispatcher's list above a form of `fields`, each labelled (bookings, sessions)."""
+        yield self.head()
+        yield Static(t("Loading…"), id="central-note")
+        table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*columns)
+        yield table
+        with VerticalScroll(id="plan-form"):
+            for field in fields:
+                with Horizontal(classes="plan-row"):  # the label stays when the field is filled
+                    yield Static(t(FIELD_LABELS[field]), classes="plan-label")
+                    yield Input(placeholder=t(FIELD_HINTS[field]), id=f"form-{field}", classes="plan-field")
+        yield KeyBar()
+
+    def form_values(self, fields: tuple[str, ...]) -> dict[str, str]:
+        return {field: self.query_one(f"#form-{field}", Input).value for field in fields}
 
     def note(self, text: str) -> None:
         self.query_one("#central-note", Static).update(text)

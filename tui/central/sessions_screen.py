@@ -9,16 +9,14 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from devices.fonts import default_cjk_font
 from planning import desk, sessions, week
-from tui.central.plan_form import FIELD_HINTS, FIELD_LABELS
+from tui.central.plan_form import FIELD_HINTS
 from tui.central.plan_screen import PlanScreen
 from tui.i18n import N_, pt, t
 from tui.terms import HALF_DAY_WORDS
-from tui.widgets.key_bar import KeyBar
 
 FIELDS = ("theme", "items", "van", "day", "half", "stop", "deadline", "qr")
 WEEKS_SHOWN = 4
@@ -37,30 +35,23 @@ class SessionsScreen(PlanScreen):
         self.rows: list[sessions.Session] = []
 
     def compose(self) -> ComposeResult:
-        yield self.head()
-        yield Static(t("Loading…"), id="central-note")
-        table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
-        table.add_columns(
-            pt("plan.col", "Day"),
-            pt("plan.col", "Van"),
-            pt("plan.col", "Theme"),
-            pt("plan.col", "Stop"),
-            pt("plan.col", "Order by"),
-            pt("plan.col", "Items"),
+        yield from self.compose_list_and_form(
+            [
+                pt("plan.col", "Day"),
+                pt("plan.col", "Van"),
+                pt("plan.col", "Theme"),
+                pt("plan.col", "Stop"),
+                pt("plan.col", "Order by"),
+                pt("plan.col", "Items"),
+            ],
+            FIELDS,
         )
-        yield table
-        with VerticalScroll(id="plan-form"):
-            for field in FIELDS:
-                with Horizontal(classes="plan-row"):  # the label stays when the field is filled
-                    yield Static(t(FIELD_LABELS[field]), classes="plan-label")
-                    yield Input(placeholder=t(FIELD_HINTS[field]), id=f"form-{field}", classes="plan-field")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
 
     def form(self) -> dict[str, str]:
-        return {field: self.query_one(f"#form-{field}", Input).value for field in FIELDS}
+        return self.form_values(FIELDS)
 
     def reload(self, note: str = "") -> None:
         monday = week.monday_of(self.week)
