@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from core.problems import Problem
 from db.followups import FollowUpLine
 from db.incidents import DEVICES as INCIDENT_DEVICES
 from db.metrics import Evaluation, Figures
@@ -149,6 +150,7 @@ def to_dict(report: TripReport) -> dict[str, Any]:
                 "device": incident.device,
                 "kind": incident.kind,
                 "state": incident.state,
+                "problem": _problem(incident.problem),
                 "detail": incident.detail,
             }
             for incident in report.incidents
@@ -196,6 +198,10 @@ def _bad_review(line: FollowUpLine, report: TripReport) -> dict[str, Any]:
         "fix_at": _time(_local(report, follow_up.fix_at)),
         "report_at": _time(_local(report, follow_up.report_at)),
     }
+
+
+def _problem(problem: Problem | None) -> dict[str, Any] | None:
+    return {"code": problem.code.value, "params": dict(problem.params)} if problem is not None else None
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -252,7 +258,11 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[str, object, object, str, 
             yield "suggestion", number, "", metric, value
     for number, incident in enumerate(data["incidents"], 1):
         for metric, value in incident.items():
-            if metric != "device":
+            if metric == "problem":  # one cell each: the code, and its params as JSON
+                yield "incident", number, incident["device"], "problem", value["code"] if value else ""
+                params = json.dumps(value["params"], ensure_ascii=False, sort_keys=True) if value else ""
+                yield "incident", number, incident["device"], "params", params
+            elif metric != "device":
                 yield "incident", number, incident["device"], metric, value
     yield "notes", "", "", "text", data["notes"]
 

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TextArea
 
 import db
+from core.problems import Code, Problem
 from daemon.messages import PaperControl
 from db import incidents, report, staff, trips
 from govan import config as config_module
@@ -158,9 +159,13 @@ async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_i
         ]
         assert text_of(app, "#captain-devices") == "本次出车设备无故障记录"
         # Trouble recorded while the trip is open shows up on the next refresh.
-        incidents.record(app.store, "printer", "state", state="error", detail="paper out", at=at(10).isoformat())
+        # Kept as the daemon's code, worded in the staff's language; free text without a code is data.
+        paper_out = Problem(Code.PRINTER_PAPER_OUT)
+        incidents.record(app.store, "printer", "state", state="error", problem=paper_out, at=at(10).isoformat())
+        incidents.record(app.store, "scanner", "error", detail="frame 0x1f", at=at(11).isoformat())
         await pilot.press("f5")
-        assert "09:10 打印机 故障 paper out" in text_of(app, "#captain-devices")
+        devices = text_of(app, "#captain-devices")
+        assert "09:10 打印机 故障 打印机缺纸" in devices and "09:11 扫码枪 出错 frame 0x1f" in devices
 
 
 async def test_the_captain_only_and_in_english(
@@ -179,6 +184,10 @@ async def test_the_captain_only_and_in_english(
         await as_captain(app, pilot, fixture.ids)
         assert "Completion rate 75.0%" in text_of(app, "#captain-cases")
         assert "Satisfaction 71.4% · praise 57.1%" in text_of(app, "#captain-ratings")
+        paper_out = Problem(Code.PRINTER_PAPER_OUT)
+        incidents.record(app.store, "printer", "state", state="error", problem=paper_out, at=at(10).isoformat())
+        await pilot.press("f5")
+        assert "09:10 Printer error the printer is out of paper" in text_of(app, "#captain-devices")
 
 
 async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
@@ -237,7 +246,7 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
             await until(pilot, lambda: len(incidents.between(app.store, "2026-01-01")) == 1)
             daemon_van.client.publish(daemon_van.topics.sim("printer", "paper"), PaperControl(state="ok"))
             await until(pilot, lambda: len(incidents.between(app.store, "2026-01-01")) == 2)
-            await until(pilot, lambda: "打印机 故障 paper out" in text_of(app, "#captain-devices"))
+            await until(pilot, lambda: "打印机 故障 打印机缺纸" in text_of(app, "#captain-devices"))
 
             await pilot.press("c")
             assert isinstance(app.screen, TripCloseScreen)
@@ -279,9 +288,9 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
     assert data["trip"]["status"] == "closed"
     assert (data["overall"]["tickets"], data["overall"]["no_shows"], data["overall"]["waiting"]) == (10, 2, 0)
     assert data["overall"]["completion_rate"] == pytest.approx(0.75)
-    assert [(i["device"], i["state"], i["detail"]) for i in data["incidents"]] == [
-        ("printer", "error", "paper out"),
-        ("printer", "ready", ""),
+    assert [(i["device"], i["state"], i["problem"], i["detail"]) for i in data["incidents"]] == [
+        ("printer", "error", {"code": "printer.paper_out", "params": {}}, ""),
+        ("printer", "ready", None, ""),
     ]
     assert [member["cooperation"] for member in data["crew"]] == [5, 4, 4]
     rows = list(csv.DictReader(io.StringIO((exports / "trip-0001-2026-11-20.csv").read_text(encoding="utf-8-sig"))))
