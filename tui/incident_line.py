@@ -16,7 +16,12 @@ from tui.i18n import Language, t
 from tui.problems import describe
 from tui.terms import DEVICE_NAMES, INCIDENT_WORDS
 
-__all__ = ["incident_details", "incident_text"]
+__all__ = ["incident_details", "incident_text", "incident_word"]
+
+
+def incident_word(incident: Incident) -> str:
+    """What happened, as a message of INCIDENT_WORDS: the state a device went to, or a fault (an error event)."""
+    return INCIDENT_WORDS[incident.state if incident.kind == "state" else "fault"]
 
 
 def incident_details(incident: Incident, words: Language | None = None) -> str:
@@ -29,8 +34,7 @@ def incident_details(incident: Incident, words: Language | None = None) -> str:
 
 def incident_text(incident: Incident, tz: tzinfo) -> Text:
     """'10:05 打印机 故障 缺纸', red for trouble, green for a recovery."""
-    what = t(INCIDENT_WORDS[incident.state if incident.kind == "state" else "fault"])
-    line = f"{fmt.stored_time(incident.at, tz)} {t(DEVICE_NAMES[incident.device])} {what}"
+    line = f"{fmt.stored_time(incident.at, tz)} {t(DEVICE_NAMES[incident.device])} {t(incident_word(incident))}"
     if details := incident_details(incident):
         line += f" {details}"
     return Text(line, style="green" if incident.recovered else "red")

@@ -297,7 +297,8 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
     overall = {row["metric"]: row["value"] for row in rows if row["section"] == "overall"}
     assert (overall["served"], float(overall["satisfaction_rate"])) == ("8", pytest.approx(5 / 7))
     markdown = (exports / "trip-0001-2026-11-20.md").read_text(encoding="utf-8")
-    assert "| 好评率 praise rate | 57.1% | 40.0% | 100.0% |" in markdown
+    assert "| 好评率 | 57.1% | 40.0% | 100.0% |" in markdown  # in the staff's language
+    assert "| 打印机 | 故障 | 打印机缺纸 |" in markdown  # heard at the real time
     # Stored and queued for the back office, exactly what was exported.
     store = db.open_store(config.database_path)
     (message,) = [m for m in db.outbox.pending(store) if m.kind == "trip.summary"]
