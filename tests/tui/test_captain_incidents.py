@@ -115,7 +115,7 @@ def test_old_free_text_stays_as_data_and_our_own_english_becomes_codes(tmp_path:
     """m010 on a store with incidents written before codes were kept."""
     path = tmp_path / "govan.db"
     store = open_store(path, migrate=False)
-    migrations.migrations.apply(store, stop_before="m010_incident_problems")
+    migrations.migrations.apply(store, stop_before="m010_incident_problems_and_english_names")
     old = "INSERT INTO device_incidents (device, kind, state, detail, at) VALUES (?, ?, ?, ?, ?)"
     store.execute(old, ["printer", "state", "error", "paper out", "2026-11-20T01:10:00.000+00:00"])
     store.execute(old, ["daemon", "state", "offline", "the daemon is offline", "2026-11-20T01:20:00.000+00:00"])
