@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 
-from flows.captain import Figures, GroupFigures
+from flows.captain import Figures
 from flows.summary import FORMATS, Format, TripReport, to_csv, to_json
 from tui import figure_format as fmt
 from tui.i18n import Language
 from tui.incident_line import incident_details, incident_word
+from tui.names import name_of
 from tui.terms import (
     DEVICE_NAMES,
     FIGURE_WORDS,
@@ -43,17 +44,12 @@ def render(report: TripReport, fmt_: Format, words: Language) -> str:
     raise ValueError(f"export format must be one of {', '.join(FORMATS)}")
 
 
-def group_name(group: GroupFigures, words: Language) -> str:
-    """A per-queue or per-staff column's name: a department's name in the language, a person's as it is."""
-    return group.name
-
-
 # CSV -------------------------------------------------------------------------------
 
 
 def csv_text(report: TripReport, words: Language) -> str:
     """The CSV with its `name` column in `words`; section, key and metric stay codes."""
-    categories = {group.key: group_name(group, words) for group in report.summary.by_category}
+    categories = {group.key: name_of(group, words) for group in report.summary.by_category}
 
     def name(section: str, key: object, stored: object) -> object:
         if section == "ratings":
@@ -118,7 +114,7 @@ def markdown(report: TripReport, words: Language) -> str:
     )
     summary = report.summary
     columns = [(t("All"), summary.overall, report.trips_out_year)] + [
-        (f"{group.key} {group_name(group, words)}", group.figures, report.trips_out_year_by_category.get(group.key, 0))
+        (f"{group.key} {name_of(group, words)}", group.figures, report.trips_out_year_by_category.get(group.key, 0))
         for group in summary.by_category
     ]
     lines += _section(t("Overall and per queue"), _figure_table(columns, words))

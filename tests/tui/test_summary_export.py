@@ -68,6 +68,7 @@ def test_markdown_in_chinese_has_the_figures_and_no_english(store: Database) -> 
     assert line_starting(text, "| 办成率 |").split(" | ")[1:3] == ["75.0%", "80.0%"]  # overall, then queue A
     assert line_starting(text, "| 等候中位 |").split(" | ")[1] == "6.0 分"
     assert "| 满意率 | 71.4% |" in text
+    assert "| 指标 | 全部 | A 公安 | F 人力社保 |" in text
     assert "| A004 | 1 非常不满意 | 否 | 员工s3 | — | 2026-11-27 | 待回访 |" in text
     assert "- 希望增加周末服务" in text
     assert "| 09:10 | 打印机 | 故障 | 打印机缺纸 |" in text
@@ -83,6 +84,7 @@ def test_markdown_in_english_has_no_chinese_but_names_and_data(store: Database) 
     assert line_starting(text, "| Wait median |").split(" | ")[1] == "6.0 min"
     assert "| A004 | 1 Very dissatisfied | no | 员工s3 | — | 2026-11-27 | open |" in text
     assert "| 09:10 | Printer | error | the printer is out of paper |" in text
+    assert "| Figure | All | A Public Security | F HR and Social Security |" in text  # the catalogue's English names
     assert leaks(text, "en", _data_texts(store)) == []
     # The check would see a Chinese word of ours.
     assert leaks(text + "\n| 办成率 | 75.0% |", "en", _data_texts(store)) != []
@@ -106,14 +108,17 @@ def test_the_csv_parses_back_to_the_json_whatever_the_language(store: Database, 
     incident = {row["metric"]: row["value"] for row in rows if row["section"] == "incident" and row["key"] == "1"}
     assert (incident["problem"], incident["params"], incident["state"]) == ("printer.paper_out", "{}", "error")
     names = {(row["section"], row["key"]): row["name"] for row in rows if row["section"] in ("ratings", "incident")}
+    category = {row["key"]: row["name"] for row in rows if row["section"] == "category"}
     if locale == "zh_CN":
         assert (names["ratings", "5"], names["ratings", "1"], names["incident", "1"]) == (
             "非常满意",
             "非常不满意",
             "打印机",
         )
+        assert category["A"] == "公安"
     else:
         assert (names["ratings", "5"], names["incident", "3"]) == ("Very satisfied", "Scanner")
+        assert category["A"] == "Public Security"
 
 
 def test_the_csvs_codes_are_the_same_in_both_languages(store: Database) -> None:

@@ -22,6 +22,7 @@ from flows.summary import FORMATS, Format, TripSummary
 from tui import figure_format as fmt
 from tui.i18n import N_, NC_, language, pt, t
 from tui.incident_line import incident_text
+from tui.names import name_of
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.summary_export import render
@@ -192,7 +193,8 @@ class SummaryScreen(VanScreen):
     def _figures(self) -> Table:
         r = self.report
         columns = [(t("All"), r.summary.overall, r.trips_out_year)] + [
-            (f"{g.key} {g.name}", g.figures, r.trips_out_year_by_category.get(g.key, 0)) for g in r.summary.by_category
+            (f"{g.key} {name_of(g)}", g.figures, r.trips_out_year_by_category.get(g.key, 0))
+            for g in r.summary.by_category
         ]
         return _figure_table(t("Overall and per queue"), columns)
 
