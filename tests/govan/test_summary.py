@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import db
 from govan import config as config_module
 from govan.cli import main
-from tests.db.support import Van, build_van
+from tests.db.support import build_van, open_van
 from tests.db.test_metrics import run_shift
 from tests.support.van import write_config
 
@@ -33,21 +32,9 @@ def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = config_module.load(path).data_path
     data.mkdir(parents=True)
     build_van(data / "govan.db")
-    store = db.open_store(data / "govan.db")
-    ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    run_shift(
-        Van(
-            path=data / "govan.db",
-            db=store,
-            trip_id=1,
-            captain=ids["c1"],
-            s1=ids["s1"],
-            s2=ids["s2"],
-            s3=ids["s3"],
-            dispatcher=ids["d1"],
-        )
-    )
-    store.close()
+    van = open_van(data / "govan.db")
+    run_shift(van)
+    van.db.close()
     return path
 
 

@@ -30,7 +30,7 @@ from daemon.messages import PaperControl
 from db import incidents, report, staff, trips
 from govan import config as config_module
 from govan.config import Config
-from tests.db.support import Van, at, build_van, id_number
+from tests.db.support import at, build_van, id_number, open_van
 from tests.db.test_metrics import run_shift
 from tests.support.stores import copy_store
 from tests.support.van import write_config
@@ -54,21 +54,9 @@ def shift_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store with the hand-worked shift done (PIN hashing is slow: built once)."""
     path = tmp_path_factory.mktemp("captain") / "govan.db"
     build_van(path)
-    store = db.open_store(path)
-    ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    run_shift(
-        Van(
-            path=path,
-            db=store,
-            trip_id=1,
-            captain=ids["c1"],
-            s1=ids["s1"],
-            s2=ids["s2"],
-            s3=ids["s3"],
-            dispatcher=ids["d1"],
-        )
-    )
-    store.close()
+    van = open_van(path)
+    run_shift(van)
+    van.db.close()
     return path
 
 

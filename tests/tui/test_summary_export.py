@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-import db
 from core.problems import Code, Problem
 from db import incidents, report
 from flows.summary import TripReport, to_dict
-from tests.db.support import Van, at, build_van
+from tests.db.support import at, build_van, open_van
 from tests.db.test_metrics import run_shift
 from tests.tui.test_language_walk import _data_texts, leaks
 from tui.i18n import language
@@ -31,25 +30,14 @@ from tui.summary_export import csv_text, markdown, render
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("export") / "govan.db"
     build_van(path)
-    opened = db.open_store(path)
-    ids = {row["login"]: row["id"] for row in opened.query("SELECT id, login FROM staff")}
-    run_shift(
-        Van(
-            path=path,
-            db=opened,
-            trip_id=1,
-            captain=ids["c1"],
-            s1=ids["s1"],
-            s2=ids["s2"],
-            s3=ids["s3"],
-            dispatcher=ids["d1"],
-        )
-    )
+    van = open_van(path)
+    run_shift(van)
+    opened = van.db
     paper_out = Problem(Code.PRINTER_PAPER_OUT)
     incidents.record(opened, "printer", "state", state="error", problem=paper_out, at=at(10).isoformat())
     incidents.record(opened, "printer", "state", state="ready", at=at(12).isoformat())
     incidents.record(opened, "scanner", "error", detail="frame 0x1f", at=at(15).isoformat())
-    report.set_notes(opened, 1, "一切正常", staff_id=ids["c1"])
+    report.set_notes(opened, 1, "一切正常", staff_id=van.captain)
     yield opened
     opened.close()
 
