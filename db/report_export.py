@@ -262,7 +262,12 @@ EVALUATION_COLUMNS = (
 )
 
 
-def evaluation_csv(evaluations: Iterable[Evaluation]) -> str:
+def _stored_name(evaluation: Evaluation) -> str:
+    return evaluation.name
+
+
+def evaluation_csv(evaluations: Iterable[Evaluation], name: Callable[[Evaluation], str] = _stored_name) -> str:
+    """The ranking, one row each; `name` words the name column (a department's, in the caller's language)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EVALUATION_COLUMNS)
@@ -273,7 +278,7 @@ def evaluation_csv(evaluations: Iterable[Evaluation]) -> str:
                 for value in (
                     e.rank,
                     e.key,
-                    e.name,
+                    name(e),
                     e.trips,
                     e.cases,
                     e.completion_rate,
@@ -287,7 +292,9 @@ def evaluation_csv(evaluations: Iterable[Evaluation]) -> str:
     return out.getvalue()
 
 
-def write_evaluation(evaluations: Iterable[Evaluation], path: Path) -> Path:
+def write_evaluation(
+    evaluations: Iterable[Evaluation], path: Path, name: Callable[[Evaluation], str] = _stored_name
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(evaluation_csv(evaluations), encoding="utf-8-sig")
+    path.write_text(evaluation_csv(evaluations, name), encoding="utf-8-sig")
     return path

@@ -56,4 +56,4 @@ async def test_the_live_trip_the_summary_and_the_evaluation(tmp_path: Path) -> N
         assert evaluation.refresh() is None and evaluation.by == "staff"
         assert evaluation.set_period("2026-12-31 2026-12-01") == Problem(Code.EVALUATION_PERIOD)
         assert evaluation.switch() is None and evaluation.by == "department"
-        assert isinstance(evaluation.export(), Problem)  # the same file in the way
+        assert isinstance(evaluation.export(lambda e: e.name), Problem)  # the same file in the way

@@ -176,6 +176,18 @@ async def test_the_captain_only_and_in_english(
         incidents.record(app.store, "printer", "state", state="error", problem=paper_out, at=at(10).isoformat())
         await pilot.press("f5")
         assert "09:10 Printer error the printer is out of paper" in text_of(app, "#captain-devices")
+        # Departments by their English names, on screen and in the exported ranking.
+        await pilot.press("e")
+        assert isinstance(app.screen, EvaluationScreen)
+        await pilot.press("w")
+        assert [row[1] for row in table_rows(app, "#evaluation-table")][:2] == [
+            "Public Security",
+            "HR and Social Security",
+        ]
+        await pilot.press("ctrl+e")
+        path = fixture.config.data_path / "exports" / "evaluation-department-2026-11-01-2026-11-20.csv"
+        ranked = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        assert [row["name"] for row in ranked][:2] == ["Public Security", "HR and Social Security"]
 
 
 async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:

@@ -130,7 +130,7 @@ class EvaluationScreen(VanScreen):
         self.show(self.flow.switch())
 
     def action_export(self) -> None:
-        path = self.flow.export()
+        path = self.flow.export(name_of)  # a department's name in the staff's language
         if isinstance(path, Problem):
             self._say(Text(t("Export failed: {detail}", detail=describe(path)), style="bold red"))
             return
