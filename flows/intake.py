@@ -618,7 +618,7 @@ class IntakeFlow:
 
     def choose_item(self, code: str) -> Case | Problem:
         if self.case is not None:
-            return Problem(Code.INTAKE_CASE_OPEN, {"item": self._item.name})
+            return Problem(Code.INTAKE_CASE_OPEN, {"item": self._item.name, "item_en": self._item.name_en})
         refused = self._refused(Action.CHOOSE_ITEM)
         if refused is not None:
             return refused
@@ -748,7 +748,7 @@ class IntakeFlow:
             return self.look_up(code)
         if self.step is Step.OUTCOME:
             if self.outcome in _DELIVERING and not self._item.mailable:
-                return Problem(Code.CASE_NOT_MAILABLE, {"item": self._item.code})
+                return Problem(Code.CASE_NOT_MAILABLE, {"item": self._item.name, "item_en": self._item.name_en})
             if not self.allowed(Action.DELIVER_POST):
                 return Problem(Code.CASE_POST_DETAILS_NOT_POST)
             self.delivery = "post"
