@@ -23,7 +23,9 @@ class Named(Protocol):
     def name_en(self) -> str: ...
 
 
-def name_of(thing: Named, words: Language | None = None) -> str:
-    """Its name in the app's language (or the one given)."""
+def name_of(thing: Named | None, words: Language | None = None, *, missing: str = "—") -> str:
+    """Its name in the app's language (or the one given); `missing` for nothing (a ticket without an item)."""
+    if thing is None:
+        return missing
     english = (words or current()).locale == "en"
     return thing.name_en if english and thing.name_en else thing.name

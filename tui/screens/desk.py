@@ -196,7 +196,7 @@ class DeskScreen(VanScreen):
     def _cells(self, ticket: Ticket) -> tuple[Text | str, ...]:
         return (
             ticket.label,
-            name_of(item) if (item := self.desk.item(ticket.item_code)) is not None else "—",
+            name_of(self.desk.item(ticket.item_code)),
             t(PRIORITY_WORDS[ticket.priority_reason]) if ticket.priority_reason else "",
             Text(t(PRINT_WORDS[ticket.print_state]), style=PRINT_STYLE[ticket.print_state]),
             t(STATUS_WORDS[ticket.status]),

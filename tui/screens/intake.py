@@ -452,8 +452,7 @@ class IntakeScreen(VanScreen):
         return self.intake.items()
 
     def department_label(self, code: str) -> str:
-        department = self.intake.department(code)
-        return name_of(department) if department is not None else code
+        return name_of(self.intake.department(code), missing=code)
 
     def choose_item(self, code: str) -> None:
         opened = self.intake.choose_item(code)

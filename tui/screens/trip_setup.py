@@ -122,7 +122,7 @@ class TripSetupScreen(VanScreen):
         keys.clear()
         for key, code in zip(DESK_KEYS, self.flow.desk_keys, strict=True):
             item = self.flow.items.get(code) if code is not None else None
-            keys.add_row(key, name_of(item) if item is not None else "—", key=key)
+            keys.add_row(key, name_of(item), key=key)
         keys.move_cursor(row=row)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

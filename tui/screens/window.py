@@ -85,10 +85,8 @@ class WindowScreen(VanScreen):
         assert session is not None and session.trip is not None and session.seat is not None
         self.flow = WindowFlow(self.van, session.staff, session.trip, session.seat.window)
         served = pt("list separator", ", ").join(
-            t("{name} ({detail})", name=letter, detail=name_of(department) if department else "?")
-            for letter, department in (
-                (letter, self.window.department(letter)) for letter in self.window.seat.categories
-            )
+            t("{name} ({detail})", name=letter, detail=name_of(self.window.department(letter), missing="?"))
+            for letter in self.window.seat.categories
         )
         self.query_one("#window-title", Static).update(
             t("Window {window} · serving {categories}", window=self.window.window, categories=served)
@@ -130,8 +128,7 @@ class WindowScreen(VanScreen):
             details.update(Text(t("Free: press N to call the next number"), style="dim"))
             return
         number.show(ticket.label, "bold")
-        item = self.window.item(ticket.item_code)
-        text = Text(t("Item: {item}", item=name_of(item) if item is not None else "—") + "\n")
+        text = Text(t("Item: {item}", item=name_of(self.window.item(ticket.item_code))) + "\n")
         text.append(
             t("Status: {status} · called {calls}×", status=t(STATUS_WORDS[ticket.status]), calls=ticket.call_count)
             + "\n"
@@ -259,7 +256,7 @@ class WindowScreen(VanScreen):
                 else t(
                     "queue {letter} {name} (new number)",
                     letter=target.category,
-                    name=name_of(target.department) if target.department else target.category,
+                    name=name_of(target.department, missing=target.category),
                 ),
                 choice,
             )
@@ -289,7 +286,7 @@ class WindowScreen(VanScreen):
                 t(
                     "Queue {letter} {name}: which item?",
                     letter=target.category,
-                    name=name_of(target.department) if target.department else target.category,
+                    name=name_of(target.department, missing=target.category),
                 ),
                 [(name_of(item), code) for code, item in items.items()],
             ),
