@@ -390,9 +390,17 @@ C004_PLANNING = [
     )""",
 ]
 
+# A van's device incident carries the daemon's problem (a core.problems code and its params), not
+# English text; `detail` keeps free text only where no code came (older vans, older rows).
+C005_INCIDENT_PROBLEMS = [
+    "ALTER TABLE incidents ADD COLUMN problem text NOT NULL DEFAULT ''",
+    "ALTER TABLE incidents ADD COLUMN params jsonb NOT NULL DEFAULT '{}'",
+]
+
 MIGRATIONS: list[tuple[str, list[str]]] = [
     ("c001_fleet", M001_FLEET),
     ("c002_van_counts", C002_VAN_COUNTS),
     ("c003_reveals", C003_REVEALS),
     ("c004_planning", C004_PLANNING),
+    ("c005_incident_problems", C005_INCIDENT_PROBLEMS),
 ]

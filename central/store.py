@@ -442,15 +442,18 @@ async def _suggestion(
 async def _incident(
     conn: psycopg.AsyncConnection[Any], van_id: str, body: dict[str, Any], batch: Batch, connector: str
 ) -> None:
+    problem = body.get("problem") or {}  # null from a van before codes were sent
     await conn.execute(
-        """INSERT INTO incidents (van_id, incident_id, device, kind, state, detail, at)
-           VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
+        """INSERT INTO incidents (van_id, incident_id, device, kind, state, problem, params, detail, at)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
         [
             van_id,
             int(body["incident_id"]),
             body["device"],
             body["kind"],
             body.get("state") or "",
+            problem.get("code") or "",
+            Jsonb(problem.get("params") or {}),
             body.get("detail") or "",
             body["at"],
         ],

@@ -7,6 +7,9 @@ data (ID numbers, names, addresses, phones), since logs must not.
 
 A layer that raises does so with a `ProblemError` subclass of its own (db.errors,
 flows); the code tells the views what to say, the class tells callers how to react.
+
+A param that is a catalogue name (`item`) comes with its English name beside it (`item_en`,
+'' where the catalogue has none); words in English use that one (tui.problems).
 """
 
 from __future__ import annotations
@@ -130,8 +133,8 @@ class Code(StrEnum):
     CASE_ADDRESS_MISSING = "case.address_missing"  # by post or to the door
     CASE_DOOR_DATE_MISSING = "case.door_date_missing"
     CASE_DATE_NOT_DOOR = "case.date_not_door"
-    CASE_BACK_OFFICE_ONLY = "case.back_office_only"  # item
-    CASE_NOT_MAILABLE = "case.not_mailable"  # item
+    CASE_BACK_OFFICE_ONLY = "case.back_office_only"  # item, item_en
+    CASE_NOT_MAILABLE = "case.not_mailable"  # item, item_en
     CASE_NOT_AWAITING_DELIVERY = "case.not_awaiting_delivery"  # case, status
     CASE_WAYBILL_MISSING = "case.waybill_missing"
     CASE_WAYBILL_NOT_POST = "case.waybill_not_post"
@@ -234,7 +237,7 @@ class Code(StrEnum):
     # Intake (flows.intake)
     INTAKE_NOT_NOW = "intake.not_now"  # action, step: not at this step of the visit
     INTAKE_CARD_LATER = "intake.card_later"  # a card read away from the person step
-    INTAKE_CASE_OPEN = "intake.case_open"  # item: its case is open; record its outcome first
+    INTAKE_CASE_OPEN = "intake.case_open"  # item, item_en: its case is open; record its outcome first
     INTAKE_NOT_A_CASE_NUMBER = "intake.not_a_case_number"  # not a case number of this van
     INTAKE_SCAN_NOT_USED = "intake.scan_not_used"  # step: nothing at this step takes a scan
     INTAKE_OUTCOME_MISSING = "intake.outcome_missing"

@@ -262,9 +262,9 @@ def record_outcome(
         case = _open_case(db, case_id, "record the outcome of")
         item = get_item(db, case.item_code)
         if outcome == "completed_on_site" and item.completion != "on_site":
-            raise InvalidValue(Code.CASE_BACK_OFFICE_ONLY, item=item.code)
+            raise InvalidValue(Code.CASE_BACK_OFFICE_ONLY, item=item.name, item_en=item.name_en)
         if delivery == "post" and not item.mailable:
-            raise InvalidValue(Code.CASE_NOT_MAILABLE, item=item.code)
+            raise InvalidValue(Code.CASE_NOT_MAILABLE, item=item.name, item_en=item.name_en)
         status: CaseStatus = "awaiting_delivery" if delivery in ADDRESSED else "closed"
         db.execute(
             """UPDATE cases SET outcome = ?, reason = ?, delivery = ?, delivery_address = ?, waybill = ?,

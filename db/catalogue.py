@@ -3,6 +3,10 @@
 Loading is an upsert by code, all or nothing: every entry is checked before any
 row is written, and items missing from a file are left alone ("load a batch as
 each matures"). TOML and CSV round-trip through the same checks.
+
+Names are Chinese, as the city writes them; `name_en` is an English name for staff who
+work in English, optional ('' when a catalogue has none: the views show the Chinese).
+Citizens' paper always uses the Chinese name.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ CSV_COLUMNS = (
     "enabled",
     "needs_id_photo",
 )
+# Optional columns: files written before English names have none.
+CSV_OPTIONAL_COLUMNS = ("name_en", "department_name_en")
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _PHOTO_WORDS = ("照片", "相片")
 _MAX_TEXT = 80
@@ -53,6 +59,7 @@ class Department:
     code: str
     name: str
     queue_letter: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class ItemSpec:
     time_limit_days: int
     needs_id_photo: bool
     enabled: bool = True
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,7 @@ def _item(row: Mapping[str, Any]) -> Item:
         time_limit_days=row["time_limit_days"],
         needs_id_photo=bool(row["needs_id_photo"]),
         enabled=bool(row["enabled"]),
+        name_en=row["name_en"],
         added_at=row["added_at"],
         changed_at=row["changed_at"],
     )
@@ -201,13 +210,13 @@ def _upsert_department(db: Database, department: Department) -> None:
     try:
         if not existing:
             db.execute(
-                "INSERT INTO departments (code, name, queue_letter) VALUES (?, ?, ?)",
-                [department.code, department.name, department.queue_letter],
+                "INSERT INTO departments (code, name, queue_letter, name_en) VALUES (?, ?, ?, ?)",
+                [department.code, department.name, department.queue_letter, department.name_en],
             )
         elif Department(**existing[0]) != department:
             db.execute(
-                "UPDATE departments SET name = ?, queue_letter = ? WHERE code = ?",
-                [department.name, department.queue_letter, department.code],
+                "UPDATE departments SET name = ?, queue_letter = ?, name_en = ? WHERE code = ?",
+                [department.name, department.queue_letter, department.name_en, department.code],
             )
     except IntegrityError:
         raise InvalidValue(
@@ -218,6 +227,7 @@ def _upsert_department(db: Database, department: Department) -> None:
 def _upsert_item(db: Database, item: ItemSpec, stamp: str, report: LoadReport) -> None:
     values = {
         "name": item.name,
+        "name_en": item.name_en,
         "department": item.department,
         "materials": json.dumps(list(item.materials), ensure_ascii=False),
         "completion": item.completion,
@@ -298,6 +308,7 @@ def parse_csv(text: str, source: str = "catalogue") -> Catalogue:
     """One row per item; department_name and queue_letter define the department too."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
+    optional = {column: column in (reader.fieldnames or []) for column in CSV_OPTIONAL_COLUMNS}
     if missing:
         raise InvalidValue(Code.CATALOGUE_MISSING_COLUMN, source=source, column=missing[0])
     departments: dict[str, Department] = {}
@@ -306,9 +317,14 @@ def parse_csv(text: str, source: str = "catalogue") -> Catalogue:
         where = f"{source}: line {reader.line_num}"
         if None in row:
             raise InvalidValue(Code.CATALOGUE_EXTRA_FIELDS, where=where)
-        department = _department_spec(
-            {"code": row["department"], "name": row["department_name"], "queue_letter": row["queue_letter"]}, where
-        )
+        department_entry = {
+            "code": row["department"],
+            "name": row["department_name"],
+            "queue_letter": row["queue_letter"],
+        }
+        if optional["department_name_en"] and row["department_name_en"].strip():
+            department_entry["name_en"] = row["department_name_en"]
+        department = _department_spec(department_entry, where)
         if departments.setdefault(department.code, department) != department:
             raise InvalidValue(Code.CATALOGUE_DEPARTMENT_CONFLICT, where=where, department=department.code)
         raw_item: dict[str, object] = {
@@ -322,6 +338,8 @@ def parse_csv(text: str, source: str = "catalogue") -> Catalogue:
             "time_limit_days": _csv_int(row["time_limit_days"], where),
             "enabled": _csv_bool(row["enabled"], where, "enabled"),
         }
+        if optional["name_en"] and row["name_en"].strip():
+            raw_item["name_en"] = row["name_en"]
         if row["needs_id_photo"].strip():
             raw_item["needs_id_photo"] = _csv_bool(row["needs_id_photo"], where, "needs_id_photo")
         items.append(_item_spec(raw_item, where))
@@ -335,6 +353,7 @@ def to_toml(db: Database) -> str:
             "[[departments]]",
             f"code = {_toml_str(department.code)}",
             f"name = {_toml_str(department.name)}",
+            *([f"name_en = {_toml_str(department.name_en)}"] if department.name_en else []),
             f"queue_letter = {_toml_str(department.queue_letter)}",
             "",
         ]
@@ -344,6 +363,7 @@ def to_toml(db: Database) -> str:
             "[[items]]",
             f"code = {_toml_str(item.code)}",
             f"name = {_toml_str(item.name)}",
+            *([f"name_en = {_toml_str(item.name_en)}"] if item.name_en else []),
             f"department = {_toml_str(item.department)}",
             f"materials = [{materials}]",
             f"completion = {_toml_str(item.completion)}",
@@ -361,7 +381,7 @@ def to_csv(db: Database) -> str:
     departments = {department.code: department for department in list_departments(db)}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + CSV_OPTIONAL_COLUMNS)
     for item in list_items(db, enabled_only=False):
         department = departments[item.department]
         writer.writerow(
@@ -378,6 +398,8 @@ def to_csv(db: Database) -> str:
                 item.time_limit_days,
                 _csv_bool_text(item.enabled),
                 _csv_bool_text(item.needs_id_photo),
+                item.name_en,
+                department.name_en,
             ]
         )
     return out.getvalue()
@@ -394,19 +416,21 @@ def _table_list(raw: Mapping[str, Any], key: str, source: str) -> list[Mapping[s
 
 
 def _department_spec(entry: Mapping[str, Any], where: str) -> Department:
-    _no_unknown_keys(entry, {"code", "name", "queue_letter"}, where)
+    _no_unknown_keys(entry, {"code", "name", "name_en", "queue_letter"}, where)
     code = _code(entry.get("code"), where)
     name = _text(entry.get("name"), f"{where}: department {code!r} name")
+    name_en = _english(entry.get("name_en"), f"{where}: department {code!r} name_en")
     letter = entry.get("queue_letter")
     if not (isinstance(letter, str) and re.fullmatch(r"[A-Z]", letter)):
         raise InvalidValue(Code.CATALOGUE_QUEUE_LETTER, where=where, department=code)
-    return Department(code, name, letter)
+    return Department(code, name, letter, name_en)
 
 
 def _item_spec(entry: Mapping[str, Any], where: str) -> ItemSpec:
     allowed = {
         "code",
         "name",
+        "name_en",
         "department",
         "materials",
         "completion",
@@ -443,6 +467,7 @@ def _item_spec(entry: Mapping[str, Any], where: str) -> ItemSpec:
         time_limit_days=time_limit,
         needs_id_photo=_bool(entry.get("needs_id_photo", photo_default), f"{where}: needs_id_photo"),
         enabled=_bool(entry.get("enabled", True), f"{where}: enabled"),
+        name_en=_english(entry.get("name_en"), f"{where}: name_en"),
     )
 
 
@@ -482,6 +507,13 @@ def _text(value: object, where: str) -> str:
     if not (isinstance(value, str) and value.strip()) or len(value) > _MAX_TEXT:
         raise InvalidValue(Code.CATALOGUE_TEXT, where=where, limit=_MAX_TEXT)
     return value.strip()
+
+
+def _english(value: object, where: str) -> str:
+    """An optional English name: absent or blank is none ('')."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    return _text(value, where)
 
 
 def _bool(value: object, where: str) -> bool:

@@ -40,6 +40,7 @@ class _Key:
     case: str
     rating: str
     name: str  # the group's display name, from g.grp
+    name_en: str = "''"  # its English name, where the catalogue has one ('' otherwise)
     ticket_department: bool = False
     case_department: bool = False
 
@@ -51,6 +52,7 @@ _KEYS: dict[str, _Key] = {
         "d.queue_letter",
         "tk.category",
         "(SELECT name FROM departments WHERE queue_letter = g.grp)",
+        "(SELECT name_en FROM departments WHERE queue_letter = g.grp)",
         case_department=True,
     ),
     "staff": _Key("tk.staff_id", "c.staff_id", "r.staff_id", "(SELECT name FROM staff WHERE id = g.grp)"),
@@ -59,6 +61,7 @@ _KEYS: dict[str, _Key] = {
         "d.code",
         "dt.code",
         "(SELECT name FROM departments WHERE code = g.grp)",
+        "(SELECT name_en FROM departments WHERE code = g.grp)",
         ticket_department=True,
         case_department=True,
     ),
@@ -97,8 +100,9 @@ class Figures:
 @dataclass(frozen=True)
 class GroupFigures:
     key: Any  # category letter, staff id, department code, or 'all'
-    name: str
+    name: str  # a department's name as the catalogue has it (Chinese), or a person's
     figures: Figures
+    name_en: str = ""  # a department's English name, where the catalogue has one
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class Evaluation:
     praise_rate: float | None
     cooperation: float | None  # mean captain's mark, 1-5
     score: float  # 0-100
+    name_en: str = ""  # a department's English name, where the catalogue has one
 
 
 def _quantile(p: float, value: str = "x") -> str:
@@ -234,6 +239,7 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
     )
 
     names = " ".join(f"WHEN '{by}' THEN {_KEYS[by].name}" for by in dims)
+    names_en = " ".join(f"WHEN '{by}' THEN {_KEYS[by].name_en}" for by in dims)
     return f"""
     WITH
     scope AS (SELECT id FROM trips WHERE {scope}),
@@ -273,7 +279,7 @@ def _figures_sql(dims: tuple[Grouping, ...], scope: str, *, queue: bool = True) 
                SUM(score <= 2 AND named AND callback_at IS NOT NULL) AS named_bad_called_back
         FROM rating_rows GROUP BY dim, grp),
     groups AS (SELECT dim, grp FROM tk_agg UNION SELECT dim, grp FROM case_agg UNION SELECT dim, grp FROM rating_agg)
-    SELECT g.dim AS dim, g.grp AS grp, CASE g.dim {names} END AS name,
+    SELECT g.dim AS dim, g.grp AS grp, CASE g.dim {names} END AS name, CASE g.dim {names_en} END AS name_en,
            COALESCE(t.tickets, 0) AS tickets, COALESCE(t.called, 0) AS called,
            COALESCE(t.served, 0) AS served, COALESCE(t.no_shows, 0) AS no_shows,
            COALESCE(t.waiting, 0) AS waiting, COALESCE(t.transferred, 0) AS transferred,
@@ -329,6 +335,7 @@ def _figures(
                 key=row["grp"],
                 name=row["name"] or str(row["grp"]),
                 figures=Figures(**{name: row[name] for name in _FIGURE_FIELDS}),
+                name_en=row["name_en"] or "",
             )
         )
     return grouped
@@ -414,7 +421,7 @@ def evaluate(
                  + :w_cooperation * COALESCE((cr.cooperation - 1) / 4.0, 0)
                ) / :w_total AS score
         FROM members m LEFT JOIN crew cr ON cr.grp = m.grp LEFT JOIN figures f ON f.grp = m.grp)
-    SELECT RANK() OVER (ORDER BY score DESC) AS rank, grp, {_KEYS[by].name} AS name,
+    SELECT RANK() OVER (ORDER BY score DESC) AS rank, grp, {_KEYS[by].name} AS name, {_KEYS[by].name_en} AS name_en,
            trips, cases, completion_rate, satisfaction_rate, praise_rate, cooperation, score
     FROM scored g ORDER BY rank, grp"""
     params.update({f"w_{f.name}": float(getattr(weights, f.name)) for f in fields(EvaluationWeights)})
@@ -431,6 +438,7 @@ def evaluate(
             praise_rate=row["praise_rate"],
             cooperation=row["cooperation"],
             score=row["score"],
+            name_en=row["name_en"] or "",
         )
         for row in db.query(sql, params)
     ]

@@ -457,6 +457,56 @@ def m009_plans_and_bookings(db: Database) -> None:
     ) STRICT""")
 
 
+@migrations()
+def m010_incident_problems_and_english_names(db: Database) -> None:
+    """Words out of the store, names in two languages, for staff who work in English.
+
+    Device incidents keep the daemon's problem (a core.problems code and its params), so a view
+    words them in the staff's language; `detail` is left for free text with no code (rows from
+    before, or a newer daemon's code this version cannot read). The incidents this program wrote
+    itself in English become their codes. The table is made again for its wider unique key.
+
+    Departments and service items get an English name ('' where the catalogue has none: then
+    the Chinese name is shown). Those of the default catalogue that still have its Chinese name
+    get its English name now, as loading it again would give them.
+    """
+    import tomllib
+    from importlib import resources
+
+    db.execute("ALTER TABLE departments ADD COLUMN name_en TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE service_items ADD COLUMN name_en TEXT NOT NULL DEFAULT ''")
+    default = tomllib.loads(resources.files("db").joinpath("default_catalogue.toml").read_text(encoding="utf-8"))
+    for table, entries in (("departments", default["departments"]), ("service_items", default["items"])):
+        for entry in entries:
+            db.execute(
+                f"UPDATE {table} SET name_en = ? WHERE code = ? AND name = ? AND name_en = ''",
+                [entry.get("name_en", ""), entry["code"], entry["name"]],
+            )
+    db.execute("""CREATE TABLE device_incidents_v10 (
+        id INTEGER PRIMARY KEY,
+        device TEXT NOT NULL CHECK (device IN ('daemon', 'idreader', 'scanner', 'printer', 'camera', 'speaker')),
+        kind TEXT NOT NULL CHECK (kind IN ('state', 'error')),
+        state TEXT NOT NULL DEFAULT '' CHECK (state IN ('', 'ready', 'offline', 'error')),
+        problem TEXT NOT NULL DEFAULT '',
+        params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params) AND json_type(params) = 'object'),
+        detail TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        UNIQUE (device, kind, state, problem, params, detail, at)
+    ) STRICT""")
+    db.execute(
+        "INSERT INTO device_incidents_v10 (id, device, kind, state, problem, detail, at) "
+        "SELECT id, device, kind, state, "
+        "CASE WHEN device = 'daemon' AND detail = 'the daemon is offline' THEN 'daemon.offline' "
+        "WHEN device = 'daemon' AND detail = 'no connection to the MQTT broker' THEN 'daemon.no_broker' "
+        "ELSE '' END, "
+        "CASE WHEN device = 'daemon' AND detail IN ('the daemon is offline', 'no connection to the MQTT broker') "
+        "THEN '' ELSE detail END, at FROM device_incidents"
+    )
+    db.execute("DROP TABLE device_incidents")
+    db.execute("ALTER TABLE device_incidents_v10 RENAME TO device_incidents")
+    db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""
     with immediate(db):

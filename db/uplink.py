@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -127,6 +128,7 @@ def collect(db: Database, *, now: datetime | None = None) -> Collected:
                     "device": row["device"],
                     "kind": row["kind"],
                     "state": row["state"],
+                    "problem": _problem(row["problem"], row["params"]),
                     "detail": row["detail"],
                     "at": row["at"],
                 },
@@ -172,6 +174,11 @@ def body(db: Database, message: outbox.OutboxMessage) -> dict[str, Any]:
         )
         payload.update(entry, staff=_staff(db, entry.get("staff_id")))
     return payload
+
+
+def _problem(code: str, params: str) -> dict[str, Any] | None:
+    """An incident's problem as it goes up: its code and params, or null when it has none."""
+    return {"code": code, "params": json.loads(params)} if code else None
 
 
 def _one(db: Database, sql: str, *params: Any) -> dict[str, Any]:

@@ -123,7 +123,7 @@ class DeskFlow:
         self._pending_card: CardEvent | None = None
         store = van.store
         self._departments = {department.code: department for department in catalogue.list_departments(store)}
-        self._item_names = {item.code: item.name for item in catalogue.list_items(store, enabled_only=False)}
+        self._items = {item.code: item for item in catalogue.list_items(store, enabled_only=False)}
 
     # What may happen now
     def allowed(self, action: Action, ticket: Ticket | None = None) -> bool:
@@ -160,8 +160,9 @@ class DeskFlow:
     def department(self, code: str) -> Department | None:
         return self._departments.get(code)
 
-    def item_name(self, code: str | None) -> str | None:
-        return self._item_names.get(code) if code else None
+    def item(self, code: str | None) -> Item | None:
+        """A ticket's item (switched off or not); the view shows its name in the staff's language."""
+        return self._items.get(code) if code else None
 
     # Issuing
     def issue_key(self, key: str) -> Ticket | Problem:

@@ -6,6 +6,7 @@ starts as this month so far, and the ranking exports as CSV under data_dir/expor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -67,10 +68,11 @@ class EvaluationFlow:
         self.by = "department" if self.by == "staff" else "staff"
         return self.refresh()
 
-    def export(self) -> Path | Problem:
-        name = f"evaluation-{self.by}-{self.date_from.isoformat()}-{self.date_to.isoformat()}.csv"
-        path = exports_dir(self.van) / name
+    def export(self, name: Callable[[Evaluation], str]) -> Path | Problem:
+        """The ranking as CSV under data_dir/exports/; `name` is the view's word for each row's name."""
+        file_name = f"evaluation-{self.by}-{self.date_from.isoformat()}-{self.date_to.isoformat()}.csv"
+        path = exports_dir(self.van) / file_name
         try:
-            return report_export.write_evaluation(self.ranking, path)
+            return report_export.write_evaluation(self.ranking, path, name)
         except OSError as error:
             return Problem(Code.EXPORT_FAILED, {"folder": str(path.parent), "reason": error.strerror or ""})

@@ -13,6 +13,7 @@ import logging
 from sqlite_utils import Database
 
 from core.devices import DEVICES
+from core.problems import Code, Problem
 from daemon.messages import DeviceError, Status
 from db import incidents
 from db.errors import StoreError
@@ -39,15 +40,17 @@ class IncidentRecorder:
         self.states.clear()
         heard_offline = status.daemon is not None and status.daemon.state == "offline"
         if self.daemon_online or heard_offline:
-            detail = "the daemon is offline" if status.broker_connected else "no connection to the MQTT broker"
+            problem = Problem(Code.DAEMON_OFFLINE if status.broker_connected else Code.DAEMON_NO_BROKER)
             since = status.daemon.since if heard_offline and status.daemon else None
-            self._record("daemon", "state", state="offline", detail=detail, at=since)
+            self._record("daemon", "state", state="offline", problem=problem, at=since)
         self.daemon_online = False
 
     def fault(self, error: DeviceError) -> None:
         """A fault that did not change the device's state (e.g. a garbled frame)."""
         if error.device in DEVICES:
-            self._record(error.device, "error", detail=error.error.detail, at=error.error.at)
+            self._record(
+                error.device, "error", problem=error.error.problem, detail=error.error.detail, at=error.error.at
+            )
 
     def _device(self, device: str, status: Status) -> None:
         state = status.devices.get(device)
@@ -57,14 +60,18 @@ class IncidentRecorder:
         self.states[device] = state.state
         if state.state == before:
             return
+        # The daemon's problem is kept as its code; its English detail only when it sent no code.
         if state.state in TROUBLE:
-            self._record(device, "state", state=state.state, detail=state.detail, at=state.since)
+            self._record(device, "state", state=state.state, problem=state.problem, detail=state.detail, at=state.since)
         elif before in TROUBLE and state.state in ("ready", "busy"):
-            self._record(device, "state", state="ready", detail=state.detail, at=state.since)
+            # A recovery says "recovered"; a warning the daemon still has is kept with it.
+            self._record(device, "state", state="ready", problem=state.problem, at=state.since)
 
-    def _record(self, device: str, kind: str, **fields: str | None) -> None:
+    def _record(
+        self, device: str, kind: str, *, state: str = "", problem: Problem | None, detail: str = "", at: str | None
+    ) -> None:
         try:
-            incidents.record(self.store, device, kind, **fields)  # type: ignore[arg-type]
+            incidents.record(self.store, device, kind, state=state, problem=problem, detail=detail, at=at)
         except StoreError as error:
             # The summary loses one line; the terminal keeps working.
             log.warning("could not record a %s incident: %s", device, error)

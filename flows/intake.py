@@ -36,7 +36,7 @@ from daemon.messages import CaptureCommand, CardEvent, Certify, JobResult, ScanE
 from db import appointments, audit, cases, catalogue, citizens, tickets
 from db import staff as staff_store
 from db.cases import Attachment, Case, Delivery, Material, MaterialState, Outcome
-from db.catalogue import Item
+from db.catalogue import Department, Item
 from db.citizens import Citizen
 from db.errors import InvalidIdNumber, StoreError
 from db.staff import Staff
@@ -208,7 +208,7 @@ class CaseFound:
     """An earlier case, brought back by its receipt: what happened, and (with none open) a new case for its item."""
 
     number: str
-    item_name: str
+    item: Item
     outcome: Outcome | None
     reason: str | None
     opened: Case | None  # the new case for the same item, when none was open
@@ -291,7 +291,7 @@ class IntakeFlow:
         self.holding = Holding(van, window, staff.name)
         self._person = _Person()
         self._pending_card: CardEvent | None = None
-        self._departments = {d.code: d.name for d in catalogue.list_departments(van.store)}
+        self._departments = {d.code: d for d in catalogue.list_departments(van.store)}
 
     # Starting a visit, or coming back to one
     @classmethod
@@ -607,12 +607,18 @@ class IntakeFlow:
         """What may be chosen: the items this trip offers."""
         return catalogue.list_items(self.van.store, trip_id=self.trip.id)
 
+    def department(self, code: str) -> Department | None:
+        """An item's department; the view shows its name in the staff's language."""
+        return self._departments.get(code)
+
     def department_name(self, code: str) -> str:
-        return self._departments.get(code, code)
+        """The department's name on citizens' paper: the Chinese one, as the catalogue has it."""
+        department = self._departments.get(code)
+        return department.name if department is not None else code
 
     def choose_item(self, code: str) -> Case | Problem:
         if self.case is not None:
-            return Problem(Code.INTAKE_CASE_OPEN, {"item": self._item.name})
+            return Problem(Code.INTAKE_CASE_OPEN, {"item": self._item.name, "item_en": self._item.name_en})
         refused = self._refused(Action.CHOOSE_ITEM)
         if refused is not None:
             return refused
@@ -730,7 +736,7 @@ class IntakeFlow:
             if isinstance(chosen, Problem):
                 return chosen
             opened = chosen
-        return CaseFound(self.number_of(found), item.name, found.outcome, found.reason, opened)
+        return CaseFound(self.number_of(found), item, found.outcome, found.reason, opened)
 
     def scan(self, event: ScanEvent) -> CaseFound | Waybill | Problem | None:
         """A scan from this terminal's scanner: a case number at the materials step (wherever the focus is),
@@ -742,7 +748,7 @@ class IntakeFlow:
             return self.look_up(code)
         if self.step is Step.OUTCOME:
             if self.outcome in _DELIVERING and not self._item.mailable:
-                return Problem(Code.CASE_NOT_MAILABLE, {"item": self._item.code})
+                return Problem(Code.CASE_NOT_MAILABLE, {"item": self._item.name, "item_en": self._item.name_en})
             if not self.allowed(Action.DELIVER_POST):
                 return Problem(Code.CASE_POST_DETAILS_NOT_POST)
             self.delivery = "post"

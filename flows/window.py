@@ -27,7 +27,7 @@ from enum import Enum
 
 from core.problems import Code, Problem
 from db import cases, catalogue, clock, tickets
-from db.catalogue import Item
+from db.catalogue import Department, Item
 from db.errors import StoreError
 from db.staff import Staff
 from db.tickets import Ticket
@@ -68,7 +68,7 @@ class ToQueue:
     """Another queue served on this trip: a new number, for one of its items."""
 
     category: str
-    department: str
+    department: Department | None  # None: a letter the catalogue does not know
     items: tuple[Item, ...]  # what the trip offers in it; empty: the number has no item
 
 
@@ -97,19 +97,20 @@ class WindowFlow:
         self.current: Ticket | None = None  # called to this window, or being served here
         self.held: Slip | None = None  # a new number from a transfer whose slip failed, until settled
         store = van.store
-        self._departments = {d.queue_letter: d.name for d in catalogue.list_departments(store)}
-        self._item_names = {item.code: item.name for item in catalogue.list_items(store, enabled_only=False)}
+        self._departments = {d.queue_letter: d for d in catalogue.list_departments(store)}
+        self._items = {item.code: item for item in catalogue.list_items(store, enabled_only=False)}
         self.refresh()
 
     @property
     def seat(self) -> CrewMember:
         return next(member for member in self.trip.crew if member.window == self.window)
 
-    def department_name(self, letter: str) -> str | None:
+    def department(self, letter: str) -> Department | None:
+        """The department of a queue letter; the view shows its name in the staff's language."""
         return self._departments.get(letter)
 
-    def item_name(self, code: str | None) -> str | None:
-        return self._item_names.get(code) if code else None
+    def item(self, code: str | None) -> Item | None:
+        return self._items.get(code) if code else None
 
     def refresh(self) -> Ticket | None:
         """The ticket at this window as the store has it now (another terminal, or intake, may have moved it)."""
@@ -222,7 +223,7 @@ class WindowFlow:
         queues: list[TransferTarget] = [
             ToQueue(
                 letter,
-                self._departments.get(letter, letter),
+                self._departments.get(letter),
                 tuple(item for item in offered if letters.get(item.department) == letter),
             )
             for letter in served

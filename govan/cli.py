@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary = command("summary", "the captain's shift summary of a trip", _summary)
     summary.add_argument("--trip", metavar="ID", type=int, required=True, help="the trip's number")
     summary.add_argument("--format", choices=("md", "csv", "json"), default="md", help="output format (default: md)")
+    summary.add_argument(
+        "--lang",
+        choices=("zh_CN", "en"),
+        default=None,
+        help="language of the Markdown and the CSV's names (default: the configured locale)",
+    )
     _add_staff_commands(command("staff", "the staff who sign in: list, add, set-pin, deactivate, unlock", _staff))
     _add_stops_commands(command("stops", "the stops the van serves: list, add", _stops))
     return parser
@@ -326,7 +332,7 @@ def _rig(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     from govan.summary import run_summary
 
-    return run_summary(_load_config(args), args.trip, args.format)
+    return run_summary(_load_config(args), args.trip, args.format, lang=args.lang)
 
 
 def _staff(args: argparse.Namespace) -> int:

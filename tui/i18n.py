@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["DEFAULT_LOCALE", "LOCALE_DIR", "NC_", "N_", "Language", "Locale", "language", "pt", "t"]
+__all__ = ["DEFAULT_LOCALE", "LOCALE_DIR", "NC_", "N_", "Language", "Locale", "current", "language", "pt", "t"]
 
 Locale = Literal["zh_CN", "en"]
 DEFAULT_LOCALE: Locale = "zh_CN"
@@ -69,7 +69,8 @@ def language(locale: Locale = DEFAULT_LOCALE) -> Language:
     return _language(locale)
 
 
-def _current() -> Language:
+def current() -> Language:
+    """The language of the app this runs in (Chinese outside any app)."""
     # Textual's context variable for the running app; read through sys.modules so that the
     # words (tui.problems for `govan staff`) can be used without loading Textual at all.
     context = sys.modules.get("textual._context")
@@ -80,11 +81,11 @@ def _current() -> Language:
 
 def t(message: str, /, **values: object) -> str:
     """`message` in the language of the app this runs in (Chinese outside any app)."""
-    return _current().t(message, **values)
+    return current().t(message, **values)
 
 
 def pt(context: str, message: str, /, **values: object) -> str:
-    return _current().pt(context, message, **values)
+    return current().pt(context, message, **values)
 
 
 def N_(message: str) -> str:

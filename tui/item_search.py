@@ -7,6 +7,7 @@ from collections.abc import Callable
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from flows.items import Item, matches, starts_with_initials
+from tui.names import name_of
 
 
 class ItemSearch(Provider):
@@ -23,13 +24,14 @@ class ItemSearch(Provider):
 
     async def discover(self) -> Hits:
         for item in self._items():
-            yield DiscoveryHit(item.name, self._choose(item.code), help=self._department(item))
+            yield DiscoveryHit(name_of(item), self._choose(item.code), help=self._department(item))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for item in self._items():
-            # The name is what staff read; the internal code (social_insurance_enrol) still finds it but is not shown.
-            label = item.name
+            # The name is what staff read (in their language); the internal code (social_insurance_enrol)
+            # and the Chinese name's pinyin initials still find it but are not shown.
+            label = name_of(item)
             score = matcher.match(label)
             if matches(item, query):
                 score = max(score, 1.0 if starts_with_initials(item, query) else 0.8)

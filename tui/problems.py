@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 
 from core.problems import Code, Param, Problem
-from tui.i18n import N_, t
+from tui.i18n import N_, Language, current
 
 __all__ = ["PROBLEM_WORDS", "describe", "words_for"]
 log = logging.getLogger(__name__)
@@ -322,11 +322,23 @@ class _Params(dict[str, Param]):
         return "…"
 
 
-def words_for(message: str, params: Mapping[str, Param]) -> str:
-    """A problem's message in the app's language with its params filled in (a missing one reads "…")."""
-    return t(message).format_map(_Params(params))
+def words_for(message: str, params: Mapping[str, Param], language: Language | None = None) -> str:
+    """A problem's message in the app's language (or the one given) with its params filled in
+    (a missing one reads "…"). In English a name param takes its English name (`item_en` for
+    `item`) where there is one; otherwise the Chinese name is shown, as data."""
+    words = (language or current()).t(message)
+    return words.format_map(_Params(_names_in(params, language or current())))
 
 
-def describe(problem: Problem) -> str:
-    """The problem in the staff's language, e.g. 行程 #2 不在进行中."""
-    return words_for(PROBLEM_WORDS[problem.code], problem.params)
+def _names_in(params: Mapping[str, Param], language: Language) -> dict[str, Param]:
+    english = language.locale == "en"
+    return {
+        key: params[f"{key}_en"] if english and params.get(f"{key}_en") else value
+        for key, value in params.items()
+        if not key.endswith("_en")
+    }
+
+
+def describe(problem: Problem, language: Language | None = None) -> str:
+    """The problem in the staff's language (or the one given), e.g. 行程 #2 不在进行中."""
+    return words_for(PROBLEM_WORDS[problem.code], problem.params, language)

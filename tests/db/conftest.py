@@ -13,7 +13,7 @@ import pytest
 from sqlite_utils import Database
 
 import db
-from tests.db.support import Van, build_van
+from tests.db.support import Van, build_van, open_van
 from tests.support.stores import copy_store
 
 
@@ -28,19 +28,9 @@ def van_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def van(van_template: Path, tmp_path: Path) -> Iterator[Van]:
     path = tmp_path / "govan.db"
     copy_store(van_template, path)
-    store = db.open_store(path)
-    ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    yield Van(
-        path=path,
-        db=store,
-        trip_id=1,
-        captain=ids["c1"],
-        s1=ids["s1"],
-        s2=ids["s2"],
-        s3=ids["s3"],
-        dispatcher=ids["d1"],
-    )
-    store.close()
+    van = open_van(path)
+    yield van
+    van.db.close()
 
 
 @pytest.fixture

@@ -42,6 +42,22 @@ class Van:
     dispatcher: int
 
 
+def open_van(path: Path) -> Van:
+    """The van build_van made at `path`, its store open, with its people's ids."""
+    store = db.open_store(path)
+    ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
+    return Van(
+        path=path,
+        db=store,
+        trip_id=1,
+        captain=ids["c1"],
+        s1=ids["s1"],
+        s2=ids["s2"],
+        s3=ids["s3"],
+        dispatcher=ids["d1"],
+    )
+
+
 def build_van(path: Path) -> None:
     store = db.open_store(path)
     catalogue.load_default(store, now=T0 - timedelta(days=30))

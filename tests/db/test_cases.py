@@ -196,13 +196,19 @@ def test_door_delivery_has_an_address_and_a_date(van: Van) -> None:
             "residence_permit",
             "completed_on_site",
             {},
-            Problem(Code.CASE_BACK_OFFICE_ONLY, {"item": "residence_permit"}),
+            Problem(Code.CASE_BACK_OFFICE_ONLY, {"item": "居住证申领", "item_en": "Residence permit application"}),
         ),
         (
             "hukou_move_in",
             "accepted_forwarded",
             {"delivery": "post", "delivery_address": "x"},
-            Problem(Code.CASE_NOT_MAILABLE, {"item": "hukou_move_in"}),
+            Problem(
+                Code.CASE_NOT_MAILABLE,
+                {
+                    "item": "户口迁入（投靠、购房落户）",
+                    "item_en": "Household registration move-in (family, home purchase)",
+                },
+            ),
         ),
         ("residence_permit", "accepted_forwarded", {"delivery": "post"}, Problem(Code.CASE_ADDRESS_MISSING)),
         ("hukou_certificate", "consult_only", {"delivery": "post"}, Problem(Code.CASE_DELIVERY_NOT_ALLOWED)),

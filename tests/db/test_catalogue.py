@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import tomllib
 from pathlib import Path
 
@@ -124,6 +126,27 @@ time_limit_days = 5
     report = catalogue.load(store, catalogue.parse_toml(text), now=at(1))
     item = db.get_item(store, "marriage_certificate_copy")
     assert report.added == [item.code] and item.needs_id_photo and item.fee_fen == 900
+    assert item.name_en == ""  # a catalogue without English names: the views show the Chinese one
+
+
+def test_english_names_go_with_the_catalogue_through_toml_and_csv(store: Database, tmp_path: Path) -> None:
+    catalogue.load_default(store, now=T0)
+    assert {d.name: d.name_en for d in db.list_departments(store)}["公安"] == "Public Security"
+    assert db.get_item(store, "hukou_certificate").name_en == "Household registration certificate"
+    assert all(item.name_en for item in db.list_items(store, enabled_only=False))
+    # A CSV written before English names (no name_en columns) still loads, and changes no name.
+    path = tmp_path / "catalogue.csv"
+    catalogue.export_file(store, path)
+    header, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert header[-2:] == ["name_en", "department_name_en"]
+    old = io.StringIO()
+    csv.writer(old).writerows(row[:-2] for row in [header, *rows])
+    (tmp_path / "old.csv").write_text(old.getvalue(), encoding="utf-8-sig")
+    other = db.open_store(tmp_path / "other.db")
+    catalogue.import_file(other, tmp_path / "old.csv", now=T0)
+    assert db.get_item(other, "hukou_certificate").name_en == ""
+    assert {d.code: d.name_en for d in db.list_departments(other)}["police"] == ""
+    other.close()
 
 
 @pytest.mark.parametrize(

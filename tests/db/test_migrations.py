@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from sqlite_utils import Database
 
 import db
 from core.keys import write_key
@@ -54,6 +57,7 @@ MIGRATIONS = [
     "m005_ticket_tokens_and_speaker_incidents",
     "m006_central_sync",
     "m009_plans_and_bookings",
+    "m010_incident_problems_and_english_names",
 ]
 
 
@@ -132,6 +136,36 @@ def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     assert raised.value.problem == Problem(Code.STORE_NO_DIRECTORY, {"path": str(tmp_path / "nowhere")})
 
 
+def _load_catalogue_as_before_m010(store: Database, catalogue: ModuleType) -> None:
+    """The default catalogue as the code before m010 stored it: no English names."""
+    text = (Path(catalogue.__file__).parent / "default_catalogue.toml").read_text(encoding="utf-8")
+    parsed = catalogue.parse_toml(text)
+    for department in parsed.departments:
+        store.execute(
+            "INSERT INTO departments (code, name, queue_letter) VALUES (?, ?, ?)",
+            [department.code, department.name, department.queue_letter],
+        )
+    for item in parsed.items:
+        store.execute(
+            "INSERT INTO service_items (code, name, department, materials, completion, mailable, fee_fen, "
+            "time_limit_days, needs_id_photo, enabled, added_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                item.code,
+                item.name,
+                item.department,
+                json.dumps(list(item.materials), ensure_ascii=False),
+                item.completion,
+                int(item.mailable),
+                item.fee_fen,
+                item.time_limit_days,
+                int(item.needs_id_photo),
+                int(item.enabled),
+                "2026-11-20T00:00:00.000+00:00",
+                "2026-11-20T00:00:00.000+00:00",
+            ],
+        )
+
+
 def test_the_tickets_table_is_rebuilt_with_its_rows_and_what_points_at_them(tmp_path: Path) -> None:
     """m004 rebuilds tickets (new states and columns); cases, ratings and transfers still point at their rows."""
     from db import cases, catalogue, ratings, tickets
@@ -140,7 +174,7 @@ def test_the_tickets_table_is_rebuilt_with_its_rows_and_what_points_at_them(tmp_
     store = db.open_store(tmp_path / "old.db", migrate=False)
     migrations.migrations.apply(store, stop_before="m004_queue_print_outcomes_deferral_and_desk_keys")
     assert "let_pass" not in {column.name for column in store.table("tickets").columns}
-    catalogue.load_default(store, now=at(0))
+    _load_catalogue_as_before_m010(store, catalogue)
     captain = db.add_staff(store, "c1", "车长", "captain", "1111", department="agency", now=at(0)).id
     stop = db.add_stop(store, "站点", "community")
     trip = db.plan_trip(store, at(0).date(), stop.id, captain, "fixed", now=at(0))
@@ -152,7 +186,11 @@ def test_the_tickets_table_is_rebuilt_with_its_rows_and_what_points_at_them(tmp_
     moved = tickets.transfer_to_category(store, first.id, "F", now=at(3))
     store.execute("UPDATE tickets SET status = 'called', window = '1', call_count = 1 WHERE id = ?", [moved.id])
     tickets.start_service(store, moved.id, now=at(5))
-    case = cases.open_case(store, "social_insurance_enrol", captain, ticket_id=moved.id, now=at(5))
+    # The case as open_case stored it then (it reads the catalogue, whose English names come with m010).
+    case_id = store.execute(
+        "INSERT INTO cases (trip_id, ticket_id, item_code, citizen_id, staff_id, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [trip.id, moved.id, "social_insurance_enrol", None, captain, "2026-11-20T01:05:00.000+00:00"],
+    ).lastrowid
     tickets.finish(store, moved.id, now=at(6))
     ratings.rate(store, moved.id, 5, now=at(7))
     before = [dict(row) for row in store.query("SELECT * FROM tickets ORDER BY id")]
@@ -163,8 +201,24 @@ def test_the_tickets_table_is_rebuilt_with_its_rows_and_what_points_at_them(tmp_
     assert all((row["let_pass"], row["deferrals"]) == (0, 0) for row in after)
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert store.conn.execute("PRAGMA defer_foreign_keys").fetchone()[0] == 0
-    assert cases.get_case(store, case.id).ticket_id == moved.id
+    assert cases.get_case(store, case_id).ticket_id == moved.id
     assert {index.name for index in store.table("tickets").indexes} >= {"tickets_queue", "tickets_by_staff"}
     with pytest.raises(IntegrityError):  # foreign keys are checked again
-        store.execute("UPDATE cases SET ticket_id = 999 WHERE id = ?", [case.id])
+        store.execute("UPDATE cases SET ticket_id = 999 WHERE id = ?", [case_id])
+    store.close()
+
+
+def test_m010_gives_the_default_catalogue_its_english_names_and_leaves_a_renamed_one_chinese(tmp_path: Path) -> None:
+    from db import catalogue
+
+    store = db.open_store(tmp_path / "old.db", migrate=False)
+    migrations.migrations.apply(store, stop_before="m010_incident_problems_and_english_names")
+    _load_catalogue_as_before_m010(store, catalogue)
+    store.execute("UPDATE departments SET name = '公安分局' WHERE code = 'police'")  # the van renamed it
+    migrations.migrate(store)
+    names = {d.code: (d.name, d.name_en) for d in catalogue.list_departments(store)}
+    assert names["social"] == ("人力社保", "HR and Social Security")
+    assert names["police"] == ("公安分局", "")  # not the default's department any more: no English name guessed
+    assert catalogue.get_item(store, "hukou_certificate").name_en == "Household registration certificate"
+    assert catalogue.get_item(store, "hukou_certificate").name == "户籍证明开具"
     store.close()

@@ -36,14 +36,19 @@ async def test_the_live_trip_the_summary_and_the_evaluation(tmp_path: Path) -> N
         summary = TripSummary(fv.van, fv.demo.trip_id)
         printed = await summary.print(Document(blocks=[TextBlock(text="出车工作汇总"), CutBlock()]))
         assert isinstance(printed, Printed) and len(fv.receipts) == 1
-        paths = summary.export(("md", "json"))
+        # The words are the view's: the flow writes what it is given, one file per format.
+        paths = summary.export(("md", "json"), lambda report, fmt: f"{fmt} of trip {report.trip_id}")
         assert not isinstance(paths, Problem) and [path.parent for path in paths] == [exports_dir(fv.van)] * 2
+        assert [path.read_text(encoding="utf-8") for path in paths] == [
+            f"md of trip {fv.demo.trip_id}",
+            f"json of trip {fv.demo.trip_id}",
+        ]
         # Where the exports should go stands a file: the problem names the folder, never a traceback.
         for path in exports_dir(fv.van).iterdir():
             path.unlink()
         exports_dir(fv.van).rmdir()
         exports_dir(fv.van).write_text("")
-        refused = summary.export(("csv",))
+        refused = summary.export(("csv",), lambda report, fmt: "")
         assert isinstance(refused, Problem) and refused.code is Code.EXPORT_FAILED
         assert refused.params["folder"] == str(exports_dir(fv.van))
 
@@ -51,4 +56,4 @@ async def test_the_live_trip_the_summary_and_the_evaluation(tmp_path: Path) -> N
         assert evaluation.refresh() is None and evaluation.by == "staff"
         assert evaluation.set_period("2026-12-31 2026-12-01") == Problem(Code.EVALUATION_PERIOD)
         assert evaluation.switch() is None and evaluation.by == "department"
-        assert isinstance(evaluation.export(), Problem)  # the same file in the way
+        assert isinstance(evaluation.export(lambda e: e.name), Problem)  # the same file in the way

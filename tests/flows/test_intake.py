@@ -182,7 +182,9 @@ async def test_leaving_with_no_case_open_keeps_the_ticket_served_and_a_visit_end
         again.next(PersonDetails())
         opened = again.choose_item("hukou_certificate")
         assert not isinstance(opened, Problem)
-        assert again.choose_item("hukou_move_in") == Problem(Code.INTAKE_CASE_OPEN, {"item": "户籍证明开具"})
+        assert again.choose_item("hukou_move_in") == Problem(
+            Code.INTAKE_CASE_OPEN, {"item": "户籍证明开具", "item_en": "Household registration certificate"}
+        )
         again.next()
         assert again.choose_outcome("consult_only") is None
         assert isinstance(again.record(OutcomeDetails()), Recorded) and again.step is Step.RECORDED

@@ -43,7 +43,8 @@ async def test_call_recall_and_no_show_each_announce_once_and_serve_leads_to_int
         assert isinstance(window.no_show(), tickets.Ticket) and window.current is None
         assert window.call_next() == tickets.get_ticket(fv.van.store, second.id)
         assert window.serve() == window.current and not window.allowed(Action.CALL_NEXT)
-        assert window.item_name(window.current.item_code if window.current else None) == "居住证申领"
+        item = window.item(window.current.item_code if window.current else None)
+        assert item is not None and (item.name, item.name_en) == ("居住证申领", "Residence permit application")
         assert [(event.type, event.ticket.number) for event in await queue.since_last()] == [
             ("ticket.called", first.label),
             ("ticket.recalled", first.label),
@@ -87,9 +88,10 @@ async def test_a_ticket_transferred_to_another_queue_keeps_an_item_on_its_slip_a
         targets = window.transfer_targets()
         assert all(isinstance(target, ToQueue) for target in targets)  # nobody else serves queue A
         social = next(target for target in targets if isinstance(target, ToQueue) and target.category == "F")
-        assert social.department == "人力社保" and "social_insurance_enrol" in {item.code for item in social.items}
+        assert social.department is not None and social.department.name == "人力社保"
+        assert "social_insurance_enrol" in {item.code for item in social.items}
         assert window.transfer(social) == Problem(Code.TRANSFER_ITEM_NEEDED, {"category": "F"})
-        assert window.transfer(ToQueue("Q", "", ())) == Problem(Code.TRANSFER_NOT_A_TARGET)
+        assert window.transfer(ToQueue("Q", None, ())) == Problem(Code.TRANSFER_NOT_A_TARGET)
         moved = window.transfer(social, "social_insurance_enrol")
         assert isinstance(moved, Transferred) and moved.new is not None and moved.ticket.status == "transferred"
         assert (moved.new.category, moved.new.item_code) == ("F", "social_insurance_enrol")
@@ -106,7 +108,7 @@ async def test_a_ticket_transferred_to_another_queue_keeps_an_item_on_its_slip_a
         at_two = window_of(fv, "2")
         called = at_two.call_next()
         assert isinstance(called, tickets.Ticket) and called.id == moved.new.id
-        assert at_two.item_name(called.item_code) == "灵活就业人员社保参保登记"
+        assert getattr(at_two.item(called.item_code), "name", None) == "灵活就业人员社保参保登记"
 
 
 async def test_a_ticket_with_an_open_case_goes_only_to_a_window_of_its_queue_and_keeps_it(tmp_path: Path) -> None:
@@ -123,9 +125,7 @@ async def test_a_ticket_with_an_open_case_goes_only_to_a_window_of_its_queue_and
         assert intake.case is not None
         window.refresh()
         assert window.transfer_targets() == [ToWindow("3", "黄丽君")]
-        assert window.transfer(ToQueue("F", "人力社保", ())) == Problem(
-            Code.TRANSFER_CASE_OPEN, {"ticket": ticket.label}
-        )
+        assert window.transfer(ToQueue("F", None, ())) == Problem(Code.TRANSFER_CASE_OPEN, {"ticket": ticket.label})
         moved = window.transfer(ToWindow("3", "黄丽君"))
         assert isinstance(moved, Transferred) and moved.new is None
         assert (moved.ticket.label, moved.ticket.item_code, moved.ticket.target_window) == (

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import db
 from govan import config as config_module
 from govan.cli import main
-from tests.db.support import Van, build_van
+from tests.db.support import build_van, open_van
 from tests.db.test_metrics import run_shift
 from tests.support.van import write_config
 
@@ -33,21 +32,9 @@ def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = config_module.load(path).data_path
     data.mkdir(parents=True)
     build_van(data / "govan.db")
-    store = db.open_store(data / "govan.db")
-    ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    run_shift(
-        Van(
-            path=data / "govan.db",
-            db=store,
-            trip_id=1,
-            captain=ids["c1"],
-            s1=ids["s1"],
-            s2=ids["s2"],
-            s3=ids["s3"],
-            dispatcher=ids["d1"],
-        )
-    )
-    store.close()
+    van = open_van(data / "govan.db")
+    run_shift(van)
+    van.db.close()
     return path
 
 
@@ -80,12 +67,33 @@ def test_csv_parses_back_with_the_csv_module(config_path: Path, capsys: pytest.C
     assert (trip["stop"], trip["date"], trip["status"]) == ("新城社区党群服务中心", "2026-11-20", "open")
 
 
-def test_markdown_is_the_default(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_markdown_is_the_default_in_the_configured_language(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["summary", "--config", str(config_path), "--trip", "1"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("# 出车工作汇总 Trip summary")
-    assert "| 办成率 completion rate | 75.0% |" in text
-    assert "| 好评率 praise rate | 57.1% |" in text
+    assert text.startswith("# 出车工作汇总：")
+    assert "| 办成率 | 75.0% |" in text
+    assert "| 好评率 | 57.1% |" in text
+    assert "Trip summary" not in text and "rate" not in text
+
+
+def test_lang_chooses_the_language_of_the_words(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "--config", str(config_path), "--trip", "1", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# Trip summary: 新城社区党群服务中心 · 2026-11-20")
+    assert "| Completion | 75.0% |" in text and "办成率" not in text
+    assert main(["summary", "--config", str(config_path), "--trip", "1", "--format", "csv", "--lang", "en"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {row["key"]: row["name"] for row in rows if row["section"] == "ratings"}["5"] == "Very satisfied"
+    english = config_path.parent / "english.toml"
+    configured = config_path.read_text(encoding="utf-8")
+    assert '\nlocale = "zh_CN"\n' in configured
+    english.write_text(configured.replace('\nlocale = "zh_CN"\n', '\nlocale = "en"\n'), encoding="utf-8")
+    assert main(["summary", "--config", str(english), "--trip", "1"]) == 0
+    assert capsys.readouterr().out.startswith("# Trip summary:")
+    bad = govan("summary", "--config", str(config_path), "--trip", "1", "--lang", "fr")
+    assert bad.returncode == 2 and "fr" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_problems_are_one_line_and_exit_non_zero(config_path: Path, tmp_path: Path) -> None:

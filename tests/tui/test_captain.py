@@ -25,11 +25,12 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TextArea
 
 import db
+from core.problems import Code, Problem
 from daemon.messages import PaperControl
 from db import incidents, report, staff, trips
 from govan import config as config_module
 from govan.config import Config
-from tests.db.support import Van, at, build_van, id_number
+from tests.db.support import at, build_van, id_number, open_van
 from tests.db.test_metrics import run_shift
 from tests.support.stores import copy_store
 from tests.support.van import write_config
@@ -53,21 +54,9 @@ def shift_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store with the hand-worked shift done (PIN hashing is slow: built once)."""
     path = tmp_path_factory.mktemp("captain") / "govan.db"
     build_van(path)
-    store = db.open_store(path)
-    ids = {row["login"]: row["id"] for row in store.query("SELECT id, login FROM staff")}
-    run_shift(
-        Van(
-            path=path,
-            db=store,
-            trip_id=1,
-            captain=ids["c1"],
-            s1=ids["s1"],
-            s2=ids["s2"],
-            s3=ids["s3"],
-            dispatcher=ids["d1"],
-        )
-    )
-    store.close()
+    van = open_van(path)
+    run_shift(van)
+    van.db.close()
     return path
 
 
@@ -158,9 +147,13 @@ async def test_live_view_shows_the_hand_computed_figures(van: Fixture, an_hour_i
         ]
         assert text_of(app, "#captain-devices") == "本次出车设备无故障记录"
         # Trouble recorded while the trip is open shows up on the next refresh.
-        incidents.record(app.store, "printer", "state", state="error", detail="paper out", at=at(10).isoformat())
+        # Kept as the daemon's code, worded in the staff's language; free text without a code is data.
+        paper_out = Problem(Code.PRINTER_PAPER_OUT)
+        incidents.record(app.store, "printer", "state", state="error", problem=paper_out, at=at(10).isoformat())
+        incidents.record(app.store, "scanner", "error", detail="frame 0x1f", at=at(11).isoformat())
         await pilot.press("f5")
-        assert "09:10 打印机 故障 paper out" in text_of(app, "#captain-devices")
+        devices = text_of(app, "#captain-devices")
+        assert "09:10 打印机 故障 打印机缺纸" in devices and "09:11 扫码枪 出错 frame 0x1f" in devices
 
 
 async def test_the_captain_only_and_in_english(
@@ -179,6 +172,22 @@ async def test_the_captain_only_and_in_english(
         await as_captain(app, pilot, fixture.ids)
         assert "Completion rate 75.0%" in text_of(app, "#captain-cases")
         assert "Satisfaction 71.4% · praise 57.1%" in text_of(app, "#captain-ratings")
+        paper_out = Problem(Code.PRINTER_PAPER_OUT)
+        incidents.record(app.store, "printer", "state", state="error", problem=paper_out, at=at(10).isoformat())
+        await pilot.press("f5")
+        assert "09:10 Printer error the printer is out of paper" in text_of(app, "#captain-devices")
+        # Departments by their English names, on screen and in the exported ranking.
+        await pilot.press("e")
+        assert isinstance(app.screen, EvaluationScreen)
+        await pilot.press("w")
+        assert [row[1] for row in table_rows(app, "#evaluation-table")][:2] == [
+            "Public Security",
+            "HR and Social Security",
+        ]
+        await pilot.press("ctrl+e")
+        path = fixture.config.data_path / "exports" / "evaluation-department-2026-11-01-2026-11-20.csv"
+        ranked = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        assert [row["name"] for row in ranked][:2] == ["Public Security", "HR and Social Security"]
 
 
 async def test_summary_screen_has_every_part(van: Fixture, an_hour_in: Callable[[], datetime]) -> None:
@@ -237,7 +246,7 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
             await until(pilot, lambda: len(incidents.between(app.store, "2026-01-01")) == 1)
             daemon_van.client.publish(daemon_van.topics.sim("printer", "paper"), PaperControl(state="ok"))
             await until(pilot, lambda: len(incidents.between(app.store, "2026-01-01")) == 2)
-            await until(pilot, lambda: "打印机 故障 paper out" in text_of(app, "#captain-devices"))
+            await until(pilot, lambda: "打印机 故障 打印机缺纸" in text_of(app, "#captain-devices"))
 
             await pilot.press("c")
             assert isinstance(app.screen, TripCloseScreen)
@@ -279,16 +288,17 @@ async def test_captain_closes_the_trip_prints_the_short_summary_and_writes_the_e
     assert data["trip"]["status"] == "closed"
     assert (data["overall"]["tickets"], data["overall"]["no_shows"], data["overall"]["waiting"]) == (10, 2, 0)
     assert data["overall"]["completion_rate"] == pytest.approx(0.75)
-    assert [(i["device"], i["state"], i["detail"]) for i in data["incidents"]] == [
-        ("printer", "error", "paper out"),
-        ("printer", "ready", ""),
+    assert [(i["device"], i["state"], i["problem"], i["detail"]) for i in data["incidents"]] == [
+        ("printer", "error", {"code": "printer.paper_out", "params": {}}, ""),
+        ("printer", "ready", None, ""),
     ]
     assert [member["cooperation"] for member in data["crew"]] == [5, 4, 4]
     rows = list(csv.DictReader(io.StringIO((exports / "trip-0001-2026-11-20.csv").read_text(encoding="utf-8-sig"))))
     overall = {row["metric"]: row["value"] for row in rows if row["section"] == "overall"}
     assert (overall["served"], float(overall["satisfaction_rate"])) == ("8", pytest.approx(5 / 7))
     markdown = (exports / "trip-0001-2026-11-20.md").read_text(encoding="utf-8")
-    assert "| 好评率 praise rate | 57.1% | 40.0% | 100.0% |" in markdown
+    assert "| 好评率 | 57.1% | 40.0% | 100.0% |" in markdown  # in the staff's language
+    assert "| 打印机 | 故障 | 打印机缺纸 |" in markdown  # heard at the real time
     # Stored and queued for the back office, exactly what was exported.
     store = db.open_store(config.database_path)
     (message,) = [m for m in db.outbox.pending(store) if m.kind == "trip.summary"]

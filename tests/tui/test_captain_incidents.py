@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.problems import Code, Problem
 from daemon.client import DeviceError, Status
 from daemon.messages import DaemonState, DeviceState, ErrorEvent
-from db import incidents
+from db import incidents, migrations
 from db.connection import open_store
 from flows.incidents import IncidentRecorder
 from govan import config as config_module
@@ -36,7 +37,11 @@ def status(
 
 
 def recorded(store) -> list[tuple[str, str, str, str, str]]:  # noqa: ANN001
-    return [(i.device, i.kind, i.state, i.detail, i.at) for i in incidents.between(store, START)]
+    """(device, kind, state, what, at): what is the problem's code, or the free text sent without one."""
+    return [
+        (i.device, i.kind, i.state, i.problem.code.value if i.problem else i.detail, i.at)
+        for i in incidents.between(store, START)
+    ]
 
 
 def test_trouble_and_recovery_are_recorded_once_per_change(tmp_path: Path) -> None:
@@ -71,7 +76,7 @@ def test_the_daemon_going_away_is_one_incident_not_five(tmp_path: Path) -> None:
     recorder.status(Status(broker_connected=True, daemon=offline, devices=status().devices))
     recorder.status(Status.unreachable("connection refused"))  # already known to be away
     assert [(device, state, detail, at) for device, _, state, detail, at in recorded(store)] == [
-        ("daemon", "offline", "the daemon is offline", "2026-11-20T02:00:00.000+00:00")
+        ("daemon", "offline", "daemon.offline", "2026-11-20T02:00:00.000+00:00")
     ]
     # Online, then the broker is gone (the embedded broker lives in the daemon).
     other = IncidentRecorder(store)
@@ -79,8 +84,50 @@ def test_the_daemon_going_away_is_one_incident_not_five(tmp_path: Path) -> None:
     other.status(Status.unreachable("connection refused"))
     assert [(device, detail) for device, _, _, detail, _ in recorded(store)][-1] == (
         "daemon",
-        "no connection to the MQTT broker",
+        "daemon.no_broker",
     )
+    store.close()
+
+
+def test_the_daemons_problem_is_kept_as_its_code_not_its_english(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "govan.db")
+    recorder = IncidentRecorder(store)
+    recorder.status(status())
+    paper_out = DeviceState(
+        state="error",
+        detail="paper out",
+        driver="sim",
+        since="2026-11-20T09:10:00+08:00",
+        problem=Problem(Code.PRINTER_PAPER_OUT),
+    )
+    recorder.status(Status(broker_connected=True, daemon=ONLINE, devices={**status().devices, "printer": paper_out}))
+    refused = Problem(Code.DEVICE_CONNECTION_REFUSED, {"port": "tcp://10.0.0.5:9100"})
+    recorder.fault(DeviceError("camera", ErrorEvent(at="2026-11-20T09:15:00+08:00", detail="refused", problem=refused)))
+    found = incidents.between(store, START)
+    assert [(i.device, i.problem, i.detail) for i in found] == [
+        ("printer", Problem(Code.PRINTER_PAPER_OUT), ""),
+        ("camera", refused, ""),
+    ]
+    store.close()
+
+
+def test_old_free_text_stays_as_data_and_our_own_english_becomes_codes(tmp_path: Path) -> None:
+    """m010 on a store with incidents written before codes were kept."""
+    path = tmp_path / "govan.db"
+    store = open_store(path, migrate=False)
+    migrations.migrations.apply(store, stop_before="m010_incident_problems_and_english_names")
+    old = "INSERT INTO device_incidents (device, kind, state, detail, at) VALUES (?, ?, ?, ?, ?)"
+    store.execute(old, ["printer", "state", "error", "paper out", "2026-11-20T01:10:00.000+00:00"])
+    store.execute(old, ["daemon", "state", "offline", "the daemon is offline", "2026-11-20T01:20:00.000+00:00"])
+    store.execute(
+        old, ["daemon", "state", "offline", "no connection to the MQTT broker", "2026-11-20T01:30:00.000+00:00"]
+    )
+    migrations.migrate(store)
+    assert [(device, what) for device, _, _, what, _ in recorded(store)] == [
+        ("printer", "paper out"),
+        ("daemon", "daemon.offline"),
+        ("daemon", "daemon.no_broker"),
+    ]
     store.close()
 
 

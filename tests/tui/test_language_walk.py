@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 
 from daemon.messages import CardEvent
 from db import staff
+from db.connection import open_store
 from tests.db.support import at
 from tests.tui.harness import call_ticket, prepare, screen_text, sign_in_and_open, until
 from tests.tui.test_captain import make_van, shift_template  # noqa: F401 - the fixture
@@ -80,13 +81,21 @@ LATIN_IN_CHINESE = {
 }
 
 
+# Catalogue names with an English name beside them are words in English mode, not data: a
+# department or item shown by its Chinese name there is a leak (tui.names.name_of).
+NAMED_IN_ENGLISH = {"departments", "service_items"}
+
+
 def _data_texts(store: Database) -> list[str]:
-    """Every text the store holds: names, items, departments, materials, notes… shown as they are."""
+    """Every text the store holds: names, items, departments, materials, notes… shown as they are
+    (a department's or an item's Chinese name only where the catalogue gives no English one)."""
     texts: set[str] = set()
     for table in store.table_names():
         columns = [column.name for column in store[table].columns if column.type.upper() == "TEXT"]
         for column in columns:
-            for row in store.query(f'SELECT DISTINCT "{column}" AS value FROM "{table}" WHERE "{column}" IS NOT NULL'):
+            only = "AND name_en = ''" if table in NAMED_IN_ENGLISH and column == "name" else ""
+            sql = f'SELECT DISTINCT "{column}" AS value FROM "{table}" WHERE "{column}" IS NOT NULL {only}'
+            for row in store.query(sql):
                 value = str(row["value"])
                 if CJK.search(value):
                     texts.add(value)
@@ -222,6 +231,20 @@ async def test_a_clerk_sees_one_language(tmp_path: Path, locale: str) -> None:
     walked = await walk(app, locale, clerks_walk, card)
     assert len(walked.seen) >= 7
     assert not walked.problems, "\n".join(walked.problems)
+
+
+def test_a_chinese_department_or_item_name_in_english_is_caught(tmp_path: Path) -> None:
+    """The walk's data leaves out catalogue names that have an English one, so showing the Chinese is a leak;
+    a name with no English one (an imported catalogue's) is data."""
+    desk = prepare(tmp_path, {"locale": "en"}, now=NOW)
+    store = open_store(desk.config.database_path)
+    data = _data_texts(store)
+    assert leaks("Queue A 公安  户籍证明开具", "en", data) == [
+        "['公安', '户籍证明开具'] in 'Queue A 公安  户籍证明开具'"
+    ]
+    store.execute("UPDATE departments SET name_en = '' WHERE code = 'police'")
+    assert leaks("Queue A 公安", "en", _data_texts(store)) == []
+    store.close()
 
 
 def test_the_check_finds_either_language() -> None:

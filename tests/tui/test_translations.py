@@ -267,6 +267,16 @@ def test_a_problem_is_described_in_english_when_chosen() -> None:
     )
 
 
+def test_a_catalogue_name_in_a_problem_is_in_the_language_where_the_catalogue_has_it() -> None:
+    named = {"item": "户籍证明开具", "item_en": "Household registration certificate"}
+    problem = Problem(Code.CASE_NOT_MAILABLE, named)
+    assert describe(problem, language("en")) == "the result of Household registration certificate cannot be mailed"
+    assert "户籍证明开具" in describe(problem, language("zh_CN")) and "Household" not in describe(problem)
+    # No English name (an imported catalogue's item): the Chinese one, as data.
+    unnamed = Problem(Code.CASE_NOT_MAILABLE, {**named, "item_en": ""})
+    assert describe(unnamed, language("en")) == "the result of 户籍证明开具 cannot be mailed"
+
+
 def test_one_english_word_with_two_chinese_words_keeps_both() -> None:
     chinese = language("zh_CN")
     assert chinese.pt("key.window", "Window") == "叫号"

@@ -22,6 +22,7 @@ from tui import figure_format as fmt
 from tui.i18n import N_, NC_, pt, t
 from tui.incident_line import incident_text
 from tui.messages import DeviceFaulted, DevicesChanged, QueueChanged
+from tui.names import name_of
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.terms import TRIP_MODE_WORDS, TRIP_STATUS_WORDS
@@ -174,7 +175,9 @@ class CaptainScreen(VanScreen):
             table.add_column(t(key), justify="right", no_wrap=True, min_width=cell_len(t(key)))
         for group in summary.by_category:
             f = group.figures
-            table.add_row(f"{group.key} {group.name}", str(f.tickets), str(f.waiting), str(f.served), str(f.no_shows))
+            table.add_row(
+                f"{group.key} {name_of(group)}", str(f.tickets), str(f.waiting), str(f.served), str(f.no_shows)
+            )
         o = summary.overall
         table.add_row(
             Text(t("Total"), style="bold"), str(o.tickets), str(o.waiting), str(o.served), str(o.no_shows), style="bold"

@@ -28,6 +28,7 @@ from flows.slips import SlipOutcome
 from tui.i18n import N_, NC_, t
 from tui.item_search import ItemSearch
 from tui.messages import CardRead, CodeScanned, DevicesChanged, QueueChanged
+from tui.names import name_of
 from tui.problems import describe
 from tui.queue_words import DEVICE_WORDS, PRINT_STYLE, PRINT_WORDS, PRIORITY_WORDS, STATUS_WORDS, held_line
 from tui.screens.base import VanScreen
@@ -150,7 +151,7 @@ class DeskScreen(VanScreen):
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        cells = [Text.assemble((key.key, "bold reverse"), f" {key.item.name}") for key in self.desk.keys]
+        cells = [Text.assemble((key.key, "bold reverse"), f" {name_of(key.item)}") for key in self.desk.keys]
         half = (len(cells) + 1) // 2
         for left, right in zip(cells[:half], [*cells[half:], Text("")], strict=False):
             grid.add_row(left, right)
@@ -195,7 +196,7 @@ class DeskScreen(VanScreen):
     def _cells(self, ticket: Ticket) -> tuple[Text | str, ...]:
         return (
             ticket.label,
-            self.desk.item_name(ticket.item_code) or "—",
+            name_of(self.desk.item(ticket.item_code)),
             t(PRIORITY_WORDS[ticket.priority_reason]) if ticket.priority_reason else "",
             Text(t(PRINT_WORDS[ticket.print_state]), style=PRINT_STYLE[ticket.print_state]),
             t(STATUS_WORDS[ticket.status]),
@@ -319,7 +320,7 @@ class DeskScreen(VanScreen):
 
     def department_label(self, code: str) -> str:
         department = self.desk.department(code)
-        return f"{department.queue_letter} {department.name}" if department else code
+        return f"{department.queue_letter} {name_of(department)}" if department else code
 
     def choose_item(self, code: str) -> None:
         self.issued(self.desk.issue(code))

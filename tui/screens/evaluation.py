@@ -17,6 +17,7 @@ from core.problems import Problem
 from flows.evaluation import EvaluationFlow
 from tui import figure_format as fmt
 from tui.i18n import N_, NC_, t
+from tui.names import name_of
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.terms import EVALUATION_BY_WORDS
@@ -97,7 +98,7 @@ class EvaluationScreen(VanScreen):
         for e in flow.ranking:
             table.add_row(
                 str(e.rank),
-                e.name,
+                name_of(e),  # a department's name in the staff's language; a person's as it is
                 str(e.trips),
                 str(e.cases),
                 fmt.rate(e.completion_rate),
@@ -129,7 +130,7 @@ class EvaluationScreen(VanScreen):
         self.show(self.flow.switch())
 
     def action_export(self) -> None:
-        path = self.flow.export()
+        path = self.flow.export(name_of)  # a department's name in the staff's language
         if isinstance(path, Problem):
             self._say(Text(t("Export failed: {detail}", detail=describe(path)), style="bold red"))
             return

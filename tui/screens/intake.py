@@ -44,6 +44,7 @@ from tui.i18n import N_, NC_, pt, t
 from tui.item_search import ItemSearch
 from tui.messages import CardRead as CardReadMessage
 from tui.messages import CodeScanned, DevicesChanged
+from tui.names import name_of
 from tui.navigation import NAVIGATION_KEYS
 from tui.problems import describe
 from tui.screens.base import VanScreen
@@ -195,7 +196,7 @@ class IntakeScreen(VanScreen):
         flow = self.intake
         text = Text(t("Intake {label}", label=flow.ticket.label), style="bold")
         if flow.item is not None:
-            text.append(f"  {flow.item.name}")
+            text.append(f"  {name_of(flow.item)}")
         if flow.person.name:
             text.append(f"  {mask_name(flow.person.name)}", style="dim")
         self.query_one("#intake-title", Static).update(text, layout=False)
@@ -451,7 +452,7 @@ class IntakeScreen(VanScreen):
         return self.intake.items()
 
     def department_label(self, code: str) -> str:
-        return self.intake.department_name(code)
+        return name_of(self.intake.department(code), missing=code)
 
     def choose_item(self, code: str) -> None:
         opened = self.intake.choose_item(code)
@@ -487,8 +488,8 @@ class IntakeScreen(VanScreen):
         )
 
     def _item_text(self, item: Item) -> Text:
-        text = Text(item.name, style="bold")
-        text.append(t("({detail})", detail=self.intake.department_name(item.department)) + "  ")
+        text = Text(name_of(item), style="bold")
+        text.append(t("({detail})", detail=self.department_label(item.department)) + "  ")
         text.append(t("completed on site") if item.completion == "on_site" else t("back office"))
         text.append(
             "  ·  "
@@ -552,7 +553,7 @@ class IntakeScreen(VanScreen):
         state = t(OUTCOME_WORDS[found.outcome]) if found.outcome else t("in progress")
         if found.reason:
             state = t("{what}: {detail}", what=state, detail=reason_text(found.reason))
-        result.update(t("{number} {item}: {state}", number=found.number, item=found.item_name, state=state))
+        result.update(t("{number} {item}: {state}", number=found.number, item=name_of(found.item), state=state))
         if found.opened is not None:
             self.show_step()
 
@@ -583,7 +584,7 @@ class IntakeScreen(VanScreen):
         )
         assert flow.case is not None
         self.query_one("#outcome-item", Static).update(
-            t("Outcome: {item} (case {number})", item=flow.item.name, number=flow.number_of(flow.case))
+            t("Outcome: {item} (case {number})", item=name_of(flow.item), number=flow.number_of(flow.case))
         )
         self.query_one("#recorded", Static).update("")
         self.query_one(OutcomeChoice).focus()
@@ -735,7 +736,7 @@ class IntakeScreen(VanScreen):
         title = (
             t(
                 "{item} has no outcome yet. Choose why and press Enter to record it as abandoned; Esc goes back to it",
-                item=flow.item.name,
+                item=name_of(flow.item),
             )
             if flow.case is not None and flow.item
             else t("Abandon this visit? Choose why and press Enter; Esc goes back to it")

@@ -22,35 +22,44 @@ from flows.summary import FORMATS, Format, TripSummary
 from tui import figure_format as fmt
 from tui.i18n import N_, NC_, language, pt, t
 from tui.incident_line import incident_text
+from tui.names import name_of
 from tui.problems import describe
 from tui.screens.base import VanScreen
+from tui.summary_export import render
 from tui.summary_receipt import summary_document
-from tui.terms import FOLLOWUP_STATE_WORDS, FORMAT_WORDS, RATING_LEVEL_WORDS, TRIP_MODE_WORDS, TRIP_STATUS_WORDS
+from tui.terms import (
+    FIGURE_WORDS,
+    FOLLOWUP_STATE_WORDS,
+    FORMAT_WORDS,
+    RATING_LEVEL_WORDS,
+    TRIP_MODE_WORDS,
+    TRIP_STATUS_WORDS,
+)
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.choose import Choose
 
 WIDE = 110
 FOLLOW_UP_STYLE = {"open": "red", "called_back": "yellow", "fixed": "cyan", "closed": "green"}
-# (Figures field, string key, how it reads) for the figure tables.
-FIGURE_ROWS: list[tuple[str, str, str]] = [
-    ("tickets", N_("Tickets"), "count"),
-    ("served", N_("Served"), "count"),
-    ("no_shows", N_("No-shows"), "count"),
-    ("cases", N_("Cases"), "count"),
-    ("completed_on_site", N_("Done on site"), "count"),
-    ("accepted_forwarded", N_("Forwarded"), "count"),
-    ("not_done", NC_("summary.row.not_done", "Not done"), "count"),
-    ("consult_only", NC_("summary.row.consult_only", "Consult only"), "count"),
-    ("completion_rate", N_("Completion"), "rate"),
-    ("ratings", NC_("summary.row.ratings", "Ratings"), "count"),
-    ("satisfaction_rate", N_("Satisfaction"), "rate"),
-    ("praise_rate", N_("Praise"), "rate"),
-    ("bad_reviews", N_("Bad reviews"), "count"),
-    ("named_bad_callback_rate", N_("Named callback"), "rate"),
-    ("wait_median_s", N_("Wait median"), "time"),
-    ("wait_p90_s", N_("Wait p90"), "time"),
-    ("service_median_s", N_("Service median"), "time"),
-    ("service_p90_s", N_("Service p90"), "time"),
+# (Figures field, how it reads) for the figure tables; the words are tui.terms.FIGURE_WORDS.
+FIGURE_ROWS: list[tuple[str, str]] = [
+    ("tickets", "count"),
+    ("served", "count"),
+    ("no_shows", "count"),
+    ("cases", "count"),
+    ("completed_on_site", "count"),
+    ("accepted_forwarded", "count"),
+    ("not_done", "count"),
+    ("consult_only", "count"),
+    ("completion_rate", "rate"),
+    ("ratings", "count"),
+    ("satisfaction_rate", "rate"),
+    ("praise_rate", "rate"),
+    ("bad_reviews", "count"),
+    ("named_bad_callback_rate", "rate"),
+    ("wait_median_s", "time"),
+    ("wait_p90_s", "time"),
+    ("service_median_s", "time"),
+    ("service_p90_s", "time"),
 ]
 
 
@@ -184,7 +193,8 @@ class SummaryScreen(VanScreen):
     def _figures(self) -> Table:
         r = self.report
         columns = [(t("All"), r.summary.overall, r.trips_out_year)] + [
-            (f"{g.key} {g.name}", g.figures, r.trips_out_year_by_category.get(g.key, 0)) for g in r.summary.by_category
+            (f"{g.key} {name_of(g)}", g.figures, r.trips_out_year_by_category.get(g.key, 0))
+            for g in r.summary.by_category
         ]
         return _figure_table(t("Overall and per queue"), columns)
 
@@ -317,7 +327,8 @@ class SummaryScreen(VanScreen):
 
     def export(self, formats: tuple[Format, ...]) -> None:
         """Write the chosen formats under data_dir/exports/ and say where they went."""
-        paths = self.summary.export(formats)
+        words = self.app.language  # the staff's language, as on screen
+        paths = self.summary.export(formats, lambda report, fmt_: render(report, fmt_, words))
         if isinstance(paths, Problem):
             self._say(Text(t("Export failed: {detail}", detail=describe(paths)), style="bold red"))
             return
@@ -335,9 +346,9 @@ def _figure_table(title: str, columns: list[tuple[str, Figures, int]]) -> Table:
     table.add_column(t("Figure"), no_wrap=True)
     for name, _, _ in columns:
         table.add_column(name, justify="right", no_wrap=True, overflow="ellipsis", max_width=14)
-    for field, key, kind in FIGURE_ROWS:
+    for field, kind in FIGURE_ROWS:
         values = [getattr(figures, field) for _, figures, _ in columns]
         cells = [fmt.rate(v) if kind == "rate" else fmt.minutes(v) if kind == "time" else str(v) for v in values]
-        table.add_row(t(key), *cells)
+        table.add_row(t(FIGURE_WORDS[field]), *cells)
     table.add_row(t("Trips out (year)"), *[str(trips) for _, _, trips in columns])
     return table

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Label, Select
 from core.problems import Problem
 from flows.trip import DESK_KEYS, MODES, Action, Trip, TripSetup
 from tui.i18n import N_, NC_, pt, t
+from tui.names import name_of
 from tui.problems import describe
 from tui.screens.base import VanScreen
 from tui.terms import ROLE_WORDS, TRIP_MODE_WORDS
@@ -121,7 +122,7 @@ class TripSetupScreen(VanScreen):
         keys.clear()
         for key, code in zip(DESK_KEYS, self.flow.desk_keys, strict=True):
             item = self.flow.items.get(code) if code is not None else None
-            keys.add_row(key, item.name if item is not None else "—", key=key)
+            keys.add_row(key, name_of(item), key=key)
         keys.move_cursor(row=row)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -184,7 +185,7 @@ class TripSetupScreen(VanScreen):
     def action_set_key(self) -> None:
         index = self.query_one("#trip-keys", DataTable).cursor_row
         choices = [(t("(none)"), NO_ITEM)] + [
-            (f"{item.name}  {item.code}", item.code) for item in self.flow.items.values()
+            (f"{name_of(item)}  {item.code}", item.code) for item in self.flow.items.values()
         ]
 
         def done(code: str | None) -> None:

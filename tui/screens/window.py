@@ -20,6 +20,7 @@ from flows.slips import SlipOutcome
 from flows.window import Action, Item, Slip, Ticket, ToQueue, ToWindow, Transferred, WindowFlow
 from tui.i18n import N_, pt, t
 from tui.messages import QueueChanged
+from tui.names import name_of
 from tui.problems import describe
 from tui.queue_words import PRIORITY_WORDS, STATUS_WORDS
 from tui.screens.base import VanScreen
@@ -84,7 +85,7 @@ class WindowScreen(VanScreen):
         assert session is not None and session.trip is not None and session.seat is not None
         self.flow = WindowFlow(self.van, session.staff, session.trip, session.seat.window)
         served = pt("list separator", ", ").join(
-            t("{name} ({detail})", name=letter, detail=self.window.department_name(letter) or "?")
+            t("{name} ({detail})", name=letter, detail=name_of(self.window.department(letter), missing="?"))
             for letter in self.window.seat.categories
         )
         self.query_one("#window-title", Static).update(
@@ -127,7 +128,7 @@ class WindowScreen(VanScreen):
             details.update(Text(t("Free: press N to call the next number"), style="dim"))
             return
         number.show(ticket.label, "bold")
-        text = Text(t("Item: {item}", item=self.window.item_name(ticket.item_code) or "—") + "\n")
+        text = Text(t("Item: {item}", item=name_of(self.window.item(ticket.item_code))) + "\n")
         text.append(
             t("Status: {status} · called {calls}×", status=t(STATUS_WORDS[ticket.status]), calls=ticket.call_count)
             + "\n"
@@ -252,7 +253,11 @@ class WindowScreen(VanScreen):
             (
                 t("window {window} ({name})", window=target.window, name=target.name)
                 if isinstance(target, ToWindow)
-                else t("queue {letter} {name} (new number)", letter=target.category, name=target.department),
+                else t(
+                    "queue {letter} {name} (new number)",
+                    letter=target.category,
+                    name=name_of(target.department, missing=target.category),
+                ),
                 choice,
             )
             for choice, target in by_choice.items()
@@ -278,8 +283,12 @@ class WindowScreen(VanScreen):
 
         self.app.push_screen(
             Choose(
-                t("Queue {letter} {name}: which item?", letter=target.category, name=target.department),
-                [(item.name, code) for code, item in items.items()],
+                t(
+                    "Queue {letter} {name}: which item?",
+                    letter=target.category,
+                    name=name_of(target.department, missing=target.category),
+                ),
+                [(name_of(item), code) for code, item in items.items()],
             ),
             chosen,
         )
