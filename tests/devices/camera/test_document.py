@@ -9,7 +9,8 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from devices.camera.document import A4_PORTRAIT, locate_page, page_levels, process_document
-from devices.camera.imaging import CaptureError, open_image
+from devices.camera.imaging import KEPT_IMAGE_BLOCKS, CaptureError, open_image
+from devices.camera.pipeline import process_capture
 from devices.camera.stamp import Certification, layout_stamp
 from devices.camera.synthetic import draw_document, photograph, to_jpeg
 from devices.fonts import FONT_PACKAGES, find_cjk_font
@@ -213,3 +214,14 @@ def test_output_is_a_progressive_jpeg() -> None:
     """A progressive JPEG shows a coarse page at once on a slow link: its frame header is SOF2, never SOF0."""
     jpeg = process_document(document_photo()).jpeg
     assert b"\xff\xc2" in jpeg and b"\xff\xc0" not in jpeg
+
+
+def test_a_capture_keeps_pillows_image_memory_for_the_next() -> None:
+    """The imaging worker reuses Pillow's image blocks between captures (no fresh pages, no page faults)."""
+    before = Image.core.get_blocks_max()
+    try:
+        Image.core.set_blocks_max(0)
+        process_capture(document_photo(), "document")
+        assert Image.core.get_blocks_max() == KEPT_IMAGE_BLOCKS
+    finally:
+        Image.core.set_blocks_max(before)
