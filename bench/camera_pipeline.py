@@ -182,8 +182,8 @@ def main(size: int | None = None) -> None:
         )
         if verdict != "met":
             note += (
-                "; by stage: the decode 1×, the progressive JPEG (required) about 1×, straightening 0.5–0.9× "
-                "(on every core, so a loaded machine slows it most), finding the page and its levels 0.15×"
+                "; by stage, in CPU time: the decode 1×, the progressive JPEG (required) 0.8–1×, straightening "
+                "about 0.9× (on every core, so a loaded machine slows it most), finding the page and its levels 0.2×"
             )
         figures += [
             Figure(
