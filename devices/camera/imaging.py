@@ -12,6 +12,12 @@ from devices.camera.source import CaptureError
 
 # Pictures larger than this are refused rather than decoded (Pillow's "decompression bomb").
 MAX_PIXELS = 80_000_000
+# Freed image blocks (16 MB each) Pillow keeps for the next picture; its default keeps none
+# (Pillow's PILLOW_BLOCKS_MAX). Given back and fetched anew, every page of a capture's
+# blocks is a page fault: on the loaded test machine that cost document mode about a tenth
+# of its time, more than it cost the decode (docs/benchmarks.md). Kept only in the imaging
+# worker process, which ends, giving it all back, 10 s after its last capture.
+KEPT_IMAGE_BLOCKS = 16
 
 
 @dataclass
@@ -20,6 +26,11 @@ class Processed:
     width: int
     height: int
     warnings: list[str] = field(default_factory=list)
+
+
+def keep_image_memory() -> None:
+    """Let Pillow reuse its image memory from one capture to the next: for the imaging worker process only."""
+    Image.core.set_blocks_max(KEPT_IMAGE_BLOCKS)
 
 
 def open_image(data: bytes) -> Image.Image:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.problems import Code, Problem
 from devices.camera.document import process_document
 from devices.camera.id_photo import process_id_photo
-from devices.camera.imaging import CaptureError, Processed
+from devices.camera.imaging import CaptureError, Processed, keep_image_memory
 from devices.camera.source import Mode
 from devices.camera.stamp import Certification
 from devices.fonts import FontChoice
@@ -14,7 +14,8 @@ from devices.fonts import FontChoice
 def process_capture(
     data: bytes, mode: Mode, *, certification: Certification | None = None, font: FontChoice | None = None
 ) -> Processed:
-    """Raises CaptureError, whose detail tells staff what went wrong."""
+    """Raises CaptureError, whose detail tells staff what went wrong. Runs in the imaging worker process."""
+    keep_image_memory()
     if mode == "document":
         return process_document(data, certification=certification, font=font)
     if mode == "id_photo":

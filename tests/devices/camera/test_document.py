@@ -2,19 +2,26 @@
 
 import io
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageFilter, ImageStat
 
-from devices.camera.document import A4_PORTRAIT, process_document
-from devices.camera.imaging import CaptureError
+from devices.camera.document import A4_PORTRAIT, locate_page, page_levels, process_document
+from devices.camera.imaging import KEPT_IMAGE_BLOCKS, CaptureError, open_image
+from devices.camera.pipeline import process_capture
 from devices.camera.stamp import Certification, layout_stamp
+from devices.camera.synthetic import draw_document, photograph, to_jpeg
 from devices.fonts import FONT_PACKAGES, find_cjk_font
-from tests.devices.camera.pictures import decode, document_photo
+from tests.devices.camera.pictures import ANGLE, decode, document_photo
 from tests.support.fonts import require_cjk_font
 
 CERTIFIED = Certification(staff="王美娜", at="2026-05-01T10:30:00+08:00")
+# Against a bicubic cut of the same photo: the grey-level PSNR near the text, and the share of its edge strength,
+# above which the page reads as well as the reference.
+LEGIBLE_PSNR = 22.0
+LEGIBLE_SHARPNESS = 0.85
 
 
 def rule_rows(image: Image.Image) -> tuple[int, int]:
@@ -140,3 +147,95 @@ def test_picture_without_a_page_is_fitted_whole() -> None:
 def test_unreadable_input_fails_with_a_reason(data: bytes) -> None:
     with pytest.raises(CaptureError, match="not a readable picture"):
         process_document(data)
+
+
+def reference_page(photo: bytes, size: tuple[int, int]) -> Image.Image:
+    """The page cut out of the photo with Pillow's bicubic filter, at the output's size and levels: what we aim at."""
+    image = open_image(photo)
+    found = locate_page(image)
+    assert found is not None
+    page, small, small_page = found
+    ux, uy = math.cos(math.radians(page.angle)), math.sin(math.radians(page.angle))
+    step_x, step_y = page.width / size[0], page.height / size[1]
+    left, top = page.corners[0]
+    affine = (ux * step_x, -uy * step_y, left, uy * step_x, ux * step_y, top)
+    upright = image.transform(size, Image.Transform.AFFINE, affine, resample=Image.Resampling.BICUBIC)
+    return upright.point(page_levels(small, small_page))
+
+
+def text_psnr(picture: Image.Image, reference: Image.Image) -> float:
+    """Grey-level peak signal-to-noise ratio in dB, over the text and its surroundings only (not the bare paper)."""
+    near_text = reference.convert("L").point(lambda value: 255 if value < 160 else 0).filter(ImageFilter.MaxFilter(5))
+    difference = ImageChops.difference(picture.convert("L"), reference.convert("L"))
+    rms = ImageStat.Stat(difference, near_text).rms[0]
+    return 20 * math.log10(255 / max(rms, 1e-6))
+
+
+def sharpness(picture: Image.Image) -> float:
+    """Mean edge strength: blurred strokes lose it."""
+    return ImageStat.Stat(picture.convert("L").filter(ImageFilter.FIND_EDGES)).mean[0]
+
+
+def ink_share(picture: Image.Image) -> float:
+    histogram = picture.convert("L").histogram()
+    return sum(histogram[:100]) / sum(histogram)
+
+
+def blurred_copy(picture: Image.Image) -> Image.Image:
+    """What a page at half the resolution looks like: the control the legibility check must reject."""
+    half = picture.resize((picture.width // 2, picture.height // 2), Image.Resampling.BOX)
+    return half.resize(picture.size, Image.Resampling.BILINEAR)
+
+
+@lru_cache(maxsize=3)
+def large_photo(frame: tuple[int, int], fill: float) -> bytes:
+    return to_jpeg(photograph(draw_document(2480), frame, angle=ANGLE, fill=fill))
+
+
+# A 7 MP photo with the page filling 86% of its height (~175 dpi: 2×2 samples), and filling
+# it all (~220 dpi: one sample a pixel); an 11 MP photo of a page held close (~275 dpi, cut
+# down to 220 dpi: one sample a pixel, a photo row and column in five left out).
+@pytest.mark.parametrize(("frame", "fill"), [((3000, 2400), 0.86), ((3000, 2400), 1.08), ((3600, 3000), 1.08)])
+def test_straightened_page_stays_legible(frame: tuple[int, int], fill: float) -> None:
+    """As sharp as a bicubic cut of the same photo, and as close near the text; strokes kept."""
+    photo = large_photo(frame, fill)
+    page = decode(process_document(photo).jpeg)
+    reference = reference_page(photo, page.size)
+    assert text_psnr(page, reference) > LEGIBLE_PSNR
+    assert sharpness(page) > LEGIBLE_SHARPNESS * sharpness(reference)
+    assert ink_share(page) == pytest.approx(ink_share(reference), rel=0.1)
+    # The checks can fail: the same page at half the resolution passes neither.
+    half = blurred_copy(reference)
+    assert text_psnr(half, reference) < LEGIBLE_PSNR
+    assert sharpness(half) < LEGIBLE_SHARPNESS * sharpness(reference)
+
+
+def markers_before_the_scan(jpeg: bytes) -> list[int]:
+    """The JPEG's segment markers up to its first scan (SOS), read segment by segment."""
+    assert jpeg[:2] == b"\xff\xd8", "not a JPEG"
+    markers, at = [], 2
+    while at + 4 <= len(jpeg):
+        marker, length = int.from_bytes(jpeg[at : at + 2]), int.from_bytes(jpeg[at + 2 : at + 4])
+        markers.append(marker)
+        if marker == 0xFFDA:
+            break
+        at += 2 + length
+    return markers
+
+
+def test_output_is_a_progressive_jpeg() -> None:
+    """A progressive JPEG shows a coarse page at once on a slow link: its frame header is SOF2, not SOF0 or SOF1."""
+    markers = markers_before_the_scan(process_document(document_photo()).jpeg)
+    assert 0xFFC2 in markers and 0xFFC0 not in markers and 0xFFC1 not in markers
+    assert markers[-1] == 0xFFDA
+
+
+def test_a_capture_keeps_pillows_image_memory_for_the_next() -> None:
+    """The imaging worker reuses Pillow's image blocks between captures (no fresh pages, no page faults)."""
+    before = Image.core.get_blocks_max()
+    try:
+        Image.core.set_blocks_max(0)
+        process_capture(document_photo(), "document")
+        assert Image.core.get_blocks_max() == KEPT_IMAGE_BLOCKS
+    finally:
+        Image.core.set_blocks_max(before)
