@@ -193,8 +193,8 @@ def large_photo(frame: tuple[int, int], fill: float) -> bytes:
 
 
 # A 7 MP photo with the page filling 86% of its height (~175 dpi: 2×2 samples), and filling
-# it all (~220 dpi: one sample a pixel); an 11 MP photo of a page held close (~275 dpi, cut
-# down to 220 dpi: one sample a pixel, a photo row and column in five left out).
+# it all (~220 dpi: one sample a pixel); an 11 MP photo of a page held close (~275 dpi, kept:
+# one sample a pixel).
 @pytest.mark.parametrize(("frame", "fill"), [((3000, 2400), 0.86), ((3000, 2400), 1.08), ((3600, 3000), 1.08)])
 def test_straightened_page_stays_legible(frame: tuple[int, int], fill: float) -> None:
     """As sharp as a bicubic cut of the same photo, and as close near the text; strokes kept."""
