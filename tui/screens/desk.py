@@ -30,6 +30,7 @@ from tui.item_search import ItemSearch
 from tui.messages import CardRead, CodeScanned, DevicesChanged, QueueChanged
 from tui.problems import describe
 from tui.queue_words import DEVICE_WORDS, PRINT_STYLE, PRINT_WORDS, PRIORITY_WORDS, STATUS_WORDS, held_line
+from tui.repaint import update_changed
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 from tui.widgets.big_text import BigText
@@ -203,14 +204,14 @@ class DeskScreen(VanScreen):
 
     def show_waiting(self) -> None:
         waiting = "  ".join(f"{letter} {count}" for letter, count in self.desk.waiting().items()) or "0"
-        self.query_one("#desk-waiting", Static).update(t("Waiting  {counts}", counts=waiting))
+        update_changed(self.query_one("#desk-waiting", Static), t("Waiting  {counts}", counts=waiting))
 
     def show_last(self) -> None:
         ticket = self.desk.last
         if ticket is None:
             return
         self.query_one("#desk-number", BigText).show(ticket.label, "bold")
-        self.query_one("#desk-print", Static).update(self._slip_text(ticket))
+        update_changed(self.query_one("#desk-print", Static), self._slip_text(ticket))
 
     def _slip_text(self, ticket: Ticket) -> Text:
         """What the ticket's paper is now, in words that say which it is."""
@@ -265,7 +266,7 @@ class DeskScreen(VanScreen):
             text.append(
                 "  " + t("next ticket: {priority} priority", priority=t(PRIORITY_WORDS[priority])), style="bold green"
             )
-        self.query_one("#desk-person", Static).update(text)
+        update_changed(self.query_one("#desk-person", Static), text)
 
     def on_card_read(self, message: CardRead) -> None:
         read = self.desk.read_card(message.card)

@@ -22,6 +22,7 @@ from tui.i18n import N_, pt, t
 from tui.messages import QueueChanged
 from tui.problems import describe
 from tui.queue_words import PRIORITY_WORDS, STATUS_WORDS
+from tui.repaint import update_changed
 from tui.screens.base import VanScreen
 from tui.widgets.big_text import BigText
 from tui.widgets.choose import Choose
@@ -124,7 +125,7 @@ class WindowScreen(VanScreen):
         details = self.query_one("#window-ticket", Static)
         if ticket is None:
             number.show("---", "dim")
-            details.update(Text(t("Free: press N to call the next number"), style="dim"))
+            update_changed(details, Text(t("Free: press N to call the next number"), style="dim"))
             return
         number.show(ticket.label, "bold")
         text = Text(t("Item: {item}", item=self.window.item_name(ticket.item_code) or "—") + "\n")
@@ -138,7 +139,7 @@ class WindowScreen(VanScreen):
             text.append(t("put back {count}×", count=ticket.deferrals) + "\n", style="yellow")
         minutes = int(self.window.waited(ticket).total_seconds() // 60)
         text.append(t("waited {minutes} min", minutes=minutes), style="dim")
-        details.update(text)
+        update_changed(details, text)
 
     def _show_held(self) -> None:
         held = self.window.held
@@ -146,7 +147,8 @@ class WindowScreen(VanScreen):
         widget.display = held is not None
         if held is not None:
             reason = describe(held.problem) if held.problem is not None else ""
-            widget.update(
+            update_changed(
+                widget,
                 Text.assemble(
                     (
                         t("New number {number} NOT printed: {reason}", number=held.ticket.label, reason=reason) + "\n",
@@ -154,20 +156,20 @@ class WindowScreen(VanScreen):
                     ),
                     (t("not called or counted until settled") + "\n", "red"),
                     (t("F11 reprint · W hand over in writing · C cancel"), "bold"),
-                )
+                ),
             )
 
     def _show_side(self) -> None:
         seat = self.window.seat
+        side = self.window.side()
         waiting = Text(pt("window.waiting", "Waiting") + "\n", style="bold")
-        counts = self.window.waiting()
-        for letter, count in counts.items():
+        for letter, count in side.waiting.items():
             waiting.append(f"{letter}  {count}\n", style="bold" if letter in seat.categories else "dim")
-        if not counts:
+        if not side.waiting:
             waiting.append(t("Nobody is waiting") + "\n", style="dim")
-        self.query_one("#window-waiting", Static).update(waiting)
+        update_changed(self.query_one("#window-waiting", Static), waiting)
         recent = Text(t("Last called") + "\n", style="bold")
-        for call in self.window.recent_calls():
+        for call in side.recent:
             recent.append(
                 t(
                     "{number} → window {window} {time}",
@@ -177,7 +179,7 @@ class WindowScreen(VanScreen):
                 )
                 + "\n"
             )
-        self.query_one("#window-recent", Static).update(recent)
+        update_changed(self.query_one("#window-recent", Static), recent)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.flow is None:
