@@ -34,6 +34,7 @@ from tui.repaint import update_changed
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 from tui.widgets.big_text import BigText
+from tui.widgets.bounded_table import BoundedTable
 from tui.widgets.choose import Choose
 
 KEYS = "1234567890"
@@ -104,7 +105,7 @@ class DeskScreen(VanScreen):
                     yield Static(t("Last ticket"))
                     yield BigText("", id="desk-number")
                     yield Static(id="desk-print")
-                yield DataTable(id="desk-tickets", cursor_type="row", zebra_stripes=True)
+                yield BoundedTable(id="desk-tickets", cursor_type="row", zebra_stripes=True)
             yield Static(id="desk-waiting")
 
     def on_mount(self) -> None:
