@@ -182,7 +182,7 @@ class DeskScreen(VanScreen):
             for column, cell, before in zip(_COLUMNS, cells, table.get_row(key), strict=True):
                 if str(cell) != str(before):
                     table.update_cell(key, column, cell)
-        elif len(self._order) < TABLE_ROWS or ticket.id > min(self._order.values()):
+        elif self.desk.listed(ticket) and (len(self._order) < TABLE_ROWS or ticket.id > min(self._order.values())):
             self._order[ticket.label] = ticket.id
             table.add_row(*cells, key=key)
             if len(self._order) > TABLE_ROWS:
@@ -333,18 +333,17 @@ class DeskScreen(VanScreen):
         if isinstance(ticket, Problem):
             self.notify(describe(ticket), title=t("Cannot issue a ticket"), severity="error")
             return
-        # The print command first: the table's update and its redraw come after it is sent.
+        # The print command first; the list shows the ticket with its slip's outcome (DeskFlow.listed).
         self.print_slip(ticket.id, again=False)
-        self.call_later(self._show_issued, ticket)
-
-    def _show_issued(self, ticket: Ticket) -> None:
         self.show_person()
-        self.show_ticket(ticket)
-        self.query_one("#desk-tickets", DataTable).move_cursor(row=0)
+        self.show_last()
 
     @work(group="print")
     async def print_slip(self, ticket_id: int, *, again: bool) -> None:
         self.told(await self.desk.print_slip(ticket_id, again=again))
+        if not again:
+            with contextlib.suppress(NoMatches):
+                self.query_one("#desk-tickets", DataTable).move_cursor(row=0)
 
     def told(self, result: Slip | Problem) -> None:
         """Staff are told what became of a slip: printed, held (and why), written down, or cancelled."""
