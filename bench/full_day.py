@@ -89,12 +89,16 @@ MEMORY = (
 DESK_FRAMES = (
     "by profile (py-spy at the peak, cProfile of the desk's frames), the desk's time is Textual drawing "
     "its ticket table: each change to it (a new row, a print state) starts a new generation of the "
-    "DataTable's caches and renders every visible row again, 60-140 ms a frame on this loaded machine, "
-    "and a key pressed during such a frame waits for it. What grew with the queue or the day is gone: "
-    "queries read indexes, not the trip; unchanged panels are not redrawn; the table is drawn after the "
-    "print command, not before it. The two halves of a day run beside other work see different load. "
-    "Next: a ticket list that renders only the rows that changed"
+    "DataTable's caches and renders every visible row again, 20-140 ms a frame on this loaded machine. "
+    "Timed inside the desk on a 300-ticket day at 144+ waiting, key → print command sent was 57 ms p50: "
+    "28 ms before the key's action ran (17 of it behind a frame drawing the previous ticket), 7 ms issuing, "
+    "20 ms behind the ticket's own announcement (the bus keeps one QoS 1 publish in flight) and the frames "
+    "meanwhile. What grew with the queue or the day is gone: queries read indexes, not the trip; unchanged "
+    "panels are not redrawn; the table is drawn after the print command, not before it. The two halves of "
+    "a day run beside other work see different load. Next: a ticket list that renders only the rows that "
+    "changed, and the print command sent ahead of the ticket's announcement"
 )
+
 CAPTURES = 100
 SETTLE_S = 2.0
 CAPTURE_SETTLE_S = 15.0
