@@ -458,7 +458,7 @@ def m009_plans_and_bookings(db: Database) -> None:
 
 
 @migrations()
-def m010_ticket_state_and_call_indexes(db: Database) -> None:
+def m011_ticket_state_and_call_indexes(db: Database) -> None:
     """The queue's frequent questions read only the rows they are about, not the whole trip: every
     terminal asks them on every queue event, and a full day's trip holds a thousand tickets (issue 17).
 

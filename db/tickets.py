@@ -491,7 +491,7 @@ def estimate_wait(
 
 
 def queue_board(db: Database, trip_id: int, *, recent: int = 5) -> Board:
-    """Who is called, who waits per queue, the last calls: each read from its index (migration m010), so
+    """Who is called, who waits per queue, the last calls: each read from its index (migration m011), so
     its cost follows the few rows it shows, not the trip's tickets (every terminal asks on every event)."""
 
     def calls(condition: str, index: str, limit: int = -1) -> list[tuple[str, str, str]]:

@@ -54,7 +54,7 @@ MIGRATIONS = [
     "m005_ticket_tokens_and_speaker_incidents",
     "m006_central_sync",
     "m009_plans_and_bookings",
-    "m010_ticket_state_and_call_indexes",
+    "m011_ticket_state_and_call_indexes",
 ]
 
 
