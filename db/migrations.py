@@ -507,6 +507,18 @@ def m010_incident_problems_and_english_names(db: Database) -> None:
     db.execute("CREATE INDEX device_incidents_by_time ON device_incidents(at)")
 
 
+@migrations()
+def m011_ticket_state_and_call_indexes(db: Database) -> None:
+    """The queue's frequent questions read only the rows they are about, not the whole trip: every
+    terminal asks them on every queue event, and a full day's trip holds a thousand tickets (issue 17).
+
+    By state: who waits, per queue (a count read from the index alone), who is called or served, and
+    whether a window is busy. By last call: the few numbers called last, read from the index's end.
+    """
+    db.execute("CREATE INDEX tickets_by_state ON tickets(trip_id, status, category, print_state)")
+    db.execute("CREATE INDEX tickets_by_last_call ON tickets(trip_id, last_called_at)")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; several processes may race here on first start."""
     with immediate(db):

@@ -118,6 +118,7 @@ class DeskFlow:
         self.disabled = False
         self.last: Ticket | None = None  # the ticket issued, or reprinted, last at this desk
         self.slips: dict[int, Slip] = {}  # the last print outcome of each ticket printed here
+        self._printing: set[int] = set()  # tickets issued here whose first slip has no outcome yet
         self.holding = Holding(van, None, staff.name)
         self._number: str | None = None  # the chosen person's full number, to compare cards with
         self._pending_card: CardEvent | None = None
@@ -213,14 +214,24 @@ class DeskFlow:
     def _issued(self, ticket: Ticket) -> Ticket:
         self.clear_person()
         self.last = ticket
+        self._printing.add(ticket.id)
         Announcer(self.van).ticket(ticket, "issued")
         return ticket
+
+    def listed(self, ticket: Ticket) -> bool:
+        """Whether the desk's list shows the ticket yet. A ticket issued here joins it with its slip's
+        outcome: drawing the list again before the print command is sent held every ticket's slip back
+        by a frame (issue 17). The last ticket (`last`) shows it at once."""
+        return ticket.id not in self._printing
 
     async def print_slip(self, ticket_id: int, *, again: bool = False) -> Slip | Problem:
         """Print (or print again) a ticket's slip; a failure holds the ticket until staff settle it."""
         if again:
             self.last = self.ticket(ticket_id)
-        result = await slips.print_slip(self.van, ticket_id, self.trip.stop_name, again=again)
+        try:
+            result = await slips.print_slip(self.van, ticket_id, self.trip.stop_name, again=again)
+        finally:
+            self._printing.discard(ticket_id)
         if isinstance(result, Slip):
             self._settled(result)
         return result

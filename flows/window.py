@@ -37,7 +37,7 @@ from flows.announce import Announcer, TicketEvent
 from flows.slips import Slip
 from flows.van import Van
 
-__all__ = ["Action", "Call", "Item", "Slip", "Ticket", "ToQueue", "ToWindow", "Transferred", "WindowFlow"]
+__all__ = ["Action", "Call", "Item", "Side", "Slip", "Ticket", "ToQueue", "ToWindow", "Transferred", "WindowFlow"]
 
 # The window's side list of the last numbers called, at any window.
 RECENT_CALLS = 6
@@ -86,6 +86,12 @@ class Call:
     label: str
     window: str
     at: datetime  # local time
+
+
+@dataclass(frozen=True)
+class Side:
+    waiting: dict[str, int]  # queue letter → people waiting
+    recent: tuple[Call, ...]  # the newest first
 
 
 class WindowFlow:
@@ -299,17 +305,15 @@ class WindowFlow:
         return result
 
     # What the window shows beside its ticket
-    def waiting(self) -> dict[str, int]:
-        """People waiting per queue letter: tickets held for a failed slip are not counted."""
-        return tickets.queue_board(self.van.store, self.trip.id).waiting
-
-    def recent_calls(self) -> list[Call]:
-        """The last numbers called at any window, the newest first."""
+    def side(self) -> Side:
+        """Who waits per queue letter (tickets held for a failed slip are not counted) and the last numbers
+        called at any window, the newest first: one read of the board per queue event."""
         board = tickets.queue_board(self.van.store, self.trip.id, recent=RECENT_CALLS)
-        return [
-            Call(label, window, clock.from_text(at).astimezone(self.van.config.tz))
-            for label, window, at in board.recent
-        ]
+        tz = self.van.config.tz
+        return Side(
+            waiting=board.waiting,
+            recent=tuple(Call(label, window, clock.from_text(at).astimezone(tz)) for label, window, at in board.recent),
+        )
 
     def waited(self, ticket: Ticket) -> timedelta:
         """From the ticket's issue to its first call (or to now, if it was never called)."""

@@ -58,6 +58,7 @@ MIGRATIONS = [
     "m006_central_sync",
     "m009_plans_and_bookings",
     "m010_incident_problems_and_english_names",
+    "m011_ticket_state_and_call_indexes",
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 import db
@@ -302,3 +304,46 @@ def test_the_desk_is_told_the_priority_a_ticket_would_get(van: Van) -> None:
     assert tickets.priority_for(van.db, citizen_id=old.id, now=at(1)) == "age"
     assert tickets.priority_for(van.db, citizen_id=young.id, now=at(1)) is None
     assert tickets.priority_for(van.db, citizen_id=young.id, disabled=True, now=at(1)) == "disabled"
+
+
+def _plans(van: Van, ask: Callable[[], object]) -> list[str]:
+    """How the store reads the tickets table for each statement `ask` runs (EXPLAIN QUERY PLAN)."""
+    statements: list[str] = []
+    van.db.conn.set_trace_callback(statements.append)
+    try:
+        ask()
+    finally:
+        van.db.conn.set_trace_callback(None)
+    return [
+        step[3]
+        for statement in statements
+        if statement.lstrip().upper().startswith("SELECT") and "tickets" in statement
+        for step in van.db.conn.execute(f"EXPLAIN QUERY PLAN {statement}")
+        if "tickets" in step[3]
+    ]
+
+
+def test_the_queues_frequent_questions_read_only_the_rows_they_are_about(van: Van) -> None:
+    """Issue 17: every terminal asks these on every queue event; reading the whole trip made a ticket
+    cost more the longer the day. Each search must narrow the trip by state or by call time."""
+    for minute in range(40):
+        db.issue_ticket(van.db, van.trip_id, category="AF"[minute % 2], now=at(minute))
+    for minute in range(40, 50):
+        called = db.call_next(van.db, van.trip_id, "1", now=at(minute))
+        assert called is not None
+        db.mark_no_show(van.db, called.id, now=at(minute))
+    db.call_next(van.db, van.trip_id, "1", now=at(50))
+    asked = {
+        "the board": lambda: tickets.queue_board(van.db, van.trip_id, recent=6),
+        "who is called": lambda: tickets.list_tickets(van.db, van.trip_id, statuses=("called", "serving")),
+        "a ticket by label": lambda: tickets.find_ticket(van.db, van.trip_id, "A012"),
+    }
+    for what, ask in asked.items():
+        plans = _plans(van, ask)
+        assert plans, what
+        for plan in plans:
+            assert plan.startswith("SEARCH") and "(trip_id=?)" not in plan, f"{what} reads the whole trip: {plan}"
+    board = tickets.queue_board(van.db, van.trip_id, recent=6)
+    assert board.waiting == {"A": 9, "F": 20}
+    assert [label for label, _, _ in board.calling] == ["A011"]
+    assert [label for label, _, _ in board.recent] == ["A011", "A010", "A009", "A008", "A007", "A006"]

@@ -71,8 +71,13 @@ async def test_a_ticket_prints_with_its_item_and_is_announced_once_issued_once_p
         key = desk.keys[0]
         ticket = desk.issue_key(key.key)
         assert not isinstance(ticket, Problem) and ticket.item_code == key.item.code
+        # Listed with its slip's outcome, so the print command goes out before the list is drawn (issue 17);
+        # the last ticket shows it at once, and a ticket issued elsewhere is listed as it comes.
+        elsewhere = tickets.issue_ticket(fv.van.store, fv.demo.trip_id, item_code=key.item.code)
+        assert desk.last == ticket and not desk.listed(ticket) and desk.listed(elsewhere)
         slip = await desk.print_slip(ticket.id)
         assert isinstance(slip, Slip) and slip.outcome is SlipOutcome.PRINTED and slip.ticket.print_state == "printed"
+        assert desk.listed(slip.ticket)
         [receipt] = fv.receipts
         assert ticket.label in receipt.lines and key.item.name in receipt.lines and receipt.cut
         assert [(event.type, event.ticket.number) for event in await queue.since_last()] == [
@@ -220,6 +225,7 @@ async def test_a_failed_print_is_never_counted_until_staff_reprint_write_it_down
             assert not isinstance(ticket, Problem)
             slip = await desk.print_slip(ticket.id)
             assert isinstance(slip, Slip) and slip.problem == Problem(Code.PRINTER_PAPER_OUT) and slip.held
+            assert desk.listed(ticket)  # held, and listed: staff settle it from the list
             slips.append(slip)
         written, cancelled, reprinted = (slip.ticket for slip in slips)
         assert fv.receipts == []

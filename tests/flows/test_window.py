@@ -52,7 +52,7 @@ async def test_call_recall_and_no_show_each_announce_once_and_serve_leads_to_int
             ("ticket.called", second.label),
         ]
         assert window.call_next() == Problem(Code.WINDOW_NOT_NOW, {"action": "call_next"})
-        [call, *_] = window.recent_calls()
+        [call, *_] = window.side().recent
         assert (call.label, call.window) == (second.label, "1")
 
 
@@ -65,7 +65,7 @@ async def test_a_missed_number_goes_back_the_configured_places_beside_no_show(tm
         assert window.allowed(Action.DEFER) and window.allowed(Action.NO_SHOW)
         deferred = window.defer()
         assert isinstance(deferred, tickets.Ticket) and (deferred.status, deferred.deferrals) == ("waiting", 1)
-        assert window.current is None and window.waiting() == {"A": 4}
+        assert window.current is None and window.side().waiting == {"A": 4}
         order = []
         for _ in range(3):
             called = window.call_next()

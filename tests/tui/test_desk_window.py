@@ -275,3 +275,27 @@ async def test_the_desk_shows_the_newest_tickets_only_and_a_new_one_drops_the_ol
             await until(pilot, lambda: str(table.get_row_at(0)[0]) == newest.label, what="the new ticket on top")
             assert table.row_count == TABLE_ROWS
             assert oldest_shown not in [str(table.get_row_at(row)[0]) for row in range(TABLE_ROWS)]
+
+
+async def test_a_queue_event_redraws_only_the_window_panels_it_changed(tmp_path: Path) -> None:
+    """Every terminal hears every queue event; a panel redrawn with the same words cost a layout of the
+    screen each time (issue 17). A new ticket elsewhere changes the waiting counts, not the last calls."""
+    from textual.widgets import Static
+
+    from flows.announce import Announcer
+    from flows.van import Van
+
+    async with tui_van(tmp_path) as van:
+        tickets.issue_ticket(van.store, van.demo.trip_id, item_code="residence_permit")
+        app = GovanApp(van.config)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await signed_in(app, pilot, van, van.window_login("1"))
+            await pilot.press("n")
+            await until(pilot, lambda: "已叫 1 次" in screen_text(app), what="the call")
+            panels = {name: app.screen.query_one(f"#window-{name}", Static) for name in ("waiting", "recent", "ticket")}
+            before = {name: panel.content for name, panel in panels.items()}
+            ticket = tickets.issue_ticket(van.store, van.demo.trip_id, item_code="residence_permit")
+            Announcer(Van(van.store, van.config, van.client)).ticket(ticket, "issued")
+            await until(pilot, lambda: "A  1" in str(panels["waiting"].content), what="the new count")
+            assert panels["recent"].content is before["recent"] and panels["ticket"].content is before["ticket"]
+            assert panels["waiting"].content is not before["waiting"]

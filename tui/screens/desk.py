@@ -31,9 +31,11 @@ from tui.messages import CardRead, CodeScanned, DevicesChanged, QueueChanged
 from tui.names import name_of
 from tui.problems import describe
 from tui.queue_words import DEVICE_WORDS, PRINT_STYLE, PRINT_WORDS, PRIORITY_WORDS, STATUS_WORDS, held_line
+from tui.repaint import update_changed
 from tui.screens.base import VanScreen
 from tui.widgets.ask_text import AskText
 from tui.widgets.big_text import BigText
+from tui.widgets.bounded_table import BoundedTable
 from tui.widgets.choose import Choose
 
 KEYS = "1234567890"
@@ -104,7 +106,7 @@ class DeskScreen(VanScreen):
                     yield Static(t("Last ticket"))
                     yield BigText("", id="desk-number")
                     yield Static(id="desk-print")
-                yield DataTable(id="desk-tickets", cursor_type="row", zebra_stripes=True)
+                yield BoundedTable(id="desk-tickets", cursor_type="row", zebra_stripes=True)
             yield Static(id="desk-waiting")
 
     def on_mount(self) -> None:
@@ -181,7 +183,7 @@ class DeskScreen(VanScreen):
             for column, cell, before in zip(_COLUMNS, cells, table.get_row(key), strict=True):
                 if str(cell) != str(before):
                     table.update_cell(key, column, cell)
-        elif len(self._order) < TABLE_ROWS or ticket.id > min(self._order.values()):
+        elif self.desk.listed(ticket) and (len(self._order) < TABLE_ROWS or ticket.id > min(self._order.values())):
             self._order[ticket.label] = ticket.id
             table.add_row(*cells, key=key)
             if len(self._order) > TABLE_ROWS:
@@ -204,14 +206,14 @@ class DeskScreen(VanScreen):
 
     def show_waiting(self) -> None:
         waiting = "  ".join(f"{letter} {count}" for letter, count in self.desk.waiting().items()) or "0"
-        self.query_one("#desk-waiting", Static).update(t("Waiting  {counts}", counts=waiting))
+        update_changed(self.query_one("#desk-waiting", Static), t("Waiting  {counts}", counts=waiting))
 
     def show_last(self) -> None:
         ticket = self.desk.last
         if ticket is None:
             return
         self.query_one("#desk-number", BigText).show(ticket.label, "bold")
-        self.query_one("#desk-print", Static).update(self._slip_text(ticket))
+        update_changed(self.query_one("#desk-print", Static), self._slip_text(ticket))
 
     def _slip_text(self, ticket: Ticket) -> Text:
         """What the ticket's paper is now, in words that say which it is."""
@@ -266,7 +268,7 @@ class DeskScreen(VanScreen):
             text.append(
                 "  " + t("next ticket: {priority} priority", priority=t(PRIORITY_WORDS[priority])), style="bold green"
             )
-        self.query_one("#desk-person", Static).update(text)
+        update_changed(self.query_one("#desk-person", Static), text)
 
     def on_card_read(self, message: CardRead) -> None:
         read = self.desk.read_card(message.card)
@@ -332,18 +334,17 @@ class DeskScreen(VanScreen):
         if isinstance(ticket, Problem):
             self.notify(describe(ticket), title=t("Cannot issue a ticket"), severity="error")
             return
-        # The print command first: the table's update and its redraw come after it is sent.
+        # The print command first; the list shows the ticket with its slip's outcome (DeskFlow.listed).
         self.print_slip(ticket.id, again=False)
-        self.call_later(self._show_issued, ticket)
-
-    def _show_issued(self, ticket: Ticket) -> None:
         self.show_person()
-        self.show_ticket(ticket)
-        self.query_one("#desk-tickets", DataTable).move_cursor(row=0)
+        self.show_last()
 
     @work(group="print")
     async def print_slip(self, ticket_id: int, *, again: bool) -> None:
         self.told(await self.desk.print_slip(ticket_id, again=again))
+        if not again:
+            with contextlib.suppress(NoMatches):
+                self.query_one("#desk-tickets", DataTable).move_cursor(row=0)
 
     def told(self, result: Slip | Problem) -> None:
         """Staff are told what became of a slip: printed, held (and why), written down, or cancelled."""

@@ -23,6 +23,7 @@ from tui.messages import QueueChanged
 from tui.names import name_of
 from tui.problems import describe
 from tui.queue_words import PRIORITY_WORDS, STATUS_WORDS
+from tui.repaint import update_changed
 from tui.screens.base import VanScreen
 from tui.widgets.big_text import BigText
 from tui.widgets.choose import Choose
@@ -125,7 +126,7 @@ class WindowScreen(VanScreen):
         details = self.query_one("#window-ticket", Static)
         if ticket is None:
             number.show("---", "dim")
-            details.update(Text(t("Free: press N to call the next number"), style="dim"))
+            update_changed(details, Text(t("Free: press N to call the next number"), style="dim"))
             return
         number.show(ticket.label, "bold")
         text = Text(t("Item: {item}", item=name_of(self.window.item(ticket.item_code))) + "\n")
@@ -139,7 +140,7 @@ class WindowScreen(VanScreen):
             text.append(t("put back {count}×", count=ticket.deferrals) + "\n", style="yellow")
         minutes = int(self.window.waited(ticket).total_seconds() // 60)
         text.append(t("waited {minutes} min", minutes=minutes), style="dim")
-        details.update(text)
+        update_changed(details, text)
 
     def _show_held(self) -> None:
         held = self.window.held
@@ -147,7 +148,8 @@ class WindowScreen(VanScreen):
         widget.display = held is not None
         if held is not None:
             reason = describe(held.problem) if held.problem is not None else ""
-            widget.update(
+            update_changed(
+                widget,
                 Text.assemble(
                     (
                         t("New number {number} NOT printed: {reason}", number=held.ticket.label, reason=reason) + "\n",
@@ -155,20 +157,20 @@ class WindowScreen(VanScreen):
                     ),
                     (t("not called or counted until settled") + "\n", "red"),
                     (t("F11 reprint · W hand over in writing · C cancel"), "bold"),
-                )
+                ),
             )
 
     def _show_side(self) -> None:
         seat = self.window.seat
+        side = self.window.side()
         waiting = Text(pt("window.waiting", "Waiting") + "\n", style="bold")
-        counts = self.window.waiting()
-        for letter, count in counts.items():
+        for letter, count in side.waiting.items():
             waiting.append(f"{letter}  {count}\n", style="bold" if letter in seat.categories else "dim")
-        if not counts:
+        if not side.waiting:
             waiting.append(t("Nobody is waiting") + "\n", style="dim")
-        self.query_one("#window-waiting", Static).update(waiting)
+        update_changed(self.query_one("#window-waiting", Static), waiting)
         recent = Text(t("Last called") + "\n", style="bold")
-        for call in self.window.recent_calls():
+        for call in side.recent:
             recent.append(
                 t(
                     "{number} → window {window} {time}",
@@ -178,7 +180,7 @@ class WindowScreen(VanScreen):
                 )
                 + "\n"
             )
-        self.query_one("#window-recent", Static).update(recent)
+        update_changed(self.query_one("#window-recent", Static), recent)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.flow is None:

@@ -65,5 +65,7 @@ class BigText(Static):
         self.update(big_text(self._text, self._style))
 
     def show(self, text: str, style: str = "") -> None:
+        if (text, style) == (self._text, self._style):
+            return  # the same number: a redraw would cost the screen's layout for nothing (issue 17)
         self._text, self._style = text, style
         self.update(big_text(text, style))
