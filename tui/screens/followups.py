@@ -78,7 +78,7 @@ class FollowUpsScreen(VanScreen):
                 Text(deadline, style=late),
                 Text(line.ticket, style=late),
                 Text(t(FOLLOWUP_STATE_WORDS[state]), style=STATE_STYLE[state]),
-                f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]),
+                f"{line.score}★",  # its level in words is in the detail: the words would push Trip off at 80 columns
                 t("yes") if line.named else t("no"),
                 line.staff_name or "—",
                 line.trip_date.isoformat(),
@@ -127,9 +127,11 @@ class FollowUpsScreen(VanScreen):
         f = line.follow_up
         text = Text(
             t(
-                "{ticket} ({stop}) comment: {comment}",
+                "{ticket} ({stop}) rated {score} ({level}); comment: {comment}",
                 ticket=line.ticket,
                 stop=line.stop_name,
+                score=line.score,
+                level=t(RATING_LEVEL_WORDS[str(line.score)]),
                 comment=line.comment or "—",
             )
             + "\n"
