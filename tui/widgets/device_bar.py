@@ -39,6 +39,7 @@ class DeviceBar(Static):
         super().__init__(**kwargs)
         self.status = status
         self.terminal = terminal  # this terminal's id on the bus, once connected
+        self.shown = Text()
 
     def on_mount(self) -> None:
         self.show(self.status)
@@ -52,7 +53,12 @@ class DeviceBar(Static):
 
     def show(self, status: Status) -> None:
         self.status = status
-        self.update(render_status(status, self.terminal(), self.content_size.width or None))
+        text = render_status(status, self.terminal(), self.content_size.width or None)
+        # The daemon says its states again and again: the same words need no repaint, and no layout (a card's
+        # read shows its name sooner when no layout of the screen comes with it, bench/intake_fill.py).
+        if text != self.shown:
+            self.shown = text
+            self.update(text)
 
 
 HELD_WORDS = {
