@@ -110,7 +110,7 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
                 "van": "lg-01",
                 "day": day.isoformat(),
                 "half": half,
-                "items": "id_card_renewal",
+                "items": "居民身份证换领",  # by name; the home visit below gives its item's code
                 "head_count": "9",
                 "group": "印刷集团",
             },
@@ -140,6 +140,7 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         await until(pilot, lambda: "人力社保 20分钟 1人" in note(app), "the home visit")
         listing = app.screen.query_one("#plan-list", DataTable)
         await until(pilot, lambda: listing.row_count == 2, "both bookings listed")
+        assert {str(listing.get_row_at(row)[4]) for row in range(2)} == {"居民身份证换领", "社会保障卡申领"}
         listing.focus()
         listing.move_cursor(row=next(row for row in range(2) if "上门" in listing.get_row_at(row)))
         await pilot.press("ctrl+r")

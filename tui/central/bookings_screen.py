@@ -74,7 +74,7 @@ class BookingsScreen(PlanScreen):
                 row.van_id,
                 t(BOOKING_KIND_WORDS[row.kind]),
                 row.who[:8],
-                ",".join(row.items)[:24],
+                pt("list separator", ", ").join(row.items)[:24],
                 t(BOOKING_STATUS_WORDS[row.status]),
                 plan or "-",
             )

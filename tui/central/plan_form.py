@@ -37,7 +37,7 @@ FIELD_HINTS: dict[str, str] = {
     "van": NC_("plan.hint", "van"),
     "day": NC_("plan.hint", "day 2026-12-08"),
     "half": NC_("plan.hint", "choose the half-day"),
-    "items": NC_("plan.hint", "item codes, comma-separated"),
+    "items": NC_("plan.hint", "item names, comma-separated"),
     "head_count": NC_("plan.hint", "head count (group)"),
     "group": NC_("plan.hint", "group name"),
     "name": NC_("plan.hint", "name"),
