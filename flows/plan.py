@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.plan import Change, week_of
-from db import plans
+from db import catalogue, plans
 from flows.van import Van
 
 __all__ = ["PlanView", "plan_view", "seen"]
@@ -19,6 +19,11 @@ class PlanView:
     weeks: list[plans.WeekPlan]  # this week and next, those received
     unseen: list[plans.WeekPlan]  # received or changed since the captain last looked
     bookings: list[plans.DayBooking]
+    items: dict[str, catalogue.Item]  # the van's catalogue: the bookings carry item codes
+
+    def items_of(self, booking: plans.DayBooking) -> list[catalogue.Item | str]:
+        """The booking's items, each the catalogue's item, or its code where the van has no such item."""
+        return [self.items.get(code, code) for code in booking.items]
 
     @property
     def changes(self) -> list[tuple[str, Change]]:
@@ -29,7 +34,13 @@ def plan_view(van: Van) -> PlanView:
     today = van.now().date()
     names = [week_of(today), week_of(today + timedelta(days=7))]
     weeks = [plan for name in names if (plan := plans.week(van.store, name)) is not None]
-    return PlanView(today, weeks, plans.unseen_weeks(van.store), plans.day_bookings(van.store, today, tz=van.config.tz))
+    return PlanView(
+        today,
+        weeks,
+        plans.unseen_weeks(van.store),
+        plans.day_bookings(van.store, today, tz=van.config.tz),
+        {item.code: item for item in catalogue.list_items(van.store, enabled_only=False)},
+    )
 
 
 def seen(van: Van, view: PlanView) -> None:

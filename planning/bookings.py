@@ -34,6 +34,7 @@ from planning.reminders import render
 __all__ = [
     "BOOKING_CANCELLED",
     "BOOKING_CONFIRMED",
+    "BOOKING_KINDS",
     "NEEDS",
     "Booking",
     "DepartmentLoad",
@@ -51,6 +52,7 @@ __all__ = [
 
 BOOKING_CONFIRMED = "booking.confirmed"
 BOOKING_CANCELLED = "booking.cancelled"
+BOOKING_KINDS = ("individual", "home_visit", "group")  # the first is the form's default
 NEEDS = ("bedridden", "wheelchair", "hearing", "visual", "language")
 _NEED_WORDS = {"bedridden": "卧床", "wheelchair": "轮椅", "hearing": "听障", "visual": "视障", "language": "需方言翻译"}
 BOOKING_SHARE = {"free": 1.0, "home_visits": 1.0, "themed": 1.0, "stop": 0.25, "off": 0.0}
@@ -399,7 +401,7 @@ def book(
     request: tuple[str, int] | None = None,
 ) -> Booking:
     """Book, if every department needed has the staff-minutes; the booking and its tailored plan."""
-    if kind not in ("individual", "home_visit", "group"):
+    if kind not in BOOKING_KINDS:
         raise PlanningError(PlanCode.SLOT_KIND, kind=kind[:20])
     if not items:
         raise PlanningError(PlanCode.NO_ITEMS)

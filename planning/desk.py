@@ -118,7 +118,7 @@ class BookingRow:
     half: str | None
     kind: str
     who: str  # a group's name, or the person's
-    items: list[str]
+    items: list[str]  # the items' names, as the catalogue has them
     status: str  # booked | cancelled | checked_in | requested
     plan: list[tuple[str, int, int]]  # (department, minutes, staff): the tailored plan
     request_id: int | None = None
@@ -128,10 +128,14 @@ def department_names(conn: psycopg.Connection[Any]) -> dict[str, str]:
     return dict(conn.execute("SELECT department, name FROM plan_departments").fetchall())
 
 
+def _item_names(conn: psycopg.Connection[Any]) -> dict[str, str]:
+    return dict(conn.execute("SELECT item_code, name FROM plan_items").fetchall())
+
+
 def booking_rows(conn: psycopg.Connection[Any], week_name: str) -> list[BookingRow]:
     """The week's bookings by day, then the requests the vans sent that wait for a time."""
     monday = week.monday_of(week_name)
-    names = department_names(conn)
+    names, items = department_names(conn), _item_names(conn)
     rows = []
     for van_id in week.vans(conn):
         for offset in range(7):
@@ -144,7 +148,7 @@ def booking_rows(conn: psycopg.Connection[Any], week_name: str) -> list[BookingR
                         booking.half,
                         booking.kind,
                         booking.group_name or booking.name or "",
-                        booking.items,
+                        [items.get(code, code) for code in booking.items],
                         booking.status,
                         [
                             (names.get(load.department, load.department), load.minutes, load.staff)
@@ -161,7 +165,7 @@ def booking_rows(conn: psycopg.Connection[Any], week_name: str) -> list[BookingR
             None,
             request.kind,
             request.group_name or request.name or "",
-            request.items,
+            [items.get(code, code) for code in request.items],
             "requested",
             [],
             request.appointment_id,
@@ -212,6 +216,12 @@ def _codes(text: str) -> list[str]:
     return [code for code in (part.strip() for part in text.replace("，", ",").split(",")) if code]
 
 
+def _items(conn: psycopg.Connection[Any], text: str) -> list[str]:
+    """Items as the dispatcher types them, by name (户籍证明开具) or by code, comma-separated: their codes."""
+    codes = {name: code for code, name in _item_names(conn).items()}
+    return [codes.get(part, part) for part in _codes(text)]
+
+
 def _int(text: str, default: int) -> int:
     try:
         return int(text) if text.strip() else default
@@ -232,7 +242,7 @@ def _point(text: str) -> tuple[float | None, float | None]:
 
 
 def book_from_form(conn: psycopg.Connection[Any], form: dict[str, str], *, now: datetime) -> Booked:
-    """Fields: kind, van, day, half, items (codes, comma-separated), head_count, group, name, phone, address,
+    """Fields: kind, van, day, half, items (names or codes, comma-separated), head_count, group, name, phone, address,
     point (lat,lon), needs (codes)."""
     lat, lon = _point(form.get("point", ""))
     return _booked(
@@ -243,7 +253,7 @@ def book_from_form(conn: psycopg.Connection[Any], form: dict[str, str], *, now: 
             form.get("van", "").strip(),
             _date(form.get("day", "")),
             _half(form.get("half", "")),
-            _codes(form.get("items", "")),
+            _items(conn, form.get("items", "")),
             now=now,
             head_count=_int(form.get("head_count", ""), 1),
             group_name=form.get("group") or None,
@@ -309,7 +319,7 @@ def cancel_booking(conn: psycopg.Connection[Any], row: BookingRow, *, now: datet
 
 
 def create_session_from_form(conn: psycopg.Connection[Any], form: dict[str, str]) -> sessions.Session:
-    """Fields: theme, items (codes), van, day, half, stop (its name), deadline."""
+    """Fields: theme, items (names or codes), van, day, half, stop (its name), deadline."""
     stop_name = form.get("stop", "").strip()
     stop = next((stop for stop in week.stops(conn) if stop.name == stop_name), None)
     if stop is None:
@@ -317,7 +327,7 @@ def create_session_from_form(conn: psycopg.Connection[Any], form: dict[str, str]
     return sessions.create(
         conn,
         form.get("theme", ""),
-        _codes(form.get("items", "")),
+        _items(conn, form.get("items", "")),
         form.get("van", "").strip(),
         _date(form.get("day", "")),
         _half(form.get("half", "")),

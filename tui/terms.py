@@ -28,6 +28,7 @@ __all__ = [
     "HALF_DAY_WORDS",
     "INCIDENT_WORDS",
     "MATERIAL_STATE_WORDS",
+    "NEED_WORDS",
     "NOT_DONE_WORDS",
     "OUTCOME_WORDS",
     "PERSON_FILED_WORDS",
@@ -252,6 +253,13 @@ BOOKING_KIND_WORDS: dict[str, str] = {
     "group": NC_("plan.booking", "Group"),
     "home_visit": NC_("plan.booking", "Home visit"),
     "individual": NC_("plan.booking", "Individual"),
+}
+NEED_WORDS: dict[str, str] = {  # a booking's special needs (planning.bookings.NEEDS)
+    "bedridden": NC_("plan.need", "bedridden"),
+    "hearing": NC_("plan.need", "hearing"),
+    "language": NC_("plan.need", "dialect"),
+    "visual": NC_("plan.need", "sight"),
+    "wheelchair": NC_("plan.need", "wheelchair"),
 }
 BOOKING_STATUS_WORDS: dict[str, str] = {
     "booked": NC_("plan.status", "Booked"),

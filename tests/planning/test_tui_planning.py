@@ -11,13 +11,14 @@ from typing import Any
 
 import msgspec
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from govan import config as config_module
 from planning import week
 from tests.planning.support import CATALOGUE, planning_store
 from tests.support.fonts import require_cjk_font
 from tui.central.app import CentralApp
+from tui.widgets.check_row import CheckRow
 
 
 async def until(pilot: Pilot[Any], check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
@@ -33,9 +34,31 @@ def note(app: CentralApp) -> str:
     return str(app.screen.query_one("#central-note", Static).render())
 
 
+async def choose(pilot: Pilot[Any], choice: Select[str], code: str) -> None:
+    """Pick `code` by keys as the dispatcher does: Enter opens the choice, Down moves, Enter picks."""
+    for downs in range(10):  # more than any choice offers
+        choice.focus()
+        await pilot.press("enter", "home", *["down"] * downs, "enter")
+        await pilot.pause()
+        if choice.value == code:
+            return
+    raise AssertionError(f"{code} is not offered by {choice.id}")
+
+
 async def fill(pilot: Pilot[Any], app: CentralApp, values: dict[str, str]) -> None:
+    """Type into the text fields; choices and ticks by keys (codes here, words on the screen)."""
     for field, value in values.items():
-        app.screen.query_one(f"#form-{field}", Input).value = value
+        widget = app.screen.query_one(f"#form-{field}")
+        if isinstance(widget, Select):
+            await choose(pilot, widget, value)
+        elif isinstance(widget, CheckRow):
+            for box in widget.query(Checkbox):
+                if box.value != (box.name in value.split(",")):
+                    box.focus()
+                    await pilot.press("space")
+        else:
+            assert isinstance(widget, Input)
+            widget.value = value
     await pilot.pause(0.05)
 
 
@@ -87,7 +110,7 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
                 "van": "lg-01",
                 "day": day.isoformat(),
                 "half": half,
-                "items": "id_card_renewal",
+                "items": "居民身份证换领",  # by name; the home visit below gives its item's code
                 "head_count": "9",
                 "group": "印刷集团",
             },
@@ -117,6 +140,7 @@ async def test_plan_publish_book_and_announce_from_the_keyboard(tmp_path: Path, 
         await until(pilot, lambda: "人力社保 20分钟 1人" in note(app), "the home visit")
         listing = app.screen.query_one("#plan-list", DataTable)
         await until(pilot, lambda: listing.row_count == 2, "both bookings listed")
+        assert {str(listing.get_row_at(row)[4]) for row in range(2)} == {"居民身份证换领", "社会保障卡申领"}
         listing.focus()
         listing.move_cursor(row=next(row for row in range(2) if "上门" in listing.get_row_at(row)))
         await pilot.press("ctrl+r")

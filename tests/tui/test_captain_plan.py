@@ -70,7 +70,7 @@ async def test_the_captain_sees_what_changed_and_todays_bookings(
         monday = TRIP_DAY - timedelta(days=TRIP_DAY.weekday())
         assert "中心调整了计划" in changes and f"{monday:%m-%d} 下午：定点 新城社区 → 上门" in changes
         rows = table_rows(app, "#plan-bookings")
-        assert rows == [["14:00", "上门", "孙*奶", "residence_permit", "龙港市某路9号", "卧床"]]
+        assert rows == [["14:00", "上门", "孙*奶", "卧床", "龙港市某路9号", "居住证申领"]]  # the item by its name
         assert len(table_rows(app, "#plan-week")) == 14
         await pilot.press("a")
         assert text_of(app, "#plan-changes").startswith("计划没有新的变化")

@@ -8,7 +8,7 @@ from db.connection import open_store
 from govan import config as config_module
 from tests.support.van import running_daemon, write_config
 from tui.app import GovanApp
-from tui.widgets.device_bar import DeviceBar
+from tui.widgets.device_bar import DeviceBar, render_status
 
 
 def make_store(config) -> None:  # noqa: ANN001
@@ -50,5 +50,7 @@ async def test_device_bar_in_english(tmp_path) -> None:  # noqa: ANN001
     app = GovanApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
         text = await _bar_text(app, pilot, "no connection")
-        assert "Daemon offline" in text
-        assert "Printer offline" in text
+        # Each with its own word is 83 columns: at 80, the devices in the same state share it, on one line.
+        assert text.splitlines()[0] == "Daemon, ID reader, Scanner, Printer, Camera offline", text
+        wide = render_status(app.screen.query_one(DeviceBar).status, width=118)
+        assert str(wide).startswith("Daemon offline  ID reader offline  Scanner offline"), wide

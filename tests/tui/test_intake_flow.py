@@ -80,7 +80,7 @@ async def test_a_card_fills_the_form_ticks_its_original_and_a_completed_case_pri
             screen = await open_intake(app, pilot, desk, "hukou_certificate")
             await place_card(van, app, pilot, "resident", "陈志远")
             assert text_of(app, "#person-address") == RESIDENT_ADDRESS
-            assert text_of(app, "#person-id-shown") == "3303**********0011"  # masked once filled in
+            assert text_of(app, "#person-id") == "3303**********0011"  # masked once filled in
             assert "1990-05-17" in text_of(app, "#person-birth")
             assert text_of(app, "#person-nation") == "汉"
             assert "居民身份证" in text_of(app, "#person-card") and "2036-08-20" in text_of(app, "#person-validity")
@@ -159,15 +159,15 @@ async def test_cards_warn_plainly_and_the_same_person_is_found_again(van_factory
 
             # Showing the full number is audited, with the clerk; the masked one is not.
             views_before = len(audit.entries(app.store, subject="citizen", subject_id=expired_citizen.id))
-            assert text_of(app, "#person-id-shown") == "3303**********0023"
+            assert text_of(app, "#person-id") == "3303**********0023"
             await pilot.press("f6")
-            assert text_of(app, "#person-id-shown") == "330327198609110023"
+            assert text_of(app, "#person-id") == "330327198609110023"
             entries = audit.entries(app.store, subject="citizen", subject_id=expired_citizen.id)
             assert len(entries) == views_before + 1
             assert entries[-1].action == "view" and "full ID number" in entries[-1].detail
             assert entries[-1].staff_id == desk.clerk.id
             await pilot.press("f6")
-            assert text_of(app, "#person-id-shown") == "3303**********0023"
+            assert text_of(app, "#person-id") == "3303**********0023"
 
 
 async def test_not_done_prints_what_to_bring_and_a_bad_rating_keeps_its_comment(van_factory) -> None:  # noqa: ANN001

@@ -1,8 +1,9 @@
 """8 预约: the week's bookings with their tailored plan, the vans' requests, and the booking form.
 
-Tab moves between the list and the form's fields; ctrl+b books what the form says, ctrl+y confirms
-the selected request at the form's day and half-day, ctrl+t moves the selected booking there,
-ctrl+x cancels it, ctrl+r shows its half-day's home-visit run in driving order.
+Tab moves between the list and the form's fields: Enter opens a choice (kind, half-day) and the
+arrows pick in it, Space ticks a need. ctrl+b books what the form says, ctrl+y confirms the selected
+request at the form's day and half-day, ctrl+t moves the selected booking there, ctrl+x cancels it,
+ctrl+r shows its half-day's home-visit run in driving order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from planning import desk
 from tui.central.plan_screen import PlanScreen
@@ -51,7 +52,6 @@ class BookingsScreen(PlanScreen):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#form-kind", Input).value = "individual"
         self.reload()
 
     def form(self) -> dict[str, str]:
@@ -74,7 +74,7 @@ class BookingsScreen(PlanScreen):
                 row.van_id,
                 t(BOOKING_KIND_WORDS[row.kind]),
                 row.who[:8],
-                ",".join(row.items)[:24],
+                pt("list separator", ", ").join(row.items)[:24],
                 t(BOOKING_STATUS_WORDS[row.status]),
                 plan or "-",
             )

@@ -7,7 +7,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tui.central.pages import Page
-from tui.central.plan_screen import tabs
+from tui.central.plan_screen import head
 from tui.i18n import t
 from tui.widgets.key_bar import KeyBar
 
@@ -18,7 +18,7 @@ class PageScreen(Screen[None]):
         self.page = page
 
     def compose(self) -> ComposeResult:
-        yield Static(t("Longgang service centre · fleet tracking") + f"\n{tabs(self.page.name)}", id="central-head")
+        yield head(self.page.name)
         yield Static(t("Loading…"), id="central-note")
         table: DataTable[str] = DataTable(id="central-table", zebra_stripes=True, cursor_type="row")
         table.add_columns(*(t(column) for column in self.page.columns))

@@ -241,7 +241,7 @@ PAGES = (
     Page(
         "0",
         "reveals",
-        N_("Reveals audit"),
+        N_("Audit"),  # of reveals of personal data; one word, so the tabs wrap between pages
         (
             N_("Van"),
             NC_("central.col.date", "Date"),

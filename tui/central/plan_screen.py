@@ -10,12 +10,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from central import views
 from planning.errors import PlanningError
 from tui.central.pages import PAGES
-from tui.central.plan_form import FIELD_HINTS, FIELD_LABELS
+from tui.central.plan_form import FIELD_LABELS, field_value, field_widget
 from tui.central.plan_problems import describe_plan
 from tui.i18n import NC_, t
 from tui.widgets.key_bar import KeyBar
@@ -28,20 +29,22 @@ PLAN_PAGES = (
 
 
 def tabs(current: str) -> str:
-    """Every page's key and name, the current one in bold: 1–6 the fleet's, 7–9 the dispatcher's (fits 80 columns)."""
+    """Every page's key and name, the current one in bold: 1–6 and 0 the fleet's, 7–9 the dispatcher's."""
     names = [(p.key, p.name, p.title) for p in PAGES] + list(PLAN_PAGES)
     return "  ".join(f"[b]{key}{t(title)}[/b]" if name == current else f"{key}{t(title)}" for key, name, title in names)
+
+
+def head(current: str) -> Static:
+    """The centre's title over the page tabs, which wrap to a second line where 80 columns are too few."""
+    return Static(t("Longgang service centre · fleet tracking") + f"\n{tabs(current)}", id="central-head")
 
 
 class PlanScreen(Screen[None]):
     page = ""
 
-    def head(self) -> Static:
-        return Static(t("Longgang service centre · fleet tracking") + f"\n{tabs(self.page)}", id="central-head")
-
     def compose_list_and_form(self, columns: list[str], fields: tuple[str, ...]) -> ComposeResult:
         """The dispatcher's list above a form of `fields`, each labelled (bookings, sessions)."""
-        yield self.head()
+        yield head(self.page)
         yield Static(t("Loading…"), id="central-note")
         table: DataTable[str] = DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
         table.add_columns(*columns)
@@ -50,11 +53,11 @@ class PlanScreen(Screen[None]):
             for field in fields:
                 with Horizontal(classes="plan-row"):  # the label stays when the field is filled
                     yield Static(t(FIELD_LABELS[field]), classes="plan-label")
-                    yield Input(placeholder=t(FIELD_HINTS[field]), id=f"form-{field}", classes="plan-field")
+                    yield field_widget(field)
         yield KeyBar()
 
     def form_values(self, fields: tuple[str, ...]) -> dict[str, str]:
-        return {field: self.query_one(f"#form-{field}", Input).value for field in fields}
+        return {field: field_value(self.query_one(f"#form-{field}", Widget)) for field in fields}
 
     def note(self, text: str) -> None:
         self.query_one("#central-note", Static).update(text)

@@ -71,7 +71,7 @@ class SessionsScreen(PlanScreen):
                 row.theme[:12],
                 row.stop[:10],
                 f"{row.order_deadline:%m-%d}",
-                "、".join(name for _, name in row.items)[:24],
+                pt("list separator", ", ").join(name for _, name in row.items)[:24],
             )
         self.note(note or (t("Nothing yet") if not rows else ""))
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from core.plan import week_of
 from planning import desk, week
 from planning.solver import Draft
-from tui.central.plan_screen import PlanScreen
+from tui.central.plan_screen import PlanScreen, head
 from tui.i18n import N_, NC_, pt, t
 from tui.terms import HALF_DAY_WORDS, PLAN_KIND_WORDS, WEEKDAY_WORDS
 from tui.widgets.key_bar import KeyBar
@@ -37,7 +37,7 @@ class WeekScreen(PlanScreen):
         self.grid: desk.WeekGrid | None = None
 
     def compose(self) -> ComposeResult:
-        yield self.head()
+        yield head(self.page)
         yield Static(t("Loading…"), id="central-note")
         yield DataTable(id="central-table", cursor_type="cell")
         yield KeyBar()

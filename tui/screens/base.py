@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui.messages import DevicesChanged
 from tui.widgets.device_bar import DeviceBar
@@ -24,6 +26,10 @@ class VanScreen(Screen):
     DEFAULT_CSS = """
     VanScreen .van-body { height: 1fr; }
     """
+    # A new focus repaints the widgets whose focus styles change (Screen._update_focus_styles, their
+    # ancestors with them); Textual's own reactive repaints the whole screen besides, every line of every
+    # widget: the costliest frame a card read made, moving the focus to the phone (bench/intake_fill.py).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @property
     def govan(self) -> GovanApp:

@@ -78,7 +78,7 @@ class FollowUpsScreen(VanScreen):
                 Text(deadline, style=late),
                 Text(line.ticket, style=late),
                 Text(t(FOLLOWUP_STATE_WORDS[state]), style=STATE_STYLE[state]),
-                f"{line.score} " + t(RATING_LEVEL_WORDS[str(line.score)]),
+                f"{line.score}★",  # its level in words is in the detail: the words would push Trip off at 80 columns
                 t("yes") if line.named else t("no"),
                 line.staff_name or "—",
                 line.trip_date.isoformat(),
@@ -90,9 +90,18 @@ class FollowUpsScreen(VanScreen):
         self.refresh_bindings()
 
     def _figure(self) -> Text:
-        """The named-差评 callback rule as a figure, for this year so far."""
+        """How many are open and overdue, then the named-差评 callback rule as a figure, for this year so far.
+
+        The counts first: where 80 columns are too few, the rule's sentence wraps, not the counts."""
         rule = self.flow.callback_rule()
+        today = self.flow.today
+        open_lines = [line for line in self.flow.lines if line.follow_up.status != "closed"]
+        overdue = sum(1 for line in open_lines if line.overdue(today))
         text = Text(
+            t("{open} open, {overdue} overdue", open=len(open_lines), overdue=overdue),
+            style="bold red" if overdue else "",
+        )
+        text.append("   ").append(
             t(
                 "Named bad reviews called back in {year}: {called}/{named} = {rate} (the rule is 100%)",
                 year=rule.year,
@@ -101,13 +110,6 @@ class FollowUpsScreen(VanScreen):
                 rate=fmt.rate(rule.rate),
             ),
             style="bold green" if rule.kept else "bold red",
-        )
-        today = self.flow.today
-        open_lines = [line for line in self.flow.lines if line.follow_up.status != "closed"]
-        overdue = sum(1 for line in open_lines if line.overdue(today))
-        text.append(
-            "   " + t("{open} open, {overdue} overdue", open=len(open_lines), overdue=overdue),
-            style="bold red" if overdue else "",
         )
         return text
 
@@ -127,9 +129,11 @@ class FollowUpsScreen(VanScreen):
         f = line.follow_up
         text = Text(
             t(
-                "{ticket} ({stop}) comment: {comment}",
+                "{ticket} ({stop}) rated {score} ({level}); comment: {comment}",
                 ticket=line.ticket,
                 stop=line.stop_name,
+                score=line.score,
+                level=t(RATING_LEVEL_WORDS[str(line.score)]),
                 comment=line.comment or "—",
             )
             + "\n"

@@ -181,7 +181,7 @@ class IntakeScreen(VanScreen):
         if step is not Step.PERSON and self.person_form.full_shown:
             self.person_form.show_full(None)
         if step is Step.PERSON:
-            self.query_one("#person-name" if self.person_form.id_number else "#person-id-input", Input).focus()
+            self.query_one("#person-name" if self.person_form.id_number else "#person-id", Input).focus()
         elif step is Step.MATERIALS:
             self.show_materials()
             self.materials_table.focus()
@@ -330,11 +330,11 @@ class IntakeScreen(VanScreen):
     def show_card(self, read: CardRead) -> None:
         form = self.person_form
         had_number = form.id_number is not None
+        self.query_one("#person-phone", Input).focus()  # first: the number's field, shown, leaves the focus as it is
         form.show_card(read.card)
         form.show(read.person)
         form.show_warnings(self._card_warnings(read))
         form.show_notice("")
-        self.query_one("#person-phone", Input).focus()
         if not had_number:
             self.refresh_bindings()  # F6 (show the number) becomes available
         # Show the card first; the store's write (an fsync) follows the repaint. The form is marked
@@ -489,7 +489,7 @@ class IntakeScreen(VanScreen):
 
     def _item_text(self, item: Item) -> Text:
         text = Text(name_of(item), style="bold")
-        text.append(t("({detail})", detail=self.department_label(item.department)) + "  ")
+        text.append(t(" ({detail})", detail=self.department_label(item.department)) + "  ")
         text.append(t("completed on site") if item.completion == "on_site" else t("back office"))
         text.append(
             "  ·  "

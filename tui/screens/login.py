@@ -55,8 +55,10 @@ class LoginScreen(VanScreen):
         self.query_one("#login-staff", OptionList).focus()
         self.query_one("#login-empty", Label).display = False
         # The screen is painted and takes keys first: the store stack (sqlite-utils and the flows) is
-        # imported in a thread meanwhile, then the store is opened for the staff list.
-        self.run_worker(self._import_store_stack, thread=True, name="login-imports")
+        # imported in a thread after that first frame, then the store is opened for the staff list. Started
+        # before it, the thread's imports took the GIL from the frame half the time (py-spy: most samples of
+        # the start were that thread's).
+        self.call_after_refresh(self.run_worker, self._import_store_stack, thread=True, name="login-imports")
 
     def _import_store_stack(self) -> None:
         import flows.login  # noqa: F401 - imported here, off the event loop

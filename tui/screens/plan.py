@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,8 +14,15 @@ from textual.widgets import DataTable, Static
 
 from flows.plan import PlanView, plan_view, seen
 from tui.i18n import N_, pt, t
+from tui.names import name_of
 from tui.screens.base import VanScreen
 from tui.terms import BOOKING_KIND_WORDS, HALF_DAY_WORDS, PLAN_VIEW_KIND_WORDS, WEEKDAY_WORDS
+
+GROUP_CELLS = 12  # a group's name is long ("新城工业园某企业新入职员工"): the address beside it matters more
+
+
+def _clip(text: str, cells: int) -> str:
+    return text if cell_len(text) <= cells else set_cell_size(text, cells - 1) + "…"
 
 
 def _slot_text(slot: dict[str, Any] | None) -> str:
@@ -53,9 +61,9 @@ class PlanScreen(VanScreen):
             pt("plan.col", "Time"),
             pt("plan.col", "Kind"),
             pt("plan.col", "Who"),
-            pt("plan.col", "Items"),
-            pt("plan.col", "Address"),
             pt("plan.col", "Needs"),
+            pt("plan.col", "Address"),
+            pt("plan.col", "Items"),  # last: at 80 columns what is cut is the items' tail, not where to go
         )
         self.show(plan_view(self.van))
 
@@ -73,7 +81,8 @@ class PlanScreen(VanScreen):
                 for _, change in view.changes[:5]
             ]
         elif view.unseen:
-            lines = [t("New week plan received: {weeks} (A: seen)", weeks="、".join(plan.week for plan in view.unseen))]
+            weeks = pt("list separator", ", ").join(plan.week for plan in view.unseen)
+            lines = [t("New week plan received: {weeks} (A: seen)", weeks=weeks)]
         else:
             lines = [t("Nothing new in the plan")]
         self.query_one("#plan-changes", Static).update("\n".join(lines))
@@ -93,10 +102,12 @@ class PlanScreen(VanScreen):
             bookings.add_row(
                 f"{local:%H:%M}",
                 t(BOOKING_KIND_WORDS[booking.kind]),
-                booking.group_name or booking.who,
-                ",".join(booking.items)[:20],
+                _clip(booking.group_name, GROUP_CELLS) if booking.group_name else booking.who,
+                pt("list separator", ", ").join(booking.needs),
                 booking.address or "",
-                "、".join(booking.needs),
+                pt("list separator", ", ").join(
+                    item if isinstance(item, str) else name_of(item) for item in view.items_of(booking)
+                ),
             )
 
     def action_seen(self) -> None:

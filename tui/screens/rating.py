@@ -60,7 +60,7 @@ class RatingScreen(VanScreen):
             with Horizontal(id="suggestion-row", classes="rating-row"):
                 yield Label(t("Suggestion"))
                 yield Input(
-                    placeholder=t("optional: an idea for the service (kept apart from the rating)"),
+                    placeholder=t("optional: an idea, filed apart from the rating"),
                     id="suggestion",
                     compact=True,
                 )

@@ -22,9 +22,13 @@ Action = Literal["original_seen", "capture_copy", "capture_photo", "missing"]
 STATE_STYLE = {"original_seen": "green", "copy_captured": "bold green", "missing": "yellow"}
 
 
+def file_name(attachment: Attachment) -> str:
+    return attachment.path.rsplit("/", 1)[-1] if attachment.path else t("file deleted by retention")
+
+
 def file_summary(attachment: Attachment) -> str:
     """Name and size: what every terminal can show of a capture."""
-    name = attachment.path.rsplit("/", 1)[-1] if attachment.path else t("file deleted by retention")
+    name = file_name(attachment)
     return f"{name} {size_text(attachment.bytes)}" if attachment.bytes is not None else name
 
 
@@ -79,7 +83,7 @@ class MaterialsTable(DataTable[Text | str]):
                 str(number),
                 line.material,
                 Text(t(MATERIAL_STATE_WORDS[line.state]), style=STATE_STYLE[line.state]),
-                file_summary(attachment) if attachment else "",
+                file_name(attachment) if attachment else "",  # its size beside, in the captures (fits 80 columns)
             )
         if self.lines:
             self.move_cursor(row=min(max(row, 0), len(self.lines) - 1))

@@ -8,14 +8,11 @@ field cuts what is typed short: a value too long is refused in words, not trimme
 
 from __future__ import annotations
 
-from typing import Self
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Region
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -25,6 +22,8 @@ from daemon.messages import CardEvent
 from flows.intake import PersonDetails
 from tui.i18n import N_, pt, t
 from tui.terms import CARD_WORDS, SEX_WORDS
+from tui.widgets.field_input import FieldInput
+from tui.widgets.id_number_field import IdNumberField
 
 SEXES = ("1", "2", "9", "0")
 
@@ -41,31 +40,6 @@ def card_description(card: CardEvent) -> str:
     if card.nationality:
         parts.append(t("nationality {code}", code=card.nationality))
     return " · ".join(parts)
-
-
-class FieldInput(Input):
-    """A one-line form field of fixed size whose new value repaints the field, not the screen.
-
-    Textual's Input keeps its virtual size at the width of its text (for horizontal
-    scrolling), and a virtual size that changes asks for a layout of the whole screen:
-    about 11 ms on the van's laptop, for every field a card fills in. A field whose size
-    is fixed by CSS needs only a repaint; its virtual size is still kept up to date, so
-    scrolling inside the field works as before.
-    """
-
-    _value_changing = False
-
-    def _watch_value(self, value: str) -> None:
-        self._value_changing = True
-        try:
-            super()._watch_value(value)
-        finally:
-            self._value_changing = False
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
-        if self._value_changing and not self.styles.auto_dimensions:
-            layout = False
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 class SexChoice(Widget, can_focus=True):
@@ -110,8 +84,7 @@ class PersonForm(Vertical):
     PersonForm .field-label-wide { width: auto; min-width: 9; color: $text-muted; padding: 0 1; }
     PersonForm #person-card { width: 1fr; }
     PersonForm #person-validity { width: 32; text-align: right; }
-    PersonForm #person-id-shown { width: 24; text-style: bold; }
-    PersonForm #person-id-input { width: 24; }
+    PersonForm #person-id { width: 24; }
     PersonForm #person-name { width: 1fr; }
     PersonForm #person-nation { width: 10; }
     PersonForm #person-birth { width: 1fr; }
@@ -140,8 +113,7 @@ class PersonForm(Vertical):
             yield Static("", id="person-validity")
         with Horizontal():
             yield Label(t("ID no."), classes="field-label")
-            yield Static("", id="person-id-shown")
-            yield Input(placeholder=t("18-character ID number"), id="person-id-input", compact=True)
+            yield IdNumberField(placeholder=t("18-character ID number"), id="person-id", compact=True)
             yield Label(pt("intake.person.name", "Name"), classes="field-label-wide")
             yield FieldInput(id="person-name", compact=True)
         with Horizontal():
@@ -185,7 +157,6 @@ class PersonForm(Vertical):
         if person.id_number != self.id_number:
             self.id_number = person.id_number
             self.full_shown = False
-            self.query_one("#person-id-input", Input).value = ""
             self._show_id()
 
     def show_card(self, card: CardEvent | None) -> None:
@@ -214,30 +185,24 @@ class PersonForm(Vertical):
 
     def edit_id_number(self) -> None:
         """Type the number again by hand."""
-        self.query_one("#person-id-input", Input).focus()
+        self.query_one("#person-id", IdNumberField).focus()
 
     def _show_id(self, full: str | None = None) -> None:
-        shown = self.query_one("#person-id-shown", Static)
-        field = self.query_one("#person-id-input", Input)
-        filled = self.id_number is not None
-        if shown.display != filled:
-            shown.display = filled
-            field.display = not filled
-        if self.id_number is not None:
-            shown.update(full or mask_id_number(self.id_number), layout=False)
+        shown = None if self.id_number is None else full or mask_id_number(self.id_number)
+        self.query_one("#person-id", IdNumberField).show_number(shown)
 
-    @on(Input.Submitted, "#person-id-input")
+    @on(Input.Submitted, "#person-id")
     def _id_typed(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(self.IdNumberTyped(event.value))
 
-    @on(Input.Blurred, "#person-id-input")
+    @on(Input.Blurred, "#person-id")
     def _id_left(self) -> None:
         if self.pending_typed_id():
             self.post_message(self.IdNumberTyped(self.typed_id()))
 
     def typed_id(self) -> str:
-        return self.query_one("#person-id-input", Input).value
+        return self.query_one("#person-id", IdNumberField).typed()
 
     def pending_typed_id(self) -> bool:
         """Something was typed in the number field but not accepted yet."""
