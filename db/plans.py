@@ -171,7 +171,8 @@ def apply_booking(db: Database, body: dict[str, Any], *, now: datetime | None = 
                 body.get("name"),
                 body.get("phone"),
                 body.get("address"),
-                json.dumps(body.get("needs") or [], ensure_ascii=False),
+                # Codes, worded by the view in the staff's language; a centre before need_codes sent words.
+                json.dumps(body["need_codes"] if "need_codes" in body else body.get("needs") or [], ensure_ascii=False),
                 stamp,
             ],
         )
@@ -206,7 +207,7 @@ class DayBooking:
     who: str  # masked: the list is seen by the whole crew
     phone: str
     address: str | None  # a home visit's, for the run
-    needs: list[str]
+    needs: list[str]  # codes (planning.bookings.NEEDS), or words from a centre that sent no codes
     items: list[str]
 
 

@@ -333,7 +333,8 @@ def _confirmed(booking: Booking, appointment_id: int | None = None) -> dict[str,
         "name": booking.name,
         "phone": booking.phone,
         "address": booking.address if booking.kind == "home_visit" else None,
-        "needs": [_NEED_WORDS[need] for need in booking.needs if need in _NEED_WORDS],
+        "needs": [_NEED_WORDS[need] for need in booking.needs if need in _NEED_WORDS],  # for vans before need_codes
+        "need_codes": [need for need in booking.needs if need in _NEED_WORDS],
         "checkin_code": booking.checkin_code,
         "appointment_id": appointment_id,
     }

@@ -97,6 +97,7 @@ def test_a_booking_needing_two_departments_books_only_when_both_can(central_db: 
     ]
     (down,) = conn.execute("SELECT body FROM down_outbox WHERE kind = 'booking.confirmed' AND van_id = 'lg-02'")
     assert down[0]["address"] == "龙港市某路2号" and down[0]["needs"] == ["卧床", "听障"]
+    assert down[0]["need_codes"] == ["bedridden", "hearing"]  # worded by the van in its staff's language
 
 
 def test_moving_and_cancelling_keep_the_history(central_db: str) -> None:

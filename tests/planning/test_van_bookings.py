@@ -53,7 +53,7 @@ async def test_a_walk_in_home_visit_goes_up_is_confirmed_down_and_a_centre_booki
             return [b for b in plans.day_bookings(link.db, day) if b.booking_id == confirmed.booking_id]
 
         (seen,) = await until(at_van, what="the confirmation at the van")
-        assert seen.appointment_id == walk_in.id and seen.address == "龙港市某路9号" and seen.needs == ["卧床"]
+        assert seen.appointment_id == walk_in.id and seen.address == "龙港市某路9号" and seen.needs == ["bedridden"]
         assert seen.who == "孙*奶" and "13900000009" not in seen.phone  # the crew's list is masked
         # A booking made at the centre for this van: an appointment with the code the person got by SMS.
         made = bookings.book(

@@ -16,7 +16,7 @@ from flows.plan import PlanView, plan_view, seen
 from tui.i18n import N_, pt, t
 from tui.names import name_of
 from tui.screens.base import VanScreen
-from tui.terms import BOOKING_KIND_WORDS, HALF_DAY_WORDS, PLAN_VIEW_KIND_WORDS, WEEKDAY_WORDS
+from tui.terms import BOOKING_KIND_WORDS, HALF_DAY_WORDS, NEED_WORDS, PLAN_VIEW_KIND_WORDS, WEEKDAY_WORDS
 
 GROUP_CELLS = 12  # a group's name is long ("新城工业园某企业新入职员工"): the address beside it matters more
 
@@ -103,7 +103,9 @@ class PlanScreen(VanScreen):
                 f"{local:%H:%M}",
                 t(BOOKING_KIND_WORDS[booking.kind]),
                 _clip(booking.group_name, GROUP_CELLS) if booking.group_name else booking.who,
-                pt("list separator", ", ").join(booking.needs),
+                pt("list separator", ", ").join(
+                    t(NEED_WORDS[need]) if need in NEED_WORDS else need for need in booking.needs
+                ),
                 booking.address or "",
                 pt("list separator", ", ").join(
                     item if isinstance(item, str) else name_of(item) for item in view.items_of(booking)
