@@ -104,11 +104,13 @@ def test_closing_the_terminal_stops_the_demo_and_everything_it_started(tmp_path:
     """A newcomer closes the terminal window (SIGHUP) instead of pressing Ctrl+Q: the daemon, web, sync,
     the centre and the centre's embedded PostgreSQL all stop; none is left holding ports and memory."""
     session, data_dir, _ = _start_demo(tmp_path)
-    deadline = time.monotonic() + 60  # the centre starts its PostgreSQL after the van is up
-    while not any("postgres" in line for line in _processes_of(data_dir)):
-        assert time.monotonic() < deadline, "the demo's centre did not start its PostgreSQL"
-        time.sleep(0.2)
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    try:
+        deadline = time.monotonic() + 60  # the centre starts its PostgreSQL after the van is up
+        while not any("postgres" in line for line in _processes_of(data_dir)):
+            assert time.monotonic() < deadline, "the demo's centre did not start its PostgreSQL"
+            time.sleep(0.2)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     deadline = time.monotonic() + 60
     while _processes_of(data_dir) and time.monotonic() < deadline:
         time.sleep(0.5)
