@@ -21,8 +21,8 @@ from textual.widgets import Input
 
 from core import sealing
 from core.keys import load_keys
-from daemon.messages import CardEvent
 from db import cases
+from tests.support.cards import preset_card
 from tests.tui.harness import call_ticket, prepare, screen_text, sign_in_and_open, until
 from tui.app import GovanApp
 from tui.key_list import key_entries
@@ -31,24 +31,7 @@ from tui.screens.intake import IntakeScreen
 from tui.widgets.outcome_form import OutcomeChoice
 
 FIXED_NOW = datetime.fromisoformat("2026-11-20T10:05:00+08:00")
-EXPIRED_CARD = CardEvent(
-    event_id="snapshot",
-    at=FIXED_NOW.isoformat(),
-    card_type="resident",
-    name="林小燕",
-    sex="2",
-    nation="01",
-    nation_name="汉",
-    birth_date="1986-09-11",
-    address="浙江省温州市龙港市龙跃路16号",
-    id_number="330327198609110023",
-    issuer="苍南县公安局",
-    valid_from="2008-03-03",
-    valid_to="2018-03-03",
-    id_number_valid=True,
-    expired=True,
-    photo_wlt="",
-)
+EXPIRED_CARD = preset_card("resident_expired", FIXED_NOW, event_id="snapshot")
 
 
 @pytest.fixture(autouse=True)

@@ -21,10 +21,10 @@ import pytest
 from sqlite_utils import Database
 from textual.pilot import Pilot
 
-from daemon.messages import CardEvent
 from db import staff
 from db.connection import open_store
 from tests.db.support import at
+from tests.support.cards import preset_card
 from tests.tui.harness import call_ticket, prepare, screen_text, sign_in_and_open, until
 from tests.tui.test_captain import make_van, shift_template  # noqa: F401 - the fixture
 from tui.app import GovanApp
@@ -34,24 +34,8 @@ from tui.screens.intake import IntakeScreen
 from tui.screens.key_help import KeyHelp
 
 NOW = datetime.fromisoformat("2026-11-20T10:05:00+08:00")
-CARD = CardEvent(
-    event_id="walk",
-    at=NOW.isoformat(),
-    card_type="resident",
-    name="林小燕",
-    sex="2",
-    nation="01",
-    nation_name="汉",
-    birth_date="1986-09-11",
-    address="浙江省温州市龙港市龙跃路16号",
-    id_number="330327198609110023",
-    issuer="苍南县公安局",
-    valid_from="2008-03-03",
-    valid_to="2038-03-03",
-    id_number_valid=True,
-    expired=False,
-    photo_wlt="",
-)
+# 林小燕's card, still valid
+CARD = preset_card("resident_expired", NOW, event_id="walk", valid_to="2038-03-03", expired=False)
 SIZE = (80, 24)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z'.-]*[A-Za-z]")
