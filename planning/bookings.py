@@ -321,6 +321,7 @@ def _down(conn: psycopg.Connection[Any], van_id: str, kind: str, body: dict[str,
 
 
 def _confirmed(booking: Booking, appointment_id: int | None = None) -> dict[str, Any]:
+    need_codes = [need for need in booking.needs if need in _NEED_WORDS]
     return {
         "booking_id": booking.booking_id,
         "kind": booking.kind,
@@ -333,8 +334,8 @@ def _confirmed(booking: Booking, appointment_id: int | None = None) -> dict[str,
         "name": booking.name,
         "phone": booking.phone,
         "address": booking.address if booking.kind == "home_visit" else None,
-        "needs": [_NEED_WORDS[need] for need in booking.needs if need in _NEED_WORDS],  # for vans before need_codes
-        "need_codes": [need for need in booking.needs if need in _NEED_WORDS],
+        "needs": [_NEED_WORDS[need] for need in need_codes],  # for vans before need_codes
+        "need_codes": need_codes,
         "checkin_code": booking.checkin_code,
         "appointment_id": appointment_id,
     }
